@@ -1,0 +1,134 @@
+//! Parsing `#[dynamo(...)]` attributes, without judging how they combine (that is
+//! `model`'s job).
+
+use syn::spanned::Spanned;
+use syn::{Attribute, LitStr};
+
+use crate::case::RenameRule;
+
+/// Options on the struct or enum.
+#[derive(Default)]
+pub struct ContainerAttrs {
+    pub rename_all: Option<RenameRule>,
+}
+
+/// Options on a field. Each flag keeps the attribute's span, for errors about it.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub partition_key: Option<proc_macro2::Span>,
+    pub sort_key: Option<proc_macro2::Span>,
+    pub rename: Option<LitStr>,
+    pub skip: Option<proc_macro2::Span>,
+    pub default: Option<proc_macro2::Span>,
+    pub serde: Option<proc_macro2::Span>,
+}
+
+/// Options on an enum variant.
+#[derive(Default)]
+pub struct VariantAttrs {
+    pub rename: Option<LitStr>,
+}
+
+const CONTAINER_OPTIONS: &str = "rename_all";
+const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde";
+const VARIANT_OPTIONS: &str = "rename";
+
+fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("dynamo"))
+}
+
+fn unknown(meta: &syn::meta::ParseNestedMeta, expected: &str) -> syn::Error {
+    let name = meta
+        .path
+        .get_ident()
+        .map_or_else(|| "?".to_owned(), ToString::to_string);
+    meta.error(format!(
+        "unknown dynamo option `{name}`; expected one of: {expected}"
+    ))
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
+    if slot.is_some() {
+        let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        return Err(meta.error(format!("duplicate dynamo option `{name}`")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Runs `each` on every option of every `#[dynamo(...)]`, collecting all errors.
+fn parse_all(
+    attrs: &[Attribute],
+    mut each: impl FnMut(&syn::meta::ParseNestedMeta) -> syn::Result<()>,
+) -> syn::Result<()> {
+    let mut errors: Option<syn::Error> = None;
+    for attr in dynamo_attrs(attrs) {
+        if let Err(e) = attr.parse_nested_meta(|meta| each(&meta)) {
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
+    let mut out = ContainerAttrs::default();
+    parse_all(attrs, |meta| {
+        if meta.path.is_ident("rename_all") {
+            let lit: LitStr = meta.value()?.parse()?;
+            let rule = RenameRule::parse(&lit.value()).ok_or_else(|| {
+                syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown rename_all rule `{}`; expected one of: {}",
+                        lit.value(),
+                        RenameRule::NAMES
+                    ),
+                )
+            })?;
+            set_once(&mut out.rename_all, rule, meta)
+        } else {
+            Err(unknown(meta, CONTAINER_OPTIONS))
+        }
+    })?;
+    Ok(out)
+}
+
+pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
+    let mut out = FieldAttrs::default();
+    parse_all(attrs, |meta| {
+        let span = meta.path.span();
+        if meta.path.is_ident("partition_key") {
+            set_once(&mut out.partition_key, span, meta)
+        } else if meta.path.is_ident("sort_key") {
+            set_once(&mut out.sort_key, span, meta)
+        } else if meta.path.is_ident("rename") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.rename, lit, meta)
+        } else if meta.path.is_ident("skip") {
+            set_once(&mut out.skip, span, meta)
+        } else if meta.path.is_ident("default") {
+            set_once(&mut out.default, span, meta)
+        } else if meta.path.is_ident("serde") {
+            set_once(&mut out.serde, span, meta)
+        } else {
+            Err(unknown(meta, FIELD_OPTIONS))
+        }
+    })?;
+    Ok(out)
+}
+
+pub fn variant(attrs: &[Attribute]) -> syn::Result<VariantAttrs> {
+    let mut out = VariantAttrs::default();
+    parse_all(attrs, |meta| {
+        if meta.path.is_ident("rename") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.rename, lit, meta)
+        } else {
+            Err(unknown(meta, VARIANT_OPTIONS))
+        }
+    })?;
+    Ok(out)
+}

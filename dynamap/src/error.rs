@@ -1,0 +1,273 @@
+//! The one error type of dynamap.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::Item;
+
+/// The result type of every fallible dynamap operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in dynamap.
+///
+/// ```
+/// use dynamap::Error;
+///
+/// fn explain(err: &Error) -> String {
+///     match err {
+///         Error::Conversion(e) => format!("bad attribute {}", e.attribute()),
+///         Error::ConditionFailed { .. } => "someone else got there first".to_string(),
+///         other => other.to_string(),
+///     }
+/// }
+/// # let _ = explain;
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A Rust value could not become an attribute, or an attribute read from the table
+    /// could not become the Rust type.
+    #[error(transparent)]
+    Conversion(#[from] ConversionError),
+
+    /// The item is larger than DynamoDB accepts; detected before anything was sent.
+    #[error("item is {size} bytes, over DynamoDB's limit of {limit} bytes")]
+    ItemTooLarge {
+        /// The item's size as DynamoDB counts it (attribute names plus values).
+        size: usize,
+        /// DynamoDB's limit: 409,600 bytes.
+        limit: usize,
+    },
+
+    /// The condition of a write did not hold (DynamoDB's `ConditionalCheckFailedException`).
+    #[error("the condition of {operation} on table `{table}` did not hold")]
+    ConditionFailed {
+        /// The DynamoDB operation, such as `PutItem`.
+        operation: &'static str,
+        /// The table written to.
+        table: String,
+        /// The item as it was, when DynamoDB returned it.
+        item: Option<Box<Item>>,
+    },
+
+    /// The client or connection settings are unusable (no region, a bad endpoint, ...).
+    #[error("configuration: {0}")]
+    Config(String),
+
+    /// A key did not match the table's key schema.
+    #[error("key: {0}")]
+    Key(String),
+
+    /// The table did not reach the state waited for in time.
+    #[error("table `{table}` did not become {state} within {waited:?}")]
+    TableWait {
+        /// The table waited on.
+        table: String,
+        /// The state waited for: `ACTIVE` or `deleted`.
+        state: &'static str,
+        /// How long dynamap waited.
+        waited: std::time::Duration,
+    },
+
+    /// DynamoDB (or the network on the way) answered with an error.
+    #[error("{operation} on table `{table}` failed: {source}")]
+    Sdk {
+        /// The DynamoDB operation, such as `GetItem`.
+        operation: &'static str,
+        /// The table the call was about.
+        table: String,
+        /// The SDK's error, with DynamoDB's error code and message.
+        #[source]
+        source: Box<aws_sdk_dynamodb::Error>,
+    },
+
+    /// DynamoDB answered in a way it documents it never does.
+    #[error("unexpected answer from DynamoDB: {0}")]
+    Unexpected(String),
+
+    /// Starting or reaching a DynamoDB Local server failed.
+    #[cfg(feature = "local")]
+    #[error("DynamoDB Local: {0}")]
+    Local(String),
+}
+
+impl Error {
+    /// The SDK error behind this one, when DynamoDB answered with an error.
+    ///
+    /// ```
+    /// # fn f(err: dynamap::Error) {
+    /// if let Some(aws_sdk_dynamodb::Error::ResourceNotFoundException(_)) = err.sdk_error() {
+    ///     eprintln!("no such table");
+    /// }
+    /// # }
+    /// ```
+    pub fn sdk_error(&self) -> Option<&aws_sdk_dynamodb::Error> {
+        match self {
+            Error::Sdk { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// Converts an SDK error, giving a failed condition its own variant.
+    pub(crate) fn from_sdk<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
+    where
+        aws_sdk_dynamodb::Error: From<SdkError<E, R>>,
+    {
+        match aws_sdk_dynamodb::Error::from(err) {
+            aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e) => Error::ConditionFailed {
+                operation,
+                table: table.to_owned(),
+                item: e.item.map(Box::new),
+            },
+            other => Error::Sdk {
+                operation,
+                table: table.to_owned(),
+                source: Box::new(other),
+            },
+        }
+    }
+}
+
+/// A value that could not be converted, with where it sits in the item.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String, age: u8 }
+/// use aws_sdk_dynamodb::types::AttributeValue;
+/// use dynamap::DynamoItem;
+/// use std::collections::HashMap;
+///
+/// let item = HashMap::from([
+///     ("id".to_string(), AttributeValue::S("u1".into())),
+///     ("age".to_string(), AttributeValue::N("300".into())),
+/// ]);
+/// let err = User::from_item(item).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "attribute `age`: expected a number that fits u8, found number 300"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversionError {
+    /// Innermost segment first: errors are built where they happen and get their
+    /// enclosing attribute names on the way out.
+    path: Vec<Segment>,
+    expected: Cow<'static, str>,
+    found: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Name(Cow<'static, str>),
+    Index(usize),
+}
+
+impl ConversionError {
+    /// A value was found that is not what the Rust type needs.
+    pub fn new(expected: impl Into<Cow<'static, str>>, found: impl Into<String>) -> Self {
+        ConversionError {
+            path: Vec::new(),
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
+    /// The attribute value is not of the DynamoDB type expected.
+    pub fn unexpected(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> Self {
+        Self::new(expected, describe(found))
+    }
+
+    /// A required attribute is absent.
+    pub fn missing(expected: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(expected, "no attribute")
+    }
+
+    /// Places this error inside the attribute (or map entry) `name`.
+    pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.path.push(Segment::Name(name.into()));
+        self
+    }
+
+    /// Places this error at position `index` of a list.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.path.push(Segment::Index(index));
+        self
+    }
+
+    /// The attribute's document path, such as `items[2].sku`; empty for a bare value.
+    pub fn attribute(&self) -> String {
+        let mut out = String::new();
+        for segment in self.path.iter().rev() {
+            match segment {
+                Segment::Name(name) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(name);
+                }
+                Segment::Index(i) => {
+                    out.push('[');
+                    out.push_str(itoa::Buffer::new().format(*i));
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    /// What the Rust type needed.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// What was there instead.
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+}
+
+impl fmt::Display for ConversionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "expected {}, found {}", self.expected, self.found)
+        } else {
+            write!(
+                f,
+                "attribute `{}`: expected {}, found {}",
+                self.attribute(),
+                self.expected,
+                self.found
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConversionError {}
+
+/// A short description of an attribute value for error messages: its type and a
+/// prefix of its content, never the whole of a large value.
+pub(crate) fn describe(value: &AttributeValue) -> String {
+    fn clip(s: &str) -> String {
+        const MAX: usize = 40;
+        match s.char_indices().nth(MAX) {
+            Some((cut, _)) => format!("{:?}...", &s[..cut]),
+            None => format!("{s:?}"),
+        }
+    }
+    match value {
+        AttributeValue::S(s) => format!("string {}", clip(s)),
+        AttributeValue::N(n) => format!("number {}", clip(n).trim_matches('"')),
+        AttributeValue::B(b) => format!("binary of {} bytes", b.as_ref().len()),
+        AttributeValue::Bool(b) => format!("boolean {b}"),
+        AttributeValue::Null(_) => "null".to_owned(),
+        AttributeValue::L(l) => format!("list of {} elements", l.len()),
+        AttributeValue::M(m) => format!("map of {} attributes", m.len()),
+        AttributeValue::Ss(s) => format!("string set of {} elements", s.len()),
+        AttributeValue::Ns(s) => format!("number set of {} elements", s.len()),
+        AttributeValue::Bs(s) => format!("binary set of {} elements", s.len()),
+        _ => "an attribute type unknown to this SDK version".to_owned(),
+    }
+}

@@ -1,0 +1,105 @@
+//! The `DynamoItem` trait: a Rust struct that is one item of a table.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::value::{DynamoValue, ScalarType};
+use crate::Result;
+
+/// One DynamoDB item as the SDK represents it: attribute names to values.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A struct stored as one item of a table, with its key schema.
+///
+/// Derive it; do not implement it by hand unless you must:
+///
+/// ```
+/// use dynamap::DynamoItem;
+///
+/// #[derive(DynamoItem, Debug, PartialEq)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     customer: String,
+///     #[dynamo(sort_key)]
+///     order_id: u64,
+///     total_cents: i64,
+/// }
+///
+/// let order = Order { customer: "alice".into(), order_id: 7, total_cents: 1250 };
+/// assert_eq!(order.key(), ("alice".to_string(), 7));
+/// assert_eq!(Order::KEY_SCHEMA.partition_key.name, "customer");
+/// let item = order.to_item()?;
+/// assert_eq!(Order::from_item(item)?, order);
+/// # Ok::<(), dynamap::Error>(())
+/// ```
+pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
+    /// The primary key: the partition key's type, or `(partition, sort)`.
+    type Key: Clone + Send + Sync + 'static;
+
+    /// Attribute names and types of the primary key.
+    const KEY_SCHEMA: KeySchema;
+
+    /// This item's primary key.
+    fn key(&self) -> Self::Key;
+
+    /// The key attributes of `key`, as GetItem and DeleteItem take them.
+    fn key_to_item(key: &Self::Key) -> Result<Item>;
+
+    /// Reads the key attributes out of an item (other attributes are ignored).
+    fn key_from_item(item: &Item) -> Result<Self::Key>;
+
+    /// Encodes the whole item.
+    fn to_item(&self) -> Result<Item>;
+
+    /// Decodes an item read from the table; attributes the struct does not name are ignored.
+    fn from_item(item: Item) -> Result<Self>;
+}
+
+/// The primary key of a table: a partition key and maybe a sort key.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// use dynamap::{DynamoItem, ScalarType};
+/// let schema = User::KEY_SCHEMA;
+/// assert_eq!(schema.partition_key.scalar_type, ScalarType::String);
+/// assert!(schema.sort_key.is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySchema {
+    /// The partition (hash) key.
+    pub partition_key: KeyDefinition,
+    /// The sort (range) key, if the table has one.
+    pub sort_key: Option<KeyDefinition>,
+}
+
+impl KeySchema {
+    /// The key attributes, partition key first.
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// use dynamap::DynamoItem;
+    /// let names: Vec<_> = Event::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+    /// assert_eq!(names, ["stream", "seq"]);
+    /// ```
+    pub fn attributes(&self) -> impl Iterator<Item = KeyDefinition> {
+        std::iter::once(self.partition_key).chain(self.sort_key)
+    }
+}
+
+/// One key attribute: its stored name and scalar type.
+///
+/// ```
+/// use dynamap::{KeyDefinition, ScalarType};
+/// let pk = KeyDefinition { name: "id", scalar_type: ScalarType::String };
+/// assert_eq!(pk.name, "id");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyDefinition {
+    /// The attribute name as stored (after `rename`).
+    pub name: &'static str,
+    /// S, N or B.
+    pub scalar_type: ScalarType,
+}

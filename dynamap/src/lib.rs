@@ -1,0 +1,96 @@
+//! # dynamap: a DynamoDB table as a typed Rust map
+//!
+//! Derive [`DynamoItem`] on a struct, mark its key, and use the table through a
+//! [`TypedMapping`]: `get`, `insert`, `remove`, `contains_key`, counts, and table
+//! creation from the derived key schema.
+//!
+//! ```no_run
+//! use dynamap::{DynamoItem, TypedMapping};
+//!
+//! #[derive(DynamoItem, Debug, Clone, PartialEq)]
+//! struct Order {
+//!     #[dynamo(partition_key)]
+//!     customer: String,
+//!     #[dynamo(sort_key)]
+//!     order_id: u64,
+//!     total_cents: i64,
+//!     note: Option<String>,
+//! }
+//!
+//! # async fn demo() -> dynamap::Result<()> {
+//! let client = dynamap::connect().region("eu-west-1").await?;
+//! let orders: TypedMapping<Order> = TypedMapping::new(client, "orders");
+//! orders.create_table().await?;
+//!
+//! let order = Order { customer: "alice".into(), order_id: 7, total_cents: 1250, note: None };
+//! orders.insert(&order).await?;
+//! assert_eq!(orders.get(&("alice".to_string(), 7)).await?, Some(order));
+//! # Ok(()) }
+//! ```
+//!
+//! ## Attributes
+//!
+//! | attribute | on | effect |
+//! |---|---|---|
+//! | `#[dynamo(partition_key)]` | field | the partition key (exactly one) |
+//! | `#[dynamo(sort_key)]` | field | the sort key (at most one) |
+//! | `#[dynamo(rename = "name")]` | field, variant | the stored attribute name or enum string |
+//! | `#[dynamo(rename_all = "camelCase")]` | struct, enum | renames every field or variant (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`) |
+//! | `#[dynamo(skip)]` | field | not stored; `Default::default()` when read |
+//! | `#[dynamo(default)]` | field | a missing attribute reads as `Default::default()` |
+//! | `#[dynamo(serde)]` | field | stored through serde_dynamo (any `Serialize + DeserializeOwned`) |
+//!
+//! Field types and how they are stored are listed at [`DynamoValue`].
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod connect;
+mod error;
+mod item;
+pub mod mapping;
+mod size;
+mod table;
+mod value;
+
+#[cfg(feature = "local")]
+pub mod local;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use connect::{connect, Connect};
+pub use error::{ConversionError, Error, Result};
+pub use item::{DynamoItem, Item, KeyDefinition, KeySchema};
+pub use mapping::TypedMapping;
+pub use size::{item_size, MAX_ITEM_SIZE};
+pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType};
+
+/// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named
+/// fields. See the [crate documentation](crate#attributes) for the attributes.
+///
+/// ```
+/// #[derive(dynamap::DynamoItem)]
+/// #[dynamo(rename_all = "camelCase")]
+/// struct Session {
+///     #[dynamo(partition_key)]
+///     session_id: String,
+///     user_name: String,          // stored as "userName"
+///     #[dynamo(skip)]
+///     cache: Vec<u8>,             // never stored
+/// }
+/// ```
+pub use dynamap_derive::DynamoItem;
+
+/// Derives [`DynamoValue`] for a struct with named fields (stored as a map, `M`) or a
+/// unit-only enum (stored as a string, `S`).
+///
+/// ```
+/// #[derive(dynamap::DynamoValue, Debug, PartialEq)]
+/// struct Address { street: String, city: String }
+///
+/// #[derive(dynamap::DynamoValue, Debug, PartialEq)]
+/// #[dynamo(rename_all = "SCREAMING_SNAKE_CASE")]
+/// enum Status { Pending, InTransit, #[dynamo(rename = "done")] Delivered }
+/// ```
+pub use dynamap_derive::DynamoValue;

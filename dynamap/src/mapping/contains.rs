@@ -1,0 +1,76 @@
+//! GetItem projected onto the key attributes.
+
+use std::collections::HashMap;
+
+use crate::{DynamoItem, Error, Result, TypedMapping};
+
+/// Checks whether a key is present; built by [`TypedMapping::contains_key`].
+#[must_use = "a ContainsKey does nothing until it is awaited"]
+pub struct ContainsKey<'a, T: DynamoItem> {
+    mapping: &'a TypedMapping<T>,
+    key: &'a T::Key,
+    consistent_read: bool,
+}
+
+impl<'a, T: DynamoItem> ContainsKey<'a, T> {
+    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+        ContainsKey {
+            mapping,
+            key,
+            consistent_read: false,
+        }
+    }
+
+    /// Sees the latest committed write (strongly consistent read).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let there = users.contains_key(&"u1".to_string()).consistent_read().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn consistent_read(mut self) -> Self {
+        self.consistent_read = true;
+        self
+    }
+
+    /// Sends the request; the same as `.await` on the builder.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let there = users.contains_key(&"u1".to_string()).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<bool> {
+        let table = self.mapping.table_name();
+        // Names go through placeholders: key attributes may be reserved words.
+        let mut names = HashMap::with_capacity(2);
+        let mut projection = String::new();
+        for (i, key) in T::KEY_SCHEMA.attributes().enumerate() {
+            let placeholder = format!("#k{i}");
+            if !projection.is_empty() {
+                projection.push_str(", ");
+            }
+            projection.push_str(&placeholder);
+            names.insert(placeholder, key.name.to_owned());
+        }
+        let output = self
+            .mapping
+            .client()
+            .get_item()
+            .table_name(table)
+            .set_key(Some(T::key_to_item(self.key)?))
+            .projection_expression(projection)
+            .set_expression_attribute_names(Some(names))
+            .consistent_read(self.consistent_read)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("GetItem", table, e))?;
+        Ok(output.item.is_some_and(|item| !item.is_empty()))
+    }
+}
+
+super::into_future!(ContainsKey, bool);

@@ -1,0 +1,57 @@
+//! How many items: DynamoDB's estimate, or an exact count by scanning.
+
+use aws_sdk_dynamodb::types::Select;
+
+use crate::{DynamoItem, Error, Result, TypedMapping};
+
+impl<T: DynamoItem> TypedMapping<T> {
+    /// DynamoDB's estimate of the item count (DescribeTable's `ItemCount`), as the
+    /// seed's `len()`. DynamoDB refreshes it about every six hours: cheap but stale.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// println!("about {} users", users.len_estimate().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn len_estimate(&self) -> Result<u64> {
+        let description = crate::table::describe(self.client(), self.table_name()).await?;
+        Ok(description
+            .item_count
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0))
+    }
+
+    /// The exact number of items: a paginated Scan with `Select=COUNT`. Reads (and is
+    /// billed for) the whole table, but transfers no items.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// println!("exactly {} users", users.count().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn count(&self) -> Result<u64> {
+        let table = self.table_name();
+        let mut total: u64 = 0;
+        let mut start_key = None;
+        loop {
+            let page = self
+                .client()
+                .scan()
+                .table_name(table)
+                .select(Select::Count)
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(|e| Error::from_sdk("Scan", table, e))?;
+            total += u64::try_from(page.count).unwrap_or(0);
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start_key = Some(key),
+                _ => return Ok(total),
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! GetItem.
+
+use crate::{DynamoItem, Error, Result, TypedMapping};
+
+/// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
+#[must_use = "a Get does nothing until it is awaited"]
+pub struct Get<'a, T: DynamoItem> {
+    mapping: &'a TypedMapping<T>,
+    key: &'a T::Key,
+    consistent_read: bool,
+}
+
+impl<'a, T: DynamoItem> Get<'a, T> {
+    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+        Get {
+            mapping,
+            key,
+            consistent_read: false,
+        }
+    }
+
+    /// Reads the latest committed write (strongly consistent; twice the read cost).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = users.get(&"u1".to_string()).consistent_read().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn consistent_read(mut self) -> Self {
+        self.consistent_read = true;
+        self
+    }
+
+    /// Sends the request; the same as `.await` on the builder.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = users.get(&"u1".to_string()).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<Option<T>> {
+        let table = self.mapping.table_name();
+        let output = self
+            .mapping
+            .client()
+            .get_item()
+            .table_name(table)
+            .set_key(Some(T::key_to_item(self.key)?))
+            .consistent_read(self.consistent_read)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("GetItem", table, e))?;
+        output.item.map(T::from_item).transpose()
+    }
+}
+
+super::into_future!(Get, Option<T>);

@@ -1,0 +1,196 @@
+//! `TypedMapping<T>`: a table seen as a map from `T::Key` to `T`.
+
+mod contains;
+mod count;
+mod get;
+mod insert;
+mod remove;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::Client;
+
+use crate::DynamoItem;
+
+pub use contains::ContainsKey;
+pub use get::Get;
+pub use insert::Insert;
+pub use remove::Remove;
+
+/// A DynamoDB table used as a typed map from `T::Key` to `T`.
+///
+/// Cheap to clone: clones share the SDK client and its connection pool.
+///
+/// ```no_run
+/// use dynamap::{DynamoItem, TypedMapping};
+///
+/// #[derive(DynamoItem, Debug, Clone, PartialEq)]
+/// struct User {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     name: String,
+///     age: u8,
+/// }
+///
+/// # async fn demo(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
+/// let users: TypedMapping<User> = TypedMapping::new(client, "users");
+/// users.create_table().await?;
+/// let ada = User { id: "u1".into(), name: "Ada".into(), age: 36 };
+/// users.insert(&ada).await?;
+/// assert_eq!(users.get(&"u1".to_string()).await?, Some(ada.clone()));
+/// assert!(users.contains_key(&"u1".to_string()).await?);
+/// assert_eq!(users.remove(&"u1".to_string()).await?, Some(ada));
+/// assert_eq!(users.get(&"u1".to_string()).await?, None);
+/// # Ok(()) }
+/// ```
+pub struct TypedMapping<T> {
+    client: Client,
+    table: String,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T: DynamoItem> TypedMapping<T> {
+    /// A mapping over the table `table_name`, reached through `client`.
+    ///
+    /// Nothing is sent: a missing table shows up on the first call (or create it
+    /// with [`create_table`](Self::create_table)).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn demo() -> dynamap::Result<()> {
+    /// let client = dynamap::connect().region("eu-west-1").await?;
+    /// let users = dynamap::TypedMapping::<User>::new(client, "users");
+    /// # Ok(()) }
+    /// ```
+    pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        TypedMapping {
+            client,
+            table: table_name.into(),
+            item: PhantomData,
+        }
+    }
+
+    /// The table's name.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(client: aws_sdk_dynamodb::Client) {
+    /// let users = dynamap::TypedMapping::<User>::new(client, "users");
+    /// assert_eq!(users.table_name(), "users");
+    /// # }
+    /// ```
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    /// The SDK client, for anything dynamap does not cover.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> Result<(), aws_sdk_dynamodb::Error> {
+    /// let tables = users.client().list_tables().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Reads the item stored under `key` (GetItem); `None` when there is none.
+    /// Eventually consistent unless [`Get::consistent_read`] is set.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let maybe_user = users.get(&"u1".to_string()).consistent_read().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get<'a>(&'a self, key: &'a T::Key) -> Get<'a, T> {
+        Get::new(self, key)
+    }
+
+    /// Stores `item`, replacing any item with the same key (PutItem).
+    ///
+    /// Fails with [`Error::ItemTooLarge`](crate::Error::ItemTooLarge) before sending an
+    /// item over 400 KB.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.insert(&User { id: "u1".into() }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert<'a>(&'a self, item: &'a T) -> Insert<'a, T> {
+        Insert::new(self, item)
+    }
+
+    /// Deletes the item under `key` and returns it, in one DeleteItem call
+    /// (`ReturnValues=ALL_OLD`); `Ok(None)` when there was none.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// if let Some(old) = users.remove(&"u1".to_string()).await? {
+    ///     println!("removed {}", old.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn remove<'a>(&'a self, key: &'a T::Key) -> Remove<'a, T> {
+        Remove::new(self, key)
+    }
+
+    /// Whether an item is stored under `key`. Reads only the key attributes, so a
+    /// large item costs no more than a small one to check.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let known = users.contains_key(&"u1".to_string()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn contains_key<'a>(&'a self, key: &'a T::Key) -> ContainsKey<'a, T> {
+        ContainsKey::new(self, key)
+    }
+}
+
+impl<T> Clone for TypedMapping<T> {
+    fn clone(&self) -> Self {
+        TypedMapping {
+            client: self.client.clone(),
+            table: self.table.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for TypedMapping<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypedMapping")
+            .field("table", &self.table)
+            .field("item", &std::any::type_name::<T>())
+            .finish()
+    }
+}
+
+/// Implements `IntoFuture` for an operation builder with an `async fn send(self)`, so
+/// that `.await` sends it, as in the AWS SDK.
+macro_rules! into_future {
+    ($builder:ident, $output:ty) => {
+        impl<'a, T: $crate::DynamoItem> std::future::IntoFuture for $builder<'a, T> {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;

@@ -1,0 +1,134 @@
+//! Support for the code `#[derive(DynamoItem)]` and `#[derive(DynamoValue)]` generate.
+//! Not a public API: names here change without notice.
+
+pub use aws_sdk_dynamodb::types::AttributeValue;
+pub use std::collections::HashMap;
+pub use std::result::Result;
+
+pub use crate::value::serde_bridge as serde;
+pub use ::serde as serde_crate;
+
+use crate::error::ConversionError;
+use crate::value::{DynamoValue, KeyAttribute};
+use crate::Item;
+
+/// A struct stored as a map of its fields: the common part of both derives.
+pub trait MapCodec: Sized {
+    /// Encodes every field that is not skipped.
+    fn encode_fields(&self) -> Result<Item, ConversionError>;
+    /// Decodes the fields out of `item`.
+    fn decode_fields(item: Item) -> Result<Self, ConversionError>;
+}
+
+/// Encodes one struct field into `item`; an absent value leaves no attribute.
+#[inline]
+pub fn encode_field<T: DynamoValue>(
+    item: &mut Item,
+    name: &'static str,
+    value: &T,
+) -> Result<(), ConversionError> {
+    match value.to_attribute_value() {
+        Ok(Some(v)) => {
+            item.insert(name.to_owned(), v);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.in_attribute(name)),
+    }
+}
+
+/// Decodes one struct field out of `item`.
+#[inline]
+pub fn decode_field<T: DynamoValue>(item: &mut Item, name: &'static str) -> Result<T, ConversionError> {
+    match item.remove(name) {
+        Some(v) => T::from_attribute_value(v),
+        None => T::from_missing(),
+    }
+    .map_err(|e| e.in_attribute(name))
+}
+
+/// Decodes a `#[dynamo(default)]` field: absent or `NULL` gives `Default::default()`.
+#[inline]
+pub fn decode_field_or_default<T: DynamoValue + Default>(
+    item: &mut Item,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    match item.remove(name) {
+        Some(AttributeValue::Null(_)) | None => Ok(T::default()),
+        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
+    }
+}
+
+/// Encodes a `#[dynamo(serde)]` field.
+#[inline]
+pub fn encode_serde_field<T: ::serde::Serialize>(
+    item: &mut Item,
+    name: &'static str,
+    value: &T,
+) -> Result<(), ConversionError> {
+    match serde::to_attribute_value(value) {
+        Ok(Some(AttributeValue::Null(_))) | Ok(None) => Ok(()),
+        Ok(Some(v)) => {
+            item.insert(name.to_owned(), v);
+            Ok(())
+        }
+        Err(e) => Err(e.in_attribute(name)),
+    }
+}
+
+/// Decodes a `#[dynamo(serde)]` field.
+#[inline]
+pub fn decode_serde_field<T: ::serde::de::DeserializeOwned>(
+    item: &mut Item,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    match item.remove(name) {
+        Some(v) => serde::from_attribute_value(v),
+        None => serde::from_missing(),
+    }
+    .map_err(|e| e.in_attribute(name))
+}
+
+/// Encodes a key value; keys are never absent, and never empty (DynamoDB refuses empty
+/// strings and binaries in keys).
+#[inline]
+pub fn encode_key<K: KeyAttribute>(name: &'static str, key: &K) -> Result<AttributeValue, ConversionError> {
+    let value = key
+        .to_attribute_value()
+        .map_err(|e| e.in_attribute(name))?
+        .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
+    let empty = match &value {
+        AttributeValue::S(s) => s.is_empty(),
+        AttributeValue::B(b) => b.as_ref().is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Err(ConversionError::new(
+            "a non-empty key (DynamoDB refuses empty strings and binaries in keys)",
+            "an empty value",
+        )
+        .in_attribute(name));
+    }
+    Ok(value)
+}
+
+/// Reads a key attribute out of an item without taking it.
+#[inline]
+pub fn decode_key<K: KeyAttribute>(item: &Item, name: &'static str) -> Result<K, ConversionError> {
+    match item.get(name) {
+        Some(v) => K::from_attribute_value(v.clone()),
+        None => Err(ConversionError::missing(K::EXPECTED)),
+    }
+    .map_err(|e| e.in_attribute(name))
+}
+
+/// The variant names of a unit enum, for the error when none matches.
+pub fn unknown_variant(expected: &'static str, value: AttributeValue) -> ConversionError {
+    ConversionError::unexpected(expected, &value)
+}
+
+/// The scalar type of a key field; the bound is what rejects unsupported key types,
+/// with `KeyAttribute`'s diagnostic at the user's field.
+pub const fn key_type<K: KeyAttribute>() -> crate::ScalarType {
+    K::SCALAR_TYPE
+}

@@ -1,0 +1,240 @@
+//! Options, lists, maps and sets.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, Hash};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::{DynamoValue, ScalarAttribute, ScalarType};
+use crate::error::ConversionError;
+
+/// Inside lists and maps an absent value must keep its place: it becomes `NULL`.
+#[inline]
+fn or_null(value: Option<AttributeValue>) -> AttributeValue {
+    value.unwrap_or(AttributeValue::Null(true))
+}
+
+pub(super) fn encode_list<'a, T: DynamoValue + 'a>(
+    items: impl ExactSizeIterator<Item = &'a T>,
+) -> Result<AttributeValue, ConversionError> {
+    let mut list = Vec::with_capacity(items.len());
+    for (index, item) in items.enumerate() {
+        list.push(or_null(item.to_attribute_value().map_err(|e| e.at_index(index))?));
+    }
+    Ok(AttributeValue::L(list))
+}
+
+pub(super) fn decode_list<T: DynamoValue>(value: AttributeValue) -> Result<Vec<T>, ConversionError> {
+    match value {
+        AttributeValue::L(list) => list
+            .into_iter()
+            .enumerate()
+            .map(|(index, v)| T::from_attribute_value(v).map_err(|e| e.at_index(index)))
+            .collect(),
+        other => Err(ConversionError::unexpected("a list (L)", &other)),
+    }
+}
+
+impl<T: DynamoValue> DynamoValue for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+
+    #[inline]
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        match self {
+            Some(v) => v.to_attribute_value(),
+            None => Ok(None),
+        }
+    }
+
+    #[inline]
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        match value {
+            AttributeValue::Null(_) => Ok(None),
+            v => T::from_attribute_value(v).map(Some),
+        }
+    }
+
+    #[inline]
+    fn from_missing() -> Result<Self, ConversionError> {
+        Ok(None)
+    }
+}
+
+impl<T: DynamoValue> DynamoValue for Box<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        (**self).to_attribute_value()
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        T::from_attribute_value(value).map(Box::new)
+    }
+
+    fn from_missing() -> Result<Self, ConversionError> {
+        T::from_missing().map(Box::new)
+    }
+}
+
+impl<T: DynamoValue> DynamoValue for Vec<T> {
+    const EXPECTED: &'static str = "a list (L)";
+
+    #[inline]
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        T::__encode_vec(self).map(Some)
+    }
+
+    #[inline]
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        T::__decode_vec(value)
+    }
+}
+
+fn encode_map<'a, T: DynamoValue + 'a>(
+    entries: impl ExactSizeIterator<Item = (&'a String, &'a T)>,
+) -> Result<AttributeValue, ConversionError> {
+    let mut map = HashMap::with_capacity(entries.len());
+    for (key, value) in entries {
+        let encoded = value
+            .to_attribute_value()
+            .map_err(|e| e.in_attribute(key.clone()))?;
+        map.insert(key.clone(), or_null(encoded));
+    }
+    Ok(AttributeValue::M(map))
+}
+
+fn decode_map<T: DynamoValue, C: FromIterator<(String, T)>>(
+    value: AttributeValue,
+) -> Result<C, ConversionError> {
+    match value {
+        AttributeValue::M(map) => map
+            .into_iter()
+            .map(|(key, v)| match T::from_attribute_value(v) {
+                Ok(v) => Ok((key, v)),
+                Err(e) => Err(e.in_attribute(key)),
+            })
+            .collect(),
+        other => Err(ConversionError::unexpected("a map (M)", &other)),
+    }
+}
+
+impl<T: DynamoValue, S: BuildHasher + Default> DynamoValue for HashMap<String, T, S> {
+    const EXPECTED: &'static str = "a map (M)";
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        encode_map(self.iter()).map(Some)
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        decode_map(value)
+    }
+}
+
+impl<T: DynamoValue> DynamoValue for BTreeMap<String, T> {
+    const EXPECTED: &'static str = "a map (M)";
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        encode_map(self.iter()).map(Some)
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        decode_map(value)
+    }
+}
+
+const fn set_name(kind: ScalarType) -> &'static str {
+    match kind {
+        ScalarType::String => "a string set (SS)",
+        ScalarType::Number => "a number set (NS)",
+        ScalarType::Binary => "a binary set (BS)",
+    }
+}
+
+/// An empty set is no attribute at all: DynamoDB refuses empty sets.
+fn encode_set<'a, T: ScalarAttribute + 'a>(
+    items: impl ExactSizeIterator<Item = &'a T>,
+) -> Result<Option<AttributeValue>, ConversionError> {
+    if items.len() == 0 {
+        return Ok(None);
+    }
+    let mut strings = Vec::new();
+    let mut blobs = Vec::new();
+    for (index, item) in items.enumerate() {
+        match item.to_attribute_value().map_err(|e| e.at_index(index))? {
+            Some(AttributeValue::S(s) | AttributeValue::N(s)) => strings.push(s),
+            Some(AttributeValue::B(b)) => blobs.push(b),
+            other => {
+                return Err(ConversionError::new(
+                    set_name(T::SCALAR_TYPE),
+                    format!(
+                        "an element stored as {}",
+                        other.as_ref().map_or("nothing".into(), crate::error::describe)
+                    ),
+                )
+                .at_index(index))
+            }
+        }
+    }
+    Ok(Some(match T::SCALAR_TYPE {
+        ScalarType::String => AttributeValue::Ss(strings),
+        ScalarType::Number => AttributeValue::Ns(strings),
+        ScalarType::Binary => AttributeValue::Bs(blobs),
+    }))
+}
+
+fn decode_set<T: ScalarAttribute, C: FromIterator<T>>(
+    value: AttributeValue,
+) -> Result<C, ConversionError> {
+    let decode = |index: usize, v: AttributeValue| T::from_attribute_value(v).map_err(|e| e.at_index(index));
+    match (T::SCALAR_TYPE, value) {
+        (_, AttributeValue::Null(_)) => Ok(C::from_iter(std::iter::empty())),
+        (ScalarType::String, AttributeValue::Ss(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| decode(i, AttributeValue::S(s)))
+            .collect(),
+        (ScalarType::Number, AttributeValue::Ns(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| decode(i, AttributeValue::N(n)))
+            .collect(),
+        (ScalarType::Binary, AttributeValue::Bs(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| decode(i, AttributeValue::B(b)))
+            .collect(),
+        (kind, other) => Err(ConversionError::unexpected(set_name(kind), &other)),
+    }
+}
+
+impl<T: ScalarAttribute + Eq + Hash, S: BuildHasher + Default> DynamoValue for HashSet<T, S> {
+    const EXPECTED: &'static str = set_name(T::SCALAR_TYPE);
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        encode_set(self.iter())
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        decode_set(value)
+    }
+
+    fn from_missing() -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}
+
+impl<T: ScalarAttribute + Ord> DynamoValue for BTreeSet<T> {
+    const EXPECTED: &'static str = set_name(T::SCALAR_TYPE);
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        encode_set(self.iter())
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        decode_set(value)
+    }
+
+    fn from_missing() -> Result<Self, ConversionError> {
+        Ok(Self::default())
+    }
+}

@@ -1,0 +1,135 @@
+//! Conversions between Rust values and DynamoDB attribute values.
+//!
+//! [`DynamoValue`] is implemented for the types dynamap stores natively; the derive
+//! macros implement it for your structs and unit enums, and `#[dynamo(serde)]` stores
+//! any serde type through serde_dynamo.
+
+mod collections;
+mod number;
+mod scalar;
+#[doc(hidden)]
+pub mod serde_bridge;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ConversionError;
+
+/// A Rust type that can be stored as one DynamoDB attribute value.
+///
+/// | Rust | DynamoDB |
+/// |---|---|
+/// | `String`, unit enums (derived) | `S` |
+/// | integers up to `i128`/`u128`, `f32`, `f64` | `N` |
+/// | `bool` | `BOOL` |
+/// | `Vec<u8>`, `bytes::Bytes`, `Blob` | `B` |
+/// | `Option<T>` | `T`, or no attribute for `None` (`NULL` inside lists and maps) |
+/// | `Vec<T>` | `L` |
+/// | `HashMap<String, T>`, `BTreeMap<String, T>`, structs (derived) | `M` |
+/// | `HashSet`/`BTreeSet` of strings, numbers, bytes | `SS`, `NS`, `BS` (empty: no attribute) |
+///
+/// ```
+/// use dynamap::DynamoValue;
+/// use aws_sdk_dynamodb::types::AttributeValue;
+///
+/// assert_eq!(42u32.to_attribute_value()?, Some(AttributeValue::N("42".into())));
+/// assert_eq!(u32::from_attribute_value(AttributeValue::N("42".into()))?, 42);
+/// assert_eq!(None::<String>.to_attribute_value()?, None); // stored as no attribute
+/// # Ok::<(), dynamap::ConversionError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored as a DynamoDB attribute",
+    label = "dynamap has no conversion for this type",
+    note = "derive `DynamoValue` (or `DynamoItem`) for your own types, or mark the field #[dynamo(serde)] to store it through serde"
+)]
+pub trait DynamoValue: Sized {
+    /// What the type is stored as, for error messages ("a string (S)").
+    const EXPECTED: &'static str;
+
+    /// Encodes the value; `None` means the attribute is left out of the item
+    /// (an `Option::None`, an empty set).
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError>;
+
+    /// Decodes a value read from the table.
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError>;
+
+    /// The value of an attribute that is absent: an error unless the type has a
+    /// natural "nothing" (`None`, an empty set).
+    fn from_missing() -> Result<Self, ConversionError> {
+        Err(ConversionError::missing(Self::EXPECTED))
+    }
+
+    /// Encodes a `Vec<Self>`. A list (`L`) unless a type stores its vectors otherwise
+    /// (`Vec<u8>` is binary); this indirection is how `Vec<u8>` gets its own encoding
+    /// without specialisation.
+    #[doc(hidden)]
+    fn __encode_vec(items: &[Self]) -> Result<AttributeValue, ConversionError> {
+        collections::encode_list(items.iter())
+    }
+
+    /// Decodes a `Vec<Self>`; see [`DynamoValue::__encode_vec`].
+    #[doc(hidden)]
+    fn __decode_vec(value: AttributeValue) -> Result<Vec<Self>, ConversionError> {
+        collections::decode_list(value)
+    }
+}
+
+/// The three DynamoDB scalar types that keys and sets are made of.
+///
+/// ```
+/// use dynamap::{ScalarAttribute, ScalarType};
+/// assert_eq!(<u64 as ScalarAttribute>::SCALAR_TYPE, ScalarType::Number);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    /// `S`
+    String,
+    /// `N`
+    Number,
+    /// `B`
+    Binary,
+}
+
+impl ScalarType {
+    /// The SDK's name for this type, for table definitions.
+    pub fn to_sdk(self) -> aws_sdk_dynamodb::types::ScalarAttributeType {
+        use aws_sdk_dynamodb::types::ScalarAttributeType as S;
+        match self {
+            ScalarType::String => S::S,
+            ScalarType::Number => S::N,
+            ScalarType::Binary => S::B,
+        }
+    }
+}
+
+/// A value stored as a DynamoDB scalar (string, number or binary): what sets hold.
+///
+/// ```
+/// use std::collections::BTreeSet;
+/// use dynamap::DynamoValue;
+/// let tags: BTreeSet<String> = ["a".to_string()].into();
+/// assert!(matches!(tags.to_attribute_value()?, Some(aws_sdk_dynamodb::types::AttributeValue::Ss(_))));
+/// # Ok::<(), dynamap::ConversionError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an element of a DynamoDB set",
+    label = "sets hold strings, integers or bytes only",
+    note = "DynamoDB has string sets (SS), number sets (NS) and binary sets (BS); store other collections as a Vec (L)"
+)]
+pub trait ScalarAttribute: DynamoValue {
+    /// Which scalar type the value is stored as.
+    const SCALAR_TYPE: ScalarType;
+}
+
+/// A type that can be a partition or sort key: a string, an integer, or bytes.
+///
+/// ```
+/// use dynamap::KeyAttribute;
+/// fn key_type<K: KeyAttribute>() -> dynamap::ScalarType { K::SCALAR_TYPE }
+/// assert_eq!(key_type::<String>(), dynamap::ScalarType::String);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a DynamoDB key attribute",
+    label = "key fields must be String, an integer type, or bytes (Vec<u8>)",
+    note = "DynamoDB keys are scalars of type S, N or B, and never optional"
+)]
+pub trait KeyAttribute: ScalarAttribute + Clone {}
