@@ -1,0 +1,4 @@
+//! End-to-end tests against DynamoDB Local (or `DYNAMAP_TEST_ENDPOINT`). One binary, so
+//! the server starts once and the SDK is linked once.
+
+mod smoke;
