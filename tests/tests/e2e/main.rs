@@ -1,4 +1,7 @@
 //! End-to-end tests against DynamoDB Local (or `DYNAMAP_TEST_ENDPOINT`). One binary, so
 //! the server starts once and the SDK is linked once.
 
+mod bad_data;
+mod keys;
+mod roundtrip;
 mod smoke;
