@@ -111,8 +111,20 @@ impl Error {
         }
     }
 
-    /// Converts an SDK error, giving a failed condition its own variant.
-    pub(crate) fn from_sdk<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
+    /// Converts an error of a raw SDK call, for code that mixes SDK calls with dynamap:
+    /// a failed condition becomes [`Error::ConditionFailed`], anything else [`Error::Sdk`].
+    ///
+    /// ```no_run
+    /// # async fn f(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
+    /// let tables = client
+    ///     .describe_table()
+    ///     .table_name("users")
+    ///     .send()
+    ///     .await
+    ///     .map_err(|e| dynamap::Error::from_sdk("DescribeTable", "users", e))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_sdk<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
     where
         aws_sdk_dynamodb::Error: From<SdkError<E, R>>,
     {

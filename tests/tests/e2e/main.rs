@@ -2,6 +2,9 @@
 //! the server starts once and the SDK is linked once.
 
 mod bad_data;
+mod counts;
 mod keys;
+mod limits;
 mod roundtrip;
 mod smoke;
+mod tables;
