@@ -24,11 +24,27 @@ pub fn expand(container: &Container) -> TokenStream {
 
 /// `impl<..> Trait for Type<..> where ..` with the bounds that generic field types need.
 fn impl_header(container: &Container, trait_path: TokenStream) -> TokenStream {
+    impl_header_with(container, trait_path, None)
+}
+
+/// `impl_header`, plus `param_bound` on every type parameter (items cross threads, so
+/// their generic parameters must too).
+fn impl_header_with(
+    container: &Container,
+    trait_path: TokenStream,
+    param_bound: Option<TokenStream>,
+) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
     let mut predicates: Vec<TokenStream> = where_clause
         .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect())
         .unwrap_or_default();
+    if let Some(bound) = &param_bound {
+        for param in container.generics.type_params() {
+            let ident = &param.ident;
+            predicates.push(quote!(#ident: #bound));
+        }
+    }
     if container.generics.type_params().next().is_some() {
         if let Body::Struct(data) = &container.body {
             for field in &data.fields {
@@ -55,11 +71,10 @@ fn encode_field(field: &Field) -> TokenStream {
     let name = &field.name;
     let span = field.ty.span();
     if field.is_key {
-        let ty = field.ty;
         return quote_spanned! {span=>
             item.insert(
                 ::std::string::String::from(#name),
-                ::dynamap::__private::encode_key::<#ty>(#name, &self.#member)?,
+                ::dynamap::__private::encode_key(#name, &self.#member)?,
             );
         };
     }
@@ -145,7 +160,11 @@ fn struct_value(container: &Container) -> TokenStream {
 }
 
 fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenStream {
-    let header = impl_header(container, quote!(::dynamap::DynamoItem));
+    let header = impl_header_with(
+        container,
+        quote!(::dynamap::DynamoItem),
+        Some(quote!(::core::marker::Send + ::core::marker::Sync + 'static)),
+    );
     let partition = &data.fields[key.partition];
     let sort = key.sort.map(|i| &data.fields[i]);
     let definition = |field: &Field| {

@@ -90,9 +90,10 @@ pub fn decode_serde_field<T: ::serde::de::DeserializeOwned>(
 }
 
 /// Encodes a key value; keys are never absent, and never empty (DynamoDB refuses empty
-/// strings and binaries in keys).
+/// strings and binaries in keys). Bounded by `DynamoValue` only: [`key_type`] is the one
+/// place that rejects unsupported key types, so the user sees that error once.
 #[inline]
-pub fn encode_key<K: KeyAttribute>(name: &'static str, key: &K) -> Result<AttributeValue, ConversionError> {
+pub fn encode_key<K: DynamoValue>(name: &'static str, key: &K) -> Result<AttributeValue, ConversionError> {
     let value = key
         .to_attribute_value()
         .map_err(|e| e.in_attribute(name))?
@@ -114,7 +115,7 @@ pub fn encode_key<K: KeyAttribute>(name: &'static str, key: &K) -> Result<Attrib
 
 /// Reads a key attribute out of an item without taking it.
 #[inline]
-pub fn decode_key<K: KeyAttribute>(item: &Item, name: &'static str) -> Result<K, ConversionError> {
+pub fn decode_key<K: DynamoValue>(item: &Item, name: &'static str) -> Result<K, ConversionError> {
     match item.get(name) {
         Some(v) => K::from_attribute_value(v.clone()),
         None => Err(ConversionError::missing(K::EXPECTED)),

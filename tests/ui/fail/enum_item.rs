@@ -1,0 +1,9 @@
+use dynamap::DynamoItem;
+
+#[derive(DynamoItem)]
+enum Status {
+    Active,
+    Closed,
+}
+
+fn main() {}

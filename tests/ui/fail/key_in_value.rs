@@ -1,0 +1,9 @@
+use dynamap::DynamoValue;
+
+#[derive(DynamoValue)]
+struct Address {
+    #[dynamo(partition_key)]
+    street: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use dynamap::DynamoItem;
+
+#[derive(DynamoItem)]
+struct User {
+    id: String,
+    name: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use dynamap::DynamoItem;
+
+#[derive(DynamoItem)]
+struct UserId(String);
+
+fn main() {}
