@@ -5,6 +5,9 @@
 //! of the type ([`model`]), and only then generate code ([`expand`]): every mistake is
 //! reported at the user's field before any code is written.
 
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used)]
+
 mod attr;
 mod case;
 mod expand;

@@ -43,6 +43,8 @@
 //! Field types and how they are stored are listed at [`DynamoValue`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Data read from a table must never make the library panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod connect;
 mod error;

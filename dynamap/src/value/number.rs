@@ -53,7 +53,7 @@ fn parse_whole(text: &str) -> Option<(bool, u128)> {
         scale -= 1;
     }
     while scale < 0 {
-        if magnitude % 10 != 0 {
+        if !magnitude.is_multiple_of(10) {
             return None;
         }
         magnitude /= 10;
