@@ -146,7 +146,7 @@ impl Error {
 /// A value that could not be converted, with where it sits in the item.
 ///
 /// ```
-/// # #[derive(dynamap::DynamoItem)]
+/// # #[derive(dynamap::DynamoItem, Debug)]
 /// # struct User { #[dynamo(partition_key)] id: String, age: u8 }
 /// use aws_sdk_dynamodb::types::AttributeValue;
 /// use dynamap::DynamoItem;
@@ -159,7 +159,7 @@ impl Error {
 /// let err = User::from_item(item).unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "attribute `age`: expected a number that fits u8, found number 300"
+///     "attribute `age`: expected an integer that fits u8, found number 300"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -48,6 +48,11 @@ fn parse_whole(text: &str) -> Option<(bool, u128)> {
         }
         magnitude = magnitude.checked_mul(10)?.checked_add(d)?;
     }
+    // Zero stays zero whatever the exponent; answering now also keeps `0e-2000000000`
+    // from costing two billion loop turns.
+    if magnitude == 0 {
+        return Some((negative, 0));
+    }
     while scale > 0 {
         magnitude = magnitude.checked_mul(10)?;
         scale -= 1;
@@ -226,9 +231,14 @@ mod tests {
         assert_eq!(parse_whole("1.50e1"), Some((false, 15)));
         assert_eq!(parse_whole("1.5"), None);
         assert_eq!(parse_whole("1e-1"), None);
-        assert_eq!(parse_whole("1e39"), Some((false, 10u128.pow(39))));
-        assert_eq!(parse_whole("1e40"), Some((false, 10u128.pow(40))));
-        assert_eq!(parse_whole("1e50"), None);
+        assert_eq!(parse_whole("1e38"), Some((false, 10u128.pow(38))));
+        assert_eq!(parse_whole("1e39"), None); // over u128::MAX
+        assert_eq!(parse_whole("0e-2147483648"), Some((false, 0)));
+        assert_eq!(parse_whole("0.000e2147483647"), Some((false, 0)));
+        assert_eq!(parse_whole("1e2147483647"), None);
+        assert_eq!(parse_whole("1e-2147483648"), None);
+        assert_eq!(parse_whole("1e"), None);
+        assert_eq!(parse_whole("e5"), None);
         assert_eq!(parse_whole(""), None);
         assert_eq!(parse_whole("-"), None);
         assert_eq!(parse_whole("."), None);
