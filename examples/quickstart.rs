@@ -59,7 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let orders: TypedMapping<Order> = TypedMapping::new(client, "quickstart-orders");
     orders.create_table().await?;
-    println!("created table `{}` with key {:?}", orders.table_name(), Order::KEY_SCHEMA);
+    println!(
+        "created table `{}` with key {:?}",
+        orders.table_name(),
+        Order::KEY_SCHEMA
+    );
 
     let order = Order {
         customer: "alice".into(),
@@ -67,8 +71,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         status: Status::Paid,
         total_cents: 4_250,
         items: vec![
-            LineItem { sku: "TEA-GREEN".into(), quantity: 2, unit_price_cents: 1_200 },
-            LineItem { sku: "MUG-BLUE".into(), quantity: 1, unit_price_cents: 1_850 },
+            LineItem {
+                sku: "TEA-GREEN".into(),
+                quantity: 2,
+                unit_price_cents: 1_200,
+            },
+            LineItem {
+                sku: "MUG-BLUE".into(),
+                quantity: 1,
+                unit_price_cents: 1_850,
+            },
         ],
         tags: HashSet::from(["gift".to_string()]),
         note: None,
@@ -76,7 +88,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     orders.insert(&order).await?;
     println!("inserted order {:?}", order.key());
     for order_id in 1002..=1005 {
-        let more = Order { order_id, status: Status::Shipped, ..order.clone() };
+        let more = Order {
+            order_id,
+            status: Status::Shipped,
+            ..order.clone()
+        };
         orders.insert(&more).await?;
     }
     println!("inserted 4 more orders for alice");
@@ -87,12 +103,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(fetched.as_ref(), Some(&order));
 
     println!("contains {key:?}? {}", orders.contains_key(&key).await?);
-    println!("contains (\"bob\", 1)? {}", orders.contains_key(&("bob".to_string(), 1)).await?);
-    println!("len_estimate: {} (DescribeTable's ItemCount)", orders.len_estimate().await?);
-    println!("count: {} (an exact Scan with Select=COUNT)", orders.count().await?);
+    println!(
+        "contains (\"bob\", 1)? {}",
+        orders.contains_key(&("bob".to_string(), 1)).await?
+    );
+    println!(
+        "len_estimate: {} (DescribeTable's ItemCount)",
+        orders.len_estimate().await?
+    );
+    println!(
+        "count: {} (an exact Scan with Select=COUNT)",
+        orders.count().await?
+    );
 
     let removed = orders.remove(&key).await?;
-    println!("remove {key:?} -> returned the old order: {}", removed.is_some());
+    println!(
+        "remove {key:?} -> returned the old order: {}",
+        removed.is_some()
+    );
     println!("remove {key:?} again -> {:?}", orders.remove(&key).await?);
     println!("count after remove: {}", orders.count().await?);
 

@@ -47,9 +47,17 @@ fn unknown(meta: &syn::meta::ParseNestedMeta, expected: &str) -> syn::Error {
     ))
 }
 
-fn set_once<T>(slot: &mut Option<T>, value: T, meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    meta: &syn::meta::ParseNestedMeta,
+) -> syn::Result<()> {
     if slot.is_some() {
-        let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let name = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         return Err(meta.error(format!("duplicate dynamo option `{name}`")));
     }
     *slot = Some(value);

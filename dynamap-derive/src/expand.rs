@@ -95,18 +95,26 @@ fn decode_field(field: &Field) -> TokenStream {
     let span = field.ty.span();
     let value = match field.storage {
         Storage::Skip => quote_spanned!(span=> ::core::default::Default::default()),
-        Storage::Serde => quote_spanned!(span=> ::dynamap::__private::decode_serde_field(&mut item, #name)?),
+        Storage::Serde => {
+            quote_spanned!(span=> ::dynamap::__private::decode_serde_field(&mut item, #name)?)
+        }
         Storage::ValueOrDefault => {
             quote_spanned!(span=> ::dynamap::__private::decode_field_or_default(&mut item, #name)?)
         }
-        Storage::Value => quote_spanned!(span=> ::dynamap::__private::decode_field(&mut item, #name)?),
+        Storage::Value => {
+            quote_spanned!(span=> ::dynamap::__private::decode_field(&mut item, #name)?)
+        }
     };
     quote!(#member: #value)
 }
 
 fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     let header = impl_header(container, quote!(::dynamap::__private::MapCodec));
-    let stored = data.fields.iter().filter(|f| f.storage != Storage::Skip).count();
+    let stored = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip)
+        .count();
     let encode = data.fields.iter().map(encode_field);
     let decode = data.fields.iter().map(decode_field);
     quote! {
@@ -163,7 +171,9 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
     let header = impl_header_with(
         container,
         quote!(::dynamap::DynamoItem),
-        Some(quote!(::core::marker::Send + ::core::marker::Sync + 'static)),
+        Some(quote!(
+            ::core::marker::Send + ::core::marker::Sync + 'static
+        )),
     );
     let partition = &data.fields[key.partition];
     let sort = key.sort.map(|i| &data.fields[i]);
@@ -259,7 +269,11 @@ fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| v.ident).collect();
     let expected = format!(
         "one of the strings {} ({})",
-        names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", "),
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         container.ident
     );
     quote! {

@@ -115,38 +115,39 @@ impl<'a> Container<'a> {
             errors.push(e);
             ContainerAttrs::default()
         });
-        let body = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Body::Struct(parse_struct(input, named, &attrs, derive, &mut errors)),
-                _ => {
-                    return Err(syn::Error::new_spanned(
-                        &input.ident,
-                        format!(
-                            "{} needs a struct with named fields: each field becomes a named \
+        let body =
+            match &input.data {
+                Data::Struct(data) => match &data.fields {
+                    Fields::Named(named) => {
+                        Body::Struct(parse_struct(input, named, &attrs, derive, &mut errors))
+                    }
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &input.ident,
+                            format!(
+                                "{} needs a struct with named fields: each field becomes a named \
                              attribute, and a tuple or unit struct has no field names",
-                            derive.name()
-                        ),
-                    ))
+                                derive.name()
+                            ),
+                        ))
+                    }
+                },
+                Data::Enum(data) if derive == Derive::Value => {
+                    Body::Enum(parse_enum(input, data, &attrs, &mut errors))
                 }
-            },
-            Data::Enum(data) if derive == Derive::Value => {
-                Body::Enum(parse_enum(input, data, &attrs, &mut errors))
-            }
-            Data::Enum(_) => {
-                return Err(syn::Error::new_spanned(
+                Data::Enum(_) => return Err(syn::Error::new_spanned(
                     &input.ident,
                     "DynamoItem needs a struct with named fields: a table item is a map of named \
                      attributes (to store an enum as a string, derive DynamoValue on it and use it \
                      as a field)",
-                ))
-            }
-            Data::Union(_) => {
-                return Err(syn::Error::new_spanned(
-                    &input.ident,
-                    format!("{} cannot be derived for a union", derive.name()),
-                ))
-            }
-        };
+                )),
+                Data::Union(_) => {
+                    return Err(syn::Error::new_spanned(
+                        &input.ident,
+                        format!("{} cannot be derived for a union", derive.name()),
+                    ))
+                }
+            };
         errors.finish()?;
         Ok(Container {
             ident: &input.ident,
@@ -169,7 +170,9 @@ fn parse_struct<'a>(
     let mut names: HashMap<String, &Ident> = HashMap::new();
 
     for field in &named.named {
-        let Some(member) = field.ident.as_ref() else { continue };
+        let Some(member) = field.ident.as_ref() else {
+            continue;
+        };
         let attrs = match attr::field(&field.attrs) {
             Ok(attrs) => attrs,
             Err(e) => {
@@ -198,11 +201,21 @@ fn parse_struct<'a>(
                 );
             }
             if attrs.partition_key.is_some() && attrs.sort_key.is_some() {
-                errors.at(span, format!("`{member}` cannot be both the partition key and the sort key"));
+                errors.at(
+                    span,
+                    format!("`{member}` cannot be both the partition key and the sort key"),
+                );
             }
-            for (flag, option) in [(attrs.skip, "skip"), (attrs.default, "default"), (attrs.serde, "serde")] {
+            for (flag, option) in [
+                (attrs.skip, "skip"),
+                (attrs.default, "default"),
+                (attrs.serde, "serde"),
+            ] {
                 if let Some(span) = flag {
-                    errors.at(span, format!("a key field cannot be `{option}`: every item stores its key"));
+                    errors.at(
+                        span,
+                        format!("a key field cannot be `{option}`: every item stores its key"),
+                    );
                 }
             }
             if is_option(&field.ty) {
@@ -246,14 +259,23 @@ fn parse_struct<'a>(
             (None, None, Some(_)) => Storage::Serde,
             (None, None, None) => Storage::Value,
             _ => {
-                let span = attrs.default.or(attrs.serde).unwrap_or_else(Span::call_site);
-                errors.at(span, "use at most one of `skip`, `default` and `serde` on a field");
+                let span = attrs
+                    .default
+                    .or(attrs.serde)
+                    .unwrap_or_else(Span::call_site);
+                errors.at(
+                    span,
+                    "use at most one of `skip`, `default` and `serde` on a field",
+                );
                 Storage::Value
             }
         };
         if storage == Storage::Skip {
             if let Some(lit) = &attrs.rename {
-                errors.at(lit.span(), "a skipped field is not stored, so it has no name to rename");
+                errors.at(
+                    lit.span(),
+                    "a skipped field is not stored, so it has no name to rename",
+                );
             }
         } else if let Some(other) = names.insert(name.clone(), member) {
             errors.push(syn::Error::new_spanned(
@@ -330,7 +352,10 @@ fn parse_enum<'a>(
         if let Some(other) = names.insert(name.clone(), &variant.ident) {
             errors.push(syn::Error::new_spanned(
                 &variant.ident,
-                format!("`{}` and `{other}` would both be stored as \"{name}\"", variant.ident),
+                format!(
+                    "`{}` and `{other}` would both be stored as \"{name}\"",
+                    variant.ident
+                ),
             ));
         }
         variants.push(Variant {

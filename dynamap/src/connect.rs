@@ -204,7 +204,10 @@ impl Connect {
     /// let users = dynamap::connect().region("eu-west-1").mapping::<User>("users").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn mapping<T: DynamoItem>(self, table_name: impl Into<String>) -> Result<TypedMapping<T>> {
+    pub async fn mapping<T: DynamoItem>(
+        self,
+        table_name: impl Into<String>,
+    ) -> Result<TypedMapping<T>> {
         Ok(TypedMapping::new(self.client().await?, table_name))
     }
 }

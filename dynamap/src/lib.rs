@@ -44,7 +44,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Data read from a table must never make the library panic.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod connect;
 mod error;
@@ -56,6 +64,11 @@ mod value;
 
 #[cfg(feature = "local")]
 pub mod local;
+
+/// The README's examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 #[doc(hidden)]
 #[path = "private.rs"]

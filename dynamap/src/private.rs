@@ -39,7 +39,10 @@ pub fn encode_field<T: DynamoValue>(
 
 /// Decodes one struct field out of `item`.
 #[inline]
-pub fn decode_field<T: DynamoValue>(item: &mut Item, name: &'static str) -> Result<T, ConversionError> {
+pub fn decode_field<T: DynamoValue>(
+    item: &mut Item,
+    name: &'static str,
+) -> Result<T, ConversionError> {
     match item.remove(name) {
         Some(v) => T::from_attribute_value(v),
         None => T::from_missing(),
@@ -93,7 +96,10 @@ pub fn decode_serde_field<T: ::serde::de::DeserializeOwned>(
 /// strings and binaries in keys). Bounded by `DynamoValue` only: [`key_type`] is the one
 /// place that rejects unsupported key types, so the user sees that error once.
 #[inline]
-pub fn encode_key<K: DynamoValue>(name: &'static str, key: &K) -> Result<AttributeValue, ConversionError> {
+pub fn encode_key<K: DynamoValue>(
+    name: &'static str,
+    key: &K,
+) -> Result<AttributeValue, ConversionError> {
     let value = key
         .to_attribute_value()
         .map_err(|e| e.in_attribute(name))?

@@ -18,13 +18,19 @@ pub const MAX_ITEM_SIZE: usize = 400 * 1024;
 /// assert_eq!(dynamap::item_size(&item), 5);
 /// ```
 pub fn item_size(item: &Item) -> usize {
-    item.iter().map(|(name, value)| name.len() + value_size(value)).sum()
+    item.iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum()
 }
 
 fn number_size(n: &str) -> usize {
     let mantissa = n.split(['e', 'E']).next().unwrap_or(n);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let significant = digits.trim_start_matches('0').trim_end_matches('0').len().max(1);
+    let significant = digits
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
+        .max(1);
     significant.div_ceil(2) + 1
 }
 

@@ -70,9 +70,11 @@ pub(crate) async fn describe(client: &Client, table: &str) -> Result<TableDescri
         .send()
         .await
         .map_err(|e| Error::from_sdk("DescribeTable", table, e))?;
-    output
-        .table
-        .ok_or_else(|| Error::Unexpected(format!("DescribeTable returned no description of `{table}`")))
+    output.table.ok_or_else(|| {
+        Error::Unexpected(format!(
+            "DescribeTable returned no description of `{table}`"
+        ))
+    })
 }
 
 async fn create(client: &Client, table: &str, schema: &KeySchema) -> Result<()> {
@@ -152,7 +154,10 @@ async fn wait_until_deleted(client: &Client, table: &str) -> Result<()> {
     loop {
         match describe(client, table).await {
             Err(Error::Sdk { source, .. })
-                if matches!(*source, aws_sdk_dynamodb::Error::ResourceNotFoundException(_)) =>
+                if matches!(
+                    *source,
+                    aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
+                ) =>
             {
                 return Ok(())
             }

@@ -42,8 +42,8 @@ pub fn endpoint() -> String {
 /// When the client cannot be configured.
 pub async fn client() -> Client {
     let endpoint = endpoint();
-    let has_real_credentials =
-        std::env::var_os("AWS_ACCESS_KEY_ID").is_some() || std::env::var_os("AWS_PROFILE").is_some();
+    let has_real_credentials = std::env::var_os("AWS_ACCESS_KEY_ID").is_some()
+        || std::env::var_os("AWS_PROFILE").is_some();
     let connect = if std::env::var_os("DYNAMAP_TEST_ENDPOINT").is_some() && has_real_credentials {
         let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".to_owned());
         dynamap::connect().endpoint_url(endpoint).region(region)

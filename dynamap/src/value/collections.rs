@@ -19,12 +19,16 @@ pub(super) fn encode_list<'a, T: DynamoValue + 'a>(
 ) -> Result<AttributeValue, ConversionError> {
     let mut list = Vec::with_capacity(items.len());
     for (index, item) in items.enumerate() {
-        list.push(or_null(item.to_attribute_value().map_err(|e| e.at_index(index))?));
+        list.push(or_null(
+            item.to_attribute_value().map_err(|e| e.at_index(index))?,
+        ));
     }
     Ok(AttributeValue::L(list))
 }
 
-pub(super) fn decode_list<T: DynamoValue>(value: AttributeValue) -> Result<Vec<T>, ConversionError> {
+pub(super) fn decode_list<T: DynamoValue>(
+    value: AttributeValue,
+) -> Result<Vec<T>, ConversionError> {
     match value {
         AttributeValue::L(list) => list
             .into_iter()
@@ -168,7 +172,9 @@ fn encode_set<'a, T: ScalarAttribute + 'a>(
                     set_name(T::SCALAR_TYPE),
                     format!(
                         "an element stored as {}",
-                        other.as_ref().map_or("nothing".into(), crate::error::describe)
+                        other
+                            .as_ref()
+                            .map_or("nothing".into(), crate::error::describe)
                     ),
                 )
                 .at_index(index))
@@ -185,7 +191,8 @@ fn encode_set<'a, T: ScalarAttribute + 'a>(
 fn decode_set<T: ScalarAttribute, C: FromIterator<T>>(
     value: AttributeValue,
 ) -> Result<C, ConversionError> {
-    let decode = |index: usize, v: AttributeValue| T::from_attribute_value(v).map_err(|e| e.at_index(index));
+    let decode =
+        |index: usize, v: AttributeValue| T::from_attribute_value(v).map_err(|e| e.at_index(index));
     match (T::SCALAR_TYPE, value) {
         (_, AttributeValue::Null(_)) => Ok(C::from_iter(std::iter::empty())),
         (ScalarType::String, AttributeValue::Ss(items)) => items

@@ -268,7 +268,10 @@ mod tests {
         assert!(f32::NEG_INFINITY.to_attribute_value().is_err());
         assert!(1e200f64.to_attribute_value().is_err());
         assert!(1e-200f64.to_attribute_value().is_err());
-        assert_eq!(0.1f32.to_attribute_value(), Ok(Some(AttributeValue::N("0.1".into()))));
+        assert_eq!(
+            0.1f32.to_attribute_value(),
+            Ok(Some(AttributeValue::N("0.1".into())))
+        );
         assert!(f32::from_attribute_value(AttributeValue::N("1e100".into())).is_err());
     }
 }

@@ -52,11 +52,23 @@ fn good_item(id: &str) -> Item {
         ("ratio".to_owned(), n("0.5")),
         ("active".to_owned(), AttributeValue::Bool(true)),
         ("tags".to_owned(), AttributeValue::Ss(vec!["a".into()])),
-        ("history".to_owned(), AttributeValue::L(vec![n("1"), n("2"), n("3")])),
-        ("address".to_owned(), AttributeValue::M(HashMap::from([("city".to_owned(), s("Oslo"))]))),
-        ("limits".to_owned(), AttributeValue::M(HashMap::from([("daily".to_owned(), n("10"))]))),
+        (
+            "history".to_owned(),
+            AttributeValue::L(vec![n("1"), n("2"), n("3")]),
+        ),
+        (
+            "address".to_owned(),
+            AttributeValue::M(HashMap::from([("city".to_owned(), s("Oslo"))])),
+        ),
+        (
+            "limits".to_owned(),
+            AttributeValue::M(HashMap::from([("daily".to_owned(), n("10"))])),
+        ),
         ("plan".to_owned(), s("Pro")),
-        ("avatar".to_owned(), AttributeValue::B(Blob::new(vec![1, 2]))),
+        (
+            "avatar".to_owned(),
+            AttributeValue::B(Blob::new(vec![1, 2])),
+        ),
     ])
 }
 
@@ -106,31 +118,79 @@ async fn each_wrong_value_names_its_attribute() {
         ("age", Some(n("-1")), "age", "u8", "number -1"),
         ("age", Some(n("2.5")), "age", "u8", "number 2.5"),
         ("age", None, "age", "u8", "no attribute"),
-        ("balance", Some(n("99999999999999999999999")), "balance", "i64", "number 99999999999999999999999"),
+        (
+            "balance",
+            Some(n("99999999999999999999999")),
+            "balance",
+            "i64",
+            "number 99999999999999999999999",
+        ),
         ("ratio", Some(n("1E+100")), "ratio", "f32", "number"),
         ("active", Some(n("1")), "active", "boolean", "number 1"),
-        ("tags", Some(AttributeValue::Ns(vec!["1".into()])), "tags", "string set", "number set"),
-        ("history", Some(AttributeValue::L(vec![n("1"), s("x")])), "history[1]", "u16", "string \"x\""),
-        ("history", Some(AttributeValue::L(vec![n("70000")])), "history[0]", "u16", "number 70000"),
+        (
+            "tags",
+            Some(AttributeValue::Ns(vec!["1".into()])),
+            "tags",
+            "string set",
+            "number set",
+        ),
+        (
+            "history",
+            Some(AttributeValue::L(vec![n("1"), s("x")])),
+            "history[1]",
+            "u16",
+            "string \"x\"",
+        ),
+        (
+            "history",
+            Some(AttributeValue::L(vec![n("70000")])),
+            "history[0]",
+            "u16",
+            "number 70000",
+        ),
         ("history", Some(s("1,2,3")), "history", "list", "string"),
         (
             "address",
-            Some(AttributeValue::M(HashMap::from([("city".to_owned(), n("7"))]))),
+            Some(AttributeValue::M(HashMap::from([(
+                "city".to_owned(),
+                n("7"),
+            )]))),
             "address.city",
             "string",
             "number 7",
         ),
-        ("address", Some(AttributeValue::M(HashMap::new())), "address.city", "string", "no attribute"),
+        (
+            "address",
+            Some(AttributeValue::M(HashMap::new())),
+            "address.city",
+            "string",
+            "no attribute",
+        ),
         (
             "limits",
-            Some(AttributeValue::M(HashMap::from([("daily".to_owned(), AttributeValue::Bool(false))]))),
+            Some(AttributeValue::M(HashMap::from([(
+                "daily".to_owned(),
+                AttributeValue::Bool(false),
+            )]))),
             "limits.daily",
             "u32",
             "boolean false",
         ),
-        ("plan", Some(s("Enterprise")), "plan", "\"Free\", \"Pro\"", "string \"Enterprise\""),
+        (
+            "plan",
+            Some(s("Enterprise")),
+            "plan",
+            "\"Free\", \"Pro\"",
+            "string \"Enterprise\"",
+        ),
         ("note", Some(n("5")), "note", "string", "number 5"),
-        ("avatar", Some(AttributeValue::L(vec![n("1")])), "avatar", "binary", "list of 1 elements"),
+        (
+            "avatar",
+            Some(AttributeValue::L(vec![n("1")])),
+            "avatar",
+            "binary",
+            "list of 1 elements",
+        ),
     ];
     for (i, (attribute, value, path, expected, found)) in cases.into_iter().enumerate() {
         let mut item = good_item(&format!("case{i}"));
@@ -142,7 +202,10 @@ async fn each_wrong_value_names_its_attribute() {
         assert_eq!(e.attribute(), path, "case {i}: {e}");
         assert!(e.expected().contains(expected), "case {i}: {e}");
         assert!(e.found().contains(found), "case {i}: {e}");
-        assert!(e.to_string().contains(&format!("`{path}`")), "case {i}: {e}");
+        assert!(
+            e.to_string().contains(&format!("`{path}`")),
+            "case {i}: {e}"
+        );
     }
 }
 
@@ -176,12 +239,19 @@ fn no_attribute_value_makes_decoding_panic() {
         AttributeValue::L(vec![AttributeValue::Null(true)]),
         AttributeValue::L(vec![]),
         AttributeValue::M(HashMap::new()),
-        AttributeValue::M(HashMap::from([("city".to_owned(), AttributeValue::Null(true))])),
+        AttributeValue::M(HashMap::from([(
+            "city".to_owned(),
+            AttributeValue::Null(true),
+        )])),
         AttributeValue::Ss(vec![String::new()]),
         AttributeValue::Ns(vec!["x".into()]),
         AttributeValue::Bs(vec![]),
     ];
-    let names: Vec<String> = good_item("x").keys().cloned().chain(["note".to_owned()]).collect();
+    let names: Vec<String> = good_item("x")
+        .keys()
+        .cloned()
+        .chain(["note".to_owned()])
+        .collect();
     for name in &names {
         for value in &values {
             let mut item = good_item("x");

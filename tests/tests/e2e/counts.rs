@@ -20,7 +20,10 @@ async fn count_and_len_estimate_on_a_thousand_items() {
     stream::iter(0..1000u32)
         .map(|id| {
             let rows = rows.clone();
-            let row = Row { id, payload: payload.clone() };
+            let row = Row {
+                id,
+                payload: payload.clone(),
+            };
             async move { rows.insert(&row).await }
         })
         .buffer_unordered(16)

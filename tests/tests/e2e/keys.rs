@@ -43,25 +43,51 @@ struct Odd {
 #[test]
 fn key_schemas_follow_the_fields() {
     assert_eq!(Order::KEY_SCHEMA.partition_key.name, "customer");
-    assert_eq!(Order::KEY_SCHEMA.sort_key.map(|k| k.scalar_type), Some(ScalarType::Number));
-    assert_eq!(Reading::KEY_SCHEMA.sort_key.map(|k| k.scalar_type), Some(ScalarType::Binary));
-    assert_eq!(Odd::KEY_SCHEMA.sort_key.map(|k| k.name), Some("my.sort-key value"));
+    assert_eq!(
+        Order::KEY_SCHEMA.sort_key.map(|k| k.scalar_type),
+        Some(ScalarType::Number)
+    );
+    assert_eq!(
+        Reading::KEY_SCHEMA.sort_key.map(|k| k.scalar_type),
+        Some(ScalarType::Binary)
+    );
+    assert_eq!(
+        Odd::KEY_SCHEMA.sort_key.map(|k| k.name),
+        Some("my.sort-key value")
+    );
 }
 
 #[tokio::test]
 async fn composite_string_and_number_keys() {
     let orders = new_mapping::<Order>("orders").await;
     for order_id in 1..=3 {
-        let order = Order { customer: "alice".into(), order_id, total_cents: order_id as i64 * 100 };
+        let order = Order {
+            customer: "alice".into(),
+            order_id,
+            total_cents: order_id as i64 * 100,
+        };
         orders.insert(&order).await.unwrap();
     }
-    let second = orders.get(&("alice".to_string(), 2)).await.unwrap().unwrap();
+    let second = orders
+        .get(&("alice".to_string(), 2))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(second.total_cents, 200);
     assert_eq!(second.key(), ("alice".to_string(), 2));
-    assert!(orders.contains_key(&("alice".to_string(), 3)).await.unwrap());
-    assert!(!orders.contains_key(&("alice".to_string(), 4)).await.unwrap());
+    assert!(orders
+        .contains_key(&("alice".to_string(), 3))
+        .await
+        .unwrap());
+    assert!(!orders
+        .contains_key(&("alice".to_string(), 4))
+        .await
+        .unwrap());
     assert!(!orders.contains_key(&("bob".to_string(), 1)).await.unwrap());
-    assert_eq!(orders.remove(&("alice".to_string(), 2)).await.unwrap(), Some(second));
+    assert_eq!(
+        orders.remove(&("alice".to_string(), 2)).await.unwrap(),
+        Some(second)
+    );
     assert_eq!(orders.get(&("alice".to_string(), 2)).await.unwrap(), None);
     assert_eq!(orders.count().await.unwrap(), 2);
 }
@@ -69,29 +95,52 @@ async fn composite_string_and_number_keys() {
 #[tokio::test]
 async fn integer_and_binary_keys() {
     let readings = new_mapping::<Reading>("readings").await;
-    let r = Reading { sensor: -42, fingerprint: vec![0, 0xff, 7], value: 21.5 };
+    let r = Reading {
+        sensor: -42,
+        fingerprint: vec![0, 0xff, 7],
+        value: 21.5,
+    };
     readings.insert(&r).await.unwrap();
-    assert_eq!(readings.get(&(-42, vec![0, 0xff, 7])).await.unwrap(), Some(r.clone()));
+    assert_eq!(
+        readings.get(&(-42, vec![0, 0xff, 7])).await.unwrap(),
+        Some(r.clone())
+    );
     assert_eq!(readings.get(&(-42, vec![0, 0xff])).await.unwrap(), None);
 
     let blobs = new_mapping::<Blob>("blobs").await;
-    let b = Blob { digest: vec![1; 32], version: -99_999_999_999_999_999_999_999_999_999_999_999_999 };
+    let b = Blob {
+        digest: vec![1; 32],
+        version: -99_999_999_999_999_999_999_999_999_999_999_999_999,
+    };
     blobs.insert(&b).await.unwrap();
-    assert_eq!(blobs.get(&b.key()).consistent_read().await.unwrap(), Some(b));
+    assert_eq!(
+        blobs.get(&b.key()).consistent_read().await.unwrap(),
+        Some(b)
+    );
 }
 
 #[tokio::test]
 async fn removing_or_reading_a_missing_key_is_none() {
     let orders = new_mapping::<Order>("missing").await;
-    assert_eq!(orders.remove(&("nobody".to_string(), 1)).await.unwrap(), None);
+    assert_eq!(
+        orders.remove(&("nobody".to_string(), 1)).await.unwrap(),
+        None
+    );
     assert_eq!(orders.get(&("nobody".to_string(), 1)).await.unwrap(), None);
-    assert!(!orders.contains_key(&("nobody".to_string(), 1)).await.unwrap());
+    assert!(!orders
+        .contains_key(&("nobody".to_string(), 1))
+        .await
+        .unwrap());
 }
 
 #[tokio::test]
 async fn reserved_and_odd_key_names_work() {
     let odd = new_mapping::<Odd>("odd").await;
-    let item = Odd { pk: "p".into(), sk: "s".into(), state: "ok".into() };
+    let item = Odd {
+        pk: "p".into(),
+        sk: "s".into(),
+        state: "ok".into(),
+    };
     odd.insert(&item).await.unwrap();
     assert!(odd.contains_key(&item.key()).await.unwrap());
     assert_eq!(odd.get(&item.key()).await.unwrap(), Some(item.clone()));
@@ -106,11 +155,24 @@ async fn empty_keys_are_refused_before_sending() {
         Error::Conversion(e) => assert_eq!(e.attribute(), "customer"),
         other => panic!("expected a conversion error, got {other:?}"),
     }
-    let order = Order { customer: String::new(), order_id: 1, total_cents: 0 };
+    let order = Order {
+        customer: String::new(),
+        order_id: 1,
+        total_cents: 0,
+    };
     let err = orders.insert(&order).await.unwrap_err();
-    assert!(err.to_string().contains("`customer`") && err.to_string().contains("non-empty"), "{err}");
+    assert!(
+        err.to_string().contains("`customer`") && err.to_string().contains("non-empty"),
+        "{err}"
+    );
 
     let blobs = new_mapping::<Blob>("empty-b").await;
-    let err = blobs.insert(&Blob { digest: vec![], version: 1 }).await.unwrap_err();
+    let err = blobs
+        .insert(&Blob {
+            digest: vec![],
+            version: 1,
+        })
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("`digest`"), "{err}");
 }

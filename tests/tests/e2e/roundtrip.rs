@@ -164,7 +164,11 @@ async fn every_field_type_round_trips_through_the_server() {
     let table = new_mapping::<Everything>("roundtrip").await;
     let item = sample("all");
     table.insert(&item).await.unwrap();
-    let back = table.get(&"all".to_string()).consistent_read().await.unwrap();
+    let back = table
+        .get(&"all".to_string())
+        .consistent_read()
+        .await
+        .unwrap();
     assert_eq!(back, Some(item));
 }
 
@@ -186,7 +190,9 @@ async fn stored_shape_is_what_the_attributes_promise() {
         .item
         .unwrap();
     // rename_all and rename decide the stored names.
-    assert!(raw.contains_key("itemId") && raw.contains_key("名前") && raw.contains_key("emptyText"));
+    assert!(
+        raw.contains_key("itemId") && raw.contains_key("名前") && raw.contains_key("emptyText")
+    );
     // None and empty sets leave no attribute; skip stores nothing.
     for absent in ["maybeText", "noTags", "cache", "maybeShape"] {
         assert!(!raw.contains_key(absent), "{absent} should not be stored");
@@ -256,9 +262,15 @@ async fn nan_and_infinity_are_refused_with_the_attribute_named() {
     let mut item = sample("nan");
     item.precise = f64::NAN;
     let message = table.insert(&item).await.unwrap_err().to_string();
-    assert!(message.contains("`precise`") && message.contains("NaN"), "{message}");
+    assert!(
+        message.contains("`precise`") && message.contains("NaN"),
+        "{message}"
+    );
     item.precise = 1.0;
     item.ratio = f32::INFINITY;
     let message = table.insert(&item).await.unwrap_err().to_string();
-    assert!(message.contains("`ratio`") && message.contains("finite"), "{message}");
+    assert!(
+        message.contains("`ratio`") && message.contains("finite"),
+        "{message}"
+    );
 }

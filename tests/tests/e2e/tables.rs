@@ -22,7 +22,13 @@ async fn create_table_uses_the_derived_key_schema() {
         .iter()
         .map(|k| (k.attribute_name().to_owned(), k.key_type().clone()))
         .collect();
-    assert_eq!(keys, [("pk".to_owned(), KeyType::Hash), ("sk".to_owned(), KeyType::Range)]);
+    assert_eq!(
+        keys,
+        [
+            ("pk".to_owned(), KeyType::Hash),
+            ("sk".to_owned(), KeyType::Range)
+        ]
+    );
     let types: Vec<(String, ScalarAttributeType)> = description
         .attribute_definitions()
         .iter()
@@ -37,13 +43,19 @@ async fn creating_an_existing_table_fails_and_a_deleted_table_is_gone() {
     let events = new_mapping::<Event>("lifecycle").await;
     let err = events.create_table().await.unwrap_err();
     assert!(
-        matches!(err.sdk_error(), Some(aws_sdk_dynamodb::Error::ResourceInUseException(_))),
+        matches!(
+            err.sdk_error(),
+            Some(aws_sdk_dynamodb::Error::ResourceInUseException(_))
+        ),
         "{err:?}"
     );
     events.delete_table().await.unwrap();
     let err = events.get(&("s".to_string(), 1)).await.unwrap_err();
     assert!(
-        matches!(err.sdk_error(), Some(aws_sdk_dynamodb::Error::ResourceNotFoundException(_))),
+        matches!(
+            err.sdk_error(),
+            Some(aws_sdk_dynamodb::Error::ResourceNotFoundException(_))
+        ),
         "{err:?}"
     );
     // The message names the operation and the table; the SDK error stays the source.
@@ -54,7 +66,11 @@ async fn creating_an_existing_table_fails_and_a_deleted_table_is_gone() {
 #[tokio::test]
 async fn a_failed_condition_is_its_own_variant() {
     let events = new_mapping::<Event>("condition").await;
-    let event = Event { stream: "s".into(), sequence: 1, body: "first".into() };
+    let event = Event {
+        stream: "s".into(),
+        sequence: 1,
+        body: "first".into(),
+    };
     events.insert(&event).await.unwrap();
     let err = events
         .client()
@@ -69,7 +85,11 @@ async fn a_failed_condition_is_its_own_variant() {
         .await
         .unwrap_err();
     match Error::from_sdk("PutItem", events.table_name(), err) {
-        Error::ConditionFailed { operation, table, item } => {
+        Error::ConditionFailed {
+            operation,
+            table,
+            item,
+        } => {
             assert_eq!(operation, "PutItem");
             assert_eq!(table, events.table_name());
             let old = item.expect("ALL_OLD returns the item");
@@ -93,6 +113,12 @@ async fn connect_builds_clients_from_explicit_settings() {
     events.create_table().await.unwrap();
     assert_eq!(events.count().await.unwrap(), 0);
 
-    let err = dynamap::connect().local("127.0.0.1:8000").await.unwrap_err();
-    assert!(matches!(err, Error::Config(_)) && err.to_string().contains("http://"), "{err}");
+    let err = dynamap::connect()
+        .local("127.0.0.1:8000")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(_)) && err.to_string().contains("http://"),
+        "{err}"
+    );
 }
