@@ -34,6 +34,13 @@ pub fn connect() -> Connect {
 }
 
 /// Settings for a DynamoDB client; `.await` it (or call [`Connect::client`]) to build one.
+///
+/// ```no_run
+/// # async fn f() -> dynamap::Result<()> {
+/// let settings: dynamap::Connect = dynamap::connect().region("eu-west-1");
+/// let client = settings.await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Default, Clone)]
 #[must_use = "a Connect does nothing until it is awaited"]
 pub struct Connect {

@@ -9,6 +9,13 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::Item;
 
 /// The result type of every fallible dynamap operation.
+///
+/// ```
+/// fn parse_age(text: &str) -> dynamap::Result<u8> {
+///     text.parse().map_err(|_| dynamap::ConversionError::new("an age", text).into())
+/// }
+/// assert!(parse_age("x").is_err());
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in dynamap.
@@ -178,7 +185,13 @@ enum Segment {
 }
 
 impl ConversionError {
-    /// A value was found that is not what the Rust type needs.
+    /// A value was found that is not what the Rust type needs; for hand-written
+    /// [`DynamoValue`](crate::DynamoValue) implementations.
+    ///
+    /// ```
+    /// let e = dynamap::ConversionError::new("an ISO date", "\"yesterday\"");
+    /// assert_eq!(e.to_string(), "expected an ISO date, found \"yesterday\"");
+    /// ```
     pub fn new(expected: impl Into<Cow<'static, str>>, found: impl Into<String>) -> Self {
         ConversionError {
             path: Vec::new(),
@@ -188,28 +201,59 @@ impl ConversionError {
     }
 
     /// The attribute value is not of the DynamoDB type expected.
+    ///
+    /// ```
+    /// use aws_sdk_dynamodb::types::AttributeValue;
+    /// let e = dynamap::ConversionError::unexpected("a string (S)", &AttributeValue::N("7".into()));
+    /// assert_eq!(e.found(), "number 7");
+    /// ```
     pub fn unexpected(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> Self {
         Self::new(expected, describe(found))
     }
 
     /// A required attribute is absent.
+    ///
+    /// ```
+    /// let e = dynamap::ConversionError::missing("a string (S)").in_attribute("name");
+    /// assert_eq!(e.to_string(), "attribute `name`: expected a string (S), found no attribute");
+    /// ```
     pub fn missing(expected: impl Into<Cow<'static, str>>) -> Self {
         Self::new(expected, "no attribute")
     }
 
-    /// Places this error inside the attribute (or map entry) `name`.
+    /// Places this error inside the attribute (or map entry) `name`. Call it from the
+    /// inside out: the innermost name first.
+    ///
+    /// ```
+    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
+    ///     .in_attribute("city")
+    ///     .in_attribute("address");
+    /// assert_eq!(e.attribute(), "address.city");
+    /// ```
     pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.path.push(Segment::Name(name.into()));
         self
     }
 
     /// Places this error at position `index` of a list.
+    ///
+    /// ```
+    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
+    ///     .at_index(2)
+    ///     .in_attribute("tags");
+    /// assert_eq!(e.attribute(), "tags[2]");
+    /// ```
     pub fn at_index(mut self, index: usize) -> Self {
         self.path.push(Segment::Index(index));
         self
     }
 
     /// The attribute's document path, such as `items[2].sku`; empty for a bare value.
+    ///
+    /// ```
+    /// let e = dynamap::ConversionError::new("x", "y").in_attribute("sku").at_index(2).in_attribute("items");
+    /// assert_eq!(e.attribute(), "items[2].sku");
+    /// ```
     pub fn attribute(&self) -> String {
         let mut out = String::new();
         for segment in self.path.iter().rev() {
@@ -231,11 +275,19 @@ impl ConversionError {
     }
 
     /// What the Rust type needed.
+    ///
+    /// ```
+    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").expected(), "a boolean (BOOL)");
+    /// ```
     pub fn expected(&self) -> &str {
         &self.expected
     }
 
     /// What was there instead.
+    ///
+    /// ```
+    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").found(), "null");
+    /// ```
     pub fn found(&self) -> &str {
         &self.found
     }

@@ -8,6 +8,11 @@ use crate::value::{DynamoValue, ScalarType};
 use crate::Result;
 
 /// One DynamoDB item as the SDK represents it: attribute names to values.
+///
+/// ```
+/// use aws_sdk_dynamodb::types::AttributeValue;
+/// let item: dynamap::Item = [("id".to_string(), AttributeValue::S("u1".into()))].into();
+/// ```
 pub type Item = HashMap<String, AttributeValue>;
 
 /// A struct stored as one item of a table, with its key schema.

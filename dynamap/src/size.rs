@@ -6,6 +6,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::{Error, Item, Result};
 
 /// DynamoDB's maximum item size: 400 KB, attribute names included.
+///
+/// ```
+/// assert_eq!(dynamap::MAX_ITEM_SIZE, 409_600);
+/// ```
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
 
 /// The size of an item by DynamoDB's documented rules: names and strings in UTF-8

@@ -5,6 +5,16 @@ use std::collections::HashMap;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let key = "u1".to_string();
+/// let request: dynamap::mapping::ContainsKey<'_, User> = users.contains_key(&key);
+/// let answer = request.await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a ContainsKey does nothing until it is awaited"]
 pub struct ContainsKey<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,

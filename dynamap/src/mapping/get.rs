@@ -3,6 +3,16 @@
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let key = "u1".to_string();
+/// let request: dynamap::mapping::Get<'_, User> = users.get(&key);
+/// let answer = request.await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a Get does nothing until it is awaited"]
 pub struct Get<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,

@@ -4,6 +4,16 @@ use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Stores one item; built by [`TypedMapping::insert`], sent by `.await`.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let user = User { id: "u1".into() };
+/// let request: dynamap::mapping::Insert<'_, User> = users.insert(&user);
+/// let answer = request.await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "an Insert does nothing until it is awaited"]
 pub struct Insert<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,

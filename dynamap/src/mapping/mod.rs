@@ -1,4 +1,5 @@
-//! `TypedMapping<T>`: a table seen as a map from `T::Key` to `T`.
+//! `TypedMapping<T>`: a table seen as a map from `T::Key` to `T`, and the request
+//! builders its methods return (each sent by `.await`).
 
 mod contains;
 mod count;

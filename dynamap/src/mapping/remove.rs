@@ -5,6 +5,16 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let key = "u1".to_string();
+/// let request: dynamap::mapping::Remove<'_, User> = users.remove(&key);
+/// let answer = request.await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a Remove does nothing until it is awaited"]
 pub struct Remove<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,

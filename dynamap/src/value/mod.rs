@@ -43,17 +43,46 @@ use crate::error::ConversionError;
 )]
 pub trait DynamoValue: Sized {
     /// What the type is stored as, for error messages ("a string (S)").
+    ///
+    /// ```
+    /// use dynamap::DynamoValue;
+    /// assert_eq!(<Vec<String> as DynamoValue>::EXPECTED, "a list (L)");
+    /// ```
     const EXPECTED: &'static str;
 
     /// Encodes the value; `None` means the attribute is left out of the item
     /// (an `Option::None`, an empty set).
+    ///
+    /// ```
+    /// use dynamap::DynamoValue;
+    /// use aws_sdk_dynamodb::types::AttributeValue;
+    /// assert_eq!(true.to_attribute_value()?, Some(AttributeValue::Bool(true)));
+    /// assert_eq!(std::collections::HashSet::<String>::new().to_attribute_value()?, None);
+    /// assert!(f64::NAN.to_attribute_value().is_err());
+    /// # Ok::<(), dynamap::ConversionError>(())
+    /// ```
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError>;
 
     /// Decodes a value read from the table.
+    ///
+    /// ```
+    /// use dynamap::DynamoValue;
+    /// use aws_sdk_dynamodb::types::AttributeValue;
+    /// assert_eq!(String::from_attribute_value(AttributeValue::S("hi".into()))?, "hi");
+    /// assert!(u8::from_attribute_value(AttributeValue::N("256".into())).is_err());
+    /// # Ok::<(), dynamap::ConversionError>(())
+    /// ```
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError>;
 
     /// The value of an attribute that is absent: an error unless the type has a
     /// natural "nothing" (`None`, an empty set).
+    ///
+    /// ```
+    /// use dynamap::DynamoValue;
+    /// assert_eq!(Option::<u32>::from_missing()?, None);
+    /// assert!(u32::from_missing().is_err());
+    /// # Ok::<(), dynamap::ConversionError>(())
+    /// ```
     fn from_missing() -> Result<Self, ConversionError> {
         Err(ConversionError::missing(Self::EXPECTED))
     }
@@ -91,6 +120,11 @@ pub enum ScalarType {
 
 impl ScalarType {
     /// The SDK's name for this type, for table definitions.
+    ///
+    /// ```
+    /// use aws_sdk_dynamodb::types::ScalarAttributeType;
+    /// assert_eq!(dynamap::ScalarType::Binary.to_sdk(), ScalarAttributeType::B);
+    /// ```
     pub fn to_sdk(self) -> aws_sdk_dynamodb::types::ScalarAttributeType {
         use aws_sdk_dynamodb::types::ScalarAttributeType as S;
         match self {

@@ -120,6 +120,26 @@ async fn integer_and_binary_keys() {
 }
 
 #[tokio::test]
+async fn unicode_key_values() {
+    let orders = new_mapping::<Order>("unicode").await;
+    let order = Order {
+        customer: "Zoë-ключ-🦀-東京".into(),
+        order_id: 0,
+        total_cents: 1,
+    };
+    orders.insert(&order).await.unwrap();
+    assert_eq!(orders.get(&order.key()).await.unwrap(), Some(order.clone()));
+    assert_eq!(
+        orders
+            .get(&("Zoe-ключ-🦀-東京".to_string(), 0))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(orders.remove(&order.key()).await.unwrap(), Some(order));
+}
+
+#[tokio::test]
 async fn removing_or_reading_a_missing_key_is_none() {
     let orders = new_mapping::<Order>("missing").await;
     assert_eq!(

@@ -253,6 +253,15 @@ async fn numbers_beyond_38_digits_are_refused_before_sending() {
         }
         other => panic!("expected a conversion error, got {other:?}"),
     }
+    for huge in [i128::MIN, i128::MAX, -(MAX_38_DIGITS as i128) - 1] {
+        let mut item = sample("big");
+        item.huge = huge;
+        let message = table.insert(&item).await.unwrap_err().to_string();
+        assert!(
+            message.contains("`huge`") && message.contains(&huge.to_string()),
+            "{message}"
+        );
+    }
     assert_eq!(table.count().await.unwrap(), 0);
 }
 
