@@ -21,6 +21,7 @@ pub struct FieldAttrs {
     pub skip: Option<proc_macro2::Span>,
     pub default: Option<proc_macro2::Span>,
     pub serde: Option<proc_macro2::Span>,
+    pub version: Option<proc_macro2::Span>,
 }
 
 /// Options on an enum variant.
@@ -30,7 +31,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str = "rename_all";
-const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde";
+const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde, version";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -121,6 +122,8 @@ pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
             set_once(&mut out.default, span, meta)
         } else if meta.path.is_ident("serde") {
             set_once(&mut out.serde, span, meta)
+        } else if meta.path.is_ident("version") {
+            set_once(&mut out.version, span, meta)
         } else {
             Err(unknown(meta, FIELD_OPTIONS))
         }

@@ -26,6 +26,7 @@ impl Derive {
 
 pub struct Container<'a> {
     pub ident: &'a Ident,
+    pub vis: &'a syn::Visibility,
     pub generics: &'a Generics,
     pub body: Body<'a>,
 }
@@ -40,6 +41,8 @@ pub struct Struct<'a> {
     pub fields: Vec<Field<'a>>,
     /// Set for `DynamoItem`, which always has a partition key.
     pub key: Option<Key>,
+    /// The `#[dynamo(version)]` field, an index into `fields`.
+    pub version: Option<usize>,
 }
 
 /// Indexes into `Struct::fields`.
@@ -50,11 +53,13 @@ pub struct Key {
 
 pub struct Field<'a> {
     pub member: &'a Ident,
+    pub vis: &'a syn::Visibility,
     pub ty: &'a Type,
     /// The attribute name as stored.
     pub name: String,
     pub storage: Storage,
     pub is_key: bool,
+    pub is_version: bool,
 }
 
 /// How a field is read and written.
@@ -151,6 +156,7 @@ impl<'a> Container<'a> {
         errors.finish()?;
         Ok(Container {
             ident: &input.ident,
+            vis: &input.vis,
             generics: &input.generics,
             body,
         })
@@ -167,6 +173,7 @@ fn parse_struct<'a>(
     let mut fields: Vec<Field<'a>> = Vec::new();
     let mut partition: Option<usize> = None;
     let mut sort: Option<usize> = None;
+    let mut version: Option<usize> = None;
     let mut names: HashMap<String, &Ident> = HashMap::new();
 
     for field in &named.named {
@@ -253,6 +260,38 @@ fn parse_struct<'a>(
             }
         }
 
+        if let Some(span) = attrs.version {
+            if derive == Derive::Value {
+                errors.at(span, "a version belongs to table items: use #[derive(DynamoItem)] for optimistic locking");
+            }
+            if key_span.is_some() {
+                errors.at(
+                    span,
+                    "a key field cannot be the version: the version changes on every write",
+                );
+            }
+            for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+                if let Some(span) = flag {
+                    errors.at(
+                        span,
+                        format!(
+                            "the version field cannot be `{option}`: dynamap reads and writes it"
+                        ),
+                    );
+                }
+            }
+            match version {
+                Some(first) => errors.at(
+                    span,
+                    format!(
+                        "an item has at most one version, but `{}` is already marked #[dynamo(version)]",
+                        fields[first].member
+                    ),
+                ),
+                None => version = Some(fields.len()),
+            }
+        }
+
         let storage = match (attrs.skip, attrs.default, attrs.serde) {
             (Some(_), None, None) => Storage::Skip,
             (None, Some(_), None) => Storage::ValueOrDefault,
@@ -285,10 +324,12 @@ fn parse_struct<'a>(
         }
         fields.push(Field {
             member,
+            vis: &field.vis,
             ty: &field.ty,
             name,
             storage,
             is_key: key_span.is_some(),
+            is_version: attrs.version.is_some(),
         });
     }
 
@@ -307,7 +348,11 @@ fn parse_struct<'a>(
         }
         (Derive::Value, _) => None,
     };
-    Struct { fields, key }
+    Struct {
+        fields,
+        key,
+        version,
+    }
 }
 
 fn parse_enum<'a>(

@@ -60,6 +60,31 @@ pub enum Error {
         item: Option<Box<Item>>,
     },
 
+    /// `modify` of an item that does not exist (without `.upsert()`), or `update` of a
+    /// missing key.
+    #[error("no item with that key in table `{table}`")]
+    NotFound {
+        /// The table read or written.
+        table: String,
+    },
+
+    /// Optimistic locking: the item's version was not the one expected, so another
+    /// writer got there first.
+    #[error("version conflict in table `{table}`: expected version {expected}, found {found:?}")]
+    VersionConflict {
+        /// The table written to.
+        table: String,
+        /// The version the write was based on.
+        expected: u64,
+        /// The version stored, when DynamoDB returned it (`None`: no item).
+        found: Option<u64>,
+    },
+
+    /// An update or condition that DynamoDB would refuse, found before sending
+    /// (overlapping paths, nothing to do, ...).
+    #[error("invalid expression: {0}")]
+    Expression(String),
+
     /// The client or connection settings are unusable (no region, a bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),
@@ -232,6 +257,24 @@ impl ConversionError {
     /// ```
     pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.path.push(Segment::Name(name.into()));
+        self
+    }
+
+    /// Places this error at the document path `path` (outermost step first).
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Segment};
+    /// let path = AttrPath::from(vec![Segment::Name("items".into()), Segment::Index(1)]);
+    /// let e = dynamap::ConversionError::new("x", "y").at_path(&path);
+    /// assert_eq!(e.attribute(), "items[1]");
+    /// ```
+    pub fn at_path(mut self, path: &crate::path::AttrPath) -> Self {
+        for segment in path.segments().iter().rev() {
+            self.path.push(match segment {
+                crate::path::Segment::Name(name) => Segment::Name(name.clone()),
+                crate::path::Segment::Index(i) => Segment::Index(*i),
+            });
+        }
         self
     }
 

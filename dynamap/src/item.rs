@@ -59,6 +59,50 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
 
     /// Decodes an item read from the table; attributes the struct does not name are ignored.
     fn from_item(item: Item) -> Result<Self>;
+
+    /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
+    const VERSION_ATTRIBUTE: Option<&'static str> = None;
+
+    /// The item's version (`#[dynamo(version)]`); `None` for unversioned types.
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(version)] v: u32 }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(Doc { id: "d".into(), v: 3 }.version(), Some(3));
+    /// ```
+    fn version(&self) -> Option<u64> {
+        None
+    }
+
+    /// Sets the version after a write bumped it; does nothing for unversioned types.
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(version)] v: u32 }
+    /// use dynamap::DynamoItem;
+    /// let mut doc = Doc { id: "d".into(), v: 3 };
+    /// doc.set_version(4)?;
+    /// assert_eq!(doc.v, 4);
+    /// # Ok::<(), dynamap::Error>(())
+    /// ```
+    fn set_version(&mut self, version: u64) -> Result<()> {
+        let _ = version;
+        Ok(())
+    }
+
+    /// Typed paths to every attribute, for `modify`, conditions and projections.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// #[derive(DynamoItem)]
+    /// struct Order { #[dynamo(partition_key)] id: String, total_cents: i64 }
+    /// let f = Order::fields();
+    /// let big: Condition<Order> = f.total_cents.gt(10_000);
+    /// ```
+    fn fields() -> <Self as DynamoValue>::Path<crate::path::Root<Self>> {
+        crate::path::FromParent::from_parent(crate::path::Root::new())
+    }
 }
 
 /// The primary key of a table: a partition key and maybe a sort key.

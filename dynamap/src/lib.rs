@@ -54,16 +54,32 @@
     )
 )]
 
+mod condition;
 mod connect;
 mod error;
+mod expr;
 mod item;
 pub mod mapping;
+pub mod path;
 mod size;
 mod table;
 mod value;
 
 #[cfg(feature = "local")]
 pub mod local;
+
+/// Everything most code needs: `use dynamap::prelude::*;`.
+///
+/// ```
+/// use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct T { #[dynamo(partition_key)] id: String }
+/// let c: Condition<T> = T::fields().id.exists();
+/// ```
+pub mod prelude {
+    pub use crate::condition::{AttributeType, Condition, PathExt};
+    pub use crate::{DynamoItem, DynamoValue, TypedMapping};
+}
 
 /// The README's examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]
@@ -74,6 +90,7 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use condition::{AttributeType, Condition, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use error::{ConversionError, Error, Result};
 pub use item::{DynamoItem, Item, KeyDefinition, KeySchema};

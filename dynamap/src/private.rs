@@ -139,3 +139,23 @@ pub fn unknown_variant(expected: &'static str, value: AttributeValue) -> Convers
 pub const fn key_type<K: KeyAttribute>() -> crate::ScalarType {
     K::SCALAR_TYPE
 }
+
+/// Reads a `#[dynamo(version)]` field; the bound reports non-integer version fields.
+#[inline]
+pub fn version_of<V: crate::path::VersionNumber>(value: &V) -> u64 {
+    value.to_version().unwrap_or(0)
+}
+
+/// Writes a bumped version back into the field.
+#[inline]
+pub fn version_from<V: crate::path::VersionNumber>(
+    version: u64,
+    name: &'static str,
+) -> crate::Result<V> {
+    V::from_version(version).ok_or_else(|| {
+        crate::Error::Conversion(
+            ConversionError::new("a version that fits the field", version.to_string())
+                .in_attribute(name),
+        )
+    })
+}

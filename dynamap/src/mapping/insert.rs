@@ -1,9 +1,19 @@
-//! PutItem.
+//! PutItem, optionally conditional, with optimistic locking for versioned types.
 
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+
+use super::modify::partition_key_path;
+use crate::condition::{all_of, Condition, Node};
+use crate::expr::Placeholders;
+use crate::path::{AttrPath, Segment};
 use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Stores one item; built by [`TypedMapping::insert`], sent by `.await`.
+///
+/// For a type with a `#[dynamo(version)]` field, the write succeeds only if the stored
+/// version is the item's (or, for version 0, if there is no item), and stores the
+/// version plus one; a lost race is [`Error::VersionConflict`].
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -18,11 +28,52 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 pub struct Insert<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     item: &'a T,
+    condition: Option<Node>,
+    if_absent: bool,
 }
 
 impl<'a, T: DynamoItem> Insert<'a, T> {
     pub(super) fn new(mapping: &'a TypedMapping<T>, item: &'a T) -> Self {
-        Insert { mapping, item }
+        Insert {
+            mapping,
+            item,
+            condition: None,
+            if_absent: false,
+        }
+    }
+
+    /// Writes only if no item has this key (`attribute_not_exists` on the key);
+    /// otherwise [`Error::ConditionFailed`].
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// users.insert(&user).if_absent().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn if_absent(mut self) -> Self {
+        self.if_absent = true;
+        self
+    }
+
+    /// Writes only if `condition` holds for the item stored now (a missing item has
+    /// no attributes); otherwise [`Error::ConditionFailed`].
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, plan: String }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into(), plan: "pro".into() };
+    /// users.insert(&user).when(User::fields().plan.ne("enterprise")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn when(mut self, condition: Condition<T>) -> Self {
+        let node = condition.into_node();
+        self.condition = all_of(self.condition.take().into_iter().chain([node]).collect());
+        self
     }
 
     /// Sends the request; the same as `.await` on the builder.
@@ -35,18 +86,88 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<()> {
-        let item = self.item.to_item()?;
+        let mut item = self.item.to_item()?;
+        let mut conditions: Vec<Node> = self.condition.into_iter().collect();
+        if self.if_absent {
+            conditions.push(Node::NotExists(partition_key_path::<T>()));
+        }
+        let expected_version = match (T::VERSION_ATTRIBUTE, self.item.version()) {
+            (Some(name), Some(current)) => {
+                let path = AttrPath::from(vec![Segment::Name(name.into())]);
+                conditions.push(if current == 0 {
+                    Node::NotExists(partition_key_path::<T>())
+                } else {
+                    Node::Compare(path, crate::condition::Cmp::Eq, number(current))
+                });
+                item.insert(name.to_owned(), number(current.saturating_add(1)));
+                Some((name, current))
+            }
+            _ => None,
+        };
         check_item_size(&item)?;
+
+        let mut p = Placeholders::default();
+        let condition = match all_of(conditions) {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let (names, values) = p.into_maps();
         let table = self.mapping.table_name();
-        self.mapping
+        let result = self
+            .mapping
             .client()
             .put_item()
             .table_name(table)
             .set_item(Some(item))
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await
-            .map_err(|e| Error::from_sdk("PutItem", table, e))?;
-        Ok(())
+            .map_err(|e| Error::from_sdk("PutItem", table, e));
+        match (result, expected_version) {
+            (Ok(_), _) => Ok(()),
+            (
+                Err(Error::ConditionFailed {
+                    item: old, table, ..
+                }),
+                Some((name, expected)),
+            ) => {
+                let found = old.as_ref().and_then(|old| stored_version(old, name));
+                let conflict = if expected == 0 {
+                    old.is_some()
+                } else {
+                    found != Some(expected)
+                };
+                if conflict {
+                    Err(Error::VersionConflict {
+                        table,
+                        expected,
+                        found,
+                    })
+                } else {
+                    Err(Error::ConditionFailed {
+                        operation: "PutItem",
+                        table,
+                        item: old,
+                    })
+                }
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+}
+
+fn number(n: u64) -> AttributeValue {
+    AttributeValue::N(n.to_string())
+}
+
+/// The version stored in an item, as a `u64`.
+pub(super) fn stored_version(item: &crate::Item, name: &str) -> Option<u64> {
+    match item.get(name) {
+        Some(AttributeValue::N(n)) => n.parse().ok(),
+        _ => None,
     }
 }
 

@@ -5,7 +5,9 @@ mod contains;
 mod count;
 mod get;
 mod insert;
+mod modify;
 mod remove;
+mod update;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -17,7 +19,9 @@ use crate::DynamoItem;
 pub use contains::ContainsKey;
 pub use get::Get;
 pub use insert::Insert;
+pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use remove::Remove;
+pub use update::Update;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
 ///
@@ -158,6 +162,97 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     pub fn contains_key<'a>(&'a self, key: &'a T::Key) -> ContainsKey<'a, T> {
         ContainsKey::new(self, key)
+    }
+
+    /// Changes attributes of the item under `key` without reading it: one UpdateItem
+    /// built from typed paths. Fails with [`Error::NotFound`](crate::Error::NotFound)
+    /// if there is no such item, unless [`Modify::upsert`] is set.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/".to_string();
+    /// pages.modify(&key).add(Page::fields().views, 1).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify<'a>(&'a self, key: &'a T::Key) -> Modify<'a, T> {
+        Modify::new(self, key)
+    }
+
+    /// Reads the item under `key`, applies `apply` to it, and writes it back only if
+    /// nobody changed it meanwhile (by its version with `#[dynamo(version)]`, otherwise
+    /// by every attribute), retrying on conflict. Returns the item as written;
+    /// [`Error::NotFound`](crate::Error::NotFound) if there is none.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem, Clone)]
+    /// # struct Profile { #[dynamo(partition_key)] id: String, bio: String }
+    /// # async fn f(profiles: TypedMapping<Profile>) -> dynamap::Result<()> {
+    /// let key = "p1".to_string();
+    /// let profile = profiles.update(&key, |p| p.bio.push_str(" (edited)")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update<'a, F>(&'a self, key: &'a T::Key, apply: F) -> Update<'a, T, F>
+    where
+        T: Clone,
+        F: FnMut(&mut T) + Send,
+    {
+        Update::new(self, key, apply)
+    }
+
+    /// Stores `item` only if no item has its key; otherwise
+    /// [`Error::ConditionFailed`](crate::Error::ConditionFailed). The same as
+    /// `insert(item).if_absent()`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// users.insert_if_absent(&user).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_if_absent<'a>(&'a self, item: &'a T) -> Insert<'a, T> {
+        Insert::new(self, item).if_absent()
+    }
+
+    /// Stores `item` only if `condition` holds for what is stored now. The same as
+    /// `insert(item).when(condition)`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, plan: String }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into(), plan: "pro".into() };
+    /// users.insert_when(&user, User::fields().plan.eq("free")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_when<'a>(&'a self, item: &'a T, condition: crate::Condition<T>) -> Insert<'a, T> {
+        Insert::new(self, item).when(condition)
+    }
+
+    /// Deletes the item under `key` only if `condition` holds, returning it. The same
+    /// as `remove(key).when(condition)`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
+    /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
+    /// let key = "s1".to_string();
+    /// let gone = sessions.remove_when(&key, Session::fields().expired.eq(true)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove_when<'a>(
+        &'a self,
+        key: &'a T::Key,
+        condition: crate::Condition<T>,
+    ) -> Remove<'a, T> {
+        Remove::new(self, key).when(condition)
     }
 }
 

@@ -1,7 +1,9 @@
 //! DeleteItem, returning what was deleted.
 
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
+use crate::condition::{all_of, Condition, Node};
+use crate::expr::Placeholders;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
@@ -19,11 +21,35 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 pub struct Remove<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: &'a T::Key,
+    condition: Option<Node>,
 }
 
 impl<'a, T: DynamoItem> Remove<'a, T> {
     pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
-        Remove { mapping, key }
+        Remove {
+            mapping,
+            key,
+            condition: None,
+        }
+    }
+
+    /// Deletes only if `condition` holds; otherwise [`Error::ConditionFailed`] (with
+    /// the item as it is). A missing item has no attributes, so `exists` conditions
+    /// fail on it.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
+    /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
+    /// let key = "s1".to_string();
+    /// sessions.remove(&key).when(Session::fields().expired.eq(true)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn when(mut self, condition: Condition<T>) -> Self {
+        let node = condition.into_node();
+        self.condition = all_of(self.condition.take().into_iter().chain([node]).collect());
+        self
     }
 
     /// Sends the request; the same as `.await` on the builder.
@@ -37,6 +63,12 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
+        let mut p = Placeholders::default();
+        let condition = match &self.condition {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let (names, values) = p.into_maps();
         let output = self
             .mapping
             .client()
@@ -44,6 +76,10 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             .table_name(table)
             .set_key(Some(T::key_to_item(self.key)?))
             .return_values(ReturnValue::AllOld)
+            .set_condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await
             .map_err(|e| Error::from_sdk("DeleteItem", table, e))?;

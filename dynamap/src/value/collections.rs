@@ -40,6 +40,8 @@ pub(super) fn decode_list<T: DynamoValue>(
 }
 
 impl<T: DynamoValue> DynamoValue for Option<T> {
+    type Path<P: crate::path::PathParent> = crate::path::OptionPath<P, T>;
+
     const EXPECTED: &'static str = T::EXPECTED;
 
     #[inline]
@@ -65,6 +67,10 @@ impl<T: DynamoValue> DynamoValue for Option<T> {
 }
 
 impl<T: DynamoValue> DynamoValue for Box<T> {
+    // A leaf, not T's path: recursive types (a node holding a boxed node) would
+    // otherwise have paths of infinite size.
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = T::EXPECTED;
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
@@ -81,6 +87,8 @@ impl<T: DynamoValue> DynamoValue for Box<T> {
 }
 
 impl<T: DynamoValue> DynamoValue for Vec<T> {
+    type Path<P: crate::path::PathParent> = crate::path::ListPath<P, T>;
+
     const EXPECTED: &'static str = "a list (L)";
 
     #[inline]
@@ -123,6 +131,8 @@ fn decode_map<T: DynamoValue, C: FromIterator<(String, T)>>(
 }
 
 impl<T: DynamoValue, S: BuildHasher + Default> DynamoValue for HashMap<String, T, S> {
+    type Path<P: crate::path::PathParent> = crate::path::MapPath<P, T, Self>;
+
     const EXPECTED: &'static str = "a map (M)";
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
@@ -135,6 +145,8 @@ impl<T: DynamoValue, S: BuildHasher + Default> DynamoValue for HashMap<String, T
 }
 
 impl<T: DynamoValue> DynamoValue for BTreeMap<String, T> {
+    type Path<P: crate::path::PathParent> = crate::path::MapPath<P, T, Self>;
+
     const EXPECTED: &'static str = "a map (M)";
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
@@ -158,15 +170,38 @@ const fn set_name(kind: ScalarType) -> &'static str {
 fn encode_set<'a, T: ScalarAttribute + 'a>(
     items: impl ExactSizeIterator<Item = &'a T>,
 ) -> Result<Option<AttributeValue>, ConversionError> {
-    if items.len() == 0 {
-        return Ok(None);
-    }
+    encode_scalars(items, false)
+}
+
+/// Encodes elements given one by one (for `insert_into` and `delete_from`) as a set,
+/// dropping duplicates, which DynamoDB refuses; `None` when there are none.
+pub(crate) fn encode_set_elements<T: ScalarAttribute>(
+    items: impl IntoIterator<Item = T>,
+) -> Result<Option<AttributeValue>, ConversionError> {
+    let items: Vec<T> = items.into_iter().collect();
+    encode_scalars(items.iter(), true)
+}
+
+fn encode_scalars<'a, T: ScalarAttribute + 'a>(
+    items: impl Iterator<Item = &'a T>,
+    dedupe: bool,
+) -> Result<Option<AttributeValue>, ConversionError> {
     let mut strings = Vec::new();
     let mut blobs = Vec::new();
+    let mut seen_strings = HashSet::new();
+    let mut seen_blobs = HashSet::new();
     for (index, item) in items.enumerate() {
         match item.to_attribute_value().map_err(|e| e.at_index(index))? {
-            Some(AttributeValue::S(s) | AttributeValue::N(s)) => strings.push(s),
-            Some(AttributeValue::B(b)) => blobs.push(b),
+            Some(AttributeValue::S(s) | AttributeValue::N(s)) => {
+                if !dedupe || seen_strings.insert(s.clone()) {
+                    strings.push(s);
+                }
+            }
+            Some(AttributeValue::B(b)) => {
+                if !dedupe || seen_blobs.insert(b.as_ref().to_vec()) {
+                    blobs.push(b);
+                }
+            }
             other => {
                 return Err(ConversionError::new(
                     set_name(T::SCALAR_TYPE),
@@ -180,6 +215,9 @@ fn encode_set<'a, T: ScalarAttribute + 'a>(
                 .at_index(index))
             }
         }
+    }
+    if strings.is_empty() && blobs.is_empty() {
+        return Ok(None);
     }
     Ok(Some(match T::SCALAR_TYPE {
         ScalarType::String => AttributeValue::Ss(strings),
@@ -215,6 +253,8 @@ fn decode_set<T: ScalarAttribute, C: FromIterator<T>>(
 }
 
 impl<T: ScalarAttribute + Eq + Hash, S: BuildHasher + Default> DynamoValue for HashSet<T, S> {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = set_name(T::SCALAR_TYPE);
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
@@ -231,6 +271,8 @@ impl<T: ScalarAttribute + Eq + Hash, S: BuildHasher + Default> DynamoValue for H
 }
 
 impl<T: ScalarAttribute + Ord> DynamoValue for BTreeSet<T> {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = set_name(T::SCALAR_TYPE);
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {

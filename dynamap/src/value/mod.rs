@@ -10,6 +10,8 @@ mod scalar;
 #[doc(hidden)]
 pub mod serde_bridge;
 
+pub(crate) use collections::encode_set_elements;
+
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::ConversionError;
@@ -42,6 +44,12 @@ use crate::error::ConversionError;
     note = "derive `DynamoValue` (or `DynamoItem`) for your own types, or mark the field #[dynamo(serde)] to store it through serde"
 )]
 pub trait DynamoValue: Sized {
+    /// The typed path to an attribute of this type, under `P`: what
+    /// `Order::fields().address` is. Most types use [`Leaf`](crate::path::Leaf); the
+    /// derive gives structs a path with one field per attribute.
+    type Path<P: crate::path::PathParent>: crate::path::TypedPath<Root = P::Root, Value = Self>
+        + crate::path::FromParent<P>;
+
     /// What the type is stored as, for error messages ("a string (S)").
     ///
     /// ```

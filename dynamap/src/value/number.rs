@@ -77,6 +77,8 @@ fn number_text(value: AttributeValue, expected: &'static str) -> Result<String, 
 macro_rules! integer {
     ($($t:ty $({ $($extra:tt)* })?),*) => {$(
         impl DynamoValue for $t {
+            type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
             const EXPECTED: &'static str = concat!("an integer that fits ", stringify!($t));
 
             #[inline]
@@ -136,6 +138,8 @@ integer!(i8, i16, i32, i64, isize, u16, u32, u64, usize, u8 {
 macro_rules! wide_integer {
     ($($t:ty => $abs:expr),*) => {$(
         impl DynamoValue for $t {
+            type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
             const EXPECTED: &'static str =
                 concat!("an integer that fits ", stringify!($t), " with at most 38 digits");
 
@@ -185,6 +189,8 @@ const MIN_MAGNITUDE: f64 = 1e-130;
 macro_rules! float {
     ($($t:ty),*) => {$(
         impl DynamoValue for $t {
+            type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
             const EXPECTED: &'static str = concat!("a number that fits ", stringify!($t));
 
             #[inline]

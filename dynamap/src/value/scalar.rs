@@ -7,6 +7,8 @@ use super::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType};
 use crate::error::ConversionError;
 
 impl DynamoValue for String {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = "a string (S)";
 
     #[inline]
@@ -30,6 +32,8 @@ impl ScalarAttribute for String {
 impl KeyAttribute for String {}
 
 impl DynamoValue for bool {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = "a boolean (BOOL)";
 
     #[inline]
@@ -54,6 +58,8 @@ impl ScalarAttribute for Vec<u8> {
 impl KeyAttribute for Vec<u8> {}
 
 impl DynamoValue for bytes::Bytes {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = "binary (B)";
 
     #[inline]
@@ -77,6 +83,8 @@ impl ScalarAttribute for bytes::Bytes {
 impl KeyAttribute for bytes::Bytes {}
 
 impl DynamoValue for Blob {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
     const EXPECTED: &'static str = "binary (B)";
 
     #[inline]

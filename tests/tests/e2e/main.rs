@@ -5,6 +5,7 @@ mod bad_data;
 mod counts;
 mod keys;
 mod limits;
+mod modify;
 mod roundtrip;
 mod smoke;
 mod tables;

@@ -8,11 +8,14 @@ use syn::spanned::Spanned;
 
 use crate::model::{Body, Container, Field, Storage, Struct, Variant};
 
+mod paths;
+
 pub fn expand(container: &Container) -> TokenStream {
     match &container.body {
         Body::Struct(data) => {
             let mut out = map_codec(container, data);
             out.extend(struct_value(container));
+            out.extend(paths::expand(container, data));
             if let Some(key) = &data.key {
                 out.extend(item(container, data, key));
             }
@@ -45,25 +48,34 @@ fn impl_header_with(
             predicates.push(quote!(#ident: #bound));
         }
     }
-    if container.generics.type_params().next().is_some() {
-        if let Body::Struct(data) = &container.body {
-            for field in &data.fields {
-                let ty = field.ty;
-                predicates.push(match field.storage {
-                    Storage::Value => quote!(#ty: ::dynamap::DynamoValue),
-                    Storage::ValueOrDefault => {
-                        quote!(#ty: ::dynamap::DynamoValue + ::core::default::Default)
-                    }
-                    Storage::Serde => quote!(#ty: ::dynamap::__private::serde_crate::Serialize + ::dynamap::__private::serde_crate::de::DeserializeOwned),
-                    Storage::Skip => quote!(#ty: ::core::default::Default),
-                });
-            }
-        }
-    }
+    predicates.extend(field_predicates(container));
     quote! {
         #[automatically_derived]
         impl #impl_generics #trait_path for #ident #ty_generics where #(#predicates,)*
     }
+}
+
+/// The bounds generic field types need (none for a struct without type parameters:
+/// there a missing impl is better reported at the field).
+fn field_predicates(container: &Container) -> Vec<TokenStream> {
+    let mut predicates = Vec::new();
+    if container.generics.type_params().next().is_none() {
+        return predicates;
+    }
+    if let Body::Struct(data) = &container.body {
+        for field in &data.fields {
+            let ty = field.ty;
+            predicates.push(match field.storage {
+                Storage::Value => quote!(#ty: ::dynamap::DynamoValue),
+                Storage::ValueOrDefault => {
+                    quote!(#ty: ::dynamap::DynamoValue + ::core::default::Default)
+                }
+                Storage::Serde => quote!(#ty: ::dynamap::__private::serde_crate::Serialize + ::dynamap::__private::serde_crate::de::DeserializeOwned),
+                Storage::Skip => quote!(#ty: ::core::default::Default),
+            });
+        }
+    }
+    predicates
 }
 
 fn encode_field(field: &Field) -> TokenStream {
@@ -136,9 +148,29 @@ fn map_codec(container: &Container, data: &Struct) -> TokenStream {
 
 fn struct_value(container: &Container) -> TokenStream {
     let header = impl_header(container, quote!(::dynamap::DynamoValue));
+    let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
     let expected = format!("a map (M) of {}", container.ident);
+    let fields_ident = paths::fields_ident(container);
+    let args = container.generics.params.iter().map(|p| match p {
+        syn::GenericParam::Type(t) => {
+            let i = &t.ident;
+            quote!(#i)
+        }
+        syn::GenericParam::Lifetime(l) => {
+            let l = &l.lifetime;
+            quote!(#l)
+        }
+        syn::GenericParam::Const(c) => {
+            let i = &c.ident;
+            quote!(#i)
+        }
+    });
     quote! {
+        #list_header {}
+
         #header {
+            type Path<__P: ::dynamap::path::PathParent> = #fields_ident<__P, #(#args),*>;
+
             const EXPECTED: &'static str = #expected;
 
             #[inline]
@@ -223,6 +255,26 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
         ),
     };
     let key_count = if sort.is_some() { 2usize } else { 1 };
+    let version = data.version.map(|i| &data.fields[i]).map(|field| {
+        let member = field.member;
+        let name = &field.name;
+        let span = field.ty.span();
+        let read = quote_spanned!(span=> ::dynamap::__private::version_of(&self.#member));
+        quote! {
+            const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);
+
+            #[inline]
+            fn version(&self) -> ::core::option::Option<u64> {
+                ::core::option::Option::Some(#read)
+            }
+
+            #[inline]
+            fn set_version(&mut self, version: u64) -> ::dynamap::Result<()> {
+                self.#member = ::dynamap::__private::version_from(version, #name)?;
+                ::dynamap::__private::Result::Ok(())
+            }
+        }
+    });
     quote! {
         #header {
             type Key = #key_type;
@@ -258,12 +310,15 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
+
+            #version
         }
     }
 }
 
 fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
     let value_header = impl_header(container, quote!(::dynamap::DynamoValue));
+    let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
     let scalar_header = impl_header(container, quote!(::dynamap::ScalarAttribute));
     let names: Vec<&String> = variants.iter().map(|v| &v.name).collect();
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| v.ident).collect();
@@ -277,7 +332,11 @@ fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
         container.ident
     );
     quote! {
+        #list_header {}
+
         #value_header {
+            type Path<__P: ::dynamap::path::PathParent> = ::dynamap::path::Leaf<__P, Self>;
+
             const EXPECTED: &'static str = #expected;
 
             #[inline]

@@ -1,0 +1,671 @@
+//! Typed conditions, one builder for every place DynamoDB takes one: conditions on
+//! writes, filters on scans and queries, and sort-key conditions.
+
+use std::marker::PhantomData;
+use std::ops;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ConversionError;
+use crate::expr::Placeholders;
+use crate::path::{AttrPath, Containable, IntoValue, TypedPath};
+use crate::{Error, Result};
+
+/// A condition on items of type `R`, built from typed paths.
+///
+/// ```
+/// use dynamap::prelude::*;
+///
+/// #[derive(DynamoItem)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     #[dynamo(rename = "status")]
+///     state: String,
+///     total_cents: i64,
+///     note: Option<String>,
+/// }
+///
+/// let f = Order::fields();
+/// let paid_and_large = f.state.eq("paid") & f.total_cents.gt(10_000);
+/// let unnoted = f.note.not_exists() | f.note.eq("");
+/// let either: Condition<Order> = paid_and_large | !unnoted;
+/// ```
+#[must_use = "a condition does nothing until given to a request"]
+pub struct Condition<R> {
+    node: Node,
+    root: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Condition<R> {
+    fn clone(&self) -> Self {
+        Condition {
+            node: self.node.clone(),
+            root: PhantomData,
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for Condition<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)
+    }
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Ne => "<>",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// DynamoDB's attribute types, for [`PathExt::attribute_type`].
+///
+/// ```
+/// use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct Doc { #[dynamo(partition_key)] id: String, body: String }
+/// let is_text = Doc::fields().body.attribute_type(AttributeType::String);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeType {
+    /// `S`
+    String,
+    /// `N`
+    Number,
+    /// `B`
+    Binary,
+    /// `BOOL`
+    Bool,
+    /// `NULL`
+    Null,
+    /// `L`
+    List,
+    /// `M`
+    Map,
+    /// `SS`
+    StringSet,
+    /// `NS`
+    NumberSet,
+    /// `BS`
+    BinarySet,
+}
+
+impl AttributeType {
+    fn code(self) -> &'static str {
+        match self {
+            AttributeType::String => "S",
+            AttributeType::Number => "N",
+            AttributeType::Binary => "B",
+            AttributeType::Bool => "BOOL",
+            AttributeType::Null => "NULL",
+            AttributeType::List => "L",
+            AttributeType::Map => "M",
+            AttributeType::StringSet => "SS",
+            AttributeType::NumberSet => "NS",
+            AttributeType::BinarySet => "BS",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Compare(AttrPath, Cmp, AttributeValue),
+    Between(AttrPath, AttributeValue, AttributeValue),
+    BeginsWith(AttrPath, AttributeValue),
+    Contains(AttrPath, AttributeValue),
+    Exists(AttrPath),
+    NotExists(AttrPath),
+    Type(AttrPath, AttributeType),
+    Size(AttrPath, Cmp, u64),
+    SizeBetween(AttrPath, u64, u64),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    /// A value that could not be encoded; reported when the request is sent.
+    Invalid(ConversionError),
+}
+
+impl Node {
+    /// Renders the condition, refusing what is longer than DynamoDB accepts.
+    pub(crate) fn render_checked(&self, p: &mut Placeholders) -> Result<String> {
+        let text = self.render(p)?;
+        crate::expr::check_size("condition", &text)?;
+        Ok(text)
+    }
+
+    fn render(&self, p: &mut Placeholders) -> Result<String> {
+        Ok(match self {
+            Node::Compare(path, cmp, value) => {
+                format!(
+                    "{} {} {}",
+                    p.path(path),
+                    cmp.symbol(),
+                    p.value(value.clone())
+                )
+            }
+            Node::Between(path, low, high) => format!(
+                "{} BETWEEN {} AND {}",
+                p.path(path),
+                p.value(low.clone()),
+                p.value(high.clone())
+            ),
+            Node::BeginsWith(path, prefix) => {
+                format!("begins_with({}, {})", p.path(path), p.value(prefix.clone()))
+            }
+            Node::Contains(path, needle) => {
+                format!("contains({}, {})", p.path(path), p.value(needle.clone()))
+            }
+            Node::Exists(path) => format!("attribute_exists({})", p.path(path)),
+            Node::NotExists(path) => format!("attribute_not_exists({})", p.path(path)),
+            Node::Type(path, kind) => format!(
+                "attribute_type({}, {})",
+                p.path(path),
+                p.value(AttributeValue::S(kind.code().to_owned()))
+            ),
+            Node::Size(path, cmp, n) => format!(
+                "size({}) {} {}",
+                p.path(path),
+                cmp.symbol(),
+                p.value(AttributeValue::N(n.to_string()))
+            ),
+            Node::SizeBetween(path, low, high) => format!(
+                "size({}) BETWEEN {} AND {}",
+                p.path(path),
+                p.value(AttributeValue::N(low.to_string())),
+                p.value(AttributeValue::N(high.to_string()))
+            ),
+            Node::And(nodes) => join(nodes, " AND ", p)?,
+            Node::Or(nodes) => join(nodes, " OR ", p)?,
+            Node::Not(node) => format!("NOT ({})", node.render(p)?),
+            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
+        })
+    }
+}
+
+/// All of `nodes`, or `None` when there are none.
+pub(crate) fn all_of(mut nodes: Vec<Node>) -> Option<Node> {
+    match nodes.len() {
+        0 => None,
+        1 => nodes.pop(),
+        _ => Some(Node::And(nodes)),
+    }
+}
+
+fn join(nodes: &[Node], separator: &str, p: &mut Placeholders) -> Result<String> {
+    let mut out = String::new();
+    for (i, node) in nodes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push('(');
+        out.push_str(&node.render(p)?);
+        out.push(')');
+    }
+    Ok(out)
+}
+
+impl<R> Condition<R> {
+    pub(crate) fn from_node(node: Node) -> Self {
+        Condition {
+            node,
+            root: PhantomData,
+        }
+    }
+
+    pub(crate) fn into_node(self) -> Node {
+        self.node
+    }
+
+    /// Both conditions (also written `a & b`).
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, a: u8, b: u8 }
+    /// let f = T::fields();
+    /// let both = f.a.eq(1).and(f.b.eq(2));
+    /// ```
+    pub fn and(self, other: Condition<R>) -> Condition<R> {
+        let node = match (self.node, other.node) {
+            (Node::And(mut left), Node::And(right)) => {
+                left.extend(right);
+                Node::And(left)
+            }
+            (Node::And(mut left), right) => {
+                left.push(right);
+                Node::And(left)
+            }
+            (left, right) => Node::And(vec![left, right]),
+        };
+        Condition::from_node(node)
+    }
+
+    /// Either condition (also written `a | b`).
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, a: u8 }
+    /// let f = T::fields();
+    /// let one_or_two = f.a.eq(1).or(f.a.eq(2));
+    /// ```
+    pub fn or(self, other: Condition<R>) -> Condition<R> {
+        let node = match (self.node, other.node) {
+            (Node::Or(mut left), Node::Or(right)) => {
+                left.extend(right);
+                Node::Or(left)
+            }
+            (Node::Or(mut left), right) => {
+                left.push(right);
+                Node::Or(left)
+            }
+            (left, right) => Node::Or(vec![left, right]),
+        };
+        Condition::from_node(node)
+    }
+
+    /// The negation (also written `!a`).
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, a: u8 }
+    /// let not_one = T::fields().a.eq(1).not();
+    /// ```
+    #[allow(clippy::should_implement_trait)] // it is implemented too, as `!`
+    pub fn not(self) -> Condition<R> {
+        Condition::from_node(Node::Not(Box::new(self.node)))
+    }
+
+    /// Renders the condition as DynamoDB expression text, with its placeholders, for
+    /// logging or for raw SDK calls.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, #[dynamo(rename = "status")] s: String }
+    /// let (text, names, values) = T::fields().s.eq("paid").to_expression()?;
+    /// assert_eq!(text, "#n0 = :v0");
+    /// assert_eq!(names["#n0"], "status");
+    /// # Ok::<(), dynamap::Error>(())
+    /// ```
+    pub fn to_expression(
+        &self,
+    ) -> Result<(
+        String,
+        std::collections::HashMap<String, String>,
+        std::collections::HashMap<String, AttributeValue>,
+    )> {
+        let mut p = Placeholders::default();
+        let text = self.node.render_checked(&mut p)?;
+        let (names, values) = p.into_maps();
+        Ok((text, names.unwrap_or_default(), values.unwrap_or_default()))
+    }
+}
+
+impl<R> ops::BitAnd for Condition<R> {
+    type Output = Condition<R>;
+
+    fn bitand(self, other: Condition<R>) -> Condition<R> {
+        self.and(other)
+    }
+}
+
+impl<R> ops::BitOr for Condition<R> {
+    type Output = Condition<R>;
+
+    fn bitor(self, other: Condition<R>) -> Condition<R> {
+        self.or(other)
+    }
+}
+
+impl<R> ops::Not for Condition<R> {
+    type Output = Condition<R>;
+
+    fn not(self) -> Condition<R> {
+        Condition::from_node(Node::Not(Box::new(self.node)))
+    }
+}
+
+/// Encodes a comparison value for `path`, or records why it cannot be.
+fn operand<P: TypedPath>(path: &P, value: P::Value) -> std::result::Result<AttributeValue, Node> {
+    match P::encode(&value) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(Node::Invalid(
+            ConversionError::new(
+                "a value to compare with",
+                "an absent value (None or an empty set)",
+            )
+            .at_path(&path.attr_path()),
+        )),
+        Err(e) => Err(Node::Invalid(e.at_path(&path.attr_path()))),
+    }
+}
+
+fn compare<P: TypedPath>(path: &P, cmp: Cmp, value: P::Value) -> Condition<P::Root> {
+    let absent = matches!(P::encode(&value), Ok(None));
+    let node = match (cmp, absent) {
+        // `= None` means "no attribute"; `<> None` means "some attribute".
+        (Cmp::Eq, true) => Node::NotExists(path.attr_path()),
+        (Cmp::Ne, true) => Node::Exists(path.attr_path()),
+        _ => match operand(path, value) {
+            Ok(v) => Node::Compare(path.attr_path(), cmp, v),
+            Err(invalid) => invalid,
+        },
+    };
+    Condition::from_node(node)
+}
+
+/// Conditions on any typed path: `f.status.eq(Status::Paid)`, `f.total.between(1, 9)`.
+/// In scope through `use dynamap::prelude::*`.
+///
+/// ```
+/// use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct Order { #[dynamo(partition_key)] id: String, total: i64, tags: std::collections::HashSet<String> }
+/// let f = Order::fields();
+/// let c = f.total.between(100, 200) & f.tags.contains("gift") & f.id.begins_with("2026-");
+/// ```
+pub trait PathExt: TypedPath {
+    /// `path = value`; with `None`, the attribute is absent.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, nick: Option<String> }
+    /// let no_nick = T::fields().nick.eq(None);
+    /// ```
+    fn eq(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Eq, value.into_value())
+    }
+
+    /// `path <> value`; with `None`, the attribute is present.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.ne(0);
+    /// ```
+    fn ne(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Ne, value.into_value())
+    }
+
+    /// `path < value`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.lt(10);
+    /// ```
+    fn lt(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Lt, value.into_value())
+    }
+
+    /// `path <= value`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.le(10);
+    /// ```
+    fn le(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Le, value.into_value())
+    }
+
+    /// `path > value`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.gt(10);
+    /// ```
+    fn gt(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Gt, value.into_value())
+    }
+
+    /// `path >= value`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.ge(10);
+    /// ```
+    fn ge(&self, value: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        compare(self, Cmp::Ge, value.into_value())
+    }
+
+    /// `path BETWEEN low AND high` (both included).
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.between(1, 9);
+    /// ```
+    fn between(
+        &self,
+        low: impl IntoValue<Self::Value>,
+        high: impl IntoValue<Self::Value>,
+    ) -> Condition<Self::Root> {
+        let node = match (
+            operand(self, low.into_value()),
+            operand(self, high.into_value()),
+        ) {
+            (Ok(low), Ok(high)) => Node::Between(self.attr_path(), low, high),
+            (Err(invalid), _) | (_, Err(invalid)) => invalid,
+        };
+        Condition::from_node(node)
+    }
+
+    /// `begins_with(path, prefix)`, for strings and binary values.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String }
+    /// let c = T::fields().id.begins_with("user#");
+    /// ```
+    fn begins_with(&self, prefix: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
+        let node = match operand(self, prefix.into_value()) {
+            Ok(prefix) => Node::BeginsWith(self.attr_path(), prefix),
+            Err(invalid) => invalid,
+        };
+        Condition::from_node(node)
+    }
+
+    /// `contains(path, needle)`: a substring of a string, an element of a set or list.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, tags: Vec<String> }
+    /// let c = T::fields().tags.contains("urgent");
+    /// ```
+    fn contains(
+        &self,
+        needle: impl IntoValue<<Self::Value as Containable>::Needle>,
+    ) -> Condition<Self::Root>
+    where
+        Self::Value: Containable,
+    {
+        use crate::DynamoValue;
+        let node = match needle.into_value().to_attribute_value() {
+            Ok(Some(needle)) => Node::Contains(self.attr_path(), needle),
+            Ok(None) => Node::Invalid(
+                ConversionError::new("a value to search for", "an absent value")
+                    .at_path(&self.attr_path()),
+            ),
+            Err(e) => Node::Invalid(e.at_path(&self.attr_path())),
+        };
+        Condition::from_node(node)
+    }
+
+    /// `attribute_exists(path)`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, nick: Option<String> }
+    /// let c = T::fields().nick.exists();
+    /// ```
+    fn exists(&self) -> Condition<Self::Root> {
+        Condition::from_node(Node::Exists(self.attr_path()))
+    }
+
+    /// `attribute_not_exists(path)`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String }
+    /// let absent = T::fields().id.not_exists();
+    /// ```
+    fn not_exists(&self) -> Condition<Self::Root> {
+        Condition::from_node(Node::NotExists(self.attr_path()))
+    }
+
+    /// `attribute_type(path, type)`: useful on data other clients wrote.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, n: u8 }
+    /// let c = T::fields().n.attribute_type(AttributeType::Number);
+    /// ```
+    fn attribute_type(&self, kind: AttributeType) -> Condition<Self::Root> {
+        Condition::from_node(Node::Type(self.attr_path(), kind))
+    }
+
+    /// `size(path)`: a string's or binary's length, a collection's element count.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, tags: Vec<String> }
+    /// let few = T::fields().tags.size().lt(10);
+    /// ```
+    fn size(&self) -> Size<Self::Root> {
+        Size {
+            path: self.attr_path(),
+            root: PhantomData,
+        }
+    }
+}
+
+impl<P: TypedPath> PathExt for P {}
+
+/// `size(path)`, to compare with a number; from [`PathExt::size`].
+///
+/// ```
+/// use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct T { #[dynamo(partition_key)] id: String, body: String }
+/// let short = T::fields().body.size().le(280);
+/// ```
+pub struct Size<R> {
+    path: AttrPath,
+    root: PhantomData<fn() -> R>,
+}
+
+macro_rules! size_comparisons {
+    ($($(#[$doc:meta])* $name:ident => $cmp:ident),*) => {$(
+        $(#[$doc])*
+        pub fn $name(self, n: u64) -> Condition<R> {
+            Condition::from_node(Node::Size(self.path, Cmp::$cmp, n))
+        }
+    )*};
+}
+
+impl<R> Size<R> {
+    size_comparisons!(
+        /// `size(path) = n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().eq(0);
+        /// ```
+        eq => Eq,
+        /// `size(path) <> n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().ne(0);
+        /// ```
+        ne => Ne,
+        /// `size(path) < n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().lt(10);
+        /// ```
+        lt => Lt,
+        /// `size(path) <= n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().le(10);
+        /// ```
+        le => Le,
+        /// `size(path) > n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().gt(10);
+        /// ```
+        gt => Gt,
+        /// `size(path) >= n`.
+        ///
+        /// ```
+        /// use dynamap::prelude::*;
+        /// # #[derive(DynamoItem)]
+        /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+        /// let c = T::fields().body.size().ge(10);
+        /// ```
+        ge => Ge
+    );
+
+    /// `size(path) BETWEEN low AND high`.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct T { #[dynamo(partition_key)] id: String, body: String }
+    /// let c = T::fields().body.size().between(1, 280);
+    /// ```
+    pub fn between(self, low: u64, high: u64) -> Condition<R> {
+        Condition::from_node(Node::SizeBetween(self.path, low, high))
+    }
+}

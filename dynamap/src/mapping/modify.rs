@@ -1,0 +1,663 @@
+//! UpdateItem from typed paths: `mapping.modify(&key).set(f.status, Status::Shipped)`.
+//! Every misuse the type system can see is a compile error; what only the values can
+//! tell (two changes to one attribute, nested set operations) fails before sending.
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
+
+use crate::condition::{Condition, Node};
+use crate::error::ConversionError;
+use crate::expr::Placeholders;
+use crate::path::{AttrPath, IntoValue, ListValue, Numeric, Removable, SetValue, Settable};
+use crate::value::encode_set_elements;
+use crate::{DynamoItem, DynamoValue, Error, Item, Result, TypedMapping};
+
+/// An update of one item, built from typed paths; from [`TypedMapping::modify`], sent by
+/// `.await`. One UpdateItem call, whatever the number of changes.
+///
+/// ```no_run
+/// use dynamap::prelude::*;
+///
+/// #[derive(DynamoItem, Debug, Clone, PartialEq)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     #[dynamo(rename = "status")]
+///     state: String,
+///     total_cents: i64,
+///     note: Option<String>,
+///     lines: Vec<String>,
+///     tags: std::collections::HashSet<String>,
+/// }
+///
+/// # async fn f(orders: TypedMapping<Order>) -> dynamap::Result<()> {
+/// let f = Order::fields();
+/// let key = "o-1".to_string();
+/// let updated: Order = orders
+///     .modify(&key)
+///     .set(f.state, "shipped")
+///     .add(f.total_cents, 250)
+///     .remove(f.note)
+///     .append(f.lines, ["gift wrap".to_string()])
+///     .insert_into(f.tags, ["gift"])
+///     .when(f.state.eq("paid"))
+///     .return_new()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a Modify does nothing until it is awaited"]
+pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
+    mapping: &'a TypedMapping<T>,
+    key: &'a T::Key,
+    actions: Vec<(AttrPath, Action)>,
+    condition: Option<Node>,
+    upsert: bool,
+    /// The first value that could not be encoded; reported at send.
+    error: Option<ConversionError>,
+    returning: PhantomData<fn() -> Ret>,
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    Set(AttributeValue),
+    SetIfAbsent(AttributeValue),
+    Add(AttributeValue),
+    Subtract(AttributeValue),
+    Append(AttributeValue),
+    Prepend(AttributeValue),
+    Remove,
+    SetInsert(AttributeValue),
+    SetDelete(AttributeValue),
+}
+
+impl<'a, T: DynamoItem> Modify<'a, T> {
+    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+        Modify {
+            mapping,
+            key,
+            actions: Vec::new(),
+            condition: None,
+            upsert: false,
+            error: None,
+            returning: PhantomData,
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
+    fn push(mut self, path: AttrPath, encoded: Result<Option<Action>, ConversionError>) -> Self {
+        match encoded {
+            Ok(Some(action)) => self.actions.push((path, action)),
+            Ok(None) => {}
+            Err(e) => {
+                if self.error.is_none() {
+                    self.error = Some(e.at_path(&path));
+                }
+            }
+        }
+        self
+    }
+
+    fn with_returning<R2>(self) -> Modify<'a, T, R2> {
+        Modify {
+            mapping: self.mapping,
+            key: self.key,
+            actions: self.actions,
+            condition: self.condition,
+            upsert: self.upsert,
+            error: self.error,
+            returning: PhantomData,
+        }
+    }
+
+    /// Sets an attribute. Setting `None` (or an empty set) removes it, as the seed's
+    /// `modify_item` did with `None`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, name: String, nick: Option<String> }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let f = User::fields();
+    /// let key = "u1".to_string();
+    /// users.modify(&key).set(f.name, "Ada").set(f.nick, None).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set<P>(self, path: P, value: impl IntoValue<P::Value>) -> Self
+    where
+        P: Settable<Root = T>,
+    {
+        let encoded =
+            P::encode(&value.into_value()).map(|v| Some(v.map_or(Action::Remove, Action::Set)));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Sets an attribute only if it is absent (`if_not_exists`).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, created: u64 }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let key = "u1".to_string();
+    /// users.modify(&key).set_if_absent(User::fields().created, 1_700_000_000).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_if_absent<P>(self, path: P, value: impl IntoValue<P::Value>) -> Self
+    where
+        P: Settable<Root = T>,
+    {
+        let encoded = P::encode(&value.into_value()).map(|v| v.map(Action::SetIfAbsent));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Removes an optional attribute.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, nick: Option<String> }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let key = "u1".to_string();
+    /// users.modify(&key).remove(User::fields().nick).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove<P>(self, path: P) -> Self
+    where
+        P: Removable<Root = T>,
+    {
+        self.push(path.attr_path(), Ok(Some(Action::Remove)))
+    }
+
+    /// Adds to a number atomically; a missing number counts as zero.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/home".to_string();
+    /// pages.modify(&key).add(Page::fields().views, 1).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add<P>(self, path: P, amount: impl IntoValue<<P::Value as Numeric>::Number>) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: Numeric,
+    {
+        let encoded = amount
+            .into_value()
+            .to_attribute_value()
+            .map(|v| v.map(Action::Add));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Subtracts from a number atomically; a missing number counts as zero.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Stock { #[dynamo(partition_key)] sku: String, on_hand: i64 }
+    /// # async fn f(stock: TypedMapping<Stock>) -> dynamap::Result<()> {
+    /// let f = Stock::fields();
+    /// let key = "TEA".to_string();
+    /// stock.modify(&key).subtract(f.on_hand, 2).when(f.on_hand.ge(2)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn subtract<P>(self, path: P, amount: impl IntoValue<<P::Value as Numeric>::Number>) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: Numeric,
+    {
+        let encoded = amount
+            .into_value()
+            .to_attribute_value()
+            .map(|v| v.map(Action::Subtract));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Appends to a list (`list_append`); a missing list starts empty.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Log { #[dynamo(partition_key)] id: String, lines: Vec<String> }
+    /// # async fn f(logs: TypedMapping<Log>) -> dynamap::Result<()> {
+    /// let key = "l1".to_string();
+    /// logs.modify(&key).append(Log::fields().lines, ["started", "running"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn append<P, I>(self, path: P, items: I) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: ListValue,
+        I: IntoIterator,
+        I::Item: IntoValue<<P::Value as ListValue>::Element>,
+    {
+        let encoded = encode_list(items).map(|v| v.map(Action::Append));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Prepends to a list; a missing list starts empty.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Feed { #[dynamo(partition_key)] id: String, recent: Vec<u64> }
+    /// # async fn f(feeds: TypedMapping<Feed>) -> dynamap::Result<()> {
+    /// let key = "f1".to_string();
+    /// feeds.modify(&key).prepend(Feed::fields().recent, [42]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn prepend<P, I>(self, path: P, items: I) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: ListValue,
+        I: IntoIterator,
+        I::Item: IntoValue<<P::Value as ListValue>::Element>,
+    {
+        let encoded = encode_list(items).map(|v| v.map(Action::Prepend));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Adds elements to a top-level set (`ADD`); a missing set is created.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Post { #[dynamo(partition_key)] id: String, tags: std::collections::BTreeSet<String> }
+    /// # async fn f(posts: TypedMapping<Post>) -> dynamap::Result<()> {
+    /// let key = "p1".to_string();
+    /// posts.modify(&key).insert_into(Post::fields().tags, ["rust", "dynamodb"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_into<P, I>(self, path: P, elements: I) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: SetValue,
+        I: IntoIterator,
+        I::Item: IntoValue<<P::Value as SetValue>::Element>,
+    {
+        let encoded = encode_set_elements(elements.into_iter().map(IntoValue::into_value))
+            .map(|v| v.map(Action::SetInsert));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Deletes elements from a top-level set (`DELETE`); the attribute goes when the
+    /// set becomes empty.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Post { #[dynamo(partition_key)] id: String, tags: std::collections::HashSet<String> }
+    /// # async fn f(posts: TypedMapping<Post>) -> dynamap::Result<()> {
+    /// let key = "p1".to_string();
+    /// posts.modify(&key).delete_from(Post::fields().tags, ["draft"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn delete_from<P, I>(self, path: P, elements: I) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: SetValue,
+        I: IntoIterator,
+        I::Item: IntoValue<<P::Value as SetValue>::Element>,
+    {
+        let encoded = encode_set_elements(elements.into_iter().map(IntoValue::into_value))
+            .map(|v| v.map(Action::SetDelete));
+        self.push(path.attr_path(), encoded)
+    }
+
+    /// Applies the changes only if `condition` holds; otherwise the call fails with
+    /// [`Error::ConditionFailed`]. Several calls combine with AND.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
+    /// # async fn f(accounts: TypedMapping<Account>) -> dynamap::Result<()> {
+    /// let f = Account::fields();
+    /// let key = "a1".to_string();
+    /// accounts.modify(&key).subtract(f.balance, 30).when(f.balance.ge(30)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn when(mut self, condition: Condition<T>) -> Self {
+        let node = condition.into_node();
+        self.condition = Some(match self.condition.take() {
+            Some(existing) => Condition::<T>::from_node(existing)
+                .and(Condition::from_node(node))
+                .into_node(),
+            None => node,
+        });
+        self
+    }
+
+    /// Creates the item if it is missing (with just its key and these changes). By
+    /// default modifying a missing item fails with [`Error::NotFound`] rather than
+    /// creating a half item that would not read back.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Counter { #[dynamo(partition_key)] id: String, #[dynamo(default)] n: u64 }
+    /// # async fn f(counters: TypedMapping<Counter>) -> dynamap::Result<()> {
+    /// let key = "visits".to_string();
+    /// counters.modify(&key).add(Counter::fields().n, 1).upsert().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn upsert(mut self) -> Self {
+        self.upsert = true;
+        self
+    }
+
+    /// Returns the item as it is after the update.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/".to_string();
+    /// let page: Page = pages.modify(&key).add(Page::fields().views, 1).return_new().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn return_new(self) -> Modify<'a, T, ReturnNew> {
+        self.with_returning()
+    }
+
+    /// Returns the item as it was before the update (`None` when an upsert created it).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/".to_string();
+    /// let before: Option<Page> = pages.modify(&key).add(Page::fields().views, 1).return_old().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn return_old(self) -> Modify<'a, T, ReturnOld> {
+        self.with_returning()
+    }
+
+    /// The update as DynamoDB will receive it: `(update, condition, names, values)`.
+    fn render(&self) -> Result<Rendered> {
+        if let Some(e) = &self.error {
+            return Err(Error::Conversion(e.clone()));
+        }
+        let version = T::VERSION_ATTRIBUTE
+            .map(|name| AttrPath::from(vec![crate::path::Segment::Name(name.into())]));
+        if self.actions.is_empty() {
+            return Err(Error::Expression(
+                "modify needs at least one change (set, add, remove, ...)".to_owned(),
+            ));
+        }
+        let all_paths: Vec<&AttrPath> = self
+            .actions
+            .iter()
+            .map(|(p, _)| p)
+            .chain(version.as_ref())
+            .collect();
+        for (i, a) in all_paths.iter().enumerate() {
+            for b in &all_paths[i + 1..] {
+                if a.is_within(b) || b.is_within(a) {
+                    return Err(Error::Expression(format!(
+                        "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
+                    )));
+                }
+            }
+        }
+
+        let mut p = Placeholders::default();
+        let mut set = Vec::new();
+        let mut remove = Vec::new();
+        let mut add = Vec::new();
+        let mut delete = Vec::new();
+        for (path, action) in &self.actions {
+            let name = p.path(path);
+            let top_level_only = |verb: &str| -> Result<()> {
+                if path.segments().len() > 1 {
+                    return Err(Error::Expression(format!(
+                        "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
+                    )));
+                }
+                Ok(())
+            };
+            match action {
+                Action::Set(v) => set.push(format!("{name} = {}", p.value(v.clone()))),
+                Action::SetIfAbsent(v) => set.push(format!(
+                    "{name} = if_not_exists({name}, {})",
+                    p.value(v.clone())
+                )),
+                Action::Add(v) | Action::Subtract(v) => {
+                    let sign = if matches!(action, Action::Add(_)) {
+                        '+'
+                    } else {
+                        '-'
+                    };
+                    let zero = p.value(AttributeValue::N("0".to_owned()));
+                    set.push(format!(
+                        "{name} = if_not_exists({name}, {zero}) {sign} {}",
+                        p.value(v.clone())
+                    ))
+                }
+                Action::Append(v) => {
+                    let empty = p.value(AttributeValue::L(Vec::new()));
+                    set.push(format!(
+                        "{name} = list_append(if_not_exists({name}, {empty}), {})",
+                        p.value(v.clone())
+                    ))
+                }
+                Action::Prepend(v) => {
+                    let empty = p.value(AttributeValue::L(Vec::new()));
+                    set.push(format!(
+                        "{name} = list_append({}, if_not_exists({name}, {empty}))",
+                        p.value(v.clone())
+                    ))
+                }
+                Action::Remove => remove.push(name),
+                Action::SetInsert(v) => {
+                    top_level_only("ADD")?;
+                    add.push(format!("{name} {}", p.value(v.clone())))
+                }
+                Action::SetDelete(v) => {
+                    top_level_only("DELETE")?;
+                    delete.push(format!("{name} {}", p.value(v.clone())))
+                }
+            }
+        }
+        if let Some(version) = &version {
+            // Every modify bumps the version, so a read-modify-write based on the old
+            // version (insert, update) cannot overwrite this change.
+            let name = p.path(version);
+            let zero = p.value(AttributeValue::N("0".to_owned()));
+            let one = p.value(AttributeValue::N("1".to_owned()));
+            set.push(format!("{name} = if_not_exists({name}, {zero}) + {one}"));
+        }
+        let mut update = String::new();
+        for (keyword, clauses) in [
+            ("SET", set),
+            ("REMOVE", remove),
+            ("ADD", add),
+            ("DELETE", delete),
+        ] {
+            if !clauses.is_empty() {
+                if !update.is_empty() {
+                    update.push(' ');
+                }
+                update.push_str(keyword);
+                update.push(' ');
+                update.push_str(&clauses.join(", "));
+            }
+        }
+
+        let mut conditions: Vec<Node> = self.condition.iter().cloned().collect();
+        if !self.upsert {
+            conditions.push(Node::Exists(partition_key_path::<T>()));
+        }
+        let condition = match crate::condition::all_of(conditions) {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        crate::expr::check_size("update", &update)?;
+        let (names, values) = p.into_maps();
+        Ok(Rendered {
+            update,
+            condition,
+            names,
+            values,
+        })
+    }
+
+    async fn send_raw(self, return_values: ReturnValue) -> Result<Option<Item>> {
+        let rendered = self.render()?;
+        let table = self.mapping.table_name();
+        let output = self
+            .mapping
+            .client()
+            .update_item()
+            .table_name(table)
+            .set_key(Some(T::key_to_item(self.key)?))
+            .update_expression(rendered.update)
+            .set_condition_expression(rendered.condition)
+            .set_expression_attribute_names(rendered.names)
+            .set_expression_attribute_values(rendered.values)
+            .return_values(return_values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("UpdateItem", table, e));
+        match output {
+            Ok(output) => Ok(output.attributes.filter(|item| !item.is_empty())),
+            // No old item means the key-exists condition is what failed.
+            Err(Error::ConditionFailed {
+                item: None, table, ..
+            }) if !self.upsert => Err(Error::NotFound { table }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The partition key's path: its presence is how conditions tell an item exists.
+pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
+    AttrPath::from(vec![crate::path::Segment::Name(
+        T::KEY_SCHEMA.partition_key.name.into(),
+    )])
+}
+
+struct Rendered {
+    update: String,
+    condition: Option<String>,
+    names: Option<std::collections::HashMap<String, String>>,
+    values: Option<std::collections::HashMap<String, AttributeValue>>,
+}
+
+fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>
+where
+    I: IntoIterator,
+    I::Item: IntoValue<E>,
+{
+    let items: Vec<E> = items.into_iter().map(IntoValue::into_value).collect();
+    if items.is_empty() {
+        return Ok(None);
+    }
+    items.to_attribute_value()
+}
+
+/// What a [`Modify`] returns: nothing (the default), [`ReturnNew`] or [`ReturnOld`].
+///
+/// ```
+/// fn returns<R: dynamap::mapping::Returning<T>, T: dynamap::DynamoItem>() {}
+/// ```
+pub trait Returning<T: DynamoItem> {
+    /// The result of the call.
+    type Output: Send;
+    #[doc(hidden)]
+    const VALUES: ReturnValue;
+    #[doc(hidden)]
+    fn output(attributes: Option<Item>, table: &str) -> Result<Self::Output>;
+}
+
+/// Return nothing: the default of [`Modify`].
+///
+/// ```
+/// let _: dynamap::mapping::ReturnNothing;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnNothing;
+
+/// Return the item after the update: [`Modify::return_new`].
+///
+/// ```
+/// let _: dynamap::mapping::ReturnNew;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnNew;
+
+/// Return the item before the update: [`Modify::return_old`].
+///
+/// ```
+/// let _: dynamap::mapping::ReturnOld;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnOld;
+
+impl<T: DynamoItem> Returning<T> for ReturnNothing {
+    type Output = ();
+    const VALUES: ReturnValue = ReturnValue::None;
+
+    fn output(_: Option<Item>, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<T: DynamoItem> Returning<T> for ReturnNew {
+    type Output = T;
+    const VALUES: ReturnValue = ReturnValue::AllNew;
+
+    fn output(attributes: Option<Item>, table: &str) -> Result<T> {
+        match attributes {
+            Some(item) => T::from_item(item),
+            None => Err(Error::Unexpected(format!(
+                "UpdateItem on `{table}` returned no attributes for ALL_NEW"
+            ))),
+        }
+    }
+}
+
+impl<T: DynamoItem> Returning<T> for ReturnOld {
+    type Output = Option<T>;
+    const VALUES: ReturnValue = ReturnValue::AllOld;
+
+    fn output(attributes: Option<Item>, _: &str) -> Result<Option<T>> {
+        attributes.map(T::from_item).transpose()
+    }
+}
+
+impl<'a, T: DynamoItem, Ret: Returning<T>> Modify<'a, T, Ret> {
+    /// Sends the update; the same as `.await` on the builder.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/".to_string();
+    /// pages.modify(&key).add(Page::fields().views, 1).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<Ret::Output> {
+        let table = self.mapping.table_name().to_owned();
+        let attributes = self.send_raw(Ret::VALUES).await?;
+        Ret::output(attributes, &table)
+    }
+}
+
+impl<'a, T: DynamoItem, Ret: Returning<T> + 'a> std::future::IntoFuture for Modify<'a, T, Ret> {
+    type Output = Result<Ret::Output>;
+    type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,93 @@
+//! Untyped document paths: what a typed path becomes on its way into an expression.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// One step of a document path.
+///
+/// ```
+/// use dynamap::path::Segment;
+/// let step = Segment::Name("city".into());
+/// assert_eq!(step, Segment::Name("city".into()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// An attribute name or a map key.
+    Name(Cow<'static, str>),
+    /// A list position.
+    Index(usize),
+}
+
+/// A document path such as `address.city` or `items[2].sku`.
+///
+/// ```
+/// use dynamap::path::{AttrPath, Segment};
+/// let path = AttrPath::from(vec![Segment::Name("items".into()), Segment::Index(2)]);
+/// assert_eq!(path.to_string(), "items[2]");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct AttrPath {
+    segments: Vec<Segment>,
+}
+
+impl AttrPath {
+    /// The steps, outermost first.
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Segment};
+    /// let path = AttrPath::from(vec![Segment::Name("a".into())]);
+    /// assert_eq!(path.segments().len(), 1);
+    /// ```
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Whether `self` is `other` or lies inside it (`a.b` is within `a`).
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Segment};
+    /// let a = AttrPath::from(vec![Segment::Name("a".into())]);
+    /// let ab = AttrPath::from(vec![Segment::Name("a".into()), Segment::Name("b".into())]);
+    /// assert!(ab.is_within(&a) && a.is_within(&a) && !a.is_within(&ab));
+    /// ```
+    pub fn is_within(&self, other: &AttrPath) -> bool {
+        self.segments.starts_with(&other.segments)
+    }
+
+    /// The top-level attribute the path starts at.
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Segment};
+    /// let path = AttrPath::from(vec![Segment::Name("a".into()), Segment::Index(0)]);
+    /// assert_eq!(path.top_level(), Some("a"));
+    /// ```
+    pub fn top_level(&self) -> Option<&str> {
+        match self.segments.first() {
+            Some(Segment::Name(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn push(&mut self, segment: Segment) {
+        self.segments.push(segment);
+    }
+}
+
+impl From<Vec<Segment>> for AttrPath {
+    fn from(segments: Vec<Segment>) -> Self {
+        AttrPath { segments }
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                Segment::Name(name) if i == 0 => f.write_str(name)?,
+                Segment::Name(name) => write!(f, ".{name}")?,
+                Segment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,278 @@
+//! The path types at the end of a chain; each says what can be done with its value.
+
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{AttrPath, FromParent, Index, Key, PathParent, TypedPath};
+use crate::error::ConversionError;
+use crate::value::DynamoValue;
+
+fn path_of<P: PathParent>(parent: &P) -> AttrPath {
+    let mut path = AttrPath::default();
+    parent.write_path(&mut path);
+    path
+}
+
+/// `Clone` and `Copy` without bounds on the phantom value type.
+macro_rules! copy_path {
+    ($name:ident < $p:ident, $($v:ident),* >) => {
+        impl<$p: Copy, $($v),*> Clone for $name<$p, $($v),*> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<$p: Copy, $($v),*> Copy for $name<$p, $($v),*> {}
+
+        impl<$p, $($v),*> FromParent<$p> for $name<$p, $($v),*> {
+            fn from_parent(parent: $p) -> Self {
+                $name { parent, value: PhantomData }
+            }
+        }
+    };
+}
+
+/// A path to a value stored through [`DynamoValue`]: settable and comparable.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String, age: u8 }
+/// use dynamap::DynamoItem;
+/// let age: dynamap::path::Leaf<_, u8> = User::fields().age;
+/// ```
+pub struct Leaf<P, V> {
+    parent: P,
+    value: PhantomData<fn() -> V>,
+}
+
+copy_path!(Leaf<P, V>);
+
+impl<P: PathParent, V: DynamoValue> TypedPath for Leaf<P, V> {
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_attribute_value()
+    }
+}
+
+/// A path to a key attribute or the version: it can be read and compared, never
+/// modified (changing a key would make another item; the version is dynamap's).
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// use dynamap::DynamoItem;
+/// let id: dynamap::path::ReadOnly<_, String> = User::fields().id;
+/// ```
+pub struct ReadOnly<P, V> {
+    parent: P,
+    value: PhantomData<fn() -> V>,
+}
+
+copy_path!(ReadOnly<P, V>);
+
+impl<P: PathParent, V: DynamoValue> TypedPath for ReadOnly<P, V> {
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_attribute_value()
+    }
+}
+
+/// A path to a `#[dynamo(serde)]` field: values go through serde_dynamo.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Prefs { dark: bool }
+/// #[derive(dynamap::DynamoItem)]
+/// struct User { #[dynamo(partition_key)] id: String, #[dynamo(serde)] prefs: Prefs }
+/// use dynamap::DynamoItem;
+/// let prefs: dynamap::path::SerdeLeaf<_, Prefs> = User::fields().prefs;
+/// ```
+pub struct SerdeLeaf<P, V> {
+    parent: P,
+    value: PhantomData<fn() -> V>,
+}
+
+copy_path!(SerdeLeaf<P, V>);
+
+impl<P: PathParent, V: Serialize + DeserializeOwned> TypedPath for SerdeLeaf<P, V> {
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        crate::value::serde_bridge::to_attribute_value(value)
+    }
+}
+
+/// A path to an `Option<T>`: settable to `None` (which removes the attribute) and
+/// removable; dereferences to `T`'s path, so `f.address.city` works through an
+/// `Option<Address>`.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String, nick: Option<String> }
+/// use dynamap::DynamoItem;
+/// let nick: dynamap::path::OptionPath<_, String> = User::fields().nick;
+/// ```
+pub struct OptionPath<P: PathParent, T: DynamoValue> {
+    inner: T::Path<P>,
+}
+
+impl<P: PathParent, T: DynamoValue> Clone for OptionPath<P, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P: PathParent, T: DynamoValue> Copy for OptionPath<P, T> {}
+
+impl<P: PathParent, T: DynamoValue> FromParent<P> for OptionPath<P, T> {
+    fn from_parent(parent: P) -> Self {
+        OptionPath {
+            inner: T::Path::from_parent(parent),
+        }
+    }
+}
+
+impl<P: PathParent, T: DynamoValue> TypedPath for OptionPath<P, T> {
+    type Root = P::Root;
+    type Value = Option<T>;
+
+    fn attr_path(&self) -> AttrPath {
+        self.inner.attr_path()
+    }
+
+    fn encode(value: &Option<T>) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_attribute_value()
+    }
+}
+
+impl<P: PathParent, T: DynamoValue> Deref for OptionPath<P, T> {
+    type Target = T::Path<P>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+/// A path to a `Vec<T>` (a list): `.at(i)` reaches an element.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Post { #[dynamo(partition_key)] id: String, tags: Vec<String> }
+/// use dynamap::DynamoItem;
+/// use dynamap::path::TypedPath;
+/// assert_eq!(Post::fields().tags.at(2).attr_path().to_string(), "tags[2]");
+/// ```
+pub struct ListPath<P, T> {
+    parent: P,
+    value: PhantomData<fn() -> T>,
+}
+
+copy_path!(ListPath<P, T>);
+
+impl<P: PathParent, T: DynamoValue> ListPath<P, T> {
+    /// The element at `index`.
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Post { #[dynamo(partition_key)] id: String, scores: Vec<u32> }
+    /// use dynamap::DynamoItem;
+    /// let first = Post::fields().scores.at(0);
+    /// ```
+    pub fn at(&self, index: usize) -> T::Path<Index<P>> {
+        FromParent::from_parent(Index::new(self.parent, index))
+    }
+}
+
+impl<P: PathParent, T: DynamoValue> TypedPath for ListPath<P, T> {
+    type Root = P::Root;
+    type Value = Vec<T>;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &Vec<T>) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_attribute_value()
+    }
+}
+
+/// A path to a map (`HashMap<String, T>` or `BTreeMap<String, T>`): `.key(k)` reaches
+/// an entry.
+///
+/// ```
+/// # use std::collections::HashMap;
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Account { #[dynamo(partition_key)] id: String, limits: HashMap<String, u32> }
+/// use dynamap::DynamoItem;
+/// use dynamap::path::TypedPath;
+/// assert_eq!(Account::fields().limits.key("daily").attr_path().to_string(), "limits.daily");
+/// ```
+pub struct MapPath<P, T, M> {
+    parent: P,
+    value: PhantomData<fn() -> (T, M)>,
+}
+
+impl<P: Copy, T, M> Clone for MapPath<P, T, M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P: Copy, T, M> Copy for MapPath<P, T, M> {}
+
+impl<P, T, M> FromParent<P> for MapPath<P, T, M> {
+    fn from_parent(parent: P) -> Self {
+        MapPath {
+            parent,
+            value: PhantomData,
+        }
+    }
+}
+
+impl<P: PathParent, T: DynamoValue, M> MapPath<P, T, M> {
+    /// The entry under `key`.
+    ///
+    /// ```
+    /// # use std::collections::BTreeMap;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Account { #[dynamo(partition_key)] id: String, limits: BTreeMap<String, u32> }
+    /// use dynamap::DynamoItem;
+    /// let daily = Account::fields().limits.key("daily");
+    /// ```
+    pub fn key<'k>(&self, key: &'k str) -> T::Path<Key<'k, P>> {
+        FromParent::from_parent(Key::new(self.parent, key))
+    }
+}
+
+impl<P: PathParent, T: DynamoValue, M: DynamoValue> TypedPath for MapPath<P, T, M> {
+    type Root = P::Root;
+    type Value = M;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &M) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_attribute_value()
+    }
+}
