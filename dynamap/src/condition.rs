@@ -52,6 +52,27 @@ impl<R> std::fmt::Debug for Condition<R> {
     }
 }
 
+/// A rendered expression: the text and its placeholders, as the SDK takes them.
+///
+/// ```
+/// use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct T { #[dynamo(partition_key)] id: String }
+/// let e: dynamap::Expression = T::fields().id.exists().to_expression()?;
+/// assert_eq!(e.text, "attribute_exists(#n0)");
+/// assert!(e.values.is_empty());
+/// # Ok::<(), dynamap::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expression {
+    /// The expression, such as `#n0 = :v0`.
+    pub text: String,
+    /// `ExpressionAttributeNames`.
+    pub names: std::collections::HashMap<String, String>,
+    /// `ExpressionAttributeValues`.
+    pub values: std::collections::HashMap<String, AttributeValue>,
+}
+
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cmp {
@@ -302,22 +323,20 @@ impl<R> Condition<R> {
     /// use dynamap::prelude::*;
     /// # #[derive(DynamoItem)]
     /// # struct T { #[dynamo(partition_key)] id: String, #[dynamo(rename = "status")] s: String }
-    /// let (text, names, values) = T::fields().s.eq("paid").to_expression()?;
-    /// assert_eq!(text, "#n0 = :v0");
-    /// assert_eq!(names["#n0"], "status");
+    /// let expression = T::fields().s.eq("paid").to_expression()?;
+    /// assert_eq!(expression.text, "#n0 = :v0");
+    /// assert_eq!(expression.names["#n0"], "status");
     /// # Ok::<(), dynamap::Error>(())
     /// ```
-    pub fn to_expression(
-        &self,
-    ) -> Result<(
-        String,
-        std::collections::HashMap<String, String>,
-        std::collections::HashMap<String, AttributeValue>,
-    )> {
+    pub fn to_expression(&self) -> Result<Expression> {
         let mut p = Placeholders::default();
         let text = self.node.render_checked(&mut p)?;
         let (names, values) = p.into_maps();
-        Ok((text, names.unwrap_or_default(), values.unwrap_or_default()))
+        Ok(Expression {
+            text,
+            names: names.unwrap_or_default(),
+            values: values.unwrap_or_default(),
+        })
     }
 }
 
@@ -346,17 +365,18 @@ impl<R> ops::Not for Condition<R> {
 }
 
 /// Encodes a comparison value for `path`, or records why it cannot be.
-fn operand<P: TypedPath>(path: &P, value: P::Value) -> std::result::Result<AttributeValue, Node> {
+fn operand<P: TypedPath>(
+    path: &P,
+    value: P::Value,
+) -> std::result::Result<AttributeValue, ConversionError> {
     match P::encode(&value) {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(Node::Invalid(
-            ConversionError::new(
-                "a value to compare with",
-                "an absent value (None or an empty set)",
-            )
-            .at_path(&path.attr_path()),
-        )),
-        Err(e) => Err(Node::Invalid(e.at_path(&path.attr_path()))),
+        Ok(None) => Err(ConversionError::new(
+            "a value to compare with",
+            "an absent value (None or an empty set)",
+        )
+        .at_path(&path.attr_path())),
+        Err(e) => Err(e.at_path(&path.attr_path())),
     }
 }
 
@@ -368,7 +388,7 @@ fn compare<P: TypedPath>(path: &P, cmp: Cmp, value: P::Value) -> Condition<P::Ro
         (Cmp::Ne, true) => Node::Exists(path.attr_path()),
         _ => match operand(path, value) {
             Ok(v) => Node::Compare(path.attr_path(), cmp, v),
-            Err(invalid) => invalid,
+            Err(e) => Node::Invalid(e),
         },
     };
     Condition::from_node(node)
@@ -475,7 +495,7 @@ pub trait PathExt: TypedPath {
             operand(self, high.into_value()),
         ) {
             (Ok(low), Ok(high)) => Node::Between(self.attr_path(), low, high),
-            (Err(invalid), _) | (_, Err(invalid)) => invalid,
+            (Err(e), _) | (_, Err(e)) => Node::Invalid(e),
         };
         Condition::from_node(node)
     }
@@ -491,7 +511,7 @@ pub trait PathExt: TypedPath {
     fn begins_with(&self, prefix: impl IntoValue<Self::Value>) -> Condition<Self::Root> {
         let node = match operand(self, prefix.into_value()) {
             Ok(prefix) => Node::BeginsWith(self.attr_path(), prefix),
-            Err(invalid) => invalid,
+            Err(e) => Node::Invalid(e),
         };
         Condition::from_node(node)
     }

@@ -23,6 +23,11 @@ pub(crate) fn check_size(kind: &str, expression: &str) -> crate::Result<()> {
     Ok(())
 }
 
+/// `ExpressionAttributeNames`.
+pub(crate) type NameMap = HashMap<String, String>;
+/// `ExpressionAttributeValues`.
+pub(crate) type ValueMap = HashMap<String, AttributeValue>;
+
 /// Names and values of one request, shared by all its expressions (update, condition,
 /// filter, key condition, projection).
 #[derive(Debug, Default)]
@@ -71,12 +76,7 @@ impl Placeholders {
     }
 
     /// The maps for the request; `None` when empty, since DynamoDB refuses empty maps.
-    pub(crate) fn into_maps(
-        self,
-    ) -> (
-        Option<HashMap<String, String>>,
-        Option<HashMap<String, AttributeValue>>,
-    ) {
+    pub(crate) fn into_maps(self) -> (Option<NameMap>, Option<ValueMap>) {
         let names = (!self.names.is_empty()).then_some(self.names);
         let values = (!self.values.is_empty()).then_some(self.values);
         (names, values)

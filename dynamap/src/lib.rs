@@ -90,7 +90,7 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use condition::{AttributeType, Condition, PathExt, Size};
+pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use error::{ConversionError, Error, Result};
 pub use item::{DynamoItem, Item, KeyDefinition, KeySchema};

@@ -399,7 +399,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             .chain(version.as_ref())
             .collect();
         for (i, a) in all_paths.iter().enumerate() {
-            for b in &all_paths[i + 1..] {
+            for b in all_paths.iter().skip(i + 1) {
                 if a.is_within(b) || b.is_within(a) {
                     return Err(Error::Expression(format!(
                         "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
@@ -548,8 +548,8 @@ pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
 struct Rendered {
     update: String,
     condition: Option<String>,
-    names: Option<std::collections::HashMap<String, String>>,
-    values: Option<std::collections::HashMap<String, AttributeValue>>,
+    names: Option<crate::expr::NameMap>,
+    values: Option<crate::expr::ValueMap>,
 }
 
 fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>

@@ -9,3 +9,4 @@ mod modify;
 mod roundtrip;
 mod smoke;
 mod tables;
+mod versions;

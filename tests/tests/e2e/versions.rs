@@ -1,0 +1,249 @@
+//! Optimistic locking with #[dynamo(version)], and update()'s read-modify-write.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use dynamap::prelude::*;
+use dynamap::Error;
+use dynamap_tests::new_mapping;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Account {
+    #[dynamo(partition_key)]
+    id: String,
+    balance: i64,
+    #[dynamo(version)]
+    version: u64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Profile {
+    #[dynamo(partition_key)]
+    id: String,
+    visits: Vec<u32>,
+    bio: String,
+}
+
+#[tokio::test]
+async fn insert_checks_and_bumps_the_version() {
+    let accounts = new_mapping::<Account>("version-insert").await;
+    let key = "a".to_string();
+    let mut account = Account {
+        id: key.clone(),
+        balance: 10,
+        version: 0,
+    };
+    accounts.insert(&account).await.unwrap();
+    assert_eq!(accounts.get(&key).await.unwrap().unwrap().version, 1);
+
+    // A second "new" item with the same key lost the race.
+    match accounts.insert(&account).await.unwrap_err() {
+        Error::VersionConflict {
+            expected, found, ..
+        } => assert_eq!((expected, found), (0, Some(1))),
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+    account.version = 1;
+    account.balance = 20;
+    accounts.insert(&account).await.unwrap();
+    let stored = accounts.get(&key).await.unwrap().unwrap();
+    assert_eq!((stored.balance, stored.version), (20, 2));
+    // A write based on version 1 after version 2 exists is refused.
+    match accounts.insert(&account).await.unwrap_err() {
+        Error::VersionConflict {
+            expected, found, ..
+        } => assert_eq!((expected, found), (1, Some(2))),
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+    // Removing the item and writing version 2 finds no item.
+    accounts.remove(&key).await.unwrap();
+    account.version = 2;
+    match accounts.insert(&account).await.unwrap_err() {
+        Error::VersionConflict { found, .. } => assert_eq!(found, None),
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn modify_bumps_the_version_so_stale_writes_fail() {
+    let accounts = new_mapping::<Account>("version-modify").await;
+    let key = "a".to_string();
+    accounts
+        .insert(&Account {
+            id: key.clone(),
+            balance: 0,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let stale = accounts.get(&key).await.unwrap().unwrap();
+    let f = Account::fields();
+    let after: Account = accounts
+        .modify(&key)
+        .add(f.balance, 5)
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!((after.balance, after.version), (5, 2));
+    let err = accounts.insert(&stale).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::VersionConflict {
+                expected: 1,
+                found: Some(2),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The version is readable in conditions.
+    accounts
+        .modify(&key)
+        .add(f.balance, 1)
+        .when(f.version.eq(2))
+        .await
+        .unwrap();
+    let refused = accounts
+        .modify(&key)
+        .add(f.balance, 1)
+        .when(f.version.eq(2))
+        .await;
+    assert!(matches!(refused, Err(Error::ConditionFailed { .. })));
+}
+
+#[tokio::test]
+async fn update_reads_applies_and_writes_back() {
+    let accounts = new_mapping::<Account>("update").await;
+    let key = "a".to_string();
+    accounts
+        .insert(&Account {
+            id: key.clone(),
+            balance: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let written = accounts.update(&key, |a| a.balance *= 10).await.unwrap();
+    assert_eq!(
+        written,
+        Account {
+            id: key.clone(),
+            balance: 10,
+            version: 2
+        }
+    );
+    assert_eq!(accounts.get(&key).await.unwrap(), Some(written));
+
+    let missing = accounts
+        .update(&"nobody".to_string(), |a| a.balance += 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing:?}");
+    let rekey = accounts
+        .update(&key, |a| a.id = "other".into())
+        .await
+        .unwrap_err();
+    assert!(matches!(rekey, Error::Expression(_)), "{rekey:?}");
+    // The closure cannot move the version.
+    let written = accounts.update(&key, |a| a.version = 100).await.unwrap();
+    assert_eq!(written.version, 3);
+}
+
+#[tokio::test]
+async fn sixteen_tasks_racing_update_lose_no_update() {
+    let accounts = new_mapping::<Account>("update-race").await;
+    let key = "hot".to_string();
+    accounts
+        .insert(&Account {
+            id: key.clone(),
+            balance: 0,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let successes = Arc::new(AtomicU32::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let accounts = accounts.clone();
+        let key = key.clone();
+        let successes = successes.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..3 {
+                match accounts
+                    .update(&key, |a| a.balance += 1)
+                    .max_attempts(60)
+                    .await
+                {
+                    Ok(_) => {
+                        successes.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(Error::VersionConflict { .. }) => {}
+                    Err(e) => panic!("unexpected error: {e}"),
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let successes = successes.load(Ordering::Relaxed);
+    let stored = accounts.get(&key).await.unwrap().unwrap();
+    assert!(successes > 0);
+    assert_eq!(
+        stored.balance,
+        i64::from(successes),
+        "every successful update is in the balance"
+    );
+    assert_eq!(
+        stored.version,
+        1 + u64::from(successes),
+        "one version per successful write"
+    );
+}
+
+#[tokio::test]
+async fn unversioned_update_is_conditional_on_the_whole_item() {
+    let profiles = new_mapping::<Profile>("update-plain").await;
+    let key = "p".to_string();
+    profiles
+        .insert(&Profile {
+            id: key.clone(),
+            visits: vec![],
+            bio: String::new(),
+        })
+        .await
+        .unwrap();
+    let successes = Arc::new(AtomicU32::new(0));
+    let mut tasks = Vec::new();
+    for task_id in 0..8u32 {
+        let profiles = profiles.clone();
+        let key = key.clone();
+        let successes = successes.clone();
+        tasks.push(tokio::spawn(async move {
+            for round in 0..3u32 {
+                let visit = task_id * 100 + round;
+                match profiles
+                    .update(&key, |p| p.visits.push(visit))
+                    .max_attempts(60)
+                    .await
+                {
+                    Ok(_) => {
+                        successes.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(Error::ConditionFailed { .. }) => {}
+                    Err(e) => panic!("unexpected error: {e}"),
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let stored = profiles.get(&key).await.unwrap().unwrap();
+    assert_eq!(
+        stored.visits.len() as u32,
+        successes.load(Ordering::Relaxed),
+        "no update was lost"
+    );
+}
