@@ -1,8 +1,10 @@
 //! # dynamap: a DynamoDB table as a typed Rust map
 //!
 //! Derive [`DynamoItem`] on a struct, mark its key, and use the table through a
-//! [`TypedMapping`]: `get`, `insert`, `remove`, `contains_key`, counts, and table
-//! creation from the derived key schema.
+//! [`TypedMapping`]: `get`, `insert`, `remove`, `contains_key`, counts, table creation
+//! from the derived key schema, and [`modify`](TypedMapping::modify): updates built from
+//! typed paths ([`DynamoItem::fields`]) that the compiler checks, with typed
+//! [`Condition`]s, optimistic locking and [`update`](TypedMapping::update).
 //!
 //! ```no_run
 //! use dynamap::{DynamoItem, TypedMapping};
@@ -39,6 +41,7 @@
 //! | `#[dynamo(skip)]` | field | not stored; `Default::default()` when read |
 //! | `#[dynamo(default)]` | field | a missing attribute reads as `Default::default()` |
 //! | `#[dynamo(serde)]` | field | stored through serde_dynamo (any `Serialize + DeserializeOwned`) |
+//! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //!
 //! Field types and how they are stored are listed at [`DynamoValue`].
 #![forbid(unsafe_code)]
