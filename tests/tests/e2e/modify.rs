@@ -161,8 +161,19 @@ async fn every_operation_changes_what_it_names() {
     assert_eq!(after.address.zip.as_deref(), Some("7010"));
 
     // A path through an Option reaches the fields of the value inside.
-    orders.modify(&key).set(f.alt_address.city, "Narvik").await.unwrap();
-    assert_eq!(stored(&orders, &o).await.alt_address.map(|a| a.city).as_deref(), Some("Narvik"));
+    orders
+        .modify(&key)
+        .set(f.alt_address.city, "Narvik")
+        .await
+        .unwrap();
+    assert_eq!(
+        stored(&orders, &o)
+            .await
+            .alt_address
+            .map(|a| a.city)
+            .as_deref(),
+        Some("Narvik")
+    );
 
     // set(None) removes, as the seed's modify_item did; set_if_absent keeps what is there.
     orders
