@@ -43,6 +43,34 @@ pub struct Struct<'a> {
     pub key: Option<Key>,
     /// The `#[dynamo(version)]` field, an index into `fields`.
     pub version: Option<usize>,
+    /// Secondary indexes, in order of first mention.
+    pub indexes: Vec<Index>,
+}
+
+/// A secondary index; fields are indexes into `Struct::fields`.
+pub struct Index {
+    pub name: String,
+    pub global: bool,
+    /// For a global index; a local index uses the table's partition key.
+    pub partition: Option<usize>,
+    pub sort: Option<usize>,
+}
+
+/// An index while its fields are being collected.
+struct IndexDraft {
+    name: String,
+    global: bool,
+    span: Span,
+    partition: Option<usize>,
+    sort: Option<usize>,
+}
+
+/// DynamoDB's rule for index names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
+fn valid_index_name(name: &str) -> bool {
+    (3..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// Indexes into `Struct::fields`.
@@ -174,6 +202,7 @@ fn parse_struct<'a>(
     let mut partition: Option<usize> = None;
     let mut sort: Option<usize> = None;
     let mut version: Option<usize> = None;
+    let mut drafts: Vec<IndexDraft> = Vec::new();
     let mut names: HashMap<String, &Ident> = HashMap::new();
 
     for field in &named.named {
@@ -292,6 +321,78 @@ fn parse_struct<'a>(
             }
         }
 
+        let index_roles = attrs
+            .gsi_partition_key
+            .iter()
+            .map(|lit| (lit, true, true))
+            .chain(attrs.gsi_sort_key.iter().map(|lit| (lit, true, false)))
+            .chain(attrs.lsi_sort_key.iter().map(|lit| (lit, false, false)));
+        for (lit, global, is_partition) in index_roles {
+            let name = lit.value();
+            let span = lit.span();
+            if derive == Derive::Value {
+                errors.at(
+                    span,
+                    "indexes belong to table items: use #[derive(DynamoItem)]",
+                );
+                continue;
+            }
+            if !valid_index_name(&name) {
+                errors.at(
+                    span,
+                    "an index name has 3 to 255 characters among a-z, A-Z, 0-9, `_`, `-` and `.`",
+                );
+                continue;
+            }
+            for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+                if flag.is_some() {
+                    errors.at(span, format!("an index key field cannot be `{option}`: DynamoDB indexes the stored attribute"));
+                }
+            }
+            let this = fields.len();
+            let draft = match drafts.iter_mut().find(|d| d.name == name) {
+                Some(draft) => draft,
+                None => {
+                    drafts.push(IndexDraft {
+                        name: name.clone(),
+                        global,
+                        span,
+                        partition: None,
+                        sort: None,
+                    });
+                    let Some(draft) = drafts.last_mut() else {
+                        continue;
+                    };
+                    draft
+                }
+            };
+            if draft.global != global {
+                errors.at(
+                    span,
+                    format!("index `{name}` is marked both global (gsi_...) and local (lsi_...)"),
+                );
+                continue;
+            }
+            let slot = if is_partition {
+                &mut draft.partition
+            } else {
+                &mut draft.sort
+            };
+            match slot {
+                Some(first) if *first != this => errors.at(
+                    span,
+                    format!(
+                        "index `{name}` already has its {} key in `{}`",
+                        if is_partition { "partition" } else { "sort" },
+                        fields
+                            .get(*first)
+                            .map_or_else(String::new, |f: &Field| f.member.to_string())
+                    ),
+                ),
+                _ => *slot = Some(this),
+            }
+        }
+
         let storage = match (attrs.skip, attrs.default, attrs.serde) {
             (Some(_), None, None) => Storage::Skip,
             (None, Some(_), None) => Storage::ValueOrDefault,
@@ -333,6 +434,34 @@ fn parse_struct<'a>(
         });
     }
 
+    let mut indexes = Vec::new();
+    for draft in drafts {
+        if draft.global && draft.partition.is_none() {
+            errors.at(
+                draft.span,
+                format!(
+                    "global index `{0}` has no partition key: mark a field #[dynamo(gsi_partition_key = \"{0}\")]",
+                    draft.name
+                ),
+            );
+        }
+        if !draft.global && sort.is_none() {
+            errors.at(
+                draft.span,
+                format!(
+                    "local index `{}` needs a table with a sort key: a local index replaces the sort key",
+                    draft.name
+                ),
+            );
+        }
+        indexes.push(Index {
+            name: draft.name,
+            global: draft.global,
+            partition: draft.partition,
+            sort: draft.sort,
+        });
+    }
+
     let key = match (derive, partition) {
         (Derive::Item, Some(partition)) => Some(Key { partition, sort }),
         (Derive::Item, None) => {
@@ -352,6 +481,7 @@ fn parse_struct<'a>(
         fields,
         key,
         version,
+        indexes,
     }
 }
 

@@ -60,6 +60,10 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// Decodes an item read from the table; attributes the struct does not name are ignored.
     fn from_item(item: Item) -> Result<Self>;
 
+    /// The secondary indexes declared on the type (`gsi_partition_key`, `gsi_sort_key`,
+    /// `lsi_sort_key`); `create_table` creates them.
+    const INDEXES: &'static [IndexDefinition] = &[];
+
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
@@ -151,4 +155,64 @@ pub struct KeyDefinition {
     pub name: &'static str,
     /// S, N or B.
     pub scalar_type: ScalarType,
+}
+
+/// A secondary index declared on an item type.
+///
+/// ```
+/// use dynamap::{DynamoItem, IndexKind};
+/// #[derive(DynamoItem)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     customer: String,
+///     #[dynamo(sort_key)]
+///     order_id: u64,
+///     #[dynamo(gsi_partition_key = "by_status")]
+///     status: String,
+///     #[dynamo(lsi_sort_key = "by_total")]
+///     total: i64,
+/// }
+/// let by_status = Order::INDEXES.iter().find(|i| i.name == "by_status").unwrap();
+/// assert_eq!(by_status.kind, IndexKind::Global);
+/// assert_eq!(by_status.partition_key.name, "status");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexDefinition {
+    /// The index name.
+    pub name: &'static str,
+    /// Global or local.
+    pub kind: IndexKind,
+    /// The index's partition key (a local index shares the table's).
+    pub partition_key: KeyDefinition,
+    /// The index's sort key.
+    pub sort_key: Option<KeyDefinition>,
+}
+
+/// Global or local secondary index.
+///
+/// ```
+/// assert_ne!(dynamap::IndexKind::Global, dynamap::IndexKind::Local);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    /// A global secondary index: its own partition key, eventually consistent.
+    Global,
+    /// A local secondary index: the table's partition key, another sort key.
+    Local,
+}
+
+/// A struct that can be read from a subset of attributes: what `.project::<U>()` decodes
+/// into. Derived with `DynamoValue` or `DynamoItem`.
+///
+/// ```
+/// use dynamap::Projection;
+/// #[derive(dynamap::DynamoValue)]
+/// struct Summary { id: String, #[dynamo(rename = "t")] title: String }
+/// assert_eq!(Summary::ATTRIBUTES, ["id", "t"]);
+/// ```
+pub trait Projection: Sized {
+    /// The stored names of the attributes read.
+    const ATTRIBUTES: &'static [&'static str];
+    /// Decodes the projected attributes.
+    fn from_projected(item: Item) -> Result<Self>;
 }

@@ -65,6 +65,7 @@ mod item;
 pub mod mapping;
 pub mod path;
 mod size;
+mod stream;
 mod table;
 mod value;
 
@@ -96,9 +97,12 @@ pub mod __private;
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use error::{ConversionError, Error, Result};
-pub use item::{DynamoItem, Item, KeyDefinition, KeySchema};
+pub use item::{
+    DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,
+};
 pub use mapping::TypedMapping;
 pub use size::{item_size, MAX_ITEM_SIZE};
+pub use stream::{KeyValue, Page, PageToken, Query, Scan};
 pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named

@@ -159,3 +159,28 @@ pub fn version_from<V: crate::path::VersionNumber>(
         )
     })
 }
+
+/// The scalar type of an index key field; index keys may be optional (a sparse index
+/// holds only the items that have the attribute).
+pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::ScalarType {
+    K::SCALAR_TYPE
+}
+
+/// A type that can be a secondary index key: a key type, or an `Option` of one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a secondary index key",
+    label = "index keys must be String, an integer type, or bytes (Vec<u8>), optionally in an Option",
+    note = "DynamoDB index keys are scalars of type S, N or B"
+)]
+pub trait IndexKeyAttribute {
+    /// S, N or B.
+    const SCALAR_TYPE: crate::ScalarType;
+}
+
+impl<K: KeyAttribute> IndexKeyAttribute for K {
+    const SCALAR_TYPE: crate::ScalarType = <K as crate::ScalarAttribute>::SCALAR_TYPE;
+}
+
+impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
+    const SCALAR_TYPE: crate::ScalarType = <K as crate::ScalarAttribute>::SCALAR_TYPE;
+}

@@ -3,11 +3,12 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, TableDescription, TableStatus,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    LocalSecondaryIndex, Projection, ProjectionType, TableDescription, TableStatus,
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::{DynamoItem, Error, KeySchema, Result, TypedMapping};
+use crate::{DynamoItem, Error, IndexDefinition, IndexKind, KeyDefinition, Result, TypedMapping};
 
 /// How long `create_table` and `delete_table` wait for DynamoDB to finish.
 const WAIT_LIMIT: Duration = Duration::from_secs(300);
@@ -24,7 +25,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn create_table(&self) -> Result<()> {
-        create(self.client(), self.table_name(), &T::KEY_SCHEMA).await?;
+        let keys: Vec<KeyDefinition> = T::KEY_SCHEMA.attributes().collect();
+        create(self.client(), self.table_name(), &keys, T::INDEXES).await?;
         wait_until_active(self.client(), self.table_name()).await
     }
 
@@ -77,28 +79,80 @@ pub(crate) async fn describe(client: &Client, table: &str) -> Result<TableDescri
     })
 }
 
-async fn create(client: &Client, table: &str, schema: &KeySchema) -> Result<()> {
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
+    Error::Config(e.to_string())
+}
+
+/// `[partition, sort]` as a KeySchema.
+fn key_schema(keys: &[KeyDefinition]) -> Result<Vec<KeySchemaElement>> {
+    keys.iter()
+        .zip([KeyType::Hash, KeyType::Range])
+        .map(|(key, key_type)| {
+            KeySchemaElement::builder()
+                .attribute_name(key.name)
+                .key_type(key_type)
+                .build()
+                .map_err(build_error)
+        })
+        .collect()
+}
+
+/// Creates a table with on-demand billing; indexes project every attribute, so an
+/// index query returns whole items.
+pub(crate) async fn create(
+    client: &Client,
+    table: &str,
+    keys: &[KeyDefinition],
+    indexes: &[IndexDefinition],
+) -> Result<()> {
+    let mut definitions: Vec<KeyDefinition> = Vec::new();
+    let index_keys = indexes
+        .iter()
+        .flat_map(|index| std::iter::once(index.partition_key).chain(index.sort_key));
+    for key in keys.iter().copied().chain(index_keys) {
+        if !definitions.iter().any(|d| d.name == key.name) {
+            definitions.push(key);
+        }
+    }
     let mut request = client
         .create_table()
         .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest);
-    for (key, key_type) in schema.attributes().zip([KeyType::Hash, KeyType::Range]) {
-        let build_error = |e: aws_sdk_dynamodb::error::BuildError| Error::Config(e.to_string());
-        request = request
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(key.name)
-                    .attribute_type(key.scalar_type.to_sdk())
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_key_schema(Some(key_schema(keys)?));
+    for definition in definitions {
+        request = request.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(definition.name)
+                .attribute_type(definition.scalar_type.to_sdk())
+                .build()
+                .map_err(build_error)?,
+        );
+    }
+    let all = Projection::builder()
+        .projection_type(ProjectionType::All)
+        .build();
+    for index in indexes {
+        let index_keys: Vec<KeyDefinition> = std::iter::once(index.partition_key)
+            .chain(index.sort_key)
+            .collect();
+        request = match index.kind {
+            IndexKind::Global => request.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(index.name)
+                    .set_key_schema(Some(key_schema(&index_keys)?))
+                    .projection(all.clone())
                     .build()
                     .map_err(build_error)?,
-            )
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name(key.name)
-                    .key_type(key_type)
+            ),
+            IndexKind::Local => request.local_secondary_indexes(
+                LocalSecondaryIndex::builder()
+                    .index_name(index.name)
+                    .set_key_schema(Some(key_schema(&index_keys)?))
+                    .projection(all.clone())
                     .build()
                     .map_err(build_error)?,
-            );
+            ),
+        };
     }
     request
         .send()

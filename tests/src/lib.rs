@@ -78,3 +78,90 @@ pub async fn new_mapping<T: DynamoItem>(prefix: &str) -> TypedMapping<T> {
     }
     mapping
 }
+
+/// What a [`counting_client`] has sent: one entry per request, in order.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: std::sync::Mutex<Vec<SentRequest>>,
+}
+
+/// One request seen by the counting interceptor.
+#[derive(Debug, Clone)]
+pub struct SentRequest {
+    /// The operation, such as `Scan`.
+    pub operation: String,
+    /// The ProjectionExpression of a Scan or Query, if any.
+    pub projection: Option<String>,
+}
+
+impl RequestLog {
+    /// The requests sent so far.
+    pub fn sent(&self) -> Vec<SentRequest> {
+        self.entries.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// How many requests were sent.
+    pub fn count(&self) -> usize {
+        self.sent().len()
+    }
+}
+
+#[derive(Debug)]
+struct Counter(std::sync::Arc<RequestLog>);
+
+impl aws_sdk_dynamodb::config::Intercept for Counter {
+    fn name(&self) -> &'static str {
+        "dynamap-test-request-counter"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<
+            '_,
+        >,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        use aws_sdk_dynamodb::operation::{query::QueryInput, scan::ScanInput};
+        let input = context.input();
+        let (operation, projection) = if let Some(scan) = input.downcast_ref::<ScanInput>() {
+            ("Scan", scan.projection_expression.clone())
+        } else if let Some(query) = input.downcast_ref::<QueryInput>() {
+            ("Query", query.projection_expression.clone())
+        } else {
+            ("other", None)
+        };
+        if let Ok(mut entries) = self.0.entries.lock() {
+            entries.push(SentRequest {
+                operation: operation.to_owned(),
+                projection,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The same client, with an interceptor that logs every request it sends: how the
+/// tests prove that streams are lazy.
+pub fn counting_client(client: &Client) -> (Client, std::sync::Arc<RequestLog>) {
+    let log = std::sync::Arc::new(RequestLog::default());
+    let config = client
+        .config()
+        .to_builder()
+        .interceptor(Counter(log.clone()))
+        .build();
+    (Client::from_conf(config), log)
+}
+
+/// Inserts `items` with 16 writes in flight.
+///
+/// # Panics
+/// When a write fails.
+pub async fn insert_all<T: DynamoItem>(mapping: &TypedMapping<T>, items: Vec<T>) {
+    use futures::{StreamExt, TryStreamExt};
+    futures::stream::iter(items)
+        .map(|item| async move { mapping.insert(&item).await })
+        .buffer_unordered(16)
+        .try_collect::<()>()
+        .await
+        .unwrap_or_else(|e| panic!("cannot insert test items: {e}"));
+}

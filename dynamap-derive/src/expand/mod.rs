@@ -165,8 +165,26 @@ fn struct_value(container: &Container) -> TokenStream {
             quote!(#i)
         }
     });
+    let projection_header = impl_header(container, quote!(::dynamap::Projection));
+    let attributes: Vec<&String> = match &container.body {
+        Body::Struct(data) => data
+            .fields
+            .iter()
+            .filter(|f| f.storage != Storage::Skip)
+            .map(|f| &f.name)
+            .collect(),
+        Body::Enum(_) => Vec::new(),
+    };
     quote! {
         #list_header {}
+
+        #projection_header {
+            const ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
+
+            fn from_projected(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
+            }
+        }
 
         #header {
             type Path<__P: ::dynamap::path::PathParent> = #fields_ident<__P, #(#args),*>;
@@ -255,6 +273,45 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
         ),
     };
     let key_count = if sort.is_some() { 2usize } else { 1 };
+    let index_key = |i: usize| {
+        let field = &data.fields[i];
+        let name = &field.name;
+        let ty = field.ty;
+        let span = ty.span();
+        quote_spanned! {span=>
+            ::dynamap::KeyDefinition {
+                name: #name,
+                scalar_type: ::dynamap::__private::index_key_type::<#ty>(),
+            }
+        }
+    };
+    let indexes = data.indexes.iter().map(|index| {
+        let name = &index.name;
+        let kind = if index.global {
+            quote!(::dynamap::IndexKind::Global)
+        } else {
+            quote!(::dynamap::IndexKind::Local)
+        };
+        let partition_key = match index.partition {
+            Some(i) => index_key(i),
+            None => pk_def.clone(),
+        };
+        let sort_key = match index.sort {
+            Some(i) => {
+                let def = index_key(i);
+                quote!(::core::option::Option::Some(#def))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::dynamap::IndexDefinition {
+                name: #name,
+                kind: #kind,
+                partition_key: #partition_key,
+                sort_key: #sort_key,
+            }
+        }
+    });
     let version = data.version.map(|i| &data.fields[i]).map(|field| {
         let member = field.member;
         let name = &field.name;
@@ -310,6 +367,8 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
+
+            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
 
             #version
         }

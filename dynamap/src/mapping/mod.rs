@@ -181,6 +181,108 @@ impl<T: DynamoItem> TypedMapping<T> {
         Modify::new(self, key)
     }
 
+    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`].
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, active: bool }
+    /// # fn f(users: TypedMapping<User>) {
+    /// let active = users.scan().filter(User::fields().active.eq(true)).segments(4).stream();
+    /// # }
+    /// ```
+    pub fn scan(&self) -> crate::Scan<'_, T> {
+        crate::Scan::new(self)
+    }
+
+    /// A query of one partition (of the table, or of an index with `.index(name)`);
+    /// see [`Query`](crate::Query).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
+    /// # fn f(orders: TypedMapping<Order>) {
+    /// let alices = orders.query("alice").sort_key(Order::fields().id.gt(100)).stream();
+    /// # }
+    /// ```
+    pub fn query(&self, partition_key: impl crate::KeyValue) -> crate::Query<'_, T> {
+        crate::Query::new(self, partition_key)
+    }
+
+    /// Every item, lazily: a scan read one page at a time, as the seed's `values()`.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut users_stream = users.values();
+    /// while let Some(user) = users_stream.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn values(&self) -> futures::stream::BoxStream<'static, crate::Result<T>> {
+        self.scan().stream()
+    }
+
+    /// Every key, lazily; only the key attributes are read (a ProjectionExpression).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let ids: Vec<String> = users.keys().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn keys(&self) -> futures::stream::BoxStream<'static, crate::Result<T::Key>> {
+        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+        self.scan()
+            .with_decoder(
+                crate::stream::decode_key::<T>,
+                Some(crate::stream::top_level(&names)),
+            )
+            .stream()
+    }
+
+    /// Every `(key, item)` pair, lazily, as the seed's `items()`.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, name: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut entries = users.items();
+    /// while let Some((id, user)) = entries.try_next().await? {
+    ///     println!("{id}: {}", user.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items(&self) -> futures::stream::BoxStream<'static, crate::Result<(T::Key, T)>> {
+        self.scan()
+            .with_decoder(crate::stream::decode_entry::<T>, None)
+            .stream()
+    }
+
+    /// Every item, a page at a time, each page with its resume token.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut pages = users.pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} users", page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(&self) -> futures::stream::BoxStream<'static, crate::Result<crate::Page<T>>> {
+        self.scan().pages()
+    }
+
     /// Reads the item under `key`, applies `apply` to it, and writes it back only if
     /// nobody changed it meanwhile (by its version with `#[dynamo(version)]`, otherwise
     /// by every attribute), retrying on conflict. Returns the item as written;

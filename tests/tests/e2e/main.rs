@@ -8,5 +8,6 @@ mod limits;
 mod modify;
 mod roundtrip;
 mod smoke;
+mod streams;
 mod tables;
 mod versions;

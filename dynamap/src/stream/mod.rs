@@ -1,0 +1,71 @@
+//! Lazy, typed streams over scans and queries: one page in memory per stream (per
+//! segment for a parallel scan), the next page requested only when the stream is
+//! polled past the current one, nothing sent after the stream is dropped.
+
+mod page;
+mod query;
+pub(crate) mod read;
+mod scan;
+mod token;
+
+pub use page::Page;
+pub use query::{KeyValue, Query};
+pub use scan::Scan;
+pub(crate) use scan::{decode_entry, decode_key, top_level};
+pub use token::PageToken;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::{Item, Result};
+
+/// Turns a stream of raw pages into a stream of decoded items, stopping after `limit`.
+pub(crate) fn decoded_items<Out: Send + 'static>(
+    pages: Result<BoxStream<'static, Result<read::RawPage>>>,
+    decode: fn(Item) -> Result<Out>,
+    limit: Option<usize>,
+) -> BoxStream<'static, Result<Out>> {
+    let pages = match pages {
+        Ok(pages) => pages,
+        Err(e) => return stream::once(async move { Err(e) }).boxed(),
+    };
+    let items = pages
+        .map_ok(move |page| stream::iter(page.items.into_iter().map(decode)))
+        .try_flatten();
+    match limit {
+        Some(n) => items.take(n).boxed(),
+        None => items.boxed(),
+    }
+}
+
+/// Turns a stream of raw pages into typed pages, trimming the last to `limit` items.
+/// After the limit nothing more is polled, so no request is sent for a page that would
+/// be thrown away. A trimmed page's token resumes right after its last item.
+pub(crate) fn decoded_pages<Out: Send + 'static>(
+    pages: Result<BoxStream<'static, Result<read::RawPage>>>,
+    decode: fn(Item) -> Result<Out>,
+    limit: Option<usize>,
+    key_names: Vec<String>,
+) -> BoxStream<'static, Result<Page<Out>>> {
+    let pages = match pages {
+        Ok(pages) => pages,
+        Err(e) => return stream::once(async move { Err(e) }).boxed(),
+    };
+    stream::unfold((pages, limit), move |(mut pages, remaining)| {
+        let key_names = key_names.clone();
+        async move {
+            if remaining == Some(0) {
+                return None;
+            }
+            let mut raw = match pages.next().await? {
+                Ok(raw) => raw,
+                Err(e) => return Some((Err(e), (pages, remaining))),
+            };
+            if let Some(n) = remaining {
+                raw.truncate(n, &key_names);
+            }
+            let remaining = remaining.map(|n| n.saturating_sub(raw.items.len()));
+            Some((Page::decode(raw, decode), (pages, remaining)))
+        }
+    })
+    .boxed()
+}

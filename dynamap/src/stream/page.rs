@@ -1,0 +1,101 @@
+//! One page of a scan or query.
+
+use super::read::RawPage;
+use super::token::PageToken;
+use crate::{Item, Result};
+
+/// One page of results, with the token to resume after it.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let mut pages = users.scan().page_size(50).pages();
+/// if let Some(page) = pages.try_next().await? {
+///     println!("{} users, more: {}", page.len(), page.next_token().is_some());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next_token: Option<PageToken>,
+    segment: Option<u32>,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn decode(raw: RawPage, decode: fn(Item) -> Result<T>) -> Result<Self> {
+        let next_token = raw.last_key.as_ref().map(PageToken::from_key).transpose()?;
+        Ok(Page {
+            items: raw.items.into_iter().map(decode).collect::<Result<_>>()?,
+            next_token,
+            segment: raw.segment.and_then(|s| u32::try_from(s).ok()),
+        })
+    }
+
+    /// The items of this page.
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) { for item in page.items() { println!("{item}"); } }
+    /// ```
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items, owned.
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) { let items: Vec<String> = page.into_items(); }
+    /// ```
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// How many items the page holds (a page can be empty when a filter removed them all).
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) { println!("{}", page.len()); }
+    /// ```
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the page holds no items.
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) { if page.is_empty() { println!("filtered out"); } }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The token to resume after this page; `None` on the last page.
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) {
+    /// let next: Option<String> = page.next_token().map(|t| t.to_string());
+    /// # }
+    /// ```
+    pub fn next_token(&self) -> Option<&PageToken> {
+        self.next_token.as_ref()
+    }
+
+    /// The segment this page belongs to, in a parallel scan.
+    ///
+    /// ```no_run
+    /// # fn f(page: dynamap::Page<String>) { println!("{:?}", page.segment()); }
+    /// ```
+    pub fn segment(&self) -> Option<u32> {
+        self.segment
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}

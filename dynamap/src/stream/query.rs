@@ -1,0 +1,382 @@
+//! The query builder: one partition, optionally a sort-key range, on the table or an index.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use futures::stream::{BoxStream, StreamExt, TryStreamExt};
+
+use super::read::{self, RawPage, ReadSpec};
+use super::scan::{decode_item, decode_projection, resume_key_names, top_level};
+use super::{decoded_items, decoded_pages, Page, PageToken};
+use crate::condition::{all_of, Cmp, Condition, Node};
+use crate::error::ConversionError;
+use crate::path::{AttrPath, Segment};
+use crate::value::{ScalarAttribute, ScalarType};
+use crate::{DynamoItem, Error, Item, KeyDefinition, Projection, Result, TypedMapping};
+
+/// A value that can name a partition to query: any key type, or a `&str`.
+///
+/// ```
+/// use dynamap::KeyValue;
+/// assert!("alice".key_value().is_ok());
+/// assert!(7u64.key_value().is_ok());
+/// ```
+pub trait KeyValue {
+    /// The value's scalar type and encoding.
+    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError>;
+}
+
+impl<K: ScalarAttribute> KeyValue for K {
+    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError> {
+        let value = self
+            .to_attribute_value()?
+            .ok_or_else(|| ConversionError::missing("a key value"))?;
+        Ok((K::SCALAR_TYPE, value))
+    }
+}
+
+impl KeyValue for &str {
+    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError> {
+        Ok((ScalarType::String, AttributeValue::S((*self).to_owned())))
+    }
+}
+
+/// A query of one partition, typed; from [`TypedMapping::query`]. Nothing is sent until
+/// its stream is polled.
+///
+/// ```no_run
+/// use dynamap::prelude::*;
+/// use futures::TryStreamExt;
+///
+/// #[derive(DynamoItem, Debug)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     customer: String,
+///     #[dynamo(sort_key)]
+///     order_id: u64,
+///     #[dynamo(gsi_partition_key = "by_status")]
+///     status: String,
+/// }
+///
+/// # async fn f(orders: TypedMapping<Order>) -> dynamap::Result<()> {
+/// let f = Order::fields();
+/// let recent: Vec<Order> = orders
+///     .query("alice")
+///     .sort_key(f.order_id.between(100, 200))
+///     .reverse()
+///     .stream()
+///     .try_collect()
+///     .await?;
+/// let paid = orders.query("paid").index("by_status").first().await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a Query does nothing until its stream is polled"]
+pub struct Query<'a, T: DynamoItem, Out = T> {
+    mapping: &'a TypedMapping<T>,
+    spec: ReadSpec,
+    partition: Result<(ScalarType, AttributeValue), ConversionError>,
+    sort: Option<Node>,
+    decode: fn(Item) -> Result<Out>,
+    limit: Option<usize>,
+    start_from: Option<PageToken>,
+}
+
+impl<'a, T: DynamoItem> Query<'a, T> {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, partition: impl KeyValue) -> Self {
+        Query {
+            mapping,
+            spec: ReadSpec {
+                table: mapping.table_name().to_owned(),
+                ..ReadSpec::default()
+            },
+            partition: partition.key_value(),
+            sort: None,
+            decode: decode_item::<T>,
+            limit: None,
+            start_from: None,
+        }
+    }
+}
+
+fn is_path(path: &AttrPath, name: &str) -> bool {
+    matches!(path.segments(), [Segment::Name(n)] if n == name)
+}
+
+fn type_name(kind: ScalarType) -> &'static str {
+    match kind {
+        ScalarType::String => "a string (S)",
+        ScalarType::Number => "a number (N)",
+        ScalarType::Binary => "binary (B)",
+    }
+}
+
+impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
+    /// Narrows the partition by sort key: `eq`, `lt`, `le`, `gt`, `ge`, `between` or
+    /// `begins_with` on the sort key (of the table, or of the index queried).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] at: String }
+    /// # fn f(events: TypedMapping<Event>) {
+    /// let today = events.query("s1").sort_key(Event::fields().at.begins_with("2026-11-24")).stream();
+    /// # }
+    /// ```
+    pub fn sort_key(mut self, condition: Condition<T>) -> Self {
+        self.sort = Some(condition.into_node());
+        self
+    }
+
+    /// Queries a secondary index declared on the type (`gsi_partition_key`,
+    /// `gsi_sort_key`, `lsi_sort_key`).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(gsi_partition_key = "by_email")] email: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let found = users.query("ada@example.com").index("by_email").stream();
+    /// # }
+    /// ```
+    pub fn index(mut self, name: impl Into<String>) -> Self {
+        self.spec.index = Some(name.into());
+        self
+    }
+
+    /// Descending sort-key order.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>) {
+    /// let latest_first = events.query("s1").reverse().stream();
+    /// # }
+    /// ```
+    pub fn reverse(mut self) -> Self {
+        self.spec.reverse = true;
+        self
+    }
+
+    /// Keeps only items matching `condition` (a FilterExpression, applied after the
+    /// key condition). Several calls combine with AND.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64, kind: String }
+    /// # fn f(events: TypedMapping<Event>) {
+    /// let errors = events.query("s1").filter(Event::fields().kind.eq("error")).stream();
+    /// # }
+    /// ```
+    pub fn filter(mut self, condition: Condition<T>) -> Self {
+        let node = condition.into_node();
+        self.spec.filter = all_of(self.spec.filter.take().into_iter().chain([node]).collect());
+        self
+    }
+
+    /// Reads only what `U` needs and decodes into it.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64, body: String }
+    /// #[derive(DynamoValue)]
+    /// struct Seq { seq: u64 }
+    /// # fn f(events: TypedMapping<Event>) {
+    /// let seqs = events.query("s1").project::<Seq>().stream();
+    /// # }
+    /// ```
+    pub fn project<U: Projection + Send + 'static>(self) -> Query<'a, T, U> {
+        Query {
+            mapping: self.mapping,
+            spec: ReadSpec {
+                projection: Some(top_level(U::ATTRIBUTES)),
+                ..self.spec
+            },
+            partition: self.partition,
+            sort: self.sort,
+            decode: decode_projection::<U>,
+            limit: self.limit,
+            start_from: self.start_from,
+        }
+    }
+
+    /// Stops after `n` items overall.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>) {
+    /// let last_five = events.query("s1").reverse().limit(5).stream();
+    /// # }
+    /// ```
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (DynamoDB's `Limit`).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>) {
+    /// let pages = events.query("s1").page_size(20).pages();
+    /// # }
+    /// ```
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.spec.page_size = Some(n);
+        self
+    }
+
+    /// Strongly consistent reads (not available on global secondary indexes).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>) {
+    /// let fresh = events.query("s1").consistent_read().stream();
+    /// # }
+    /// ```
+    pub fn consistent_read(mut self) -> Self {
+        self.spec.consistent_read = true;
+        self
+    }
+
+    /// Resumes after the page that gave `token`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>, token: dynamap::PageToken) {
+    /// let rest = events.query("s1").start_from(token).pages();
+    /// # }
+    /// ```
+    pub fn start_from(mut self, token: PageToken) -> Self {
+        self.start_from = Some(token);
+        self
+    }
+
+    /// The key attributes queried: the table's, or the index's.
+    fn keys(&self) -> Result<(KeyDefinition, Option<KeyDefinition>)> {
+        match &self.spec.index {
+            None => Ok((T::KEY_SCHEMA.partition_key, T::KEY_SCHEMA.sort_key)),
+            Some(name) => T::INDEXES
+                .iter()
+                .find(|index| index.name == name.as_str())
+                .map(|index| (index.partition_key, index.sort_key))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = T::INDEXES.iter().map(|i| i.name).collect();
+                    Error::Key(format!(
+                        "no index `{name}` is declared on {} (declared: {known:?})",
+                        std::any::type_name::<T>()
+                    ))
+                }),
+        }
+    }
+
+    fn key_condition(&self) -> Result<Node> {
+        let (partition_key, sort_key) = self.keys()?;
+        let (kind, value) = self
+            .partition
+            .clone()
+            .map_err(|e| Error::Conversion(e.in_attribute(partition_key.name)))?;
+        if kind != partition_key.scalar_type {
+            return Err(Error::Key(format!(
+                "partition key `{}` is {}, but the query gives {}",
+                partition_key.name,
+                type_name(partition_key.scalar_type),
+                type_name(kind)
+            )));
+        }
+        let partition = Node::Compare(
+            AttrPath::from(vec![Segment::Name(partition_key.name.into())]),
+            Cmp::Eq,
+            value,
+        );
+        let Some(sort) = &self.sort else {
+            return Ok(partition);
+        };
+        let Some(sort_key) = sort_key else {
+            return Err(Error::Expression(
+                "a sort-key condition on a key schema without a sort key".to_owned(),
+            ));
+        };
+        let valid = match sort {
+            Node::Compare(path, cmp, _) => *cmp != Cmp::Ne && is_path(path, sort_key.name),
+            Node::Between(path, _, _) | Node::BeginsWith(path, _) => is_path(path, sort_key.name),
+            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
+            _ => false,
+        };
+        if !valid {
+            return Err(Error::Expression(format!(
+                "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on the sort key `{}`; use .filter(..) for other conditions",
+                sort_key.name
+            )));
+        }
+        Ok(Node::And(vec![partition, sort.clone()]))
+    }
+
+    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+        let mut spec = self.spec.clone();
+        spec.key_condition = Some(self.key_condition()?);
+        if let (Some(limit), None) = (self.limit, &spec.filter) {
+            let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
+            spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
+        }
+        let request = spec.render()?;
+        let start = self
+            .start_from
+            .as_ref()
+            .map(PageToken::to_key)
+            .transpose()?;
+        Ok(read::pages(self.mapping.client().clone(), Arc::new(request), start).boxed())
+    }
+
+    /// The items, one by one, in sort-key order (or reversed).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let all: Vec<Event> = events.query("s1").stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> BoxStream<'static, Result<Out>> {
+        decoded_items(self.raw_pages(), self.decode, self.limit)
+    }
+
+    /// Whole pages, each with the token to resume after it.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let page = events.query("s1").page_size(10).pages().try_next().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
+        let key_names = resume_key_names::<T>(self.spec.index.as_deref());
+        decoded_pages(self.raw_pages(), self.decode, self.limit, key_names)
+    }
+
+    /// The first item, if any (one page is read).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let latest: Option<Event> = events.query("s1").reverse().first().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn first(self) -> Result<Option<Out>> {
+        let limit = if self.spec.filter.is_none() {
+            Some(1)
+        } else {
+            self.limit
+        };
+        let mut stream = Query { limit, ..self }.stream();
+        stream.try_next().await
+    }
+}

@@ -1,0 +1,201 @@
+//! The untyped engine under every scan and query, typed or not: renders the
+//! expressions once, then fetches one page per poll.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::Client;
+use futures::stream::{self, Stream};
+
+use crate::condition::Node;
+use crate::expr::{NameMap, Placeholders, ValueMap};
+use crate::path::AttrPath;
+use crate::{Error, Item, Result};
+
+/// Everything a scan or query request says, rendered once and shared by its pages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReadRequest {
+    pub table: String,
+    pub index: Option<String>,
+    /// `Some` for a query.
+    pub key_condition: Option<String>,
+    pub filter: Option<String>,
+    pub projection: Option<String>,
+    pub names: Option<NameMap>,
+    pub values: Option<ValueMap>,
+    pub page_size: Option<i32>,
+    pub consistent_read: bool,
+    pub scan_forward: bool,
+    /// `(segment, total)` for one segment of a parallel scan.
+    pub segment: Option<(i32, i32)>,
+}
+
+/// The parts of a request before rendering.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReadSpec {
+    pub table: String,
+    pub index: Option<String>,
+    pub key_condition: Option<Node>,
+    pub filter: Option<Node>,
+    pub projection: Option<Vec<AttrPath>>,
+    pub page_size: Option<u32>,
+    pub consistent_read: bool,
+    pub reverse: bool,
+}
+
+impl ReadSpec {
+    pub(crate) fn render(&self) -> Result<ReadRequest> {
+        let mut p = Placeholders::default();
+        let key_condition = match &self.key_condition {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let filter = match &self.filter {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let projection = self.projection.as_ref().map(|paths| {
+            paths
+                .iter()
+                .map(|path| p.path(path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        if let Some(projection) = &projection {
+            crate::expr::check_size("projection", projection)?;
+        }
+        let page_size = self
+            .page_size
+            .map(|n| i32::try_from(n.max(1)).unwrap_or(i32::MAX));
+        let (names, values) = p.into_maps();
+        Ok(ReadRequest {
+            table: self.table.clone(),
+            index: self.index.clone(),
+            key_condition,
+            filter,
+            projection,
+            names,
+            values,
+            page_size,
+            consistent_read: self.consistent_read,
+            scan_forward: !self.reverse,
+            segment: None,
+        })
+    }
+}
+
+/// One page as DynamoDB returned it.
+#[derive(Debug)]
+pub(crate) struct RawPage {
+    pub items: Vec<Item>,
+    pub last_key: Option<Item>,
+    pub segment: Option<i32>,
+}
+
+impl RawPage {
+    /// Keeps the first `n` items; when items are dropped, the page's resume point
+    /// becomes the key of the last item kept (`key_names`: the table's and the
+    /// index's key attributes, which make up a LastEvaluatedKey).
+    pub(crate) fn truncate(&mut self, n: usize, key_names: &[String]) {
+        if self.items.len() <= n {
+            return;
+        }
+        self.items.truncate(n);
+        self.last_key = self.items.last().map(|last| {
+            key_names
+                .iter()
+                .filter_map(|name| last.get(name).map(|v| (name.clone(), v.clone())))
+                .collect()
+        });
+    }
+}
+
+async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> Result<RawPage> {
+    let (items, last_key) = if let Some(key_condition) = &request.key_condition {
+        let output = client
+            .query()
+            .table_name(&request.table)
+            .set_index_name(request.index.clone())
+            .key_condition_expression(key_condition)
+            .set_filter_expression(request.filter.clone())
+            .set_projection_expression(request.projection.clone())
+            .set_expression_attribute_names(request.names.clone())
+            .set_expression_attribute_values(request.values.clone())
+            .set_limit(request.page_size)
+            .consistent_read(request.consistent_read)
+            .scan_index_forward(request.scan_forward)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("Query", &request.table, e))?;
+        (output.items, output.last_evaluated_key)
+    } else {
+        let output = client
+            .scan()
+            .table_name(&request.table)
+            .set_index_name(request.index.clone())
+            .set_filter_expression(request.filter.clone())
+            .set_projection_expression(request.projection.clone())
+            .set_expression_attribute_names(request.names.clone())
+            .set_expression_attribute_values(request.values.clone())
+            .set_limit(request.page_size)
+            .consistent_read(request.consistent_read)
+            .set_segment(request.segment.map(|(segment, _)| segment))
+            .set_total_segments(request.segment.map(|(_, total)| total))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("Scan", &request.table, e))?;
+        (output.items, output.last_evaluated_key)
+    };
+    Ok(RawPage {
+        items: items.unwrap_or_default(),
+        last_key: last_key.filter(|key| !key.is_empty()),
+        segment: request.segment.map(|(segment, _)| segment),
+    })
+}
+
+enum Cursor {
+    Next(Option<Item>),
+    Done,
+}
+
+/// Pages of one scan segment or one query, fetched one per poll: nothing is sent
+/// before the first poll, and nothing after the stream is dropped.
+pub(crate) fn pages(
+    client: Client,
+    request: Arc<ReadRequest>,
+    start: Option<Item>,
+) -> impl Stream<Item = Result<RawPage>> + Send + 'static {
+    stream::try_unfold(Cursor::Next(start), move |cursor| {
+        let client = client.clone();
+        let request = request.clone();
+        async move {
+            let Cursor::Next(start) = cursor else {
+                return Ok(None);
+            };
+            let page = fetch(&client, &request, start).await?;
+            let next = match &page.last_key {
+                Some(key) => Cursor::Next(Some(key.clone())),
+                None => Cursor::Done,
+            };
+            Ok(Some((page, next)))
+        }
+    })
+}
+
+/// The pages of every segment of a parallel scan, merged as they arrive: each segment
+/// fetches its next page as soon as the merged stream is polled and it has none
+/// waiting, so `total` requests are in flight at most.
+pub(crate) fn parallel_pages(
+    client: Client,
+    request: ReadRequest,
+    total: u32,
+) -> impl Stream<Item = Result<RawPage>> + Send + 'static {
+    let total = i32::try_from(total.clamp(1, 1_000_000)).unwrap_or(1);
+    let segments = (0..total).map(move |segment| {
+        let mut request = request.clone();
+        request.segment = Some((segment, total));
+        Box::pin(pages(client.clone(), Arc::new(request), None))
+    });
+    stream::select_all(segments)
+}

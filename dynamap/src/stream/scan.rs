@@ -1,0 +1,331 @@
+//! The scan builder: `mapping.scan().filter(..).segments(4).stream()`.
+
+use std::sync::Arc;
+
+use futures::stream::{BoxStream, StreamExt};
+
+use super::read::{self, RawPage, ReadSpec};
+use super::{decoded_items, decoded_pages, Page, PageToken};
+use crate::condition::{all_of, Condition};
+use crate::path::{AttrPath, Segment};
+use crate::{DynamoItem, Error, Item, Projection, Result, TypedMapping};
+
+/// A scan of the whole table (or an index), typed; from [`TypedMapping::scan`].
+/// Nothing is sent until the stream it makes is polled.
+///
+/// ```no_run
+/// use dynamap::prelude::*;
+/// use futures::TryStreamExt;
+///
+/// #[derive(DynamoItem, Debug)]
+/// struct Order { #[dynamo(partition_key)] id: String, total_cents: i64 }
+///
+/// # async fn f(orders: TypedMapping<Order>) -> dynamap::Result<()> {
+/// let f = Order::fields();
+/// let big: Vec<Order> = orders
+///     .scan()
+///     .filter(f.total_cents.gt(10_000))
+///     .segments(4)
+///     .stream()
+///     .try_collect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a Scan does nothing until its stream is polled"]
+pub struct Scan<'a, T: DynamoItem, Out = T> {
+    mapping: &'a TypedMapping<T>,
+    spec: ReadSpec,
+    decode: fn(Item) -> Result<Out>,
+    limit: Option<usize>,
+    segments: Option<u32>,
+    segment: Option<(u32, u32)>,
+    start_from: Option<PageToken>,
+}
+
+pub(crate) fn decode_item<T: DynamoItem>(item: Item) -> Result<T> {
+    T::from_item(item)
+}
+
+pub(crate) fn decode_key<T: DynamoItem>(item: Item) -> Result<T::Key> {
+    T::key_from_item(&item)
+}
+
+pub(crate) fn decode_entry<T: DynamoItem>(item: Item) -> Result<(T::Key, T)> {
+    let value = T::from_item(item)?;
+    Ok((value.key(), value))
+}
+
+pub(crate) fn decode_projection<U: Projection>(item: Item) -> Result<U> {
+    U::from_projected(item)
+}
+
+pub(crate) fn top_level(names: &[&str]) -> Vec<AttrPath> {
+    names
+        .iter()
+        .map(|name| AttrPath::from(vec![Segment::Name((*name).to_owned().into())]))
+        .collect()
+}
+
+/// The attributes that make up a LastEvaluatedKey: the table's key, and the index's.
+pub(crate) fn resume_key_names<T: DynamoItem>(index: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = T::KEY_SCHEMA
+        .attributes()
+        .map(|k| k.name.to_owned())
+        .collect();
+    if let Some(index) = index.and_then(|name| T::INDEXES.iter().find(|i| i.name == name)) {
+        for key in std::iter::once(index.partition_key).chain(index.sort_key) {
+            if !names.iter().any(|n| n == key.name) {
+                names.push(key.name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+impl<'a, T: DynamoItem> Scan<'a, T> {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>) -> Self {
+        Scan {
+            mapping,
+            spec: ReadSpec {
+                table: mapping.table_name().to_owned(),
+                ..ReadSpec::default()
+            },
+            decode: decode_item::<T>,
+            limit: None,
+            segments: None,
+            segment: None,
+            start_from: None,
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
+    pub(crate) fn with_decoder<O2>(
+        self,
+        decode: fn(Item) -> Result<O2>,
+        projection: Option<Vec<AttrPath>>,
+    ) -> Scan<'a, T, O2> {
+        Scan {
+            mapping: self.mapping,
+            spec: ReadSpec {
+                projection,
+                ..self.spec
+            },
+            decode,
+            limit: self.limit,
+            segments: self.segments,
+            segment: self.segment,
+            start_from: self.start_from,
+        }
+    }
+
+    /// Keeps only items matching `condition` (a FilterExpression: DynamoDB still reads,
+    /// and bills, the items it drops). Several calls combine with AND.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, active: bool }
+    /// # fn f(users: TypedMapping<User>) {
+    /// let active = users.scan().filter(User::fields().active.eq(true)).stream();
+    /// # }
+    /// ```
+    pub fn filter(mut self, condition: Condition<T>) -> Self {
+        let node = condition.into_node();
+        self.spec.filter = all_of(self.spec.filter.take().into_iter().chain([node]).collect());
+        self
+    }
+
+    /// Reads only the attributes `U` needs (a ProjectionExpression) and decodes into `U`,
+    /// any struct deriving `DynamoValue` or `DynamoItem`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, name: String, bio: String }
+    /// #[derive(DynamoValue)]
+    /// struct Name { id: String, name: String }
+    /// # fn f(users: TypedMapping<User>) {
+    /// let names = users.scan().project::<Name>().stream();
+    /// # }
+    /// ```
+    pub fn project<U: Projection + Send + 'static>(self) -> Scan<'a, T, U> {
+        self.with_decoder(decode_projection::<U>, Some(top_level(U::ATTRIBUTES)))
+    }
+
+    /// Stops after `n` items overall.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let first_ten = users.scan().limit(10).stream();
+    /// # }
+    /// ```
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Items per request (DynamoDB's `Limit`; a page is also cut at 1 MB).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let pages = users.scan().page_size(100).pages();
+    /// # }
+    /// ```
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.spec.page_size = Some(n);
+        self
+    }
+
+    /// Strongly consistent reads (twice the read cost).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let all = users.scan().consistent_read().stream();
+    /// # }
+    /// ```
+    pub fn consistent_read(mut self) -> Self {
+        self.spec.consistent_read = true;
+        self
+    }
+
+    /// Scans a secondary index instead of the table.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(gsi_partition_key = "by_email")] email: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let by_email = users.scan().index("by_email").stream();
+    /// # }
+    /// ```
+    pub fn index(mut self, name: impl Into<String>) -> Self {
+        self.spec.index = Some(name.into());
+        self
+    }
+
+    /// A parallel scan: `n` segments fetched concurrently and merged into one stream
+    /// (in no particular order). Each segment holds at most one page.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let all = users.scan().segments(4).stream();
+    /// # }
+    /// ```
+    pub fn segments(mut self, n: u32) -> Self {
+        self.segments = Some(n.max(1));
+        self
+    }
+
+    /// Only segment `segment` of `total`: to spread a parallel scan over processes,
+    /// or to resume one segment from its token.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let my_share = users.scan().segment(2, 8).stream();
+    /// # }
+    /// ```
+    pub fn segment(mut self, segment: u32, total: u32) -> Self {
+        self.segment = Some((segment, total));
+        self
+    }
+
+    /// Resumes after the page that gave `token` (from [`Page::next_token`]).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>, token: dynamap::PageToken) {
+    /// let rest = users.scan().start_from(token).pages();
+    /// # }
+    /// ```
+    pub fn start_from(mut self, token: PageToken) -> Self {
+        self.start_from = Some(token);
+        self
+    }
+
+    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+        let mut spec = self.spec.clone();
+        if let (Some(limit), None) = (self.limit, &spec.filter) {
+            // Without a filter, asking for no more than the limit reads no more.
+            let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
+            spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
+        }
+        let mut request = spec.render()?;
+        let client = self.mapping.client().clone();
+        let start = self
+            .start_from
+            .as_ref()
+            .map(PageToken::to_key)
+            .transpose()?;
+        match (self.segments, self.segment) {
+            (Some(_), Some(_)) => Err(Error::Expression(
+                "use either .segments(n) (all segments) or .segment(i, n) (one), not both"
+                    .to_owned(),
+            )),
+            (Some(n), None) if n > 1 => {
+                if start.is_some() {
+                    return Err(Error::Expression(
+                        "a token resumes one segment: scan it with .segment(i, n).start_from(token)".to_owned(),
+                    ));
+                }
+                Ok(read::parallel_pages(client, request, n).boxed())
+            }
+            (_, segment) => {
+                if let Some((segment, total)) = segment {
+                    if segment >= total {
+                        return Err(Error::Expression(format!(
+                            "segment {segment} of {total}: segments count from 0 to total - 1"
+                        )));
+                    }
+                    request.segment = Some((
+                        i32::try_from(segment).unwrap_or(i32::MAX),
+                        i32::try_from(total).unwrap_or(i32::MAX),
+                    ));
+                }
+                Ok(read::pages(client, Arc::new(request), start).boxed())
+            }
+        }
+    }
+
+    /// The items, one by one. Lazy: one request per page, sent when the stream needs it.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut all = users.scan().stream();
+    /// while let Some(user) = all.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> BoxStream<'static, Result<Out>> {
+        decoded_items(self.raw_pages(), self.decode, self.limit)
+    }
+
+    /// Whole pages, each with the token to resume after it.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let first: Option<dynamap::Page<User>> = users.scan().page_size(25).pages().try_next().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
+        let key_names = resume_key_names::<T>(self.spec.index.as_deref());
+        decoded_pages(self.raw_pages(), self.decode, self.limit, key_names)
+    }
+}
