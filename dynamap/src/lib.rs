@@ -59,6 +59,7 @@
 
 mod condition;
 mod connect;
+mod document;
 mod error;
 mod expr;
 mod item;
@@ -96,6 +97,7 @@ pub mod __private;
 
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
+pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};
 pub use error::{ConversionError, Error, Result};
 pub use item::{
     DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,

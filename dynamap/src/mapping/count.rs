@@ -34,24 +34,27 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        let table = self.table_name();
-        let mut total: u64 = 0;
-        let mut start_key = None;
-        loop {
-            let page = self
-                .client()
-                .scan()
-                .table_name(table)
-                .select(Select::Count)
-                .set_exclusive_start_key(start_key)
-                .send()
-                .await
-                .map_err(|e| Error::from_sdk("Scan", table, e))?;
-            total += u64::try_from(page.count).unwrap_or(0);
-            match page.last_evaluated_key {
-                Some(key) if !key.is_empty() => start_key = Some(key),
-                _ => return Ok(total),
-            }
+        count_items(self.client(), self.table_name()).await
+    }
+}
+
+/// Counts a table's items with a paginated `Select=COUNT` scan.
+pub(crate) async fn count_items(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<u64> {
+    let mut total: u64 = 0;
+    let mut start_key = None;
+    loop {
+        let page = client
+            .scan()
+            .table_name(table)
+            .select(Select::Count)
+            .set_exclusive_start_key(start_key)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("Scan", table, e))?;
+        total += u64::try_from(page.count).unwrap_or(0);
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start_key = Some(key),
+            _ => return Ok(total),
         }
     }
 }

@@ -17,6 +17,7 @@ use aws_sdk_dynamodb::Client;
 use crate::DynamoItem;
 
 pub use contains::ContainsKey;
+pub(crate) use count::count_items;
 pub use get::Get;
 pub use insert::Insert;
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};

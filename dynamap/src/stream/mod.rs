@@ -11,7 +11,7 @@ mod token;
 pub use page::Page;
 pub use query::{KeyValue, Query};
 pub use scan::Scan;
-pub(crate) use scan::{decode_entry, decode_key, top_level};
+pub(crate) use scan::{decode_entry, decode_key, top_level, ScanOptions};
 pub use token::PageToken;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -21,7 +21,7 @@ use crate::{Item, Result};
 /// Turns a stream of raw pages into a stream of decoded items, stopping after `limit`.
 pub(crate) fn decoded_items<Out: Send + 'static>(
     pages: Result<BoxStream<'static, Result<read::RawPage>>>,
-    decode: fn(Item) -> Result<Out>,
+    decode: impl Fn(Item) -> Result<Out> + Clone + Send + Sync + 'static,
     limit: Option<usize>,
 ) -> BoxStream<'static, Result<Out>> {
     let pages = match pages {
@@ -29,7 +29,7 @@ pub(crate) fn decoded_items<Out: Send + 'static>(
         Err(e) => return stream::once(async move { Err(e) }).boxed(),
     };
     let items = pages
-        .map_ok(move |page| stream::iter(page.items.into_iter().map(decode)))
+        .map_ok(move |page| stream::iter(page.items.into_iter().map(decode.clone())))
         .try_flatten();
     match limit {
         Some(n) => items.take(n).boxed(),
@@ -42,7 +42,7 @@ pub(crate) fn decoded_items<Out: Send + 'static>(
 /// be thrown away. A trimmed page's token resumes right after its last item.
 pub(crate) fn decoded_pages<Out: Send + 'static>(
     pages: Result<BoxStream<'static, Result<read::RawPage>>>,
-    decode: fn(Item) -> Result<Out>,
+    decode: impl Fn(Item) -> Result<Out> + Clone + Send + Sync + 'static,
     limit: Option<usize>,
     key_names: Vec<String>,
 ) -> BoxStream<'static, Result<Page<Out>>> {
@@ -52,6 +52,7 @@ pub(crate) fn decoded_pages<Out: Send + 'static>(
     };
     stream::unfold((pages, limit), move |(mut pages, remaining)| {
         let key_names = key_names.clone();
+        let decode = decode.clone();
         async move {
             if remaining == Some(0) {
                 return None;
@@ -64,7 +65,7 @@ pub(crate) fn decoded_pages<Out: Send + 'static>(
                 raw.truncate(n, &key_names);
             }
             let remaining = remaining.map(|n| n.saturating_sub(raw.items.len()));
-            Some((Page::decode(raw, decode), (pages, remaining)))
+            Some((Page::decode(raw, &decode), (pages, remaining)))
         }
     })
     .boxed()

@@ -25,7 +25,7 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub(crate) fn decode(raw: RawPage, decode: fn(Item) -> Result<T>) -> Result<Self> {
+    pub(crate) fn decode(raw: RawPage, decode: &impl Fn(Item) -> Result<T>) -> Result<Self> {
         let next_token = raw.last_key.as_ref().map(PageToken::from_key).transpose()?;
         Ok(Page {
             items: raw.items.into_iter().map(decode).collect::<Result<_>>()?,

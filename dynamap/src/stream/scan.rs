@@ -34,12 +34,8 @@ use crate::{DynamoItem, Error, Item, Projection, Result, TypedMapping};
 #[must_use = "a Scan does nothing until its stream is polled"]
 pub struct Scan<'a, T: DynamoItem, Out = T> {
     mapping: &'a TypedMapping<T>,
-    spec: ReadSpec,
+    options: ScanOptions,
     decode: fn(Item) -> Result<Out>,
-    limit: Option<usize>,
-    segments: Option<u32>,
-    segment: Option<(u32, u32)>,
-    start_from: Option<PageToken>,
 }
 
 pub(crate) fn decode_item<T: DynamoItem>(item: Item) -> Result<T> {
@@ -86,15 +82,14 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
     pub(crate) fn new(mapping: &'a TypedMapping<T>) -> Self {
         Scan {
             mapping,
-            spec: ReadSpec {
-                table: mapping.table_name().to_owned(),
-                ..ReadSpec::default()
+            options: ScanOptions {
+                spec: ReadSpec {
+                    table: mapping.table_name().to_owned(),
+                    ..ReadSpec::default()
+                },
+                ..ScanOptions::default()
             },
             decode: decode_item::<T>,
-            limit: None,
-            segments: None,
-            segment: None,
-            start_from: None,
         }
     }
 }
@@ -105,17 +100,12 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
         decode: fn(Item) -> Result<O2>,
         projection: Option<Vec<AttrPath>>,
     ) -> Scan<'a, T, O2> {
+        let mut options = self.options;
+        options.spec.projection = projection;
         Scan {
             mapping: self.mapping,
-            spec: ReadSpec {
-                projection,
-                ..self.spec
-            },
+            options,
             decode,
-            limit: self.limit,
-            segments: self.segments,
-            segment: self.segment,
-            start_from: self.start_from,
         }
     }
 
@@ -132,7 +122,15 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// ```
     pub fn filter(mut self, condition: Condition<T>) -> Self {
         let node = condition.into_node();
-        self.spec.filter = all_of(self.spec.filter.take().into_iter().chain([node]).collect());
+        self.options.spec.filter = all_of(
+            self.options
+                .spec
+                .filter
+                .take()
+                .into_iter()
+                .chain([node])
+                .collect(),
+        );
         self
     }
 
@@ -163,7 +161,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
+        self.options.limit = Some(n);
         self
     }
 
@@ -177,7 +175,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn page_size(mut self, n: u32) -> Self {
-        self.spec.page_size = Some(n);
+        self.options.spec.page_size = Some(n);
         self
     }
 
@@ -191,7 +189,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn consistent_read(mut self) -> Self {
-        self.spec.consistent_read = true;
+        self.options.spec.consistent_read = true;
         self
     }
 
@@ -205,7 +203,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn index(mut self, name: impl Into<String>) -> Self {
-        self.spec.index = Some(name.into());
+        self.options.spec.index = Some(name.into());
         self
     }
 
@@ -220,7 +218,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn segments(mut self, n: u32) -> Self {
-        self.segments = Some(n.max(1));
+        self.options.segments = Some(n.max(1));
         self
     }
 
@@ -235,7 +233,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
-        self.segment = Some((segment, total));
+        self.options.segment = Some((segment, total));
         self
     }
 
@@ -249,11 +247,63 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn start_from(mut self, token: PageToken) -> Self {
-        self.start_from = Some(token);
+        self.options.start_from = Some(token);
         self
     }
 
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+        self.options.raw_pages(self.mapping.client())
+    }
+
+    /// The items, one by one. Lazy: one request per page, sent when the stream needs it.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut all = users.scan().stream();
+    /// while let Some(user) = all.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> BoxStream<'static, Result<Out>> {
+        decoded_items(self.raw_pages(), self.decode, self.options.limit)
+    }
+
+    /// Whole pages, each with the token to resume after it.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let first: Option<dynamap::Page<User>> = users.scan().page_size(25).pages().try_next().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
+        let key_names = resume_key_names::<T>(self.options.spec.index.as_deref());
+        decoded_pages(self.raw_pages(), self.decode, self.options.limit, key_names)
+    }
+}
+
+/// What a scan asks for, typed or not: the part of [`Scan`] that the untyped
+/// [`Mapping`](crate::Mapping) shares.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScanOptions {
+    pub spec: ReadSpec,
+    pub limit: Option<usize>,
+    pub segments: Option<u32>,
+    pub segment: Option<(u32, u32)>,
+    pub start_from: Option<PageToken>,
+}
+
+impl ScanOptions {
+    pub(crate) fn raw_pages(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+    ) -> Result<BoxStream<'static, Result<RawPage>>> {
         let mut spec = self.spec.clone();
         if let (Some(limit), None) = (self.limit, &spec.filter) {
             // Without a filter, asking for no more than the limit reads no more.
@@ -261,7 +311,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
             spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
         }
         let mut request = spec.render()?;
-        let client = self.mapping.client().clone();
+        let client = client.clone();
         let start = self
             .start_from
             .as_ref()
@@ -295,37 +345,5 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
                 Ok(read::pages(client, Arc::new(request), start).boxed())
             }
         }
-    }
-
-    /// The items, one by one. Lazy: one request per page, sent when the stream needs it.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let mut all = users.scan().stream();
-    /// while let Some(user) = all.try_next().await? {
-    ///     println!("{}", user.id);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn stream(self) -> BoxStream<'static, Result<Out>> {
-        decoded_items(self.raw_pages(), self.decode, self.limit)
-    }
-
-    /// Whole pages, each with the token to resume after it.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let first: Option<dynamap::Page<User>> = users.scan().page_size(25).pages().try_next().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
-        let key_names = resume_key_names::<T>(self.spec.index.as_deref());
-        decoded_pages(self.raw_pages(), self.decode, self.limit, key_names)
     }
 }

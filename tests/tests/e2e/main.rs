@@ -3,6 +3,7 @@
 
 mod bad_data;
 mod counts;
+mod document;
 mod keys;
 mod limits;
 mod modify;

@@ -1,0 +1,110 @@
+//! Keys of untyped tables, checked against the key schema read from DynamoDB.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::Value;
+use crate::{Error, Item, ScalarType};
+
+/// A key for a [`Mapping`](crate::Mapping): one value for a table with a partition key
+/// only, a pair for a table with a sort key too.
+///
+/// ```
+/// use dynamap::Key;
+/// let simple: Key = "user-1".into();
+/// let composite: Key = ("alice", 7).into();
+/// assert!(matches!(composite, Key::Composite(_, _)));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    /// A partition key.
+    Simple(Value),
+    /// A partition key and a sort key.
+    Composite(Value, Value),
+}
+
+impl<V: Into<Value>> From<V> for Key {
+    fn from(value: V) -> Self {
+        Key::Simple(value.into())
+    }
+}
+
+impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for Key {
+    fn from((partition, sort): (A, B)) -> Self {
+        Key::Composite(partition.into(), sort.into())
+    }
+}
+
+/// One key attribute of a table, as DescribeTable reports it.
+///
+/// ```
+/// let pk = dynamap::TableKey { name: "id".into(), scalar_type: dynamap::ScalarType::String };
+/// assert_eq!(pk.name, "id");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableKey {
+    /// The attribute name.
+    pub name: String,
+    /// S, N or B.
+    pub scalar_type: ScalarType,
+}
+
+fn type_of(value: &Value) -> Option<ScalarType> {
+    match value {
+        Value::S(_) => Some(ScalarType::String),
+        Value::N(_) => Some(ScalarType::Number),
+        Value::B(_) => Some(ScalarType::Binary),
+        _ => None,
+    }
+}
+
+fn type_name(kind: ScalarType) -> &'static str {
+    match kind {
+        ScalarType::String => "a string",
+        ScalarType::Number => "a number",
+        ScalarType::Binary => "binary",
+    }
+}
+
+/// Checks one key value against its attribute.
+pub(super) fn key_value(key: &TableKey, value: &Value) -> Result<AttributeValue, Error> {
+    let empty = matches!(value, Value::S(s) if s.is_empty())
+        || matches!(value, Value::B(b) if b.is_empty());
+    if type_of(value) != Some(key.scalar_type) || empty {
+        return Err(Error::Key(format!(
+            "key attribute `{}` is {}{}, not {}",
+            key.name,
+            if empty { "a non-empty " } else { "" },
+            type_name(key.scalar_type),
+            crate::error::describe(&value.to_attribute_value())
+        )));
+    }
+    Ok(value.to_attribute_value())
+}
+
+impl Key {
+    /// The key as an item, checked against the table's key schema.
+    pub(super) fn to_item(
+        &self,
+        partition: &TableKey,
+        sort: Option<&TableKey>,
+    ) -> Result<Item, Error> {
+        match (self, sort) {
+            (Key::Simple(pk), None) => {
+                Ok([(partition.name.clone(), key_value(partition, pk)?)].into())
+            }
+            (Key::Composite(pk, sk), Some(sort)) => Ok([
+                (partition.name.clone(), key_value(partition, pk)?),
+                (sort.name.clone(), key_value(sort, sk)?),
+            ]
+            .into()),
+            (Key::Simple(_), Some(sort)) => Err(Error::Key(format!(
+                "the table's key is (`{}`, `{}`): give a (partition, sort) pair",
+                partition.name, sort.name
+            ))),
+            (Key::Composite(_, _), None) => Err(Error::Key(format!(
+                "the table's key is `{}` alone: give one value, not a pair",
+                partition.name
+            ))),
+        }
+    }
+}

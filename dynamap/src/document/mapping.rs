@@ -1,0 +1,492 @@
+//! `Mapping`: the seed's `DynamoDBMapping`, a table of dynamic documents.
+
+use aws_sdk_dynamodb::types::{KeyType, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::Client;
+use futures::stream::BoxStream;
+
+use super::key::key_value;
+use super::{Document, Key, TableKey, Value};
+use crate::expr::Placeholders;
+use crate::path::{AttrPath, Segment};
+use crate::stream::read::ReadSpec;
+use crate::stream::{self, Page, PageToken, ScanOptions};
+use crate::{Error, Item, Result, ScalarType};
+
+/// A table used as a map of [`Document`]s, for tables whose attributes are not known at
+/// compile time: the Rust form of the Python seed's `DynamoDBMapping`.
+///
+/// ```no_run
+/// use dynamap::{Document, Mapping, Value};
+/// use futures::TryStreamExt;
+///
+/// # async fn f(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
+/// let mapping = Mapping::open(client, "my_table").await?; // reads the key schema
+/// let doc: Document = [("id", Value::from("my_key")), ("price", Value::from(123))].into_iter().collect();
+/// mapping.insert(&doc).await?;                            // mapping["my_key"] = {...}
+/// let item = mapping.get("my_key").await?;                // mapping["my_key"]
+/// let changes: Document = [("price", Value::from(99)), ("note", Value::Null)].into_iter().collect();
+/// mapping.modify("my_key", &changes).await?;              // modify_item: Null removes
+/// mapping.remove("my_key").await?;                        // del mapping["my_key"]
+/// let keys: Vec<dynamap::Key> = mapping.keys().try_collect().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    client: Client,
+    table: String,
+    partition_key: TableKey,
+    sort_key: Option<TableKey>,
+}
+
+fn scalar_type(kind: &aws_sdk_dynamodb::types::ScalarAttributeType) -> Option<ScalarType> {
+    use aws_sdk_dynamodb::types::ScalarAttributeType as S;
+    match kind {
+        S::S => Some(ScalarType::String),
+        S::N => Some(ScalarType::Number),
+        S::B => Some(ScalarType::Binary),
+        _ => None,
+    }
+}
+
+impl Mapping {
+    /// Opens the table `table`, reading its key schema with DescribeTable.
+    ///
+    /// ```no_run
+    /// # async fn f(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
+    /// let mapping = dynamap::Mapping::open(client, "my_table").await?;
+    /// println!("key: {:?}", mapping.partition_key());
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(client: Client, table: impl Into<String>) -> Result<Self> {
+        let table = table.into();
+        let description = crate::table::describe(&client, &table).await?;
+        let key_of = |wanted: KeyType| -> Result<Option<TableKey>> {
+            let Some(element) = description
+                .key_schema()
+                .iter()
+                .find(|k| *k.key_type() == wanted)
+            else {
+                return Ok(None);
+            };
+            let name = element.attribute_name().to_owned();
+            let kind = description
+                .attribute_definitions()
+                .iter()
+                .find(|d| d.attribute_name() == name)
+                .and_then(|d| scalar_type(d.attribute_type()))
+                .ok_or_else(|| {
+                    Error::Unexpected(format!(
+                        "no scalar type for key attribute `{name}` of `{table}`"
+                    ))
+                })?;
+            Ok(Some(TableKey {
+                name,
+                scalar_type: kind,
+            }))
+        };
+        let partition_key = key_of(KeyType::Hash)?
+            .ok_or_else(|| Error::Unexpected(format!("table `{table}` has no partition key")))?;
+        let sort_key = key_of(KeyType::Range)?;
+        Ok(Mapping {
+            client,
+            table,
+            partition_key,
+            sort_key,
+        })
+    }
+
+    /// The table's name.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { println!("{}", m.table_name()); }
+    /// ```
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    /// The SDK client.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let _client = m.client(); }
+    /// ```
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The partition key attribute.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { println!("{}", m.partition_key().name); }
+    /// ```
+    pub fn partition_key(&self) -> &TableKey {
+        &self.partition_key
+    }
+
+    /// The sort key attribute, if the table has one.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { println!("{:?}", m.sort_key()); }
+    /// ```
+    pub fn sort_key(&self) -> Option<&TableKey> {
+        self.sort_key.as_ref()
+    }
+
+    fn key_item(&self, key: impl Into<Key>) -> Result<Item> {
+        key.into()
+            .to_item(&self.partition_key, self.sort_key.as_ref())
+    }
+
+    fn key_of(&self, item: &Item) -> Result<Key> {
+        let value = |key: &TableKey| -> Result<Value> {
+            let raw = item.get(&key.name).cloned().ok_or_else(|| {
+                Error::Key(format!("an item without its key attribute `{}`", key.name))
+            })?;
+            Ok(Value::from_attribute_value(raw)?)
+        };
+        Ok(match &self.sort_key {
+            None => Key::Simple(value(&self.partition_key)?),
+            Some(sort) => Key::Composite(value(&self.partition_key)?, value(sort)?),
+        })
+    }
+
+    /// The document under `key`, or `None`.
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let doc = m.get(("alice", 7)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get(&self, key: impl Into<Key>) -> Result<Option<Document>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(self.key_item(key)?))
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
+        Ok(output.item.map(Document::from_item).transpose()?)
+    }
+
+    /// Stores `document`, replacing any with the same key; it must hold the key attributes.
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let doc: dynamap::Document = [("id", "k".into()), ("n", 1.into())].into_iter().collect();
+    /// m.insert(&doc).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn insert(&self, document: &Document) -> Result<()> {
+        for key in std::iter::once(&self.partition_key).chain(self.sort_key.as_ref()) {
+            let value = document.get(&key.name).ok_or_else(|| {
+                Error::Key(format!("the document has no key attribute `{}`", key.name))
+            })?;
+            key_value(key, value)?;
+        }
+        let item = document.to_item();
+        crate::size::check_item_size(&item)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("PutItem", &self.table, e))?;
+        Ok(())
+    }
+
+    /// Deletes the document under `key` and returns it (one DeleteItem).
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let old = m.remove("k").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn remove(&self, key: impl Into<Key>) -> Result<Option<Document>> {
+        let output = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(self.key_item(key)?))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("DeleteItem", &self.table, e))?;
+        Ok(output
+            .attributes
+            .filter(|item| !item.is_empty())
+            .map(Document::from_item)
+            .transpose()?)
+    }
+
+    /// Whether a document is stored under `key` (reads only the key attributes).
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let there = m.contains_key("k").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn contains_key(&self, key: impl Into<Key>) -> Result<bool> {
+        let mut p = Placeholders::default();
+        let projection: Vec<String> = self.key_names().iter().map(|n| p.name(n)).collect();
+        let (names, _) = p.into_maps();
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(self.key_item(key)?))
+            .projection_expression(projection.join(", "))
+            .set_expression_attribute_names(names)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
+        Ok(output.item.is_some_and(|item| !item.is_empty()))
+    }
+
+    /// Changes some attributes of the existing document under `key`, as the seed's
+    /// `modify_item`: each attribute of `changes` is set, and one set to
+    /// [`Value::Null`] is removed. Fails with [`Error::NotFound`] if there is no such
+    /// document, and before sending if `changes` touches a key attribute.
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let changes: dynamap::Document = [("title", "new".into()), ("draft", dynamap::Value::Null)].into_iter().collect();
+    /// m.modify("k", &changes).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn modify(&self, key: impl Into<Key>, changes: &Document) -> Result<()> {
+        if changes.is_empty() {
+            return Err(Error::Expression(
+                "modify needs at least one change".to_owned(),
+            ));
+        }
+        let key_names = self.key_names();
+        let mut p = Placeholders::default();
+        let mut set = Vec::new();
+        let mut remove = Vec::new();
+        for (name, value) in changes.iter() {
+            if key_names.contains(name) {
+                return Err(Error::Key(format!(
+                    "`{name}` is a key attribute: insert under the new key and remove the old one instead"
+                )));
+            }
+            let placeholder = p.name(name);
+            match value {
+                Value::Null => remove.push(placeholder),
+                value => set.push(format!(
+                    "{placeholder} = {}",
+                    p.value(value.to_attribute_value())
+                )),
+            }
+        }
+        let mut update = String::new();
+        if !set.is_empty() {
+            update.push_str("SET ");
+            update.push_str(&set.join(", "));
+        }
+        if !remove.is_empty() {
+            if !update.is_empty() {
+                update.push(' ');
+            }
+            update.push_str("REMOVE ");
+            update.push_str(&remove.join(", "));
+        }
+        crate::expr::check_size("update", &update)?;
+        let condition = format!("attribute_exists({})", p.name(&self.partition_key.name));
+        let (names, values) = p.into_maps();
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(self.key_item(key)?))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result.map_err(|e| Error::from_sdk("UpdateItem", &self.table, e)) {
+            Ok(_) => Ok(()),
+            Err(Error::ConditionFailed { table, .. }) => Err(Error::NotFound { table }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// DynamoDB's estimate of the item count, as the seed's `len()`.
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// println!("about {}", m.len_estimate().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn len_estimate(&self) -> Result<u64> {
+        let description = crate::table::describe(&self.client, &self.table).await?;
+        Ok(description
+            .item_count
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0))
+    }
+
+    /// The exact item count (a paginated Scan with `Select=COUNT`).
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// println!("exactly {}", m.count().await?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn count(&self) -> Result<u64> {
+        crate::mapping::count_items(&self.client, &self.table).await
+    }
+
+    fn key_names(&self) -> Vec<String> {
+        std::iter::once(&self.partition_key)
+            .chain(self.sort_key.as_ref())
+            .map(|k| k.name.clone())
+            .collect()
+    }
+
+    /// A scan of the table, lazily, one page at a time; as the seed's `scan()`.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) {
+    /// let docs = m.scan().page_size(100).stream();
+    /// # }
+    /// ```
+    pub fn scan(&self) -> DocumentScan<'_> {
+        DocumentScan {
+            mapping: self,
+            options: ScanOptions {
+                spec: ReadSpec {
+                    table: self.table.clone(),
+                    ..ReadSpec::default()
+                },
+                ..ScanOptions::default()
+            },
+        }
+    }
+
+    /// Every document, lazily, as the seed's `values()`.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let docs = m.values(); }
+    /// ```
+    pub fn values(&self) -> BoxStream<'static, Result<Document>> {
+        self.scan().stream()
+    }
+
+    /// Every key, lazily; only the key attributes are read.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let keys = m.keys(); }
+    /// ```
+    pub fn keys(&self) -> BoxStream<'static, Result<Key>> {
+        let mut scan = self.scan();
+        scan.options.spec.projection = Some(
+            self.key_names()
+                .into_iter()
+                .map(|n| AttrPath::from(vec![Segment::Name(n.into())]))
+                .collect(),
+        );
+        let this = self.clone();
+        stream::decoded_items(
+            scan.options.raw_pages(&self.client),
+            move |item| this.key_of(&item),
+            None,
+        )
+    }
+
+    /// Every `(key, document)` pair, lazily, as the seed's `items()`.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let entries = m.items(); }
+    /// ```
+    pub fn items(&self) -> BoxStream<'static, Result<(Key, Document)>> {
+        let this = self.clone();
+        stream::decoded_items(
+            self.scan().options.raw_pages(&self.client),
+            move |item| Ok((this.key_of(&item)?, Document::from_item(item)?)),
+            None,
+        )
+    }
+}
+
+/// A scan of an untyped table; from [`Mapping::scan`].
+///
+/// ```no_run
+/// # fn f(m: dynamap::Mapping) { let pages = m.scan().segments(4).stream(); }
+/// ```
+#[must_use = "a scan does nothing until its stream is polled"]
+pub struct DocumentScan<'a> {
+    mapping: &'a Mapping,
+    options: ScanOptions,
+}
+
+impl DocumentScan<'_> {
+    /// Items per request.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let s = m.scan().page_size(25).stream(); }
+    /// ```
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.options.spec.page_size = Some(n);
+        self
+    }
+
+    /// Stops after `n` documents.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let s = m.scan().limit(10).stream(); }
+    /// ```
+    pub fn limit(mut self, n: usize) -> Self {
+        self.options.limit = Some(n);
+        self
+    }
+
+    /// A parallel scan of `n` segments merged into one stream.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let s = m.scan().segments(4).stream(); }
+    /// ```
+    pub fn segments(mut self, n: u32) -> Self {
+        self.options.segments = Some(n.max(1));
+        self
+    }
+
+    /// Resumes after the page that gave `token`.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping, t: dynamap::PageToken) { let s = m.scan().start_from(t).stream(); }
+    /// ```
+    pub fn start_from(mut self, token: PageToken) -> Self {
+        self.options.start_from = Some(token);
+        self
+    }
+
+    /// The documents, one by one.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let docs = m.scan().stream(); }
+    /// ```
+    pub fn stream(self) -> BoxStream<'static, Result<Document>> {
+        stream::decoded_items(
+            self.options.raw_pages(&self.mapping.client),
+            |item| Ok(Document::from_item(item)?),
+            self.options.limit,
+        )
+    }
+
+    /// Whole pages with their resume tokens.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let pages = m.scan().page_size(50).pages(); }
+    /// ```
+    pub fn pages(self) -> BoxStream<'static, Result<Page<Document>>> {
+        stream::decoded_pages(
+            self.options.raw_pages(&self.mapping.client),
+            |item| Ok(Document::from_item(item)?),
+            self.options.limit,
+            self.mapping.key_names(),
+        )
+    }
+}

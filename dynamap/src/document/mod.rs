@@ -1,0 +1,13 @@
+//! The seed's untyped API: a table as a map of dynamic [`Document`]s, its key schema
+//! read from DynamoDB.
+
+mod json;
+mod key;
+mod mapping;
+mod number;
+mod value;
+
+pub use key::{Key, TableKey};
+pub use mapping::{DocumentScan, Mapping};
+pub use number::Number;
+pub use value::{Document, Value};
