@@ -1,0 +1,105 @@
+//! A paginated listing as a web API serves it: each call returns one page and an
+//! opaque cursor; the client sends the cursor back to get the next page.
+//!
+//! `cargo run -p dynamap-examples --example paginated_listing` (starts DynamoDB Local;
+//! set `DYNAMAP_ENDPOINT` to use a running server).
+
+use dynamap::local::DynamoDbLocal;
+use dynamap::prelude::*;
+use dynamap::PageToken;
+use futures::TryStreamExt;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Order {
+    #[dynamo(partition_key)]
+    customer: String,
+    #[dynamo(sort_key)]
+    order_id: u64,
+    total_cents: i64,
+}
+
+/// The JSON a listing endpoint would return.
+#[derive(serde::Serialize)]
+struct ListResponse {
+    orders: Vec<u64>,
+    next_cursor: Option<PageToken>,
+}
+
+/// `GET /customers/{customer}/orders?cursor=...`: newest first, 20 per page.
+async fn list_orders(
+    orders: &TypedMapping<Order>,
+    customer: &str,
+    cursor: Option<&str>,
+) -> dynamap::Result<ListResponse> {
+    let mut query = orders.query(customer).reverse().page_size(20);
+    if let Some(cursor) = cursor {
+        // A tampered cursor fails here with Error::Key, before any request.
+        query = query.start_from(cursor.parse()?);
+    }
+    let page = query.pages().try_next().await?;
+    Ok(match page {
+        Some(page) => ListResponse {
+            next_cursor: page.next_token().cloned(),
+            orders: page.into_items().into_iter().map(|o| o.order_id).collect(),
+        },
+        None => ListResponse {
+            orders: Vec::new(),
+            next_cursor: None,
+        },
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut _server = None;
+    let endpoint = match std::env::var("DYNAMAP_ENDPOINT") {
+        Ok(endpoint) => endpoint,
+        Err(_) => {
+            let server = DynamoDbLocal::start()?;
+            let endpoint = server.endpoint().to_owned();
+            _server = Some(server);
+            endpoint
+        }
+    };
+    let client = dynamap::connect().local(endpoint).await?;
+    let orders: TypedMapping<Order> = TypedMapping::new(client, "paginated-orders");
+    orders.create_table().await?;
+    for order_id in 1..=95 {
+        orders
+            .insert(&Order {
+                customer: "alice".into(),
+                order_id,
+                total_cents: order_id as i64 * 100,
+            })
+            .await?;
+    }
+    println!("inserted 95 orders for alice");
+
+    // The client side: follow the cursor until there is none.
+    let mut cursor: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let response = list_orders(&orders, "alice", cursor.as_deref()).await?;
+        let json = serde_json::to_string(&response)?;
+        println!(
+            "GET ...?cursor={} -> {} orders, {} bytes of JSON",
+            cursor.as_deref().unwrap_or("(none)"),
+            response.orders.len(),
+            json.len()
+        );
+        seen += response.orders.len();
+        match response.next_cursor {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    println!("listed {seen} orders in pages of 20");
+    assert_eq!(seen, 95);
+
+    match list_orders(&orders, "alice", Some("not-a-cursor")).await {
+        Err(e) => println!("a tampered cursor is refused: {e}"),
+        Ok(_) => println!("unexpected: a tampered cursor was accepted"),
+    }
+    orders.delete_table().await?;
+    Ok(())
+}
