@@ -85,6 +85,26 @@ pub enum Error {
     #[error("invalid expression: {0}")]
     Expression(String),
 
+    /// A batch operation stopped before doing everything: `completed` items were done,
+    /// and `remaining` holds the items (for writes) or keys (for deletes and reads)
+    /// that were not, so nothing is lost silently. Decode them with
+    /// [`DynamoItem::from_item`](crate::DynamoItem::from_item) or
+    /// [`DynamoItem::key_from_item`](crate::DynamoItem::key_from_item).
+    #[error("{operation} on table `{table}` stopped after {completed} items, {} not done: {source}", remaining.len())]
+    BatchIncomplete {
+        /// `BatchWriteItem` or `BatchGetItem`.
+        operation: &'static str,
+        /// The table.
+        table: String,
+        /// Items written, deleted or read.
+        completed: u64,
+        /// What was not done.
+        remaining: Vec<Item>,
+        /// Why it stopped.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The client or connection settings are unusable (no region, a bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),

@@ -5,6 +5,8 @@
 //! endpoint, Docker's amazon/dynamodb-local, LocalStack, ScyllaDB Alternator). Without
 //! `AWS_ACCESS_KEY_ID` or `AWS_PROFILE` in the environment, dummy credentials are used.
 
+pub mod faults;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -22,6 +22,7 @@ pub use get::Get;
 pub use insert::Insert;
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use remove::Remove;
+pub(crate) use update::backoff;
 pub use update::Update;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
@@ -282,6 +283,83 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     pub fn pages(&self) -> futures::stream::BoxStream<'static, crate::Result<crate::Page<T>>> {
         self.scan().pages()
+    }
+
+    /// Writes many items with BatchWriteItem: chunked, concurrent, retried; see
+    /// [`InsertMany`](crate::InsertMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let report = users.insert_many((0..1000).map(|i| User { id: format!("u{i}") })).await?;
+    /// println!("{} written", report.written);
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_many<I>(
+        &self,
+        items: I,
+    ) -> crate::InsertMany<'_, T, futures::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send,
+    {
+        crate::InsertMany::new(self, futures::stream::iter(items))
+    }
+
+    /// Writes the items of a stream with BatchWriteItem, reading it as batches go out,
+    /// so a load larger than memory streams through.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let incoming = futures::stream::iter((0..10).map(|i| User { id: format!("u{i}") }));
+    /// users.insert_stream(incoming).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_stream<S>(&self, items: S) -> crate::InsertMany<'_, T, S>
+    where
+        S: futures::Stream<Item = T> + Send,
+    {
+        crate::InsertMany::new(self, items)
+    }
+
+    /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::RemoveMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.remove_many(vec!["u1".to_string(), "u2".to_string()]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove_many<I>(
+        &self,
+        keys: I,
+    ) -> crate::RemoveMany<'_, T, futures::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = T::Key>,
+        I::IntoIter: Send,
+    {
+        crate::RemoveMany::new(self, futures::stream::iter(keys))
+    }
+
+    /// Reads many items with BatchGetItem, in the order of their keys; see
+    /// [`GetMany`](crate::GetMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let found = users.get_many((0..250).map(|i| format!("u{i}"))).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get_many<I>(&self, keys: I) -> crate::GetMany<'_, T, I>
+    where
+        I: IntoIterator<Item = T::Key>,
+    {
+        crate::GetMany::new(self, keys)
     }
 
     /// Reads the item under `key`, applies `apply` to it, and writes it back only if

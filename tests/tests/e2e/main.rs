@@ -2,6 +2,7 @@
 //! the server starts once and the SDK is linked once.
 
 mod bad_data;
+mod batch;
 mod counts;
 mod document;
 mod keys;

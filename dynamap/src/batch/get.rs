@@ -1,0 +1,264 @@
+//! BatchGetItem: `get_many`.
+
+use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::KeysAndAttributes;
+use aws_sdk_dynamodb::Client;
+use futures::future::BoxFuture;
+use futures::stream::{self, StreamExt};
+
+use super::keys::key_bytes;
+use super::{is_retryable, BatchProgress};
+use crate::mapping::backoff;
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+
+/// DynamoDB's limit of keys in one BatchGetItem.
+const KEYS_PER_BATCH: usize = 100;
+
+/// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
+///
+/// Returns the items found, in the order their keys were first given; missing keys are
+/// skipped and repeated keys read once. Batches of 100 keys, 4 in flight, unprocessed
+/// keys resent with backoff.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let found: Vec<User> = users.get_many(["u1".to_string(), "u2".to_string()]).await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a GetMany does nothing until it is awaited"]
+pub struct GetMany<'a, T: DynamoItem, I> {
+    mapping: &'a TypedMapping<T>,
+    keys: I,
+    concurrency: usize,
+    max_attempts: u32,
+    consistent_read: bool,
+    progress: Option<Arc<dyn Fn(BatchProgress) + Send + Sync>>,
+}
+
+struct Fetched {
+    items: Vec<Item>,
+    retries: u64,
+    failed: Vec<Item>,
+    error: Option<Error>,
+}
+
+async fn fetch_batch(
+    client: Client,
+    table: Arc<str>,
+    keys: Vec<Item>,
+    consistent_read: bool,
+    max_attempts: u32,
+) -> Fetched {
+    let mut out = Fetched {
+        items: Vec::new(),
+        retries: 0,
+        failed: Vec::new(),
+        error: None,
+    };
+    let mut pending = keys;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(pending.clone()))
+            .consistent_read(consistent_read)
+            .build();
+        let request = match request {
+            Ok(request) => request,
+            Err(e) => {
+                out.error = Some(Error::Config(e.to_string()));
+                out.failed = pending;
+                return out;
+            }
+        };
+        let result = client
+            .batch_get_item()
+            .request_items(table.to_string(), request)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("BatchGetItem", &table, e));
+        match result {
+            Ok(output) => {
+                if let Some(mut responses) = output.responses {
+                    out.items
+                        .extend(responses.remove(table.as_ref()).unwrap_or_default());
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut tables| tables.remove(table.as_ref()))
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
+                if pending.is_empty() {
+                    return out;
+                }
+                if attempt >= max_attempts {
+                    out.error = Some(Error::Unexpected(format!(
+                        "{} keys still unprocessed after {attempt} attempts",
+                        pending.len()
+                    )));
+                    out.failed = pending;
+                    return out;
+                }
+            }
+            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
+            Err(e) => {
+                out.error = Some(e);
+                out.failed = pending;
+                return out;
+            }
+        }
+        out.retries += 1;
+        tokio::time::sleep(backoff(attempt)).await;
+    }
+}
+
+impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, keys: I) -> Self {
+        GetMany {
+            mapping,
+            keys,
+            concurrency: 4,
+            max_attempts: 10,
+            consistent_read: false,
+            progress: None,
+        }
+    }
+
+    /// How many BatchGetItem requests may be in flight at once (4 by default).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(ids).concurrency(8).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// How many times a batch is sent before its remaining keys are given up (10).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(ids).max_attempts(3).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Strongly consistent reads.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(ids).consistent_read().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn consistent_read(mut self) -> Self {
+        self.consistent_read = true;
+        self
+    }
+
+    /// Calls `progress` after each batch with the counts so far (`done`: items found).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(ids).on_progress(|p| eprintln!("{} read", p.done)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_progress(mut self, progress: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Sends the reads; the same as `.await`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(ids).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<Vec<T>> {
+        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+        let mut order: Vec<Vec<u8>> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut unique_keys: Vec<Item> = Vec::new();
+        for key in self.keys {
+            let encoded = T::key_to_item(&key)?;
+            let bytes = key_bytes(&encoded, &names);
+            if seen.insert(bytes.clone()) {
+                order.push(bytes);
+                unique_keys.push(encoded);
+            }
+        }
+        let table: Arc<str> = Arc::from(self.mapping.table_name());
+        let client = self.mapping.client().clone();
+        let batches: Vec<Vec<Item>> = unique_keys
+            .chunks(KEYS_PER_BATCH)
+            .map(<[Item]>::to_vec)
+            .collect();
+        let (consistent, attempts) = (self.consistent_read, self.max_attempts);
+        let mut fetched = stream::iter(batches)
+            .map(|batch| fetch_batch(client.clone(), table.clone(), batch, consistent, attempts))
+            .buffer_unordered(self.concurrency);
+
+        let mut found: HashMap<Vec<u8>, T> = HashMap::with_capacity(order.len());
+        let mut progress = BatchProgress::default();
+        let mut failed = Vec::new();
+        let mut first_error = None;
+        while let Some(batch) = fetched.next().await {
+            progress.batches += 1;
+            progress.retries += batch.retries;
+            for item in batch.items {
+                let bytes = key_bytes(&item, &names);
+                found.insert(bytes, T::from_item(item)?);
+            }
+            progress.done = found.len() as u64;
+            failed.extend(batch.failed);
+            if first_error.is_none() {
+                first_error = batch.error;
+            }
+            if let Some(callback) = &self.progress {
+                callback(progress);
+            }
+        }
+        if let Some(source) = first_error {
+            return Err(Error::BatchIncomplete {
+                operation: "BatchGetItem",
+                table: table.to_string(),
+                completed: found.len() as u64,
+                remaining: failed,
+                source: Box::new(source),
+            });
+        }
+        Ok(order.iter().filter_map(|key| found.remove(key)).collect())
+    }
+}
+
+impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key> + Send + 'a> IntoFuture for GetMany<'a, T, I>
+where
+    I::IntoIter: Send,
+{
+    type Output = Result<Vec<T>>;
+    type IntoFuture = BoxFuture<'a, Result<Vec<T>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

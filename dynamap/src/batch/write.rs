@@ -1,0 +1,459 @@
+//! BatchWriteItem: `insert_many` and `remove_many`.
+
+use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::Client;
+use futures::future::BoxFuture;
+use futures::stream::{FuturesUnordered, Stream, StreamExt};
+
+use super::keys::key_bytes;
+use super::{is_retryable, BatchProgress, BatchReport};
+use crate::mapping::backoff;
+use crate::size::check_item_size;
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+
+/// DynamoDB's limit of requests in one BatchWriteItem.
+const WRITES_PER_BATCH: usize = 25;
+
+type ProgressFn = Arc<dyn Fn(BatchProgress) + Send + Sync>;
+
+/// How a batch write runs.
+#[derive(Clone)]
+pub(crate) struct WriteOptions {
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            // What the fastest raw-SDK loop measured here used; DynamoDB scales further.
+            concurrency: 16,
+            max_attempts: 10,
+            progress: None,
+        }
+    }
+}
+
+/// One write waiting to be sent: its key (to keep one write per key in a batch) and
+/// the request.
+struct Pending {
+    key: Vec<u8>,
+    request: WriteRequest,
+}
+
+/// What came back from one batch, after its retries.
+struct Outcome {
+    keys: Vec<Vec<u8>>,
+    written: u64,
+    retries: u64,
+    failed: Vec<WriteRequest>,
+    error: Option<Error>,
+}
+
+fn request_item(request: WriteRequest) -> Option<Item> {
+    match (request.put_request, request.delete_request) {
+        (Some(put), _) => Some(put.item),
+        (None, Some(delete)) => Some(delete.key),
+        (None, None) => None,
+    }
+}
+
+async fn send_batch(
+    client: Client,
+    table: Arc<str>,
+    batch: Vec<Pending>,
+    max_attempts: u32,
+) -> Outcome {
+    let keys = batch.iter().map(|p| p.key.clone()).collect();
+    let mut pending: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
+    let mut outcome = Outcome {
+        keys,
+        written: 0,
+        retries: 0,
+        failed: Vec::new(),
+        error: None,
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let sent = pending.len() as u64;
+        let result = client
+            .batch_write_item()
+            .request_items(table.to_string(), pending.clone())
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk("BatchWriteItem", &table, e));
+        match result {
+            Ok(output) => {
+                let unprocessed = output
+                    .unprocessed_items
+                    .and_then(|mut tables| tables.remove(table.as_ref()))
+                    .unwrap_or_default();
+                outcome.written += sent.saturating_sub(unprocessed.len() as u64);
+                pending = unprocessed;
+                if pending.is_empty() {
+                    return outcome;
+                }
+                if attempt >= max_attempts {
+                    outcome.error = Some(Error::Unexpected(format!(
+                        "{} items still unprocessed after {attempt} attempts",
+                        pending.len()
+                    )));
+                    outcome.failed = pending;
+                    return outcome;
+                }
+            }
+            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
+            Err(e) => {
+                outcome.error = Some(e);
+                outcome.failed = pending;
+                return outcome;
+            }
+        }
+        outcome.retries += 1;
+        tokio::time::sleep(backoff(attempt)).await;
+    }
+}
+
+/// Running totals of a batch write.
+struct Tally<'o> {
+    report: BatchReport,
+    busy: HashSet<Vec<u8>>,
+    failed: Vec<Item>,
+    first_error: Option<Error>,
+    progress: Option<&'o ProgressFn>,
+}
+
+impl Tally<'_> {
+    fn settle(&mut self, outcome: Outcome) {
+        for key in &outcome.keys {
+            self.busy.remove(key);
+        }
+        self.report.written += outcome.written;
+        self.report.retries += outcome.retries;
+        if outcome.written > 0 {
+            self.report.batches += 1;
+        }
+        self.failed
+            .extend(outcome.failed.into_iter().filter_map(request_item));
+        if self.first_error.is_none() {
+            self.first_error = outcome.error;
+        }
+        if let Some(progress) = self.progress {
+            progress(BatchProgress {
+                done: self.report.written,
+                batches: self.report.batches,
+                retries: self.report.retries,
+            });
+        }
+    }
+}
+
+/// Sends `writes` in batches of 25, `concurrency` batches at a time. A key is never in
+/// two batches in flight at once, and a later write of a key replaces an earlier one
+/// not yet sent, so the last write of each key wins. After a batch fails for good,
+/// nothing more is sent: the unsent rest of `writes` is read into the error.
+pub(crate) async fn write_all(
+    client: &Client,
+    table: &str,
+    writes: impl Stream<Item = Result<(Vec<u8>, WriteRequest)>>,
+    options: WriteOptions,
+) -> Result<BatchReport> {
+    let table: Arc<str> = Arc::from(table);
+    let concurrency = options.concurrency.max(1);
+    let mut tally = Tally {
+        report: BatchReport::default(),
+        busy: HashSet::new(),
+        failed: Vec::new(),
+        first_error: None,
+        progress: options.progress.as_ref(),
+    };
+    let mut in_flight = FuturesUnordered::new();
+    let mut batch: Vec<Pending> = Vec::with_capacity(WRITES_PER_BATCH);
+    let mut batch_index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut input_error = None;
+    let mut ended = false;
+
+    futures::pin_mut!(writes);
+    while !ended {
+        let dispatch = match writes.next().await {
+            Some(Ok((key, request))) => {
+                match batch_index.get(&key) {
+                    Some(&i) => {
+                        if let Some(slot) = batch.get_mut(i) {
+                            slot.request = request;
+                        }
+                        tally.report.superseded += 1;
+                    }
+                    None => {
+                        batch_index.insert(key.clone(), batch.len());
+                        batch.push(Pending { key, request });
+                    }
+                }
+                batch.len() == WRITES_PER_BATCH
+            }
+            Some(Err(e)) => {
+                input_error = Some(e);
+                ended = true;
+                true
+            }
+            None => {
+                ended = true;
+                true
+            }
+        };
+        if !dispatch || batch.is_empty() {
+            continue;
+        }
+        // Wait for batches in flight that hold one of these keys, then for room.
+        while batch.iter().any(|p| tally.busy.contains(&p.key)) || in_flight.len() >= concurrency {
+            match in_flight.next().await {
+                Some(outcome) => tally.settle(outcome),
+                None => break,
+            }
+        }
+        if tally.first_error.is_some() {
+            tally
+                .failed
+                .extend(batch.drain(..).filter_map(|p| request_item(p.request)));
+            break;
+        }
+        tally.busy.extend(batch.iter().map(|p| p.key.clone()));
+        batch_index.clear();
+        let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITES_PER_BATCH));
+        in_flight.push(send_batch(
+            client.clone(),
+            table.clone(),
+            full,
+            options.max_attempts,
+        ));
+    }
+    while let Some(outcome) = in_flight.next().await {
+        tally.settle(outcome);
+    }
+    if tally.first_error.is_some() {
+        // Nothing more is sent, and nothing is dropped: the rest of the input goes,
+        // unsent, into the error.
+        while let Some(next) = writes.next().await {
+            if let Ok((_, request)) = next {
+                tally.failed.extend(request_item(request));
+            }
+        }
+    }
+    match tally.first_error.or(input_error) {
+        None => Ok(tally.report),
+        Some(source) => Err(Error::BatchIncomplete {
+            operation: "BatchWriteItem",
+            table: table.to_string(),
+            completed: tally.report.written,
+            remaining: tally.failed,
+            source: Box::new(source),
+        }),
+    }
+}
+
+/// The options shared by the write builders.
+macro_rules! write_options {
+    () => {
+        /// How many BatchWriteItem requests may be in flight at once (16 by default).
+        ///
+        /// ```no_run
+        /// # #[derive(dynamap::DynamoItem)]
+        /// # struct User { #[dynamo(partition_key)] id: String }
+        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+        /// users.insert_many(all).concurrency(32).await?;
+        /// # Ok(()) }
+        /// ```
+        pub fn concurrency(mut self, n: usize) -> Self {
+            self.options.concurrency = n.max(1);
+            self
+        }
+
+        /// How many times a batch is sent before its remaining items are given up
+        /// (10 by default), with exponential backoff and jitter in between.
+        ///
+        /// ```no_run
+        /// # #[derive(dynamap::DynamoItem)]
+        /// # struct User { #[dynamo(partition_key)] id: String }
+        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+        /// users.insert_many(all).max_attempts(20).await?;
+        /// # Ok(()) }
+        /// ```
+        pub fn max_attempts(mut self, attempts: u32) -> Self {
+            self.options.max_attempts = attempts.max(1);
+            self
+        }
+
+        /// Calls `progress` after each batch with the counts so far.
+        ///
+        /// ```no_run
+        /// # #[derive(dynamap::DynamoItem)]
+        /// # struct User { #[dynamo(partition_key)] id: String }
+        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+        /// users.insert_many(all).on_progress(|p| eprintln!("{} written", p.done)).await?;
+        /// # Ok(()) }
+        /// ```
+        pub fn on_progress(
+            mut self,
+            progress: impl Fn(BatchProgress) + Send + Sync + 'static,
+        ) -> Self {
+            self.options.progress = Some(Arc::new(progress));
+            self
+        }
+    };
+}
+
+/// Writes many items with BatchWriteItem; from [`TypedMapping::insert_many`] or
+/// [`TypedMapping::insert_stream`], sent by `.await`.
+///
+/// Batches of 25, 16 in flight; unprocessed items and throttled requests are resent
+/// with backoff. If a key appears twice, the last item wins. Batch writes are
+/// unconditional: versions (`#[dynamo(version)]`) are written as given, not checked.
+/// On final failure nothing more is sent, and [`Error::BatchIncomplete`] says how many
+/// were written and holds every item that was not (the rest of the input included).
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let all = (0..10_000).map(|i| User { id: format!("u{i}") });
+/// let report = users.insert_many(all).await?;
+/// assert_eq!(report.written, 10_000);
+/// # Ok(()) }
+/// ```
+#[must_use = "an InsertMany does nothing until it is awaited"]
+pub struct InsertMany<'a, T: DynamoItem, S> {
+    mapping: &'a TypedMapping<T>,
+    items: S,
+    options: WriteOptions,
+}
+
+impl<'a, T: DynamoItem, S> InsertMany<'a, T, S> {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, items: S) -> Self {
+        InsertMany {
+            mapping,
+            items,
+            options: WriteOptions::default(),
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
+    write_options!();
+
+    /// Sends the writes; the same as `.await`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+    /// let report = users.insert_many(all).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<BatchReport> {
+        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+        let writes = self.items.map(move |item| {
+            let encoded = item.to_item()?;
+            check_item_size(&encoded)?;
+            let key = key_bytes(&encoded, &names);
+            let put = PutRequest::builder()
+                .set_item(Some(encoded))
+                .build()
+                .map_err(|e| Error::Config(e.to_string()))?;
+            Ok((key, WriteRequest::builder().put_request(put).build()))
+        });
+        write_all(
+            self.mapping.client(),
+            self.mapping.table_name(),
+            writes,
+            self.options,
+        )
+        .await
+    }
+}
+
+impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> IntoFuture for InsertMany<'a, T, S> {
+    type Output = Result<BatchReport>;
+    type IntoFuture = BoxFuture<'a, Result<BatchReport>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Deletes many items with BatchWriteItem; from [`TypedMapping::remove_many`].
+/// Deleting a missing key is not an error (it counts as written).
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let report = users.remove_many((0..100).map(|i| format!("u{i}"))).await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a RemoveMany does nothing until it is awaited"]
+pub struct RemoveMany<'a, T: DynamoItem, S> {
+    mapping: &'a TypedMapping<T>,
+    keys: S,
+    options: WriteOptions,
+}
+
+impl<'a, T: DynamoItem, S> RemoveMany<'a, T, S> {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, keys: S) -> Self {
+        RemoveMany {
+            mapping,
+            keys,
+            options: WriteOptions::default(),
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, S> {
+    write_options!();
+
+    /// Sends the deletes; the same as `.await`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// users.remove_many(ids).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<BatchReport> {
+        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+        let writes = self.keys.map(move |key| {
+            let encoded = T::key_to_item(&key)?;
+            let bytes = key_bytes(&encoded, &names);
+            let delete = DeleteRequest::builder()
+                .set_key(Some(encoded))
+                .build()
+                .map_err(|e| Error::Config(e.to_string()))?;
+            Ok((
+                bytes,
+                WriteRequest::builder().delete_request(delete).build(),
+            ))
+        });
+        write_all(
+            self.mapping.client(),
+            self.mapping.table_name(),
+            writes,
+            self.options,
+        )
+        .await
+    }
+}
+
+impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> IntoFuture for RemoveMany<'a, T, S> {
+    type Output = Result<BatchReport>;
+    type IntoFuture = BoxFuture<'a, Result<BatchReport>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,192 @@
+//! insert_many, get_many, remove_many: exact counts, last write wins, and nothing lost
+//! when DynamoDB leaves items unprocessed or throttles.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use dynamap::prelude::*;
+use dynamap::Error;
+use dynamap_tests::faults::{faulty_client, Faults};
+use dynamap_tests::new_mapping;
+use futures::TryStreamExt;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Reading {
+    #[dynamo(partition_key)]
+    sensor: String,
+    #[dynamo(sort_key)]
+    seq: u32,
+    value: f64,
+    note: Option<String>,
+}
+
+fn readings(n: u32) -> Vec<Reading> {
+    (0..n)
+        .map(|i| Reading {
+            sensor: format!("s{}", i % 97),
+            seq: i,
+            value: f64::from(i) / 4.0,
+            note: (i % 3 == 0).then(|| format!("note {i}")),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ten_thousand_items_in_and_out() {
+    let table = new_mapping::<Reading>("bulk").await;
+    let all = readings(10_000);
+    let batches_seen = Arc::new(AtomicU64::new(0));
+    let seen = batches_seen.clone();
+    let report = table
+        .insert_many(all.clone())
+        .on_progress(move |p| {
+            seen.store(p.batches, Ordering::Relaxed);
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.written, 10_000);
+    assert_eq!(report.batches, 400);
+    assert_eq!(batches_seen.load(Ordering::Relaxed), 400);
+    assert_eq!(table.count().await.unwrap(), 10_000);
+
+    // Every item reads back equal.
+    let keys: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
+    let back = table.get_many(keys.clone()).await.unwrap();
+    assert_eq!(back, all, "in request order, all equal");
+
+    // 2,500 keys of which 100 are missing: exactly the 2,400 present, in request order.
+    let mut asked: Vec<(String, u32)> = keys.iter().step_by(4).take(2_400).cloned().collect();
+    for i in 0..100 {
+        asked.insert(i * 20, (format!("missing-{i}"), i as u32));
+    }
+    assert_eq!(asked.len(), 2_500);
+    let found = table.get_many(asked.clone()).await.unwrap();
+    assert_eq!(found.len(), 2_400);
+    let expected: Vec<(String, u32)> = asked
+        .into_iter()
+        .filter(|k| !k.0.starts_with("missing"))
+        .collect();
+    assert_eq!(found.iter().map(|r| r.key()).collect::<Vec<_>>(), expected);
+
+    let removed = table.remove_many(keys).await.unwrap();
+    assert_eq!(removed.written, 10_000);
+    assert_eq!(table.count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_last_write_of_a_key_wins() {
+    let table = new_mapping::<Reading>("dupes").await;
+    let mut items = readings(60);
+    // Repeat keys within one batch and across batches.
+    for i in 0..60u32 {
+        let mut again = items[i as usize].clone();
+        again.value = 1000.0 + f64::from(i);
+        items.push(again);
+    }
+    let report = table.insert_many(items).concurrency(4).await.unwrap();
+    assert_eq!(report.written + report.superseded, 120);
+    assert_eq!(table.count().await.unwrap(), 60);
+    let stored: Vec<Reading> = table.values().try_collect().await.unwrap();
+    assert!(
+        stored.iter().all(|r| r.value >= 1000.0),
+        "every key holds its last write"
+    );
+
+    let streamed = futures::stream::iter(readings(30));
+    assert_eq!(table.insert_stream(streamed).await.unwrap().written, 30);
+    let found = table
+        .get_many(vec![("s1".to_string(), 1), ("s1".to_string(), 1)])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "a key asked twice is read once");
+}
+
+#[tokio::test]
+async fn with_30_percent_of_writes_bounced_every_item_lands_exactly_once() {
+    let table = new_mapping::<Reading>("faults").await;
+    let faults = Faults::new(0.30, 0.05);
+    let faulty = TypedMapping::<Reading>::new(
+        faulty_client(table.client(), faults.clone()),
+        table.table_name(),
+    );
+    let all = readings(3_000);
+    let report = faulty
+        .insert_many(all.clone())
+        .max_attempts(30)
+        .await
+        .unwrap();
+    assert_eq!(report.written, 3_000);
+    assert!(report.retries > 0);
+    let bounced = faults.bounced.load(Ordering::Relaxed);
+    let throttled = faults.throttled.load(Ordering::Relaxed);
+    assert!(bounced > 600, "{bounced} items bounced");
+    assert!(throttled > 0, "{throttled} requests throttled");
+
+    // Read back through a clean client: each item once, each equal.
+    assert_eq!(table.count().await.unwrap(), 3_000);
+    let keys: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
+    assert_eq!(table.get_many(keys.clone()).await.unwrap(), all);
+    // And through the faulty one: unprocessed keys are resent until all are read.
+    assert_eq!(
+        faulty
+            .get_many(keys.clone())
+            .max_attempts(30)
+            .await
+            .unwrap(),
+        all
+    );
+    assert_eq!(
+        faulty
+            .remove_many(keys)
+            .max_attempts(30)
+            .await
+            .unwrap()
+            .written,
+        3_000
+    );
+    assert_eq!(table.count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn when_retries_run_out_the_error_holds_what_was_not_written() {
+    let table = new_mapping::<Reading>("give-up").await;
+    // Every write but one per request bounced, and two attempts only.
+    let faulty = TypedMapping::<Reading>::new(
+        faulty_client(table.client(), Faults::new(1.0, 0.0)),
+        table.table_name(),
+    );
+    let all = readings(100);
+    match faulty
+        .insert_many(all.clone())
+        .max_attempts(2)
+        .concurrency(1)
+        .await
+        .unwrap_err()
+    {
+        Error::BatchIncomplete {
+            completed,
+            remaining,
+            operation,
+            ..
+        } => {
+            assert_eq!(operation, "BatchWriteItem");
+            assert_eq!(
+                completed,
+                table.count().await.unwrap(),
+                "the count says exactly what landed"
+            );
+            assert_eq!(
+                completed + remaining.len() as u64,
+                100,
+                "nothing is lost silently"
+            );
+            let unwritten: Vec<Reading> = remaining
+                .into_iter()
+                .map(|i| Reading::from_item(i).unwrap())
+                .collect();
+            let stored: Vec<Reading> = table.values().try_collect().await.unwrap();
+            assert!(unwritten.iter().all(|r| !stored.contains(r)));
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
