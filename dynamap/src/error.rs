@@ -105,6 +105,17 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// DynamoDB cancelled a transaction: nothing was applied. `actions` says, per
+    /// action, why (most are [`CancelReason::None`](crate::CancelReason::None): they
+    /// were not the cause).
+    #[error("transaction cancelled: {}", failed_actions(actions))]
+    TransactionCancelled {
+        /// Every action, in order, with its reason.
+        actions: Vec<crate::CancelledAction>,
+        /// DynamoDB's message.
+        message: Option<String>,
+    },
+
     /// The client or connection settings are unusable (no region, a bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),
@@ -144,6 +155,19 @@ pub enum Error {
     #[cfg(feature = "local")]
     #[error("DynamoDB Local: {0}")]
     Local(String),
+}
+
+fn failed_actions(actions: &[crate::CancelledAction]) -> String {
+    let failed: Vec<String> = actions
+        .iter()
+        .filter(|a| a.reason != crate::CancelReason::None)
+        .map(ToString::to_string)
+        .collect();
+    if failed.is_empty() {
+        "no reason given".to_owned()
+    } else {
+        failed.join("; ")
+    }
 }
 
 impl Error {

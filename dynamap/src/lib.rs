@@ -69,6 +69,7 @@ pub mod path;
 mod size;
 mod stream;
 mod table;
+mod transact;
 mod value;
 
 #[cfg(feature = "local")]
@@ -107,6 +108,9 @@ pub use item::{
 pub use mapping::TypedMapping;
 pub use size::{item_size, MAX_ITEM_SIZE};
 pub use stream::{KeyValue, Page, PageToken, Query, Scan};
+pub use transact::{
+    transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,
+};
 pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named

@@ -11,6 +11,8 @@ pub use get::GetMany;
 pub use progress::{BatchProgress, BatchReport};
 pub use write::{InsertMany, RemoveMany};
 
+pub(crate) use keys::key_bytes as key_bytes_of;
+
 use crate::Error;
 
 /// Errors worth retrying in a batch: throttling and transient server faults.

@@ -86,42 +86,18 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<()> {
-        let mut item = self.item.to_item()?;
-        let mut conditions: Vec<Node> = self.condition.into_iter().collect();
-        if self.if_absent {
-            conditions.push(Node::NotExists(partition_key_path::<T>()));
-        }
-        let expected_version = match (T::VERSION_ATTRIBUTE, self.item.version()) {
-            (Some(name), Some(current)) => {
-                let path = AttrPath::from(vec![Segment::Name(name.into())]);
-                conditions.push(if current == 0 {
-                    Node::NotExists(partition_key_path::<T>())
-                } else {
-                    Node::Compare(path, crate::condition::Cmp::Eq, number(current))
-                });
-                item.insert(name.to_owned(), number(current.saturating_add(1)));
-                Some((name, current))
-            }
-            _ => None,
-        };
-        check_item_size(&item)?;
-
-        let mut p = Placeholders::default();
-        let condition = match all_of(conditions) {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let (names, values) = p.into_maps();
-        let table = self.mapping.table_name();
-        let result = self
-            .mapping
+        let mapping = self.mapping;
+        let rendered = self.render()?;
+        let expected_version = rendered.expected_version;
+        let table = mapping.table_name();
+        let result = mapping
             .client()
             .put_item()
             .table_name(table)
-            .set_item(Some(item))
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
+            .set_item(Some(rendered.item))
+            .set_condition_expression(rendered.condition)
+            .set_expression_attribute_names(rendered.names)
+            .set_expression_attribute_values(rendered.values)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await
@@ -157,6 +133,52 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             (Err(e), _) => Err(e),
         }
     }
+
+    /// The PutItem as DynamoDB will receive it; shared with transactions.
+    pub(crate) fn render(self) -> Result<RenderedPut> {
+        let mut item = self.item.to_item()?;
+        let mut conditions: Vec<Node> = self.condition.into_iter().collect();
+        if self.if_absent {
+            conditions.push(Node::NotExists(partition_key_path::<T>()));
+        }
+        let expected_version = match (T::VERSION_ATTRIBUTE, self.item.version()) {
+            (Some(name), Some(current)) => {
+                let path = AttrPath::from(vec![Segment::Name(name.into())]);
+                conditions.push(if current == 0 {
+                    Node::NotExists(partition_key_path::<T>())
+                } else {
+                    Node::Compare(path, crate::condition::Cmp::Eq, number(current))
+                });
+                item.insert(name.to_owned(), number(current.saturating_add(1)));
+                Some((name, current))
+            }
+            _ => None,
+        };
+        check_item_size(&item)?;
+        let mut p = Placeholders::default();
+        let condition = match all_of(conditions) {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let (names, values) = p.into_maps();
+        Ok(RenderedPut {
+            item,
+            condition,
+            names,
+            values,
+            expected_version,
+        })
+    }
+}
+
+/// A PutItem ready to send.
+pub(crate) struct RenderedPut {
+    pub item: crate::Item,
+    pub condition: Option<String>,
+    pub names: Option<crate::expr::NameMap>,
+    pub values: Option<crate::expr::ValueMap>,
+    /// `(attribute, version the write is based on)` for versioned items.
+    pub expected_version: Option<(&'static str, u64)>,
 }
 
 fn number(n: u64) -> AttributeValue {

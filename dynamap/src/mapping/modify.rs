@@ -381,7 +381,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     }
 
     /// The update as DynamoDB will receive it: `(update, condition, names, values)`.
-    fn render(&self) -> Result<Rendered> {
+    pub(crate) fn render(&self) -> Result<Rendered> {
         if let Some(e) = &self.error {
             return Err(Error::Conversion(e.clone()));
         }
@@ -545,11 +545,11 @@ pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
     )])
 }
 
-struct Rendered {
-    update: String,
-    condition: Option<String>,
-    names: Option<crate::expr::NameMap>,
-    values: Option<crate::expr::ValueMap>,
+pub(crate) struct Rendered {
+    pub update: String,
+    pub condition: Option<String>,
+    pub names: Option<crate::expr::NameMap>,
+    pub values: Option<crate::expr::ValueMap>,
 }
 
 fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>

@@ -63,12 +63,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
-        let mut p = Placeholders::default();
-        let condition = match &self.condition {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let (names, values) = p.into_maps();
+        let (condition, names, values) = self.render_condition()?;
         let output = self
             .mapping
             .client()
@@ -87,6 +82,25 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             Some(item) if !item.is_empty() => T::from_item(item).map(Some),
             _ => Ok(None),
         }
+    }
+}
+
+impl<T: DynamoItem> Remove<'_, T> {
+    /// The condition as DynamoDB will receive it; shared with transactions.
+    pub(crate) fn render_condition(
+        &self,
+    ) -> Result<(
+        Option<String>,
+        Option<crate::expr::NameMap>,
+        Option<crate::expr::ValueMap>,
+    )> {
+        let mut p = Placeholders::default();
+        let condition = match &self.condition {
+            Some(node) => Some(node.render_checked(&mut p)?),
+            None => None,
+        };
+        let (names, values) = p.into_maps();
+        Ok((condition, names, values))
     }
 }
 

@@ -12,4 +12,5 @@ mod roundtrip;
 mod smoke;
 mod streams;
 mod tables;
+mod transactions;
 mod versions;

@@ -1,0 +1,202 @@
+//! TransactGetItems: a consistent snapshot of items from one or more tables.
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{Get, TransactGetItem};
+use aws_sdk_dynamodb::Client;
+
+use super::write::cancelled;
+use super::MAX_ACTIONS;
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+
+/// Reads items from one or more tables as one consistent snapshot (TransactGetItems).
+/// Each `get` returns a typed [`Fetch`] handle to take the item out of the results.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Profile { #[dynamo(partition_key)] id: String, name: String }
+/// # async fn f(accounts: dynamap::TypedMapping<Account>, profiles: dynamap::TypedMapping<Profile>) -> dynamap::Result<()> {
+/// let id = "u1".to_string();
+/// let mut read = dynamap::ReadTransaction::new(accounts.client());
+/// let account = read.get(&accounts, &id);
+/// let profile = read.get(&profiles, &id);
+/// let results = read.send().await?;
+/// let account: Option<Account> = results.take(account)?;
+/// let profile: Option<Profile> = results.take(profile)?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a ReadTransaction does nothing until it is sent"]
+pub struct ReadTransaction {
+    client: Client,
+    gets: Vec<TransactGetItem>,
+    labels: Vec<String>,
+    error: Option<Error>,
+}
+
+/// A handle to one item of a [`ReadTransaction`]'s results, typed by the item it reads.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
+/// let id = "u1".to_string();
+/// let handle: dynamap::Fetch<User> = read.get(&users, &id);
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Fetch<T> {
+    index: usize,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Fetch<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Fetch<T> {}
+
+/// The items a [`ReadTransaction`] read, in request order.
+///
+/// ```no_run
+/// # fn f(results: dynamap::ReadResults) { println!("{} slots", results.len()); }
+/// ```
+#[derive(Debug)]
+pub struct ReadResults {
+    items: Vec<Option<Item>>,
+}
+
+impl ReadTransaction {
+    /// An empty read transaction using `client`.
+    ///
+    /// ```no_run
+    /// # fn f(client: aws_sdk_dynamodb::Client) {
+    /// let read = dynamap::ReadTransaction::new(&client);
+    /// # }
+    /// ```
+    pub fn new(client: &Client) -> Self {
+        ReadTransaction {
+            client: client.clone(),
+            gets: Vec::new(),
+            labels: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Adds a read of the item under `key`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
+    /// let id = "u1".to_string();
+    /// let user = read.get(&users, &id);
+    /// # }
+    /// ```
+    pub fn get<T: DynamoItem>(&mut self, mapping: &TypedMapping<T>, key: &T::Key) -> Fetch<T> {
+        let index = self.gets.len();
+        let get = T::key_to_item(key).and_then(|key| {
+            Get::builder()
+                .table_name(mapping.table_name())
+                .set_key(Some(key))
+                .build()
+                .map_err(|e| Error::Config(e.to_string()))
+        });
+        match get {
+            Ok(get) => {
+                self.gets.push(TransactGetItem::builder().get(get).build());
+                self.labels
+                    .push(format!("Get on `{}`", mapping.table_name()));
+            }
+            Err(e) => {
+                if self.error.is_none() {
+                    self.error = Some(e);
+                }
+            }
+        }
+        Fetch {
+            index,
+            item: PhantomData,
+        }
+    }
+
+    /// Sends the reads.
+    ///
+    /// ```no_run
+    /// # async fn f(read: dynamap::ReadTransaction) -> dynamap::Result<()> {
+    /// let results = read.send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<ReadResults> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if self.gets.is_empty() || self.gets.len() > MAX_ACTIONS {
+            return Err(Error::Expression(format!(
+                "a read transaction holds 1 to {MAX_ACTIONS} reads; this one has {}",
+                self.gets.len()
+            )));
+        }
+        let count = self.gets.len();
+        let output = self
+            .client
+            .transact_get_items()
+            .set_transact_items(Some(self.gets))
+            .send()
+            .await
+            .map_err(|e| {
+                cancelled(
+                    aws_sdk_dynamodb::Error::from(e),
+                    &self.labels,
+                    "TransactGetItems",
+                )
+            })?;
+        let mut items: Vec<Option<Item>> = output
+            .responses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|response| response.item.filter(|item| !item.is_empty()))
+            .collect();
+        items.resize(count, None);
+        Ok(ReadResults { items })
+    }
+}
+
+impl ReadResults {
+    /// The item a handle asked for (`None` when there is none), decoded.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(results: dynamap::ReadResults, handle: dynamap::Fetch<User>) -> dynamap::Result<()> {
+    /// let user: Option<User> = results.take(handle)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn take<T: DynamoItem>(&self, handle: Fetch<T>) -> Result<Option<T>> {
+        match self.items.get(handle.index) {
+            Some(Some(item)) => T::from_item(item.clone()).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// How many reads the transaction made.
+    ///
+    /// ```no_run
+    /// # fn f(results: dynamap::ReadResults) { assert!(!results.is_empty()); }
+    /// ```
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no results.
+    ///
+    /// ```no_run
+    /// # fn f(results: dynamap::ReadResults) { let _ = results.is_empty(); }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}

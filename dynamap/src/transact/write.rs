@@ -1,0 +1,452 @@
+//! TransactWriteItems: all actions happen, or none.
+
+use std::collections::HashSet;
+use std::future::IntoFuture;
+
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::Client;
+use futures::future::BoxFuture;
+
+use super::{CancelReason, CancelledAction, MAX_ACTIONS};
+use crate::condition::Condition;
+use crate::mapping::Modify;
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+
+/// A write transaction over one or more tables: every action is applied, or none.
+/// Built with [`transaction`](crate::transaction), sent by `.await`.
+///
+/// ```no_run
+/// use dynamap::prelude::*;
+///
+/// #[derive(DynamoItem, Debug, Clone)]
+/// struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
+/// #[derive(DynamoItem, Debug, Clone)]
+/// struct Transfer { #[dynamo(partition_key)] id: String, from: String, to: String, amount: i64 }
+///
+/// # async fn f(accounts: TypedMapping<Account>, transfers: TypedMapping<Transfer>) -> dynamap::Result<()> {
+/// let f = Account::fields();
+/// let (alice, bob) = ("alice".to_string(), "bob".to_string());
+/// let record = Transfer { id: "t-1".into(), from: alice.clone(), to: bob.clone(), amount: 30 };
+/// dynamap::transaction(accounts.client())
+///     .modify(&accounts, &alice, |m| m.subtract(f.balance, 30).when(f.balance.ge(30)))
+///     .modify(&accounts, &bob, |m| m.add(f.balance, 30))
+///     .put_if_absent(&transfers, &record)
+///     .client_request_token("t-1")  // a retry with the same token applies nothing twice
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a Transaction does nothing until it is awaited"]
+pub struct Transaction {
+    client: Client,
+    actions: Vec<TransactWriteItem>,
+    labels: Vec<String>,
+    /// (table, key bytes) of each action: DynamoDB refuses two actions on one item.
+    items: HashSet<(String, Vec<u8>)>,
+    token: Option<String>,
+    error: Option<Error>,
+}
+
+/// Starts a write transaction with `client` (any mapping's [`TypedMapping::client`]).
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let key = "u1".to_string();
+/// dynamap::transaction(users.client()).remove(&users, &key).await?;
+/// # Ok(()) }
+/// ```
+pub fn transaction(client: &Client) -> Transaction {
+    Transaction {
+        client: client.clone(),
+        actions: Vec::new(),
+        labels: Vec::new(),
+        items: HashSet::new(),
+        token: None,
+        error: None,
+    }
+}
+
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
+    Error::Config(e.to_string())
+}
+
+impl Transaction {
+    fn push<T: DynamoItem>(
+        mut self,
+        mapping: &TypedMapping<T>,
+        label: &str,
+        key: Result<Item>,
+        action: impl FnOnce(Item) -> Result<TransactWriteItem>,
+    ) -> Self {
+        if self.error.is_some() {
+            return self;
+        }
+        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
+        let result = key.and_then(|key| {
+            let identity = (mapping.table_name().to_owned(), crate::batch::key_bytes_of(&key, &names));
+            if !self.items.insert(identity) {
+                return Err(Error::Expression(format!(
+                    "two actions of one transaction on the same item of `{}`: DynamoDB refuses that",
+                    mapping.table_name()
+                )));
+            }
+            action(key)
+        });
+        match result {
+            Ok(item) => {
+                self.actions.push(item);
+                self.labels
+                    .push(format!("{label} on `{}`", mapping.table_name()));
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    fn put_with<T: DynamoItem>(
+        self,
+        mapping: &TypedMapping<T>,
+        insert: crate::mapping::Insert<'_, T>,
+        key: Result<Item>,
+    ) -> Self {
+        let table = mapping.table_name().to_owned();
+        self.push(mapping, "Put", key, move |_| {
+            let rendered = insert.render()?;
+            let put = Put::builder()
+                .table_name(table)
+                .set_item(Some(rendered.item))
+                .set_condition_expression(rendered.condition)
+                .set_expression_attribute_names(rendered.names)
+                .set_expression_attribute_values(rendered.values)
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .map_err(build_error)?;
+            Ok(TransactWriteItem::builder().put(put).build())
+        })
+    }
+
+    /// Stores `item` (checking and bumping its version, if it has one).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// dynamap::transaction(users.client()).put(&users, &user).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put<T: DynamoItem>(self, mapping: &TypedMapping<T>, item: &T) -> Self {
+        let key = T::key_to_item(&item.key());
+        self.put_with(mapping, mapping.insert(item), key)
+    }
+
+    /// Stores `item` only if `condition` holds for what is stored now.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, plan: String }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into(), plan: "pro".into() };
+    /// dynamap::transaction(users.client())
+    ///     .put_when(&users, &user, User::fields().plan.eq("free"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_when<T: DynamoItem>(
+        self,
+        mapping: &TypedMapping<T>,
+        item: &T,
+        condition: Condition<T>,
+    ) -> Self {
+        let key = T::key_to_item(&item.key());
+        self.put_with(mapping, mapping.insert(item).when(condition), key)
+    }
+
+    /// Stores `item` only if no item has its key.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// dynamap::transaction(users.client()).put_if_absent(&users, &user).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn put_if_absent<T: DynamoItem>(self, mapping: &TypedMapping<T>, item: &T) -> Self {
+        let key = T::key_to_item(&item.key());
+        self.put_with(mapping, mapping.insert(item).if_absent(), key)
+    }
+
+    /// Updates the item under `key` with a [`Modify`] built by `build` (the same
+    /// builder as [`TypedMapping::modify`]: typed changes, `when`, `upsert`).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Stock { #[dynamo(partition_key)] sku: String, on_hand: i64 }
+    /// # async fn f(stock: TypedMapping<Stock>) -> dynamap::Result<()> {
+    /// let f = Stock::fields();
+    /// let sku = "TEA".to_string();
+    /// dynamap::transaction(stock.client())
+    ///     .modify(&stock, &sku, |m| m.subtract(f.on_hand, 1).when(f.on_hand.gt(0)))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify<'m, T: DynamoItem>(
+        self,
+        mapping: &'m TypedMapping<T>,
+        key: &'m T::Key,
+        build: impl FnOnce(Modify<'m, T>) -> Modify<'m, T>,
+    ) -> Self {
+        let table = mapping.table_name().to_owned();
+        let key_item = T::key_to_item(key);
+        let modify = build(mapping.modify(key));
+        self.push(mapping, "Update", key_item, move |key_item| {
+            let rendered = modify.render()?;
+            let update = Update::builder()
+                .table_name(table)
+                .set_key(Some(key_item))
+                .update_expression(rendered.update)
+                .set_condition_expression(rendered.condition)
+                .set_expression_attribute_names(rendered.names)
+                .set_expression_attribute_values(rendered.values)
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .map_err(build_error)?;
+            Ok(TransactWriteItem::builder().update(update).build())
+        })
+    }
+
+    fn delete<T: DynamoItem>(
+        self,
+        mapping: &TypedMapping<T>,
+        key: &T::Key,
+        condition: Option<Condition<T>>,
+    ) -> Self {
+        let table = mapping.table_name().to_owned();
+        let key_item = T::key_to_item(key);
+        let mut remove = mapping.remove(key);
+        if let Some(condition) = condition {
+            remove = remove.when(condition);
+        }
+        self.push(mapping, "Delete", key_item, move |key_item| {
+            let (condition, names, values) = remove.render_condition()?;
+            let delete = Delete::builder()
+                .table_name(table)
+                .set_key(Some(key_item))
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .map_err(build_error)?;
+            Ok(TransactWriteItem::builder().delete(delete).build())
+        })
+    }
+
+    /// Deletes the item under `key`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let key = "u1".to_string();
+    /// dynamap::transaction(users.client()).remove(&users, &key).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove<T: DynamoItem>(self, mapping: &TypedMapping<T>, key: &T::Key) -> Self {
+        self.delete(mapping, key, None)
+    }
+
+    /// Deletes the item under `key` only if `condition` holds.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
+    /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
+    /// let key = "s1".to_string();
+    /// dynamap::transaction(sessions.client())
+    ///     .remove_when(&sessions, &key, Session::fields().expired.eq(true))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove_when<T: DynamoItem>(
+        self,
+        mapping: &TypedMapping<T>,
+        key: &T::Key,
+        condition: Condition<T>,
+    ) -> Self {
+        self.delete(mapping, key, Some(condition))
+    }
+
+    /// Requires `condition` to hold for the item under `key`, without changing it.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Account { #[dynamo(partition_key)] id: String, frozen: bool }
+    /// # #[derive(DynamoItem)]
+    /// # struct Payment { #[dynamo(partition_key)] id: String }
+    /// # async fn f(accounts: TypedMapping<Account>, payments: TypedMapping<Payment>) -> dynamap::Result<()> {
+    /// let owner = "a1".to_string();
+    /// dynamap::transaction(accounts.client())
+    ///     .condition_check(&accounts, &owner, Account::fields().frozen.eq(false))
+    ///     .put(&payments, &Payment { id: "p1".into() })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn condition_check<T: DynamoItem>(
+        self,
+        mapping: &TypedMapping<T>,
+        key: &T::Key,
+        condition: Condition<T>,
+    ) -> Self {
+        let table = mapping.table_name().to_owned();
+        let key_item = T::key_to_item(key);
+        self.push(mapping, "ConditionCheck", key_item, move |key_item| {
+            let expression = condition.to_expression()?;
+            let check = ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key_item))
+                .condition_expression(expression.text)
+                .set_expression_attribute_names(Some(expression.names).filter(|n| !n.is_empty()))
+                .set_expression_attribute_values(Some(expression.values).filter(|v| !v.is_empty()))
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .map_err(build_error)?;
+            Ok(TransactWriteItem::builder().condition_check(check).build())
+        })
+    }
+
+    /// An idempotency token: a retry with the same token within ten minutes returns
+    /// success without applying the actions again (the SDK makes one up otherwise).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// dynamap::transaction(users.client()).put(&users, &user).client_request_token("req-42").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn client_request_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// How many actions the transaction holds.
+    ///
+    /// ```
+    /// # async fn f(client: aws_sdk_dynamodb::Client) {
+    /// assert_eq!(dynamap::transaction(&client).len(), 0);
+    /// # }
+    /// ```
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// Whether the transaction has no actions.
+    ///
+    /// ```
+    /// # async fn f(client: aws_sdk_dynamodb::Client) {
+    /// assert!(dynamap::transaction(&client).is_empty());
+    /// # }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// Sends the transaction; the same as `.await`. A cancelled transaction is
+    /// [`Error::TransactionCancelled`], which says, per action, why.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let user = User { id: "u1".into() };
+    /// dynamap::transaction(users.client()).put(&users, &user).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if self.actions.is_empty() || self.actions.len() > MAX_ACTIONS {
+            return Err(Error::Expression(format!(
+                "a transaction holds 1 to {MAX_ACTIONS} actions; this one has {}",
+                self.actions.len()
+            )));
+        }
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(self.actions))
+            .set_client_request_token(self.token)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(cancelled(
+                aws_sdk_dynamodb::Error::from(e),
+                &self.labels,
+                "TransactWriteItems",
+            )),
+        }
+    }
+}
+
+/// A cancellation with its reasons, labelled by action; other errors as they are.
+pub(super) fn cancelled(
+    error: aws_sdk_dynamodb::Error,
+    labels: &[String],
+    operation: &'static str,
+) -> Error {
+    match error {
+        aws_sdk_dynamodb::Error::TransactionCanceledException(e) => {
+            let actions = e
+                .cancellation_reasons()
+                .iter()
+                .enumerate()
+                .map(|(index, reason)| CancelledAction {
+                    index,
+                    action: labels
+                        .get(index)
+                        .cloned()
+                        .unwrap_or_else(|| format!("action {index}")),
+                    reason: CancelReason::from_code(reason.code()),
+                    message: reason.message().map(str::to_owned),
+                    item: reason.item().cloned(),
+                })
+                .collect();
+            Error::TransactionCancelled {
+                actions,
+                message: e.message().map(str::to_owned),
+            }
+        }
+        other => Error::Sdk {
+            operation,
+            table: labels.join(", "),
+            source: Box::new(other),
+        },
+    }
+}
+
+impl IntoFuture for Transaction {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'static, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
