@@ -22,6 +22,7 @@ pub struct FieldAttrs {
     pub default: Option<proc_macro2::Span>,
     pub serde: Option<proc_macro2::Span>,
     pub version: Option<proc_macro2::Span>,
+    pub ttl: Option<proc_macro2::Span>,
     pub gsi_partition_key: Vec<LitStr>,
     pub gsi_sort_key: Vec<LitStr>,
     pub lsi_sort_key: Vec<LitStr>,
@@ -34,7 +35,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str = "rename_all";
-const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde, version, \
+const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde, version, ttl, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
@@ -128,6 +129,8 @@ pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
             set_once(&mut out.serde, span, meta)
         } else if meta.path.is_ident("version") {
             set_once(&mut out.version, span, meta)
+        } else if meta.path.is_ident("ttl") {
+            set_once(&mut out.ttl, span, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
             out.gsi_partition_key.push(meta.value()?.parse()?);
             Ok(())

@@ -45,6 +45,8 @@ pub struct Struct<'a> {
     pub version: Option<usize>,
     /// Secondary indexes, in order of first mention.
     pub indexes: Vec<Index>,
+    /// The `#[dynamo(ttl)]` field, an index into `fields`.
+    pub ttl: Option<usize>,
 }
 
 /// A secondary index; fields are indexes into `Struct::fields`.
@@ -203,6 +205,7 @@ fn parse_struct<'a>(
     let mut sort: Option<usize> = None;
     let mut version: Option<usize> = None;
     let mut drafts: Vec<IndexDraft> = Vec::new();
+    let mut ttl: Option<usize> = None;
     let mut names: HashMap<String, &Ident> = HashMap::new();
 
     for field in &named.named {
@@ -318,6 +321,36 @@ fn parse_struct<'a>(
                     ),
                 ),
                 None => version = Some(fields.len()),
+            }
+        }
+
+        if let Some(span) = attrs.ttl {
+            if derive == Derive::Value {
+                errors.at(
+                    span,
+                    "a time to live belongs to table items: use #[derive(DynamoItem)]",
+                );
+            }
+            if key_span.is_some() || attrs.version.is_some() {
+                errors.at(
+                    span,
+                    "the time-to-live field cannot also be a key or the version",
+                );
+            }
+            for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+                if flag.is_some() {
+                    errors.at(span, format!("the time-to-live field cannot be `{option}`: DynamoDB reads the stored number"));
+                }
+            }
+            match ttl {
+                Some(first) => errors.at(
+                    span,
+                    format!(
+                        "a table has one time-to-live attribute, but `{}` is already marked #[dynamo(ttl)]",
+                        fields.get(first).map_or_else(String::new, |f: &Field| f.member.to_string())
+                    ),
+                ),
+                None => ttl = Some(fields.len()),
             }
         }
 
@@ -482,6 +515,7 @@ fn parse_struct<'a>(
         key,
         version,
         indexes,
+        ttl,
     }
 }
 

@@ -116,6 +116,16 @@ pub enum Error {
         message: Option<String>,
     },
 
+    /// An existing table does not have the keys or indexes the item type declares
+    /// (from [`ensure_table`](crate::TypedMapping::ensure_table)).
+    #[error("table `{table}` does not match its item type: {details}")]
+    SchemaMismatch {
+        /// The table.
+        table: String,
+        /// What differs.
+        details: String,
+    },
+
     /// The client or connection settings are unusable (no region, a bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),

@@ -64,6 +64,10 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// `lsi_sort_key`); `create_table` creates them.
     const INDEXES: &'static [IndexDefinition] = &[];
 
+    /// The stored name of the `#[dynamo(ttl)]` attribute, if the type has one;
+    /// `create_table` turns DynamoDB's time to live on for it.
+    const TTL_ATTRIBUTE: Option<&'static str> = None;
+
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 

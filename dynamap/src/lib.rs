@@ -68,7 +68,7 @@ pub mod mapping;
 pub mod path;
 mod size;
 mod stream;
-mod table;
+pub(crate) mod table;
 mod transact;
 mod value;
 
@@ -108,6 +108,7 @@ pub use item::{
 pub use mapping::TypedMapping;
 pub use size::{item_size, MAX_ITEM_SIZE};
 pub use stream::{KeyValue, Page, PageToken, Query, Scan};
+pub use table::{Billing, CreateTable};
 pub use transact::{
     transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,
 };

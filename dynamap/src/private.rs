@@ -184,3 +184,21 @@ impl<K: KeyAttribute> IndexKeyAttribute for K {
 impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
     const SCALAR_TYPE: crate::ScalarType = <K as crate::ScalarAttribute>::SCALAR_TYPE;
 }
+
+/// Accepts only types DynamoDB's time to live can read: epoch seconds as a number.
+pub const fn ttl_check<T: TtlValue>() {}
+
+/// A field type usable as `#[dynamo(ttl)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a time-to-live attribute",
+    label = "#[dynamo(ttl)] needs a SystemTime or an integer of epoch seconds (optionally in an Option)",
+    note = "DynamoDB expires an item once the number in its TTL attribute, in epoch seconds, is past"
+)]
+pub trait TtlValue {}
+
+impl TtlValue for std::time::SystemTime {}
+impl TtlValue for i64 {}
+impl TtlValue for u64 {}
+impl TtlValue for i32 {}
+impl TtlValue for u32 {}
+impl<T: TtlValue> TtlValue for Option<T> {}

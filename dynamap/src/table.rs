@@ -8,14 +8,218 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::{DynamoItem, Error, IndexDefinition, IndexKind, KeyDefinition, Result, TypedMapping};
+use crate::{
+    DynamoItem, Error, IndexDefinition, IndexKind, KeyDefinition, Result, ScalarType, TypedMapping,
+};
+
+/// How a new table is billed.
+///
+/// ```
+/// let billing = dynamap::Billing::Provisioned { read: 5, write: 5 };
+/// assert_ne!(billing, dynamap::Billing::OnDemand);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// Pay per request (the default).
+    OnDemand,
+    /// Provisioned capacity units, for the table and each global index.
+    Provisioned {
+        /// Read capacity units.
+        read: i64,
+        /// Write capacity units.
+        write: i64,
+    },
+}
+
+/// Creates a table from an item type; from [`TypedMapping::create_table`], sent by `.await`.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// users.create_table().provisioned(10, 5).await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a CreateTable does nothing until it is awaited"]
+pub struct CreateTable<'a, T> {
+    mapping: &'a TypedMapping<T>,
+    billing: Billing,
+}
+
+impl<'a, T: DynamoItem> CreateTable<'a, T> {
+    /// Provisioned capacity instead of on-demand billing.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.create_table().provisioned(5, 5).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn provisioned(mut self, read: i64, write: i64) -> Self {
+        self.billing = Billing::Provisioned { read, write };
+        self
+    }
+
+    /// The billing mode, as a value.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.create_table().billing(dynamap::Billing::OnDemand).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn billing(mut self, billing: Billing) -> Self {
+        self.billing = billing;
+        self
+    }
+
+    /// Sends the request and waits; the same as `.await`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.create_table().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<()> {
+        let (client, table) = (self.mapping.client(), self.mapping.table_name());
+        let keys: Vec<KeyDefinition> = T::KEY_SCHEMA.attributes().collect();
+        create(client, table, &keys, T::INDEXES, self.billing).await?;
+        wait_until_active(client, table).await?;
+        if let Some(attribute) = T::TTL_ATTRIBUTE {
+            enable_ttl(client, table, attribute).await?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a, T: DynamoItem> std::future::IntoFuture for CreateTable<'a, T> {
+    type Output = Result<()>;
+    type IntoFuture = futures::future::BoxFuture<'a, Result<()>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()> {
+    let specification = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+        .enabled(true)
+        .attribute_name(attribute)
+        .build()
+        .map_err(build_error)?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(specification)
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk("UpdateTimeToLive", table, e))?;
+    Ok(())
+}
+
+fn describe_key(name: &str, kind: Option<ScalarType>) -> String {
+    let kind = match kind {
+        Some(ScalarType::String) => "S",
+        Some(ScalarType::Number) => "N",
+        Some(ScalarType::Binary) => "B",
+        None => "?",
+    };
+    format!("{name} ({kind})")
+}
+
+/// Compares a table's description with the keys and indexes `T` declares.
+fn check_schema<T: DynamoItem>(table: &str, description: &TableDescription) -> Result<()> {
+    let type_of = |name: &str| {
+        description
+            .attribute_definitions()
+            .iter()
+            .find(|d| d.attribute_name() == name)
+            .and_then(|d| match d.attribute_type() {
+                aws_sdk_dynamodb::types::ScalarAttributeType::S => Some(ScalarType::String),
+                aws_sdk_dynamodb::types::ScalarAttributeType::N => Some(ScalarType::Number),
+                aws_sdk_dynamodb::types::ScalarAttributeType::B => Some(ScalarType::Binary),
+                _ => None,
+            })
+    };
+    let key_of = |schema: &[KeySchemaElement], wanted: KeyType| {
+        schema
+            .iter()
+            .find(|k| *k.key_type() == wanted)
+            .map(|k| describe_key(k.attribute_name(), type_of(k.attribute_name())))
+    };
+    let expected =
+        |key: Option<KeyDefinition>| key.map(|k| describe_key(k.name, Some(k.scalar_type)));
+    let mut problems = Vec::new();
+    let schema = description.key_schema();
+    for (role, wanted, key) in [
+        (
+            "partition key",
+            KeyType::Hash,
+            Some(T::KEY_SCHEMA.partition_key),
+        ),
+        ("sort key", KeyType::Range, T::KEY_SCHEMA.sort_key),
+    ] {
+        let (found, want) = (key_of(schema, wanted), expected(key));
+        if found != want {
+            problems.push(format!(
+                "{role}: the table has {}, {} declares {}",
+                found.as_deref().unwrap_or("none"),
+                std::any::type_name::<T>(),
+                want.as_deref().unwrap_or("none")
+            ));
+        }
+    }
+    for index in T::INDEXES {
+        let found = match index.kind {
+            IndexKind::Global => description
+                .global_secondary_indexes()
+                .iter()
+                .find(|i| i.index_name() == Some(index.name))
+                .map(|i| i.key_schema().to_vec()),
+            IndexKind::Local => description
+                .local_secondary_indexes()
+                .iter()
+                .find(|i| i.index_name() == Some(index.name))
+                .map(|i| i.key_schema().to_vec()),
+        };
+        match found {
+            None => problems.push(format!("index `{}`: missing from the table", index.name)),
+            Some(keys) => {
+                let found = (key_of(&keys, KeyType::Hash), key_of(&keys, KeyType::Range));
+                let want = (
+                    expected(Some(index.partition_key)),
+                    expected(index.sort_key),
+                );
+                if found != want {
+                    problems.push(format!(
+                        "index `{}`: the table's keys differ from the declared ones",
+                        index.name
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::SchemaMismatch {
+        table: table.to_owned(),
+        details: problems.join("; "),
+    })
+}
 
 /// How long `create_table` and `delete_table` wait for DynamoDB to finish.
 const WAIT_LIMIT: Duration = Duration::from_secs(300);
 
 impl<T: DynamoItem> TypedMapping<T> {
-    /// Creates the table from `T`'s key schema, billed on demand, and waits until it
-    /// is `ACTIVE`. Fails if the table exists.
+    /// Creates the table from `T`'s key schema and indexes, billed on demand unless
+    /// [`CreateTable::provisioned`] is set, waits until it is `ACTIVE`, and turns on
+    /// time to live for a `#[dynamo(ttl)]` attribute. Fails if the table exists (see
+    /// [`ensure_table`](Self::ensure_table)).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -24,10 +228,41 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.create_table().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn create_table(&self) -> Result<()> {
-        let keys: Vec<KeyDefinition> = T::KEY_SCHEMA.attributes().collect();
-        create(self.client(), self.table_name(), &keys, T::INDEXES).await?;
-        wait_until_active(self.client(), self.table_name()).await
+    pub fn create_table(&self) -> CreateTable<'_, T> {
+        CreateTable {
+            mapping: self,
+            billing: Billing::OnDemand,
+        }
+    }
+
+    /// Makes sure the table exists with `T`'s key schema: creates it (on demand) if it
+    /// is missing, and otherwise checks that its keys and declared indexes match,
+    /// failing with [`Error::SchemaMismatch`] if they do not.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let created: bool = users.ensure_table().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure_table(&self) -> Result<bool> {
+        match describe(self.client(), self.table_name()).await {
+            Ok(description) => {
+                check_schema::<T>(self.table_name(), &description)?;
+                Ok(false)
+            }
+            Err(Error::Sdk { source, .. })
+                if matches!(
+                    *source,
+                    aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
+                ) =>
+            {
+                self.create_table().await?;
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Deletes the table and everything in it, and waits until it is gone.
@@ -104,6 +339,7 @@ pub(crate) async fn create(
     table: &str,
     keys: &[KeyDefinition],
     indexes: &[IndexDefinition],
+    billing: Billing,
 ) -> Result<()> {
     let mut definitions: Vec<KeyDefinition> = Vec::new();
     let index_keys = indexes
@@ -114,10 +350,24 @@ pub(crate) async fn create(
             definitions.push(key);
         }
     }
+    let throughput = match billing {
+        Billing::OnDemand => None,
+        Billing::Provisioned { read, write } => Some(
+            aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
+                .read_capacity_units(read)
+                .write_capacity_units(write)
+                .build()
+                .map_err(build_error)?,
+        ),
+    };
     let mut request = client
         .create_table()
         .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest)
+        .billing_mode(match billing {
+            Billing::OnDemand => BillingMode::PayPerRequest,
+            Billing::Provisioned { .. } => BillingMode::Provisioned,
+        })
+        .set_provisioned_throughput(throughput.clone())
         .set_key_schema(Some(key_schema(keys)?));
     for definition in definitions {
         request = request.attribute_definitions(
@@ -141,6 +391,7 @@ pub(crate) async fn create(
                     .index_name(index.name)
                     .set_key_schema(Some(key_schema(&index_keys)?))
                     .projection(all.clone())
+                    .set_provisioned_throughput(throughput.clone())
                     .build()
                     .map_err(build_error)?,
             ),

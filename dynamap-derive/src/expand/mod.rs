@@ -285,6 +285,17 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             }
         }
     };
+    let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
+        let name = &field.name;
+        let ty = field.ty;
+        let check = quote_spanned!(ty.span()=> ::dynamap::__private::ttl_check::<#ty>());
+        quote! {
+            const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = {
+                #check;
+                ::core::option::Option::Some(#name)
+            };
+        }
+    });
     let indexes = data.indexes.iter().map(|index| {
         let name = &index.name;
         let kind = if index.global {
@@ -369,6 +380,8 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             }
 
             const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
+
+            #ttl
 
             #version
         }

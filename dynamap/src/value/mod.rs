@@ -9,6 +9,7 @@ mod number;
 mod scalar;
 #[doc(hidden)]
 pub mod serde_bridge;
+mod time;
 
 pub(crate) use collections::encode_set_elements;
 

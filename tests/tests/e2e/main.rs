@@ -6,6 +6,7 @@ mod batch;
 mod counts;
 mod document;
 mod keys;
+mod lifecycle;
 mod limits;
 mod modify;
 mod roundtrip;
