@@ -380,6 +380,39 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         self.with_returning()
     }
 
+    /// The update as DynamoDB will receive it, for logging or raw SDK calls; the
+    /// condition includes the key-exists check unless `upsert` is set.
+    ///
+    /// ```
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
+    /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
+    /// let key = "/".to_string();
+    /// let (update, condition) = pages.modify(&key).add(Page::fields().views, 1).expressions()?;
+    /// assert_eq!(update.text, "SET #n0 = if_not_exists(#n0, :v0) + :v1");
+    /// assert_eq!(condition.map(|c| c.text).as_deref(), Some("attribute_exists(#n1)"));
+    /// # Ok(()) }
+    /// ```
+    pub fn expressions(&self) -> Result<(crate::Expression, Option<crate::Expression>)> {
+        let rendered = self.render()?;
+        let names = rendered.names.unwrap_or_default();
+        let values = rendered.values.unwrap_or_default();
+        let condition = rendered.condition.map(|text| crate::Expression {
+            text,
+            names: names.clone(),
+            values: values.clone(),
+        });
+        Ok((
+            crate::Expression {
+                text: rendered.update,
+                names,
+                values,
+            },
+            condition,
+        ))
+    }
+
     /// The update as DynamoDB will receive it: `(update, condition, names, values)`.
     pub(crate) fn render(&self) -> Result<Rendered> {
         if let Some(e) = &self.error {

@@ -1,0 +1,95 @@
+//! Conversion micro-benchmarks: dynamap's derived code beside a hand-written
+//! conversion and serde_dynamo, on the same values, in one run.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use dynamap::prelude::*;
+use dynamap_bench::hand_written;
+use dynamap_bench::models::{order, wide, Line, Order, Wide};
+
+fn to_item(c: &mut Criterion) {
+    let o = order(7);
+    let w = wide(7);
+    let mut group = c.benchmark_group("to_item");
+    group.bench_function(BenchmarkId::new("order", "dynamap"), |b| b.iter(|| black_box(&o).to_item()));
+    group.bench_function(BenchmarkId::new("order", "hand-written"), |b| {
+        b.iter(|| hand_written::order_to_item(black_box(&o)))
+    });
+    group.bench_function(BenchmarkId::new("order", "serde_dynamo"), |b| {
+        b.iter(|| serde_dynamo::aws_sdk_dynamodb_1::to_item::<_>(black_box(&o)))
+    });
+    group.bench_function(BenchmarkId::new("wide", "dynamap"), |b| b.iter(|| black_box(&w).to_item()));
+    group.bench_function(BenchmarkId::new("wide", "hand-written"), |b| {
+        b.iter(|| hand_written::wide_to_item(black_box(&w)))
+    });
+    group.bench_function(BenchmarkId::new("wide", "serde_dynamo"), |b| {
+        b.iter(|| serde_dynamo::aws_sdk_dynamodb_1::to_item::<_>(black_box(&w)))
+    });
+    group.finish();
+}
+
+fn from_item(c: &mut Criterion) {
+    let order_item = hand_written::order_to_item(&order(7));
+    let wide_item = hand_written::wide_to_item(&wide(7));
+    let mut group = c.benchmark_group("from_item");
+    group.bench_function(BenchmarkId::new("order", "dynamap"), |b| {
+        b.iter_batched(|| order_item.clone(), Order::from_item, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function(BenchmarkId::new("order", "hand-written"), |b| {
+        b.iter_batched(|| order_item.clone(), hand_written::order_from_item, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function(BenchmarkId::new("order", "serde_dynamo"), |b| {
+        b.iter_batched(
+            || order_item.clone(),
+            |item| serde_dynamo::aws_sdk_dynamodb_1::from_item::<Order>(item),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function(BenchmarkId::new("wide", "dynamap"), |b| {
+        b.iter_batched(|| wide_item.clone(), Wide::from_item, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function(BenchmarkId::new("wide", "hand-written"), |b| {
+        b.iter_batched(|| wide_item.clone(), hand_written::wide_from_item, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function(BenchmarkId::new("wide", "serde_dynamo"), |b| {
+        b.iter_batched(
+            || wide_item.clone(),
+            |item| serde_dynamo::aws_sdk_dynamodb_1::from_item::<Wide>(item),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+fn update_expression(c: &mut Criterion) {
+    // A mapping is needed to build a Modify; nothing is sent.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let client = runtime
+        .block_on(dynamap::connect().local("http://127.0.0.1:9").client())
+        .expect("client");
+    let orders: TypedMapping<Order> = TypedMapping::new(client, "orders");
+    let key = ("alice".to_string(), 7u64);
+    let line = Line { sku: "SKU-0001".into(), quantity: 1, unit_price_cents: 499 };
+    let f = Order::fields();
+    let mut group = c.benchmark_group("update_expression");
+    group.bench_function("dynamap modify (5 operations)", |b| {
+        b.iter(|| {
+            orders
+                .modify(black_box(&key))
+                .set(f.status, "shipped")
+                .add(f.total_cents, 250)
+                .remove(f.note)
+                .insert_into(f.tags, ["gift"])
+                .append(f.lines, [line.clone()])
+                .expressions()
+        })
+    });
+    group.bench_function("hand-written format!", |b| {
+        b.iter(|| hand_written::update_by_hand(black_box("shipped"), 250, true, "gift", &line))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, to_item, from_item, update_expression);
+criterion_main!(benches);
