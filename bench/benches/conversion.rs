@@ -12,14 +12,18 @@ fn to_item(c: &mut Criterion) {
     let o = order(7);
     let w = wide(7);
     let mut group = c.benchmark_group("to_item");
-    group.bench_function(BenchmarkId::new("order", "dynamap"), |b| b.iter(|| black_box(&o).to_item()));
+    group.bench_function(BenchmarkId::new("order", "dynamap"), |b| {
+        b.iter(|| black_box(&o).to_item())
+    });
     group.bench_function(BenchmarkId::new("order", "hand-written"), |b| {
         b.iter(|| hand_written::order_to_item(black_box(&o)))
     });
     group.bench_function(BenchmarkId::new("order", "serde_dynamo"), |b| {
         b.iter(|| serde_dynamo::aws_sdk_dynamodb_1::to_item::<_>(black_box(&o)))
     });
-    group.bench_function(BenchmarkId::new("wide", "dynamap"), |b| b.iter(|| black_box(&w).to_item()));
+    group.bench_function(BenchmarkId::new("wide", "dynamap"), |b| {
+        b.iter(|| black_box(&w).to_item())
+    });
     group.bench_function(BenchmarkId::new("wide", "hand-written"), |b| {
         b.iter(|| hand_written::wide_to_item(black_box(&w)))
     });
@@ -34,10 +38,18 @@ fn from_item(c: &mut Criterion) {
     let wide_item = hand_written::wide_to_item(&wide(7));
     let mut group = c.benchmark_group("from_item");
     group.bench_function(BenchmarkId::new("order", "dynamap"), |b| {
-        b.iter_batched(|| order_item.clone(), Order::from_item, criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || order_item.clone(),
+            Order::from_item,
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.bench_function(BenchmarkId::new("order", "hand-written"), |b| {
-        b.iter_batched(|| order_item.clone(), hand_written::order_from_item, criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || order_item.clone(),
+            hand_written::order_from_item,
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.bench_function(BenchmarkId::new("order", "serde_dynamo"), |b| {
         b.iter_batched(
@@ -47,10 +59,18 @@ fn from_item(c: &mut Criterion) {
         )
     });
     group.bench_function(BenchmarkId::new("wide", "dynamap"), |b| {
-        b.iter_batched(|| wide_item.clone(), Wide::from_item, criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || wide_item.clone(),
+            Wide::from_item,
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.bench_function(BenchmarkId::new("wide", "hand-written"), |b| {
-        b.iter_batched(|| wide_item.clone(), hand_written::wide_from_item, criterion::BatchSize::SmallInput)
+        b.iter_batched(
+            || wide_item.clone(),
+            hand_written::wide_from_item,
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.bench_function(BenchmarkId::new("wide", "serde_dynamo"), |b| {
         b.iter_batched(
@@ -64,13 +84,20 @@ fn from_item(c: &mut Criterion) {
 
 fn update_expression(c: &mut Criterion) {
     // A mapping is needed to build a Modify; nothing is sent.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let client = runtime
         .block_on(dynamap::connect().local("http://127.0.0.1:9").client())
         .expect("client");
     let orders: TypedMapping<Order> = TypedMapping::new(client, "orders");
     let key = ("alice".to_string(), 7u64);
-    let line = Line { sku: "SKU-0001".into(), quantity: 1, unit_price_cents: 499 };
+    let line = Line {
+        sku: "SKU-0001".into(),
+        quantity: 1,
+        unit_price_cents: 499,
+    };
     let f = Order::fields();
     let mut group = c.benchmark_group("update_expression");
     group.bench_function("dynamap modify (5 operations)", |b| {

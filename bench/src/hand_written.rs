@@ -43,17 +43,32 @@ fn take_opt_s(item: &mut Item, name: &str) -> Result<Option<String>, String> {
 /// `Order` to an item, by hand.
 pub fn order_to_item(o: &Order) -> Item {
     let mut item = HashMap::with_capacity(10);
-    item.insert("customer".to_string(), AttributeValue::S(o.customer.clone()));
-    item.insert("order_id".to_string(), AttributeValue::N(o.order_id.to_string()));
+    item.insert(
+        "customer".to_string(),
+        AttributeValue::S(o.customer.clone()),
+    );
+    item.insert(
+        "order_id".to_string(),
+        AttributeValue::N(o.order_id.to_string()),
+    );
     item.insert("status".to_string(), AttributeValue::S(o.status.clone()));
-    item.insert("total_cents".to_string(), AttributeValue::N(o.total_cents.to_string()));
-    item.insert("discount".to_string(), AttributeValue::N(o.discount.to_string()));
+    item.insert(
+        "total_cents".to_string(),
+        AttributeValue::N(o.total_cents.to_string()),
+    );
+    item.insert(
+        "discount".to_string(),
+        AttributeValue::N(o.discount.to_string()),
+    );
     item.insert("gift".to_string(), AttributeValue::Bool(o.gift));
     if let Some(note) = &o.note {
         item.insert("note".to_string(), AttributeValue::S(note.clone()));
     }
     if !o.tags.is_empty() {
-        item.insert("tags".to_string(), AttributeValue::Ss(o.tags.iter().cloned().collect()));
+        item.insert(
+            "tags".to_string(),
+            AttributeValue::Ss(o.tags.iter().cloned().collect()),
+        );
     }
     let lines = o
         .lines
@@ -61,8 +76,14 @@ pub fn order_to_item(o: &Order) -> Item {
         .map(|l| {
             let mut m = HashMap::with_capacity(3);
             m.insert("sku".to_string(), AttributeValue::S(l.sku.clone()));
-            m.insert("quantity".to_string(), AttributeValue::N(l.quantity.to_string()));
-            m.insert("unit_price_cents".to_string(), AttributeValue::N(l.unit_price_cents.to_string()));
+            m.insert(
+                "quantity".to_string(),
+                AttributeValue::N(l.quantity.to_string()),
+            );
+            m.insert(
+                "unit_price_cents".to_string(),
+                AttributeValue::N(l.unit_price_cents.to_string()),
+            );
             AttributeValue::M(m)
         })
         .collect();
@@ -151,21 +172,66 @@ pub fn wide_from_item(mut item: Item) -> Result<Wide, String> {
     let i = &mut item;
     Ok(Wide {
         id: take_s(i, "id")?,
-        s01: take_s(i, "s01")?, n02: take_n(i, "n02")?, f03: take_n(i, "f03")?, b04: take_bool(i, "b04")?, o05: take_opt_s(i, "o05")?,
-        s06: take_s(i, "s06")?, n07: take_n(i, "n07")?, f08: take_n(i, "f08")?, b09: take_bool(i, "b09")?, o10: take_opt_s(i, "o10")?,
-        s11: take_s(i, "s11")?, n12: take_n(i, "n12")?, f13: take_n(i, "f13")?, b14: take_bool(i, "b14")?, o15: take_opt_s(i, "o15")?,
-        s16: take_s(i, "s16")?, n17: take_n(i, "n17")?, f18: take_n(i, "f18")?, b19: take_bool(i, "b19")?, o20: take_opt_s(i, "o20")?,
-        s21: take_s(i, "s21")?, n22: take_n(i, "n22")?, f23: take_n(i, "f23")?, b24: take_bool(i, "b24")?, o25: take_opt_s(i, "o25")?,
-        s26: take_s(i, "s26")?, n27: take_n(i, "n27")?, f28: take_n(i, "f28")?, b29: take_bool(i, "b29")?, o30: take_opt_s(i, "o30")?,
-        s31: take_s(i, "s31")?, n32: take_n(i, "n32")?, f33: take_n(i, "f33")?, b34: take_bool(i, "b34")?, o35: take_opt_s(i, "o35")?,
-        s36: take_s(i, "s36")?, n37: take_n(i, "n37")?, f38: take_n(i, "f38")?, b39: take_bool(i, "b39")?, o40: take_opt_s(i, "o40")?,
-        s41: take_s(i, "s41")?, n42: take_n(i, "n42")?, f43: take_n(i, "f43")?, b44: take_bool(i, "b44")?, o45: take_opt_s(i, "o45")?,
-        s46: take_s(i, "s46")?, n47: take_n(i, "n47")?, f48: take_n(i, "f48")?, b49: take_bool(i, "b49")?,
+        s01: take_s(i, "s01")?,
+        n02: take_n(i, "n02")?,
+        f03: take_n(i, "f03")?,
+        b04: take_bool(i, "b04")?,
+        o05: take_opt_s(i, "o05")?,
+        s06: take_s(i, "s06")?,
+        n07: take_n(i, "n07")?,
+        f08: take_n(i, "f08")?,
+        b09: take_bool(i, "b09")?,
+        o10: take_opt_s(i, "o10")?,
+        s11: take_s(i, "s11")?,
+        n12: take_n(i, "n12")?,
+        f13: take_n(i, "f13")?,
+        b14: take_bool(i, "b14")?,
+        o15: take_opt_s(i, "o15")?,
+        s16: take_s(i, "s16")?,
+        n17: take_n(i, "n17")?,
+        f18: take_n(i, "f18")?,
+        b19: take_bool(i, "b19")?,
+        o20: take_opt_s(i, "o20")?,
+        s21: take_s(i, "s21")?,
+        n22: take_n(i, "n22")?,
+        f23: take_n(i, "f23")?,
+        b24: take_bool(i, "b24")?,
+        o25: take_opt_s(i, "o25")?,
+        s26: take_s(i, "s26")?,
+        n27: take_n(i, "n27")?,
+        f28: take_n(i, "f28")?,
+        b29: take_bool(i, "b29")?,
+        o30: take_opt_s(i, "o30")?,
+        s31: take_s(i, "s31")?,
+        n32: take_n(i, "n32")?,
+        f33: take_n(i, "f33")?,
+        b34: take_bool(i, "b34")?,
+        o35: take_opt_s(i, "o35")?,
+        s36: take_s(i, "s36")?,
+        n37: take_n(i, "n37")?,
+        f38: take_n(i, "f38")?,
+        b39: take_bool(i, "b39")?,
+        o40: take_opt_s(i, "o40")?,
+        s41: take_s(i, "s41")?,
+        n42: take_n(i, "n42")?,
+        f43: take_n(i, "f43")?,
+        b44: take_bool(i, "b44")?,
+        o45: take_opt_s(i, "o45")?,
+        s46: take_s(i, "s46")?,
+        n47: take_n(i, "n47")?,
+        f48: take_n(i, "f48")?,
+        b49: take_bool(i, "b49")?,
     })
 }
 
 /// The UpdateExpression of a 5-operation change, built with `format!` as by hand.
-pub fn update_by_hand(status: &str, add: i64, note_removed: bool, tag: &str, line: &Line) -> (String, HashMap<String, String>, Item) {
+pub fn update_by_hand(
+    status: &str,
+    add: i64,
+    note_removed: bool,
+    tag: &str,
+    line: &Line,
+) -> (String, HashMap<String, String>, Item) {
     let mut names = HashMap::with_capacity(5);
     let mut values = HashMap::with_capacity(6);
     names.insert("#status".to_string(), "status".to_string());
@@ -176,13 +242,25 @@ pub fn update_by_hand(status: &str, add: i64, note_removed: bool, tag: &str, lin
     values.insert(":status".to_string(), AttributeValue::S(status.to_string()));
     values.insert(":add".to_string(), AttributeValue::N(add.to_string()));
     values.insert(":zero".to_string(), AttributeValue::N("0".to_string()));
-    values.insert(":tags".to_string(), AttributeValue::Ss(vec![tag.to_string()]));
+    values.insert(
+        ":tags".to_string(),
+        AttributeValue::Ss(vec![tag.to_string()]),
+    );
     values.insert(":empty".to_string(), AttributeValue::L(vec![]));
     let mut m = HashMap::with_capacity(3);
     m.insert("sku".to_string(), AttributeValue::S(line.sku.clone()));
-    m.insert("quantity".to_string(), AttributeValue::N(line.quantity.to_string()));
-    m.insert("unit_price_cents".to_string(), AttributeValue::N(line.unit_price_cents.to_string()));
-    values.insert(":lines".to_string(), AttributeValue::L(vec![AttributeValue::M(m)]));
+    m.insert(
+        "quantity".to_string(),
+        AttributeValue::N(line.quantity.to_string()),
+    );
+    m.insert(
+        "unit_price_cents".to_string(),
+        AttributeValue::N(line.unit_price_cents.to_string()),
+    );
+    values.insert(
+        ":lines".to_string(),
+        AttributeValue::L(vec![AttributeValue::M(m)]),
+    );
     let remove = if note_removed { " REMOVE #note" } else { "" };
     let expression = format!(
         "SET #status = :status, #total = if_not_exists(#total, :zero) + :add, #lines = list_append(if_not_exists(#lines, :empty), :lines){remove} ADD #tags :tags"

@@ -10,7 +10,12 @@ pub fn cpu_time() -> Duration {
     let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here.
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let clock_ticks_per_second = 100; // Linux's USER_HZ on every architecture it ships
     Duration::from_millis((ticks(11) + ticks(12)) * 1000 / clock_ticks_per_second)
 }
@@ -56,7 +61,11 @@ where
 {
     let (cpu0, t0) = (cpu_time(), Instant::now());
     let ops = work().await;
-    Run { ops, wall: t0.elapsed(), cpu: cpu_time().saturating_sub(cpu0) }
+    Run {
+        ops,
+        wall: t0.elapsed(),
+        cpu: cpu_time().saturating_sub(cpu0),
+    }
 }
 
 /// The run with the median rate of several.

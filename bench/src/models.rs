@@ -55,9 +55,16 @@ pub fn order(i: u64) -> Order {
         discount: 0.125,
         gift: i % 2 == 0,
         note: (i % 3 == 0).then(|| "leave at the door".to_owned()),
-        tags: ["priority", "fragile"].iter().map(|s| (*s).to_owned()).collect(),
+        tags: ["priority", "fragile"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
         lines: (0..3)
-            .map(|l| Line { sku: format!("SKU-{l:04}"), quantity: l + 1, unit_price_cents: 499 + i64::from(l) })
+            .map(|l| Line {
+                sku: format!("SKU-{l:04}"),
+                quantity: l + 1,
+                unit_price_cents: 499 + i64::from(l),
+            })
             .collect(),
         attributes: [("channel", "web"), ("campaign", "autumn")]
             .iter()

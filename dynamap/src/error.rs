@@ -249,7 +249,12 @@ impl Error {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConversionError {
+pub struct ConversionError(Box<ConversionDetails>);
+
+/// Boxed so that `Result<T, ConversionError>` stays as small as `T` allows: every
+/// field conversion returns one, and the error path is the rare one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ConversionDetails {
     /// Innermost segment first: errors are built where they happen and get their
     /// enclosing attribute names on the way out.
     path: Vec<Segment>,
@@ -272,11 +277,11 @@ impl ConversionError {
     /// assert_eq!(e.to_string(), "expected an ISO date, found \"yesterday\"");
     /// ```
     pub fn new(expected: impl Into<Cow<'static, str>>, found: impl Into<String>) -> Self {
-        ConversionError {
+        ConversionError(Box::new(ConversionDetails {
             path: Vec::new(),
             expected: expected.into(),
             found: found.into(),
-        }
+        }))
     }
 
     /// The attribute value is not of the DynamoDB type expected.
@@ -310,7 +315,7 @@ impl ConversionError {
     /// assert_eq!(e.attribute(), "address.city");
     /// ```
     pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.path.push(Segment::Name(name.into()));
+        self.0.path.push(Segment::Name(name.into()));
         self
     }
 
@@ -324,7 +329,7 @@ impl ConversionError {
     /// ```
     pub fn at_path(mut self, path: &crate::path::AttrPath) -> Self {
         for segment in path.segments().iter().rev() {
-            self.path.push(match segment {
+            self.0.path.push(match segment {
                 crate::path::Segment::Name(name) => Segment::Name(name.clone()),
                 crate::path::Segment::Index(i) => Segment::Index(*i),
             });
@@ -341,7 +346,7 @@ impl ConversionError {
     /// assert_eq!(e.attribute(), "tags[2]");
     /// ```
     pub fn at_index(mut self, index: usize) -> Self {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 
@@ -353,7 +358,7 @@ impl ConversionError {
     /// ```
     pub fn attribute(&self) -> String {
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Name(name) => {
                     if !out.is_empty() {
@@ -377,7 +382,7 @@ impl ConversionError {
     /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").expected(), "a boolean (BOOL)");
     /// ```
     pub fn expected(&self) -> &str {
-        &self.expected
+        &self.0.expected
     }
 
     /// What was there instead.
@@ -386,21 +391,21 @@ impl ConversionError {
     /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").found(), "null");
     /// ```
     pub fn found(&self) -> &str {
-        &self.found
+        &self.0.found
     }
 }
 
 impl fmt::Display for ConversionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "expected {}, found {}", self.expected, self.found)
+        if self.0.path.is_empty() {
+            write!(f, "expected {}, found {}", self.0.expected, self.0.found)
         } else {
             write!(
                 f,
                 "attribute `{}`: expected {}, found {}",
                 self.attribute(),
-                self.expected,
-                self.found
+                self.0.expected,
+                self.0.found
             )
         }
     }

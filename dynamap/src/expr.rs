@@ -29,27 +29,49 @@ pub(crate) type NameMap = HashMap<String, String>;
 pub(crate) type ValueMap = HashMap<String, AttributeValue>;
 
 /// Names and values of one request, shared by all its expressions (update, condition,
-/// filter, key condition, projection).
+/// filter, key condition, projection). Placeholders are positions, written as text only
+/// where they appear, so building an expression allocates little beyond the maps the
+/// SDK takes.
 #[derive(Debug, Default)]
 pub(crate) struct Placeholders {
-    names: HashMap<String, String>,
-    /// Placeholder by name, so a name used twice gets one placeholder.
-    name_index: HashMap<String, String>,
-    values: HashMap<String, AttributeValue>,
+    /// Attribute names by position: `#n3` is `names[3]`. Looked up linearly: an
+    /// expression has a handful of names, and at most a few hundred under the 4 KB limit.
+    names: Vec<String>,
+    /// Values by position: `:v3` is `values[3]`.
+    values: Vec<AttributeValue>,
+}
+
+/// `#nK`, written where it is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameRef(usize);
+
+/// `:vK`, written where it is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ValueRef(usize);
+
+impl std::fmt::Display for NameRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#n{}", self.0)
+    }
+}
+
+impl std::fmt::Display for ValueRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, ":v{}", self.0)
+    }
 }
 
 impl Placeholders {
-    pub(crate) fn name(&mut self, name: &str) -> String {
-        if let Some(placeholder) = self.name_index.get(name) {
-            return placeholder.clone();
+    pub(crate) fn name(&mut self, name: &str) -> NameRef {
+        if let Some(i) = self.names.iter().position(|n| n == name) {
+            return NameRef(i);
         }
-        let placeholder = format!("#n{}", self.names.len());
-        self.names.insert(placeholder.clone(), name.to_owned());
-        self.name_index.insert(name.to_owned(), placeholder.clone());
-        placeholder
+        self.names.push(name.to_owned());
+        NameRef(self.names.len() - 1)
     }
 
     pub(crate) fn path(&mut self, path: &AttrPath) -> String {
+        use std::fmt::Write;
         let mut out = String::new();
         for segment in path.segments() {
             match segment {
@@ -57,28 +79,37 @@ impl Placeholders {
                     if !out.is_empty() {
                         out.push('.');
                     }
-                    out.push_str(&self.name(name));
+                    let _ = write!(out, "{}", self.name(name));
                 }
                 Segment::Index(index) => {
-                    out.push('[');
-                    out.push_str(itoa::Buffer::new().format(*index));
-                    out.push(']');
+                    let _ = write!(out, "[{index}]");
                 }
             }
         }
         out
     }
 
-    pub(crate) fn value(&mut self, value: AttributeValue) -> String {
-        let placeholder = format!(":v{}", self.values.len());
-        self.values.insert(placeholder.clone(), value);
-        placeholder
+    pub(crate) fn value(&mut self, value: AttributeValue) -> ValueRef {
+        self.values.push(value);
+        ValueRef(self.values.len() - 1)
     }
 
     /// The maps for the request; `None` when empty, since DynamoDB refuses empty maps.
     pub(crate) fn into_maps(self) -> (Option<NameMap>, Option<ValueMap>) {
-        let names = (!self.names.is_empty()).then_some(self.names);
-        let values = (!self.values.is_empty()).then_some(self.values);
+        let names = (!self.names.is_empty()).then(|| {
+            self.names
+                .into_iter()
+                .enumerate()
+                .map(|(i, name)| (NameRef(i).to_string(), name))
+                .collect()
+        });
+        let values = (!self.values.is_empty()).then(|| {
+            self.values
+                .into_iter()
+                .enumerate()
+                .map(|(i, value)| (ValueRef(i).to_string(), value))
+                .collect()
+        });
         (names, values)
     }
 }
@@ -96,9 +127,9 @@ mod tests {
             Segment::Name("a.b".into()),
         ]);
         assert_eq!(p.path(&path), "#n0[3].#n1");
-        assert_eq!(p.name("status"), "#n0");
-        assert_eq!(p.value(AttributeValue::Bool(true)), ":v0");
-        assert_eq!(p.value(AttributeValue::Bool(true)), ":v1");
+        assert_eq!(p.name("status").to_string(), "#n0");
+        assert_eq!(p.value(AttributeValue::Bool(true)).to_string(), ":v0");
+        assert_eq!(p.value(AttributeValue::Bool(true)).to_string(), ":v1");
         let (names, values) = p.into_maps();
         assert_eq!(names.map(|n| n.len()), Some(2));
         assert_eq!(values.map(|v| v.len()), Some(2));

@@ -35,7 +35,12 @@ impl Report {
             run.ops_per_second(),
             run.cpu_us_per_op()
         );
-        self.rows.push(Row { workload: workload.to_owned(), contender: contender.to_owned(), run, baseline });
+        self.rows.push(Row {
+            workload: workload.to_owned(),
+            contender: contender.to_owned(),
+            run,
+            baseline,
+        });
     }
 
     fn print(&self) {
@@ -45,7 +50,10 @@ impl Report {
             let (rate, cpu) = match row.baseline {
                 Some(b) => (
                     format!("{:.2}×", row.run.ops_per_second() / b.ops_per_second()),
-                    format!("{:.2}×", row.run.cpu_us_per_op() / b.cpu_us_per_op().max(1e-9)),
+                    format!(
+                        "{:.2}×",
+                        row.run.cpu_us_per_op() / b.cpu_us_per_op().max(1e-9)
+                    ),
                 ),
                 None => ("baseline".to_owned(), "baseline".to_owned()),
             };
@@ -61,7 +69,13 @@ impl Report {
 }
 
 async fn raw_put(client: &Client, table: &str, o: &Order) {
-    client.put_item().table_name(table).set_item(Some(order_to_item(o))).send().await.expect("put");
+    client
+        .put_item()
+        .table_name(table)
+        .set_item(Some(order_to_item(o)))
+        .send()
+        .await
+        .expect("put");
 }
 
 async fn raw_get(client: &Client, table: &str, key: &(String, u64)) -> Option<Order> {
@@ -84,7 +98,10 @@ async fn raw_batch_write(client: &Client, table: &str, orders: &[Order], in_flig
             chunk
                 .iter()
                 .map(|o| {
-                    let put = PutRequest::builder().set_item(Some(order_to_item(o))).build().expect("put");
+                    let put = PutRequest::builder()
+                        .set_item(Some(order_to_item(o)))
+                        .build()
+                        .expect("put");
                     WriteRequest::builder().put_request(put).build()
                 })
                 .collect()
@@ -94,8 +111,16 @@ async fn raw_batch_write(client: &Client, table: &str, orders: &[Order], in_flig
         .map(|mut requests| async move {
             // A correct raw loop must resend what comes back unprocessed, too.
             while !requests.is_empty() {
-                let out = client.batch_write_item().request_items(table, requests).send().await.expect("batch");
-                requests = out.unprocessed_items.and_then(|mut u| u.remove(table)).unwrap_or_default();
+                let out = client
+                    .batch_write_item()
+                    .request_items(table, requests)
+                    .send()
+                    .await
+                    .expect("batch");
+                requests = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(table))
+                    .unwrap_or_default();
             }
         })
         .buffer_unordered(in_flight)
@@ -110,7 +135,10 @@ async fn raw_scan(client: &Client, table: &str, segments: i32) -> u64 {
             let mut start = None;
             let mut n = 0u64;
             loop {
-                let mut request = client.scan().table_name(table).set_exclusive_start_key(start);
+                let mut request = client
+                    .scan()
+                    .table_name(table)
+                    .set_exclusive_start_key(start);
                 if segments > 1 {
                     request = request.segment(segment).total_segments(segments);
                 }
@@ -132,17 +160,29 @@ async fn raw_scan(client: &Client, table: &str, segments: i32) -> u64 {
 }
 
 /// Runs each contender `rounds` times, alternating, and returns their median runs.
-async fn compare<'a>(rounds: usize, contenders: Vec<(&'a str, Box<dyn Fn() -> futures::future::BoxFuture<'a, u64> + 'a>)>) -> Vec<(&'a str, Run)> {
+async fn compare<'a>(
+    rounds: usize,
+    contenders: Vec<(
+        &'a str,
+        Box<dyn Fn() -> futures::future::BoxFuture<'a, u64> + 'a>,
+    )>,
+) -> Vec<(&'a str, Run)> {
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); contenders.len()];
     for _ in 0..rounds {
         for (i, (_, work)) in contenders.iter().enumerate() {
             runs[i].push(timed(work).await);
         }
     }
-    contenders.iter().map(|(name, _)| *name).zip(runs.into_iter().map(median)).collect()
+    contenders
+        .iter()
+        .map(|(name, _)| *name)
+        .zip(runs.into_iter().map(median))
+        .collect()
 }
 
-fn boxed<'a, F: std::future::Future<Output = u64> + Send + 'a>(f: F) -> futures::future::BoxFuture<'a, u64> {
+fn boxed<'a, F: std::future::Future<Output = u64> + Send + 'a>(
+    f: F,
+) -> futures::future::BoxFuture<'a, u64> {
     Box::pin(f)
 }
 
@@ -165,7 +205,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     eprintln!("DynamoDB at {endpoint}");
     let client = dynamap::connect().local(endpoint.clone()).await?;
-    let orders: TypedMapping<Order> = TypedMapping::new(client.clone(), format!("bench-orders-{}", std::process::id()));
+    let orders: TypedMapping<Order> = TypedMapping::new(
+        client.clone(),
+        format!("bench-orders-{}", std::process::id()),
+    );
     orders.create_table().await?;
     let table = orders.table_name().to_owned();
     let mut report = Report { rows: Vec::new() };
@@ -181,35 +224,109 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n = 2_000 / scale;
     let items: Vec<Order> = (0..n).map(order).collect();
     let keys: Vec<(String, u64)> = items.iter().map(|o| o.key()).collect();
-    let results = compare(3, vec![
-        ("raw SDK + hand-written", Box::new(|| boxed(async { for o in &items { raw_put(&client, &table, o).await; } n }))),
-        ("serde_dynamo", Box::new(|| boxed(async {
-            for o in &items {
-                let item = serde_dynamo::aws_sdk_dynamodb_1::to_item(o).expect("to_item");
-                client.put_item().table_name(&table).set_item(Some(item)).send().await.expect("put");
-            }
-            n
-        }))),
-        ("dynamap insert", Box::new(|| boxed(async { for o in &items { orders.insert(o).await.expect("insert"); } n }))),
-    ]).await;
+    let results = compare(
+        3,
+        vec![
+            (
+                "raw SDK + hand-written",
+                Box::new(|| {
+                    boxed(async {
+                        for o in &items {
+                            raw_put(&client, &table, o).await;
+                        }
+                        n
+                    })
+                }),
+            ),
+            (
+                "serde_dynamo",
+                Box::new(|| {
+                    boxed(async {
+                        for o in &items {
+                            let item =
+                                serde_dynamo::aws_sdk_dynamodb_1::to_item(o).expect("to_item");
+                            client
+                                .put_item()
+                                .table_name(&table)
+                                .set_item(Some(item))
+                                .send()
+                                .await
+                                .expect("put");
+                        }
+                        n
+                    })
+                }),
+            ),
+            (
+                "dynamap insert",
+                Box::new(|| {
+                    boxed(async {
+                        for o in &items {
+                            orders.insert(o).await.expect("insert");
+                        }
+                        n
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
     let base = results[0].1;
     for (i, (name, run)) in results.iter().enumerate() {
         report.add("PutItem sequential", name, *run, (i > 0).then_some(base));
     }
-    let results = compare(3, vec![
-        ("raw SDK + hand-written", Box::new(|| boxed(async { for k in &keys { std::hint::black_box(raw_get(&client, &table, k).await); } n }))),
-        ("serde_dynamo", Box::new(|| boxed(async {
-            for k in &keys {
-                let item = client.get_item().table_name(&table)
-                    .key("customer", AttributeValue::S(k.0.clone()))
-                    .key("order_id", AttributeValue::N(k.1.to_string()))
-                    .send().await.expect("get").item.expect("found");
-                std::hint::black_box(serde_dynamo::aws_sdk_dynamodb_1::from_item::<Order>(item).expect("decode"));
-            }
-            n
-        }))),
-        ("dynamap get", Box::new(|| boxed(async { for k in &keys { std::hint::black_box(orders.get(k).await.expect("get")); } n }))),
-    ]).await;
+    let results = compare(
+        3,
+        vec![
+            (
+                "raw SDK + hand-written",
+                Box::new(|| {
+                    boxed(async {
+                        for k in &keys {
+                            std::hint::black_box(raw_get(&client, &table, k).await);
+                        }
+                        n
+                    })
+                }),
+            ),
+            (
+                "serde_dynamo",
+                Box::new(|| {
+                    boxed(async {
+                        for k in &keys {
+                            let item = client
+                                .get_item()
+                                .table_name(&table)
+                                .key("customer", AttributeValue::S(k.0.clone()))
+                                .key("order_id", AttributeValue::N(k.1.to_string()))
+                                .send()
+                                .await
+                                .expect("get")
+                                .item
+                                .expect("found");
+                            std::hint::black_box(
+                                serde_dynamo::aws_sdk_dynamodb_1::from_item::<Order>(item)
+                                    .expect("decode"),
+                            );
+                        }
+                        n
+                    })
+                }),
+            ),
+            (
+                "dynamap get",
+                Box::new(|| {
+                    boxed(async {
+                        for k in &keys {
+                            std::hint::black_box(orders.get(k).await.expect("get"));
+                        }
+                        n
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
     let base = results[0].1;
     for (i, (name, run)) in results.iter().enumerate() {
         report.add("GetItem sequential", name, *run, (i > 0).then_some(base));
@@ -219,46 +336,155 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bulk_n = 20_000 / scale as u64;
     let bulk: Vec<Order> = (1_000_000..1_000_000 + bulk_n).map(order).collect();
     let sequential_sample = &bulk[..(2_000 / scale) as usize];
-    let results = compare(3, vec![
-        ("raw BatchWriteItem, 16 in flight", Box::new(|| boxed(raw_batch_write(&client, &table, &bulk, 16)))),
-        ("raw BatchWriteItem, 1 in flight", Box::new(|| boxed(raw_batch_write(&client, &table, &bulk, 1)))),
-        ("dynamap insert loop (sequential)", Box::new(|| boxed(async {
-            for o in sequential_sample { orders.insert(o).await.expect("insert"); }
-            sequential_sample.len() as u64
-        }))),
-        ("dynamap insert_many", Box::new(|| boxed(async { orders.insert_many(bulk.clone()).await.expect("insert_many").written }))),
-    ]).await;
+    let results = compare(
+        3,
+        vec![
+            (
+                "raw BatchWriteItem, 16 in flight",
+                Box::new(|| boxed(raw_batch_write(&client, &table, &bulk, 16))),
+            ),
+            (
+                "raw BatchWriteItem, 1 in flight",
+                Box::new(|| boxed(raw_batch_write(&client, &table, &bulk, 1))),
+            ),
+            (
+                "dynamap insert loop (sequential)",
+                Box::new(|| {
+                    boxed(async {
+                        for o in sequential_sample {
+                            orders.insert(o).await.expect("insert");
+                        }
+                        sequential_sample.len() as u64
+                    })
+                }),
+            ),
+            (
+                "dynamap insert_many",
+                Box::new(|| {
+                    boxed(async {
+                        orders
+                            .insert_many(bulk.clone())
+                            .await
+                            .expect("insert_many")
+                            .written
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
     let base = results[0].1;
     for (i, (name, run)) in results.iter().enumerate() {
-        report.add(&format!("bulk load of {bulk_n} items"), name, *run, (i > 0).then_some(base));
+        report.add(
+            &format!("bulk load of {bulk_n} items"),
+            name,
+            *run,
+            (i > 0).then_some(base),
+        );
     }
 
     // Bulk read: 5,000 keys.
-    let read_keys: Vec<(String, u64)> = bulk.iter().take((5_000 / scale) as usize).map(|o| o.key()).collect();
+    let read_keys: Vec<(String, u64)> = bulk
+        .iter()
+        .take((5_000 / scale) as usize)
+        .map(|o| o.key())
+        .collect();
     let sample_keys = &read_keys[..(1_000 / scale) as usize];
-    let results = compare(3, vec![
-        ("dynamap get loop (sequential)", Box::new(|| boxed(async {
-            for k in sample_keys { std::hint::black_box(orders.get(k).await.expect("get")); }
-            sample_keys.len() as u64
-        }))),
-        ("dynamap get_many", Box::new(|| boxed(async { orders.get_many(read_keys.clone()).await.expect("get_many").len() as u64 }))),
-    ]).await;
+    let results = compare(
+        3,
+        vec![
+            (
+                "dynamap get loop (sequential)",
+                Box::new(|| {
+                    boxed(async {
+                        for k in sample_keys {
+                            std::hint::black_box(orders.get(k).await.expect("get"));
+                        }
+                        sample_keys.len() as u64
+                    })
+                }),
+            ),
+            (
+                "dynamap get_many",
+                Box::new(|| {
+                    boxed(async {
+                        orders
+                            .get_many(read_keys.clone())
+                            .await
+                            .expect("get_many")
+                            .len() as u64
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
     let base = results[0].1;
     for (i, (name, run)) in results.iter().enumerate() {
-        report.add(&format!("read {} keys", read_keys.len()), name, *run, (i > 0).then_some(base));
+        report.add(
+            &format!("read {} keys", read_keys.len()),
+            name,
+            *run,
+            (i > 0).then_some(base),
+        );
     }
 
     // Full scans of everything stored (~the bulk load plus the rest).
     let total = orders.count().await?;
-    let results = compare(3, vec![
-        ("raw Scan pagination + hand-written", Box::new(|| boxed(raw_scan(&client, &table, 1)))),
-        ("dynamap values()", Box::new(|| boxed(async { orders.values().try_fold(0u64, |n, o| { std::hint::black_box(o); async move { Ok(n + 1) } }).await.expect("scan") }))),
-        ("raw Scan, 4 segments", Box::new(|| boxed(raw_scan(&client, &table, 4)))),
-        ("dynamap scan().segments(4)", Box::new(|| boxed(async { orders.scan().segments(4).stream().try_fold(0u64, |n, o| { std::hint::black_box(o); async move { Ok(n + 1) } }).await.expect("scan") }))),
-    ]).await;
+    let results = compare(
+        3,
+        vec![
+            (
+                "raw Scan pagination + hand-written",
+                Box::new(|| boxed(raw_scan(&client, &table, 1))),
+            ),
+            (
+                "dynamap values()",
+                Box::new(|| {
+                    boxed(async {
+                        orders
+                            .values()
+                            .try_fold(0u64, |n, o| {
+                                std::hint::black_box(o);
+                                async move { Ok(n + 1) }
+                            })
+                            .await
+                            .expect("scan")
+                    })
+                }),
+            ),
+            (
+                "raw Scan, 4 segments",
+                Box::new(|| boxed(raw_scan(&client, &table, 4))),
+            ),
+            (
+                "dynamap scan().segments(4)",
+                Box::new(|| {
+                    boxed(async {
+                        orders
+                            .scan()
+                            .segments(4)
+                            .stream()
+                            .try_fold(0u64, |n, o| {
+                                std::hint::black_box(o);
+                                async move { Ok(n + 1) }
+                            })
+                            .await
+                            .expect("scan")
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
     let base = results[0].1;
     for (i, (name, run)) in results.iter().enumerate() {
-        report.add(&format!("full scan of {total} items"), name, *run, (i > 0).then_some(base));
+        report.add(
+            &format!("full scan of {total} items"),
+            name,
+            *run,
+            (i > 0).then_some(base),
+        );
     }
     orders.delete_table().await?;
 
@@ -288,7 +514,15 @@ async fn memory_child(args: &[String]) -> Result<(), Box<dyn std::error::Error>>
     let blobs: TypedMapping<Blob> = TypedMapping::new(client, table);
     let before = dynamap_bench::measure::memory_kib("VmRSS");
     let count = match mode.as_str() {
-        "stream" => blobs.values().try_fold(0u64, |n, b| { std::hint::black_box(b); async move { Ok(n + 1) } }).await?,
+        "stream" => {
+            blobs
+                .values()
+                .try_fold(0u64, |n, b| {
+                    std::hint::black_box(b);
+                    async move { Ok(n + 1) }
+                })
+                .await?
+        }
         _ => blobs.values().try_collect::<Vec<Blob>>().await?.len() as u64,
     };
     let peak = dynamap_bench::measure::memory_kib("VmHWM");
@@ -299,10 +533,16 @@ async fn memory_child(args: &[String]) -> Result<(), Box<dyn std::error::Error>>
 async fn memory_report(endpoint: &str, quick: bool) -> Result<(), Box<dyn std::error::Error>> {
     let n: u32 = if quick { 5_000 } else { 50_000 };
     let client = dynamap::connect().local(endpoint.to_owned()).await?;
-    let blobs: TypedMapping<Blob> = TypedMapping::new(client, format!("bench-blobs-{}", std::process::id()));
+    let blobs: TypedMapping<Blob> =
+        TypedMapping::new(client, format!("bench-blobs-{}", std::process::id()));
     blobs.create_table().await?;
     let payload = "x".repeat(1000);
-    blobs.insert_many((0..n).map(|id| Blob { id, payload: payload.clone() })).await?;
+    blobs
+        .insert_many((0..n).map(|id| Blob {
+            id,
+            payload: payload.clone(),
+        }))
+        .await?;
     let exe = std::env::current_exe()?;
     let mut figures = HashMap::new();
     for mode in ["stream", "collect"] {
@@ -310,7 +550,10 @@ async fn memory_report(endpoint: &str, quick: bool) -> Result<(), Box<dyn std::e
             .args(["memory", mode, endpoint, blobs.table_name()])
             .output()?;
         let text = String::from_utf8_lossy(&out.stdout);
-        let parts: Vec<u64> = text.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+        let parts: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
         figures.insert(mode, parts);
     }
     blobs.delete_table().await?;
@@ -319,9 +562,16 @@ async fn memory_report(endpoint: &str, quick: bool) -> Result<(), Box<dyn std::e
     println!("| {n} items of ~1 KB | items | RSS before (KiB) | peak RSS (KiB) | peak − before | vs one page (1 MiB) |");
     println!("|---|---:|---:|---:|---:|---:|");
     for mode in ["stream", "collect"] {
-        if let Some([count, before, peak]) = figures.get(mode).map(|v| v.as_slice()).and_then(|s| <&[u64; 3]>::try_from(s).ok()) {
+        if let Some([count, before, peak]) = figures
+            .get(mode)
+            .map(|v| v.as_slice())
+            .and_then(|s| <&[u64; 3]>::try_from(s).ok())
+        {
             let grown = peak.saturating_sub(*before);
-            println!("| {mode} | {count} | {before} | {peak} | {grown} | {:.2}× |", grown as f64 / page_kib as f64);
+            println!(
+                "| {mode} | {count} | {before} | {peak} | {grown} | {:.2}× |",
+                grown as f64 / page_kib as f64
+            );
         }
     }
     Ok(())

@@ -228,7 +228,11 @@ impl Mapping {
     /// ```
     pub async fn contains_key(&self, key: impl Into<Key>) -> Result<bool> {
         let mut p = Placeholders::default();
-        let projection: Vec<String> = self.key_names().iter().map(|n| p.name(n)).collect();
+        let projection: Vec<String> = self
+            .key_names()
+            .iter()
+            .map(|n| p.name(n).to_string())
+            .collect();
         let (names, _) = p.into_maps();
         let output = self
             .client
@@ -272,7 +276,7 @@ impl Mapping {
             }
             let placeholder = p.name(name);
             match value {
-                Value::Null => remove.push(placeholder),
+                Value::Null => remove.push(placeholder.to_string()),
                 value => set.push(format!(
                     "{placeholder} = {}",
                     p.value(value.to_attribute_value())

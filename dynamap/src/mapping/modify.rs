@@ -395,7 +395,12 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # Ok(()) }
     /// ```
     pub fn expressions(&self) -> Result<(crate::Expression, Option<crate::Expression>)> {
-        let rendered = self.render()?;
+        let rendered = render::<T>(
+            self.actions.clone(),
+            self.condition.clone(),
+            self.upsert,
+            self.error.clone(),
+        )?;
         let names = rendered.names.unwrap_or_default();
         let values = rendered.values.unwrap_or_default();
         let condition = rendered.condition.map(|text| crate::Expression {
@@ -413,144 +418,20 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         ))
     }
 
-    /// The update as DynamoDB will receive it: `(update, condition, names, values)`.
-    pub(crate) fn render(&self) -> Result<Rendered> {
-        if let Some(e) = &self.error {
-            return Err(Error::Conversion(e.clone()));
-        }
-        let version = T::VERSION_ATTRIBUTE
-            .map(|name| AttrPath::from(vec![crate::path::Segment::Name(name.into())]));
-        if self.actions.is_empty() {
-            return Err(Error::Expression(
-                "modify needs at least one change (set, add, remove, ...)".to_owned(),
-            ));
-        }
-        let all_paths: Vec<&AttrPath> = self
-            .actions
-            .iter()
-            .map(|(p, _)| p)
-            .chain(version.as_ref())
-            .collect();
-        for (i, a) in all_paths.iter().enumerate() {
-            for b in all_paths.iter().skip(i + 1) {
-                if a.is_within(b) || b.is_within(a) {
-                    return Err(Error::Expression(format!(
-                        "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
-                    )));
-                }
-            }
-        }
-
-        let mut p = Placeholders::default();
-        let mut set = Vec::new();
-        let mut remove = Vec::new();
-        let mut add = Vec::new();
-        let mut delete = Vec::new();
-        for (path, action) in &self.actions {
-            let name = p.path(path);
-            let top_level_only = |verb: &str| -> Result<()> {
-                if path.segments().len() > 1 {
-                    return Err(Error::Expression(format!(
-                        "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
-                    )));
-                }
-                Ok(())
-            };
-            match action {
-                Action::Set(v) => set.push(format!("{name} = {}", p.value(v.clone()))),
-                Action::SetIfAbsent(v) => set.push(format!(
-                    "{name} = if_not_exists({name}, {})",
-                    p.value(v.clone())
-                )),
-                Action::Add(v) | Action::Subtract(v) => {
-                    let sign = if matches!(action, Action::Add(_)) {
-                        '+'
-                    } else {
-                        '-'
-                    };
-                    let zero = p.value(AttributeValue::N("0".to_owned()));
-                    set.push(format!(
-                        "{name} = if_not_exists({name}, {zero}) {sign} {}",
-                        p.value(v.clone())
-                    ))
-                }
-                Action::Append(v) => {
-                    let empty = p.value(AttributeValue::L(Vec::new()));
-                    set.push(format!(
-                        "{name} = list_append(if_not_exists({name}, {empty}), {})",
-                        p.value(v.clone())
-                    ))
-                }
-                Action::Prepend(v) => {
-                    let empty = p.value(AttributeValue::L(Vec::new()));
-                    set.push(format!(
-                        "{name} = list_append({}, if_not_exists({name}, {empty}))",
-                        p.value(v.clone())
-                    ))
-                }
-                Action::Remove => remove.push(name),
-                Action::SetInsert(v) => {
-                    top_level_only("ADD")?;
-                    add.push(format!("{name} {}", p.value(v.clone())))
-                }
-                Action::SetDelete(v) => {
-                    top_level_only("DELETE")?;
-                    delete.push(format!("{name} {}", p.value(v.clone())))
-                }
-            }
-        }
-        if let Some(version) = &version {
-            // Every modify bumps the version, so a read-modify-write based on the old
-            // version (insert, update) cannot overwrite this change.
-            let name = p.path(version);
-            let zero = p.value(AttributeValue::N("0".to_owned()));
-            let one = p.value(AttributeValue::N("1".to_owned()));
-            set.push(format!("{name} = if_not_exists({name}, {zero}) + {one}"));
-        }
-        let mut update = String::new();
-        for (keyword, clauses) in [
-            ("SET", set),
-            ("REMOVE", remove),
-            ("ADD", add),
-            ("DELETE", delete),
-        ] {
-            if !clauses.is_empty() {
-                if !update.is_empty() {
-                    update.push(' ');
-                }
-                update.push_str(keyword);
-                update.push(' ');
-                update.push_str(&clauses.join(", "));
-            }
-        }
-
-        let mut conditions: Vec<Node> = self.condition.iter().cloned().collect();
-        if !self.upsert {
-            conditions.push(Node::Exists(partition_key_path::<T>()));
-        }
-        let condition = match crate::condition::all_of(conditions) {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        crate::expr::check_size("update", &update)?;
-        let (names, values) = p.into_maps();
-        Ok(Rendered {
-            update,
-            condition,
-            names,
-            values,
-        })
+    /// The update as DynamoDB will receive it.
+    pub(crate) fn render(self) -> Result<Rendered> {
+        render::<T>(self.actions, self.condition, self.upsert, self.error)
     }
 
     async fn send_raw(self, return_values: ReturnValue) -> Result<Option<Item>> {
+        let (mapping, key, upsert) = (self.mapping, self.key, self.upsert);
         let rendered = self.render()?;
-        let table = self.mapping.table_name();
-        let output = self
-            .mapping
+        let table = mapping.table_name();
+        let output = mapping
             .client()
             .update_item()
             .table_name(table)
-            .set_key(Some(T::key_to_item(self.key)?))
+            .set_key(Some(T::key_to_item(key)?))
             .update_expression(rendered.update)
             .set_condition_expression(rendered.condition)
             .set_expression_attribute_names(rendered.names)
@@ -565,10 +446,149 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             // No old item means the key-exists condition is what failed.
             Err(Error::ConditionFailed {
                 item: None, table, ..
-            }) if !self.upsert => Err(Error::NotFound { table }),
+            }) if !upsert => Err(Error::NotFound { table }),
             Err(e) => Err(e),
         }
     }
+}
+
+/// Renders an update: its actions, its condition (with the key-exists check unless
+/// `upsert`), and the version bump of a versioned type.
+fn render<T: DynamoItem>(
+    actions: Vec<(AttrPath, Action)>,
+    condition: Option<Node>,
+    upsert: bool,
+    error: Option<ConversionError>,
+) -> Result<Rendered> {
+    if let Some(e) = error {
+        return Err(Error::Conversion(e));
+    }
+    let version = T::VERSION_ATTRIBUTE
+        .map(|name| AttrPath::from(vec![crate::path::Segment::Name(name.into())]));
+    if actions.is_empty() {
+        return Err(Error::Expression(
+            "modify needs at least one change (set, add, remove, ...)".to_owned(),
+        ));
+    }
+    let all_paths: Vec<&AttrPath> = actions
+        .iter()
+        .map(|(p, _)| p)
+        .chain(version.as_ref())
+        .collect();
+    for (i, a) in all_paths.iter().enumerate() {
+        for b in all_paths.iter().skip(i + 1) {
+            if a.is_within(b) || b.is_within(a) {
+                return Err(Error::Expression(format!(
+                    "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
+                )));
+            }
+        }
+    }
+
+    let mut p = Placeholders::default();
+    let mut set = Vec::new();
+    let mut remove = Vec::new();
+    let mut add = Vec::new();
+    let mut delete = Vec::new();
+    // One placeholder each for the constants, however many actions use them.
+    let mut zero = None;
+    let mut empty = None;
+    for (path, action) in actions {
+        let path = &path;
+        let name = p.path(path);
+        let top_level_only = |verb: &str| -> Result<()> {
+            if path.segments().len() > 1 {
+                return Err(Error::Expression(format!(
+                    "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
+                )));
+            }
+            Ok(())
+        };
+        match action {
+            Action::Set(v) => set.push(format!("{name} = {}", p.value(v))),
+            Action::SetIfAbsent(v) => {
+                set.push(format!("{name} = if_not_exists({name}, {})", p.value(v)))
+            }
+            Action::Add(v) => {
+                let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
+                set.push(format!(
+                    "{name} = if_not_exists({name}, {zero}) + {}",
+                    p.value(v)
+                ))
+            }
+            Action::Subtract(v) => {
+                let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
+                set.push(format!(
+                    "{name} = if_not_exists({name}, {zero}) - {}",
+                    p.value(v)
+                ))
+            }
+            Action::Append(v) => {
+                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
+                set.push(format!(
+                    "{name} = list_append(if_not_exists({name}, {empty}), {})",
+                    p.value(v)
+                ))
+            }
+            Action::Prepend(v) => {
+                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
+                set.push(format!(
+                    "{name} = list_append({}, if_not_exists({name}, {empty}))",
+                    p.value(v)
+                ))
+            }
+            Action::Remove => remove.push(name),
+            Action::SetInsert(v) => {
+                top_level_only("ADD")?;
+                add.push(format!("{name} {}", p.value(v)))
+            }
+            Action::SetDelete(v) => {
+                top_level_only("DELETE")?;
+                delete.push(format!("{name} {}", p.value(v)))
+            }
+        }
+    }
+    if let Some(version) = &version {
+        // Every modify bumps the version, so a read-modify-write based on the old
+        // version (insert, update) cannot overwrite this change.
+        let name = p.path(version);
+        let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
+        let one = p.value(AttributeValue::N("1".to_owned()));
+        set.push(format!("{name} = if_not_exists({name}, {zero}) + {one}"));
+    }
+    let mut update = String::new();
+    for (keyword, clauses) in [
+        ("SET", set),
+        ("REMOVE", remove),
+        ("ADD", add),
+        ("DELETE", delete),
+    ] {
+        if !clauses.is_empty() {
+            if !update.is_empty() {
+                update.push(' ');
+            }
+            update.push_str(keyword);
+            update.push(' ');
+            update.push_str(&clauses.join(", "));
+        }
+    }
+
+    let mut conditions: Vec<Node> = condition.into_iter().collect();
+    if !upsert {
+        conditions.push(Node::Exists(partition_key_path::<T>()));
+    }
+    let condition = match crate::condition::all_of(conditions) {
+        Some(node) => Some(node.render_checked(&mut p)?),
+        None => None,
+    };
+    crate::expr::check_size("update", &update)?;
+    let (names, values) = p.into_maps();
+    Ok(Rendered {
+        update,
+        condition,
+        names,
+        values,
+    })
 }
 
 /// The partition key's path: its presence is how conditions tell an item exists.
