@@ -151,20 +151,7 @@ fn struct_value(container: &Container) -> TokenStream {
     let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
     let expected = format!("a map (M) of {}", container.ident);
     let fields_ident = paths::fields_ident(container);
-    let args = container.generics.params.iter().map(|p| match p {
-        syn::GenericParam::Type(t) => {
-            let i = &t.ident;
-            quote!(#i)
-        }
-        syn::GenericParam::Lifetime(l) => {
-            let l = &l.lifetime;
-            quote!(#l)
-        }
-        syn::GenericParam::Const(c) => {
-            let i = &c.ident;
-            quote!(#i)
-        }
-    });
+    let args = paths::generic_args(container);
     let projection_header = impl_header(container, quote!(::dynamap::Projection));
     let attributes: Vec<&String> = match &container.body {
         Body::Struct(data) => data

@@ -2,7 +2,7 @@
 //! field, and a module of zero-sized field-name types that make those paths free.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::field_predicates;
 use crate::model::{Container, Field, Storage, Struct};
@@ -14,6 +14,21 @@ pub fn fields_ident(container: &Container) -> syn::Ident {
 
 fn names_module(container: &Container) -> syn::Ident {
     format_ident!("__{}_dynamap_field_names", container.ident)
+}
+
+/// The struct's generic parameters as arguments (`T`, `'a`, `N`), to name the paths
+/// struct, which takes them after its own parent parameter.
+pub fn generic_args(container: &Container) -> Vec<TokenStream> {
+    container
+        .generics
+        .params
+        .iter()
+        .map(|p| match p {
+            syn::GenericParam::Type(t) => t.ident.to_token_stream(),
+            syn::GenericParam::Lifetime(l) => l.lifetime.to_token_stream(),
+            syn::GenericParam::Const(c) => c.ident.to_token_stream(),
+        })
+        .collect()
 }
 
 fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
@@ -58,23 +73,8 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
         predicates.extend(where_clause.predicates.iter().map(|p| quote!(#p)));
     }
     let generics_decl = quote!(<__P: ::dynamap::path::PathParent, #params>);
-    let generic_args = {
-        let args = container.generics.params.iter().map(|p| match p {
-            syn::GenericParam::Type(t) => {
-                let i = &t.ident;
-                quote!(#i)
-            }
-            syn::GenericParam::Lifetime(l) => {
-                let l = &l.lifetime;
-                quote!(#l)
-            }
-            syn::GenericParam::Const(c) => {
-                let i = &c.ident;
-                quote!(#i)
-            }
-        });
-        quote!(<__P, #(#args),*>)
-    };
+    let args = generic_args(container);
+    let generic_args = quote!(<__P, #(#args),*>);
 
     let path_fields = stored.iter().map(|f| {
         let member = f.member;

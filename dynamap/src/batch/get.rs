@@ -10,8 +10,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 
 use super::keys::key_bytes;
-use super::{is_retryable, BatchProgress};
-use crate::mapping::backoff;
+use super::BatchProgress;
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// DynamoDB's limit of keys in one BatchGetItem.
@@ -54,66 +53,38 @@ async fn fetch_batch(
     consistent_read: bool,
     max_attempts: u32,
 ) -> Fetched {
-    let mut out = Fetched {
-        items: Vec::new(),
-        retries: 0,
-        failed: Vec::new(),
-        error: None,
-    };
-    let mut pending = keys;
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let request = KeysAndAttributes::builder()
-            .set_keys(Some(pending.clone()))
-            .consistent_read(consistent_read)
-            .build();
-        let request = match request {
-            Ok(request) => request,
-            Err(e) => {
-                out.error = Some(Error::Config(e.to_string()));
-                out.failed = pending;
-                return out;
-            }
-        };
-        let result = client
-            .batch_get_item()
-            .request_items(table.to_string(), request)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("BatchGetItem", &table, e));
-        match result {
-            Ok(output) => {
-                if let Some(mut responses) = output.responses {
-                    out.items
-                        .extend(responses.remove(table.as_ref()).unwrap_or_default());
-                }
-                pending = output
-                    .unprocessed_keys
-                    .and_then(|mut tables| tables.remove(table.as_ref()))
-                    .map(|k| k.keys)
-                    .unwrap_or_default();
-                if pending.is_empty() {
-                    return out;
-                }
-                if attempt >= max_attempts {
-                    out.error = Some(Error::Unexpected(format!(
-                        "{} keys still unprocessed after {attempt} attempts",
-                        pending.len()
-                    )));
-                    out.failed = pending;
-                    return out;
-                }
-            }
-            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
-            Err(e) => {
-                out.error = Some(e);
-                out.failed = pending;
-                return out;
-            }
+    let driven = super::drive(keys, max_attempts, |keys| {
+        let (client, table) = (client.clone(), table.clone());
+        async move {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .consistent_read(consistent_read)
+                .build()
+                .map_err(|e| Error::Config(e.to_string()))?;
+            let output = client
+                .batch_get_item()
+                .request_items(table.to_string(), request)
+                .send()
+                .await
+                .map_err(|e| Error::from_sdk("BatchGetItem", &table, e))?;
+            let items = output
+                .responses
+                .and_then(|mut responses| responses.remove(table.as_ref()))
+                .unwrap_or_default();
+            let unprocessed = output
+                .unprocessed_keys
+                .and_then(|mut tables| tables.remove(table.as_ref()))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            Ok((items, unprocessed))
         }
-        out.retries += 1;
-        tokio::time::sleep(backoff(attempt)).await;
+    })
+    .await;
+    Fetched {
+        items: driven.results.into_iter().flatten().collect(),
+        retries: driven.retries,
+        failed: driven.failed,
+        error: driven.error,
     }
 }
 

@@ -32,3 +32,63 @@ pub(crate) fn is_retryable(error: &Error) -> bool {
         None => false,
     }
 }
+
+/// How one batch fared after its retries: the partial result of each request that got
+/// through, the requests resent, and what was left undone (with why).
+pub(crate) struct Driven<R, P> {
+    pub results: Vec<R>,
+    pub retries: u64,
+    pub failed: Vec<P>,
+    pub error: Option<Error>,
+}
+
+/// Sends `pending` with `send` until nothing is left undone: what comes back
+/// unprocessed, and whole requests that were throttled, are resent after an
+/// exponential backoff with jitter, up to `max_attempts` sends. The one retry loop of
+/// BatchWriteItem and BatchGetItem.
+pub(crate) async fn drive<P, R, F, Fut>(
+    mut pending: Vec<P>,
+    max_attempts: u32,
+    mut send: F,
+) -> Driven<R, P>
+where
+    P: Clone,
+    F: FnMut(Vec<P>) -> Fut,
+    Fut: std::future::Future<Output = crate::Result<(R, Vec<P>)>>,
+{
+    let mut out = Driven {
+        results: Vec::new(),
+        retries: 0,
+        failed: Vec::new(),
+        error: None,
+    };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match send(pending.clone()).await {
+            Ok((result, unprocessed)) => {
+                out.results.push(result);
+                pending = unprocessed;
+                if pending.is_empty() {
+                    return out;
+                }
+                if attempt >= max_attempts {
+                    out.error = Some(Error::Unexpected(format!(
+                        "{} requests still unprocessed after {attempt} attempts",
+                        pending.len()
+                    )));
+                    out.failed = pending;
+                    return out;
+                }
+            }
+            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
+            Err(e) => {
+                out.error = Some(e);
+                out.failed = pending;
+                return out;
+            }
+        }
+        out.retries += 1;
+        tokio::time::sleep(crate::mapping::backoff(attempt)).await;
+    }
+}

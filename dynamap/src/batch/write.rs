@@ -10,8 +10,7 @@ use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, Stream, StreamExt};
 
 use super::keys::key_bytes;
-use super::{is_retryable, BatchProgress, BatchReport};
-use crate::mapping::backoff;
+use super::{BatchProgress, BatchReport};
 use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
@@ -70,53 +69,31 @@ async fn send_batch(
     max_attempts: u32,
 ) -> Outcome {
     let keys = batch.iter().map(|p| p.key.clone()).collect();
-    let mut pending: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
-    let mut outcome = Outcome {
-        keys,
-        written: 0,
-        retries: 0,
-        failed: Vec::new(),
-        error: None,
-    };
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let sent = pending.len() as u64;
-        let result = client
-            .batch_write_item()
-            .request_items(table.to_string(), pending.clone())
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("BatchWriteItem", &table, e));
-        match result {
-            Ok(output) => {
-                let unprocessed = output
-                    .unprocessed_items
-                    .and_then(|mut tables| tables.remove(table.as_ref()))
-                    .unwrap_or_default();
-                outcome.written += sent.saturating_sub(unprocessed.len() as u64);
-                pending = unprocessed;
-                if pending.is_empty() {
-                    return outcome;
-                }
-                if attempt >= max_attempts {
-                    outcome.error = Some(Error::Unexpected(format!(
-                        "{} items still unprocessed after {attempt} attempts",
-                        pending.len()
-                    )));
-                    outcome.failed = pending;
-                    return outcome;
-                }
-            }
-            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
-            Err(e) => {
-                outcome.error = Some(e);
-                outcome.failed = pending;
-                return outcome;
-            }
+    let requests: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
+    let driven = super::drive(requests, max_attempts, |requests| {
+        let (client, table) = (client.clone(), table.clone());
+        async move {
+            let sent = requests.len() as u64;
+            let output = client
+                .batch_write_item()
+                .request_items(table.to_string(), requests)
+                .send()
+                .await
+                .map_err(|e| Error::from_sdk("BatchWriteItem", &table, e))?;
+            let unprocessed = output
+                .unprocessed_items
+                .and_then(|mut tables| tables.remove(table.as_ref()))
+                .unwrap_or_default();
+            Ok((sent.saturating_sub(unprocessed.len() as u64), unprocessed))
         }
-        outcome.retries += 1;
-        tokio::time::sleep(backoff(attempt)).await;
+    })
+    .await;
+    Outcome {
+        keys,
+        written: driven.results.iter().sum(),
+        retries: driven.retries,
+        failed: driven.failed,
+        error: driven.error,
     }
 }
 
