@@ -54,7 +54,7 @@ fn from_item(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("order", "serde_dynamo"), |b| {
         b.iter_batched(
             || order_item.clone(),
-            |item| serde_dynamo::aws_sdk_dynamodb_1::from_item::<Order>(item),
+            serde_dynamo::aws_sdk_dynamodb_1::from_item::<Order>,
             criterion::BatchSize::SmallInput,
         )
     });
@@ -75,7 +75,7 @@ fn from_item(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("wide", "serde_dynamo"), |b| {
         b.iter_batched(
             || wide_item.clone(),
-            |item| serde_dynamo::aws_sdk_dynamodb_1::from_item::<Wide>(item),
+            serde_dynamo::aws_sdk_dynamodb_1::from_item::<Wide>,
             criterion::BatchSize::SmallInput,
         )
     });

@@ -53,8 +53,8 @@ pub fn order(i: u64) -> Order {
         status: "shipped".to_owned(),
         total_cents: 12_345 + i as i64,
         discount: 0.125,
-        gift: i % 2 == 0,
-        note: (i % 3 == 0).then(|| "leave at the door".to_owned()),
+        gift: i.is_multiple_of(2),
+        note: i.is_multiple_of(3).then(|| "leave at the door".to_owned()),
         tags: ["priority", "fragile"]
             .iter()
             .map(|s| (*s).to_owned())

@@ -163,13 +163,13 @@ async fn raw_scan(client: &Client, table: &str, segments: i32) -> u64 {
     counts.into_iter().sum()
 }
 
+/// A workload to time: it reports how many operations it did.
+type Contender<'a> = Box<dyn Fn() -> futures::future::BoxFuture<'a, u64> + 'a>;
+
 /// Runs each contender `rounds` times, alternating, and returns their median runs.
 async fn compare<'a>(
     rounds: usize,
-    contenders: Vec<(
-        &'a str,
-        Box<dyn Fn() -> futures::future::BoxFuture<'a, u64> + 'a>,
-    )>,
+    contenders: Vec<(&'a str, Contender<'a>)>,
 ) -> Vec<(&'a str, Run)> {
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); contenders.len()];
     for round in 0..rounds {
@@ -354,7 +354,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Bulk load: 20,000 items.
-    let bulk_n = 20_000 / scale as u64;
+    let bulk_n = 20_000 / scale;
     let bulk: Vec<Order> = (1_000_000..1_000_000 + bulk_n).map(order).collect();
     let sequential_sample = &bulk[..(2_000 / scale) as usize];
     let results = compare(
