@@ -48,6 +48,8 @@ pub struct Connect {
     profile: Option<String>,
     credentials: Option<Credentials>,
     endpoint_url: Option<String>,
+    retry: Option<crate::RetryPolicy>,
+    timeouts: Option<crate::Timeouts>,
 }
 
 /// Credentials for local servers, which check only that some are present. Letters and
@@ -143,6 +145,33 @@ impl Connect {
         self
     }
 
+    /// How requests are retried (the SDK's standard mode by default: 3 attempts).
+    ///
+    /// ```no_run
+    /// # async fn f() -> dynamap::Result<()> {
+    /// let client = dynamap::connect().retry(dynamap::RetryPolicy::default().max_attempts(6)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Time limits on requests (none by default, but the connect timeout).
+    ///
+    /// ```no_run
+    /// # async fn f() -> dynamap::Result<()> {
+    /// use std::time::Duration;
+    /// let client = dynamap::connect()
+    ///     .timeouts(dynamap::Timeouts::default().operation(Duration::from_secs(5)))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn timeouts(mut self, timeouts: crate::Timeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
     /// A local server at `url`, with dummy static credentials and region `us-east-1`
     /// unless set otherwise: no call ever waits on the instance-metadata lookups the
     /// default credential chain would make.
@@ -191,6 +220,12 @@ impl Connect {
         }
         if let Some(url) = self.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some(policy) = self.retry {
+            loader = loader.retry_config(policy.to_sdk());
+        }
+        if let Some(timeouts) = self.timeouts {
+            loader = loader.timeout_config(timeouts.to_sdk());
         }
         let config = loader.load().await;
         if config.region().is_none() {

@@ -145,6 +145,16 @@ pub enum Error {
         waited: std::time::Duration,
     },
 
+    /// The call did not finish within the time limit set with
+    /// [`Timeouts`](crate::Timeouts).
+    #[error("{operation} on table `{table}` timed out")]
+    Timeout {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// The table the call was about.
+        table: String,
+    },
+
     /// DynamoDB (or the network on the way) answered with an error.
     #[error("{operation} on table `{table}` failed: {source}")]
     Sdk {
@@ -214,6 +224,12 @@ impl Error {
     where
         aws_sdk_dynamodb::Error: From<SdkError<E, R>>,
     {
+        if let SdkError::TimeoutError(_) = &err {
+            return Error::Timeout {
+                operation,
+                table: table.to_owned(),
+            };
+        }
         match aws_sdk_dynamodb::Error::from(err) {
             aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e) => Error::ConditionFailed {
                 operation,

@@ -66,6 +66,7 @@ mod expr;
 mod item;
 pub mod mapping;
 pub mod path;
+mod resilience;
 mod size;
 mod stream;
 pub(crate) mod table;
@@ -106,6 +107,7 @@ pub use item::{
     DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,
 };
 pub use mapping::TypedMapping;
+pub use resilience::{RetryPolicy, Timeouts};
 pub use size::{item_size, MAX_ITEM_SIZE};
 pub use stream::{KeyValue, Page, PageToken, Query, Scan};
 pub use table::{Billing, CreateTable};

@@ -79,6 +79,46 @@ impl<T: DynamoItem> TypedMapping<T> {
         }
     }
 
+    /// The same mapping with another retry policy: a per-table override of the
+    /// client's (say, more patience for a bulk-loaded table).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let patient = users.with_retry(dynamap::RetryPolicy::default().max_attempts(10));
+    /// # }
+    /// ```
+    pub fn with_retry(&self, policy: crate::RetryPolicy) -> Self {
+        let config = self
+            .client
+            .config()
+            .to_builder()
+            .retry_config(policy.to_sdk())
+            .build();
+        TypedMapping::new(Client::from_conf(config), self.table.clone())
+    }
+
+    /// The same mapping with other time limits.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// use std::time::Duration;
+    /// let strict = users.with_timeouts(dynamap::Timeouts::default().operation(Duration::from_millis(500)));
+    /// # }
+    /// ```
+    pub fn with_timeouts(&self, timeouts: crate::Timeouts) -> Self {
+        let config = self
+            .client
+            .config()
+            .to_builder()
+            .timeout_config(timeouts.to_sdk())
+            .build();
+        TypedMapping::new(Client::from_conf(config), self.table.clone())
+    }
+
     /// The table's name.
     ///
     /// ```no_run

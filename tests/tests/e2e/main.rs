@@ -9,6 +9,7 @@ mod keys;
 mod lifecycle;
 mod limits;
 mod modify;
+mod resilience;
 mod roundtrip;
 mod smoke;
 mod streams;
