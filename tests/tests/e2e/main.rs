@@ -5,6 +5,7 @@ mod bad_data;
 mod batch;
 mod counts;
 mod document;
+mod fuzz;
 mod keys;
 mod lifecycle;
 mod limits;
