@@ -155,6 +155,20 @@ pub enum Error {
         table: String,
     },
 
+    /// The request could not be sent or its answer not read (connection refused, cut,
+    /// reset): it may or may not have been applied. See RELIABILITY.md for which
+    /// operations are safe to retry.
+    #[error("{operation} on table `{table}` lost its connection: {source}")]
+    Connection {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// The table the call was about.
+        table: String,
+        /// What the HTTP layer said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// DynamoDB (or the network on the way) answered with an error.
     #[error("{operation} on table `{table}` failed: {source}")]
     Sdk {
@@ -223,12 +237,24 @@ impl Error {
     pub fn from_sdk<E, R>(operation: &'static str, table: &str, err: SdkError<E, R>) -> Self
     where
         aws_sdk_dynamodb::Error: From<SdkError<E, R>>,
+        E: std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
     {
-        if let SdkError::TimeoutError(_) = &err {
-            return Error::Timeout {
-                operation,
-                table: table.to_owned(),
-            };
+        match err {
+            SdkError::TimeoutError(_) => {
+                return Error::Timeout {
+                    operation,
+                    table: table.to_owned(),
+                }
+            }
+            SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+                return Error::Connection {
+                    operation,
+                    table: table.to_owned(),
+                    source: Box::new(err),
+                }
+            }
+            _ => {}
         }
         match aws_sdk_dynamodb::Error::from(err) {
             aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e) => Error::ConditionFailed {

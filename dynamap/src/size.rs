@@ -58,8 +58,54 @@ fn value_size(value: &AttributeValue) -> usize {
     }
 }
 
-/// Refuses an item DynamoDB would refuse for its size.
+/// DynamoDB's limit on nested levels of lists and maps.
+const MAX_DEPTH: usize = 32;
+/// DynamoDB's limit on the length of an attribute name.
+const MAX_NAME_BYTES: usize = 65_535;
+
+/// The deepest nesting of lists and maps in `value` (a scalar is 0), and the longest
+/// map key inside it.
+fn depth_and_longest_name(value: &AttributeValue) -> (usize, usize) {
+    match value {
+        AttributeValue::L(list) => list
+            .iter()
+            .map(depth_and_longest_name)
+            .fold((1, 0), |(d, n), (cd, cn)| (d.max(cd + 1), n.max(cn))),
+        AttributeValue::M(map) => map
+            .iter()
+            .map(|(k, v)| {
+                let (cd, cn) = depth_and_longest_name(v);
+                (cd, cn.max(k.len()))
+            })
+            .fold((1, 0), |(d, n), (cd, cn)| (d.max(cd + 1), n.max(cn))),
+        _ => (0, 0),
+    }
+}
+
+/// Refuses an item DynamoDB would refuse for its shape: over 400 KB, an attribute name
+/// over 64 KB, or lists and maps nested more than 32 deep.
 pub(crate) fn check_item_size(item: &Item) -> Result<()> {
+    for (name, value) in item {
+        let (depth, longest) = depth_and_longest_name(value);
+        let longest = longest.max(name.len());
+        let prefix: String = name.chars().take(20).collect();
+        if longest > MAX_NAME_BYTES {
+            return Err(crate::ConversionError::new(
+                "attribute names of at most 65,535 bytes (DynamoDB's limit)",
+                format!("a name of {longest} bytes"),
+            )
+            .in_attribute(prefix)
+            .into());
+        }
+        if depth > MAX_DEPTH {
+            return Err(crate::ConversionError::new(
+                "at most 32 levels of nested lists and maps (DynamoDB's limit)",
+                format!("{depth} levels"),
+            )
+            .in_attribute(prefix)
+            .into());
+        }
+    }
     let size = item_size(item);
     if size > MAX_ITEM_SIZE {
         return Err(Error::ItemTooLarge {

@@ -6,6 +6,7 @@
 //! `AWS_ACCESS_KEY_ID` or `AWS_PROFILE` in the environment, dummy credentials are used.
 
 pub mod faults;
+pub mod proxy;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;

@@ -15,9 +15,14 @@ pub(crate) use keys::key_bytes as key_bytes_of;
 
 use crate::Error;
 
-/// Errors worth retrying in a batch: throttling and transient server faults.
+/// Errors worth retrying in a batch: throttling, transient server faults, lost
+/// connections and timeouts. Batch writes are puts and deletes of whole items, so
+/// sending one again is harmless.
 pub(crate) fn is_retryable(error: &Error) -> bool {
     use aws_sdk_dynamodb::Error as E;
+    if matches!(error, Error::Connection { .. } | Error::Timeout { .. }) {
+        return true;
+    }
     match error.sdk_error() {
         Some(
             E::ProvisionedThroughputExceededException(_)

@@ -2,6 +2,7 @@
 //! the server starts once and the SDK is linked once.
 
 mod bad_data;
+mod bad_input;
 mod batch;
 mod counts;
 mod document;
@@ -10,6 +11,7 @@ mod keys;
 mod lifecycle;
 mod limits;
 mod modify;
+mod proxy_faults;
 mod resilience;
 mod roundtrip;
 mod smoke;

@@ -76,7 +76,7 @@ async fn a_hung_server_fails_calls_within_the_time_limit() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_an_sdk_error_and_retries_follow_the_policy() {
+async fn a_refused_connection_is_a_connection_error() {
     // Nothing listens on this port once the listener is dropped.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -93,7 +93,7 @@ async fn a_refused_connection_is_an_sdk_error_and_retries_follow_the_policy() {
     assert!(
         matches!(
             err,
-            Error::Sdk {
+            Error::Connection {
                 operation: "GetItem",
                 ..
             }
