@@ -10,7 +10,7 @@ use std::time::Duration;
 use dynamap::prelude::*;
 use dynamap::{Error, PageToken, RetryPolicy};
 use dynamap_tests::proxy::{FaultPlan, FaultProxy};
-use dynamap_tests::{endpoint, insert_all, new_mapping};
+use dynamap_tests::{insert_all, new_mapping};
 use futures::TryStreamExt;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -20,6 +20,17 @@ struct Entry {
     #[dynamo(sort_key)]
     seq: u32,
     body: String,
+}
+
+/// The server behind the proxy, which speaks plain HTTP only: these tests need a local
+/// server (DynamoDB Local, LocalStack, ...), and say so if given an https endpoint.
+fn upstream() -> String {
+    let endpoint = dynamap_tests::endpoint();
+    if endpoint.starts_with("http://") {
+        endpoint
+    } else {
+        panic!("the fault-proxy tests need a plain-http endpoint; unset DYNAMAP_TEST_ENDPOINT or point it at a local server")
+    }
 }
 
 fn entries(n: u32) -> Vec<Entry> {
@@ -52,7 +63,7 @@ async fn through<T: DynamoItem>(proxy: &FaultProxy, table: &TypedMapping<T>) -> 
 async fn bulk_load_through_throttling_and_cut_connections_loses_nothing() {
     let table = new_mapping::<Entry>("proxy-bulk").await;
     let proxy = FaultProxy::start(
-        &endpoint(),
+        &upstream(),
         FaultPlan {
             throttle: 0.20,
             drop_before: 0.025,
@@ -133,7 +144,7 @@ async fn scans_and_queries_resume_after_faults_with_every_item_once() {
     let table = new_mapping::<Entry>("proxy-scan").await;
     insert_all(&table, entries(2_000)).await;
     let proxy = FaultProxy::start(
-        &endpoint(),
+        &upstream(),
         FaultPlan {
             throttle: 0.25,
             server_error: 0.10,
@@ -214,7 +225,7 @@ struct Account {
 /// A proxy that cuts the connection after the server handled the first data request.
 async fn cut_first_answer() -> FaultProxy {
     FaultProxy::start(
-        &endpoint(),
+        &upstream(),
         FaultPlan {
             drop_after: 1.0,
             max_faults: 1,
@@ -292,7 +303,7 @@ async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
 async fn a_slow_server_and_rejected_credentials_give_typed_errors() {
     let accounts = new_mapping::<Account>("proxy-errors").await;
     let proxy = FaultProxy::start(
-        &endpoint(),
+        &upstream(),
         FaultPlan {
             delay: (1.0, Duration::from_secs(3)),
             max_faults: 1,
@@ -308,7 +319,7 @@ async fn a_slow_server_and_rejected_credentials_give_typed_errors() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 
     let proxy = FaultProxy::start(
-        &endpoint(),
+        &upstream(),
         FaultPlan {
             reject_credentials: 1.0,
             ..FaultPlan::default()
