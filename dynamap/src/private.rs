@@ -38,31 +38,6 @@ pub fn encode_field<T: DynamoValue>(
     }
 }
 
-/// Decodes one struct field out of `item`.
-#[inline(always)]
-pub fn decode_field<T: DynamoValue>(
-    item: &mut Item,
-    name: &'static str,
-) -> Result<T, ConversionError> {
-    match item.remove(name) {
-        Some(v) => T::from_attribute_value(v),
-        None => T::from_missing(),
-    }
-    .map_err(|e| e.in_attribute(name))
-}
-
-/// Decodes a `#[dynamo(default)]` field: absent or `NULL` gives `Default::default()`.
-#[inline]
-pub fn decode_field_or_default<T: DynamoValue + Default>(
-    item: &mut Item,
-    name: &'static str,
-) -> Result<T, ConversionError> {
-    match item.remove(name) {
-        Some(AttributeValue::Null(_)) | None => Ok(T::default()),
-        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
-    }
-}
-
 /// Encodes a `#[dynamo(serde)]` field.
 #[inline]
 pub fn encode_serde_field<T: ::serde::Serialize>(
@@ -78,19 +53,6 @@ pub fn encode_serde_field<T: ::serde::Serialize>(
         }
         Err(e) => Err(e.in_attribute(name)),
     }
-}
-
-/// Decodes a `#[dynamo(serde)]` field.
-#[inline]
-pub fn decode_serde_field<T: ::serde::de::DeserializeOwned>(
-    item: &mut Item,
-    name: &'static str,
-) -> Result<T, ConversionError> {
-    match item.remove(name) {
-        Some(v) => serde::from_attribute_value(v),
-        None => serde::from_missing(),
-    }
-    .map_err(|e| e.in_attribute(name))
 }
 
 /// Encodes a key value; keys are never absent, and never empty (DynamoDB refuses empty
@@ -128,11 +90,6 @@ pub fn decode_key<K: DynamoValue>(item: &Item, name: &'static str) -> Result<K, 
         None => Err(ConversionError::missing(K::EXPECTED)),
     }
     .map_err(|e| e.in_attribute(name))
-}
-
-/// The variant names of a unit enum, for the error when none matches.
-pub fn unknown_variant(expected: &'static str, value: AttributeValue) -> ConversionError {
-    ConversionError::unexpected(expected, &value)
 }
 
 /// The scalar type of a key field; the bound is what rejects unsupported key types,
@@ -203,3 +160,41 @@ impl TtlValue for u64 {}
 impl TtlValue for i32 {}
 impl TtlValue for u32 {}
 impl<T: TtlValue> TtlValue for Option<T> {}
+
+/// Decodes a field from its attribute, taken out of the item (`None`: absent).
+#[inline(always)]
+pub fn decode_slot<T: DynamoValue>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    match slot {
+        Some(v) => T::from_attribute_value(v),
+        None => T::from_missing(),
+    }
+    .map_err(|e| e.in_attribute(name))
+}
+
+/// Decodes a `#[dynamo(default)]` field: absent or `NULL` gives `Default::default()`.
+#[inline(always)]
+pub fn decode_slot_or_default<T: DynamoValue + Default>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    match slot {
+        Some(AttributeValue::Null(_)) | None => Ok(T::default()),
+        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
+    }
+}
+
+/// Decodes a `#[dynamo(serde)]` field.
+#[inline]
+pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    match slot {
+        Some(v) => serde::from_attribute_value(v),
+        None => serde::from_missing(),
+    }
+    .map_err(|e| e.in_attribute(name))
+}

@@ -101,21 +101,25 @@ fn encode_field(field: &Field) -> TokenStream {
     }
 }
 
-fn decode_field(field: &Field) -> TokenStream {
+/// The local holding a field's raw attribute while the item is taken apart.
+fn slot(index: usize) -> syn::Ident {
+    quote::format_ident!("__slot{}", index)
+}
+
+fn decode_field(index: usize, field: &Field) -> TokenStream {
     let member = field.member;
     let name = &field.name;
     let span = field.ty.span();
+    let slot = slot(index);
     let value = match field.storage {
         Storage::Skip => quote_spanned!(span=> ::core::default::Default::default()),
         Storage::Serde => {
-            quote_spanned!(span=> ::dynamap::__private::decode_serde_field(&mut item, #name)?)
+            quote_spanned!(span=> ::dynamap::__private::decode_serde_slot(#slot, #name)?)
         }
         Storage::ValueOrDefault => {
-            quote_spanned!(span=> ::dynamap::__private::decode_field_or_default(&mut item, #name)?)
+            quote_spanned!(span=> ::dynamap::__private::decode_slot_or_default(#slot, #name)?)
         }
-        Storage::Value => {
-            quote_spanned!(span=> ::dynamap::__private::decode_field(&mut item, #name)?)
-        }
+        Storage::Value => quote_spanned!(span=> ::dynamap::__private::decode_slot(#slot, #name)?),
     };
     quote!(#member: #value)
 }
@@ -128,7 +132,23 @@ fn map_codec(container: &Container, data: &Struct) -> TokenStream {
         .filter(|f| f.storage != Storage::Skip)
         .count();
     let encode = data.fields.iter().map(encode_field);
-    let decode = data.fields.iter().map(decode_field);
+    let decode = data
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| decode_field(i, f));
+    // One pass over the item, matching names, instead of one hash lookup per field.
+    let stored_fields: Vec<(syn::Ident, &String)> = data
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.storage != Storage::Skip)
+        .map(|(i, f)| (slot(i), &f.name))
+        .collect();
+    let slots = stored_fields.iter().map(|(slot, _)| slot);
+    let slot_arms = stored_fields
+        .iter()
+        .map(|(slot, name)| quote!(#name => #slot = ::core::option::Option::Some(value),));
     quote! {
         #header {
             #[inline]
@@ -139,7 +159,14 @@ fn map_codec(container: &Container, data: &Struct) -> TokenStream {
             }
 
             #[inline]
-            fn decode_fields(mut item: ::dynamap::Item) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            fn decode_fields(item: ::dynamap::Item) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                #(let mut #slots: ::core::option::Option<::dynamap::__private::AttributeValue> = ::core::option::Option::None;)*
+                for (name, value) in item {
+                    match name.as_str() {
+                        #(#slot_arms)*
+                        _ => {}
+                    }
+                }
                 ::dynamap::__private::Result::Ok(Self { #(#decode,)* })
             }
         }
