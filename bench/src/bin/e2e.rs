@@ -47,6 +47,16 @@ impl Report {
         });
     }
 
+    /// Adds a workload's results; the first contender is the baseline of the others.
+    fn add_all(&mut self, workload: &str, results: &[(&str, Run)]) {
+        let Some(&(_, base)) = results.first() else {
+            return;
+        };
+        for (i, (name, run)) in results.iter().enumerate() {
+            self.add(workload, name, *run, (i > 0).then_some(base));
+        }
+    }
+
     fn print(&self) {
         println!("| workload | contender | ops/s | client CPU µs/op | rate vs baseline | CPU vs baseline |");
         println!("|---|---|---:|---:|---:|---:|");
@@ -287,10 +297,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await;
-    let base = results[0].1;
-    for (i, (name, run)) in results.iter().enumerate() {
-        report.add("PutItem sequential", name, *run, (i > 0).then_some(base));
-    }
+    report.add_all("PutItem sequential", &results);
     // serde_dynamo stores a HashSet as a list (L), not a set (SS): put the canonical
     // form back so every reader below reads the same items.
     for o in &items {
@@ -348,10 +355,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await;
-    let base = results[0].1;
-    for (i, (name, run)) in results.iter().enumerate() {
-        report.add("GetItem sequential", name, *run, (i > 0).then_some(base));
-    }
+    report.add_all("GetItem sequential", &results);
 
     // Bulk load: 20,000 items.
     let bulk_n = 20_000 / scale;
@@ -394,15 +398,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await;
-    let base = results[0].1;
-    for (i, (name, run)) in results.iter().enumerate() {
-        report.add(
-            &format!("bulk load of {bulk_n} items"),
-            name,
-            *run,
-            (i > 0).then_some(base),
-        );
-    }
+    report.add_all(&format!("bulk load of {bulk_n} items"), &results);
 
     // Bulk read: 5,000 keys.
     let read_keys: Vec<(String, u64)> = bulk
@@ -440,15 +436,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await;
-    let base = results[0].1;
-    for (i, (name, run)) in results.iter().enumerate() {
-        report.add(
-            &format!("read {} keys", read_keys.len()),
-            name,
-            *run,
-            (i > 0).then_some(base),
-        );
-    }
+    report.add_all(&format!("read {} keys", read_keys.len()), &results);
 
     // Full scans of everything stored (~the bulk load plus the rest).
     let total = orders.count().await?;
@@ -498,15 +486,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .await;
-    let base = results[0].1;
-    for (i, (name, run)) in results.iter().enumerate() {
-        report.add(
-            &format!("full scan of {total} items"),
-            name,
-            *run,
-            (i > 0).then_some(base),
-        );
-    }
+    report.add_all(&format!("full scan of {total} items"), &results);
     orders.delete_table().await?;
 
     println!();

@@ -35,6 +35,24 @@ macro_rules! copy_path {
     };
 }
 
+/// The `TypedPath` of a path to a value stored through [`DynamoValue`].
+macro_rules! value_path {
+    ($name:ident) => {
+        impl<P: PathParent, V: DynamoValue> TypedPath for $name<P, V> {
+            type Root = P::Root;
+            type Value = V;
+
+            fn attr_path(&self) -> AttrPath {
+                path_of(&self.parent)
+            }
+
+            fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+                value.to_attribute_value()
+            }
+        }
+    };
+}
+
 /// A path to a value stored through [`DynamoValue`]: settable and comparable.
 ///
 /// ```
@@ -50,18 +68,7 @@ pub struct Leaf<P, V> {
 
 copy_path!(Leaf<P, V>);
 
-impl<P: PathParent, V: DynamoValue> TypedPath for Leaf<P, V> {
-    type Root = P::Root;
-    type Value = V;
-
-    fn attr_path(&self) -> AttrPath {
-        path_of(&self.parent)
-    }
-
-    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
-        value.to_attribute_value()
-    }
-}
+value_path!(Leaf);
 
 /// A path to a key attribute or the version: it can be read and compared, never
 /// modified (changing a key would make another item; the version is dynamap's).
@@ -79,18 +86,7 @@ pub struct ReadOnly<P, V> {
 
 copy_path!(ReadOnly<P, V>);
 
-impl<P: PathParent, V: DynamoValue> TypedPath for ReadOnly<P, V> {
-    type Root = P::Root;
-    type Value = V;
-
-    fn attr_path(&self) -> AttrPath {
-        path_of(&self.parent)
-    }
-
-    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
-        value.to_attribute_value()
-    }
-}
+value_path!(ReadOnly);
 
 /// A path to a `#[dynamo(serde)]` field: values go through serde_dynamo.
 ///
