@@ -64,6 +64,7 @@ mod document;
 mod error;
 mod expr;
 mod item;
+mod key_like;
 pub mod mapping;
 pub mod path;
 mod resilience;
@@ -106,6 +107,7 @@ pub use error::{ConversionError, Error, Result};
 pub use item::{
     DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,
 };
+pub use key_like::{KeyLike, KeyPart};
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
 pub use size::{item_size, MAX_ITEM_SIZE};

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
 ///
@@ -18,12 +18,12 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 #[must_use = "a ContainsKey does nothing until it is awaited"]
 pub struct ContainsKey<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
-    key: &'a T::Key,
+    key: Result<Item>,
     consistent_read: bool,
 }
 
 impl<'a, T: DynamoItem> ContainsKey<'a, T> {
-    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>) -> Self {
         ContainsKey {
             mapping,
             key,
@@ -72,7 +72,7 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
             .client()
             .get_item()
             .table_name(table)
-            .set_key(Some(T::key_to_item(self.key)?))
+            .set_key(Some(self.key?))
             .projection_expression(projection)
             .set_expression_attribute_names(Some(names))
             .consistent_read(self.consistent_read)

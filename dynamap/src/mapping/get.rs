@@ -1,6 +1,6 @@
 //! GetItem.
 
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
 ///
@@ -16,12 +16,12 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 #[must_use = "a Get does nothing until it is awaited"]
 pub struct Get<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
-    key: &'a T::Key,
+    key: Result<Item>,
     consistent_read: bool,
 }
 
 impl<'a, T: DynamoItem> Get<'a, T> {
-    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>) -> Self {
         Get {
             mapping,
             key,
@@ -59,7 +59,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             .client()
             .get_item()
             .table_name(table)
-            .set_key(Some(T::key_to_item(self.key)?))
+            .set_key(Some(self.key?))
             .consistent_read(self.consistent_read)
             .send()
             .await

@@ -156,8 +156,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let maybe_user = users.get(&"u1".to_string()).consistent_read().await?;
     /// # Ok(()) }
     /// ```
-    pub fn get<'a>(&'a self, key: &'a T::Key) -> Get<'a, T> {
-        Get::new(self, key)
+    pub fn get<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Get<'_, T> {
+        Get::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
     /// Stores `item`, replacing any item with the same key (PutItem).
@@ -188,8 +188,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn remove<'a>(&'a self, key: &'a T::Key) -> Remove<'a, T> {
-        Remove::new(self, key)
+    pub fn remove<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Remove<'_, T> {
+        Remove::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
     /// Whether an item is stored under `key`. Reads only the key attributes, so a
@@ -202,8 +202,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let known = users.contains_key(&"u1".to_string()).await?;
     /// # Ok(()) }
     /// ```
-    pub fn contains_key<'a>(&'a self, key: &'a T::Key) -> ContainsKey<'a, T> {
-        ContainsKey::new(self, key)
+    pub fn contains_key<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> ContainsKey<'_, T> {
+        ContainsKey::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
     /// Changes attributes of the item under `key` without reading it: one UpdateItem
@@ -219,8 +219,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// pages.modify(&key).add(Page::fields().views, 1).await?;
     /// # Ok(()) }
     /// ```
-    pub fn modify<'a>(&'a self, key: &'a T::Key) -> Modify<'a, T> {
-        Modify::new(self, key)
+    pub fn modify<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Modify<'_, T> {
+        Modify::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
     /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`].
@@ -416,12 +416,13 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let profile = profiles.update(&key, |p| p.bio.push_str(" (edited)")).await?;
     /// # Ok(()) }
     /// ```
-    pub fn update<'a, F>(&'a self, key: &'a T::Key, apply: F) -> Update<'a, T, F>
+    pub fn update<Q, F>(&self, key: &Q, apply: F) -> Update<'_, T, F>
     where
+        Q: crate::KeyLike<T::Key> + ?Sized,
         T: Clone,
         F: FnMut(&mut T) + Send,
     {
-        Update::new(self, key, apply)
+        Update::new(self, key.key_item(&T::KEY_SCHEMA), apply)
     }
 
     /// Stores `item` only if no item has its key; otherwise
@@ -468,12 +469,12 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let gone = sessions.remove_when(&key, Session::fields().expired.eq(true)).await?;
     /// # Ok(()) }
     /// ```
-    pub fn remove_when<'a>(
-        &'a self,
-        key: &'a T::Key,
+    pub fn remove_when<Q: crate::KeyLike<T::Key> + ?Sized>(
+        &self,
+        key: &Q,
         condition: crate::Condition<T>,
-    ) -> Remove<'a, T> {
-        Remove::new(self, key).when(condition)
+    ) -> Remove<'_, T> {
+        Remove::new(self, key.key_item(&T::KEY_SCHEMA)).when(condition)
     }
 }
 

@@ -49,7 +49,7 @@ use crate::{DynamoItem, DynamoValue, Error, Item, Result, TypedMapping};
 #[must_use = "a Modify does nothing until it is awaited"]
 pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     mapping: &'a TypedMapping<T>,
-    key: &'a T::Key,
+    key: Result<Item>,
     actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
     upsert: bool,
@@ -72,7 +72,7 @@ enum Action {
 }
 
 impl<'a, T: DynamoItem> Modify<'a, T> {
-    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>) -> Self {
         Modify {
             mapping,
             key,
@@ -423,15 +423,16 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         render::<T>(self.actions, self.condition, self.upsert, self.error)
     }
 
-    async fn send_raw(self, return_values: ReturnValue) -> Result<Option<Item>> {
-        let (mapping, key, upsert) = (self.mapping, self.key, self.upsert);
+    async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
+        let key = std::mem::replace(&mut self.key, Ok(Item::new()))?;
+        let (mapping, upsert) = (self.mapping, self.upsert);
         let rendered = self.render()?;
         let table = mapping.table_name();
         let output = mapping
             .client()
             .update_item()
             .table_name(table)
-            .set_key(Some(T::key_to_item(key)?))
+            .set_key(Some(key))
             .update_expression(rendered.update)
             .set_condition_expression(rendered.condition)
             .set_expression_attribute_names(rendered.names)

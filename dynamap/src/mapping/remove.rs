@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 use crate::condition::{all_of, Condition, Node};
 use crate::expr::Placeholders;
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
 ///
@@ -20,12 +20,12 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 #[must_use = "a Remove does nothing until it is awaited"]
 pub struct Remove<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
-    key: &'a T::Key,
+    key: Result<Item>,
     condition: Option<Node>,
 }
 
 impl<'a, T: DynamoItem> Remove<'a, T> {
-    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key) -> Self {
+    pub(crate) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>) -> Self {
         Remove {
             mapping,
             key,
@@ -69,7 +69,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             .client()
             .delete_item()
             .table_name(table)
-            .set_key(Some(T::key_to_item(self.key)?))
+            .set_key(Some(self.key?))
             .return_values(ReturnValue::AllOld)
             .set_condition_expression(condition)
             .set_expression_attribute_names(names)

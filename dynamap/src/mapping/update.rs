@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::condition::{all_of, Cmp, Node};
 use crate::path::{AttrPath, Segment};
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Reads an item, applies a closure, and writes it back only if nobody changed it in
 /// between, retrying on conflict; from [`TypedMapping::update`], sent by `.await`.
@@ -25,7 +25,7 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 #[must_use = "an Update does nothing until it is awaited"]
 pub struct Update<'a, T: DynamoItem, F> {
     mapping: &'a TypedMapping<T>,
-    key: &'a T::Key,
+    key: Option<Result<Item>>,
     apply: F,
     max_attempts: u32,
 }
@@ -38,10 +38,10 @@ where
     T: DynamoItem + Clone,
     F: FnMut(&mut T) + Send,
 {
-    pub(super) fn new(mapping: &'a TypedMapping<T>, key: &'a T::Key, apply: F) -> Self {
+    pub(super) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>, apply: F) -> Self {
         Update {
             mapping,
-            key,
+            key: Some(key),
             apply,
             max_attempts: DEFAULT_ATTEMPTS,
         }
@@ -77,11 +77,15 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn send(mut self) -> Result<T> {
-        let key_attributes = T::key_to_item(self.key)?;
+        let key_attributes = self
+            .key
+            .take()
+            .unwrap_or_else(|| Err(Error::Unexpected("an update sent twice".to_owned())))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let Some(old) = self.mapping.get(self.key).consistent_read().await? else {
+            let read = super::Get::new(self.mapping, Ok(key_attributes.clone()));
+            let Some(old) = read.consistent_read().await? else {
                 return Err(Error::NotFound {
                     table: self.mapping.table_name().to_owned(),
                 });

@@ -204,7 +204,7 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         let key_item = T::key_to_item(key);
-        let modify = build(mapping.modify(key));
+        let modify = build(Modify::new(mapping, T::key_to_item(key)));
         self.push(mapping, "Update", key_item, move |key_item| {
             let rendered = modify.render()?;
             let update = Update::builder()
@@ -231,7 +231,7 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         let key_item = T::key_to_item(key);
-        let mut remove = mapping.remove(key);
+        let mut remove = crate::mapping::Remove::new(mapping, T::key_to_item(key));
         if let Some(condition) = condition {
             remove = remove.when(condition);
         }

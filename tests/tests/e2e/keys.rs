@@ -196,3 +196,85 @@ async fn empty_keys_are_refused_before_sending() {
         .unwrap_err();
     assert!(err.to_string().contains("`digest`"), "{err}");
 }
+
+#[tokio::test]
+async fn keys_can_be_given_as_borrowed_parts() {
+    let orders = new_mapping::<Order>("borrowed").await;
+    let order = Order {
+        customer: "alice".into(),
+        order_id: 7,
+        total_cents: 5,
+    };
+    orders.insert(&order).await.unwrap();
+    // No String to build: parts are borrowed, integer literals take the key's type.
+    assert_eq!(
+        orders.get(&("alice", 7)).await.unwrap(),
+        Some(order.clone())
+    );
+    assert!(orders.contains_key(&("alice", 7)).await.unwrap());
+    let f = Order::fields();
+    orders
+        .modify(&("alice", 7))
+        .add(f.total_cents, 1)
+        .await
+        .unwrap();
+    let updated = orders
+        .update(&("alice", 7), |o| o.total_cents *= 2)
+        .await
+        .unwrap();
+    assert_eq!(updated.total_cents, 12);
+    let err = orders.get(&("", 7)).await.unwrap_err();
+    assert!(err.to_string().contains("`customer`"), "{err}");
+    assert_eq!(
+        orders
+            .remove(&("alice", 7))
+            .await
+            .unwrap()
+            .map(|o| o.total_cents),
+        Some(12)
+    );
+
+    let readings = new_mapping::<Reading>("borrowed-bytes").await;
+    let r = Reading {
+        sensor: 3,
+        fingerprint: vec![9, 9],
+        value: 1.5,
+    };
+    readings.insert(&r).await.unwrap();
+    let fingerprint: &[u8] = &[9, 9];
+    assert_eq!(readings.get(&(3, fingerprint)).await.unwrap(), Some(r));
+
+    let odd = new_mapping::<Odd>("borrowed-simple").await;
+    let item = Odd {
+        pk: "p".into(),
+        sk: "s".into(),
+        state: "x".into(),
+    };
+    odd.insert(&item).await.unwrap();
+    assert!(odd.contains_key(&("p", "s")).await.unwrap());
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Tag {
+    #[dynamo(partition_key)]
+    name: String,
+}
+
+#[tokio::test]
+async fn a_one_attribute_key_can_be_a_str() {
+    let tags = new_mapping::<Tag>("str-key").await;
+    tags.insert(&Tag {
+        name: "rust".into(),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        tags.get("rust").await.unwrap(),
+        Some(Tag {
+            name: "rust".into()
+        })
+    );
+    assert!(tags.contains_key("rust").await.unwrap());
+    assert!(!tags.contains_key("go").await.unwrap());
+    assert!(tags.remove("rust").await.unwrap().is_some());
+}
