@@ -96,9 +96,13 @@ impl ReadTransaction {
     /// let user = read.get(&users, &id);
     /// # }
     /// ```
-    pub fn get<T: DynamoItem>(&mut self, mapping: &TypedMapping<T>, key: &T::Key) -> Fetch<T> {
+    pub fn get<T: DynamoItem, Q: crate::KeyLike<T::Key> + ?Sized>(
+        &mut self,
+        mapping: &TypedMapping<T>,
+        key: &Q,
+    ) -> Fetch<T> {
         let index = self.gets.len();
-        let get = T::key_to_item(key).and_then(|key| {
+        let get = key.key_item(&T::KEY_SCHEMA).and_then(|key| {
             Get::builder()
                 .table_name(mapping.table_name())
                 .set_key(Some(key))

@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use super::{CancelReason, CancelledAction, MAX_ACTIONS};
 use crate::condition::Condition;
 use crate::mapping::Modify;
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::{DynamoItem, Error, Item, KeyLike, Result, TypedMapping};
 
 /// A write transaction over one or more tables: every action is applied, or none.
 /// Built with [`transaction`](crate::transaction), sent by `.await`.
@@ -64,6 +64,15 @@ pub fn transaction(client: &Client) -> Transaction {
         items: HashSet::new(),
         token: None,
         error: None,
+    }
+}
+
+/// The key for a builder that only renders (the transaction action carries the key);
+/// an encoding error is reported by the action itself.
+fn copy_of(key: &Result<Item>) -> Result<Item> {
+    match key {
+        Ok(item) => Ok(item.clone()),
+        Err(_) => Ok(Item::new()),
     }
 }
 
@@ -196,15 +205,15 @@ impl Transaction {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn modify<'m, T: DynamoItem>(
+    pub fn modify<'m, T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
         self,
         mapping: &'m TypedMapping<T>,
-        key: &'m T::Key,
+        key: &Q,
         build: impl FnOnce(Modify<'m, T>) -> Modify<'m, T>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = T::key_to_item(key);
-        let modify = build(Modify::new(mapping, T::key_to_item(key)));
+        let key_item = key.key_item(&T::KEY_SCHEMA);
+        let modify = build(Modify::new(mapping, copy_of(&key_item)));
         self.push(mapping, "Update", key_item, move |key_item| {
             let rendered = modify.render()?;
             let update = Update::builder()
@@ -223,15 +232,15 @@ impl Transaction {
         })
     }
 
-    fn delete<T: DynamoItem>(
+    fn delete<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
         self,
         mapping: &TypedMapping<T>,
-        key: &T::Key,
+        key: &Q,
         condition: Option<Condition<T>>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = T::key_to_item(key);
-        let mut remove = crate::mapping::Remove::new(mapping, T::key_to_item(key));
+        let key_item = key.key_item(&T::KEY_SCHEMA);
+        let mut remove = crate::mapping::Remove::new(mapping, copy_of(&key_item));
         if let Some(condition) = condition {
             remove = remove.when(condition);
         }
@@ -262,7 +271,11 @@ impl Transaction {
     /// dynamap::transaction(users.client()).remove(&users, &key).await?;
     /// # Ok(()) }
     /// ```
-    pub fn remove<T: DynamoItem>(self, mapping: &TypedMapping<T>, key: &T::Key) -> Self {
+    pub fn remove<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
+        self,
+        mapping: &TypedMapping<T>,
+        key: &Q,
+    ) -> Self {
         self.delete(mapping, key, None)
     }
 
@@ -279,10 +292,10 @@ impl Transaction {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn remove_when<T: DynamoItem>(
+    pub fn remove_when<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
         self,
         mapping: &TypedMapping<T>,
-        key: &T::Key,
+        key: &Q,
         condition: Condition<T>,
     ) -> Self {
         self.delete(mapping, key, Some(condition))
@@ -304,14 +317,14 @@ impl Transaction {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn condition_check<T: DynamoItem>(
+    pub fn condition_check<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
         self,
         mapping: &TypedMapping<T>,
-        key: &T::Key,
+        key: &Q,
         condition: Condition<T>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = T::key_to_item(key);
+        let key_item = key.key_item(&T::KEY_SCHEMA);
         self.push(mapping, "ConditionCheck", key_item, move |key_item| {
             let expression = condition.to_expression()?;
             let check = ConditionCheck::builder()

@@ -111,7 +111,7 @@ async fn a_transfer_between_two_tables_is_all_or_nothing() {
     let mut read = ReadTransaction::new(accounts.client());
     let a = read.get(&accounts, &alice);
     let b = read.get(&wallets, &bob);
-    let nobody = read.get(&accounts, &"nobody".to_string());
+    let nobody = read.get(&accounts, "nobody");
     let results = read.send().await.unwrap();
     assert_eq!(results.take(a).unwrap().map(|a| a.balance), Some(70));
     assert_eq!(results.take(b).unwrap().map(|w| w.amount), Some(35));
@@ -151,7 +151,7 @@ async fn puts_removes_and_condition_checks() {
     dynamap::transaction(accounts.client())
         .condition_check(&accounts, &alice, a.frozen.eq(false))
         .put_if_absent(&accounts, &carol)
-        .remove(&wallets, &("bob".to_string(), "EUR".to_string()))
+        .remove(&wallets, &("bob", "EUR"))
         .await
         .unwrap();
     assert!(accounts.contains_key(&"carol".to_string()).await.unwrap());
@@ -179,7 +179,7 @@ async fn puts_removes_and_condition_checks() {
 
     let frozen_check = dynamap::transaction(accounts.client())
         .condition_check(&accounts, &alice, a.frozen.eq(true))
-        .remove_when(&accounts, &"carol".to_string(), a.balance.eq(1))
+        .remove_when(&accounts, "carol", a.balance.eq(1))
         .await;
     assert!(matches!(
         frozen_check,
