@@ -150,5 +150,11 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
 
         #[automatically_derived]
         impl #generics_decl ::dynamap::path::Settable for #fields_ident #generic_args where #(#predicates,)* {}
+
+        // A struct stored as a map entry can be removed with its entry.
+        #[automatically_derived]
+        impl<'__k, __Q: ::dynamap::path::PathParent, #params> ::dynamap::path::Removable
+            for #fields_ident<::dynamap::path::Key<'__k, __Q>, #(#args),*>
+        where #(#predicates,)* {}
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use super::{Leaf, ListPath, MapPath, OptionPath, PathParent, SerdeLeaf, TypedPath};
+use super::{Key, Leaf, ListPath, MapPath, OptionPath, PathParent, SerdeLeaf, TypedPath};
 use crate::value::{DynamoValue, ScalarAttribute};
 
 /// A path whose value may be changed by `modify`. Keys and the version are not.
@@ -33,8 +33,8 @@ impl<P: PathParent, T: DynamoValue> Settable for OptionPath<P, T> {}
 impl<P: PathParent, T: DynamoValue> Settable for ListPath<P, T> {}
 impl<P: PathParent, T: DynamoValue, M: DynamoValue> Settable for MapPath<P, T, M> {}
 
-/// A path whose attribute may be removed: only `Option` fields, since removing a
-/// required attribute would leave an item that no longer reads back.
+/// A path whose attribute may be removed: `Option` fields and map entries, since
+/// removing a required attribute would leave an item that no longer reads back.
 ///
 /// ```
 /// fn removable<P: dynamap::path::Removable>(_: P) {}
@@ -46,11 +46,16 @@ impl<P: PathParent, T: DynamoValue, M: DynamoValue> Settable for MapPath<P, T, M
 #[diagnostic::on_unimplemented(
     message = "only optional attributes can be removed",
     label = "this attribute is required: removing it would leave an item that no longer reads back",
-    note = "make the field an Option<_> to allow removing it, or `set` a new value"
+    note = "make the field an Option<_> to allow removing it, or `set` a new value; map entries (`.key(k)`) can always be removed"
 )]
 pub trait Removable: Settable {}
 
 impl<P: PathParent, T: DynamoValue> Removable for OptionPath<P, T> {}
+
+// A map entry can always go: the map stays readable without it.
+impl<P: PathParent, V: DynamoValue> Removable for Leaf<Key<'_, P>, V> {}
+impl<P: PathParent, T: DynamoValue> Removable for ListPath<Key<'_, P>, T> {}
+impl<P: PathParent, T: DynamoValue, M: DynamoValue> Removable for MapPath<Key<'_, P>, T, M> {}
 
 /// A number attribute: what `add` and `subtract` work on.
 ///

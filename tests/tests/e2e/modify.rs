@@ -591,3 +591,36 @@ async fn sixteen_tasks_adding_concurrently_lose_nothing() {
     }
     assert_eq!(stored(&orders, &o).await.total_cents, 1000 + 800);
 }
+
+#[tokio::test]
+async fn map_entries_can_be_removed() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Directory {
+        #[dynamo(partition_key)]
+        id: String,
+        people: BTreeMap<String, Address>,
+        counts: BTreeMap<String, u32>,
+    }
+    let table = new_mapping::<Directory>("map-remove").await;
+    let home = Address {
+        street: "1 Main".into(),
+        city: "Oslo".into(),
+        zip: None,
+    };
+    let dir = Directory {
+        id: "d".into(),
+        people: BTreeMap::from([("ada".into(), home.clone()), ("bob".into(), home)]),
+        counts: BTreeMap::from([("a".into(), 1), ("b".into(), 2)]),
+    };
+    table.insert(&dir).await.unwrap();
+    let f = Directory::fields();
+    let after: Directory = table
+        .modify("d")
+        .remove(f.people.key("bob"))
+        .remove(f.counts.key("a"))
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(after.people.keys().collect::<Vec<_>>(), ["ada"]);
+    assert_eq!(after.counts, BTreeMap::from([("b".to_string(), 2)]));
+}
