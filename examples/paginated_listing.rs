@@ -1,10 +1,9 @@
 //! A paginated listing as a web API serves it: each call returns one page and an
 //! opaque cursor; the client sends the cursor back to get the next page.
 //!
-//! `cargo run -p dynamap-examples --example paginated_listing` (starts DynamoDB Local;
-//! set `DYNAMAP_ENDPOINT` to use a running server).
+//! `cargo run --example paginated_listing` (on the embedded server; `DYNAMAP_SERVER`
+//! and `DYNAMAP_ENDPOINT` choose another, as in the quickstart).
 
-use dynamap::local::DynamoDbLocal;
 use dynamap::prelude::*;
 use dynamap::PageToken;
 use futures::TryStreamExt;
@@ -51,17 +50,15 @@ async fn list_orders(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut _server = None;
-    let endpoint = match std::env::var("DYNAMAP_ENDPOINT") {
-        Ok(endpoint) => endpoint,
-        Err(_) => {
-            let server = DynamoDbLocal::start()?;
-            let endpoint = server.endpoint().to_owned();
-            _server = Some(server);
-            endpoint
-        }
-    };
-    let client = dynamap::connect().local(endpoint).await?;
+    // The embedded server by default; DYNAMAP_SERVER=dynamodb-local for DynamoDB Local,
+    // DYNAMAP_ENDPOINT=http://... for a server you run. Stopped at the end.
+    let server = dynamap::local::LocalServer::from_env()?;
+    println!(
+        "using the {} server at {}",
+        server.kind(),
+        server.endpoint()
+    );
+    let client = server.client().await?;
     let orders: TypedMapping<Order> = TypedMapping::new(client, "paginated-orders");
     orders.create_table().await?;
     for order_id in 1..=95 {

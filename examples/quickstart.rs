@@ -1,12 +1,12 @@
-//! dynamap in five minutes: a typed table of orders on a DynamoDB Local server.
+//! dynamap in five minutes: a typed table of orders on a local server.
 //!
-//! Run it with `scripts/quickstart` (installs DynamoDB Local when missing), or with
-//! `cargo run -p dynamap-examples --example quickstart`. Set `DYNAMAP_ENDPOINT` to use
-//! a server you already run (`http://127.0.0.1:8000`, LocalStack, ...).
+//! `cargo run --example quickstart` runs it on the embedded server (nothing to
+//! install). `DYNAMAP_SERVER=dynamodb-local` runs it on AWS's DynamoDB Local
+//! (`scripts/install-dynamodb-local` installs it); `DYNAMAP_ENDPOINT=http://...` on a
+//! server you already run (`http://127.0.0.1:8000`, LocalStack, ...).
 
 use std::collections::HashSet;
 
-use dynamap::local::DynamoDbLocal;
 use dynamap::{DynamoItem, DynamoValue, TypedMapping};
 
 /// Stored as the strings "paid", "shipped", "delivered".
@@ -42,20 +42,15 @@ struct Order {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // A server you name, or our own DynamoDB Local on a free port (stopped at the end).
-    let mut _server = None;
-    let endpoint = match std::env::var("DYNAMAP_ENDPOINT") {
-        Ok(endpoint) => endpoint,
-        Err(_) => {
-            println!("starting DynamoDB Local ...");
-            let server = DynamoDbLocal::start()?;
-            let endpoint = server.endpoint().to_owned();
-            _server = Some(server);
-            endpoint
-        }
-    };
-    println!("using DynamoDB at {endpoint}");
-    let client = dynamap::connect().local(endpoint).await?;
+    // The embedded server by default; DYNAMAP_SERVER=dynamodb-local for DynamoDB Local,
+    // DYNAMAP_ENDPOINT=http://... for a server you run. Stopped at the end.
+    let server = dynamap::local::LocalServer::from_env()?;
+    println!(
+        "using the {} server at {}",
+        server.kind(),
+        server.endpoint()
+    );
+    let client = server.client().await?;
 
     let orders: TypedMapping<Order> = TypedMapping::new(client, "quickstart-orders");
     orders.create_table().await?;

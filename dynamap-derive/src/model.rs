@@ -90,6 +90,8 @@ pub struct Field<'a> {
     pub storage: Storage,
     pub is_key: bool,
     pub is_version: bool,
+    /// `#[dynamo(ttl)]`: stored as whole epoch seconds.
+    pub is_ttl: bool,
 }
 
 /// How a field is read and written.
@@ -464,6 +466,7 @@ fn parse_struct<'a>(
             storage,
             is_key: key_span.is_some(),
             is_version: attrs.version.is_some(),
+            is_ttl: attrs.ttl.is_some(),
         });
     }
 

@@ -116,7 +116,7 @@ pub use table::{Billing, CreateTable};
 pub use transact::{
     transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,
 };
-pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType};
+pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named
 /// fields. See the [crate documentation](crate#attributes) for the attributes.

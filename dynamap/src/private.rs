@@ -146,20 +146,24 @@ impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
 /// Accepts only types DynamoDB's time to live can read: epoch seconds as a number.
 pub const fn ttl_check<T: TtlValue>() {}
 
-/// A field type usable as `#[dynamo(ttl)]`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a time-to-live attribute",
-    label = "#[dynamo(ttl)] needs a SystemTime or an integer of epoch seconds (optionally in an Option)",
-    note = "DynamoDB expires an item once the number in its TTL attribute, in epoch seconds, is past"
-)]
-pub trait TtlValue {}
+pub use crate::value::TtlValue;
 
-impl TtlValue for std::time::SystemTime {}
-impl TtlValue for i64 {}
-impl TtlValue for u64 {}
-impl TtlValue for i32 {}
-impl TtlValue for u32 {}
-impl<T: TtlValue> TtlValue for Option<T> {}
+/// Encodes the `#[dynamo(ttl)]` field: whole epoch seconds, rounded up.
+#[inline]
+pub fn encode_ttl_field<T: TtlValue>(
+    item: &mut Item,
+    name: &'static str,
+    value: &T,
+) -> Result<(), ConversionError> {
+    match value.to_ttl_attribute() {
+        Ok(Some(v)) => {
+            item.insert(name.to_owned(), v);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.in_attribute(name)),
+    }
+}
 
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]

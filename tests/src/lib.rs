@@ -1,41 +1,136 @@
-//! Test support for dynamap's end-to-end tests: one DynamoDB Local server per test
-//! process, and a fresh, uniquely named table per test so tests run in parallel.
+//! Test support for dynamap's end-to-end tests: one server per test process, and a
+//! fresh, uniquely named table per test so tests run in parallel.
 //!
-//! Set `DYNAMAP_TEST_ENDPOINT` to test against another server instead (a real AWS
+//! The server is the one `dynamap::local::LocalServer::from_env` picks: the embedded
+//! emulator by default, DynamoDB Local with `DYNAMAP_SERVER=dynamodb-local`. Set
+//! `DYNAMAP_TEST_ENDPOINT` to test against another server instead (a real AWS
 //! endpoint, Docker's amazon/dynamodb-local, LocalStack, ScyllaDB Alternator). Without
 //! `AWS_ACCESS_KEY_ID` or `AWS_PROFILE` in the environment, dummy credentials are used.
 
 pub mod faults;
 pub mod proxy;
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_dynamodb::Client;
-use dynamap::local::DynamoDbLocal;
+use dynamap::local::{LocalServer, ServerKind};
 use dynamap::{DynamoItem, TypedMapping};
 
-/// The server shared by every test of this process. Never dropped: its watchdog stops
-/// Java when the process exits.
-static SERVER: OnceLock<Result<DynamoDbLocal, String>> = OnceLock::new();
+/// The server shared by every test of this process. Never dropped: the embedded
+/// server ends with the process, DynamoDB Local's watchdog stops Java when it exits.
+static SERVER: OnceLock<Result<LocalServer, String>> = OnceLock::new();
 
-/// The endpoint tests talk to: `DYNAMAP_TEST_ENDPOINT`, or a DynamoDB Local started on
-/// first use (installed by `scripts/install-dynamodb-local`).
+fn server() -> &'static LocalServer {
+    let server = SERVER.get_or_init(|| {
+        let server = match std::env::var("DYNAMAP_TEST_ENDPOINT") {
+            Ok(endpoint) if !endpoint.is_empty() => Ok(LocalServer::External(endpoint)),
+            _ => LocalServer::start(LocalServer::kind_from_env().map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string()),
+        };
+        if let Ok(server) = &server {
+            let _ = writeln!(
+                std::io::stderr(),
+                "dynamap tests: {} server at {}",
+                server.kind(),
+                server.endpoint()
+            );
+        }
+        server
+    });
+    match server {
+        Ok(server) => server,
+        Err(e) => panic!("cannot start the test server: {e}"),
+    }
+}
+
+/// The endpoint tests talk to: `DYNAMAP_TEST_ENDPOINT`, or a server started on first
+/// use (see the crate documentation).
 ///
 /// # Panics
-/// When no endpoint is set and DynamoDB Local cannot start: the tests cannot run.
+/// When no endpoint is set and the server cannot start: the tests cannot run.
 pub fn endpoint() -> String {
-    if let Ok(endpoint) = std::env::var("DYNAMAP_TEST_ENDPOINT") {
-        if !endpoint.is_empty() {
-            return endpoint;
+    server().endpoint().to_owned()
+}
+
+/// The kind of server the tests run on.
+///
+/// # Panics
+/// As [`endpoint`].
+pub fn server_kind() -> ServerKind {
+    server().kind()
+}
+
+/// Behaviour a test relies on that not every server has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// `DescribeTable`'s `ItemCount` is current (DynamoDB refreshes it about every six hours).
+    CurrentItemCount,
+    /// Expired time-to-live items go within seconds (DynamoDB: within days).
+    PromptTtlExpiry,
+    /// A time-to-live number with a fraction expires (the embedded emulator expires
+    /// only whole epoch seconds; dynamap itself always writes whole seconds).
+    FractionalTtlExpiry,
+    /// A plain-HTTP endpoint the fault proxy can stand in front of.
+    PlainHttp,
+}
+
+impl Needs {
+    fn met_by(self, kind: ServerKind, endpoint: &str) -> Result<(), &'static str> {
+        match (self, kind) {
+            (Needs::CurrentItemCount, ServerKind::External) => {
+                Err("the server may refresh ItemCount only every few hours")
+            }
+            (Needs::PromptTtlExpiry, ServerKind::External) => {
+                Err("the server may take days to expire time-to-live items")
+            }
+            (Needs::FractionalTtlExpiry, ServerKind::Embedded) => {
+                Err("the embedded emulator never expires a TTL number with a fraction")
+            }
+            (Needs::FractionalTtlExpiry, ServerKind::External) => {
+                Err("the server may take days to expire time-to-live items")
+            }
+            (Needs::PlainHttp, _) if !endpoint.starts_with("http://") => {
+                Err("the fault proxy needs a plain-http endpoint")
+            }
+            _ => Ok(()),
         }
     }
-    let server = SERVER.get_or_init(|| DynamoDbLocal::start().map_err(|e| e.to_string()));
-    match server {
-        Ok(server) => server.endpoint().to_owned(),
-        Err(e) => panic!("cannot start DynamoDB Local for the tests: {e}"),
+}
+
+/// Whether the test server has what `test` needs. When it does not, says so on
+/// stderr (past the test harness's capture, so a skip is never silent) and the test
+/// returns early. The one place that knows which server lacks what.
+///
+/// # Panics
+/// As [`endpoint`].
+pub fn server_has(need: Needs, test: &str) -> bool {
+    match need.met_by(server_kind(), &endpoint()) {
+        Ok(()) => true,
+        Err(reason) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED part of {test} on the {} server: {reason}",
+                server_kind()
+            );
+            false
+        }
     }
+}
+
+/// A string unique to this test run, for names and tokens a server remembers across
+/// runs (client request tokens are remembered for ten minutes).
+pub fn unique_suffix() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    // Short enough for a client request token (at most 36 characters) with a prefix.
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    format!("{nanos:x}-{:x}-{n:x}", std::process::id())
 }
 
 /// A client for the test endpoint. Each test builds its own: an SDK client keeps
@@ -61,13 +156,7 @@ pub async fn client() -> Client {
 
 /// A table name no other test (of this or a concurrent run) uses.
 pub fn unique_table_name(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("dynamap-test-{prefix}-{}-{n}-{nanos}", std::process::id())
+    format!("dynamap-test-{prefix}-{}", unique_suffix())
 }
 
 /// A mapping over a new table made from `T`'s key schema.

@@ -4,13 +4,15 @@
 //! per operation, and the ratio to the raw SDK.
 //!
 //! `cargo run --release -p dynamap-bench --bin e2e [-- --quick] [-- --python]`
-//! (`DYNAMAP_BENCH_ENDPOINT` to use a running server instead of starting one.)
+//! on DynamoDB Local by default; `DYNAMAP_SERVER=embedded` for the embedded server
+//! (rows are labelled by server); `DYNAMAP_BENCH_ENDPOINT` to use a running server.
+//! `... --bin e2e -- startup` times each server's start to its first answer.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
-use dynamap::local::DynamoDbLocal;
+use dynamap::local::{DynamoDbLocal, EmbeddedServer, LocalServer, ServerKind};
 use dynamap::prelude::*;
 use dynamap_bench::hand_written::{order_from_item, order_to_item};
 use dynamap_bench::measure::{median, timed, Run};
@@ -204,6 +206,12 @@ fn boxed<'a, F: std::future::Future<Output = u64> + Send + 'a>(
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("startup") {
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(startup_report());
+    }
     if args.get(1).map(String::as_str) == Some("memory") {
         // One thread, so the figures are not blurred by per-thread allocator arenas.
         return tokio::runtime::Builder::new_current_thread()
@@ -221,15 +229,17 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     let quick = args.iter().any(|a| a == "--quick");
     let python = args.iter().any(|a| a == "--python");
     let scale = if quick { 10 } else { 1 };
-    let (_server, endpoint) = match std::env::var("DYNAMAP_BENCH_ENDPOINT") {
-        Ok(endpoint) => (None, endpoint),
-        Err(_) => {
-            let server = DynamoDbLocal::builder().max_heap("2g").start()?;
-            let endpoint = server.endpoint().to_owned();
-            (Some(server), endpoint)
-        }
+    let server = match std::env::var("DYNAMAP_BENCH_ENDPOINT") {
+        Ok(endpoint) => LocalServer::External(endpoint),
+        // The reference server unless asked otherwise: the published figures are its.
+        Err(_) => match std::env::var("DYNAMAP_SERVER").as_deref() {
+            Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
+            _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
+        },
     };
-    eprintln!("DynamoDB at {endpoint}");
+    let endpoint = server.endpoint().to_owned();
+    eprintln!("{} server at {endpoint}", server.kind());
+    println!("Server: {}", server.kind());
     let client = dynamap::connect().local(endpoint.clone()).await?;
     let orders: TypedMapping<Order> = TypedMapping::new(
         client.clone(),
@@ -601,6 +611,36 @@ fn python_report(endpoint: &str, quick: bool) -> Result<(), Box<dyn std::error::
         .status()?;
     if !status.success() {
         eprintln!("scripts/bench-python failed: {status}");
+    }
+    Ok(())
+}
+
+/// Time from asking for a server to its first answered request (ListTables), for each
+/// kind of server, median of five starts.
+async fn startup_report() -> Result<(), Box<dyn std::error::Error>> {
+    println!("| server | start to first answer (median of 5) | vs DynamoDB Local |");
+    println!("|---|---:|---:|");
+    let mut medians = Vec::new();
+    for kind in [ServerKind::DynamoDbLocal, ServerKind::Embedded] {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let started = std::time::Instant::now();
+            let server = LocalServer::start(kind)?;
+            let client = server.client().await?;
+            client.list_tables().send().await?;
+            times.push(started.elapsed().as_secs_f64());
+            drop(server);
+        }
+        times.sort_by(f64::total_cmp);
+        medians.push((kind, times[times.len() / 2]));
+    }
+    let reference = medians[0].1;
+    for (kind, median) in medians {
+        println!(
+            "| {kind} | {:.1} ms | {:.3}× |",
+            median * 1000.0,
+            median / reference
+        );
     }
     Ok(())
 }

@@ -90,6 +90,11 @@ fn encode_field(field: &Field) -> TokenStream {
             );
         };
     }
+    if field.is_ttl {
+        return quote_spanned! {span=>
+            ::dynamap::__private::encode_ttl_field(&mut item, #name, &self.#member)?;
+        };
+    }
     match field.storage {
         Storage::Skip => quote!(),
         Storage::Serde => quote_spanned! {span=>

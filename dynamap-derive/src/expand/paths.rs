@@ -37,6 +37,8 @@ fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
     let link = quote!(::dynamap::path::Field<__P, #names::#member>);
     if field.is_key || field.is_version {
         quote!(::dynamap::path::ReadOnly<#link, #ty>)
+    } else if field.is_ttl {
+        quote!(::dynamap::path::TtlPath<#link, #ty>)
     } else if field.storage == Storage::Serde {
         quote!(::dynamap::path::SerdeLeaf<#link, #ty>)
     } else {

@@ -272,3 +272,33 @@ impl<P: PathParent, T: DynamoValue, M: DynamoValue> TypedPath for MapPath<P, T, 
         value.to_attribute_value()
     }
 }
+
+/// The path to the `#[dynamo(ttl)]` field: values set or compared through it are
+/// encoded as the item stores them, whole epoch seconds rounded up
+/// ([`TtlValue`](crate::TtlValue)).
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Session { #[dynamo(partition_key)] id: String, #[dynamo(ttl)] expires: std::time::SystemTime }
+/// use dynamap::DynamoItem;
+/// let expires: dynamap::path::TtlPath<_, std::time::SystemTime> = Session::fields().expires;
+/// ```
+pub struct TtlPath<P, V> {
+    parent: P,
+    value: PhantomData<fn() -> V>,
+}
+
+copy_path!(TtlPath<P, V>);
+
+impl<P: PathParent, V: crate::value::TtlValue> TypedPath for TtlPath<P, V> {
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        value.to_ttl_attribute()
+    }
+}

@@ -15,7 +15,7 @@ mod links;
 mod values;
 
 pub use attr_path::{AttrPath, Segment};
-pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf};
+pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath};
 pub use links::{Field, FieldName, Index, Key, PathParent, Root};
 pub use values::{
     Containable, IntoValue, ListElement, ListValue, Numeric, Removable, SetValue, Settable,

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use super::{Key, Leaf, ListPath, MapPath, OptionPath, PathParent, SerdeLeaf, TypedPath};
+use super::{Key, Leaf, ListPath, MapPath, OptionPath, PathParent, SerdeLeaf, TtlPath, TypedPath};
 use crate::value::{DynamoValue, ScalarAttribute};
 
 /// A path whose value may be changed by `modify`. Keys and the version are not.
@@ -30,6 +30,7 @@ impl<P: PathParent, V: serde::Serialize + serde::de::DeserializeOwned> Settable
 {
 }
 impl<P: PathParent, T: DynamoValue> Settable for OptionPath<P, T> {}
+impl<P: PathParent, V: crate::value::TtlValue> Settable for TtlPath<P, V> {}
 impl<P: PathParent, T: DynamoValue> Settable for ListPath<P, T> {}
 impl<P: PathParent, T: DynamoValue, M: DynamoValue> Settable for MapPath<P, T, M> {}
 
@@ -51,6 +52,10 @@ impl<P: PathParent, T: DynamoValue, M: DynamoValue> Settable for MapPath<P, T, M
 pub trait Removable: Settable {}
 
 impl<P: PathParent, T: DynamoValue> Removable for OptionPath<P, T> {}
+impl<P: PathParent, T: crate::value::TtlValue> Removable for TtlPath<P, Option<T>> where
+    Option<T>: crate::value::TtlValue
+{
+}
 
 // A map entry can always go: the map stays readable without it.
 impl<P: PathParent, V: DynamoValue> Removable for Leaf<Key<'_, P>, V> {}

@@ -10,6 +10,7 @@ mod scalar;
 #[doc(hidden)]
 pub mod serde_bridge;
 mod time;
+pub use time::TtlValue;
 
 pub(crate) use collections::encode_set_elements;
 

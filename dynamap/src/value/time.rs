@@ -70,9 +70,94 @@ impl ScalarAttribute for SystemTime {
 
 impl crate::path::ListElement for SystemTime {}
 
+/// A field type usable as `#[dynamo(ttl)]`: what DynamoDB's time to live reads.
+///
+/// The TTL attribute is stored as whole epoch seconds, a `SystemTime` rounded **up**
+/// (an item never expires before its time; DynamoDB documents TTL in seconds, and
+/// some emulators never expire a number with a fraction). It reads back as those
+/// whole seconds.
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use dynamap::TtlValue;
+/// let at = UNIX_EPOCH + Duration::from_millis(10_001);
+/// let stored = at.to_ttl_attribute().unwrap().unwrap();
+/// assert_eq!(stored.as_n().unwrap(), "11");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a time-to-live attribute",
+    label = "#[dynamo(ttl)] needs a SystemTime or an integer of epoch seconds (optionally in an Option)",
+    note = "DynamoDB expires an item once the number in its TTL attribute, in epoch seconds, is past"
+)]
+pub trait TtlValue: DynamoValue {
+    /// The attribute stored for the TTL field (`None`: no attribute).
+    fn to_ttl_attribute(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        self.to_attribute_value()
+    }
+}
+
+impl TtlValue for SystemTime {
+    fn to_ttl_attribute(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        let whole = match self.duration_since(UNIX_EPOCH) {
+            Ok(after) => {
+                let up = u64::from(after.subsec_nanos() > 0);
+                after
+                    .as_secs()
+                    .checked_add(up)
+                    .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+            }
+            // Before 1970: dropping the fraction moves toward 1970, which is up.
+            Err(before) => UNIX_EPOCH.checked_sub(Duration::from_secs(before.duration().as_secs())),
+        };
+        match whole {
+            Some(time) => time.to_attribute_value(),
+            None => Err(ConversionError::new(EXPECTED, format!("{self:?}"))),
+        }
+    }
+}
+impl TtlValue for i64 {}
+impl TtlValue for u64 {}
+impl TtlValue for i32 {}
+impl TtlValue for u32 {}
+impl<T: TtlValue> TtlValue for Option<T> {
+    fn to_ttl_attribute(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        match self {
+            Some(value) => value.to_ttl_attribute(),
+            None => Ok(None),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ttl_is_whole_seconds_rounded_up() {
+        let n = |t: SystemTime| {
+            t.to_ttl_attribute()
+                .unwrap()
+                .unwrap()
+                .as_n()
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(n(UNIX_EPOCH + Duration::new(10, 0)), "10");
+        assert_eq!(n(UNIX_EPOCH + Duration::new(10, 1)), "11");
+        assert_eq!(n(UNIX_EPOCH + Duration::new(10, 999_999_999)), "11");
+        assert_eq!(n(UNIX_EPOCH - Duration::new(10, 500_000_000)), "-10");
+        assert_eq!(
+            Some(UNIX_EPOCH + Duration::new(3, 5))
+                .to_ttl_attribute()
+                .unwrap(),
+            Some(AttributeValue::N("4".into()))
+        );
+        assert_eq!(None::<SystemTime>.to_ttl_attribute().unwrap(), None);
+        assert_eq!(
+            7_u64.to_ttl_attribute().unwrap(),
+            Some(AttributeValue::N("7".into()))
+        );
+    }
 
     #[test]
     fn epoch_seconds_round_trip_exactly() {

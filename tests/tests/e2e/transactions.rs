@@ -123,16 +123,17 @@ async fn a_retried_request_token_applies_once() {
     let (accounts, wallets) = setup().await;
     let alice = "alice".to_string();
     let bob = ("bob".to_string(), "EUR".to_string());
+    let token = format!("transfer-{}", dynamap_tests::unique_suffix());
     for _ in 0..3 {
         transfer(&accounts, &wallets, &alice, &bob, 10)
-            .client_request_token("transfer-0001")
+            .client_request_token(token.clone())
             .await
             .unwrap();
     }
     assert_eq!(accounts.get(&alice).await.unwrap().unwrap().balance, 90);
     assert_eq!(wallets.get(&bob).await.unwrap().unwrap().amount, 15);
     transfer(&accounts, &wallets, &alice, &bob, 10)
-        .client_request_token("transfer-0002")
+        .client_request_token(format!("transfer-{}", dynamap_tests::unique_suffix()))
         .await
         .unwrap();
     assert_eq!(accounts.get(&alice).await.unwrap().unwrap().balance, 80);

@@ -28,7 +28,8 @@ pub struct DynamoDbLocal {
     child: Child,
     /// Closing this pipe is what stops the server: see [`launch`].
     lifeline: Option<ChildStdin>,
-    log: PathBuf,
+    /// Private: the server's log and Java's pid; removed on drop.
+    work_dir: PathBuf,
 }
 
 /// Where and how to start the server.
@@ -207,19 +208,64 @@ fn free_port() -> Result<u16> {
 
 /// The JVM runs under a small shell watchdog: it ends Java when our end of its stdin
 /// closes, which happens when the `DynamoDbLocal` is dropped or this process exits by
-/// any means, so no server outlives its tests.
+/// any means, so no server outlives its tests. Java gets five seconds to stop, then is
+/// killed outright. Java's pid goes to a file so `Drop` can kill it too if the shell is
+/// stuck.
 const WATCHDOG: &str = r#"
 exec 3<&0
 java "-Xmx$4" "-Djava.library.path=$1/DynamoDBLocal_lib" -jar "$1/DynamoDBLocal.jar" \
     -inMemory -sharedDb -disableTelemetry -port "$2" >"$3" 2>&1 &
 pid=$!
-( read _ <&3; kill "$pid" 2>/dev/null ) &
+echo "$pid" >"$5"
+( read _ <&3; kill "$pid" 2>/dev/null; sleep 5; kill -9 "$pid" 2>/dev/null ) &
 wait "$pid"
 "#;
 
+/// A directory only we can read and write, so the log cannot be a planted symlink or
+/// read by others; removed with the server.
+fn private_dir() -> Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for _ in 0..16 {
+        let dir = base.join(format!(
+            "dynamap-dynamodb-local-{}-{:016x}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(Error::Local(format!(
+                    "cannot create a directory in {}: {e}",
+                    base.display()
+                )))
+            }
+        }
+    }
+    Err(Error::Local(format!(
+        "cannot create a private directory in {}",
+        base.display()
+    )))
+}
+
+fn is_listening(address: &SocketAddr) -> bool {
+    TcpStream::connect_timeout(address, Duration::from_millis(200)).is_ok()
+}
+
 fn launch(dir: &Path, port: u16, max_heap: &str, timeout: Duration) -> Result<DynamoDbLocal> {
-    let log = std::env::temp_dir().join(format!("dynamap-dynamodb-local-{port}.log"));
-    let mut child = Command::new("sh")
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    if is_listening(&address) {
+        return Err(Error::Local(format!(
+            "port {port} is already in use by another server"
+        )));
+    }
+    let work_dir = private_dir()?;
+    let log = work_dir.join("server.log");
+    let pid_file = work_dir.join("java.pid");
+    let spawned = Command::new("sh")
         .arg("-c")
         .arg(WATCHDOG)
         .arg("dynamodb-local")
@@ -227,19 +273,25 @@ fn launch(dir: &Path, port: u16, max_heap: &str, timeout: Duration) -> Result<Dy
         .arg(port.to_string())
         .arg(&log)
         .arg(max_heap)
+        .arg(&pid_file)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| Error::Local(format!("could not run sh to start java: {e}")))?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&work_dir);
+            return Err(Error::Local(format!("could not run sh to start java: {e}")));
+        }
+    };
     let lifeline = child.stdin.take();
     let mut server = DynamoDbLocal {
         endpoint: format!("http://127.0.0.1:{port}"),
         child,
         lifeline,
-        log,
+        work_dir,
     };
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let started = Instant::now();
     loop {
         if let Ok(Some(status)) = server.child.try_wait() {
@@ -248,8 +300,15 @@ fn launch(dir: &Path, port: u16, max_heap: &str, timeout: Duration) -> Result<Dy
                 server.log_tail()
             )));
         }
-        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-            return Ok(server);
+        // Our own child must have said it is configured for this port, and the port
+        // must answer: a server someone else started there is never taken for ours.
+        if server.announced_port(port) && is_listening(&address) {
+            // Java exits at once when the port turns out to be taken: give it that moment.
+            std::thread::sleep(Duration::from_millis(100));
+            if let Ok(None) = server.child.try_wait() {
+                return Ok(server);
+            }
+            continue;
         }
         if started.elapsed() > timeout {
             return Err(Error::Local(format!(
@@ -262,31 +321,58 @@ fn launch(dir: &Path, port: u16, max_heap: &str, timeout: Duration) -> Result<Dy
 }
 
 impl DynamoDbLocal {
-    fn log_tail(&self) -> String {
+    fn log_text(&self) -> String {
         let mut text = String::new();
-        if let Ok(mut file) = std::fs::File::open(&self.log) {
+        if let Ok(mut file) = std::fs::File::open(self.work_dir.join("server.log")) {
             let _ = file.read_to_string(&mut text);
         }
+        text
+    }
+
+    /// Whether the server printed its configuration line `Port:\t<port>`.
+    fn announced_port(&self, port: u16) -> bool {
+        self.log_text().lines().any(|line| {
+            line.strip_prefix("Port:")
+                .is_some_and(|rest| rest.trim() == port.to_string())
+        })
+    }
+
+    fn log_tail(&self) -> String {
+        let text = self.log_text();
         let start = text.len().saturating_sub(2000);
         let start = (start..text.len())
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(text.len());
-        format!("log {}: {}", self.log.display(), text[start..].trim())
+        format!("server log: {}", text[start..].trim())
     }
 }
 
 impl Drop for DynamoDbLocal {
     fn drop(&mut self) {
         drop(self.lifeline.take());
-        let deadline = Instant::now() + Duration::from_secs(5);
+        // The watchdog stops Java (and kills it after five seconds); wait a little longer.
+        let deadline = Instant::now() + Duration::from_secs(7);
+        let mut exited = false;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
-                let _ = std::fs::remove_file(&self.log);
-                return;
+                exited = true;
+                break;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if !exited {
+            // The shell is stuck: kill Java itself, then the shell.
+            if let Ok(pid) = std::fs::read_to_string(self.work_dir.join("java.pid")) {
+                let _ = Command::new("kill")
+                    .arg("-9")
+                    .arg(pid.trim())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            }
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.work_dir);
     }
 }
