@@ -40,11 +40,14 @@ pub enum Error {
     #[error(transparent)]
     Conversion(#[from] ConversionError),
 
-    /// The item is larger than DynamoDB accepts; detected before anything was sent.
-    #[error("item is {size} bytes, over DynamoDB's limit of {limit} bytes")]
+    /// The item is larger than DynamoDB accepts: detected before anything was sent
+    /// (`size` is then the item's size), or refused by DynamoDB for an item that only
+    /// the table could size, such as one an `UpdateItem` would grow (`size` is `None`).
+    #[error("item is {}, over DynamoDB's limit of {limit} bytes", size.map_or_else(|| "too large".to_owned(), |s| format!("{s} bytes")))]
     ItemTooLarge {
-        /// The item's size as DynamoDB counts it (attribute names plus values).
-        size: usize,
+        /// The item's size as DynamoDB counts it (attribute names plus values), when
+        /// dynamap measured it.
+        size: Option<usize>,
         /// DynamoDB's limit: 409,600 bytes.
         limit: usize,
     },
@@ -262,6 +265,10 @@ impl Error {
                 table: table.to_owned(),
                 item: e.item.map(Box::new),
             },
+            other if is_item_size_refusal(&other) => Error::ItemTooLarge {
+                size: None,
+                limit: crate::MAX_ITEM_SIZE,
+            },
             other => Error::Sdk {
                 operation,
                 table: table.to_owned(),
@@ -269,6 +276,17 @@ impl Error {
             },
         }
     }
+}
+
+/// DynamoDB's own refusal of an oversized item: a `ValidationException` saying "Item
+/// size has exceeded the maximum allowed size" (PutItem, transactions) or "Item size to
+/// update has exceeded the maximum allowed size" (UpdateItem).
+fn is_item_size_refusal(err: &aws_sdk_dynamodb::Error) -> bool {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    err.code() == Some("ValidationException")
+        && err.message().is_some_and(|m| {
+            m.contains("Item size") && m.contains("exceeded the maximum allowed size")
+        })
 }
 
 /// A value that could not be converted, with where it sits in the item.

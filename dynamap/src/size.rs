@@ -12,9 +12,13 @@ use crate::{Error, Item, Result};
 /// ```
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
 
-/// The size of an item by DynamoDB's documented rules: names and strings in UTF-8
-/// bytes, numbers about one byte per two significant digits plus one, one byte for
-/// booleans and nulls, three bytes plus one per element for lists and maps.
+/// The size of an item by DynamoDB's rules: names and strings in UTF-8 bytes, binary in
+/// bytes, one byte for booleans and nulls, sets as the sum of their elements, three
+/// bytes plus one per element for lists and maps (plus each map key), and numbers as
+/// DynamoDB stores them: one byte, plus one per pair of digits counted from the decimal
+/// point (`101` is `01 01`: 3 bytes; `1234` is `12 34`: 3), plus one when negative.
+/// Zero is one byte. Checked against DynamoDB Local for each attribute type at exactly
+/// 409,600 bytes.
 ///
 /// ```
 /// use aws_sdk_dynamodb::types::AttributeValue;
@@ -27,15 +31,35 @@ pub fn item_size(item: &Item) -> usize {
         .sum()
 }
 
+/// DynamoDB stores a number in base 100: an exponent byte, one byte per base-100 digit
+/// between the most and least significant non-zero digits, and a terminator byte for
+/// negative numbers.
 fn number_size(n: &str) -> usize {
-    let mantissa = n.split(['e', 'E']).next().unwrap_or(n);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let significant = digits
-        .trim_start_matches('0')
-        .trim_end_matches('0')
-        .len()
-        .max(1);
-    significant.div_ceil(2) + 1
+    let (negative, unsigned) = match n.as_bytes().first() {
+        Some(b'-') => (true, n.get(1..).unwrap_or("")),
+        Some(b'+') => (false, n.get(1..).unwrap_or("")),
+        _ => (false, n),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i64>().unwrap_or(0)),
+        None => (unsigned, 0),
+    };
+    let integer_digits = mantissa.split('.').next().unwrap_or("").len() as i64;
+    // The power of ten of the first and last non-zero digits.
+    let mut first = None;
+    let mut last = 0_i64;
+    for (i, digit) in mantissa.bytes().filter(u8::is_ascii_digit).enumerate() {
+        if digit != b'0' {
+            let power = (integer_digits - 1 - i as i64).saturating_add(exponent);
+            first.get_or_insert(power);
+            last = power;
+        }
+    }
+    let Some(first) = first else {
+        return 1; // zero, however it is written
+    };
+    let pairs = first.div_euclid(2) - last.div_euclid(2) + 1;
+    usize::try_from(pairs).unwrap_or(0) + 1 + usize::from(negative)
 }
 
 fn value_size(value: &AttributeValue) -> usize {
@@ -109,9 +133,103 @@ pub(crate) fn check_item_size(item: &Item) -> Result<()> {
     let size = item_size(item);
     if size > MAX_ITEM_SIZE {
         return Err(Error::ItemTooLarge {
-            size,
+            size: Some(size),
             limit: MAX_ITEM_SIZE,
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sizes DynamoDB Local reports (the longest padding it accepts beside the number,
+    /// subtracted from 409,600), one per rule: alignment to the decimal point, trimmed
+    /// zeros, signs, exponents, 38 digits.
+    #[test]
+    fn numbers_are_sized_as_the_server_sizes_them() {
+        for (number, size) in [
+            ("0", 1),
+            ("-0", 1),
+            ("0.000", 1),
+            ("1", 2),
+            ("+5", 2),
+            ("007", 2),
+            ("1.000", 2),
+            ("10", 2),
+            ("12", 2),
+            ("100", 2),
+            ("101", 3),
+            ("123", 3),
+            ("1234", 3),
+            ("1.1", 3),
+            ("12.5", 3),
+            ("1.25", 3),
+            ("0.1", 2),
+            ("0.01", 2),
+            ("0.001", 2),
+            ("123.456", 5),
+            ("-1", 3),
+            ("-12", 3),
+            ("-123", 4),
+            ("-0.5", 3),
+            ("1e10", 2),
+            ("1e-130", 2),
+            ("9.9999999999999999999999999999999999999e125", 20),
+            ("12345678901234567890123456789012345678", 20),
+            ("-12345678901234567890123456789012345678", 21),
+            ("1234567890123456789012345678901234567", 20),
+        ] {
+            assert_eq!(number_size(number), size, "{number}");
+        }
+    }
+
+    /// Sizes DynamoDB Local reports for every other attribute type.
+    #[test]
+    fn every_type_is_sized_as_the_server_sizes_it() {
+        use aws_sdk_dynamodb::primitives::Blob;
+        let n = |s: &str| AttributeValue::N(s.into());
+        for (value, size) in [
+            (AttributeValue::S("ab".into()), 2),
+            (AttributeValue::S("é".into()), 2),
+            (AttributeValue::B(Blob::new(vec![0, 1, 2])), 3),
+            (AttributeValue::Bool(true), 1),
+            (AttributeValue::Null(true), 1),
+            (AttributeValue::L(vec![]), 3),
+            (AttributeValue::L(vec![n("1")]), 6),
+            (AttributeValue::L(vec![n("1"), n("1")]), 9),
+            (AttributeValue::L(vec![AttributeValue::S("ab".into())]), 6),
+            (AttributeValue::M(Default::default()), 3),
+            (AttributeValue::M([("a".to_owned(), n("1"))].into()), 7),
+            (
+                AttributeValue::M([("a".to_owned(), AttributeValue::S("ab".into()))].into()),
+                7,
+            ),
+            (AttributeValue::Ns(vec!["1".into()]), 2),
+            (AttributeValue::Ns(vec!["1".into(), "2".into()]), 4),
+            (AttributeValue::Ns(vec!["1".into(), "123".into()]), 5),
+            (AttributeValue::Ss(vec!["ab".into(), "c".into()]), 3),
+            (
+                AttributeValue::Bs(vec![Blob::new(vec![1]), Blob::new(vec![2, 3])]),
+                3,
+            ),
+        ] {
+            assert_eq!(value_size(&value), size, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn the_limit_is_inclusive() {
+        let item =
+            |pad: usize| -> Item { [("p".to_owned(), AttributeValue::S("a".repeat(pad)))].into() };
+        assert!(check_item_size(&item(MAX_ITEM_SIZE - 1)).is_ok());
+        assert!(matches!(
+            check_item_size(&item(MAX_ITEM_SIZE)),
+            Err(Error::ItemTooLarge {
+                size: Some(409_601),
+                limit: 409_600
+            })
+        ));
+    }
 }
