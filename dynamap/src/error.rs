@@ -32,7 +32,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// }
 /// # let _ = explain;
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A Rust value could not become an attribute, or an attribute read from the table
@@ -88,12 +88,18 @@ pub enum Error {
     #[error("invalid expression: {0}")]
     Expression(String),
 
-    /// A batch operation stopped before doing everything: `completed` items were done,
-    /// and `remaining` holds the items (for writes) or keys (for deletes and reads)
-    /// that were not, so nothing is lost silently. Decode them with
-    /// [`DynamoItem::from_item`](crate::DynamoItem::from_item) or
+    /// A batch operation did not do everything: `completed` items were done,
+    /// `remaining` holds the items (for writes) or keys (for deletes and reads) that
+    /// were not, and `rejected` names each input item refused before sending (by its
+    /// position in the input) with why, so nothing is lost silently. Decode `remaining`
+    /// with [`DynamoItem::from_item`](crate::DynamoItem::from_item) or
     /// [`DynamoItem::key_from_item`](crate::DynamoItem::key_from_item).
-    #[error("{operation} on table `{table}` stopped after {completed} items, {} not done: {source}", remaining.len())]
+    ///
+    /// `completed` is exact when the last attempt of every batch was answered. When an
+    /// answer was lost (a cut connection, a timeout) and no later attempt settled it,
+    /// the items of that request are counted in `remaining`, though some may have been
+    /// written: `completed` is then a lower bound and the table may hold more.
+    #[error("{operation} on table `{table}`: {completed} done, {} not done, {} refused: {source}", remaining.len(), rejected.len())]
     BatchIncomplete {
         /// `BatchWriteItem` or `BatchGetItem`.
         operation: &'static str,
@@ -103,7 +109,10 @@ pub enum Error {
         completed: u64,
         /// What was not done.
         remaining: Vec<Item>,
-        /// Why it stopped.
+        /// Input items refused before sending (too large, unencodable, a key over
+        /// DynamoDB's limits): their position in the input and the reason.
+        rejected: Vec<crate::Rejected>,
+        /// Why it stopped: the first batch error, else the first rejection's.
         #[source]
         source: Box<Error>,
     },
@@ -243,38 +252,193 @@ impl Error {
         E: std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        match err {
-            SdkError::TimeoutError(_) => {
-                return Error::Timeout {
+        match Self::classify(operation, table, err) {
+            Err(transport) => transport,
+            Ok(aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e)) => {
+                Error::ConditionFailed {
                     operation,
                     table: table.to_owned(),
+                    item: e.item.map(Box::new),
                 }
             }
-            SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-                return Error::Connection {
-                    operation,
-                    table: table.to_owned(),
-                    source: Box::new(err),
-                }
-            }
-            _ => {}
-        }
-        match aws_sdk_dynamodb::Error::from(err) {
-            aws_sdk_dynamodb::Error::ConditionalCheckFailedException(e) => Error::ConditionFailed {
-                operation,
-                table: table.to_owned(),
-                item: e.item.map(Box::new),
-            },
-            other if is_item_size_refusal(&other) => Error::ItemTooLarge {
+            Ok(other) if is_item_size_refusal(&other) => Error::ItemTooLarge {
                 size: None,
                 limit: crate::MAX_ITEM_SIZE,
             },
-            other => Error::Sdk {
+            Ok(other) => Error::Sdk {
                 operation,
                 table: table.to_owned(),
                 source: Box::new(other),
             },
         }
+    }
+
+    /// Tells the network's failures from DynamoDB's answers: a timeout is
+    /// [`Error::Timeout`], a connection that failed or was cut (the request may have
+    /// been applied) is [`Error::Connection`]; anything else, including a failure
+    /// before any connection (no credentials, a credentials endpoint that cannot be
+    /// reached), is the SDK's error for the caller to map. The one place every
+    /// operation, transactions included, classifies its errors.
+    pub(crate) fn classify<E, R>(
+        operation: &'static str,
+        table: &str,
+        err: SdkError<E, R>,
+    ) -> std::result::Result<aws_sdk_dynamodb::Error, Error>
+    where
+        aws_sdk_dynamodb::Error: From<SdkError<E, R>>,
+        E: std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let transport = match &err {
+            SdkError::TimeoutError(_) => Some(true),
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => Some(true),
+            // I/O, and what the HTTP client marks transient (a connection cut before
+            // the answer); not a failure before any connection (no credentials).
+            SdkError::DispatchFailure(failure)
+                if failure.is_io()
+                    || failure.as_other()
+                        == Some(aws_smithy_types::retry::ErrorKind::TransientError) =>
+            {
+                Some(false)
+            }
+            SdkError::ResponseError(_) => Some(false),
+            _ => None,
+        };
+        match transport {
+            Some(true) => Err(Error::Timeout {
+                operation,
+                table: table.to_owned(),
+            }),
+            Some(false) => Err(Error::Connection {
+                operation,
+                table: table.to_owned(),
+                source: Box::new(err),
+            }),
+            None => Ok(aws_sdk_dynamodb::Error::from(err)),
+        }
+    }
+}
+
+/// Items may hold personal data and can be large: `Debug` (what logs and `unwrap`
+/// print) shows how many attributes or items there are, never their values. The
+/// items stay in the fields for code that needs them.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Conversion(e) => f.debug_tuple("Conversion").field(e).finish(),
+            Error::ItemTooLarge { size, limit } => f
+                .debug_struct("ItemTooLarge")
+                .field("size", size)
+                .field("limit", limit)
+                .finish(),
+            Error::ConditionFailed {
+                operation,
+                table,
+                item,
+            } => f
+                .debug_struct("ConditionFailed")
+                .field("operation", operation)
+                .field("table", table)
+                .field("item", &item.as_deref().map(Redacted::item))
+                .finish(),
+            Error::NotFound { table } => f.debug_struct("NotFound").field("table", table).finish(),
+            Error::VersionConflict {
+                table,
+                expected,
+                found,
+            } => f
+                .debug_struct("VersionConflict")
+                .field("table", table)
+                .field("expected", expected)
+                .field("found", found)
+                .finish(),
+            Error::Expression(m) => f.debug_tuple("Expression").field(m).finish(),
+            Error::BatchIncomplete {
+                operation,
+                table,
+                completed,
+                remaining,
+                rejected,
+                source,
+            } => f
+                .debug_struct("BatchIncomplete")
+                .field("operation", operation)
+                .field("table", table)
+                .field("completed", completed)
+                .field("remaining", &Redacted::items(remaining))
+                .field("rejected", rejected)
+                .field("source", source)
+                .finish(),
+            Error::TransactionCancelled { actions, message } => f
+                .debug_struct("TransactionCancelled")
+                .field("actions", actions)
+                .field("message", message)
+                .finish(),
+            Error::SchemaMismatch { table, details } => f
+                .debug_struct("SchemaMismatch")
+                .field("table", table)
+                .field("details", details)
+                .finish(),
+            Error::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            Error::Key(m) => f.debug_tuple("Key").field(m).finish(),
+            Error::TableWait {
+                table,
+                state,
+                waited,
+            } => f
+                .debug_struct("TableWait")
+                .field("table", table)
+                .field("state", state)
+                .field("waited", waited)
+                .finish(),
+            Error::Timeout { operation, table } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("table", table)
+                .finish(),
+            Error::Connection {
+                operation,
+                table,
+                source,
+            } => f
+                .debug_struct("Connection")
+                .field("operation", operation)
+                .field("table", table)
+                .field("source", source)
+                .finish(),
+            Error::Sdk {
+                operation,
+                table,
+                source,
+            } => f
+                .debug_struct("Sdk")
+                .field("operation", operation)
+                .field("table", table)
+                .field("source", source)
+                .finish(),
+            Error::Unexpected(m) => f.debug_tuple("Unexpected").field(m).finish(),
+            #[cfg(feature = "local")]
+            Error::Local(m) => f.debug_tuple("Local").field(m).finish(),
+        }
+    }
+}
+
+/// Stands in for items in `Debug` output: a count, no values.
+pub(crate) struct Redacted(String);
+
+impl Redacted {
+    pub(crate) fn item(item: &Item) -> Redacted {
+        Redacted(format!("<item: {} attributes>", item.len()))
+    }
+
+    fn items(items: &[Item]) -> Redacted {
+        Redacted(format!("<{} items>", items.len()))
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -495,5 +659,61 @@ pub(crate) fn describe(value: &AttributeValue) -> String {
         AttributeValue::Ns(s) => format!("number set of {} elements", s.len()),
         AttributeValue::Bs(s) => format!("binary set of {} elements", s.len()),
         _ => "an attribute type unknown to this SDK version".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_item_values() {
+        let item: Item = [
+            (
+                "id".to_owned(),
+                AttributeValue::S("alice@example.com".into()),
+            ),
+            ("ssn".to_owned(), AttributeValue::S("078-05-1120".into())),
+        ]
+        .into();
+        let errors = [
+            Error::ConditionFailed {
+                operation: "PutItem",
+                table: "users".into(),
+                item: Some(Box::new(item.clone())),
+            },
+            Error::BatchIncomplete {
+                operation: "BatchWriteItem",
+                table: "users".into(),
+                completed: 1,
+                remaining: vec![item.clone(), item.clone()],
+                rejected: vec![crate::Rejected {
+                    index: 4,
+                    error: Error::ItemTooLarge {
+                        size: Some(409_601),
+                        limit: 409_600,
+                    },
+                }],
+                source: Box::new(Error::Unexpected("gave up".into())),
+            },
+            Error::TransactionCancelled {
+                actions: vec![crate::CancelledAction {
+                    index: 0,
+                    action: "Put on `users`".into(),
+                    reason: crate::CancelReason::ConditionFailed,
+                    message: None,
+                    item: Some(item.clone()),
+                }],
+                message: None,
+            },
+        ];
+        for error in &errors {
+            let debug = format!("{error:?}");
+            assert!(!debug.contains("alice"), "{debug}");
+            assert!(!debug.contains("078-05"), "{debug}");
+        }
+        assert!(format!("{:?}", errors[0]).contains("<item: 2 attributes>"));
+        assert!(format!("{:?}", errors[1]).contains("<2 items>"));
+        assert!(format!("{:?}", errors[1]).contains("index: 4"));
     }
 }

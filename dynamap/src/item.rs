@@ -71,6 +71,18 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
+    /// The stored names of every attribute the type declares (skipped fields aside);
+    /// [`update`](crate::TypedMapping::update) conditions on the absent ones staying
+    /// absent. Empty for a hand-written implementation that does not list them.
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(rename = "t")] title: Option<String> }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(Doc::ATTRIBUTES, &["id", "t"]);
+    /// ```
+    const ATTRIBUTES: &'static [&'static str] = &[];
+
     /// The item's version (`#[dynamo(version)]`); `None` for unversioned types.
     ///
     /// ```

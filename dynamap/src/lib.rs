@@ -99,7 +99,7 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use batch::{BatchProgress, BatchReport, GetMany, InsertMany, RemoveMany};
+pub use batch::{BatchProgress, BatchReport, GetMany, InsertMany, Rejected, RemoveMany};
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};

@@ -149,13 +149,24 @@ pub const fn ttl_check<T: TtlValue>() {}
 pub use crate::value::TtlValue;
 
 /// Encodes the `#[dynamo(ttl)]` field: whole epoch seconds, rounded up.
+///
+/// Bounded by `DynamoValue` only (a `SystemTime` is found by its type id), so a field
+/// that is no `TtlValue` gets one error, from `ttl_check`, not a second one here.
 #[inline]
-pub fn encode_ttl_field<T: TtlValue>(
+pub fn encode_ttl_field<T: DynamoValue + 'static>(
     item: &mut Item,
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    match value.to_ttl_attribute() {
+    let any = value as &dyn std::any::Any;
+    let encoded = if let Some(time) = any.downcast_ref::<std::time::SystemTime>() {
+        time.to_ttl_attribute()
+    } else if let Some(time) = any.downcast_ref::<Option<std::time::SystemTime>>() {
+        time.to_ttl_attribute()
+    } else {
+        value.to_attribute_value()
+    };
+    match encoded {
         Ok(Some(v)) => {
             item.insert(name.to_owned(), v);
             Ok(())

@@ -228,9 +228,16 @@ impl Intercept for Interceptor {
 
 /// The same client, with faults injected into its batch requests.
 pub fn faulty_client(client: &Client, faults: Arc<Faults>) -> Client {
+    // The faults are dense: back off in milliseconds, not the SDK's seconds, or the
+    // tests only get slow. Batch retries follow the client's retry policy.
+    let fast = aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(std::time::Duration::from_millis(5))
+        .with_max_backoff(std::time::Duration::from_millis(100));
     let config = client
         .config()
         .to_builder()
+        .retry_config(fast)
         .interceptor(Interceptor(faults))
         .build();
     Client::from_conf(config)

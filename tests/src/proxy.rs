@@ -40,6 +40,9 @@ pub struct FaultPlan {
     pub reject_credentials: f64,
     /// Faults injected at most; after that, requests are only forwarded.
     pub max_faults: u64,
+    /// Only operations whose name ends with one of these are faulted (`UpdateItem`,
+    /// `PutItem`...); empty: every data operation.
+    pub only: &'static [&'static str],
     /// The random seed, so runs repeat.
     pub seed: u64,
 }
@@ -55,6 +58,7 @@ impl Default for FaultPlan {
             drop_after: 0.0,
             reject_credentials: 0.0,
             max_faults: 100_000,
+            only: &[],
             seed: 42,
         }
     }
@@ -249,7 +253,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
         .unwrap_or_default()
         .to_owned();
     // Table management always goes through: the faults are for data operations.
-    let data_operation = !target.ends_with("Table") && !target.ends_with("TimeToLive");
+    let data_operation = !target.ends_with("Table")
+        && !target.ends_with("TimeToLive")
+        && (shared.plan.only.is_empty() || shared.plan.only.iter().any(|op| target.ends_with(op)));
     if data_operation {
         if shared.roll(shared.plan.drop_before) {
             stats.dropped_before.fetch_add(1, Ordering::Relaxed);

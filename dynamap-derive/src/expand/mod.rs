@@ -304,6 +304,11 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             }
         }
     };
+    let attribute_names = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip)
+        .map(|f| &f.name);
     let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
         let name = &field.name;
         let ty = field.ty;
@@ -399,6 +404,8 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             }
 
             const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
+
+            const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
 
             #ttl
 

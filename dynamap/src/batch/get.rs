@@ -53,7 +53,8 @@ async fn fetch_batch(
     consistent_read: bool,
     max_attempts: u32,
 ) -> Fetched {
-    let driven = super::drive(keys, max_attempts, |keys| {
+    let policy = crate::RetryPolicy::of(&client);
+    let driven = super::drive(keys, max_attempts, policy, |keys| {
         let (client, table) = (client.clone(), table.clone());
         async move {
             let request = KeysAndAttributes::builder()
@@ -215,6 +216,7 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
                 table: table.to_string(),
                 completed: found.len() as u64,
                 remaining: failed,
+                rejected: Vec::new(),
                 source: Box::new(source),
             });
         }

@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::Item;
+use crate::{ConversionError, Item, KeySchema, Result};
 
 /// The key attributes of `item` as bytes, equal exactly when the keys are equal.
 pub(crate) fn key_bytes(item: &Item, names: &[&str]) -> Vec<u8> {
@@ -29,4 +29,32 @@ pub(crate) fn key_bytes(item: &Item, names: &[&str]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// DynamoDB's limits on key values: 2,048 bytes for a partition key, 1,024 for a sort
+/// key. Checked before a batch is sent, so one oversized key is refused on its own
+/// instead of failing the 24 other requests of its batch.
+pub(crate) fn check_key_sizes(item: &Item, schema: &KeySchema) -> Result<()> {
+    let limits = [(Some(schema.partition_key), 2048), (schema.sort_key, 1024)];
+    for (key, limit) in limits {
+        let Some(key) = key else { continue };
+        let size = match item.get(key.name) {
+            Some(AttributeValue::S(s)) => s.len(),
+            Some(AttributeValue::B(b)) => b.as_ref().len(),
+            _ => 0,
+        };
+        if size > limit {
+            return Err(ConversionError::new(
+                if limit == 2048 {
+                    "a partition key of at most 2,048 bytes (DynamoDB's limit)"
+                } else {
+                    "a sort key of at most 1,024 bytes (DynamoDB's limit)"
+                },
+                format!("{size} bytes"),
+            )
+            .in_attribute(key.name)
+            .into());
+        }
+    }
+    Ok(())
 }

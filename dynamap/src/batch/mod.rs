@@ -8,35 +8,13 @@ mod progress;
 mod write;
 
 pub use get::GetMany;
-pub use progress::{BatchProgress, BatchReport};
+pub use progress::{BatchProgress, BatchReport, Rejected};
 pub use write::{InsertMany, RemoveMany};
 
 pub(crate) use keys::key_bytes as key_bytes_of;
 
+pub(crate) use crate::resilience::is_retryable;
 use crate::Error;
-
-/// Errors worth retrying in a batch: throttling, transient server faults, lost
-/// connections and timeouts. Batch writes are puts and deletes of whole items, so
-/// sending one again is harmless.
-pub(crate) fn is_retryable(error: &Error) -> bool {
-    use aws_sdk_dynamodb::Error as E;
-    if matches!(error, Error::Connection { .. } | Error::Timeout { .. }) {
-        return true;
-    }
-    match error.sdk_error() {
-        Some(
-            E::ProvisionedThroughputExceededException(_)
-            | E::RequestLimitExceeded(_)
-            | E::InternalServerError(_)
-            | E::ThrottlingException(_),
-        ) => true,
-        Some(other) => matches!(
-            aws_sdk_dynamodb::error::ProvideErrorMetadata::code(other),
-            Some("ThrottlingException" | "ServiceUnavailable" | "InternalFailure")
-        ),
-        None => false,
-    }
-}
 
 /// How one batch fared after its retries: the partial result of each request that got
 /// through, the requests resent, and what was left undone (with why).
@@ -48,12 +26,14 @@ pub(crate) struct Driven<R, P> {
 }
 
 /// Sends `pending` with `send` until nothing is left undone: what comes back
-/// unprocessed, and whole requests that were throttled, are resent after an
-/// exponential backoff with jitter, up to `max_attempts` sends. The one retry loop of
+/// unprocessed, and whole requests that were throttled, are resent after the client's
+/// [`RetryPolicy`](crate::RetryPolicy) backoff (exponential, full jitter, capped at its
+/// `max_backoff`), up to `max_attempts` sends. The one retry loop of
 /// BatchWriteItem and BatchGetItem.
 pub(crate) async fn drive<P, R, F, Fut>(
     mut pending: Vec<P>,
     max_attempts: u32,
+    policy: crate::RetryPolicy,
     mut send: F,
 ) -> Driven<R, P>
 where
@@ -94,6 +74,6 @@ where
             }
         }
         out.retries += 1;
-        tokio::time::sleep(crate::mapping::backoff(attempt)).await;
+        tokio::time::sleep(policy.backoff(attempt)).await;
     }
 }

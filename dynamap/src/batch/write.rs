@@ -9,8 +9,8 @@ use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, Stream, StreamExt};
 
-use super::keys::key_bytes;
-use super::{BatchProgress, BatchReport};
+use super::keys::{check_key_sizes, key_bytes};
+use super::{BatchProgress, BatchReport, Rejected};
 use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
@@ -70,7 +70,8 @@ async fn send_batch(
 ) -> Outcome {
     let keys = batch.iter().map(|p| p.key.clone()).collect();
     let requests: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
-    let driven = super::drive(requests, max_attempts, |requests| {
+    let policy = crate::RetryPolicy::of(&client);
+    let driven = super::drive(requests, max_attempts, policy, |requests| {
         let (client, table) = (client.clone(), table.clone());
         async move {
             let sent = requests.len() as u64;
@@ -102,6 +103,7 @@ struct Tally<'o> {
     report: BatchReport,
     busy: HashSet<Vec<u8>>,
     failed: Vec<Item>,
+    rejected: Vec<Rejected>,
     first_error: Option<Error>,
     progress: Option<&'o ProgressFn>,
 }
@@ -147,18 +149,22 @@ pub(crate) async fn write_all(
         report: BatchReport::default(),
         busy: HashSet::new(),
         failed: Vec::new(),
+        rejected: Vec::new(),
         first_error: None,
         progress: options.progress.as_ref(),
     };
     let mut in_flight = FuturesUnordered::new();
     let mut batch: Vec<Pending> = Vec::with_capacity(WRITES_PER_BATCH);
     let mut batch_index: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut input_error = None;
     let mut ended = false;
+    let mut position = 0;
 
     futures::pin_mut!(writes);
     while !ended {
-        let dispatch = match writes.next().await {
+        let next = writes.next().await;
+        let index = position;
+        position += 1;
+        let dispatch = match next {
             Some(Ok((key, request))) => {
                 match batch_index.get(&key) {
                     Some(&i) => {
@@ -174,10 +180,10 @@ pub(crate) async fn write_all(
                 }
                 batch.len() == WRITES_PER_BATCH
             }
-            Some(Err(e)) => {
-                input_error = Some(e);
-                ended = true;
-                true
+            Some(Err(error)) => {
+                // A bad item is refused on its own; the others still go.
+                tally.rejected.push(Rejected { index, error });
+                false
             }
             None => {
                 ended = true;
@@ -222,16 +228,24 @@ pub(crate) async fn write_all(
             }
         }
     }
-    match tally.first_error.or(input_error) {
-        None => Ok(tally.report),
-        Some(source) => Err(Error::BatchIncomplete {
-            operation: "BatchWriteItem",
-            table: table.to_string(),
-            completed: tally.report.written,
-            remaining: tally.failed,
-            source: Box::new(source),
-        }),
-    }
+    let source = match tally.first_error {
+        Some(error) => error,
+        None => match tally.rejected.first() {
+            None => return Ok(tally.report),
+            Some(first) => Error::Expression(format!(
+                "input item {} refused: {}",
+                first.index, first.error
+            )),
+        },
+    };
+    Err(Error::BatchIncomplete {
+        operation: "BatchWriteItem",
+        table: table.to_string(),
+        completed: tally.report.written,
+        remaining: tally.failed,
+        rejected: tally.rejected,
+        source: Box::new(source),
+    })
 }
 
 /// The options shared by the write builders.
@@ -290,9 +304,13 @@ macro_rules! write_options {
 ///
 /// Batches of 25, 16 in flight; unprocessed items and throttled requests are resent
 /// with backoff. If a key appears twice, the last item wins. Batch writes are
-/// unconditional: versions (`#[dynamo(version)]`) are written as given, not checked.
-/// On final failure nothing more is sent, and [`Error::BatchIncomplete`] says how many
-/// were written and holds every item that was not (the rest of the input included).
+/// unconditional: a `#[dynamo(version)]` is not checked, and is stored as the item's
+/// version plus one, as [`insert`](TypedMapping::insert) stores it, so the item can be
+/// read and written back by every other write path. An item that cannot be sent (too
+/// large, unencodable, a key over DynamoDB's limits) is refused on its own and the
+/// others still go. On final failure of a batch nothing more is sent. Either way
+/// [`Error::BatchIncomplete`] says how many were written, holds every item that was
+/// not (the rest of the input included), and names each refused item by its position.
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -335,8 +353,19 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     pub async fn send(self) -> Result<BatchReport> {
         let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         let writes = self.items.map(move |item| {
-            let encoded = item.to_item()?;
+            let mut encoded = item.to_item()?;
+            // Stored as `insert` stores it: the next version, so every other write
+            // path (insert of the item as read, update, modify) goes on from there.
+            if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
+                encoded.insert(
+                    name.to_owned(),
+                    aws_sdk_dynamodb::types::AttributeValue::N(
+                        version.saturating_add(1).to_string(),
+                    ),
+                );
+            }
             check_item_size(&encoded)?;
+            check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
             let key = key_bytes(&encoded, &names);
             let put = PutRequest::builder()
                 .set_item(Some(encoded))
@@ -406,6 +435,7 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
         let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
+            check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
             let bytes = key_bytes(&encoded, &names);
             let delete = DeleteRequest::builder()
                 .set_key(Some(encoded))

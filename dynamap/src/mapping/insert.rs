@@ -12,8 +12,8 @@ use crate::{DynamoItem, Error, Result, TypedMapping};
 /// Stores one item; built by [`TypedMapping::insert`], sent by `.await`.
 ///
 /// For a type with a `#[dynamo(version)]` field, the write succeeds only if the stored
-/// version is the item's (or, for version 0, if there is no item), and stores the
-/// version plus one; a lost race is [`Error::VersionConflict`].
+/// version is the item's (for version 0: no item, or one stored without a version or at
+/// 0), and stores the version plus one; a lost race is [`Error::VersionConflict`].
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -87,23 +87,59 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// ```
     pub async fn send(self) -> Result<()> {
         let mapping = self.mapping;
-        let rendered = self.render()?;
-        let expected_version = rendered.expected_version;
+        let RenderedPut {
+            item,
+            condition,
+            names,
+            values,
+            expected_version,
+        } = self.render()?;
         let table = mapping.table_name();
-        let result = mapping
-            .client()
-            .put_item()
-            .table_name(table)
-            .set_item(Some(rendered.item))
-            .set_condition_expression(rendered.condition)
-            .set_expression_attribute_names(rendered.names)
-            .set_expression_attribute_values(rendered.values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("PutItem", table, e));
+        let put = |item: crate::Item| {
+            mapping
+                .client()
+                .put_item()
+                .table_name(table)
+                .set_item(Some(item))
+                .set_condition_expression(condition.clone())
+                .set_expression_attribute_names(names.clone())
+                .set_expression_attribute_values(values.clone())
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+        };
+        let result = if condition.is_none() {
+            // Putting the same item twice leaves the same state: the SDK may retry.
+            put(item)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| Error::from_sdk("PutItem", table, e))
+        } else {
+            // A conditional put retried after a lost answer can fail on its own first
+            // success: retry here, and recognise our item in what DynamoDB returns.
+            let tracked = crate::resilience::send_tracked(mapping.client(), || {
+                let request = put(item.clone());
+                async move {
+                    request
+                        .customize()
+                        .config_override(crate::resilience::without_sdk_retries())
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| Error::from_sdk("PutItem", table, e))
+                }
+            })
+            .await;
+            match tracked.result {
+                Err(Error::ConditionFailed {
+                    item: Some(stored), ..
+                }) if tracked.lost.is_some() && *stored == item => Ok(()),
+                other => other,
+            }
+        };
         match (result, expected_version) {
-            (Ok(_), _) => Ok(()),
+            (Ok(()), _) => Ok(()),
             (
                 Err(Error::ConditionFailed {
                     item: old, table, ..
@@ -111,10 +147,10 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                 Some((name, expected)),
             ) => {
                 let found = old.as_ref().and_then(|old| stored_version(old, name));
-                let conflict = if expected == 0 {
-                    old.is_some()
-                } else {
-                    found != Some(expected)
+                let conflict = match (expected, old.is_some()) {
+                    // Version 0 also matches an item stored without a version.
+                    (0, true) => found.is_some_and(|v| v != 0),
+                    _ => found != Some(expected),
                 };
                 if conflict {
                     Err(Error::VersionConflict {
@@ -144,11 +180,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         let expected_version = match (T::VERSION_ATTRIBUTE, self.item.version()) {
             (Some(name), Some(current)) => {
                 let path = AttrPath::from(vec![Segment::Name(name.into())]);
-                conditions.push(if current == 0 {
-                    Node::NotExists(partition_key_path::<T>())
-                } else {
-                    Node::Compare(path, crate::condition::Cmp::Eq, number(current))
-                });
+                conditions.push(version_is(path, current));
                 item.insert(name.to_owned(), number(current.saturating_add(1)));
                 Some((name, current))
             }
@@ -179,6 +211,18 @@ pub(crate) struct RenderedPut {
     pub values: Option<crate::expr::ValueMap>,
     /// `(attribute, version the write is based on)` for versioned items.
     pub expected_version: Option<(&'static str, u64)>,
+}
+
+/// The condition that the stored version is `version`. Version 0 means no versioned
+/// item yet: no item, an item stored without the attribute (written by another client,
+/// or read through `#[dynamo(version, default)]`), or one stored at 0.
+pub(crate) fn version_is(path: AttrPath, version: u64) -> Node {
+    let equal = Node::Compare(path.clone(), crate::condition::Cmp::Eq, number(version));
+    if version == 0 {
+        Node::Or(vec![Node::NotExists(path), equal])
+    } else {
+        equal
+    }
 }
 
 fn number(n: u64) -> AttributeValue {

@@ -22,7 +22,6 @@ pub use get::Get;
 pub use insert::Insert;
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use remove::Remove;
-pub(crate) use update::backoff;
 pub use update::Update;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.

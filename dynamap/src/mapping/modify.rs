@@ -55,6 +55,9 @@ pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     upsert: bool,
     /// The first value that could not be encoded; reported at send.
     error: Option<ConversionError>,
+    /// Whether the SDK retries the request itself (off where dynamap retries, to
+    /// know about lost answers: see `resilience::send_tracked`).
+    sdk_retries: bool,
     returning: PhantomData<fn() -> Ret>,
 }
 
@@ -80,8 +83,21 @@ impl<'a, T: DynamoItem> Modify<'a, T> {
             condition: None,
             upsert: false,
             error: None,
+            sdk_retries: true,
             returning: PhantomData,
         }
+    }
+
+    /// Sets a top-level attribute to an encoded value (read-modify-write diffs).
+    pub(crate) fn raw_set(mut self, path: AttrPath, value: AttributeValue) -> Self {
+        self.actions.push((path, Action::Set(value)));
+        self
+    }
+
+    /// Removes an attribute (read-modify-write diffs).
+    pub(crate) fn raw_remove(mut self, path: AttrPath) -> Self {
+        self.actions.push((path, Action::Remove));
+        self
     }
 }
 
@@ -107,6 +123,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             condition: self.condition,
             upsert: self.upsert,
             error: self.error,
+            sdk_retries: self.sdk_retries,
             returning: PhantomData,
         }
     }
@@ -423,12 +440,17 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         render::<T>(self.actions, self.condition, self.upsert, self.error)
     }
 
-    async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
+    pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
+        self.sdk_retries = on;
+        self
+    }
+
+    pub(crate) async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
         let key = std::mem::replace(&mut self.key, Ok(Item::new()))?;
-        let (mapping, upsert) = (self.mapping, self.upsert);
+        let (mapping, upsert, sdk_retries) = (self.mapping, self.upsert, self.sdk_retries);
         let rendered = self.render()?;
         let table = mapping.table_name();
-        let output = mapping
+        let request = mapping
             .client()
             .update_item()
             .table_name(table)
@@ -438,10 +460,17 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             .set_expression_attribute_names(rendered.names)
             .set_expression_attribute_values(rendered.values)
             .return_values(return_values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("UpdateItem", table, e));
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let sent = if sdk_retries {
+            request.send().await
+        } else {
+            request
+                .customize()
+                .config_override(crate::resilience::without_sdk_retries())
+                .send()
+                .await
+        };
+        let output = sent.map_err(|e| Error::from_sdk("UpdateItem", table, e));
         match output {
             Ok(output) => Ok(output.attributes.filter(|item| !item.is_empty())),
             // No old item means the key-exists condition is what failed.

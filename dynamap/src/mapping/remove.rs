@@ -8,6 +8,10 @@ use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
 ///
+/// When an answer is lost and the retry finds no item, the first attempt may have
+/// deleted it: the result is then the lost-answer error ([`Error::Connection`] or
+/// [`Error::Timeout`]), never `Ok(None)`, which would claim there was nothing to remove.
+///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
@@ -64,21 +68,43 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
         let (condition, names, values) = self.render_condition()?;
-        let output = self
-            .mapping
-            .client()
-            .delete_item()
-            .table_name(table)
-            .set_key(Some(self.key?))
-            .return_values(ReturnValue::AllOld)
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("DeleteItem", table, e))?;
-        match output.attributes {
+        let key = self.key?;
+        let client = self.mapping.client();
+        // Retried here, not by the SDK: a retry after a lost answer finds the item
+        // gone (taken by the first attempt), and must not be reported as "no item".
+        let tracked = crate::resilience::send_tracked(client, || {
+            let request = client
+                .delete_item()
+                .table_name(table)
+                .set_key(Some(key.clone()))
+                .return_values(ReturnValue::AllOld)
+                .set_condition_expression(condition.clone())
+                .set_expression_attribute_names(names.clone())
+                .set_expression_attribute_values(values.clone())
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .customize()
+                .config_override(crate::resilience::without_sdk_retries());
+            async move {
+                request
+                    .send()
+                    .await
+                    .map_err(|e| Error::from_sdk("DeleteItem", table, e))
+            }
+        })
+        .await;
+        let attributes = match (tracked.result, tracked.lost) {
+            (Ok(output), None) => output.attributes,
+            (Ok(output), Some(lost)) => match output.attributes {
+                Some(item) if !item.is_empty() => Some(item),
+                // The first attempt may have taken the item, its answer lost with it.
+                _ => return Err(lost),
+            },
+            (Err(Error::ConditionFailed { item: None, .. }), Some(lost)) => return Err(lost),
+            (Err(e), _) => return Err(e),
+        };
+        match attributes {
             Some(item) if !item.is_empty() => T::from_item(item).map(Some),
             _ => Ok(None),
         }

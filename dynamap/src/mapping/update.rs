@@ -1,7 +1,7 @@
 //! Read-modify-write with optimistic concurrency: what replaces the seed's write-through
 //! item accessor (`mapping["k"]["info"] = ...`).
 
-use std::time::Duration;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::condition::{all_of, Cmp, Node};
 use crate::path::{AttrPath, Segment};
@@ -10,8 +10,17 @@ use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 /// Reads an item, applies a closure, and writes it back only if nobody changed it in
 /// between, retrying on conflict; from [`TypedMapping::update`], sent by `.await`.
 ///
-/// The write is conditional on the version for a type with `#[dynamo(version)]` (and
-/// bumps it), otherwise on every stored attribute being as it was read.
+/// The write is one UpdateItem of what the closure changed (attributes the struct does
+/// not declare, written by other clients, are left alone), conditional on the version
+/// for a type with `#[dynamo(version)]` (and bumping it), otherwise on every attribute
+/// being as it was read, absent ones included. A closure that changes nothing writes
+/// nothing.
+///
+/// A lost answer never applies the closure twice: the write is retried here, not by
+/// the SDK, and when a retry fails its condition because the first attempt landed, the
+/// item DynamoDB returns shows it and the update succeeds. When that cannot be told
+/// (another writer changed the item after ours), the lost-answer error is returned
+/// (`Error::Connection` or `Error::Timeout`) rather than guessing: re-read to see.
 ///
 /// ```no_run
 /// # use dynamap::prelude::*;
@@ -81,13 +90,14 @@ where
             .key
             .take()
             .unwrap_or_else(|| Err(Error::Unexpected("an update sent twice".to_owned())))?;
+        let mapping = self.mapping;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let read = super::Get::new(self.mapping, Ok(key_attributes.clone()));
+            let read = super::Get::new(mapping, Ok(key_attributes.clone()));
             let Some(old) = read.consistent_read().await? else {
                 return Err(Error::NotFound {
-                    table: self.mapping.table_name().to_owned(),
+                    table: mapping.table_name().to_owned(),
                 });
             };
             let mut new = old.clone();
@@ -98,58 +108,198 @@ where
                         .to_owned(),
                 ));
             }
-            let result = match old.version() {
-                Some(version) => {
-                    // The closure cannot move the version: it is dynamap's to bump.
-                    new.set_version(version)?;
-                    let written = self.mapping.insert(&new).await;
-                    if written.is_ok() {
-                        new.set_version(version.saturating_add(1))?;
-                    }
-                    written
-                }
-                None => {
-                    let unchanged = unchanged_condition(&old)?;
-                    let mut insert = self.mapping.insert(&new);
-                    if let Some(node) = unchanged {
-                        insert = insert.when(crate::Condition::from_node(node));
-                    }
-                    insert.await
-                }
-            };
-            match result {
-                Ok(()) => return Ok(new),
-                Err(Error::VersionConflict { .. } | Error::ConditionFailed { .. })
-                    if attempt < self.max_attempts =>
-                {
-                    tokio::time::sleep(backoff(attempt)).await;
+            let version = old.version();
+            if let Some(version) = version {
+                // The closure cannot move the version: it is dynamap's to bump.
+                new.set_version(version)?;
+            }
+            let change = Change::between(&old, &new)?;
+            if change.is_empty() {
+                return Ok(new);
+            }
+            let tracked = crate::resilience::send_tracked(mapping.client(), || {
+                change
+                    .modify(mapping, key_attributes.clone())
+                    .sdk_retries(false)
+                    .send_raw(aws_sdk_dynamodb::types::ReturnValue::None)
+            })
+            .await;
+            let conflict = match tracked.result {
+                Ok(_) => None,
+                Err(Error::ConditionFailed {
+                    item: Some(stored),
+                    table,
+                    ..
+                }) => match (&tracked.lost, change.outcome(&stored)) {
+                    // An earlier attempt landed and its answer was lost: the condition
+                    // failed on our own write. Done, applied once.
+                    (Some(_), Outcome::Ours) => None,
+                    (None, _) | (Some(_), Outcome::Theirs) => Some((table, stored)),
+                    // Ours may have landed and been changed since: re-applying could
+                    // apply twice, not re-applying could lose the change.
+                    (Some(_), Outcome::Unknown) => return Err(lost(tracked.lost)),
+                },
+                Err(Error::NotFound { .. }) if tracked.lost.is_some() => {
+                    return Err(lost(tracked.lost))
                 }
                 Err(e) => return Err(e),
+            };
+            match conflict {
+                None => {
+                    if let Some(version) = version {
+                        new.set_version(version.saturating_add(1))?;
+                    }
+                    return Ok(new);
+                }
+                Some(_) if attempt < self.max_attempts => {
+                    tokio::time::sleep(crate::resilience::conflict_backoff(attempt)).await;
+                }
+                Some((table, stored)) => {
+                    return Err(match (T::VERSION_ATTRIBUTE, version) {
+                        (Some(name), Some(expected)) => Error::VersionConflict {
+                            table,
+                            expected,
+                            found: super::insert::stored_version(&stored, name),
+                        },
+                        _ => Error::ConditionFailed {
+                            operation: "UpdateItem",
+                            table,
+                            item: Some(stored),
+                        },
+                    })
+                }
             }
         }
     }
 }
 
-/// Every stored attribute equal to what was read.
-fn unchanged_condition<T: DynamoItem>(old: &T) -> Result<Option<Node>> {
-    let nodes = old
-        .to_item()?
-        .into_iter()
-        .map(|(name, value)| {
-            Node::Compare(
-                AttrPath::from(vec![Segment::Name(name.into())]),
-                Cmp::Eq,
-                value,
-            )
-        })
-        .collect();
-    Ok(all_of(nodes))
+fn lost(error: Option<Error>) -> Error {
+    error.unwrap_or_else(|| Error::Unexpected("a lost answer without its error".to_owned()))
 }
 
-/// Exponential backoff with full jitter: up to 10 ms, 20 ms, ... capped at 1 s.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    let cap_ms = 10u64.saturating_mul(1 << attempt.min(7)).min(1000);
-    Duration::from_millis(fastrand::u64(0..=cap_ms))
+/// What an update writes: the attributes the closure changed or removed (keys and the
+/// version aside), conditioned on the item being as it was read.
+struct Change {
+    sets: Vec<(String, AttributeValue)>,
+    removes: Vec<String>,
+    /// `Some((name, v))` for a versioned type: the write expects `v` and stores `v + 1`.
+    version: Option<(&'static str, u64)>,
+    /// Every attribute read (keys and version aside), for unversioned types.
+    read: Item,
+    /// Declared attributes that were absent when read, for unversioned types.
+    absent: Vec<&'static str>,
+}
+
+/// Whose write a failed condition found.
+enum Outcome {
+    /// The item holds exactly what this update wrote.
+    Ours,
+    /// Another writer's change, made instead of ours.
+    Theirs,
+    /// Cannot tell: ours may have landed and been changed since.
+    Unknown,
+}
+
+impl Change {
+    fn between<T: DynamoItem>(old: &T, new: &T) -> Result<Change> {
+        let fixed: Vec<&str> = T::KEY_SCHEMA
+            .attributes()
+            .map(|k| k.name)
+            .chain(T::VERSION_ATTRIBUTE)
+            .collect();
+        let mut read = old.to_item()?;
+        read.retain(|name, _| !fixed.contains(&name.as_str()));
+        let mut written = new.to_item()?;
+        written.retain(|name, _| !fixed.contains(&name.as_str()));
+        let mut removes: Vec<String> = read
+            .keys()
+            .filter(|name| !written.contains_key(*name))
+            .cloned()
+            .collect();
+        removes.sort();
+        let mut sets: Vec<(String, AttributeValue)> = written
+            .into_iter()
+            .filter(|(name, value)| read.get(name) != Some(value))
+            .collect();
+        sets.sort_by(|a, b| a.0.cmp(&b.0));
+        let version = T::VERSION_ATTRIBUTE.zip(old.version());
+        let absent = if version.is_some() {
+            Vec::new()
+        } else {
+            T::ATTRIBUTES
+                .iter()
+                .copied()
+                .filter(|name| !fixed.contains(name) && !read.contains_key(*name))
+                .collect()
+        };
+        Ok(Change {
+            sets,
+            removes,
+            version,
+            read: if version.is_some() { Item::new() } else { read },
+            absent,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sets.is_empty() && self.removes.is_empty()
+    }
+
+    fn modify<'a, T: DynamoItem>(
+        &self,
+        mapping: &'a TypedMapping<T>,
+        key: Item,
+    ) -> super::Modify<'a, T> {
+        let top = |name: &str| AttrPath::from(vec![Segment::Name(name.to_owned().into())]);
+        let mut conditions = Vec::new();
+        match self.version {
+            Some((name, v)) => conditions.push(super::insert::version_is(top(name), v)),
+            None => {
+                conditions.extend(
+                    self.read
+                        .iter()
+                        .map(|(name, value)| Node::Compare(top(name), Cmp::Eq, value.clone())),
+                );
+                conditions.extend(self.absent.iter().map(|name| Node::NotExists(top(name))));
+            }
+        }
+        let mut modify = super::Modify::new(mapping, Ok(key));
+        for (name, value) in &self.sets {
+            modify = modify.raw_set(top(name), value.clone());
+        }
+        for name in &self.removes {
+            modify = modify.raw_remove(top(name));
+        }
+        match all_of(conditions) {
+            Some(node) => modify.when(crate::Condition::from_node(node)),
+            None => modify,
+        }
+    }
+
+    /// Whether `stored` (returned by a failed condition) is this change applied.
+    fn outcome(&self, stored: &Item) -> Outcome {
+        let ours = self
+            .sets
+            .iter()
+            .all(|(name, value)| stored.get(name) == Some(value))
+            && self.removes.iter().all(|name| !stored.contains_key(name));
+        match self.version {
+            Some((name, v)) => {
+                if super::insert::stored_version(stored, name) == Some(v.saturating_add(1)) {
+                    // Only one conditional write on version v can succeed.
+                    if ours {
+                        Outcome::Ours
+                    } else {
+                        Outcome::Theirs
+                    }
+                } else {
+                    Outcome::Unknown
+                }
+            }
+            None if ours => Outcome::Ours,
+            None => Outcome::Unknown,
+        }
+    }
 }
 
 impl<'a, T, F> std::future::IntoFuture for Update<'a, T, F>

@@ -151,13 +151,12 @@ impl ReadTransaction {
             .set_transact_items(Some(self.gets))
             .send()
             .await
-            .map_err(|e| {
-                cancelled(
-                    aws_sdk_dynamodb::Error::from(e),
-                    &self.labels,
-                    "TransactGetItems",
-                )
-            })?;
+            .map_err(
+                |e| match Error::classify("TransactGetItems", &self.labels.join(", "), e) {
+                    Ok(answer) => cancelled(answer, &self.labels, "TransactGetItems"),
+                    Err(transport) => transport,
+                },
+            )?;
         let mut items: Vec<Option<Item>> = output
             .responses
             .unwrap_or_default()

@@ -55,7 +55,7 @@ impl CancelReason {
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CancelledAction {
     /// The action's position in the transaction, from 0.
     pub index: usize,
@@ -67,6 +67,22 @@ pub struct CancelledAction {
     pub message: Option<String>,
     /// The item as it was, for a failed condition.
     pub item: Option<Item>,
+}
+
+/// The item, if any, shows as a count of attributes: see [`Error`](crate::Error)'s `Debug`.
+impl fmt::Debug for CancelledAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CancelledAction")
+            .field("index", &self.index)
+            .field("action", &self.action)
+            .field("reason", &self.reason)
+            .field("message", &self.message)
+            .field(
+                "item",
+                &self.item.as_ref().map(crate::error::Redacted::item),
+            )
+            .finish()
+    }
 }
 
 impl fmt::Display for CancelledAction {

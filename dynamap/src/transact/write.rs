@@ -410,11 +410,12 @@ impl Transaction {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) => Err(cancelled(
-                aws_sdk_dynamodb::Error::from(e),
-                &self.labels,
-                "TransactWriteItems",
-            )),
+            Err(e) => Err(
+                match Error::classify("TransactWriteItems", &self.labels.join(", "), e) {
+                    Ok(answer) => cancelled(answer, &self.labels, "TransactWriteItems"),
+                    Err(transport) => transport,
+                },
+            ),
         }
     }
 }

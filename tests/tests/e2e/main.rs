@@ -18,4 +18,5 @@ mod smoke;
 mod streams;
 mod tables;
 mod transactions;
+mod trust;
 mod versions;

@@ -145,9 +145,19 @@ async fn update_reads_applies_and_writes_back() {
         .await
         .unwrap_err();
     assert!(matches!(rekey, Error::Expression(_)), "{rekey:?}");
-    // The closure cannot move the version.
+    // The closure cannot move the version; changing nothing else writes nothing.
     let written = accounts.update(&key, |a| a.version = 100).await.unwrap();
-    assert_eq!(written.version, 3);
+    assert_eq!(written.version, 2);
+    assert_eq!(accounts.get(&key).await.unwrap().unwrap().version, 2);
+    let written = accounts
+        .update(&key, |a| {
+            a.version = 100;
+            a.balance += 1;
+        })
+        .await
+        .unwrap();
+    assert_eq!((written.balance, written.version), (11, 3));
+    assert_eq!(accounts.get(&key).await.unwrap(), Some(written));
 }
 
 #[tokio::test]

@@ -1,0 +1,390 @@
+//! Trust: a lost answer is never turned into a wrong one (applied twice, reported as
+//! failed when it succeeded, or as "nothing there" when it took something), and bulk
+//! loads leave items every other write path can work with.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use dynamap::prelude::*;
+use dynamap::{Error, RetryPolicy};
+use dynamap_tests::new_mapping;
+use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Account {
+    #[dynamo(partition_key)]
+    id: String,
+    balance: i64,
+    #[dynamo(version)]
+    version: u64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Wallet {
+    #[dynamo(partition_key)]
+    id: String,
+    balance: i64,
+    nick: Option<String>,
+}
+
+fn proxy_possible(test: &str) -> bool {
+    dynamap_tests::server_has(dynamap_tests::Needs::PlainHttp, test)
+}
+
+/// A proxy that lets the server apply the first `operation` and cuts its answer.
+async fn cut_first(operation: &'static [&'static str]) -> FaultProxy {
+    FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            drop_after: 1.0,
+            max_faults: 1,
+            only: operation,
+            ..FaultPlan::default()
+        },
+    )
+    .await
+}
+
+async fn through<T: DynamoItem>(proxy: &FaultProxy, table: &TypedMapping<T>) -> TypedMapping<T> {
+    let client = dynamap::connect()
+        .local(proxy.url.clone())
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(5)
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(50)),
+        )
+        .await
+        .unwrap();
+    TypedMapping::new(client, table.table_name())
+}
+
+#[tokio::test]
+async fn update_after_a_lost_answer_applies_once() {
+    if !proxy_possible("update_after_a_lost_answer_applies_once") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("trust-update").await;
+    let wallets = new_mapping::<Wallet>("trust-update-w").await;
+    accounts
+        .insert(&Account {
+            id: "a".into(),
+            balance: 100,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    wallets
+        .insert(&Wallet {
+            id: "w".into(),
+            balance: 100,
+            nick: None,
+        })
+        .await
+        .unwrap();
+
+    let proxy = cut_first(&["UpdateItem"]).await;
+    let faulty = through(&proxy, &accounts).await;
+    let written = faulty.update("a", |a| a.balance += 10).await.unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    let stored = accounts.get("a").await.unwrap().unwrap();
+    assert_eq!(
+        (stored.balance, stored.version),
+        (110, 2),
+        "versioned: applied once"
+    );
+    assert_eq!(written, stored);
+
+    let proxy = cut_first(&["UpdateItem"]).await;
+    let faulty = through(&proxy, &wallets).await;
+    let written = faulty.update("w", |w| w.balance += 10).await.unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    let stored = wallets.get("w").await.unwrap().unwrap();
+    assert_eq!(stored.balance, 110, "unversioned: applied once");
+    assert_eq!(written, stored);
+}
+
+#[tokio::test]
+async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
+    if !proxy_possible("conditional_puts_after_a_lost_answer_report_their_own_success") {
+        return;
+    }
+    let wallets = new_mapping::<Wallet>("trust-put").await;
+    let w = Wallet {
+        id: "w".into(),
+        balance: 5,
+        nick: None,
+    };
+    let proxy = cut_first(&["PutItem"]).await;
+    let faulty = through(&proxy, &wallets).await;
+    faulty.insert_if_absent(&w).await.unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    // Without the lost answer, the same call is a real ConditionFailed.
+    assert!(matches!(
+        wallets.insert_if_absent(&w).await,
+        Err(Error::ConditionFailed { .. })
+    ));
+
+    let f = Wallet::fields();
+    let richer = Wallet {
+        balance: 50,
+        ..w.clone()
+    };
+    let proxy = cut_first(&["PutItem"]).await;
+    let faulty = through(&proxy, &wallets).await;
+    faulty.insert(&richer).when(f.balance.lt(10)).await.unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    assert_eq!(wallets.get("w").await.unwrap(), Some(richer));
+
+    // A versioned insert: the retry finds version 1 stored, which is ours.
+    let accounts = new_mapping::<Account>("trust-put-v").await;
+    let proxy = cut_first(&["PutItem"]).await;
+    let faulty = through(&proxy, &accounts).await;
+    faulty
+        .insert(&Account {
+            id: "a".into(),
+            balance: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    assert_eq!(accounts.get("a").await.unwrap().unwrap().version, 1);
+}
+
+#[tokio::test]
+async fn a_remove_whose_answer_is_lost_never_claims_there_was_nothing() {
+    if !proxy_possible("a_remove_whose_answer_is_lost_never_claims_there_was_nothing") {
+        return;
+    }
+    let wallets = new_mapping::<Wallet>("trust-remove").await;
+    for id in ["a", "b"] {
+        wallets
+            .insert(&Wallet {
+                id: id.into(),
+                balance: 1,
+                nick: None,
+            })
+            .await
+            .unwrap();
+    }
+    let proxy = cut_first(&["DeleteItem"]).await;
+    let faulty = through(&proxy, &wallets).await;
+    let err = faulty.remove("a").await.unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    assert!(
+        !wallets.contains_key("a").await.unwrap(),
+        "the first attempt took it"
+    );
+
+    let proxy = cut_first(&["DeleteItem"]).await;
+    let faulty = through(&proxy, &wallets).await;
+    let err = faulty
+        .remove("b")
+        .when(Wallet::fields().balance.eq(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    assert!(!wallets.contains_key("b").await.unwrap());
+}
+
+#[tokio::test]
+async fn bulk_loaded_versioned_items_can_be_written_back() {
+    let accounts = new_mapping::<Account>("trust-bulk-version").await;
+    let all: Vec<Account> = (0..30)
+        .map(|i| Account {
+            id: format!("a{i}"),
+            balance: i,
+            version: 0,
+        })
+        .collect();
+    accounts.insert_many(all).await.unwrap();
+    // Stored as insert stores it: version 1.
+    let read = accounts.get("a3").await.unwrap().unwrap();
+    assert_eq!(read.version, 1);
+    accounts.insert(&read).await.unwrap();
+    assert_eq!(accounts.get("a3").await.unwrap().unwrap().version, 2);
+    let updated = accounts.update("a4", |a| a.balance += 1).await.unwrap();
+    assert_eq!((updated.balance, updated.version), (5, 2));
+    // A stale copy still conflicts.
+    assert!(matches!(
+        accounts.insert(&read).await,
+        Err(Error::VersionConflict {
+            expected: 1,
+            found: Some(2),
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn version_zero_also_means_stored_without_a_version() {
+    let accounts = new_mapping::<Account>("trust-version-zero").await;
+    // Written by another client: no version attribute at all, or version 0.
+    for (id, version) in [("none", None), ("zero", Some("0"))] {
+        let mut put = accounts
+            .client()
+            .put_item()
+            .table_name(accounts.table_name())
+            .item("id", aws_sdk_dynamodb::types::AttributeValue::S(id.into()))
+            .item(
+                "balance",
+                aws_sdk_dynamodb::types::AttributeValue::N("1".into()),
+            );
+        if let Some(v) = version {
+            put = put.item(
+                "version",
+                aws_sdk_dynamodb::types::AttributeValue::N(v.into()),
+            );
+        }
+        put.send().await.unwrap();
+    }
+    accounts
+        .insert(&Account {
+            id: "none".into(),
+            balance: 2,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let zero = accounts.get("zero").await.unwrap().unwrap();
+    assert_eq!(zero.version, 0);
+    accounts.insert(&zero).await.unwrap();
+    assert_eq!(accounts.get("zero").await.unwrap().unwrap().version, 1);
+    // An item stored at version 3 is not version 0.
+    assert!(matches!(
+        accounts
+            .insert(&Account {
+                id: "zero".into(),
+                balance: 9,
+                version: 0
+            })
+            .await,
+        Err(Error::VersionConflict {
+            expected: 0,
+            found: Some(1),
+            ..
+        })
+    ));
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Doc {
+    #[dynamo(partition_key)]
+    id: String,
+    body: String,
+}
+
+#[tokio::test]
+async fn a_bad_item_in_a_bulk_load_is_named_and_the_rest_are_written() {
+    let docs = new_mapping::<Doc>("trust-bulk-bad").await;
+    let mut all: Vec<Doc> = (0..40)
+        .map(|i| Doc {
+            id: format!("d{i:02}"),
+            body: "ok".into(),
+        })
+        .collect();
+    all[10].body = "x".repeat(dynamap::MAX_ITEM_SIZE);
+    all[25].id = "k".repeat(2049); // over DynamoDB's 2,048-byte partition key limit
+    match docs.insert_many(all).await.unwrap_err() {
+        Error::BatchIncomplete {
+            completed,
+            remaining,
+            rejected,
+            ..
+        } => {
+            assert_eq!(completed, 38);
+            assert!(remaining.is_empty());
+            let indexes: Vec<usize> = rejected.iter().map(|r| r.index).collect();
+            assert_eq!(indexes, [10, 25]);
+            assert!(matches!(rejected[0].error, Error::ItemTooLarge { .. }));
+            assert!(
+                rejected[1].error.to_string().contains("2,048"),
+                "{}",
+                rejected[1].error
+            );
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+    assert_eq!(docs.count().await.unwrap(), 38);
+    assert!(!docs.contains_key("d10").await.unwrap());
+    assert!(docs.contains_key("d39").await.unwrap());
+}
+
+#[tokio::test]
+async fn unversioned_update_keeps_concurrent_additions_and_undeclared_attributes() {
+    let wallets = new_mapping::<Wallet>("trust-unversioned").await;
+    wallets
+        .insert(&Wallet {
+            id: "w".into(),
+            balance: 1,
+            nick: None,
+        })
+        .await
+        .unwrap();
+    // An attribute the struct does not declare, written by another client.
+    wallets
+        .client()
+        .update_item()
+        .table_name(wallets.table_name())
+        .key("id", aws_sdk_dynamodb::types::AttributeValue::S("w".into()))
+        .update_expression("SET #o = :o")
+        .expression_attribute_names("#o", "other")
+        .expression_attribute_values(
+            ":o",
+            aws_sdk_dynamodb::types::AttributeValue::S("kept".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let endpoint = dynamap_tests::endpoint();
+    let table = wallets.table_name().to_owned();
+    let mut calls = 0;
+    let written = wallets
+        .update("w", |w| {
+            calls += 1;
+            if calls == 1 {
+                // Another writer sets the nick (None -> Some) between our read and write.
+                let (endpoint, table) = (endpoint.clone(), table.clone());
+                std::thread::spawn(move || {
+                    let rt = tokio::runtime::Runtime::new().unwrap();
+                    rt.block_on(async {
+                        let client = dynamap::connect().local(endpoint).await.unwrap();
+                        TypedMapping::<Wallet>::new(client, table)
+                            .modify("w")
+                            .set(Wallet::fields().nick, Some("theirs".to_string()))
+                            .await
+                            .unwrap();
+                    });
+                })
+                .join()
+                .unwrap();
+            }
+            w.balance += 10;
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        calls, 2,
+        "the concurrent addition made the first attempt conflict"
+    );
+    let stored = wallets.get("w").await.unwrap().unwrap();
+    assert_eq!(stored, written);
+    assert_eq!(
+        (stored.balance, stored.nick.as_deref()),
+        (11, Some("theirs"))
+    );
+    let raw = wallets
+        .client()
+        .get_item()
+        .table_name(wallets.table_name())
+        .key("id", aws_sdk_dynamodb::types::AttributeValue::S("w".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        raw.item().unwrap()["other"].as_s().unwrap(),
+        "kept",
+        "update writes only what changed"
+    );
+}
