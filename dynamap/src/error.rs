@@ -117,6 +117,19 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// Some items of a page did not decode. The page's other items are here (read them
+    /// with [`Error::into_decoded`]), and `next_token` resumes after the page, so a
+    /// paginating reader can report the bad items and go on.
+    #[error("{} items of a page did not decode; the first: {}", failures.len(), first_failure(failures))]
+    UndecodablePage {
+        /// The token to resume after this page (`None`: it was the last).
+        next_token: Option<crate::PageToken>,
+        /// Each bad item's position in the page, and why it did not decode.
+        failures: Vec<(usize, Error)>,
+        /// The items that did decode, in page order.
+        decoded: Decoded,
+    },
+
     /// DynamoDB cancelled a transaction: nothing was applied. `actions` says, per
     /// action, why (most are [`CancelReason::None`](crate::CancelReason::None): they
     /// were not the cause).
@@ -203,6 +216,60 @@ pub enum Error {
     Local(String),
 }
 
+fn first_failure(failures: &[(usize, Error)]) -> String {
+    failures
+        .first()
+        .map_or_else(String::new, |(position, e)| format!("item {position}: {e}"))
+}
+
+/// The items of a page that decoded, kept as their type; taken with
+/// [`Error::into_decoded`].
+pub struct Decoded {
+    items: Box<dyn std::any::Any + Send + Sync>,
+    count: usize,
+}
+
+impl Decoded {
+    pub(crate) fn new<T: Send + Sync + 'static>(items: Vec<T>) -> Self {
+        Decoded {
+            count: items.len(),
+            items: Box::new(items),
+        }
+    }
+
+    /// How many items decoded.
+    ///
+    /// ```
+    /// # fn f(err: dynamap::Error) {
+    /// if let dynamap::Error::UndecodablePage { decoded, .. } = &err {
+    ///     println!("{} items decoded", decoded.len());
+    /// }
+    /// # }
+    /// ```
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether no item decoded.
+    ///
+    /// ```
+    /// # fn f(err: dynamap::Error) {
+    /// if let dynamap::Error::UndecodablePage { decoded, .. } = &err {
+    ///     assert_eq!(decoded.is_empty(), decoded.len() == 0);
+    /// }
+    /// # }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+impl fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} items>", self.count)
+    }
+}
+
 fn failed_actions(actions: &[crate::CancelledAction]) -> String {
     let failed: Vec<String> = actions
         .iter()
@@ -217,6 +284,39 @@ fn failed_actions(actions: &[crate::CancelledAction]) -> String {
 }
 
 impl Error {
+    /// The items of an [`Error::UndecodablePage`] that did decode, as the type the page
+    /// was read as; `None` for another error or another type.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) {
+    /// let mut pages = users.scan().pages();
+    /// while let Some(page) = pages.next().await {
+    ///     match page {
+    ///         Ok(page) => { /* serve page.items() */ }
+    ///         Err(dynamap::Error::UndecodablePage { next_token, failures, decoded }) => {
+    ///             eprintln!("{} bad items", failures.len());
+    ///             let good: Vec<User> = dynamap::Error::UndecodablePage { next_token, failures, decoded }
+    ///                 .into_decoded()
+    ///                 .unwrap_or_default();
+    ///             // serve `good`, and resume from `next_token` if the reader stops here
+    ///         }
+    ///         Err(e) => { eprintln!("{e}"); break; }
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn into_decoded<T: 'static>(self) -> Option<Vec<T>> {
+        match self {
+            Error::UndecodablePage { decoded, .. } => {
+                decoded.items.downcast::<Vec<T>>().ok().map(|items| *items)
+            }
+            _ => None,
+        }
+    }
+
     /// The SDK error behind this one, when DynamoDB answered with an error.
     ///
     /// ```
@@ -368,6 +468,16 @@ impl fmt::Debug for Error {
                 .field("remaining", &Redacted::items(remaining))
                 .field("rejected", rejected)
                 .field("source", source)
+                .finish(),
+            Error::UndecodablePage {
+                next_token,
+                failures,
+                decoded,
+            } => f
+                .debug_struct("UndecodablePage")
+                .field("next_token", next_token)
+                .field("failures", failures)
+                .field("decoded", decoded)
                 .finish(),
             Error::TransactionCancelled { actions, message } => f
                 .debug_struct("TransactionCancelled")

@@ -111,7 +111,7 @@ pub use key_like::{KeyLike, KeyPart};
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
 pub use size::{item_size, MAX_ITEM_SIZE};
-pub use stream::{KeyValue, Page, PageToken, Query, Scan};
+pub use stream::{KeyValue, Page, PageToken, Query, Scan, TokenSecret};
 pub use table::{Billing, CreateTable};
 pub use transact::{
     transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,

@@ -467,6 +467,18 @@ impl DocumentScan<'_> {
         self
     }
 
+    /// Resumes from a token sealed with [`PageToken::seal`] for this table.
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping, cursor: &str, secret: &[u8; 32]) {
+    /// let s = m.scan().start_from_sealed(cursor, secret).stream();
+    /// # }
+    /// ```
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::TokenSecret) -> Self {
+        self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
+        self
+    }
+
     /// The documents, one by one.
     ///
     /// ```no_run
@@ -486,11 +498,13 @@ impl DocumentScan<'_> {
     /// # fn f(m: dynamap::Mapping) { let pages = m.scan().page_size(50).pages(); }
     /// ```
     pub fn pages(self) -> BoxStream<'static, Result<Page<Document>>> {
+        let scope = self.options.scope();
         stream::decoded_pages(
             self.options.raw_pages(&self.mapping.client),
             |item| Ok(Document::from_item(item)?),
             self.options.limit,
             self.mapping.key_names(),
+            scope,
         )
     }
 }

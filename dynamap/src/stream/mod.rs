@@ -12,7 +12,7 @@ pub use page::Page;
 pub use query::{KeyValue, Query};
 pub use scan::Scan;
 pub(crate) use scan::{decode_entry, decode_key, top_level, ScanOptions};
-pub use token::PageToken;
+pub use token::{PageToken, TokenSecret};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
@@ -40,11 +40,12 @@ pub(crate) fn decoded_items<Out: Send + 'static>(
 /// Turns a stream of raw pages into typed pages, trimming the last to `limit` items.
 /// After the limit nothing more is polled, so no request is sent for a page that would
 /// be thrown away. A trimmed page's token resumes right after its last item.
-pub(crate) fn decoded_pages<Out: Send + 'static>(
+pub(crate) fn decoded_pages<Out: Send + Sync + 'static>(
     pages: Result<BoxStream<'static, Result<read::RawPage>>>,
     decode: impl Fn(Item) -> Result<Out> + Clone + Send + Sync + 'static,
     limit: Option<usize>,
     key_names: Vec<String>,
+    scope: std::sync::Arc<str>,
 ) -> BoxStream<'static, Result<Page<Out>>> {
     let pages = match pages {
         Ok(pages) => pages,
@@ -53,6 +54,7 @@ pub(crate) fn decoded_pages<Out: Send + 'static>(
     stream::unfold((pages, limit), move |(mut pages, remaining)| {
         let key_names = key_names.clone();
         let decode = decode.clone();
+        let scope = scope.clone();
         async move {
             if remaining == Some(0) {
                 return None;
@@ -65,7 +67,7 @@ pub(crate) fn decoded_pages<Out: Send + 'static>(
                 raw.truncate(n, &key_names);
             }
             let remaining = remaining.map(|n| n.saturating_sub(raw.items.len()));
-            Some((Page::decode(raw, &decode), (pages, remaining)))
+            Some((Page::decode(raw, &decode, &scope), (pages, remaining)))
         }
     })
     .boxed()

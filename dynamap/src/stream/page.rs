@@ -2,7 +2,7 @@
 
 use super::read::RawPage;
 use super::token::PageToken;
-use crate::{Item, Result};
+use crate::{Error, Item, Result};
 
 /// One page of results, with the token to resume after it.
 ///
@@ -25,10 +25,42 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub(crate) fn decode(raw: RawPage, decode: &impl Fn(Item) -> Result<T>) -> Result<Self> {
-        let next_token = raw.last_key.as_ref().map(PageToken::from_key).transpose()?;
+    /// Decodes every item; when some do not decode, the error carries the page's
+    /// token and the items that did (see [`Error::UndecodablePage`]), so one bad item
+    /// never stops a reader on this page.
+    pub(crate) fn decode(
+        raw: RawPage,
+        decode: &impl Fn(Item) -> Result<T>,
+        scope: &std::sync::Arc<str>,
+    ) -> Result<Self>
+    where
+        T: Send + Sync + 'static,
+    {
+        let next_token = match &raw.last_key {
+            // A segment's token resumes that segment only: bind it to it.
+            Some(key) => Some(PageToken::from_key(
+                key,
+                &super::token::scope_with_segment(scope, raw.segment),
+            )?),
+            None => None,
+        };
+        let mut items = Vec::with_capacity(raw.items.len());
+        let mut failures = Vec::new();
+        for (position, item) in raw.items.into_iter().enumerate() {
+            match decode(item) {
+                Ok(item) => items.push(item),
+                Err(error) => failures.push((position, error)),
+            }
+        }
+        if !failures.is_empty() {
+            return Err(Error::UndecodablePage {
+                next_token,
+                failures,
+                decoded: crate::error::Decoded::new(items),
+            });
+        }
         Ok(Page {
-            items: raw.items.into_iter().map(decode).collect::<Result<_>>()?,
+            items,
             next_token,
             segment: raw.segment.and_then(|s| u32::try_from(s).ok()),
         })

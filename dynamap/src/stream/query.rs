@@ -79,6 +79,7 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
     decode: fn(Item) -> Result<Out>,
     limit: Option<usize>,
     start_from: Option<PageToken>,
+    start_from_sealed: Option<(String, super::TokenSecret)>,
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
@@ -94,6 +95,7 @@ impl<'a, T: DynamoItem> Query<'a, T> {
             decode: decode_item::<T>,
             limit: None,
             start_from: None,
+            start_from_sealed: None,
         }
     }
 }
@@ -110,7 +112,7 @@ fn type_name(kind: ScalarType) -> &'static str {
     }
 }
 
-impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
+impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// Narrows the partition by sort key: `eq`, `lt`, `le`, `gt`, `ge`, `between` or
     /// `begins_with` on the sort key (of the table, or of the index queried).
     ///
@@ -197,6 +199,7 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
             decode: decode_projection::<U>,
             limit: self.limit,
             start_from: self.start_from,
+            start_from_sealed: self.start_from_sealed,
         }
     }
 
@@ -253,6 +256,21 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
     /// ```
     pub fn start_from(mut self, token: PageToken) -> Self {
         self.start_from = Some(token);
+        self
+    }
+
+    /// Resumes from a token sealed with [`PageToken::seal`]; the query fails when the
+    /// token was not sealed with `secret` for this table, index and partition.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>, cursor: &str, secret: &[u8; 32]) {
+    /// let next = events.query("s1").start_from_sealed(cursor, secret).pages();
+    /// # }
+    /// ```
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &super::TokenSecret) -> Self {
+        self.start_from_sealed = Some((sealed.to_owned(), *secret));
         self
     }
 
@@ -316,6 +334,19 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
         Ok(Node::And(vec![partition, sort.clone()]))
     }
 
+    /// What this query's tokens are bound to when sealed: table, index, partition.
+    fn scope(&self) -> Result<std::sync::Arc<str>> {
+        let (_, partition) = self
+            .partition
+            .as_ref()
+            .map_err(|e| Error::Conversion(e.clone()))?;
+        Ok(super::token::query_scope(
+            &self.spec.table,
+            self.spec.index.as_deref(),
+            partition,
+        ))
+    }
+
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
         let mut spec = self.spec.clone();
         spec.key_condition = Some(self.key_condition()?);
@@ -324,11 +355,16 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
             spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
         }
         let request = spec.render()?;
-        let start = self
-            .start_from
-            .as_ref()
-            .map(PageToken::to_key)
-            .transpose()?;
+        let start = match &self.start_from_sealed {
+            Some((sealed, secret)) => {
+                Some(PageToken::open(sealed, secret, &self.scope()?)?.to_key()?)
+            }
+            None => self
+                .start_from
+                .as_ref()
+                .map(PageToken::to_key)
+                .transpose()?,
+        };
         Ok(read::pages(self.mapping.client().clone(), Arc::new(request), start).boxed())
     }
 
@@ -358,7 +394,11 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Query<'a, T, Out> {
     /// ```
     pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
         let key_names = resume_key_names::<T>(self.spec.index.as_deref());
-        decoded_pages(self.raw_pages(), self.decode, self.limit, key_names)
+        let scope = match self.scope() {
+            Ok(scope) => scope,
+            Err(e) => return futures::stream::once(async move { Err(e) }).boxed(),
+        };
+        decoded_pages(self.raw_pages(), self.decode, self.limit, key_names, scope)
     }
 
     /// The first item, if any (one page is read).

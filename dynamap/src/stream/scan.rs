@@ -94,7 +94,7 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
     }
 }
 
-impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
+impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     pub(crate) fn with_decoder<O2>(
         self,
         decode: fn(Item) -> Result<O2>,
@@ -251,6 +251,21 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
         self
     }
 
+    /// Resumes from a token sealed with [`PageToken::seal`]; the scan fails when the
+    /// token was not sealed with `secret` for this table, index (and segment).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>, cursor: &str, secret: &[u8; 32]) {
+    /// let next = users.scan().page_size(20).start_from_sealed(cursor, secret).pages();
+    /// # }
+    /// ```
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &super::TokenSecret) -> Self {
+        self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
+        self
+    }
+
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
         self.options.raw_pages(self.mapping.client())
     }
@@ -284,7 +299,14 @@ impl<'a, T: DynamoItem, Out: Send + 'static> Scan<'a, T, Out> {
     /// ```
     pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
         let key_names = resume_key_names::<T>(self.options.spec.index.as_deref());
-        decoded_pages(self.raw_pages(), self.decode, self.options.limit, key_names)
+        let scope = self.options.scope();
+        decoded_pages(
+            self.raw_pages(),
+            self.decode,
+            self.options.limit,
+            key_names,
+            scope,
+        )
     }
 }
 
@@ -297,9 +319,28 @@ pub(crate) struct ScanOptions {
     pub segments: Option<u32>,
     pub segment: Option<(u32, u32)>,
     pub start_from: Option<PageToken>,
+    /// A sealed token and its secret, opened when the scan starts (its scope is final
+    /// only then).
+    pub start_from_sealed: Option<(String, super::TokenSecret)>,
 }
 
 impl ScanOptions {
+    /// What this scan's tokens are bound to when sealed.
+    pub(crate) fn scope(&self) -> std::sync::Arc<str> {
+        super::token::scan_scope(&self.spec.table, self.spec.index.as_deref())
+    }
+
+    fn start_key(&self) -> Result<Option<Item>> {
+        if let Some((sealed, secret)) = &self.start_from_sealed {
+            let segment = self
+                .segment
+                .map(|(segment, _)| i32::try_from(segment).unwrap_or(i32::MAX));
+            let scope = super::token::scope_with_segment(&self.scope(), segment);
+            return PageToken::open(sealed, secret, &scope)?.to_key().map(Some);
+        }
+        self.start_from.as_ref().map(PageToken::to_key).transpose()
+    }
+
     pub(crate) fn raw_pages(
         &self,
         client: &aws_sdk_dynamodb::Client,
@@ -312,11 +353,7 @@ impl ScanOptions {
         }
         let mut request = spec.render()?;
         let client = client.clone();
-        let start = self
-            .start_from
-            .as_ref()
-            .map(PageToken::to_key)
-            .transpose()?;
+        let start = self.start_key()?;
         match (self.segments, self.segment) {
             (Some(_), Some(_)) => Err(Error::Expression(
                 "use either .segments(n) (all segments) or .segment(i, n) (one), not both"

@@ -3,7 +3,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::Arc;
+
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -14,8 +19,14 @@ use crate::{Error, Item};
 
 /// Where a scan or query stopped: pass it to `.start_from(token)` to go on from there.
 ///
-/// Opaque and URL-safe (base64url of a compact encoding of the key attributes), and
-/// serialisable as a string with serde.
+/// URL-safe and serialisable as a string with serde, but **not secret**: it is
+/// base64url of the key attributes of the last item read, which anyone can decode.
+/// After a filtered scan or query that item may be one the filter removed, so a token
+/// can show a key the caller was not shown. A client can also edit it to start
+/// anywhere. For tokens handed to clients of a web API, use [`seal`](Self::seal):
+/// the sealed form is encrypted and authenticated (XChaCha20-Poly1305) and bound to the
+/// table, index and partition (or segment) it came from, and
+/// `start_from_sealed` refuses any other.
 ///
 /// ```
 /// use dynamap::PageToken;
@@ -23,16 +34,67 @@ use crate::{Error, Item};
 /// assert_eq!(token.to_string(), "AQABAAJpZAAAAAACdTE");
 /// # Ok::<(), dynamap::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PageToken(String);
+#[derive(Clone)]
+pub struct PageToken {
+    text: String,
+    /// The read it came from (table, index, partition or segment); set on tokens a
+    /// scan or query returns, and what a sealed token is bound to.
+    scope: Option<Arc<str>>,
+}
+
+impl PartialEq for PageToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for PageToken {}
+
+impl Hash for PageToken {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
 
 const FORMAT_VERSION: u8 = 1;
+/// A key has at most four attributes: the table's two and an index's two.
+const MAX_KEY_ATTRIBUTES: u16 = 4;
+/// Four key values at DynamoDB's limits, their names and the framing fit well within.
+const MAX_TOKEN_CHARS: usize = 16 * 1024;
+const SEALED_PREFIX: &str = "s1.";
+/// The secret that seals page tokens: 32 random bytes, kept on the server.
+pub type TokenSecret = [u8; 32];
 const TAG_S: u8 = 0;
 const TAG_N: u8 = 1;
 const TAG_B: u8 = 2;
 
+/// The scope of a page of a scan segment: the read's scope and the segment.
+pub(crate) fn scope_with_segment(scope: &Arc<str>, segment: Option<i32>) -> Arc<str> {
+    match segment {
+        None => scope.clone(),
+        Some(segment) => Arc::from(format!("{scope}|segment {segment}")),
+    }
+}
+
+/// The scope of a scan: its table and index.
+pub(crate) fn scan_scope(table: &str, index: Option<&str>) -> Arc<str> {
+    Arc::from(format!("scan|{table}|{}", index.unwrap_or("")))
+}
+
+/// The scope of a query: its table, index and partition key value.
+pub(crate) fn query_scope(
+    table: &str,
+    index: Option<&str>,
+    partition: &AttributeValue,
+) -> Arc<str> {
+    Arc::from(format!(
+        "query|{table}|{}|{partition:?}",
+        index.unwrap_or("")
+    ))
+}
+
 impl PageToken {
-    pub(crate) fn from_key(key: &Item) -> Result<Self, Error> {
+    pub(crate) fn from_key(key: &Item, scope: &Arc<str>) -> Result<Self, Error> {
         let mut entries: Vec<(&String, &AttributeValue)> = key.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let mut out = vec![FORMAT_VERSION];
@@ -62,19 +124,28 @@ impl PageToken {
             out.extend_from_slice(&value_len.to_be_bytes());
             out.extend_from_slice(bytes);
         }
-        Ok(PageToken(URL_SAFE_NO_PAD.encode(out)))
+        Ok(PageToken {
+            text: URL_SAFE_NO_PAD.encode(out),
+            scope: Some(scope.clone()),
+        })
     }
 
     pub(crate) fn to_key(&self) -> Result<Item, Error> {
         let invalid = |why: &str| Error::Key(format!("invalid page token: {why}"));
+        if self.text.len() > MAX_TOKEN_CHARS {
+            return Err(invalid("too long"));
+        }
         let bytes = URL_SAFE_NO_PAD
-            .decode(&self.0)
+            .decode(&self.text)
             .map_err(|_| invalid("not base64url"))?;
         let mut reader = Reader { bytes: &bytes };
         if reader.take(1).ok_or_else(|| invalid("empty"))? != [FORMAT_VERSION] {
             return Err(invalid("unknown format version"));
         }
         let count = reader.u16().ok_or_else(|| invalid("truncated"))?;
+        if count > MAX_KEY_ATTRIBUTES {
+            return Err(invalid("more attributes than a key has"));
+        }
         let mut key = HashMap::with_capacity(usize::from(count));
         for _ in 0..count {
             let name_len = reader.u16().ok_or_else(|| invalid("truncated"))?;
@@ -112,7 +183,80 @@ impl PageToken {
     /// # Ok::<(), dynamap::Error>(())
     /// ```
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The token encrypted and authenticated with `secret`, bound to the table, index
+    /// and partition (or scan segment) it came from: safe to hand to a client, and
+    /// accepted back only by `start_from_sealed` on the same kind of read. Only
+    /// tokens a scan or query returned can be sealed (a parsed one has no origin).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, secret: [u8; 32]) -> dynamap::Result<()> {
+    /// let page = users.scan().page_size(20).pages().try_next().await?.unwrap();
+    /// let cursor: Option<String> = page.next_token().map(|t| t.seal(&secret)).transpose()?;
+    /// // ... later, from the client:
+    /// if let Some(cursor) = cursor {
+    ///     let next = users.scan().page_size(20).start_from_sealed(&cursor, &secret).pages();
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn seal(&self, secret: &TokenSecret) -> Result<String, Error> {
+        let scope = self.scope.as_deref().ok_or_else(|| {
+            Error::Key(
+                "only a token a scan or query returned can be sealed: a parsed token has no origin"
+                    .to_owned(),
+            )
+        })?;
+        let cipher = XChaCha20Poly1305::new(secret.into());
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: self.text.as_bytes(),
+                    aad: scope.as_bytes(),
+                },
+            )
+            .map_err(|_| Error::Key("the page token could not be sealed".to_owned()))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(out)))
+    }
+
+    /// Opens a sealed token for the read `scope`: fails unless it was sealed with
+    /// `secret` for that same table, index and partition or segment.
+    pub(crate) fn open(sealed: &str, secret: &TokenSecret, scope: &str) -> Result<Self, Error> {
+        let invalid = || Error::Key("invalid page token: not sealed for this read".to_owned());
+        if sealed.len() > MAX_TOKEN_CHARS * 2 {
+            return Err(invalid());
+        }
+        let body = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(invalid)?;
+        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| invalid())?;
+        if bytes.len() < 24 {
+            return Err(invalid());
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let cipher = XChaCha20Poly1305::new(secret.into());
+        let text = cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: scope.as_bytes(),
+                },
+            )
+            .map_err(|_| invalid())?;
+        let text = String::from_utf8(text).map_err(|_| invalid())?;
+        let token = PageToken {
+            text,
+            scope: Some(Arc::from(scope)),
+        };
+        token.to_key()?;
+        Ok(token)
     }
 }
 
@@ -148,13 +292,14 @@ impl<'a> Reader<'a> {
 
 impl fmt::Display for PageToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
+/// Key values may be personal data: `Debug` shows the length only.
 impl fmt::Debug for PageToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PageToken({})", self.0)
+        write!(f, "PageToken(<{} chars>)", self.text.len())
     }
 }
 
@@ -163,7 +308,10 @@ impl FromStr for PageToken {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        let token = PageToken(s.to_owned());
+        let token = PageToken {
+            text: s.to_owned(),
+            scope: None,
+        };
         token.to_key()?;
         Ok(token)
     }
@@ -171,7 +319,7 @@ impl FromStr for PageToken {
 
 impl serde::Serialize for PageToken {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(&self.text)
     }
 }
 
@@ -193,7 +341,8 @@ mod tests {
             ("sk".to_owned(), AttributeValue::N("-12.5".into())),
             ("gsi".to_owned(), AttributeValue::B(Blob::new(vec![0, 255]))),
         ]);
-        let token = PageToken::from_key(&key).unwrap();
+        let scope: Arc<str> = Arc::from("s|t|None|None");
+        let token = PageToken::from_key(&key, &scope).unwrap();
         assert_eq!(token.to_key().unwrap(), key);
         let parsed: PageToken = token.to_string().parse().unwrap();
         assert_eq!(parsed, token);
@@ -202,5 +351,62 @@ mod tests {
         }
         let json = serde_json::to_string(&token).unwrap();
         assert_eq!(serde_json::from_str::<PageToken>(&json).unwrap(), token);
+    }
+
+    #[test]
+    fn a_short_token_cannot_make_the_decoder_allocate() {
+        // Version 1, 65,535 attributes: refused before any allocation.
+        let token = URL_SAFE_NO_PAD.encode([1_u8, 0xff, 0xff]);
+        let err = token.parse::<PageToken>().unwrap_err();
+        assert!(err.to_string().contains("more attributes"), "{err}");
+        let long = "A".repeat(MAX_TOKEN_CHARS + 4);
+        assert!(long
+            .parse::<PageToken>()
+            .unwrap_err()
+            .to_string()
+            .contains("too long"));
+    }
+
+    #[test]
+    fn sealed_tokens_open_only_for_their_read_and_secret() {
+        let key = HashMap::from([("pk".to_owned(), AttributeValue::S("alice".into()))]);
+        let scope: Arc<str> = Arc::from("q|orders|None|S(\"alice\")");
+        let token = PageToken::from_key(&key, &scope).unwrap();
+        let secret = [7_u8; 32];
+        let sealed = token.seal(&secret).unwrap();
+        assert!(!sealed.contains(token.as_str()));
+        assert_ne!(
+            sealed,
+            token.seal(&secret).unwrap(),
+            "a fresh nonce each time"
+        );
+        let opened = PageToken::open(&sealed, &secret, &scope).unwrap();
+        assert_eq!(opened.to_key().unwrap(), key);
+        assert!(
+            PageToken::open(&sealed, &[8_u8; 32], &scope).is_err(),
+            "another secret"
+        );
+        assert!(
+            PageToken::open(&sealed, &secret, "q|orders|None|S(\"bob\")").is_err(),
+            "another partition"
+        );
+        assert!(
+            PageToken::open(token.as_str(), &secret, &scope).is_err(),
+            "not sealed"
+        );
+        let mut tampered = sealed.clone().into_bytes();
+        let last = tampered.len() - 1;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert!(
+            PageToken::open(&tampered, &secret, &scope).is_err(),
+            "tampered"
+        );
+        let parsed: PageToken = token.as_str().parse().unwrap();
+        assert!(
+            parsed.seal(&secret).is_err(),
+            "a parsed token has no origin"
+        );
+        assert!(!format!("{token:?}").contains(token.as_str()));
     }
 }

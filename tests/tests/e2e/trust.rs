@@ -388,3 +388,173 @@ async fn unversioned_update_keeps_concurrent_additions_and_undeclared_attributes
         "update writes only what changed"
     );
 }
+
+#[tokio::test]
+async fn an_undecodable_item_never_stops_a_paginating_reader() {
+    use futures::StreamExt;
+    let docs = new_mapping::<Doc>("trust-bad-page").await;
+    let all: Vec<Doc> = (0..30)
+        .map(|i| Doc {
+            id: format!("d{i:02}"),
+            body: "ok".into(),
+        })
+        .collect();
+    docs.insert_many(all).await.unwrap();
+    // Another writer stored a body that is not a string.
+    docs.client()
+        .put_item()
+        .table_name(docs.table_name())
+        .item(
+            "id",
+            aws_sdk_dynamodb::types::AttributeValue::S("bad".into()),
+        )
+        .item(
+            "body",
+            aws_sdk_dynamodb::types::AttributeValue::N("7".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let mut good = Vec::new();
+    let mut bad = 0;
+    let mut token = None;
+    loop {
+        let mut scan = docs.scan().page_size(7);
+        if let Some(token) = token.take() {
+            scan = scan.start_from(token);
+        }
+        let mut pages = scan.pages();
+        let mut resumed = false;
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => good.extend(page.into_items()),
+                Err(Error::UndecodablePage {
+                    next_token,
+                    failures,
+                    decoded,
+                }) => {
+                    bad += failures.len();
+                    assert!(
+                        failures[0].1.to_string().contains("body"),
+                        "{:?}",
+                        failures[0]
+                    );
+                    let err = Error::UndecodablePage {
+                        next_token: next_token.clone(),
+                        failures,
+                        decoded,
+                    };
+                    good.extend(err.into_decoded::<Doc>().unwrap());
+                    // A paginating API stops here and hands out the token.
+                    token = next_token;
+                    resumed = token.is_some();
+                    break;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        if !resumed {
+            break;
+        }
+    }
+    assert_eq!(bad, 1);
+    assert_eq!(good.len(), 30, "every good item, none twice");
+    good.sort_by(|a, b| a.id.cmp(&b.id));
+    good.dedup();
+    assert_eq!(good.len(), 30, "every good item once");
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Line {
+    #[dynamo(partition_key)]
+    owner: String,
+    #[dynamo(sort_key)]
+    n: u32,
+    secret_note: String,
+}
+
+#[tokio::test]
+async fn sealed_tokens_resume_their_own_read_only() {
+    use futures::TryStreamExt;
+    let lines = new_mapping::<Line>("trust-sealed").await;
+    let all: Vec<Line> = ["alice", "bob"]
+        .iter()
+        .flat_map(|owner| {
+            (0..25).map(move |n| Line {
+                owner: owner.to_string(),
+                n,
+                secret_note: format!("{owner}-{n}"),
+            })
+        })
+        .collect();
+    lines.insert_many(all).await.unwrap();
+    let secret = [42_u8; 32];
+    // A client pages through alice's lines holding only sealed cursors.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query = lines.query("alice").page_size(10);
+        if let Some(cursor) = &cursor {
+            query = query.start_from_sealed(cursor, &secret);
+        }
+        let page = query.pages().try_next().await.unwrap().unwrap();
+        seen.extend(page.items().iter().map(|l| l.n));
+        cursor = page
+            .next_token()
+            .map(|t| t.seal(&secret))
+            .transpose()
+            .unwrap();
+        if let Some(c) = &cursor {
+            assert!(!c.contains("alice"));
+            // The same cursor cannot read bob's partition, nor be opened with another secret.
+            let err = lines
+                .query("bob")
+                .start_from_sealed(c, &secret)
+                .pages()
+                .try_next()
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("not sealed for this read"),
+                "{err}"
+            );
+            assert!(lines
+                .query("alice")
+                .start_from_sealed(c, &[1; 32])
+                .pages()
+                .try_next()
+                .await
+                .is_err());
+            assert!(lines
+                .scan()
+                .start_from_sealed(c, &secret)
+                .pages()
+                .try_next()
+                .await
+                .is_err());
+        } else {
+            break;
+        }
+    }
+    assert_eq!(seen, (0..25).collect::<Vec<u32>>());
+
+    // Scans seal and resume the same way.
+    let page = lines
+        .scan()
+        .page_size(30)
+        .pages()
+        .try_next()
+        .await
+        .unwrap()
+        .unwrap();
+    let cursor = page.next_token().unwrap().seal(&secret).unwrap();
+    let rest: Vec<Line> = lines
+        .scan()
+        .start_from_sealed(&cursor, &secret)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(page.len() + rest.len(), 50);
+}
