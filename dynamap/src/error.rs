@@ -151,6 +151,16 @@ pub enum Error {
         details: String,
     },
 
+    /// DynamoDB kept leaving requests of a batch unprocessed (it does so when a table's
+    /// capacity is exceeded) until the attempts ran out.
+    #[error("{left} requests still unprocessed after {attempts} attempts")]
+    RetriesExhausted {
+        /// The sends made, the first included.
+        attempts: u32,
+        /// The requests left unprocessed.
+        left: usize,
+    },
+
     /// The client or connection settings are unusable (no region, a bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),
@@ -488,6 +498,11 @@ impl fmt::Debug for Error {
                 .debug_struct("SchemaMismatch")
                 .field("table", table)
                 .field("details", details)
+                .finish(),
+            Error::RetriesExhausted { attempts, left } => f
+                .debug_struct("RetriesExhausted")
+                .field("attempts", attempts)
+                .field("left", left)
                 .finish(),
             Error::Config(m) => f.debug_tuple("Config").field(m).finish(),
             Error::Key(m) => f.debug_tuple("Key").field(m).finish(),

@@ -111,6 +111,21 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
         Ok(())
     }
 
+    /// Whether `version` fits the version field's type; a write that would store a
+    /// version the field cannot read back (a `u8` past 255) is refused before sending.
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(version)] v: u8 }
+    /// use dynamap::DynamoItem;
+    /// assert!(Doc::check_version(255).is_ok());
+    /// assert!(Doc::check_version(256).is_err());
+    /// ```
+    fn check_version(version: u64) -> Result<()> {
+        let _ = version;
+        Ok(())
+    }
+
     /// Typed paths to every attribute, for `modify`, conditions and projections.
     ///
     /// ```

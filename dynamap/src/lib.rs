@@ -44,6 +44,13 @@
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //!
 //! Field types and how they are stored are listed at [`DynamoValue`].
+//!
+//! ## Runtime
+//!
+//! dynamap runs on Tokio, as the AWS SDK does, and waits between retries with Tokio's
+//! timer: the runtime needs its time driver. `#[tokio::main]` and `#[tokio::test]`
+//! have it; a runtime built by hand needs `.enable_time()` (or `.enable_all()`), or the
+//! first retry panics inside Tokio ("timers are disabled").
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Data read from a table must never make the library panic.
@@ -111,7 +118,7 @@ pub use key_like::{KeyLike, KeyPart};
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
 pub use size::{item_size, MAX_ITEM_SIZE};
-pub use stream::{KeyValue, Page, PageToken, Query, Scan, TokenSecret};
+pub use stream::{KeyValue, Page, PageToken, Query, Scan, TokenSecret, MAX_PARALLEL_SEGMENTS};
 pub use table::{Billing, CreateTable};
 pub use transact::{
     transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,

@@ -352,6 +352,7 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
         let name = &field.name;
         let span = field.ty.span();
         let read = quote_spanned!(span=> ::dynamap::__private::version_of(&self.#member));
+        let ty = field.ty;
         quote! {
             const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);
 
@@ -363,6 +364,12 @@ fn item(container: &Container, data: &Struct, key: &crate::model::Key) -> TokenS
             #[inline]
             fn set_version(&mut self, version: u64) -> ::dynamap::Result<()> {
                 self.#member = ::dynamap::__private::version_from(version, #name)?;
+                ::dynamap::__private::Result::Ok(())
+            }
+
+            #[inline]
+            fn check_version(version: u64) -> ::dynamap::Result<()> {
+                let _: #ty = ::dynamap::__private::version_from(version, #name)?;
                 ::dynamap::__private::Result::Ok(())
             }
         }

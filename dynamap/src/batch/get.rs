@@ -53,8 +53,14 @@ async fn fetch_batch(
     consistent_read: bool,
     max_attempts: u32,
 ) -> Fetched {
-    let policy = crate::RetryPolicy::of(&client);
-    let driven = super::drive(keys, max_attempts, policy, |keys| {
+    let limits = super::Limits {
+        operation: "BatchGetItem",
+        table: &table,
+        max_attempts,
+        policy: crate::RetryPolicy::of(&client),
+        deadline: None,
+    };
+    let driven = super::drive(keys, &limits, |keys| {
         let (client, table) = (client.clone(), table.clone());
         async move {
             let request = KeysAndAttributes::builder()

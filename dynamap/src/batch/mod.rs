@@ -32,8 +32,7 @@ pub(crate) struct Driven<R, P> {
 /// BatchWriteItem and BatchGetItem.
 pub(crate) async fn drive<P, R, F, Fut>(
     mut pending: Vec<P>,
-    max_attempts: u32,
-    policy: crate::RetryPolicy,
+    limits: &Limits<'_>,
     mut send: F,
 ) -> Driven<R, P>
 where
@@ -57,23 +56,44 @@ where
                 if pending.is_empty() {
                     return out;
                 }
-                if attempt >= max_attempts {
-                    out.error = Some(Error::Unexpected(format!(
-                        "{} requests still unprocessed after {attempt} attempts",
-                        pending.len()
-                    )));
+                if attempt >= limits.max_attempts {
+                    out.error = Some(Error::RetriesExhausted {
+                        attempts: attempt,
+                        left: pending.len(),
+                    });
                     out.failed = pending;
                     return out;
                 }
             }
-            Err(e) if is_retryable(&e) && attempt < max_attempts => {}
+            Err(e) if is_retryable(&e) && attempt < limits.max_attempts => {}
             Err(e) => {
                 out.error = Some(e);
                 out.failed = pending;
                 return out;
             }
         }
+        let wait = limits.policy.backoff(attempt);
+        if let Some(deadline) = limits.deadline {
+            if tokio::time::Instant::now() + wait >= deadline {
+                out.error = Some(Error::Timeout {
+                    operation: limits.operation,
+                    table: limits.table.to_owned(),
+                });
+                out.failed = pending;
+                return out;
+            }
+        }
         out.retries += 1;
-        tokio::time::sleep(policy.backoff(attempt)).await;
+        tokio::time::sleep(wait).await;
     }
+}
+
+/// How far one batch operation may go: its sends per batch, their backoff, and an
+/// optional deadline for the whole call.
+pub(crate) struct Limits<'a> {
+    pub operation: &'static str,
+    pub table: &'a str,
+    pub max_attempts: u32,
+    pub policy: crate::RetryPolicy,
+    pub deadline: Option<tokio::time::Instant>,
 }

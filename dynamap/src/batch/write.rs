@@ -25,6 +25,8 @@ pub(crate) struct WriteOptions {
     pub concurrency: usize,
     pub max_attempts: u32,
     pub progress: Option<ProgressFn>,
+    /// A limit on the whole call.
+    pub deadline: Option<std::time::Duration>,
 }
 
 impl Default for WriteOptions {
@@ -34,6 +36,7 @@ impl Default for WriteOptions {
             concurrency: 16,
             max_attempts: 10,
             progress: None,
+            deadline: None,
         }
     }
 }
@@ -67,11 +70,18 @@ async fn send_batch(
     table: Arc<str>,
     batch: Vec<Pending>,
     max_attempts: u32,
+    deadline: Option<tokio::time::Instant>,
 ) -> Outcome {
     let keys = batch.iter().map(|p| p.key.clone()).collect();
     let requests: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
-    let policy = crate::RetryPolicy::of(&client);
-    let driven = super::drive(requests, max_attempts, policy, |requests| {
+    let limits = super::Limits {
+        operation: "BatchWriteItem",
+        table: &table,
+        max_attempts,
+        policy: crate::RetryPolicy::of(&client),
+        deadline,
+    };
+    let driven = super::drive(requests, &limits, |requests| {
         let (client, table) = (client.clone(), table.clone());
         async move {
             let sent = requests.len() as u64;
@@ -145,6 +155,9 @@ pub(crate) async fn write_all(
 ) -> Result<BatchReport> {
     let table: Arc<str> = Arc::from(table);
     let concurrency = options.concurrency.max(1);
+    let deadline = options
+        .deadline
+        .map(|limit| tokio::time::Instant::now() + limit);
     let mut tally = Tally {
         report: BatchReport::default(),
         busy: HashSet::new(),
@@ -200,6 +213,13 @@ pub(crate) async fn write_all(
                 None => break,
             }
         }
+        if tally.first_error.is_none() && deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
+        {
+            tally.first_error = Some(Error::Timeout {
+                operation: "BatchWriteItem",
+                table: table.to_string(),
+            });
+        }
         if tally.first_error.is_some() {
             tally
                 .failed
@@ -214,6 +234,7 @@ pub(crate) async fn write_all(
             table.clone(),
             full,
             options.max_attempts,
+            deadline,
         ));
     }
     while let Some(outcome) = in_flight.next().await {
@@ -277,6 +298,23 @@ macro_rules! write_options {
         /// ```
         pub fn max_attempts(mut self, attempts: u32) -> Self {
             self.options.max_attempts = attempts.max(1);
+            self
+        }
+
+        /// A limit on the whole call: once it passes, nothing more is sent and no batch is
+        /// retried, and the call ends with [`Error::BatchIncomplete`] (its source
+        /// [`Error::Timeout`]) holding every item not written. Without it a throttled
+        /// table is retried for as long as `max_attempts` and the retry policy allow.
+        ///
+        /// ```no_run
+        /// # #[derive(dynamap::DynamoItem)]
+        /// # struct User { #[dynamo(partition_key)] id: String }
+        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+        /// users.insert_many(all).deadline(std::time::Duration::from_secs(60)).await?;
+        /// # Ok(()) }
+        /// ```
+        pub fn deadline(mut self, limit: std::time::Duration) -> Self {
+            self.options.deadline = Some(limit);
             self
         }
 
@@ -357,11 +395,11 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
             // Stored as `insert` stores it: the next version, so every other write
             // path (insert of the item as read, update, modify) goes on from there.
             if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
+                let next = version.saturating_add(1);
+                T::check_version(next)?;
                 encoded.insert(
                     name.to_owned(),
-                    aws_sdk_dynamodb::types::AttributeValue::N(
-                        version.saturating_add(1).to_string(),
-                    ),
+                    aws_sdk_dynamodb::types::AttributeValue::N(next.to_string()),
                 );
             }
             check_item_size(&encoded)?;

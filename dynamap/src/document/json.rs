@@ -18,12 +18,13 @@ fn canonical(text: &str) -> Option<(bool, String, i64)> {
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits: String = int_part.chars().chain(frac_part.chars()).collect();
-    let mut exponent = exponent - i64::try_from(frac_part.len()).ok()?;
+    // Checked: an exponent near i64's ends, read from the table, must not overflow.
+    let mut exponent = exponent.checked_sub(i64::try_from(frac_part.len()).ok()?)?;
     let trimmed = digits.trim_start_matches('0').to_owned();
     digits = trimmed;
     while digits.ends_with('0') {
         digits.pop();
-        exponent += 1;
+        exponent = exponent.checked_add(1)?;
     }
     if digits.is_empty() {
         return Some((false, String::new(), 0));
@@ -140,6 +141,13 @@ impl From<Json> for Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn exponents_at_the_ends_of_i64_do_not_overflow() {
+        assert_eq!(canonical("1.5e-9223372036854775808"), None);
+        assert_eq!(canonical("10e9223372036854775807"), None);
+        assert_eq!(canonical("1.50e2"), Some((false, "15".to_owned(), 1)));
+    }
 
     #[test]
     fn json_round_trips_where_lossless() {

@@ -181,7 +181,9 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             (Some(name), Some(current)) => {
                 let path = AttrPath::from(vec![Segment::Name(name.into())]);
                 conditions.push(version_is(path, current));
-                item.insert(name.to_owned(), number(current.saturating_add(1)));
+                let next = current.saturating_add(1);
+                T::check_version(next)?;
+                item.insert(name.to_owned(), number(next));
                 Some((name, current))
             }
             _ => None,

@@ -112,6 +112,7 @@ where
             if let Some(version) = version {
                 // The closure cannot move the version: it is dynamap's to bump.
                 new.set_version(version)?;
+                T::check_version(version.saturating_add(1))?;
             }
             let change = Change::between(&old, &new)?;
             if change.is_empty() {

@@ -11,6 +11,7 @@ mod token;
 pub use page::Page;
 pub use query::{KeyValue, Query};
 pub use scan::Scan;
+pub use scan::MAX_PARALLEL_SEGMENTS;
 pub(crate) use scan::{decode_entry, decode_key, top_level, ScanOptions};
 pub use token::{PageToken, TokenSecret};
 

@@ -208,7 +208,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     }
 
     /// A parallel scan: `n` segments fetched concurrently and merged into one stream
-    /// (in no particular order). Each segment holds at most one page.
+    /// (in no particular order). Each segment holds at most one page, and has a request
+    /// in flight, so `n` is at most [`MAX_PARALLEL_SEGMENTS`](crate::MAX_PARALLEL_SEGMENTS)
+    /// (more is an [`Error::Expression`] when the stream starts); to spread more segments
+    /// over processes use [`segment`](Self::segment).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -310,6 +313,15 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     }
 }
 
+/// The most segments one parallel scan reads at once (each holds a page and a request
+/// in flight). DynamoDB allows up to 1,000,000 segments, which
+/// [`segment(i, n)`](Scan::segment) reaches from many processes.
+///
+/// ```
+/// assert_eq!(dynamap::MAX_PARALLEL_SEGMENTS, 1024);
+/// ```
+pub const MAX_PARALLEL_SEGMENTS: u32 = 1024;
+
 /// What a scan asks for, typed or not: the part of [`Scan`] that the untyped
 /// [`Mapping`](crate::Mapping) shares.
 #[derive(Debug, Clone, Default)]
@@ -359,6 +371,10 @@ impl ScanOptions {
                 "use either .segments(n) (all segments) or .segment(i, n) (one), not both"
                     .to_owned(),
             )),
+            (Some(n), None) if n > MAX_PARALLEL_SEGMENTS => Err(Error::Expression(format!(
+                ".segments({n}): at most {MAX_PARALLEL_SEGMENTS} segments are read at once here \
+                 (each holds a page and a request in flight); spread more over processes with .segment(i, n)"
+            ))),
             (Some(n), None) if n > 1 => {
                 if start.is_some() {
                     return Err(Error::Expression(

@@ -167,9 +167,14 @@ async fn when_retries_run_out_the_error_holds_what_was_not_written() {
             completed,
             remaining,
             operation,
+            source,
             ..
         } => {
             assert_eq!(operation, "BatchWriteItem");
+            assert!(
+                matches!(*source, Error::RetriesExhausted { attempts: 2, .. }),
+                "{source:?}"
+            );
             assert_eq!(
                 completed,
                 table.count().await.unwrap(),

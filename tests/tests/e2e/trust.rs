@@ -558,3 +558,118 @@ async fn sealed_tokens_resume_their_own_read_only() {
         .unwrap();
     assert_eq!(page.len() + rest.len(), 50);
 }
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Small {
+    #[dynamo(partition_key)]
+    id: String,
+    n: u32,
+    #[dynamo(version)]
+    version: u8,
+}
+
+#[tokio::test]
+async fn a_version_that_would_not_fit_its_field_is_refused_before_writing() {
+    let smalls = new_mapping::<Small>("trust-u8").await;
+    smalls
+        .insert(&Small {
+            id: "s".into(),
+            n: 0,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    // Put the stored version at the top of u8 with a raw write.
+    smalls
+        .client()
+        .update_item()
+        .table_name(smalls.table_name())
+        .key("id", aws_sdk_dynamodb::types::AttributeValue::S("s".into()))
+        .update_expression("SET #v = :v")
+        .expression_attribute_names("#v", "version")
+        .expression_attribute_values(
+            ":v",
+            aws_sdk_dynamodb::types::AttributeValue::N("255".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let at_top = smalls.get("s").await.unwrap().unwrap();
+    assert_eq!(at_top.version, 255);
+    for err in [
+        smalls.insert(&at_top).await.unwrap_err(),
+        smalls.update("s", |s| s.n += 1).await.unwrap_err(),
+        smalls.insert_many(vec![at_top.clone()]).await.unwrap_err(),
+    ] {
+        assert!(err.to_string().contains("version"), "{err}");
+    }
+    assert_eq!(
+        smalls.get("s").await.unwrap(),
+        Some(at_top),
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn a_parallel_scan_of_too_many_segments_is_refused() {
+    use futures::TryStreamExt;
+    let docs = new_mapping::<Doc>("trust-segments").await;
+    let err = docs
+        .scan()
+        .segments(1_000_000)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Expression(_)), "{err:?}");
+    let fine: Vec<Doc> = docs
+        .scan()
+        .segments(dynamap::MAX_PARALLEL_SEGMENTS)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(fine.is_empty());
+}
+
+#[tokio::test]
+async fn a_bulk_load_against_a_throttled_table_stops_at_its_deadline_losing_nothing() {
+    use dynamap_tests::faults::{faulty_client, Faults};
+    let docs = new_mapping::<Doc>("trust-deadline").await;
+    // Every request throttled; the retry policy alone would keep trying for ages.
+    let client = faulty_client(docs.client(), Faults::new(0.0, 1.0));
+    let slow = TypedMapping::<Doc>::new(client, docs.table_name()).with_retry(
+        RetryPolicy::default()
+            .max_attempts(1_000)
+            .initial_backoff(Duration::from_millis(50))
+            .max_backoff(Duration::from_millis(50)),
+    );
+    let all: Vec<Doc> = (0..100)
+        .map(|i| Doc {
+            id: format!("d{i}"),
+            body: "b".into(),
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let err = slow
+        .insert_many(all)
+        .max_attempts(1_000)
+        .deadline(Duration::from_millis(400))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    match err {
+        Error::BatchIncomplete {
+            completed,
+            remaining,
+            source,
+            ..
+        } => {
+            assert_eq!(completed, 0);
+            assert_eq!(remaining.len(), 100, "every item handed back");
+            assert!(matches!(*source, Error::Timeout { .. }), "{source:?}");
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
