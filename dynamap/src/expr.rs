@@ -119,6 +119,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_expression_limit_is_4096_bytes_inclusive() {
+        assert!(check_size("update", &"x".repeat(4096)).is_ok());
+        let err = check_size("update", &"x".repeat(4097)).unwrap_err();
+        assert!(err.to_string().contains("4097 bytes"), "{err}");
+        // Bytes, not characters.
+        assert!(check_size("condition", &"é".repeat(2048)).is_ok());
+        assert!(check_size("condition", &"é".repeat(2049)).is_err());
+    }
+
+    #[test]
     fn names_are_shared_and_values_are_not() {
         let mut p = Placeholders::default();
         let path = AttrPath::from(vec![

@@ -257,3 +257,60 @@ pub async fn insert_all<T: DynamoItem>(mapping: &TypedMapping<T>, items: Vec<T>)
         .await
         .unwrap_or_else(|e| panic!("cannot insert test items: {e}"));
 }
+
+/// How many requests a client has in flight, and the most it had at once.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    now: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+impl InFlight {
+    /// The most requests in flight at once so far.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Debug)]
+struct Gauge(std::sync::Arc<InFlight>);
+
+impl aws_sdk_dynamodb::config::Intercept for Gauge {
+    fn name(&self) -> &'static str {
+        "dynamap-test-in-flight"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<
+            '_,
+        >,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let now = self.0.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.0.peak.fetch_max(now, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        self.0.now.fetch_sub(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// The same client, measuring how many requests it has in flight: how the tests
+/// prove that `concurrency` is honoured.
+pub fn in_flight_client(client: &Client) -> (Client, std::sync::Arc<InFlight>) {
+    let gauge = std::sync::Arc::new(InFlight::default());
+    let config = client
+        .config()
+        .to_builder()
+        .interceptor(Gauge(gauge.clone()))
+        .build();
+    (Client::from_conf(config), gauge)
+}

@@ -249,6 +249,49 @@ mod tests {
         assert_eq!(parse_whole("-"), None);
         assert_eq!(parse_whole("."), None);
         assert_eq!(parse_whole("1x"), None);
+        assert_eq!(parse_whole("+4.2e1"), Some((false, 42)));
+        assert_eq!(parse_whole("+0"), Some((false, 0)));
+        assert_eq!(parse_whole("-0e3"), Some((true, 0)));
+    }
+
+    #[test]
+    fn wide_integers_in_exponent_notation_with_signs() {
+        let n = |s: &str| AttributeValue::N(s.to_owned());
+        assert_eq!(
+            i128::from_attribute_value(n("-1e37")),
+            Ok(-(10i128.pow(37)))
+        );
+        assert_eq!(i128::from_attribute_value(n("-1.5E1")), Ok(-15));
+        assert_eq!(i128::from_attribute_value(n("+1.5e1")), Ok(15));
+        assert!(
+            i128::from_attribute_value(n("-12e-1")).is_err(),
+            "not whole"
+        );
+        assert_eq!(u128::from_attribute_value(n("-0e5")), Ok(0));
+        assert!(u128::from_attribute_value(n("-1e0")).is_err(), "negative");
+        assert_eq!(i64::from_attribute_value(n("+4.2e1")), Ok(42));
+        assert_eq!(u8::from_attribute_value(n("2.55e2")), Ok(255));
+        assert!(u8::from_attribute_value(n("2.56e2")).is_err());
+        assert_eq!(i8::from_attribute_value(n("-1.28e2")), Ok(-128));
+        assert!(i8::from_attribute_value(n("-1.29e2")).is_err());
+    }
+
+    #[test]
+    fn floats_at_the_edges_of_dynamodbs_range() {
+        assert!(1e126f64.to_attribute_value().is_err());
+        assert!((-1e126f64).to_attribute_value().is_err());
+        assert!(9.99e125f64.to_attribute_value().is_ok());
+        assert!(1e-130f64.to_attribute_value().is_ok());
+        assert!((-1e-130f64).to_attribute_value().is_ok());
+        assert!(9.99e-131f64.to_attribute_value().is_err());
+        assert_eq!(
+            0.0f64.to_attribute_value(),
+            Ok(Some(AttributeValue::N("0.0".into())))
+        );
+        assert_eq!(
+            f64::from_attribute_value(AttributeValue::N("1e-130".into())),
+            Ok(1e-130)
+        );
     }
 
     #[test]

@@ -86,6 +86,32 @@ async fn the_last_write_of_a_key_wins() {
     let report = table.insert_many(items).concurrency(4).await.unwrap();
     assert_eq!(report.written + report.superseded, 120);
     assert_eq!(table.count().await.unwrap(), 60);
+
+    // Repeats inside one batch: the later write replaces the earlier before sending.
+    let twice: Vec<Reading> = readings(50)
+        .into_iter()
+        .flat_map(|r| {
+            let mut again = r.clone();
+            again.value = 2000.0 + f64::from(r.seq);
+            [r, again]
+        })
+        .collect();
+    let report = table.insert_many(twice).concurrency(1).await.unwrap();
+    // A batch is sent when it holds 25 keys, so the repeat of its 25th key starts the
+    // next one: keys 24 and 48 are written twice, the other 48 repeats replaced.
+    assert_eq!((report.written, report.superseded), (52, 48));
+    for r in readings(50) {
+        let stored = table
+            .get(&(r.sensor.clone(), r.seq))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stored.value,
+            2000.0 + f64::from(r.seq),
+            "the later write won"
+        );
+    }
     let stored: Vec<Reading> = table.values().try_collect().await.unwrap();
     assert!(
         stored.iter().all(|r| r.value >= 1000.0),
@@ -193,5 +219,29 @@ async fn when_retries_run_out_the_error_holds_what_was_not_written() {
             assert!(unwritten.iter().all(|r| !stored.contains(r)));
         }
         other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn concurrency_bounds_the_batches_in_flight() {
+    let table = new_mapping::<Reading>("in-flight").await;
+    for limit in [1_usize, 3] {
+        let (client, gauge) = dynamap_tests::in_flight_client(table.client());
+        let gauged = TypedMapping::<Reading>::new(client, table.table_name());
+        let report = gauged
+            .insert_many(readings(500))
+            .concurrency(limit)
+            .await
+            .unwrap();
+        assert_eq!(report.written, 500);
+        assert!(
+            gauge.peak() <= limit,
+            "{} in flight with concurrency {limit}",
+            gauge.peak()
+        );
+        assert!(gauge.peak() >= 1);
+        if limit > 1 {
+            assert!(gauge.peak() > 1, "batches were sent one at a time");
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use dynamap::{Document, DynamoItem, Error, Key, Mapping, ScalarType, Value};
 use dynamap_tests::{client, new_mapping};
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 
 #[derive(DynamoItem)]
 struct SimpleSchema {
@@ -103,8 +103,23 @@ async fn dict_operations_on_a_simple_key_table() {
         .await
         .unwrap();
     assert_eq!(pages.iter().map(|p| p.len()).sum::<usize>(), 26);
-    assert_eq!(mapping.scan().segments(3).stream().count().await, 26);
-    assert_eq!(mapping.scan().limit(4).stream().count().await, 4);
+    // try_collect, not count(): an error must fail the test, not count as an item.
+    let all: Vec<Document> = mapping
+        .scan()
+        .segments(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 26);
+    let four: Vec<Document> = mapping
+        .scan()
+        .limit(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(four.len(), 4);
 
     // del mapping["my_key"]: one DeleteItem returning the old document.
     let removed = mapping.remove("my_key").await.unwrap().unwrap();

@@ -16,6 +16,7 @@ mod resilience;
 mod roundtrip;
 mod smoke;
 mod streams;
+mod surface;
 mod tables;
 mod transactions;
 mod trust;
