@@ -1,6 +1,6 @@
 //! BatchGetItem: `get_many`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
@@ -174,29 +174,41 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     /// ```
     pub async fn send(self) -> Result<Vec<T>> {
         let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
-        let mut order: Vec<Vec<u8>> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut unique_keys: Vec<Item> = Vec::new();
+        // Each distinct key once, by its position in the request; the keys move into
+        // their batches without being copied.
+        let mut position: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut batches: Vec<Vec<Item>> = Vec::new();
+        let mut batch: Vec<Item> = Vec::with_capacity(KEYS_PER_BATCH);
         for key in self.keys {
             let encoded = T::key_to_item(&key)?;
-            let bytes = key_bytes(&encoded, &names);
-            if seen.insert(bytes.clone()) {
-                order.push(bytes);
-                unique_keys.push(encoded);
+            let next = position.len();
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                position.entry(key_bytes(&encoded, &names))
+            {
+                slot.insert(next);
+                batch.push(encoded);
+                if batch.len() == KEYS_PER_BATCH {
+                    batches.push(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(KEYS_PER_BATCH),
+                    ));
+                }
             }
+        }
+        if !batch.is_empty() {
+            batches.push(batch);
         }
         let table: Arc<str> = Arc::from(self.mapping.table_name());
         let client = self.mapping.client().clone();
-        let batches: Vec<Vec<Item>> = unique_keys
-            .chunks(KEYS_PER_BATCH)
-            .map(<[Item]>::to_vec)
-            .collect();
         let (consistent, attempts) = (self.consistent_read, self.max_attempts);
         let mut fetched = stream::iter(batches)
             .map(|batch| fetch_batch(client.clone(), table.clone(), batch, consistent, attempts))
             .buffer_unordered(self.concurrency);
 
-        let mut found: HashMap<Vec<u8>, T> = HashMap::with_capacity(order.len());
+        let mut found: Vec<Option<T>> = std::iter::repeat_with(|| None)
+            .take(position.len())
+            .collect();
+        let mut found_count = 0_u64;
         let mut progress = BatchProgress::default();
         let mut failed = Vec::new();
         let mut first_error = None;
@@ -204,10 +216,20 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
             progress.batches += 1;
             progress.retries += batch.retries;
             for item in batch.items {
-                let bytes = key_bytes(&item, &names);
-                found.insert(bytes, T::from_item(item)?);
+                let slot = position
+                    .get(&key_bytes(&item, &names))
+                    .and_then(|&at| found.get_mut(at));
+                let Some(slot) = slot else {
+                    return Err(Error::Unexpected(
+                        "BatchGetItem returned an item whose key was not asked for".to_owned(),
+                    ));
+                };
+                if slot.is_none() {
+                    found_count += 1;
+                }
+                *slot = Some(T::from_item(item)?);
             }
-            progress.done = found.len() as u64;
+            progress.done = found_count;
             failed.extend(batch.failed);
             if first_error.is_none() {
                 first_error = batch.error;
@@ -220,13 +242,13 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
             return Err(Error::BatchIncomplete {
                 operation: "BatchGetItem",
                 table: table.to_string(),
-                completed: found.len() as u64,
+                completed: found_count,
                 remaining: failed,
                 rejected: Vec::new(),
                 source: Box::new(source),
             });
         }
-        Ok(order.iter().filter_map(|key| found.remove(key)).collect())
+        Ok(found.into_iter().flatten().collect())
     }
 }
 
