@@ -107,6 +107,11 @@ pub enum Error {
         table: String,
         /// Items written, deleted or read.
         completed: u64,
+        /// Input items taken from the input. `insert_many` and `remove_many` read their
+        /// whole input (the unsent rest is in `remaining`); `insert_stream` reads no
+        /// further after a failure, so a stream that could be endless is not drained:
+        /// resume your source after this many items.
+        read: u64,
         /// What was not done.
         remaining: Vec<Item>,
         /// Input items refused before sending (too large, unencodable, a key over
@@ -467,6 +472,7 @@ impl fmt::Debug for Error {
                 operation,
                 table,
                 completed,
+                read,
                 remaining,
                 rejected,
                 source,
@@ -475,6 +481,7 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("table", table)
                 .field("completed", completed)
+                .field("read", read)
                 .field("remaining", &Redacted::items(remaining))
                 .field("rejected", rejected)
                 .field("source", source)
@@ -811,6 +818,7 @@ mod debug_tests {
                 operation: "BatchWriteItem",
                 table: "users".into(),
                 completed: 1,
+                read: 7,
                 remaining: vec![item.clone(), item.clone()],
                 rejected: vec![crate::Rejected {
                     index: 4,

@@ -155,6 +155,8 @@ mod tests {
             ("0.000", 1),
             ("1", 2),
             ("+5", 2),
+            ("+12", 2),
+            ("+101", 3),
             ("007", 2),
             ("1.000", 2),
             ("10", 2),
@@ -217,6 +219,57 @@ mod tests {
         ] {
             assert_eq!(value_size(&value), size, "{value:?}");
         }
+    }
+
+    /// DynamoDB accepts 32 levels of nested lists and maps and names of 65,535 bytes.
+    #[test]
+    fn nesting_and_name_limits_are_inclusive() {
+        fn nested(levels: usize, list: bool) -> AttributeValue {
+            let mut value = AttributeValue::S("x".into());
+            for _ in 0..levels {
+                value = if list {
+                    AttributeValue::L(vec![value])
+                } else {
+                    AttributeValue::M([("k".to_owned(), value)].into())
+                };
+            }
+            value
+        }
+        for list in [true, false] {
+            let at: Item = [("a".to_owned(), nested(32, list))].into();
+            assert!(check_item_size(&at).is_ok(), "32 levels, list: {list}");
+            let over: Item = [("a".to_owned(), nested(33, list))].into();
+            let err = check_item_size(&over).unwrap_err();
+            assert!(err.to_string().contains("33 levels"), "{err}");
+        }
+        assert_eq!(depth_and_longest_name(&nested(3, true)), (3, 0));
+        assert_eq!(depth_and_longest_name(&nested(2, false)), (2, 1));
+        assert_eq!(
+            depth_and_longest_name(&AttributeValue::N("1".into())),
+            (0, 0)
+        );
+
+        let name = |len: usize| "n".repeat(len);
+        let at: Item = [(name(65_535), AttributeValue::Bool(true))].into();
+        assert!(check_item_size(&at).is_ok());
+        let over: Item = [(name(65_536), AttributeValue::Bool(true))].into();
+        assert!(check_item_size(&over)
+            .unwrap_err()
+            .to_string()
+            .contains("65536 bytes"));
+        // A long map key inside an attribute counts too.
+        let inner: Item = [(
+            "a".to_owned(),
+            AttributeValue::M([(name(65_536), AttributeValue::Null(true))].into()),
+        )]
+        .into();
+        assert!(check_item_size(&inner).is_err());
+        let inner_at: Item = [(
+            "a".to_owned(),
+            AttributeValue::M([(name(65_535), AttributeValue::Null(true))].into()),
+        )]
+        .into();
+        assert!(check_item_size(&inner_at).is_ok());
     }
 
     #[test]

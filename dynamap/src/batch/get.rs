@@ -243,6 +243,7 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
                 operation: "BatchGetItem",
                 table: table.to_string(),
                 completed: found_count,
+                read: position.len() as u64,
                 remaining: failed,
                 rejected: Vec::new(),
                 source: Box::new(source),

@@ -27,6 +27,9 @@ pub(crate) struct WriteOptions {
     pub progress: Option<ProgressFn>,
     /// A limit on the whole call.
     pub deadline: Option<std::time::Duration>,
+    /// After a failure, read the rest of the input into the error (a finite input);
+    /// off for `insert_stream`, whose input may never end.
+    pub read_rest: bool,
 }
 
 impl Default for WriteOptions {
@@ -37,6 +40,7 @@ impl Default for WriteOptions {
             max_attempts: 10,
             progress: None,
             deadline: None,
+            read_rest: true,
         }
     }
 }
@@ -176,7 +180,9 @@ pub(crate) async fn write_all(
     while !ended {
         let next = writes.next().await;
         let index = position;
-        position += 1;
+        if next.is_some() {
+            position += 1;
+        }
         let dispatch = match next {
             Some(Ok((key, request))) => {
                 match batch_index.get(&key) {
@@ -240,10 +246,11 @@ pub(crate) async fn write_all(
     while let Some(outcome) = in_flight.next().await {
         tally.settle(outcome);
     }
-    if tally.first_error.is_some() {
+    if tally.first_error.is_some() && options.read_rest {
         // Nothing more is sent, and nothing is dropped: the rest of the input goes,
         // unsent, into the error.
         while let Some(next) = writes.next().await {
+            position += 1;
             if let Ok((_, request)) = next {
                 tally.failed.extend(request_item(request));
             }
@@ -263,6 +270,7 @@ pub(crate) async fn write_all(
         operation: "BatchWriteItem",
         table: table.to_string(),
         completed: tally.report.written,
+        read: position as u64,
         remaining: tally.failed,
         rejected: tally.rejected,
         source: Box::new(source),
@@ -373,6 +381,13 @@ impl<'a, T: DynamoItem, S> InsertMany<'a, T, S> {
             items,
             options: WriteOptions::default(),
         }
+    }
+
+    /// From a stream that may never end: after a failure it is read no further.
+    pub(crate) fn from_stream(mapping: &'a TypedMapping<T>, items: S) -> Self {
+        let mut many = Self::new(mapping, items);
+        many.options.read_rest = false;
+        many
     }
 }
 

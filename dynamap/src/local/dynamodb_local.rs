@@ -96,6 +96,17 @@ impl DynamoDbLocal {
         crate::connect().local(self.endpoint.clone()).await
     }
 
+    /// The private folder (mode 0700) holding this server's log; removed on drop.
+    ///
+    /// ```no_run
+    /// let server = dynamap::local::DynamoDbLocal::start()?;
+    /// println!("log in {}", server.log_dir().display());
+    /// # Ok::<(), dynamap::Error>(())
+    /// ```
+    pub fn log_dir(&self) -> &Path {
+        &self.work_dir
+    }
+
     /// The folder the server is installed in: `$DYNAMODB_LOCAL_DIR`, else
     /// `$XDG_CACHE_HOME/dynamap/dynamodb-local`, else `~/.cache/dynamap/dynamodb-local`.
     ///

@@ -347,7 +347,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     }
 
     /// Writes the items of a stream with BatchWriteItem, reading it as batches go out,
-    /// so a load larger than memory streams through.
+    /// so a load larger than memory streams through. After a batch fails for good the
+    /// stream is read no further (it may never end): the error's `read` says how many
+    /// items were taken from it, each of which is written, in `remaining` or in
+    /// `rejected`, or was replaced by a later write of its key.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -361,7 +364,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     where
         S: futures::Stream<Item = T> + Send,
     {
-        crate::InsertMany::new(self, items)
+        crate::InsertMany::from_stream(self, items)
     }
 
     /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::RemoveMany).

@@ -8,6 +8,7 @@ mod counts;
 mod document;
 mod fuzz;
 mod keys;
+mod launcher;
 mod lifecycle;
 mod limits;
 mod modify;

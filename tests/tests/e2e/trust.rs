@@ -9,6 +9,7 @@ use dynamap::prelude::*;
 use dynamap::{Error, RetryPolicy};
 use dynamap_tests::new_mapping;
 use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+use futures::StreamExt as _;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 struct Account {
@@ -669,6 +670,53 @@ async fn a_bulk_load_against_a_throttled_table_stops_at_its_deadline_losing_noth
             assert_eq!(completed, 0);
             assert_eq!(remaining.len(), 100, "every item handed back");
             assert!(matches!(*source, Error::Timeout { .. }), "{source:?}");
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
+    if !proxy_possible("an_endless_insert_stream_is_not_drained_after_a_failure") {
+        return;
+    }
+    let docs = new_mapping::<Doc>("trust-endless").await;
+    // Every request refused for good (credentials rejected: never retried).
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            reject_credentials: 1.0,
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let refused = through(&proxy, &docs).await;
+    let endless = futures::stream::iter(0_u64..).map(|i| Doc {
+        id: format!("d{i}"),
+        body: "b".into(),
+    });
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(20),
+        refused.insert_stream(endless).concurrency(2),
+    )
+    .await
+    .expect("an endless stream was read on after the failure");
+    match outcome.unwrap_err() {
+        Error::BatchIncomplete {
+            completed,
+            read,
+            remaining,
+            rejected,
+            ..
+        } => {
+            assert_eq!(completed, 0);
+            assert!(rejected.is_empty());
+            assert!(read >= 25 && read < 1_000, "read {read}");
+            assert_eq!(
+                remaining.len() as u64,
+                read,
+                "everything read is handed back"
+            );
         }
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }

@@ -1,0 +1,59 @@
+//! The DynamoDB Local launcher: it never takes another server for its own, keeps its
+//! log private, and leaves nothing behind. Needs DynamoDB Local installed
+//! (`scripts/install-dynamodb-local`); skipped, saying so, when it is not.
+
+use std::io::Write;
+use std::net::TcpListener;
+
+use dynamap::local::DynamoDbLocal;
+use dynamap::Error;
+
+fn installed(test: &str) -> bool {
+    let there = DynamoDbLocal::default_install_dir()
+        .join("DynamoDBLocal.jar")
+        .is_file();
+    if !there {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: DynamoDB Local is not installed (scripts/install-dynamodb-local)"
+        );
+    }
+    there
+}
+
+#[test]
+fn a_port_another_server_holds_is_refused_not_used() {
+    if !installed("a_port_another_server_holds_is_refused_not_used") {
+        return;
+    }
+    let other = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = other.local_addr().unwrap().port();
+    let err = DynamoDbLocal::builder().port(port).start().unwrap_err();
+    assert!(
+        matches!(&err, Error::Local(m) if m.contains("already in use")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_log_is_private_and_gone_after_drop() {
+    if !installed("the_log_is_private_and_gone_after_drop") {
+        return;
+    }
+    let server = DynamoDbLocal::start().unwrap();
+    let dir = server.log_dir().to_owned();
+    assert!(dir.is_dir());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+    let endpoint = server.endpoint().trim_start_matches("http://").to_owned();
+    drop(server);
+    assert!(!dir.exists(), "{} left behind", dir.display());
+    assert!(
+        std::net::TcpStream::connect(&endpoint).is_err(),
+        "the server still answers after drop"
+    );
+}
