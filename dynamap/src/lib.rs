@@ -153,3 +153,16 @@ pub use dynamap_derive::DynamoItem;
 /// enum Status { Pending, InTransit, #[dynamo(rename = "done")] Delivered }
 /// ```
 pub use dynamap_derive::DynamoValue;
+
+/// The AWS SDK for DynamoDB, as dynamap uses it: name its `Client` and types without a
+/// second, version-matched dependency.
+///
+/// ```no_run
+/// # async fn f() -> dynamap::Result<()> {
+/// let client: dynamap::aws_sdk_dynamodb::Client = dynamap::connect().region("eu-west-1").await?;
+/// // or from a configuration you already have:
+/// let shared = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+/// let client = dynamap::aws_sdk_dynamodb::Client::new(&shared);
+/// # Ok(()) }
+/// ```
+pub use aws_sdk_dynamodb;

@@ -155,6 +155,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let maybe_user = users.get(&"u1".to_string()).consistent_read().await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetItem")]
+    #[doc(alias = "get_item")]
     pub fn get<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Get<'_, T> {
         Get::new(self, key.key_item(&T::KEY_SCHEMA))
     }
@@ -171,6 +173,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.insert(&User { id: "u1".into() }).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "PutItem")]
+    #[doc(alias = "put_item")]
     pub fn insert<'a>(&'a self, item: &'a T) -> Insert<'a, T> {
         Insert::new(self, item)
     }
@@ -187,6 +191,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// }
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DeleteItem")]
+    #[doc(alias = "delete_item")]
     pub fn remove<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Remove<'_, T> {
         Remove::new(self, key.key_item(&T::KEY_SCHEMA))
     }
@@ -218,6 +224,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// pages.modify(&key).add(Page::fields().views, 1).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "UpdateItem")]
+    #[doc(alias = "update_item")]
     pub fn modify<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Modify<'_, T> {
         Modify::new(self, key.key_item(&T::KEY_SCHEMA))
     }
@@ -232,6 +240,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let active = users.scan().filter(User::fields().active.eq(true)).segments(4).stream();
     /// # }
     /// ```
+    #[doc(alias = "Scan")]
     pub fn scan(&self) -> crate::Scan<'_, T> {
         crate::Scan::new(self)
     }
@@ -247,6 +256,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let alices = orders.query("alice").sort_key(Order::fields().id.gt(100)).stream();
     /// # }
     /// ```
+    #[doc(alias = "Query")]
     pub fn query(&self, partition_key: impl crate::KeyValue) -> crate::Query<'_, T> {
         crate::Query::new(self, partition_key)
     }
@@ -335,6 +345,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("{} written", report.written);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "BatchWriteItem")]
+    #[doc(alias = "batch_write_item")]
     pub fn insert_many<I>(
         &self,
         items: I,
@@ -376,6 +388,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.remove_many(vec!["u1".to_string(), "u2".to_string()]).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "BatchWriteItem")]
+    #[doc(alias = "batch_write_item")]
     pub fn remove_many<I>(
         &self,
         keys: I,
@@ -397,6 +411,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let found = users.get_many((0..250).map(|i| format!("u{i}"))).await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "BatchGetItem")]
+    #[doc(alias = "batch_get_item")]
     pub fn get_many<I>(&self, keys: I) -> crate::GetMany<'_, T, I>
     where
         I: IntoIterator<Item = T::Key>,

@@ -251,6 +251,9 @@ mod tests {
         assert_eq!(parse_whole("1x"), None);
         assert_eq!(parse_whole("+4.2e1"), Some((false, 42)));
         assert_eq!(parse_whole("+0"), Some((false, 0)));
+        // Trailing zeros of a fraction are skipped, not multiplied in: no overflow.
+        let many_zeros = format!("1.{}", "0".repeat(40));
+        assert_eq!(parse_whole(&many_zeros), Some((false, 1)));
         assert_eq!(parse_whole("-0e3"), Some((true, 0)));
     }
 
