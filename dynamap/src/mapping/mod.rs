@@ -230,7 +230,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         Modify::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
-    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`].
+    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::Scan).
     ///
     /// ```no_run
     /// # use dynamap::prelude::*;
