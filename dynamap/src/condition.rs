@@ -689,3 +689,177 @@ impl<R> Size<R> {
         Condition::from_node(Node::SizeBetween(self.path, low, high))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::Segment;
+
+    fn path(name: &str) -> AttrPath {
+        AttrPath::from(vec![Segment::Name(name.to_owned().into())])
+    }
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    fn text(node: Node) -> String {
+        Condition::<()>::from_node(node)
+            .to_expression()
+            .unwrap()
+            .text
+    }
+
+    /// The text DynamoDB receives for each kind of condition, pinned.
+    #[test]
+    fn every_condition_kind_renders_as_dynamodb_expects() {
+        for (cmp, symbol) in [
+            (Cmp::Eq, "="),
+            (Cmp::Ne, "<>"),
+            (Cmp::Lt, "<"),
+            (Cmp::Le, "<="),
+            (Cmp::Gt, ">"),
+            (Cmp::Ge, ">="),
+        ] {
+            assert_eq!(
+                text(Node::Compare(path("a"), cmp, s("x"))),
+                format!("#n0 {symbol} :v0")
+            );
+            assert_eq!(
+                text(Node::Size(path("a"), cmp, 3)),
+                format!("size(#n0) {symbol} :v0")
+            );
+        }
+        assert_eq!(
+            text(Node::Between(path("a"), s("1"), s("9"))),
+            "#n0 BETWEEN :v0 AND :v1"
+        );
+        assert_eq!(
+            text(Node::BeginsWith(path("a"), s("p"))),
+            "begins_with(#n0, :v0)"
+        );
+        assert_eq!(
+            text(Node::Contains(path("a"), s("p"))),
+            "contains(#n0, :v0)"
+        );
+        assert_eq!(text(Node::Exists(path("a"))), "attribute_exists(#n0)");
+        assert_eq!(
+            text(Node::NotExists(path("a"))),
+            "attribute_not_exists(#n0)"
+        );
+        assert_eq!(
+            text(Node::SizeBetween(path("a"), 1, 2)),
+            "size(#n0) BETWEEN :v0 AND :v1"
+        );
+        assert_eq!(
+            text(Node::Not(Box::new(Node::Exists(path("a"))))),
+            "NOT (attribute_exists(#n0))"
+        );
+        let both = Node::And(vec![Node::Exists(path("a")), Node::NotExists(path("b"))]);
+        assert_eq!(
+            text(both),
+            "(attribute_exists(#n0)) AND (attribute_not_exists(#n1))"
+        );
+        let either = Node::Or(vec![
+            Node::Exists(path("a")),
+            Node::Exists(path("b")),
+            Node::Exists(path("a")),
+        ]);
+        assert_eq!(
+            text(either),
+            "(attribute_exists(#n0)) OR (attribute_exists(#n1)) OR (attribute_exists(#n0))"
+        );
+    }
+
+    #[test]
+    fn attribute_types_render_as_their_codes() {
+        for (kind, code) in [
+            (AttributeType::String, "S"),
+            (AttributeType::Number, "N"),
+            (AttributeType::Binary, "B"),
+            (AttributeType::Bool, "BOOL"),
+            (AttributeType::Null, "NULL"),
+            (AttributeType::List, "L"),
+            (AttributeType::Map, "M"),
+            (AttributeType::StringSet, "SS"),
+            (AttributeType::NumberSet, "NS"),
+            (AttributeType::BinarySet, "BS"),
+        ] {
+            let expression = Condition::<()>::from_node(Node::Type(path("a"), kind))
+                .to_expression()
+                .unwrap();
+            assert_eq!(expression.text, "attribute_type(#n0, :v0)");
+            assert_eq!(expression.values[":v0"], s(code));
+        }
+    }
+
+    #[test]
+    fn all_of_makes_one_node_from_many() {
+        assert!(all_of(vec![]).is_none());
+        assert!(matches!(
+            all_of(vec![Node::Exists(path("a"))]),
+            Some(Node::Exists(_))
+        ));
+        assert!(matches!(
+            all_of(vec![Node::Exists(path("a")), Node::Exists(path("b"))]),
+            Some(Node::And(nodes)) if nodes.len() == 2
+        ));
+    }
+
+    #[test]
+    fn the_condition_length_limit_is_checked() {
+        let long = "n".repeat(5000);
+        let short = Condition::<()>::from_node(Node::Compare(path("a"), Cmp::Eq, s("x")))
+            .and(Condition::from_node(Node::BeginsWith(path(&long), s("x"))))
+            .to_expression();
+        // Names are placeholders: a long name does not make a long expression.
+        assert!(short.is_ok());
+        let many = (0..400)
+            .map(|i| Node::Exists(path(&format!("a{i}"))))
+            .collect();
+        let err = Condition::<()>::from_node(Node::And(many))
+            .to_expression()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("4,096") || err.to_string().contains("4096"),
+            "{err}"
+        );
+    }
+
+    #[derive(Clone, Copy)]
+    struct Nick;
+
+    impl TypedPath for Nick {
+        type Root = ();
+        type Value = Option<String>;
+
+        fn attr_path(&self) -> AttrPath {
+            path("nick")
+        }
+
+        fn encode(value: &Option<String>) -> Result<Option<AttributeValue>, ConversionError> {
+            crate::DynamoValue::to_attribute_value(value)
+        }
+    }
+
+    #[test]
+    fn comparing_with_none_means_absence() {
+        assert_eq!(
+            compare(&Nick, Cmp::Eq, None).to_expression().unwrap().text,
+            "attribute_not_exists(#n0)"
+        );
+        assert_eq!(
+            compare(&Nick, Cmp::Ne, None).to_expression().unwrap().text,
+            "attribute_exists(#n0)"
+        );
+        assert_eq!(
+            compare(&Nick, Cmp::Eq, Some("x".into()))
+                .to_expression()
+                .unwrap()
+                .text,
+            "#n0 = :v0"
+        );
+        let debug = format!("{:?}", compare(&Nick, Cmp::Eq, None));
+        assert!(debug.contains("NotExists"), "{debug}");
+    }
+}

@@ -62,6 +62,12 @@ const MAX_KEY_ATTRIBUTES: u16 = 4;
 /// Four key values at DynamoDB's limits, their names and the framing fit well within.
 const MAX_TOKEN_CHARS: usize = 16 * 1024;
 const SEALED_PREFIX: &str = "s1.";
+/// XChaCha20-Poly1305's nonce and tag around the token's text.
+const NONCE_BYTES: usize = 24;
+const TAG_BYTES: usize = 16;
+/// The longest sealed form: the prefix and base64url of nonce, longest text and tag.
+const MAX_SEALED_CHARS: usize =
+    SEALED_PREFIX.len() + (4 * (NONCE_BYTES + MAX_TOKEN_CHARS + TAG_BYTES)).div_ceil(3);
 /// The secret that seals page tokens: 32 random bytes, kept on the server.
 pub type TokenSecret = [u8; 32];
 const TAG_S: u8 = 0;
@@ -231,15 +237,15 @@ impl PageToken {
     /// `secret` for that same table, index and partition or segment.
     pub(crate) fn open(sealed: &str, secret: &TokenSecret, scope: &str) -> Result<Self, Error> {
         let invalid = || Error::Key("invalid page token: not sealed for this read".to_owned());
-        if sealed.len() > MAX_TOKEN_CHARS * 2 {
+        if sealed.len() > MAX_SEALED_CHARS {
             return Err(invalid());
         }
         let body = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(invalid)?;
         let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| invalid())?;
-        if bytes.len() < 24 {
+        if bytes.len() < NONCE_BYTES {
             return Err(invalid());
         }
-        let (nonce, ciphertext) = bytes.split_at(24);
+        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
         let cipher = XChaCha20Poly1305::new(secret.into());
         let text = cipher
             .decrypt(
@@ -365,6 +371,62 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("too long"));
+    }
+
+    /// A token of exactly the longest accepted length: 12,288 bytes, 16,384 characters.
+    fn longest_token(scope: &Arc<str>) -> PageToken {
+        // 1 + 2 (header) + 2 + 1 ("k") + 1 + 4 (framing) + 12,277 = 12,288 bytes.
+        let key = HashMap::from([("k".to_owned(), AttributeValue::S("a".repeat(12_277)))]);
+        PageToken::from_key(&key, scope).unwrap()
+    }
+
+    #[test]
+    fn limits_are_inclusive_and_exact() {
+        let scope: Arc<str> = Arc::from("scan|t|");
+        let longest = longest_token(&scope);
+        assert_eq!(longest.as_str().len(), MAX_TOKEN_CHARS);
+        assert!(longest.as_str().parse::<PageToken>().is_ok());
+        let sealed = longest.seal(&[1; 32]).unwrap();
+        assert_eq!(sealed.len(), MAX_SEALED_CHARS);
+        assert!(PageToken::open(&sealed, &[1; 32], &scope).is_ok());
+        assert!(PageToken::open(&format!("{sealed}A"), &[1; 32], &scope).is_err());
+        // Four key attributes (a table's two and an index's two) are a key.
+        let four = HashMap::from([
+            ("a".to_owned(), AttributeValue::S("1".into())),
+            ("b".to_owned(), AttributeValue::N("2".into())),
+            ("c".to_owned(), AttributeValue::S("3".into())),
+            ("d".to_owned(), AttributeValue::S("4".into())),
+        ]);
+        let token = PageToken::from_key(&four, &scope).unwrap();
+        assert_eq!(
+            token
+                .as_str()
+                .parse::<PageToken>()
+                .unwrap()
+                .to_key()
+                .unwrap(),
+            four
+        );
+        // Shorter than a nonce: refused, not split.
+        assert!(PageToken::open("s1.AAAA", &[1; 32], &scope).is_err());
+    }
+
+    #[test]
+    fn equality_and_hash_follow_the_text() {
+        use std::collections::HashSet;
+        let scope: Arc<str> = Arc::from("scan|t|");
+        let key = |v: &str| HashMap::from([("k".to_owned(), AttributeValue::S(v.into()))]);
+        let a = PageToken::from_key(&key("a"), &scope).unwrap();
+        let b = PageToken::from_key(&key("b"), &scope).unwrap();
+        assert_ne!(a, b);
+        let parsed: PageToken = a.as_str().parse().unwrap();
+        assert_eq!(a, parsed, "the origin does not take part in equality");
+        let set: HashSet<PageToken> = [a.clone(), b, parsed].into_iter().collect();
+        assert_eq!(set.len(), 2);
+        assert_eq!(
+            format!("{a:?}"),
+            format!("PageToken(<{} chars>)", a.as_str().len())
+        );
     }
 
     #[test]
