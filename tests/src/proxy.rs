@@ -376,3 +376,46 @@ impl FaultProxy {
         FaultProxy { url, stats, task }
     }
 }
+
+/// Whether the fault proxy can stand in front of the test server (it speaks plain
+/// HTTP only); says why a test is skipped when it cannot.
+pub fn possible(test: &str) -> bool {
+    crate::server_has(crate::Needs::PlainHttp, test)
+}
+
+/// A proxy in front of the test server that lets it apply the first request of one of
+/// `operations` (`&[]`: any data operation) and cuts the answer: a lost answer.
+pub async fn cut_first_answer(operations: &'static [&'static str]) -> FaultProxy {
+    FaultProxy::start(
+        &crate::endpoint(),
+        FaultPlan {
+            drop_after: 1.0,
+            max_faults: 1,
+            only: operations,
+            ..FaultPlan::default()
+        },
+    )
+    .await
+}
+
+/// The same table, reached through the proxy, retrying faster than the SDK's default
+/// (the faults here are dense; production backoff would only make the tests slow).
+///
+/// # Panics
+/// When the client cannot be configured.
+pub async fn through<T: dynamap::DynamoItem>(
+    proxy: &FaultProxy,
+    table: &dynamap::TypedMapping<T>,
+) -> dynamap::TypedMapping<T> {
+    let client = dynamap::connect()
+        .local(proxy.url.clone())
+        .retry(
+            dynamap::RetryPolicy::default()
+                .max_attempts(5)
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(100)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("cannot configure the proxy client: {e}"));
+    dynamap::TypedMapping::new(client, table.table_name())
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use dynamap::prelude::*;
 use dynamap::{Error, PageToken, RetryPolicy};
-use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use dynamap_tests::{insert_all, new_mapping};
 use futures::TryStreamExt;
 
@@ -22,14 +22,9 @@ struct Entry {
     body: String,
 }
 
-/// The server behind the proxy, which speaks plain HTTP only: each test first asks
-/// [`proxy_possible`], which skips it (saying why) on an https endpoint.
+/// The server behind the proxy.
 fn upstream() -> String {
     dynamap_tests::endpoint()
-}
-
-fn proxy_possible(test: &str) -> bool {
-    dynamap_tests::server_has(dynamap_tests::Needs::PlainHttp, test)
 }
 
 fn entries(n: u32) -> Vec<Entry> {
@@ -42,25 +37,9 @@ fn entries(n: u32) -> Vec<Entry> {
         .collect()
 }
 
-/// The same table, reached through the proxy, retrying faster than the SDK's default
-/// (the faults here are dense; production backoff would only make the test slow).
-async fn through<T: DynamoItem>(proxy: &FaultProxy, table: &TypedMapping<T>) -> TypedMapping<T> {
-    let client = dynamap::connect()
-        .local(proxy.url.clone())
-        .retry(
-            RetryPolicy::default()
-                .max_attempts(5)
-                .initial_backoff(Duration::from_millis(5))
-                .max_backoff(Duration::from_millis(100)),
-        )
-        .await
-        .unwrap();
-    TypedMapping::new(client, table.table_name())
-}
-
 #[tokio::test]
 async fn bulk_load_through_throttling_and_cut_connections_loses_nothing() {
-    if !proxy_possible("bulk_load_through_throttling_and_cut_connections_loses_nothing") {
+    if !proxy::possible("bulk_load_through_throttling_and_cut_connections_loses_nothing") {
         return;
     }
     let table = new_mapping::<Entry>("proxy-bulk").await;
@@ -143,7 +122,7 @@ async fn resume_until_done(
 
 #[tokio::test]
 async fn scans_and_queries_resume_after_faults_with_every_item_once() {
-    if !proxy_possible("scans_and_queries_resume_after_faults_with_every_item_once") {
+    if !proxy::possible("scans_and_queries_resume_after_faults_with_every_item_once") {
         return;
     }
     let table = new_mapping::<Entry>("proxy-scan").await;
@@ -227,22 +206,9 @@ struct Account {
     version: u64,
 }
 
-/// A proxy that cuts the connection after the server handled the first data request.
-async fn cut_first_answer() -> FaultProxy {
-    FaultProxy::start(
-        &upstream(),
-        FaultPlan {
-            drop_after: 1.0,
-            max_faults: 1,
-            ..FaultPlan::default()
-        },
-    )
-    .await
-}
-
 #[tokio::test]
 async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
-    if !proxy_possible("an_ambiguous_failure_never_double_applies_a_guarded_change") {
+    if !proxy::possible("an_ambiguous_failure_never_double_applies_a_guarded_change") {
         return;
     }
     let accounts = new_mapping::<Account>("proxy-ambiguous").await;
@@ -259,7 +225,7 @@ async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
 
     // The hazard: an unguarded add whose answer is lost is sent again by the SDK's
     // retry, and applied twice. RELIABILITY.md says so; this shows it.
-    let proxy = cut_first_answer().await;
+    let proxy = cut_first_answer(&[]).await;
     let faulty = through(&proxy, &accounts).await;
     faulty.modify(&key).add(f.balance, 10).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
@@ -272,7 +238,7 @@ async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
     // Guarded by the version: the retry fails its condition, so the change lands once.
     // The caller sees ConditionFailed and re-reads to learn that its change is there.
     let version = accounts.get(&key).await.unwrap().unwrap().version;
-    let proxy = cut_first_answer().await;
+    let proxy = cut_first_answer(&[]).await;
     let faulty = through(&proxy, &accounts).await;
     let result = faulty
         .modify(&key)
@@ -292,7 +258,7 @@ async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
 
     // A transaction with a client request token: the retry is recognised and succeeds
     // without applying again.
-    let proxy = cut_first_answer().await;
+    let proxy = cut_first_answer(&[]).await;
     let faulty = through(&proxy, &accounts).await;
     dynamap::transaction(faulty.client())
         .modify(&faulty, &key, |m| m.add(f.balance, 10))
@@ -309,7 +275,7 @@ async fn an_ambiguous_failure_never_double_applies_a_guarded_change() {
 
 #[tokio::test]
 async fn a_slow_server_and_rejected_credentials_give_typed_errors() {
-    if !proxy_possible("a_slow_server_and_rejected_credentials_give_typed_errors") {
+    if !proxy::possible("a_slow_server_and_rejected_credentials_give_typed_errors") {
         return;
     }
     let accounts = new_mapping::<Account>("proxy-errors").await;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use dynamap::prelude::*;
 use dynamap::{Error, RetryPolicy};
 use dynamap_tests::new_mapping;
-use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use futures::StreamExt as _;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -28,41 +28,9 @@ struct Wallet {
     nick: Option<String>,
 }
 
-fn proxy_possible(test: &str) -> bool {
-    dynamap_tests::server_has(dynamap_tests::Needs::PlainHttp, test)
-}
-
-/// A proxy that lets the server apply the first `operation` and cuts its answer.
-async fn cut_first(operation: &'static [&'static str]) -> FaultProxy {
-    FaultProxy::start(
-        &dynamap_tests::endpoint(),
-        FaultPlan {
-            drop_after: 1.0,
-            max_faults: 1,
-            only: operation,
-            ..FaultPlan::default()
-        },
-    )
-    .await
-}
-
-async fn through<T: DynamoItem>(proxy: &FaultProxy, table: &TypedMapping<T>) -> TypedMapping<T> {
-    let client = dynamap::connect()
-        .local(proxy.url.clone())
-        .retry(
-            RetryPolicy::default()
-                .max_attempts(5)
-                .initial_backoff(Duration::from_millis(5))
-                .max_backoff(Duration::from_millis(50)),
-        )
-        .await
-        .unwrap();
-    TypedMapping::new(client, table.table_name())
-}
-
 #[tokio::test]
 async fn update_after_a_lost_answer_applies_once() {
-    if !proxy_possible("update_after_a_lost_answer_applies_once") {
+    if !proxy::possible("update_after_a_lost_answer_applies_once") {
         return;
     }
     let accounts = new_mapping::<Account>("trust-update").await;
@@ -84,7 +52,7 @@ async fn update_after_a_lost_answer_applies_once() {
         .await
         .unwrap();
 
-    let proxy = cut_first(&["UpdateItem"]).await;
+    let proxy = cut_first_answer(&["UpdateItem"]).await;
     let faulty = through(&proxy, &accounts).await;
     let written = faulty.update("a", |a| a.balance += 10).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
@@ -96,7 +64,7 @@ async fn update_after_a_lost_answer_applies_once() {
     );
     assert_eq!(written, stored);
 
-    let proxy = cut_first(&["UpdateItem"]).await;
+    let proxy = cut_first_answer(&["UpdateItem"]).await;
     let faulty = through(&proxy, &wallets).await;
     let written = faulty.update("w", |w| w.balance += 10).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
@@ -107,7 +75,7 @@ async fn update_after_a_lost_answer_applies_once() {
 
 #[tokio::test]
 async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
-    if !proxy_possible("conditional_puts_after_a_lost_answer_report_their_own_success") {
+    if !proxy::possible("conditional_puts_after_a_lost_answer_report_their_own_success") {
         return;
     }
     let wallets = new_mapping::<Wallet>("trust-put").await;
@@ -116,7 +84,7 @@ async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
         balance: 5,
         nick: None,
     };
-    let proxy = cut_first(&["PutItem"]).await;
+    let proxy = cut_first_answer(&["PutItem"]).await;
     let faulty = through(&proxy, &wallets).await;
     faulty.insert_if_absent(&w).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
@@ -131,7 +99,7 @@ async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
         balance: 50,
         ..w.clone()
     };
-    let proxy = cut_first(&["PutItem"]).await;
+    let proxy = cut_first_answer(&["PutItem"]).await;
     let faulty = through(&proxy, &wallets).await;
     faulty.insert(&richer).when(f.balance.lt(10)).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
@@ -139,7 +107,7 @@ async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
 
     // A versioned insert: the retry finds version 1 stored, which is ours.
     let accounts = new_mapping::<Account>("trust-put-v").await;
-    let proxy = cut_first(&["PutItem"]).await;
+    let proxy = cut_first_answer(&["PutItem"]).await;
     let faulty = through(&proxy, &accounts).await;
     faulty
         .insert(&Account {
@@ -155,7 +123,7 @@ async fn conditional_puts_after_a_lost_answer_report_their_own_success() {
 
 #[tokio::test]
 async fn a_remove_whose_answer_is_lost_never_claims_there_was_nothing() {
-    if !proxy_possible("a_remove_whose_answer_is_lost_never_claims_there_was_nothing") {
+    if !proxy::possible("a_remove_whose_answer_is_lost_never_claims_there_was_nothing") {
         return;
     }
     let wallets = new_mapping::<Wallet>("trust-remove").await;
@@ -169,7 +137,7 @@ async fn a_remove_whose_answer_is_lost_never_claims_there_was_nothing() {
             .await
             .unwrap();
     }
-    let proxy = cut_first(&["DeleteItem"]).await;
+    let proxy = cut_first_answer(&["DeleteItem"]).await;
     let faulty = through(&proxy, &wallets).await;
     let err = faulty.remove("a").await.unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
@@ -178,7 +146,7 @@ async fn a_remove_whose_answer_is_lost_never_claims_there_was_nothing() {
         "the first attempt took it"
     );
 
-    let proxy = cut_first(&["DeleteItem"]).await;
+    let proxy = cut_first_answer(&["DeleteItem"]).await;
     let faulty = through(&proxy, &wallets).await;
     let err = faulty
         .remove("b")
@@ -677,7 +645,7 @@ async fn a_bulk_load_against_a_throttled_table_stops_at_its_deadline_losing_noth
 
 #[tokio::test]
 async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
-    if !proxy_possible("an_endless_insert_stream_is_not_drained_after_a_failure") {
+    if !proxy::possible("an_endless_insert_stream_is_not_drained_after_a_failure") {
         return;
     }
     let docs = new_mapping::<Doc>("trust-endless").await;
