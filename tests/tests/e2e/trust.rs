@@ -689,3 +689,41 @@ async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn batch_retries_wait_as_the_retry_policy_says() {
+    use dynamap_tests::faults::{faulty_client, Faults};
+    let docs = new_mapping::<Doc>("trust-batch-policy").await;
+    let throttled = faulty_client(docs.client(), Faults::new(0.0, 1.0));
+    // A policy of 1 ms waits: ten sends of a throttled batch take milliseconds. (The
+    // fixed backoff batches had before, up to 1 s a wait, took seconds.)
+    let quick = TypedMapping::<Doc>::new(throttled, docs.table_name()).with_retry(
+        RetryPolicy::default()
+            .max_attempts(1)
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(1)),
+    );
+    let started = std::time::Instant::now();
+    let err = quick
+        .insert_many(vec![Doc {
+            id: "d".into(),
+            body: "b".into(),
+        }])
+        .max_attempts(10)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(800), "{took:?}");
+    match err {
+        Error::BatchIncomplete {
+            remaining, source, ..
+        } => {
+            assert_eq!(remaining.len(), 1);
+            assert!(
+                source.sdk_error().is_some(),
+                "the throttling error: {source:?}"
+            );
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
