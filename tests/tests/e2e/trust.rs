@@ -727,3 +727,42 @@ async fn batch_retries_wait_as_the_retry_policy_says() {
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn missing_credentials_are_not_a_lost_connection_and_are_not_retried() {
+    let docs = new_mapping::<Doc>("trust-no-credentials").await;
+    // A client with an endpoint and a region but no credentials at all.
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .endpoint_url(dynamap_tests::endpoint())
+        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .build();
+    let anonymous = TypedMapping::<Doc>::new(
+        aws_sdk_dynamodb::Client::from_conf(config),
+        docs.table_name(),
+    );
+    let err = anonymous.get("d").await.unwrap_err();
+    assert!(matches!(err, Error::Sdk { .. }), "{err:?}");
+    let started = std::time::Instant::now();
+    let err = anonymous
+        .insert_many(vec![Doc {
+            id: "d".into(),
+            body: "b".into(),
+        }])
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "retried: {:?}",
+        started.elapsed()
+    );
+    match err {
+        Error::BatchIncomplete {
+            remaining, source, ..
+        } => {
+            assert_eq!(remaining.len(), 1);
+            assert!(matches!(*source, Error::Sdk { .. }), "{source:?}");
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}
