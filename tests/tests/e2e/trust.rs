@@ -766,3 +766,56 @@ async fn missing_credentials_are_not_a_lost_connection_and_are_not_retried() {
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }
 }
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Blob {
+    #[dynamo(partition_key)]
+    id: Vec<u8>,
+    #[dynamo(sort_key)]
+    part: String,
+}
+
+#[tokio::test]
+async fn bulk_keys_are_judged_by_dynamodbs_limits_to_the_byte() {
+    let blobs = new_mapping::<Blob>("trust-key-limits").await;
+    let mut all: Vec<Blob> = (0..30_u8)
+        .map(|i| Blob {
+            id: vec![i, 255 - i],
+            part: "p".into(),
+        })
+        .collect();
+    all.push(Blob {
+        id: vec![7; 2048],
+        part: "p".into(),
+    }); // 30: at the limit
+    all.push(Blob {
+        id: vec![7; 2049],
+        part: "p".into(),
+    }); // 31: one over
+    all.push(Blob {
+        id: vec![8],
+        part: "s".repeat(1024),
+    }); // 32: at the limit
+    all.push(Blob {
+        id: vec![8],
+        part: "s".repeat(1025),
+    }); // 33: one over
+    match blobs.insert_many(all).await.unwrap_err() {
+        Error::BatchIncomplete {
+            completed,
+            rejected,
+            remaining,
+            ..
+        } => {
+            let indexes: Vec<usize> = rejected.iter().map(|r| r.index).collect();
+            assert_eq!(indexes, [31, 33]);
+            assert_eq!(
+                completed, 32,
+                "30 distinct binary keys and the two at the limit"
+            );
+            assert!(remaining.is_empty());
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+    assert_eq!(blobs.count().await.unwrap(), 32);
+}
