@@ -421,6 +421,10 @@ mod tests {
         assert_ne!(a, b);
         let parsed: PageToken = a.as_str().parse().unwrap();
         assert_eq!(a, parsed, "the origin does not take part in equality");
+        let state = std::collections::hash_map::RandomState::new();
+        let hash_with = |t: &PageToken| std::hash::BuildHasher::hash_one(&state, t);
+        assert_eq!(hash_with(&a), hash_with(&parsed));
+        assert_ne!(hash_with(&a), hash_with(&b), "the hash follows the text");
         let set: HashSet<PageToken> = [a.clone(), b, parsed].into_iter().collect();
         assert_eq!(set.len(), 2);
         assert_eq!(

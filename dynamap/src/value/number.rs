@@ -254,6 +254,9 @@ mod tests {
         // Trailing zeros of a fraction are skipped, not multiplied in: no overflow.
         let many_zeros = format!("1.{}", "0".repeat(40));
         assert_eq!(parse_whole(&many_zeros), Some((false, 1)));
+        // A magnitude near u128's top with a zero fraction is not multiplied by ten.
+        let top = format!("1{}.0", "0".repeat(38));
+        assert_eq!(parse_whole(&top), Some((false, 10u128.pow(38))));
         assert_eq!(parse_whole("-0e3"), Some((true, 0)));
     }
 
