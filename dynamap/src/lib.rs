@@ -64,6 +64,11 @@
     )
 )]
 
+// The derives expand to `::dynamap::…` paths; this lets unit tests inside the crate
+// derive items too.
+#[cfg(test)]
+extern crate self as dynamap;
+
 mod batch;
 mod condition;
 mod connect;

@@ -744,3 +744,141 @@ impl<'a, T: DynamoItem, Ret: Returning<T> + 'a> std::future::IntoFuture for Modi
         Box::pin(self.send())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+
+    use crate::prelude::*;
+    use crate::Error;
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Account {
+        #[dynamo(partition_key)]
+        id: String,
+        balance: i64,
+        nick: Option<String>,
+        history: Vec<String>,
+        tags: HashSet<String>,
+        limits: HashMap<String, i64>,
+        #[dynamo(version)]
+        version: u64,
+    }
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Plain {
+        #[dynamo(partition_key)]
+        id: String,
+        n: i64,
+        m: i64,
+    }
+
+    fn client() -> aws_sdk_dynamodb::Client {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+            .build();
+        aws_sdk_dynamodb::Client::from_conf(config)
+    }
+
+    fn update_text<T: DynamoItem>(modify: &super::Modify<'_, T>) -> (String, Option<String>) {
+        let (update, condition) = modify.expressions().unwrap();
+        (update.text, condition.map(|c| c.text))
+    }
+
+    /// The update expression DynamoDB receives for each kind of change, pinned.
+    #[test]
+    fn every_change_renders_as_dynamodb_expects() {
+        let plain = TypedMapping::<Plain>::new(client(), "t");
+        let f = Plain::fields();
+        let cases: Vec<(super::Modify<'_, Plain>, &str)> = vec![
+            (plain.modify("k").set(f.n, 1), "SET #n0 = :v0"),
+            (
+                plain.modify("k").set_if_absent(f.n, 1),
+                "SET #n0 = if_not_exists(#n0, :v0)",
+            ),
+            (
+                plain.modify("k").add(f.n, 2),
+                "SET #n0 = if_not_exists(#n0, :v0) + :v1",
+            ),
+            (
+                plain.modify("k").subtract(f.n, 2),
+                "SET #n0 = if_not_exists(#n0, :v0) - :v1",
+            ),
+            (
+                plain.modify("k").add(f.n, 1).subtract(f.m, 1),
+                "SET #n0 = if_not_exists(#n0, :v0) + :v1, #n1 = if_not_exists(#n1, :v0) - :v2",
+            ),
+        ];
+        for (modify, expected) in cases {
+            assert_eq!(update_text(&modify).0, expected);
+        }
+    }
+
+    #[test]
+    fn lists_sets_removals_and_the_version_render_together() {
+        let accounts = TypedMapping::<Account>::new(client(), "t");
+        let f = Account::fields();
+        let modify = accounts
+            .modify("a")
+            .append(f.history, ["x".to_owned()])
+            .set(f.history.at(0), "y");
+        // Two changes to overlapping paths are refused before sending.
+        assert!(matches!(modify.expressions(), Err(Error::Expression(_))));
+
+        let modify = accounts
+            .modify("a")
+            .append(f.history, ["x".to_owned()])
+            .remove(f.nick)
+            .insert_into(f.tags, ["t"])
+            .delete_from(f.tags, ["u"]);
+        assert!(
+            modify.expressions().is_err(),
+            "insert_into and delete_from on one set overlap"
+        );
+
+        let modify = accounts
+            .modify("a")
+            .append(f.history, ["x".to_owned()])
+            .remove(f.nick)
+            .insert_into(f.tags, ["t"])
+            .set(f.limits.key("day"), 5)
+            .when(f.balance.gt(0));
+        let (update, condition) = update_text(&modify);
+        assert_eq!(
+            update,
+            "SET #n0 = list_append(if_not_exists(#n0, :v0), :v1), #n3.#n4 = :v3, \
+             #n5 = if_not_exists(#n5, :v4) + :v5 REMOVE #n1 ADD #n2 :v2"
+        );
+        assert_eq!(
+            condition.as_deref(),
+            Some("(#n6 > :v6) AND (attribute_exists(#n7))")
+        );
+    }
+
+    #[test]
+    fn prepend_puts_the_new_items_first() {
+        let accounts = TypedMapping::<Account>::new(client(), "t");
+        let f = Account::fields();
+        let (update, _) = update_text(&accounts.modify("a").prepend(f.history, ["y".to_owned()]));
+        assert!(
+            update.starts_with("SET #n0 = list_append(:v1, if_not_exists(#n0, :v0))"),
+            "{update}"
+        );
+    }
+
+    #[test]
+    fn upsert_drops_the_existence_check_and_empty_updates_are_refused() {
+        let plain = TypedMapping::<Plain>::new(client(), "t");
+        let f = Plain::fields();
+        assert_eq!(
+            update_text(&plain.modify("k").set(f.n, 1)).1.as_deref(),
+            Some("attribute_exists(#n1)")
+        );
+        assert_eq!(update_text(&plain.modify("k").set(f.n, 1).upsert()).1, None);
+        assert!(matches!(
+            plain.modify("k").expressions(),
+            Err(Error::Expression(_))
+        ));
+    }
+}
