@@ -605,6 +605,16 @@ async fn a_parallel_scan_of_too_many_segments_is_refused() {
 async fn a_bulk_load_against_a_throttled_table_stops_at_its_deadline_losing_nothing() {
     use dynamap_tests::faults::{faulty_client, Faults};
     let docs = new_mapping::<Doc>("trust-deadline").await;
+    // A deadline that is not reached changes nothing.
+    let report = docs
+        .insert_many((0..60).map(|i| Doc {
+            id: format!("early{i}"),
+            body: "b".into(),
+        }))
+        .deadline(Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(report.written, 60);
     // Every request throttled; the retry policy alone would keep trying for ages.
     let client = faulty_client(docs.client(), Faults::new(0.0, 1.0));
     let slow = TypedMapping::<Doc>::new(client, docs.table_name()).with_retry(
