@@ -191,12 +191,14 @@ async fn when_retries_run_out_the_error_holds_what_was_not_written() {
     {
         Error::BatchIncomplete {
             completed,
+            read,
             remaining,
             operation,
             source,
             ..
         } => {
             assert_eq!(operation, "BatchWriteItem");
+            assert_eq!(read, 100, "insert_many reads its whole input");
             assert!(
                 matches!(*source, Error::RetriesExhausted { attempts: 2, .. }),
                 "{source:?}"
