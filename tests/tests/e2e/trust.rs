@@ -258,11 +258,13 @@ async fn a_bad_item_in_a_bulk_load_is_named_and_the_rest_are_written() {
     match docs.insert_many(all).await.unwrap_err() {
         Error::BatchIncomplete {
             completed,
+            read,
             remaining,
             rejected,
             ..
         } => {
             assert_eq!(completed, 38);
+            assert_eq!(read, 40);
             assert!(remaining.is_empty());
             let indexes: Vec<usize> = rejected.iter().map(|r| r.index).collect();
             assert_eq!(indexes, [10, 25]);
