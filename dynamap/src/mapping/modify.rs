@@ -765,6 +765,35 @@ mod tests {
         version: u64,
     }
 
+    #[derive(crate::DynamoValue, Debug, Clone, PartialEq)]
+    struct Profile {
+        labels: HashSet<String>,
+    }
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Nested {
+        #[dynamo(partition_key)]
+        id: String,
+        profile: Profile,
+    }
+
+    #[test]
+    fn set_operations_on_nested_sets_are_refused_before_sending() {
+        let nested = TypedMapping::<Nested>::new(client(), "t");
+        let f = Nested::fields();
+        let err = nested
+            .modify("n")
+            .insert_into(f.profile.labels, ["x"])
+            .expressions()
+            .unwrap_err();
+        assert!(err.to_string().contains("top-level"), "{err}");
+        assert!(nested
+            .modify("n")
+            .delete_from(f.profile.labels, ["x"])
+            .expressions()
+            .is_err());
+    }
+
     #[derive(DynamoItem, Debug, Clone, PartialEq)]
     struct Plain {
         #[dynamo(partition_key)]

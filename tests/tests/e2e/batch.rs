@@ -153,13 +153,20 @@ async fn with_30_percent_of_writes_bounced_every_item_lands_exactly_once() {
     let keys: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
     assert_eq!(table.get_many(keys.clone()).await.unwrap(), all);
     // And through the faulty one: unprocessed keys are resent until all are read.
+    let retries = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = retries.clone();
     assert_eq!(
         faulty
             .get_many(keys.clone())
             .max_attempts(30)
+            .on_progress(move |p| seen.store(p.retries, Ordering::SeqCst))
             .await
             .unwrap(),
         all
+    );
+    assert!(
+        retries.load(Ordering::SeqCst) > 0,
+        "the resent keys are counted"
     );
     assert_eq!(
         faulty

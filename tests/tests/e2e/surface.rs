@@ -201,17 +201,27 @@ async fn get_many_options_are_honoured() {
     plans.insert_many(all.clone()).await.unwrap();
     let progress = Arc::new(AtomicU64::new(0));
     let seen = progress.clone();
+    let batches = Arc::new(AtomicU64::new(0));
+    let seen_batches = batches.clone();
     let keys: Vec<String> = all.iter().map(|p| p.id.clone()).collect();
     let back = plans
         .get_many(keys)
         .consistent_read()
         .concurrency(2)
         .max_attempts(3)
-        .on_progress(move |p| seen.store(p.done, Ordering::SeqCst))
+        .on_progress(move |p| {
+            seen.store(p.done, Ordering::SeqCst);
+            seen_batches.store(p.batches, Ordering::SeqCst);
+        })
         .await
         .unwrap();
     assert_eq!(back, all, "request order, every item");
     assert_eq!(progress.load(Ordering::SeqCst), 250);
+    assert_eq!(
+        batches.load(Ordering::SeqCst),
+        3,
+        "250 keys in batches of 100"
+    );
 }
 
 #[tokio::test]
