@@ -624,3 +624,29 @@ async fn map_entries_can_be_removed() {
     assert_eq!(after.people.keys().collect::<Vec<_>>(), ["ada"]);
     assert_eq!(after.counts, BTreeMap::from([("b".to_string(), 2)]));
 }
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Tally {
+    #[dynamo(partition_key)]
+    id: String,
+    n: i64,
+}
+
+#[tokio::test]
+async fn modify_of_a_missing_item_is_not_found_unless_upserted() {
+    let tallies = new_mapping::<Tally>("modify-missing").await;
+    let f = Tally::fields();
+    let err = tallies.modify("none").add(f.n, 1).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    // An upsert's own condition failing on a missing item is that condition failing.
+    let err = tallies
+        .modify("none")
+        .add(f.n, 1)
+        .upsert()
+        .when(f.n.eq(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
+    tallies.modify("none").add(f.n, 1).upsert().await.unwrap();
+    assert_eq!(tallies.get("none").await.unwrap().unwrap().n, 1);
+}
