@@ -241,3 +241,17 @@ async fn numbers_read_through_the_untyped_mapping() {
     assert_eq!(Number::from_f64(2.5).unwrap().as_f64(), Some(2.5));
     assert_eq!(Number::from_f64(f64::NAN), None);
 }
+
+#[tokio::test]
+async fn connect_with_session_credentials_straight_to_a_mapping() {
+    let plans = new_mapping::<Plan>("connect-session").await;
+    plans.insert(&plan("s", "free", 1)).await.unwrap();
+    let again: TypedMapping<Plan> = dynamap::connect()
+        .session_credentials("AKIDLOCAL", "secretlocal", "sessiontokenlocal")
+        .endpoint_url(dynamap_tests::endpoint())
+        .region("us-east-1")
+        .mapping(plans.table_name())
+        .await
+        .unwrap();
+    assert_eq!(again.get("s").await.unwrap(), Some(plan("s", "free", 1)));
+}

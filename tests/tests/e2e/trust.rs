@@ -831,3 +831,29 @@ async fn bulk_keys_are_judged_by_dynamodbs_limits_to_the_byte() {
     }
     assert_eq!(blobs.count().await.unwrap(), 32);
 }
+
+#[tokio::test]
+async fn a_transaction_whose_answer_is_lost_is_a_connection_error() {
+    if !proxy::possible("a_transaction_whose_answer_is_lost_is_a_connection_error") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("trust-tx-lost").await;
+    accounts
+        .insert(&Account {
+            id: "a".into(),
+            balance: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let proxy = cut_first_answer(&["TransactWriteItems"]).await;
+    let faulty = through(&proxy, &accounts)
+        .await
+        .with_retry(RetryPolicy::none());
+    let f = Account::fields();
+    let err = dynamap::transaction(faulty.client())
+        .modify(&faulty, "a", |m| m.add(f.balance, 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+}
