@@ -675,9 +675,14 @@ async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
         id: format!("d{i}"),
         body: "b".into(),
     });
+    let batches = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = batches.clone();
     let outcome = tokio::time::timeout(
         Duration::from_secs(20),
-        refused.insert_stream(endless).concurrency(2),
+        refused
+            .insert_stream(endless)
+            .concurrency(2)
+            .on_progress(move |p| seen.store(p.batches, Ordering::SeqCst)),
     )
     .await
     .expect("an endless stream was read on after the failure");
@@ -697,6 +702,7 @@ async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
                 read,
                 "everything read is handed back"
             );
+            assert_eq!(batches.load(Ordering::SeqCst), 0, "no batch wrote anything");
         }
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }
