@@ -649,6 +649,10 @@ async fn a_bulk_load_against_a_throttled_table_stops_at_its_deadline_losing_noth
         } => {
             assert_eq!(completed, 0);
             assert_eq!(remaining.len(), 100, "every item handed back");
+            assert!(
+                took >= Duration::from_millis(350),
+                "stopped before its deadline: {took:?}"
+            );
             assert!(matches!(*source, Error::Timeout { .. }), "{source:?}");
         }
         other => panic!("expected BatchIncomplete, got {other:?}"),
