@@ -5,11 +5,32 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use dynamap::prelude::*;
 use dynamap::{Error, RetryPolicy};
 use dynamap_tests::new_mapping;
 use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use futures::StreamExt as _;
+
+/// Another client sets one attribute of the item whose partition key `id` is `key`.
+async fn set_behind_our_back<T: DynamoItem>(
+    table: &TypedMapping<T>,
+    key: &str,
+    name: &str,
+    value: AttributeValue,
+) {
+    table
+        .client()
+        .update_item()
+        .table_name(table.table_name())
+        .key("id", AttributeValue::S(key.into()))
+        .update_expression("SET #a = :a")
+        .expression_attribute_names("#a", name)
+        .expression_attribute_values(":a", value)
+        .send()
+        .await
+        .unwrap();
+}
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 struct Account {
@@ -294,20 +315,7 @@ async fn unversioned_update_keeps_concurrent_additions_and_undeclared_attributes
         .await
         .unwrap();
     // An attribute the struct does not declare, written by another client.
-    wallets
-        .client()
-        .update_item()
-        .table_name(wallets.table_name())
-        .key("id", aws_sdk_dynamodb::types::AttributeValue::S("w".into()))
-        .update_expression("SET #o = :o")
-        .expression_attribute_names("#o", "other")
-        .expression_attribute_values(
-            ":o",
-            aws_sdk_dynamodb::types::AttributeValue::S("kept".into()),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_behind_our_back(&wallets, "w", "other", AttributeValue::S("kept".into())).await;
     let endpoint = dynamap_tests::endpoint();
     let table = wallets.table_name().to_owned();
     let mut calls = 0;
@@ -551,20 +559,7 @@ async fn a_version_that_would_not_fit_its_field_is_refused_before_writing() {
         .await
         .unwrap();
     // Put the stored version at the top of u8 with a raw write.
-    smalls
-        .client()
-        .update_item()
-        .table_name(smalls.table_name())
-        .key("id", aws_sdk_dynamodb::types::AttributeValue::S("s".into()))
-        .update_expression("SET #v = :v")
-        .expression_attribute_names("#v", "version")
-        .expression_attribute_values(
-            ":v",
-            aws_sdk_dynamodb::types::AttributeValue::N("255".into()),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_behind_our_back(&smalls, "s", "version", AttributeValue::N("255".into())).await;
     let at_top = smalls.get("s").await.unwrap().unwrap();
     assert_eq!(at_top.version, 255);
     for err in [
