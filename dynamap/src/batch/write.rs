@@ -410,12 +410,7 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
             // Stored as `insert` stores it: the next version, so every other write
             // path (insert of the item as read, update, modify) goes on from there.
             if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
-                let next = version.saturating_add(1);
-                T::check_version(next)?;
-                encoded.insert(
-                    name.to_owned(),
-                    aws_sdk_dynamodb::types::AttributeValue::N(next.to_string()),
-                );
+                crate::mapping::store_next_version::<T>(&mut encoded, name, version)?;
             }
             check_item_size(&encoded)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;

@@ -181,9 +181,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             (Some(name), Some(current)) => {
                 let path = AttrPath::from(vec![Segment::Name(name.into())]);
                 conditions.push(version_is(path, current));
-                let next = current.saturating_add(1);
-                T::check_version(next)?;
-                item.insert(name.to_owned(), number(next));
+                store_next_version::<T>(&mut item, name, current)?;
                 Some((name, current))
             }
             _ => None,
@@ -225,6 +223,19 @@ pub(crate) fn version_is(path: AttrPath, version: u64) -> Node {
     } else {
         equal
     }
+}
+
+/// Stores the version after `current`, as every whole-item write (`insert`,
+/// `insert_many`, transaction puts) does; refuses one the field could not read back.
+pub(crate) fn store_next_version<T: DynamoItem>(
+    item: &mut crate::Item,
+    name: &'static str,
+    current: u64,
+) -> Result<()> {
+    let next = current.saturating_add(1);
+    T::check_version(next)?;
+    item.insert(name.to_owned(), number(next));
+    Ok(())
 }
 
 fn number(n: u64) -> AttributeValue {

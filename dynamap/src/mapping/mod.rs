@@ -19,6 +19,7 @@ use crate::DynamoItem;
 pub use contains::ContainsKey;
 pub(crate) use count::count_items;
 pub use get::Get;
+pub(crate) use insert::store_next_version;
 pub use insert::Insert;
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use remove::Remove;
