@@ -6,6 +6,7 @@ use std::fmt;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::attr_path::{AttrPath, Segment};
 use crate::Item;
 
 /// The result type of every fallible dynamap operation.
@@ -618,12 +619,6 @@ struct ConversionDetails {
     found: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Name(Cow<'static, str>),
-    Index(usize),
-}
-
 impl ConversionError {
     /// A value was found that is not what the Rust type needs; for hand-written
     /// [`DynamoValue`](crate::DynamoValue) implementations.
@@ -683,13 +678,8 @@ impl ConversionError {
     /// let e = dynamap::ConversionError::new("x", "y").at_path(&path);
     /// assert_eq!(e.attribute(), "items[1]");
     /// ```
-    pub fn at_path(mut self, path: &crate::path::AttrPath) -> Self {
-        for segment in path.segments().iter().rev() {
-            self.0.path.push(match segment {
-                crate::path::Segment::Name(name) => Segment::Name(name.clone()),
-                crate::path::Segment::Index(i) => Segment::Index(*i),
-            });
-        }
+    pub fn at_path(mut self, path: &AttrPath) -> Self {
+        self.0.path.extend(path.segments().iter().rev().cloned());
         self
     }
 

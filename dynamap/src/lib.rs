@@ -69,6 +69,7 @@
 #[cfg(test)]
 extern crate self as dynamap;
 
+mod attr_path;
 mod batch;
 mod condition;
 mod connect;

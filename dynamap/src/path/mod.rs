@@ -9,12 +9,11 @@
 //! [`ListPath`], [`MapPath`], [`SerdeLeaf`], or the `…Fields` struct the derive
 //! generates for a nested struct.
 
-mod attr_path;
 mod kinds;
 mod links;
 mod values;
 
-pub use attr_path::{AttrPath, Segment};
+pub use crate::attr_path::{AttrPath, Segment};
 pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath};
 pub use links::{Field, FieldName, Index, Key, PathParent, Root};
 pub use values::{
