@@ -34,7 +34,7 @@ async fn list_orders(
 ) -> dynamap::Result<ListResponse> {
     let mut query = orders.query(customer).reverse().page_size(20);
     if let Some(cursor) = cursor {
-        // A tampered cursor, or one from another customer, fails with Error::Key.
+        // A tampered cursor, or one from another customer, fails with Error::InvalidPageToken.
         query = query.start_from_sealed(cursor, secret);
     }
     let page = query.pages().try_next().await?;

@@ -68,8 +68,29 @@ impl AttrPath {
         }
     }
 
+    /// The path of the top-level attribute `name`.
+    ///
+    /// ```
+    /// use dynamap::path::AttrPath;
+    /// assert_eq!(AttrPath::top_level_name("status").to_string(), "status");
+    /// ```
+    pub fn top_level_name(name: &'static str) -> Self {
+        AttrPath {
+            segments: vec![Segment::Name(Cow::Borrowed(name))],
+        }
+    }
+
     pub(crate) fn push(&mut self, segment: Segment) {
         self.segments.push(segment);
+    }
+}
+
+impl From<String> for AttrPath {
+    /// The path of the top-level attribute of that name.
+    fn from(name: String) -> Self {
+        AttrPath {
+            segments: vec![Segment::Name(Cow::Owned(name))],
+        }
     }
 }
 

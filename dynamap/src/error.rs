@@ -84,10 +84,37 @@ pub enum Error {
         found: Option<u64>,
     },
 
-    /// An update or condition that DynamoDB would refuse, found before sending
-    /// (overlapping paths, nothing to do, ...).
-    #[error("invalid expression: {0}")]
-    Expression(String),
+    /// A request dynamap refuses before sending, because DynamoDB would refuse it or it
+    /// cannot mean what was asked: two changes to one attribute, an update with nothing
+    /// to do, a transaction of 0 or over 100 actions, an expression over 4 KB, conflicting
+    /// builder options. A mistake in the calling code, not in the data.
+    #[error("{operation}: {problem}")]
+    InvalidRequest {
+        /// The call refused, such as `UpdateItem` or `Scan`.
+        operation: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+
+    /// A page token that cannot resume this read: not one dynamap wrote, altered, too
+    /// long, or sealed for another read (another table, index, partition or segment,
+    /// or another secret).
+    #[error("invalid page token: {problem}")]
+    InvalidPageToken {
+        /// Why the token was refused.
+        problem: String,
+    },
+
+    /// A query or scan named an index the item type does not declare.
+    #[error("no index `{index}` is declared on {item} (declared: {declared:?})")]
+    UnknownIndex {
+        /// The index asked for.
+        index: String,
+        /// The item type.
+        item: &'static str,
+        /// The indexes it declares.
+        declared: Vec<&'static str>,
+    },
 
     /// A batch operation did not do everything: `completed` items were done,
     /// `remaining` holds the items (for writes) or keys (for deletes and reads) that
@@ -171,7 +198,8 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
 
-    /// A key did not match the table's key schema.
+    /// A key did not match the table's key schema: a missing or extra part, or a key
+    /// attribute of the wrong type.
     #[error("key: {0}")]
     Key(String),
 
@@ -223,8 +251,13 @@ pub enum Error {
     },
 
     /// DynamoDB answered in a way it documents it never does.
-    #[error("unexpected answer from DynamoDB: {0}")]
-    Unexpected(String),
+    #[error("unexpected answer from DynamoDB to {operation}: {problem}")]
+    UnexpectedAnswer {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// What was wrong with the answer.
+        problem: String,
+    },
 
     /// Starting or reaching a DynamoDB Local server failed.
     #[cfg(feature = "local")]
@@ -333,6 +366,91 @@ impl Error {
         }
     }
 
+    /// The item as it was when a write's condition failed ([`Error::ConditionFailed`]
+    /// with the item DynamoDB returned), decoded as `T`; `None` for another error or
+    /// when there was no item.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Seat { #[dynamo(partition_key)] id: String, holder: Option<String> }
+    /// # async fn f(seats: TypedMapping<Seat>) -> dynamap::Result<()> {
+    /// let seat = Seat { id: "12A".into(), holder: Some("ann".into()) };
+    /// match seats.insert(&seat).if_absent().await {
+    ///     Err(e) => match e.current::<Seat>().transpose()? {
+    ///         Some(taken) => println!("already held by {:?}", taken.holder),
+    ///         None => return Err(e),
+    ///     },
+    ///     Ok(()) => {}
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn current<T: crate::DynamoItem>(&self) -> Option<Result<T>> {
+        match self {
+            Error::ConditionFailed {
+                item: Some(item), ..
+            } => Some(T::from_item((**item).clone())),
+            _ => None,
+        }
+    }
+
+    /// The items an [`Error::BatchIncomplete`] of `insert_many` or `insert_stream` did
+    /// not write, decoded as `T`, to retry or report; empty for another error. A
+    /// versioned item comes back at the version it was given with (the batch would
+    /// have stored the next one), so inserting it again stores what the first call
+    /// would have.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+    /// if let Err(e) = users.insert_many(all).await {
+    ///     let unwritten: Vec<User> = e.remaining::<User>()?;
+    ///     eprintln!("{} users to write again", unwritten.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn remaining<T: crate::DynamoItem>(&self) -> Result<Vec<T>> {
+        self.remaining_items()
+            .iter()
+            .map(|item| {
+                let mut item = item.clone();
+                if let Some(name) = T::VERSION_ATTRIBUTE {
+                    crate::mapping::restore_given_version(&mut item, name);
+                }
+                T::from_item(item)
+            })
+            .collect()
+    }
+
+    /// The keys an [`Error::BatchIncomplete`] of `remove_many` or `get_many` did not
+    /// delete or read (or of the items `insert_many` did not write), decoded as
+    /// `T::Key`; empty for another error.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// if let Err(e) = users.remove_many(ids).await {
+    ///     let left: Vec<String> = e.remaining_keys::<User>()?;
+    ///     eprintln!("still there: {left:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn remaining_keys<T: crate::DynamoItem>(&self) -> Result<Vec<T::Key>> {
+        self.remaining_items()
+            .iter()
+            .map(|item| T::key_from_item(item))
+            .collect()
+    }
+
+    fn remaining_items(&self) -> &[Item] {
+        match self {
+            Error::BatchIncomplete { remaining, .. } => remaining,
+            _ => &[],
+        }
+    }
+
     /// The SDK error behind this one, when DynamoDB answered with an error.
     ///
     /// ```
@@ -386,6 +504,18 @@ impl Error {
                 table: table.to_owned(),
                 source: Box::new(other),
             },
+        }
+    }
+
+    /// An SDK builder refused a request dynamap built (a required part missing): a
+    /// request that cannot be sent, named by its operation.
+    pub(crate) fn from_build(
+        operation: &'static str,
+        error: aws_sdk_dynamodb::error::BuildError,
+    ) -> Self {
+        Error::InvalidRequest {
+            operation,
+            problem: error.to_string(),
         }
     }
 
@@ -468,7 +598,25 @@ impl fmt::Debug for Error {
                 .field("expected", expected)
                 .field("found", found)
                 .finish(),
-            Error::Expression(m) => f.debug_tuple("Expression").field(m).finish(),
+            Error::InvalidRequest { operation, problem } => f
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("problem", problem)
+                .finish(),
+            Error::InvalidPageToken { problem } => f
+                .debug_struct("InvalidPageToken")
+                .field("problem", problem)
+                .finish(),
+            Error::UnknownIndex {
+                index,
+                item,
+                declared,
+            } => f
+                .debug_struct("UnknownIndex")
+                .field("index", index)
+                .field("item", item)
+                .field("declared", declared)
+                .finish(),
             Error::BatchIncomplete {
                 operation,
                 table,
@@ -549,7 +697,11 @@ impl fmt::Debug for Error {
                 .field("table", table)
                 .field("source", source)
                 .finish(),
-            Error::Unexpected(m) => f.debug_tuple("Unexpected").field(m).finish(),
+            Error::UnexpectedAnswer { operation, problem } => f
+                .debug_struct("UnexpectedAnswer")
+                .field("operation", operation)
+                .field("problem", problem)
+                .finish(),
             #[cfg(feature = "local")]
             Error::Local(m) => f.debug_tuple("Local").field(m).finish(),
         }
@@ -817,7 +969,10 @@ mod debug_tests {
                         limit: 409_600,
                     },
                 }],
-                source: Box::new(Error::Unexpected("gave up".into())),
+                source: Box::new(Error::RetriesExhausted {
+                    attempts: 3,
+                    left: 2,
+                }),
             },
             Error::TransactionCancelled {
                 actions: vec![crate::CancelledAction {

@@ -171,6 +171,25 @@ impl KeySchema {
     pub fn attributes(&self) -> impl Iterator<Item = KeyDefinition> {
         std::iter::once(self.partition_key).chain(self.sort_key)
     }
+
+    /// The key attributes' names, partition key first.
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(Event::KEY_SCHEMA.names().collect::<Vec<_>>(), ["stream", "seq"]);
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        self.attributes().map(|key| key.name)
+    }
+
+    /// The key attributes as top-level paths, for projections.
+    pub(crate) fn paths(&self) -> Vec<crate::path::AttrPath> {
+        self.names()
+            .map(crate::path::AttrPath::top_level_name)
+            .collect()
+    }
 }
 
 /// One key attribute: its stored name and scalar type.

@@ -77,7 +77,7 @@ mod document;
 mod error;
 mod expr;
 mod item;
-mod key_like;
+mod key;
 pub mod mapping;
 pub mod path;
 mod resilience;
@@ -120,11 +120,11 @@ pub use error::{ConversionError, Error, Result};
 pub use item::{
     DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,
 };
-pub use key_like::{KeyLike, KeyPart};
+pub use key::{KeyLike, KeyPart, PageToken, TokenSecret};
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
 pub use size::{item_size, MAX_ITEM_SIZE};
-pub use stream::{KeyValue, Page, PageToken, Query, Scan, TokenSecret, MAX_PARALLEL_SEGMENTS};
+pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
 pub use table::{Billing, CreateTable};
 pub use transact::{
     transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,

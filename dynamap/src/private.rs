@@ -67,18 +67,7 @@ pub fn encode_key<K: DynamoValue>(
         .to_attribute_value()
         .map_err(|e| e.in_attribute(name))?
         .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
-    let empty = match &value {
-        AttributeValue::S(s) => s.is_empty(),
-        AttributeValue::B(b) => b.as_ref().is_empty(),
-        _ => false,
-    };
-    if empty {
-        return Err(ConversionError::new(
-            "a non-empty key (DynamoDB refuses empty strings and binaries in keys)",
-            "an empty value",
-        )
-        .in_attribute(name));
-    }
+    crate::key::check_key_value(name, &value, None)?;
     Ok(value)
 }
 

@@ -110,7 +110,7 @@ async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()>
         .enabled(true)
         .attribute_name(attribute)
         .build()
-        .map_err(build_error)?;
+        .map_err(|e| Error::from_build("UpdateTimeToLive", e))?;
     client
         .update_time_to_live()
         .table_name(table)
@@ -307,15 +307,10 @@ pub(crate) async fn describe(client: &Client, table: &str) -> Result<TableDescri
         .send()
         .await
         .map_err(|e| Error::from_sdk("DescribeTable", table, e))?;
-    output.table.ok_or_else(|| {
-        Error::Unexpected(format!(
-            "DescribeTable returned no description of `{table}`"
-        ))
+    output.table.ok_or_else(|| Error::UnexpectedAnswer {
+        operation: "DescribeTable",
+        problem: format!("no description of `{table}`"),
     })
-}
-
-fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
-    Error::Config(e.to_string())
 }
 
 /// `[partition, sort]` as a KeySchema.
@@ -327,7 +322,7 @@ fn key_schema(keys: &[KeyDefinition]) -> Result<Vec<KeySchemaElement>> {
                 .attribute_name(key.name)
                 .key_type(key_type)
                 .build()
-                .map_err(build_error)
+                .map_err(|e| Error::from_build("CreateTable", e))
         })
         .collect()
 }
@@ -357,7 +352,7 @@ pub(crate) async fn create(
                 .read_capacity_units(read)
                 .write_capacity_units(write)
                 .build()
-                .map_err(build_error)?,
+                .map_err(|e| Error::from_build("CreateTable", e))?,
         ),
     };
     let mut request = client
@@ -375,7 +370,7 @@ pub(crate) async fn create(
                 .attribute_name(definition.name)
                 .attribute_type(definition.scalar_type.to_sdk())
                 .build()
-                .map_err(build_error)?,
+                .map_err(|e| Error::from_build("CreateTable", e))?,
         );
     }
     let all = Projection::builder()
@@ -393,7 +388,7 @@ pub(crate) async fn create(
                     .projection(all.clone())
                     .set_provisioned_throughput(throughput.clone())
                     .build()
-                    .map_err(build_error)?,
+                    .map_err(|e| Error::from_build("CreateTable", e))?,
             ),
             IndexKind::Local => request.local_secondary_indexes(
                 LocalSecondaryIndex::builder()
@@ -401,7 +396,7 @@ pub(crate) async fn create(
                     .set_key_schema(Some(key_schema(&index_keys)?))
                     .projection(all.clone())
                     .build()
-                    .map_err(build_error)?,
+                    .map_err(|e| Error::from_build("CreateTable", e))?,
             ),
         };
     }

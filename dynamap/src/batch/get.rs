@@ -9,8 +9,8 @@ use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 
-use super::keys::key_bytes;
 use super::BatchProgress;
+use crate::key::identity;
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// DynamoDB's limit of keys in one BatchGetItem.
@@ -67,7 +67,7 @@ async fn fetch_batch(
                 .set_keys(Some(keys))
                 .consistent_read(consistent_read)
                 .build()
-                .map_err(|e| Error::Config(e.to_string()))?;
+                .map_err(|e| Error::from_build("BatchGetItem", e))?;
             let output = client
                 .batch_get_item()
                 .request_items(table.to_string(), request)
@@ -173,7 +173,6 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Vec<T>> {
-        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         // Each distinct key once, by its position in the request; the keys move into
         // their batches without being copied.
         let mut position: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -183,7 +182,7 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
             let encoded = T::key_to_item(&key)?;
             let next = position.len();
             if let std::collections::hash_map::Entry::Vacant(slot) =
-                position.entry(key_bytes(&encoded, &names))
+                position.entry(identity(&encoded, &T::KEY_SCHEMA))
             {
                 slot.insert(next);
                 batch.push(encoded);
@@ -217,12 +216,13 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
             progress.retries += batch.retries;
             for item in batch.items {
                 let slot = position
-                    .get(&key_bytes(&item, &names))
+                    .get(&identity(&item, &T::KEY_SCHEMA))
                     .and_then(|&at| found.get_mut(at));
                 let Some(slot) = slot else {
-                    return Err(Error::Unexpected(
-                        "BatchGetItem returned an item whose key was not asked for".to_owned(),
-                    ));
+                    return Err(Error::UnexpectedAnswer {
+                        operation: "BatchGetItem",
+                        problem: "an item whose key was not asked for".to_owned(),
+                    });
                 };
                 if slot.is_none() {
                     found_count += 1;

@@ -3,15 +3,12 @@
 //! exact account of what was done.
 
 mod get;
-mod keys;
 mod progress;
 mod write;
 
 pub use get::GetMany;
 pub use progress::{BatchProgress, BatchReport, Rejected};
 pub use write::{InsertMany, RemoveMany};
-
-pub(crate) use keys::key_bytes as key_bytes_of;
 
 pub(crate) use crate::resilience::is_retryable;
 use crate::Error;

@@ -9,8 +9,8 @@ use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, Stream, StreamExt};
 
-use super::keys::{check_key_sizes, key_bytes};
 use super::{BatchProgress, BatchReport, Rejected};
+use crate::key::{check_key_sizes, identity};
 use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
@@ -260,10 +260,10 @@ pub(crate) async fn write_all(
         Some(error) => error,
         None => match tally.rejected.first() {
             None => return Ok(tally.report),
-            Some(first) => Error::Expression(format!(
-                "input item {} refused: {}",
-                first.index, first.error
-            )),
+            Some(first) => Error::InvalidRequest {
+                operation: "BatchWriteItem",
+                problem: format!("input item {} refused: {}", first.index, first.error),
+            },
         },
     };
     Err(Error::BatchIncomplete {
@@ -404,7 +404,6 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BatchReport> {
-        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         let writes = self.items.map(move |item| {
             let mut encoded = item.to_item()?;
             // Stored as `insert` stores it: the next version, so every other write
@@ -414,11 +413,11 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
             }
             check_item_size(&encoded)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
-            let key = key_bytes(&encoded, &names);
+            let key = identity(&encoded, &T::KEY_SCHEMA);
             let put = PutRequest::builder()
                 .set_item(Some(encoded))
                 .build()
-                .map_err(|e| Error::Config(e.to_string()))?;
+                .map_err(|e| Error::from_build("BatchWriteItem", e))?;
             Ok((key, WriteRequest::builder().put_request(put).build()))
         });
         write_all(
@@ -480,15 +479,14 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BatchReport> {
-        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
-            let bytes = key_bytes(&encoded, &names);
+            let bytes = identity(&encoded, &T::KEY_SCHEMA);
             let delete = DeleteRequest::builder()
                 .set_key(Some(encoded))
                 .build()
-                .map_err(|e| Error::Config(e.to_string()))?;
+                .map_err(|e| Error::from_build("BatchWriteItem", e))?;
             Ok((
                 bytes,
                 WriteRequest::builder().delete_request(delete).build(),

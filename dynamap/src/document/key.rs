@@ -2,6 +2,8 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::key::{check_key_value, KeyRole};
+
 use super::Value;
 use crate::{Error, Item, ScalarType};
 
@@ -65,20 +67,24 @@ fn type_name(kind: ScalarType) -> &'static str {
     }
 }
 
-/// Checks one key value against its attribute.
-pub(super) fn key_value(key: &TableKey, value: &Value) -> Result<AttributeValue, Error> {
-    let empty = matches!(value, Value::S(s) if s.is_empty())
-        || matches!(value, Value::B(b) if b.is_empty());
-    if type_of(value) != Some(key.scalar_type) || empty {
+/// Checks one key value against its attribute: its type here, DynamoDB's rules in the
+/// key module.
+pub(super) fn key_value(
+    key: &TableKey,
+    value: &Value,
+    role: KeyRole,
+) -> Result<AttributeValue, Error> {
+    let encoded = value.to_attribute_value();
+    if type_of(value) != Some(key.scalar_type) {
         return Err(Error::Key(format!(
-            "key attribute `{}` is {}{}, not {}",
+            "key attribute `{}` is {}, not {}",
             key.name,
-            if empty { "a non-empty " } else { "" },
             type_name(key.scalar_type),
-            crate::error::describe(&value.to_attribute_value())
+            crate::error::describe(&encoded)
         )));
     }
-    Ok(value.to_attribute_value())
+    check_key_value(&key.name, &encoded, Some(role))?;
+    Ok(encoded)
 }
 
 impl Key {
@@ -89,12 +95,17 @@ impl Key {
         sort: Option<&TableKey>,
     ) -> Result<Item, Error> {
         match (self, sort) {
-            (Key::Simple(pk), None) => {
-                Ok([(partition.name.clone(), key_value(partition, pk)?)].into())
-            }
+            (Key::Simple(pk), None) => Ok([(
+                partition.name.clone(),
+                key_value(partition, pk, KeyRole::Partition)?,
+            )]
+            .into()),
             (Key::Composite(pk, sk), Some(sort)) => Ok([
-                (partition.name.clone(), key_value(partition, pk)?),
-                (sort.name.clone(), key_value(sort, sk)?),
+                (
+                    partition.name.clone(),
+                    key_value(partition, pk, KeyRole::Partition)?,
+                ),
+                (sort.name.clone(), key_value(sort, sk, KeyRole::Sort)?),
             ]
             .into()),
             (Key::Simple(_), Some(sort)) => Err(Error::Key(format!(

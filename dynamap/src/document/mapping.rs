@@ -6,10 +6,12 @@ use futures::stream::BoxStream;
 
 use super::key::key_value;
 use super::{Document, Key, TableKey, Value};
-use crate::expr::Placeholders;
-use crate::path::{AttrPath, Segment};
+use crate::attr_path::AttrPath;
+use crate::expr::{Action, Apply, Node, Renderer};
+use crate::key::KeyRole;
+use crate::key::PageToken;
 use crate::stream::read::ReadSpec;
-use crate::stream::{self, Page, PageToken, ScanOptions};
+use crate::stream::{self, Page, ScanOptions};
 use crate::{Error, Item, Result, ScalarType};
 
 /// A table used as a map of [`Document`]s, for tables whose attributes are not known at
@@ -74,18 +76,19 @@ impl Mapping {
                 .iter()
                 .find(|d| d.attribute_name() == name)
                 .and_then(|d| scalar_type(d.attribute_type()))
-                .ok_or_else(|| {
-                    Error::Unexpected(format!(
-                        "no scalar type for key attribute `{name}` of `{table}`"
-                    ))
+                .ok_or_else(|| Error::UnexpectedAnswer {
+                    operation: "DescribeTable",
+                    problem: format!("no scalar type for key attribute `{name}` of `{table}`"),
                 })?;
             Ok(Some(TableKey {
                 name,
                 scalar_type: kind,
             }))
         };
-        let partition_key = key_of(KeyType::Hash)?
-            .ok_or_else(|| Error::Unexpected(format!("table `{table}` has no partition key")))?;
+        let partition_key = key_of(KeyType::Hash)?.ok_or_else(|| Error::UnexpectedAnswer {
+            operation: "DescribeTable",
+            problem: format!("table `{table}` has no partition key"),
+        })?;
         let sort_key = key_of(KeyType::Range)?;
         Ok(Mapping {
             client,
@@ -177,11 +180,16 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn insert(&self, document: &Document) -> Result<()> {
-        for key in std::iter::once(&self.partition_key).chain(self.sort_key.as_ref()) {
+        let roles = [
+            (Some(&self.partition_key), KeyRole::Partition),
+            (self.sort_key.as_ref(), KeyRole::Sort),
+        ];
+        for (key, role) in roles {
+            let Some(key) = key else { continue };
             let value = document.get(&key.name).ok_or_else(|| {
                 Error::Key(format!("the document has no key attribute `{}`", key.name))
             })?;
-            key_value(key, value)?;
+            key_value(key, value, role)?;
         }
         let item = document.to_item();
         crate::size::check_item_size(&item)?;
@@ -227,20 +235,15 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn contains_key(&self, key: impl Into<Key>) -> Result<bool> {
-        let mut p = Placeholders::default();
-        let projection: Vec<String> = self
-            .key_names()
-            .iter()
-            .map(|n| p.name(n).to_string())
-            .collect();
-        let (names, _) = p.into_maps();
+        let paths: Vec<AttrPath> = self.key_names().into_iter().map(AttrPath::from).collect();
+        let mut renderer = Renderer::new("GetItem");
+        renderer.projection(&paths)?;
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
             .set_key(Some(self.key_item(key)?))
-            .projection_expression(projection.join(", "))
-            .set_expression_attribute_names(names)
+            .apply(renderer.finish())
             .send()
             .await
             .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
@@ -259,54 +262,29 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn modify(&self, key: impl Into<Key>, changes: &Document) -> Result<()> {
-        if changes.is_empty() {
-            return Err(Error::Expression(
-                "modify needs at least one change".to_owned(),
-            ));
-        }
         let key_names = self.key_names();
-        let mut p = Placeholders::default();
-        let mut set = Vec::new();
-        let mut remove = Vec::new();
+        let mut actions = Vec::with_capacity(changes.len());
         for (name, value) in changes.iter() {
             if key_names.contains(name) {
                 return Err(Error::Key(format!(
                     "`{name}` is a key attribute: insert under the new key and remove the old one instead"
                 )));
             }
-            let placeholder = p.name(name);
-            match value {
-                Value::Null => remove.push(placeholder.to_string()),
-                value => set.push(format!(
-                    "{placeholder} = {}",
-                    p.value(value.to_attribute_value())
-                )),
-            }
+            let action = match value {
+                Value::Null => Action::Remove,
+                value => Action::Set(value.to_attribute_value()),
+            };
+            actions.push((AttrPath::from(name.clone()), action));
         }
-        let mut update = String::new();
-        if !set.is_empty() {
-            update.push_str("SET ");
-            update.push_str(&set.join(", "));
-        }
-        if !remove.is_empty() {
-            if !update.is_empty() {
-                update.push(' ');
-            }
-            update.push_str("REMOVE ");
-            update.push_str(&remove.join(", "));
-        }
-        crate::expr::check_size("update", &update)?;
-        let condition = format!("attribute_exists({})", p.name(&self.partition_key.name));
-        let (names, values) = p.into_maps();
+        let exists = Node::Exists(AttrPath::from(self.partition_key.name.clone()));
+        let mut renderer = Renderer::new("UpdateItem");
+        renderer.update(&actions, None)?.condition(Some(&exists))?;
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(self.key_item(key)?))
-            .update_expression(update)
-            .condition_expression(condition)
-            .set_expression_attribute_names(names)
-            .set_expression_attribute_values(values)
+            .apply(renderer.finish())
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
@@ -386,12 +364,8 @@ impl Mapping {
     /// ```
     pub fn keys(&self) -> BoxStream<'static, Result<Key>> {
         let mut scan = self.scan();
-        scan.options.spec.projection = Some(
-            self.key_names()
-                .into_iter()
-                .map(|n| AttrPath::from(vec![Segment::Name(n.into())]))
-                .collect(),
-        );
+        scan.options.spec.projection =
+            Some(self.key_names().into_iter().map(AttrPath::from).collect());
         let this = self.clone();
         stream::decoded_items(
             scan.options.raw_pages(&self.client),

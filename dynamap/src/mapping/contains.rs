@@ -1,7 +1,6 @@
 //! GetItem projected onto the key attributes.
 
-use std::collections::HashMap;
-
+use crate::expr::{Apply, Renderer};
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
@@ -57,24 +56,15 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
     pub async fn send(self) -> Result<bool> {
         let table = self.mapping.table_name();
         // Names go through placeholders: key attributes may be reserved words.
-        let mut names = HashMap::with_capacity(2);
-        let mut projection = String::new();
-        for (i, key) in T::KEY_SCHEMA.attributes().enumerate() {
-            let placeholder = format!("#k{i}");
-            if !projection.is_empty() {
-                projection.push_str(", ");
-            }
-            projection.push_str(&placeholder);
-            names.insert(placeholder, key.name.to_owned());
-        }
+        let mut renderer = Renderer::new("GetItem");
+        renderer.projection(&T::KEY_SCHEMA.paths())?;
         let output = self
             .mapping
             .client()
             .get_item()
             .table_name(table)
             .set_key(Some(self.key?))
-            .projection_expression(projection)
-            .set_expression_attribute_names(Some(names))
+            .apply(renderer.finish())
             .consistent_read(self.consistent_read)
             .send()
             .await

@@ -3,9 +3,9 @@
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::modify::partition_key_path;
-use crate::condition::{all_of, Condition, Node};
-use crate::expr::Placeholders;
-use crate::path::{AttrPath, Segment};
+use crate::condition::Condition;
+use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
+use crate::path::AttrPath;
 use crate::size::check_item_size;
 use crate::{DynamoItem, Error, Result, TypedMapping};
 
@@ -87,28 +87,25 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// ```
     pub async fn send(self) -> Result<()> {
         let mapping = self.mapping;
-        let RenderedPut {
+        let PutRequest {
             item,
-            condition,
-            names,
-            values,
+            expressions,
             expected_version,
-        } = self.render()?;
+        } = put_request(self.item, self.condition, self.if_absent)?;
         let table = mapping.table_name();
+        let conditional = expressions.condition.is_some();
         let put = |item: crate::Item| {
             mapping
                 .client()
                 .put_item()
                 .table_name(table)
                 .set_item(Some(item))
-                .set_condition_expression(condition.clone())
-                .set_expression_attribute_names(names.clone())
-                .set_expression_attribute_values(values.clone())
+                .apply(expressions.clone())
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
         };
-        let result = if condition.is_none() {
+        let result = if !conditional {
             // Putting the same item twice leaves the same state: the SDK may retry.
             put(item)
                 .send()
@@ -169,46 +166,43 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             (Err(e), _) => Err(e),
         }
     }
+}
 
-    /// The PutItem as DynamoDB will receive it; shared with transactions.
-    pub(crate) fn render(self) -> Result<RenderedPut> {
-        let mut item = self.item.to_item()?;
-        let mut conditions: Vec<Node> = self.condition.into_iter().collect();
-        if self.if_absent {
-            conditions.push(Node::NotExists(partition_key_path::<T>()));
-        }
-        let expected_version = match (T::VERSION_ATTRIBUTE, self.item.version()) {
-            (Some(name), Some(current)) => {
-                let path = AttrPath::from(vec![Segment::Name(name.into())]);
-                conditions.push(version_is(path, current));
-                store_next_version::<T>(&mut item, name, current)?;
-                Some((name, current))
-            }
-            _ => None,
-        };
-        check_item_size(&item)?;
-        let mut p = Placeholders::default();
-        let condition = match all_of(conditions) {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let (names, values) = p.into_maps();
-        Ok(RenderedPut {
-            item,
-            condition,
-            names,
-            values,
-            expected_version,
-        })
+/// The PutItem of `item` as DynamoDB will receive it, for `insert` and transactions:
+/// the item with its next version, and the condition (`condition`, no item under the
+/// key if `if_absent`, the version read).
+pub(crate) fn put_request<T: DynamoItem>(
+    item: &T,
+    condition: Option<Node>,
+    if_absent: bool,
+) -> Result<PutRequest> {
+    let mut attributes = item.to_item()?;
+    let mut conditions: Vec<Node> = condition.into_iter().collect();
+    if if_absent {
+        conditions.push(Node::NotExists(partition_key_path::<T>()));
     }
+    let expected_version = match (T::VERSION_ATTRIBUTE, item.version()) {
+        (Some(name), Some(current)) => {
+            conditions.push(version_is(AttrPath::top_level_name(name), current));
+            store_next_version::<T>(&mut attributes, name, current)?;
+            Some((name, current))
+        }
+        _ => None,
+    };
+    check_item_size(&attributes)?;
+    let mut renderer = Renderer::new("PutItem");
+    renderer.condition(all_of(conditions).as_ref())?;
+    Ok(PutRequest {
+        item: attributes,
+        expressions: renderer.finish(),
+        expected_version,
+    })
 }
 
 /// A PutItem ready to send.
-pub(crate) struct RenderedPut {
+pub(crate) struct PutRequest {
     pub item: crate::Item,
-    pub condition: Option<String>,
-    pub names: Option<crate::expr::NameMap>,
-    pub values: Option<crate::expr::ValueMap>,
+    pub expressions: Rendered,
     /// `(attribute, version the write is based on)` for versioned items.
     pub expected_version: Option<(&'static str, u64)>,
 }
@@ -217,7 +211,7 @@ pub(crate) struct RenderedPut {
 /// item yet: no item, an item stored without the attribute (written by another client,
 /// or read through `#[dynamo(version, default)]`), or one stored at 0.
 pub(crate) fn version_is(path: AttrPath, version: u64) -> Node {
-    let equal = Node::Compare(path.clone(), crate::condition::Cmp::Eq, number(version));
+    let equal = Node::Compare(path.clone(), crate::expr::Cmp::Eq, number(version));
     if version == 0 {
         Node::Or(vec![Node::NotExists(path), equal])
     } else {
@@ -236,6 +230,14 @@ pub(crate) fn store_next_version<T: DynamoItem>(
     T::check_version(next)?;
     item.insert(name.to_owned(), number(next));
     Ok(())
+}
+
+/// Undoes [`store_next_version`] on an item that was not written, so it reads back as
+/// it was given.
+pub(crate) fn restore_given_version(item: &mut crate::Item, name: &str) {
+    if let Some(stored) = stored_version(item, name) {
+        item.insert(name.to_owned(), number(stored.saturating_sub(1)));
+    }
 }
 
 fn number(n: u64) -> AttributeValue {

@@ -19,9 +19,10 @@ use crate::DynamoItem;
 pub use contains::ContainsKey;
 pub(crate) use count::count_items;
 pub use get::Get;
-pub(crate) use insert::store_next_version;
 pub use insert::Insert;
+pub(crate) use insert::{put_request, restore_given_version, store_next_version};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
+pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
 pub use update::Update;
 
@@ -290,12 +291,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub fn keys(&self) -> futures::stream::BoxStream<'static, crate::Result<T::Key>> {
-        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         self.scan()
-            .with_decoder(
-                crate::stream::decode_key::<T>,
-                Some(crate::stream::top_level(&names)),
-            )
+            .with_decoder(crate::stream::decode_key::<T>, Some(T::KEY_SCHEMA.paths()))
             .stream()
     }
 

@@ -6,9 +6,9 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::condition::{Condition, Node};
+use crate::condition::Condition;
 use crate::error::ConversionError;
-use crate::expr::Placeholders;
+use crate::expr::{Action, Apply, Node, Rendered, Renderer};
 use crate::path::{AttrPath, IntoValue, ListValue, Numeric, Removable, SetValue, Settable};
 use crate::value::encode_set_elements;
 use crate::{DynamoItem, DynamoValue, Error, Item, Result, TypedMapping};
@@ -59,19 +59,6 @@ pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     /// know about lost answers: see `resilience::send_tracked`).
     sdk_retries: bool,
     returning: PhantomData<fn() -> Ret>,
-}
-
-#[derive(Debug, Clone)]
-enum Action {
-    Set(AttributeValue),
-    SetIfAbsent(AttributeValue),
-    Add(AttributeValue),
-    Subtract(AttributeValue),
-    Append(AttributeValue),
-    Prepend(AttributeValue),
-    Remove,
-    SetInsert(AttributeValue),
-    SetDelete(AttributeValue),
 }
 
 impl<'a, T: DynamoItem> Modify<'a, T> {
@@ -427,7 +414,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         });
         Ok((
             crate::Expression {
-                text: rendered.update,
+                text: rendered.update.unwrap_or_default(),
                 names,
                 values,
             },
@@ -455,10 +442,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             .update_item()
             .table_name(table)
             .set_key(Some(key))
-            .update_expression(rendered.update)
-            .set_condition_expression(rendered.condition)
-            .set_expression_attribute_names(rendered.names)
-            .set_expression_attribute_values(rendered.values)
+            .apply(rendered)
             .return_values(return_values)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         let sent = if sdk_retries {
@@ -482,8 +466,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     }
 }
 
-/// Renders an update: its actions, its condition (with the key-exists check unless
-/// `upsert`), and the version bump of a versioned type.
+/// Renders an update: its actions, the version bump of a versioned type, and its
+/// condition (with the key-exists check unless `upsert`).
 fn render<T: DynamoItem>(
     actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
@@ -493,146 +477,21 @@ fn render<T: DynamoItem>(
     if let Some(e) = error {
         return Err(Error::Conversion(e));
     }
-    let version = T::VERSION_ATTRIBUTE
-        .map(|name| AttrPath::from(vec![crate::path::Segment::Name(name.into())]));
-    if actions.is_empty() {
-        return Err(Error::Expression(
-            "modify needs at least one change (set, add, remove, ...)".to_owned(),
-        ));
-    }
-    let all_paths: Vec<&AttrPath> = actions
-        .iter()
-        .map(|(p, _)| p)
-        .chain(version.as_ref())
-        .collect();
-    for (i, a) in all_paths.iter().enumerate() {
-        for b in all_paths.iter().skip(i + 1) {
-            if a.is_within(b) || b.is_within(a) {
-                return Err(Error::Expression(format!(
-                    "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
-                )));
-            }
-        }
-    }
-
-    let mut p = Placeholders::default();
-    let mut set = Vec::new();
-    let mut remove = Vec::new();
-    let mut add = Vec::new();
-    let mut delete = Vec::new();
-    // One placeholder each for the constants, however many actions use them.
-    let mut zero = None;
-    let mut empty = None;
-    for (path, action) in actions {
-        let path = &path;
-        let name = p.path(path);
-        let top_level_only = |verb: &str| -> Result<()> {
-            if path.segments().len() > 1 {
-                return Err(Error::Expression(format!(
-                    "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
-                )));
-            }
-            Ok(())
-        };
-        match action {
-            Action::Set(v) => set.push(format!("{name} = {}", p.value(v))),
-            Action::SetIfAbsent(v) => {
-                set.push(format!("{name} = if_not_exists({name}, {})", p.value(v)))
-            }
-            Action::Add(v) => {
-                let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
-                set.push(format!(
-                    "{name} = if_not_exists({name}, {zero}) + {}",
-                    p.value(v)
-                ))
-            }
-            Action::Subtract(v) => {
-                let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
-                set.push(format!(
-                    "{name} = if_not_exists({name}, {zero}) - {}",
-                    p.value(v)
-                ))
-            }
-            Action::Append(v) => {
-                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                set.push(format!(
-                    "{name} = list_append(if_not_exists({name}, {empty}), {})",
-                    p.value(v)
-                ))
-            }
-            Action::Prepend(v) => {
-                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                set.push(format!(
-                    "{name} = list_append({}, if_not_exists({name}, {empty}))",
-                    p.value(v)
-                ))
-            }
-            Action::Remove => remove.push(name),
-            Action::SetInsert(v) => {
-                top_level_only("ADD")?;
-                add.push(format!("{name} {}", p.value(v)))
-            }
-            Action::SetDelete(v) => {
-                top_level_only("DELETE")?;
-                delete.push(format!("{name} {}", p.value(v)))
-            }
-        }
-    }
-    if let Some(version) = &version {
-        // Every modify bumps the version, so a read-modify-write based on the old
-        // version (insert, update) cannot overwrite this change.
-        let name = p.path(version);
-        let zero = *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())));
-        let one = p.value(AttributeValue::N("1".to_owned()));
-        set.push(format!("{name} = if_not_exists({name}, {zero}) + {one}"));
-    }
-    let mut update = String::new();
-    for (keyword, clauses) in [
-        ("SET", set),
-        ("REMOVE", remove),
-        ("ADD", add),
-        ("DELETE", delete),
-    ] {
-        if !clauses.is_empty() {
-            if !update.is_empty() {
-                update.push(' ');
-            }
-            update.push_str(keyword);
-            update.push(' ');
-            update.push_str(&clauses.join(", "));
-        }
-    }
-
+    let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
     let mut conditions: Vec<Node> = condition.into_iter().collect();
     if !upsert {
         conditions.push(Node::Exists(partition_key_path::<T>()));
     }
-    let condition = match crate::condition::all_of(conditions) {
-        Some(node) => Some(node.render_checked(&mut p)?),
-        None => None,
-    };
-    crate::expr::check_size("update", &update)?;
-    let (names, values) = p.into_maps();
-    Ok(Rendered {
-        update,
-        condition,
-        names,
-        values,
-    })
+    let mut renderer = Renderer::new("UpdateItem");
+    renderer
+        .update(&actions, version.as_ref())?
+        .condition(crate::expr::all_of(conditions).as_ref())?;
+    Ok(renderer.finish())
 }
 
 /// The partition key's path: its presence is how conditions tell an item exists.
 pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
-    AttrPath::from(vec![crate::path::Segment::Name(
-        T::KEY_SCHEMA.partition_key.name.into(),
-    )])
-}
-
-pub(crate) struct Rendered {
-    pub update: String,
-    pub condition: Option<String>,
-    pub names: Option<crate::expr::NameMap>,
-    pub values: Option<crate::expr::ValueMap>,
+    AttrPath::top_level_name(T::KEY_SCHEMA.partition_key.name)
 }
 
 fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>
@@ -701,9 +560,10 @@ impl<T: DynamoItem> Returning<T> for ReturnNew {
     fn output(attributes: Option<Item>, table: &str) -> Result<T> {
         match attributes {
             Some(item) => T::from_item(item),
-            None => Err(Error::Unexpected(format!(
-                "UpdateItem on `{table}` returned no attributes for ALL_NEW"
-            ))),
+            None => Err(Error::UnexpectedAnswer {
+                operation: "UpdateItem",
+                problem: format!("no attributes for ALL_NEW from `{table}`"),
+            }),
         }
     }
 }
@@ -853,7 +713,10 @@ mod tests {
             .append(f.history, ["x".to_owned()])
             .set(f.history.at(0), "y");
         // Two changes to overlapping paths are refused before sending.
-        assert!(matches!(modify.expressions(), Err(Error::Expression(_))));
+        assert!(matches!(
+            modify.expressions(),
+            Err(Error::InvalidRequest { .. })
+        ));
 
         let modify = accounts
             .modify("a")
@@ -907,7 +770,7 @@ mod tests {
         assert_eq!(update_text(&plain.modify("k").set(f.n, 1).upsert()).1, None);
         assert!(matches!(
             plain.modify("k").expressions(),
-            Err(Error::Expression(_))
+            Err(Error::InvalidRequest { .. })
         ));
     }
 }

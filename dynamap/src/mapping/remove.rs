@@ -2,8 +2,8 @@
 
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::condition::{all_of, Condition, Node};
-use crate::expr::Placeholders;
+use crate::condition::Condition;
+use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
@@ -67,7 +67,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
-        let (condition, names, values) = self.render_condition()?;
+        let expressions = delete_expressions(self.condition.as_ref())?;
         let key = self.key?;
         let client = self.mapping.client();
         // Retried here, not by the SDK: a retry after a lost answer finds the item
@@ -78,9 +78,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                 .table_name(table)
                 .set_key(Some(key.clone()))
                 .return_values(ReturnValue::AllOld)
-                .set_condition_expression(condition.clone())
-                .set_expression_attribute_names(names.clone())
-                .set_expression_attribute_values(values.clone())
+                .apply(expressions.clone())
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
@@ -111,23 +109,11 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     }
 }
 
-impl<T: DynamoItem> Remove<'_, T> {
-    /// The condition as DynamoDB will receive it; shared with transactions.
-    pub(crate) fn render_condition(
-        &self,
-    ) -> Result<(
-        Option<String>,
-        Option<crate::expr::NameMap>,
-        Option<crate::expr::ValueMap>,
-    )> {
-        let mut p = Placeholders::default();
-        let condition = match &self.condition {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let (names, values) = p.into_maps();
-        Ok((condition, names, values))
-    }
+/// The expressions of a DeleteItem (its condition, if any); shared with transactions.
+pub(crate) fn delete_expressions(condition: Option<&Node>) -> Result<Rendered> {
+    let mut renderer = Renderer::new("DeleteItem");
+    renderer.condition(condition)?;
+    Ok(renderer.finish())
 }
 
 super::into_future!(Remove, Option<T>);

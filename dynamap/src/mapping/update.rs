@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::condition::{all_of, Cmp, Node};
+use crate::expr::{all_of, Cmp, Node};
 use crate::path::{AttrPath, Segment};
 use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
@@ -86,10 +86,12 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn send(mut self) -> Result<T> {
-        let key_attributes = self
-            .key
-            .take()
-            .unwrap_or_else(|| Err(Error::Unexpected("an update sent twice".to_owned())))?;
+        let key_attributes = self.key.take().unwrap_or_else(|| {
+            Err(Error::InvalidRequest {
+                operation: "UpdateItem",
+                problem: "an update sent twice".to_owned(),
+            })
+        })?;
         let mapping = self.mapping;
         let mut attempt = 0;
         loop {
@@ -103,10 +105,11 @@ where
             let mut new = old.clone();
             (self.apply)(&mut new);
             if T::key_to_item(&new.key())? != key_attributes {
-                return Err(Error::Expression(
-                    "update changed the item's key; insert under the new key and remove the old one instead"
+                return Err(Error::InvalidRequest {
+                    operation: "UpdateItem",
+                    problem: "the closure changed the item's key; insert under the new key and remove the old one instead"
                         .to_owned(),
-                ));
+                });
             }
             let version = old.version();
             if let Some(version) = version {
@@ -175,7 +178,10 @@ where
 }
 
 fn lost(error: Option<Error>) -> Error {
-    error.unwrap_or_else(|| Error::Unexpected("a lost answer without its error".to_owned()))
+    error.unwrap_or_else(|| Error::UnexpectedAnswer {
+        operation: "UpdateItem",
+        problem: "a lost answer without its error".to_owned(),
+    })
 }
 
 /// What an update writes: the attributes the closure changed or removed (keys and the

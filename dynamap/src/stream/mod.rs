@@ -6,14 +6,12 @@ mod page;
 mod query;
 pub(crate) mod read;
 mod scan;
-mod token;
 
 pub use page::Page;
 pub use query::{KeyValue, Query};
 pub use scan::Scan;
 pub use scan::MAX_PARALLEL_SEGMENTS;
-pub(crate) use scan::{decode_entry, decode_key, top_level, ScanOptions};
-pub use token::{PageToken, TokenSecret};
+pub(crate) use scan::{decode_entry, decode_key, ScanOptions};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 

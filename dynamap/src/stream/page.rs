@@ -1,7 +1,7 @@
 //! One page of a scan or query.
 
 use super::read::RawPage;
-use super::token::PageToken;
+use crate::key::token::{self, PageToken};
 use crate::{Error, Item, Result};
 
 /// One page of results, with the token to resume after it.
@@ -40,7 +40,7 @@ impl<T> Page<T> {
             // A segment's token resumes that segment only: bind it to it.
             Some(key) => Some(PageToken::from_key(
                 key,
-                &super::token::scope_with_segment(scope, raw.segment),
+                &token::scope_with_segment(scope, raw.segment),
             )?),
             None => None,
         };

@@ -6,10 +6,12 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use super::read::{self, RawPage, ReadSpec};
-use super::scan::{decode_item, decode_projection, resume_key_names, top_level};
-use super::{decoded_items, decoded_pages, Page, PageToken};
-use crate::condition::{all_of, Cmp, Condition, Node};
+use super::scan::{attribute_paths, decode_item, decode_projection, resume_key_names};
+use super::{decoded_items, decoded_pages, Page};
+use crate::condition::Condition;
 use crate::error::ConversionError;
+use crate::expr::{all_of, Cmp, Node};
+use crate::key::{PageToken, TokenSecret};
 use crate::path::{AttrPath, Segment};
 use crate::value::{ScalarAttribute, ScalarType};
 use crate::{DynamoItem, Error, Item, KeyDefinition, Projection, Result, TypedMapping};
@@ -79,7 +81,7 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
     decode: fn(Item) -> Result<Out>,
     limit: Option<usize>,
     start_from: Option<PageToken>,
-    start_from_sealed: Option<(String, super::TokenSecret)>,
+    start_from_sealed: Option<(String, TokenSecret)>,
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
@@ -191,7 +193,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         Query {
             mapping: self.mapping,
             spec: ReadSpec {
-                projection: Some(top_level(U::ATTRIBUTES)),
+                projection: Some(attribute_paths(U::ATTRIBUTES)),
                 ..self.spec
             },
             partition: self.partition,
@@ -269,7 +271,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// let next = events.query("s1").start_from_sealed(cursor, secret).pages();
     /// # }
     /// ```
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &super::TokenSecret) -> Self {
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
         self.start_from_sealed = Some((sealed.to_owned(), *secret));
         self
     }
@@ -282,12 +284,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
                 .iter()
                 .find(|index| index.name == name.as_str())
                 .map(|index| (index.partition_key, index.sort_key))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = T::INDEXES.iter().map(|i| i.name).collect();
-                    Error::Key(format!(
-                        "no index `{name}` is declared on {} (declared: {known:?})",
-                        std::any::type_name::<T>()
-                    ))
+                .ok_or_else(|| Error::UnknownIndex {
+                    index: name.to_owned(),
+                    item: std::any::type_name::<T>(),
+                    declared: T::INDEXES.iter().map(|i| i.name).collect(),
                 }),
         }
     }
@@ -315,9 +315,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             return Ok(partition);
         };
         let Some(sort_key) = sort_key else {
-            return Err(Error::Expression(
-                "a sort-key condition on a key schema without a sort key".to_owned(),
-            ));
+            return Err(Error::InvalidRequest {
+                operation: "Query",
+                problem: "a sort-key condition on a key schema without a sort key".to_owned(),
+            });
         };
         let valid = match sort {
             Node::Compare(path, cmp, _) => *cmp != Cmp::Ne && is_path(path, sort_key.name),
@@ -326,10 +327,13 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             _ => false,
         };
         if !valid {
-            return Err(Error::Expression(format!(
-                "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on the sort key `{}`; use .filter(..) for other conditions",
-                sort_key.name
-            )));
+            return Err(Error::InvalidRequest {
+                operation: "Query",
+                problem: format!(
+                    "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on the sort key `{}`; use .filter(..) for other conditions",
+                    sort_key.name
+                ),
+            });
         }
         Ok(Node::And(vec![partition, sort.clone()]))
     }
@@ -340,7 +344,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             .partition
             .as_ref()
             .map_err(|e| Error::Conversion(e.clone()))?;
-        Ok(super::token::query_scope(
+        Ok(crate::key::token::query_scope(
             &self.spec.table,
             self.spec.index.as_deref(),
             partition,

@@ -6,9 +6,8 @@ use std::sync::Arc;
 use aws_sdk_dynamodb::Client;
 use futures::stream::{self, Stream};
 
-use crate::condition::Node;
-use crate::expr::{NameMap, Placeholders, ValueMap};
-use crate::path::AttrPath;
+use crate::attr_path::AttrPath;
+use crate::expr::{Apply, Node, Rendered, Renderer};
 use crate::{Error, Item, Result};
 
 /// Everything a scan or query request says, rendered once and shared by its pages.
@@ -16,12 +15,8 @@ use crate::{Error, Item, Result};
 pub(crate) struct ReadRequest {
     pub table: String,
     pub index: Option<String>,
-    /// `Some` for a query.
-    pub key_condition: Option<String>,
-    pub filter: Option<String>,
-    pub projection: Option<String>,
-    pub names: Option<NameMap>,
-    pub values: Option<ValueMap>,
+    /// A query has a key condition; a scan does not.
+    pub expressions: Rendered,
     pub page_size: Option<i32>,
     pub consistent_read: bool,
     pub scan_forward: bool,
@@ -44,37 +39,24 @@ pub(crate) struct ReadSpec {
 
 impl ReadSpec {
     pub(crate) fn render(&self) -> Result<ReadRequest> {
-        let mut p = Placeholders::default();
-        let key_condition = match &self.key_condition {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let filter = match &self.filter {
-            Some(node) => Some(node.render_checked(&mut p)?),
-            None => None,
-        };
-        let projection = self.projection.as_ref().map(|paths| {
-            paths
-                .iter()
-                .map(|path| p.path(path))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let mut renderer = Renderer::new(if self.key_condition.is_some() {
+            "Query"
+        } else {
+            "Scan"
         });
-        if let Some(projection) = &projection {
-            crate::expr::check_size("projection", projection)?;
+        renderer
+            .key_condition(self.key_condition.as_ref())?
+            .filter(self.filter.as_ref())?;
+        if let Some(paths) = &self.projection {
+            renderer.projection(paths)?;
         }
         let page_size = self
             .page_size
             .map(|n| i32::try_from(n.max(1)).unwrap_or(i32::MAX));
-        let (names, values) = p.into_maps();
         Ok(ReadRequest {
             table: self.table.clone(),
             index: self.index.clone(),
-            key_condition,
-            filter,
-            projection,
-            names,
-            values,
+            expressions: renderer.finish(),
             page_size,
             consistent_read: self.consistent_read,
             scan_forward: !self.reverse,
@@ -110,16 +92,12 @@ impl RawPage {
 }
 
 async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> Result<RawPage> {
-    let (items, last_key) = if let Some(key_condition) = &request.key_condition {
+    let (items, last_key) = if request.expressions.key_condition.is_some() {
         let output = client
             .query()
             .table_name(&request.table)
             .set_index_name(request.index.clone())
-            .key_condition_expression(key_condition)
-            .set_filter_expression(request.filter.clone())
-            .set_projection_expression(request.projection.clone())
-            .set_expression_attribute_names(request.names.clone())
-            .set_expression_attribute_values(request.values.clone())
+            .apply(request.expressions.clone())
             .set_limit(request.page_size)
             .consistent_read(request.consistent_read)
             .scan_index_forward(request.scan_forward)
@@ -133,10 +111,7 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .scan()
             .table_name(&request.table)
             .set_index_name(request.index.clone())
-            .set_filter_expression(request.filter.clone())
-            .set_projection_expression(request.projection.clone())
-            .set_expression_attribute_names(request.names.clone())
-            .set_expression_attribute_values(request.values.clone())
+            .apply(request.expressions.clone())
             .set_limit(request.page_size)
             .consistent_read(request.consistent_read)
             .set_segment(request.segment.map(|(segment, _)| segment))

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use futures::stream::{BoxStream, StreamExt};
 
 use super::read::{self, RawPage, ReadSpec};
-use super::{decoded_items, decoded_pages, Page, PageToken};
-use crate::condition::{all_of, Condition};
-use crate::path::{AttrPath, Segment};
+use super::{decoded_items, decoded_pages, Page};
+use crate::condition::Condition;
+use crate::expr::all_of;
+use crate::key::{PageToken, TokenSecret};
+use crate::path::AttrPath;
 use crate::{DynamoItem, Error, Item, Projection, Result, TypedMapping};
 
 /// A scan of the whole table (or an index), typed; from [`TypedMapping::scan`].
@@ -55,19 +57,18 @@ pub(crate) fn decode_projection<U: Projection>(item: Item) -> Result<U> {
     U::from_projected(item)
 }
 
-pub(crate) fn top_level(names: &[&str]) -> Vec<AttrPath> {
+/// The paths of the top-level attributes `names`, for a projection.
+pub(crate) fn attribute_paths(names: &[&'static str]) -> Vec<AttrPath> {
     names
         .iter()
-        .map(|name| AttrPath::from(vec![Segment::Name((*name).to_owned().into())]))
+        .copied()
+        .map(AttrPath::top_level_name)
         .collect()
 }
 
 /// The attributes that make up a LastEvaluatedKey: the table's key, and the index's.
 pub(crate) fn resume_key_names<T: DynamoItem>(index: Option<&str>) -> Vec<String> {
-    let mut names: Vec<String> = T::KEY_SCHEMA
-        .attributes()
-        .map(|k| k.name.to_owned())
-        .collect();
+    let mut names: Vec<String> = T::KEY_SCHEMA.names().map(str::to_owned).collect();
     if let Some(index) = index.and_then(|name| T::INDEXES.iter().find(|i| i.name == name)) {
         for key in std::iter::once(index.partition_key).chain(index.sort_key) {
             if !names.iter().any(|n| n == key.name) {
@@ -148,7 +149,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn project<U: Projection + Send + 'static>(self) -> Scan<'a, T, U> {
-        self.with_decoder(decode_projection::<U>, Some(top_level(U::ATTRIBUTES)))
+        self.with_decoder(decode_projection::<U>, Some(attribute_paths(U::ATTRIBUTES)))
     }
 
     /// Stops after `n` items overall.
@@ -210,7 +211,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// A parallel scan: `n` segments fetched concurrently and merged into one stream
     /// (in no particular order). Each segment holds at most one page, and has a request
     /// in flight, so `n` is at most [`MAX_PARALLEL_SEGMENTS`](crate::MAX_PARALLEL_SEGMENTS)
-    /// (more is an [`Error::Expression`] when the stream starts); to spread more segments
+    /// (more is an [`Error::InvalidRequest`] when the stream starts); to spread more segments
     /// over processes use [`segment`](Self::segment).
     ///
     /// ```no_run
@@ -264,7 +265,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// let next = users.scan().page_size(20).start_from_sealed(cursor, secret).pages();
     /// # }
     /// ```
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &super::TokenSecret) -> Self {
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
         self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
         self
     }
@@ -333,13 +334,13 @@ pub(crate) struct ScanOptions {
     pub start_from: Option<PageToken>,
     /// A sealed token and its secret, opened when the scan starts (its scope is final
     /// only then).
-    pub start_from_sealed: Option<(String, super::TokenSecret)>,
+    pub start_from_sealed: Option<(String, TokenSecret)>,
 }
 
 impl ScanOptions {
     /// What this scan's tokens are bound to when sealed.
     pub(crate) fn scope(&self) -> std::sync::Arc<str> {
-        super::token::scan_scope(&self.spec.table, self.spec.index.as_deref())
+        crate::key::token::scan_scope(&self.spec.table, self.spec.index.as_deref())
     }
 
     fn start_key(&self) -> Result<Option<Item>> {
@@ -347,7 +348,7 @@ impl ScanOptions {
             let segment = self
                 .segment
                 .map(|(segment, _)| i32::try_from(segment).unwrap_or(i32::MAX));
-            let scope = super::token::scope_with_segment(&self.scope(), segment);
+            let scope = crate::key::token::scope_with_segment(&self.scope(), segment);
             return PageToken::open(sealed, secret, &scope)?.to_key().map(Some);
         }
         self.start_from.as_ref().map(PageToken::to_key).transpose()
@@ -367,17 +368,17 @@ impl ScanOptions {
         let client = client.clone();
         let start = self.start_key()?;
         match (self.segments, self.segment) {
-            (Some(_), Some(_)) => Err(Error::Expression(
+            (Some(_), Some(_)) => Err(refuse(
                 "use either .segments(n) (all segments) or .segment(i, n) (one), not both"
                     .to_owned(),
             )),
-            (Some(n), None) if n > MAX_PARALLEL_SEGMENTS => Err(Error::Expression(format!(
+            (Some(n), None) if n > MAX_PARALLEL_SEGMENTS => Err(refuse(format!(
                 ".segments({n}): at most {MAX_PARALLEL_SEGMENTS} segments are read at once here \
                  (each holds a page and a request in flight); spread more over processes with .segment(i, n)"
             ))),
             (Some(n), None) if n > 1 => {
                 if start.is_some() {
-                    return Err(Error::Expression(
+                    return Err(refuse(
                         "a token resumes one segment: scan it with .segment(i, n).start_from(token)".to_owned(),
                     ));
                 }
@@ -386,7 +387,7 @@ impl ScanOptions {
             (_, segment) => {
                 if let Some((segment, total)) = segment {
                     if segment >= total {
-                        return Err(Error::Expression(format!(
+                        return Err(refuse(format!(
                             "segment {segment} of {total}: segments count from 0 to total - 1"
                         )));
                     }
@@ -398,5 +399,12 @@ impl ScanOptions {
                 Ok(read::pages(client, Arc::new(request), start).boxed())
             }
         }
+    }
+}
+
+fn refuse(problem: String) -> Error {
+    Error::InvalidRequest {
+        operation: "Scan",
+        problem,
     }
 }

@@ -107,7 +107,7 @@ impl ReadTransaction {
                 .table_name(mapping.table_name())
                 .set_key(Some(key))
                 .build()
-                .map_err(|e| Error::Config(e.to_string()))
+                .map_err(|e| Error::from_build("TransactGetItems", e))
         });
         match get {
             Ok(get) => {
@@ -139,10 +139,13 @@ impl ReadTransaction {
             return Err(e);
         }
         if self.gets.is_empty() || self.gets.len() > MAX_ACTIONS {
-            return Err(Error::Expression(format!(
-                "a read transaction holds 1 to {MAX_ACTIONS} reads; this one has {}",
-                self.gets.len()
-            )));
+            return Err(Error::InvalidRequest {
+                operation: "TransactGetItems",
+                problem: format!(
+                    "a read transaction holds 1 to {MAX_ACTIONS} reads; this one has {}",
+                    self.gets.len()
+                ),
+            });
         }
         let count = self.gets.len();
         let output = self

@@ -69,6 +69,29 @@ pub struct CancelledAction {
     pub item: Option<Item>,
 }
 
+impl CancelledAction {
+    /// The item as it was when this action's condition failed, decoded as `T` (`None`
+    /// when DynamoDB returned no item for this action).
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
+    /// fn report(err: &dynamap::Error) -> dynamap::Result<()> {
+    ///     if let dynamap::Error::TransactionCancelled { actions, .. } = err {
+    ///         for action in actions {
+    ///             if let Some(account) = action.current::<Account>().transpose()? {
+    ///                 eprintln!("{} holds {}", account.id, account.balance);
+    ///             }
+    ///         }
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn current<T: crate::DynamoItem>(&self) -> Option<crate::Result<T>> {
+        self.item.clone().map(T::from_item)
+    }
+}
+
 /// The item, if any, shows as a count of attributes: see [`Error`](crate::Error)'s `Debug`.
 impl fmt::Debug for CancelledAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,7 +9,8 @@ use futures::future::BoxFuture;
 
 use super::{CancelReason, CancelledAction, MAX_ACTIONS};
 use crate::condition::Condition;
-use crate::mapping::Modify;
+use crate::expr::{Apply, Node, Renderer};
+use crate::mapping::{delete_expressions, put_request, Modify};
 use crate::{DynamoItem, Error, Item, KeyLike, Result, TypedMapping};
 
 /// A write transaction over one or more tables: every action is applied, or none.
@@ -67,18 +68,10 @@ pub fn transaction(client: &Client) -> Transaction {
     }
 }
 
-/// The key for a builder that only renders (the transaction action carries the key);
-/// an encoding error is reported by the action itself.
-fn copy_of(key: &Result<Item>) -> Result<Item> {
-    match key {
-        Ok(item) => Ok(item.clone()),
-        Err(_) => Ok(Item::new()),
-    }
-}
-
-fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
-    Error::Config(e.to_string())
-}
+/// Every action returns the item as it was when its condition fails, so a cancelled
+/// transaction says what it found.
+const ALL_OLD: aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure =
+    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld;
 
 impl Transaction {
     fn push<T: DynamoItem>(
@@ -91,14 +84,19 @@ impl Transaction {
         if self.error.is_some() {
             return self;
         }
-        let names: Vec<&'static str> = T::KEY_SCHEMA.attributes().map(|k| k.name).collect();
         let result = key.and_then(|key| {
-            let identity = (mapping.table_name().to_owned(), crate::batch::key_bytes_of(&key, &names));
+            let identity = (
+                mapping.table_name().to_owned(),
+                crate::key::identity(&key, &T::KEY_SCHEMA),
+            );
             if !self.items.insert(identity) {
-                return Err(Error::Expression(format!(
-                    "two actions of one transaction on the same item of `{}`: DynamoDB refuses that",
-                    mapping.table_name()
-                )));
+                return Err(Error::InvalidRequest {
+                    operation: "TransactWriteItems",
+                    problem: format!(
+                        "two actions on the same item of `{}`: DynamoDB refuses that",
+                        mapping.table_name()
+                    ),
+                });
             }
             action(key)
         });
@@ -116,23 +114,21 @@ impl Transaction {
     fn put_with<T: DynamoItem>(
         self,
         mapping: &TypedMapping<T>,
-        insert: crate::mapping::Insert<'_, T>,
-        key: Result<Item>,
+        item: &T,
+        condition: Option<Node>,
+        if_absent: bool,
     ) -> Self {
         let table = mapping.table_name().to_owned();
+        let key = T::key_to_item(&item.key());
         self.push(mapping, "Put", key, move |_| {
-            let rendered = insert.render()?;
+            let request = put_request(item, condition, if_absent)?;
             let put = Put::builder()
                 .table_name(table)
-                .set_item(Some(rendered.item))
-                .set_condition_expression(rendered.condition)
-                .set_expression_attribute_names(rendered.names)
-                .set_expression_attribute_values(rendered.values)
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                )
+                .set_item(Some(request.item))
+                .apply(request.expressions)
+                .return_values_on_condition_check_failure(ALL_OLD)
                 .build()
-                .map_err(build_error)?;
+                .map_err(|e| Error::from_build("TransactWriteItems", e))?;
             Ok(TransactWriteItem::builder().put(put).build())
         })
     }
@@ -148,8 +144,7 @@ impl Transaction {
     /// # Ok(()) }
     /// ```
     pub fn put<T: DynamoItem>(self, mapping: &TypedMapping<T>, item: &T) -> Self {
-        let key = T::key_to_item(&item.key());
-        self.put_with(mapping, mapping.insert(item), key)
+        self.put_with(mapping, item, None, false)
     }
 
     /// Stores `item` only if `condition` holds for what is stored now.
@@ -171,8 +166,7 @@ impl Transaction {
         item: &T,
         condition: Condition<T>,
     ) -> Self {
-        let key = T::key_to_item(&item.key());
-        self.put_with(mapping, mapping.insert(item).when(condition), key)
+        self.put_with(mapping, item, Some(condition.into_node()), false)
     }
 
     /// Stores `item` only if no item has its key.
@@ -186,8 +180,7 @@ impl Transaction {
     /// # Ok(()) }
     /// ```
     pub fn put_if_absent<T: DynamoItem>(self, mapping: &TypedMapping<T>, item: &T) -> Self {
-        let key = T::key_to_item(&item.key());
-        self.put_with(mapping, mapping.insert(item).if_absent(), key)
+        self.put_with(mapping, item, None, true)
     }
 
     /// Updates the item under `key` with a [`Modify`] built by `build` (the same
@@ -212,24 +205,23 @@ impl Transaction {
         build: impl FnOnce(Modify<'m, T>) -> Modify<'m, T>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = key.key_item(&T::KEY_SCHEMA);
-        let modify = build(Modify::new(mapping, copy_of(&key_item)));
-        self.push(mapping, "Update", key_item, move |key_item| {
-            let rendered = modify.render()?;
-            let update = Update::builder()
-                .table_name(table)
-                .set_key(Some(key_item))
-                .update_expression(rendered.update)
-                .set_condition_expression(rendered.condition)
-                .set_expression_attribute_names(rendered.names)
-                .set_expression_attribute_values(rendered.values)
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .map_err(build_error)?;
-            Ok(TransactWriteItem::builder().update(update).build())
-        })
+        // The builder only collects the changes: the action carries the key.
+        let modify = build(Modify::new(mapping, Ok(Item::new())));
+        self.push(
+            mapping,
+            "Update",
+            key.key_item(&T::KEY_SCHEMA),
+            move |key_item| {
+                let update = Update::builder()
+                    .table_name(table)
+                    .set_key(Some(key_item))
+                    .apply(modify.render()?)
+                    .return_values_on_condition_check_failure(ALL_OLD)
+                    .build()
+                    .map_err(|e| Error::from_build("TransactWriteItems", e))?;
+                Ok(TransactWriteItem::builder().update(update).build())
+            },
+        )
     }
 
     fn delete<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(
@@ -239,26 +231,22 @@ impl Transaction {
         condition: Option<Condition<T>>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = key.key_item(&T::KEY_SCHEMA);
-        let mut remove = crate::mapping::Remove::new(mapping, copy_of(&key_item));
-        if let Some(condition) = condition {
-            remove = remove.when(condition);
-        }
-        self.push(mapping, "Delete", key_item, move |key_item| {
-            let (condition, names, values) = remove.render_condition()?;
-            let delete = Delete::builder()
-                .table_name(table)
-                .set_key(Some(key_item))
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .map_err(build_error)?;
-            Ok(TransactWriteItem::builder().delete(delete).build())
-        })
+        let condition = condition.map(Condition::into_node);
+        self.push(
+            mapping,
+            "Delete",
+            key.key_item(&T::KEY_SCHEMA),
+            move |key_item| {
+                let delete = Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key_item))
+                    .apply(delete_expressions(condition.as_ref())?)
+                    .return_values_on_condition_check_failure(ALL_OLD)
+                    .build()
+                    .map_err(|e| Error::from_build("TransactWriteItems", e))?;
+                Ok(TransactWriteItem::builder().delete(delete).build())
+            },
+        )
     }
 
     /// Deletes the item under `key`.
@@ -326,18 +314,15 @@ impl Transaction {
         let table = mapping.table_name().to_owned();
         let key_item = key.key_item(&T::KEY_SCHEMA);
         self.push(mapping, "ConditionCheck", key_item, move |key_item| {
-            let expression = condition.to_expression()?;
+            let mut renderer = Renderer::new("TransactWriteItems");
+            renderer.condition(Some(&condition.into_node()))?;
             let check = ConditionCheck::builder()
                 .table_name(table)
                 .set_key(Some(key_item))
-                .condition_expression(expression.text)
-                .set_expression_attribute_names(Some(expression.names).filter(|n| !n.is_empty()))
-                .set_expression_attribute_values(Some(expression.values).filter(|v| !v.is_empty()))
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                )
+                .apply(renderer.finish())
+                .return_values_on_condition_check_failure(ALL_OLD)
                 .build()
-                .map_err(build_error)?;
+                .map_err(|e| Error::from_build("TransactWriteItems", e))?;
             Ok(TransactWriteItem::builder().condition_check(check).build())
         })
     }
@@ -396,10 +381,13 @@ impl Transaction {
             return Err(e);
         }
         if self.actions.is_empty() || self.actions.len() > MAX_ACTIONS {
-            return Err(Error::Expression(format!(
-                "a transaction holds 1 to {MAX_ACTIONS} actions; this one has {}",
-                self.actions.len()
-            )));
+            return Err(Error::InvalidRequest {
+                operation: "TransactWriteItems",
+                problem: format!(
+                    "a transaction holds 1 to {MAX_ACTIONS} actions; this one has {}",
+                    self.actions.len()
+                ),
+            });
         }
         let result = self
             .client

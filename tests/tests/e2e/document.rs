@@ -167,7 +167,15 @@ async fn composite_keys_and_what_is_refused() {
         "{no_key}"
     );
     let empty = mapping.get(("", 1)).await.unwrap_err();
-    assert!(matches!(empty, Error::Key(_)), "{empty}");
+    assert!(
+        matches!(&empty, Error::Conversion(e) if e.attribute() == "customer" && e.found() == "an empty value"),
+        "{empty}"
+    );
+    let long = mapping.get(("a".repeat(2049), 1)).await.unwrap_err();
+    assert!(
+        matches!(&long, Error::Conversion(e) if e.expected().contains("2,048 bytes")),
+        "{long}"
+    );
     let rekey = mapping
         .modify(("alice", 7), &doc(vec![("order_id", 8.into())]))
         .await

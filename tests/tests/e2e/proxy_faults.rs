@@ -326,6 +326,17 @@ async fn a_slow_server_and_rejected_credentials_give_typed_errors() {
         matches!(&err, Error::BatchIncomplete { completed: 0, remaining, .. } if remaining.len() == 3),
         "{err:?}"
     );
+    // The items come back typed, in input order, and so do their keys.
+    let mut unwritten: Vec<Account> = err.remaining().unwrap();
+    unwritten.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(unwritten, entries_for_accounts());
+    let mut keys: Vec<String> = err.remaining_keys::<Account>().unwrap();
+    keys.sort();
+    assert_eq!(keys, ["x0", "x1", "x2"]);
+    assert!(Error::NotFound { table: "t".into() }
+        .remaining::<Account>()
+        .unwrap()
+        .is_empty());
 }
 
 fn entries_for_accounts() -> Vec<Account> {

@@ -87,10 +87,10 @@ async fn a_transfer_between_two_tables_is_all_or_nothing() {
                 "{}",
                 actions[0].action
             );
-            let current =
-                Account::from_item(actions[0].item.clone().expect("the item as it was")).unwrap();
+            let current: Account = actions[0].current().expect("the item as it was").unwrap();
             assert_eq!(current.balance, 70);
             assert_eq!(actions[1].reason, CancelReason::None);
+            assert!(actions[1].current::<Account>().is_none());
             let message = Error::TransactionCancelled {
                 actions,
                 message: None,
@@ -199,7 +199,7 @@ async fn what_dynamodb_would_refuse_is_refused_before_sending() {
         .condition_check(&accounts, &alice, a.frozen.eq(false))
         .await;
     assert!(
-        matches!(same_item, Err(Error::Expression(_))),
+        matches!(same_item, Err(Error::InvalidRequest { .. })),
         "{same_item:?}"
     );
     let mut too_many = dynamap::transaction(accounts.client());
@@ -214,9 +214,9 @@ async fn what_dynamodb_would_refuse_is_refused_before_sending() {
         too_many = too_many.put(&accounts, account);
     }
     assert_eq!(too_many.len(), 101);
-    assert!(matches!(too_many.await, Err(Error::Expression(_))));
+    assert!(matches!(too_many.await, Err(Error::InvalidRequest { .. })));
     assert!(matches!(
         dynamap::transaction(accounts.client()).await,
-        Err(Error::Expression(_))
+        Err(Error::InvalidRequest { .. })
     ));
 }

@@ -144,7 +144,7 @@ async fn update_reads_applies_and_writes_back() {
         .update(&key, |a| a.id = "other".into())
         .await
         .unwrap_err();
-    assert!(matches!(rekey, Error::Expression(_)), "{rekey:?}");
+    assert!(matches!(rekey, Error::InvalidRequest { .. }), "{rekey:?}");
     // The closure cannot move the version; changing nothing else writes nothing.
     let written = accounts.update(&key, |a| a.version = 100).await.unwrap();
     assert_eq!(written.version, 2);

@@ -104,9 +104,8 @@ impl PageToken {
         let mut entries: Vec<(&String, &AttributeValue)> = key.iter().collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let mut out = vec![FORMAT_VERSION];
-        let count = u16::try_from(entries.len()).map_err(|_| {
-            Error::Unexpected("a LastEvaluatedKey with over 65,535 attributes".to_owned())
-        })?;
+        let count = u16::try_from(entries.len())
+            .map_err(|_| unexpected("a LastEvaluatedKey with over 65,535 attributes".to_owned()))?;
         out.extend_from_slice(&count.to_be_bytes());
         for (name, value) in entries {
             let (tag, bytes): (u8, &[u8]) = match value {
@@ -114,16 +113,16 @@ impl PageToken {
                 AttributeValue::N(n) => (TAG_N, n.as_bytes()),
                 AttributeValue::B(b) => (TAG_B, b.as_ref()),
                 other => {
-                    return Err(Error::Unexpected(format!(
+                    return Err(unexpected(format!(
                         "a LastEvaluatedKey attribute `{name}` that is not a key type: {}",
                         crate::error::describe(other)
                     )))
                 }
             };
             let name_len = u16::try_from(name.len())
-                .map_err(|_| Error::Unexpected("a key attribute name over 64 KB".to_owned()))?;
+                .map_err(|_| unexpected("a key attribute name over 64 KB".to_owned()))?;
             let value_len = u32::try_from(bytes.len())
-                .map_err(|_| Error::Unexpected("a key value over 4 GB".to_owned()))?;
+                .map_err(|_| unexpected("a key value over 4 GB".to_owned()))?;
             out.extend_from_slice(&name_len.to_be_bytes());
             out.extend_from_slice(name.as_bytes());
             out.push(tag);
@@ -137,7 +136,9 @@ impl PageToken {
     }
 
     pub(crate) fn to_key(&self) -> Result<Item, Error> {
-        let invalid = |why: &str| Error::Key(format!("invalid page token: {why}"));
+        let invalid = |why: &str| Error::InvalidPageToken {
+            problem: why.to_owned(),
+        };
         if self.text.len() > MAX_TOKEN_CHARS {
             return Err(invalid("too long"));
         }
@@ -212,10 +213,10 @@ impl PageToken {
     /// ```
     pub fn seal(&self, secret: &TokenSecret) -> Result<String, Error> {
         let scope = self.scope.as_deref().ok_or_else(|| {
-            Error::Key(
-                "only a token a scan or query returned can be sealed: a parsed token has no origin"
+            Error::InvalidPageToken {
+                problem: "only a token a scan or query returned can be sealed: a parsed token has no origin"
                     .to_owned(),
-            )
+            }
         })?;
         let cipher = XChaCha20Poly1305::new(secret.into());
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
@@ -227,7 +228,9 @@ impl PageToken {
                     aad: scope.as_bytes(),
                 },
             )
-            .map_err(|_| Error::Key("the page token could not be sealed".to_owned()))?;
+            .map_err(|_| Error::InvalidPageToken {
+                problem: "the page token could not be sealed".to_owned(),
+            })?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Ok(format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(out)))
@@ -236,7 +239,9 @@ impl PageToken {
     /// Opens a sealed token for the read `scope`: fails unless it was sealed with
     /// `secret` for that same table, index and partition or segment.
     pub(crate) fn open(sealed: &str, secret: &TokenSecret, scope: &str) -> Result<Self, Error> {
-        let invalid = || Error::Key("invalid page token: not sealed for this read".to_owned());
+        let invalid = || Error::InvalidPageToken {
+            problem: "not sealed for this read".to_owned(),
+        };
         if sealed.len() > MAX_SEALED_CHARS {
             return Err(invalid());
         }
@@ -333,6 +338,14 @@ impl<'de> serde::Deserialize<'de> for PageToken {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A LastEvaluatedKey no DynamoDB answer holds.
+fn unexpected(problem: String) -> Error {
+    Error::UnexpectedAnswer {
+        operation: "Scan or Query",
+        problem,
     }
 }
 

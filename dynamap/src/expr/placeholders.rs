@@ -1,24 +1,24 @@
-//! Placeholders for expressions: every attribute name becomes `#nK` and every value
-//! `:vK`, so reserved words (`status`, `name`, `size`), dots, dashes and any Unicode in
-//! names just work, and values never meet the expression text.
+//! Placeholders: every attribute name becomes `#nK` and every value `:vK`, so
+//! reserved words (`status`, `name`, `size`), dots, dashes and any Unicode in names
+//! just work, and values never meet the expression text.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::path::{AttrPath, Segment};
+use crate::attr_path::{AttrPath, Segment};
 
 /// DynamoDB's limit on the length of one expression string.
 pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
 
-/// Refuses an expression DynamoDB would refuse for its length, before sending.
-pub(crate) fn check_size(kind: &str, expression: &str) -> crate::Result<()> {
+/// Why an expression DynamoDB would refuse for its length is refused before sending.
+pub(crate) fn check_size(kind: &str, expression: &str) -> Result<(), String> {
     if expression.len() > MAX_EXPRESSION_BYTES {
-        return Err(crate::Error::Expression(format!(
+        return Err(format!(
             "the {kind} expression is {} bytes, over DynamoDB's limit of {MAX_EXPRESSION_BYTES}; \
              split the change into several requests",
             expression.len()
-        )));
+        ));
     }
     Ok(())
 }
@@ -122,7 +122,7 @@ mod tests {
     fn the_expression_limit_is_4096_bytes_inclusive() {
         assert!(check_size("update", &"x".repeat(4096)).is_ok());
         let err = check_size("update", &"x".repeat(4097)).unwrap_err();
-        assert!(err.to_string().contains("4097 bytes"), "{err}");
+        assert!(err.contains("4097 bytes"), "{err}");
         // Bytes, not characters.
         assert!(check_size("condition", &"é".repeat(2048)).is_ok());
         assert!(check_size("condition", &"é".repeat(2049)).is_err());

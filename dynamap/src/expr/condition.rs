@@ -1,0 +1,266 @@
+//! Condition text: write conditions, filters and key conditions are one tree, [`Node`],
+//! rendered here.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::Placeholders;
+use crate::attr_path::AttrPath;
+use crate::condition::AttributeType;
+use crate::error::ConversionError;
+use crate::{Error, Result};
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub(super) fn symbol(self) -> &'static str {
+        match self {
+            Cmp::Eq => "=",
+            Cmp::Ne => "<>",
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+        }
+    }
+}
+
+/// A condition as a tree, before rendering; what the typed [`Condition`](crate::Condition)
+/// holds.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Compare(AttrPath, Cmp, AttributeValue),
+    Between(AttrPath, AttributeValue, AttributeValue),
+    BeginsWith(AttrPath, AttributeValue),
+    Contains(AttrPath, AttributeValue),
+    Exists(AttrPath),
+    NotExists(AttrPath),
+    Type(AttrPath, AttributeType),
+    Size(AttrPath, Cmp, u64),
+    SizeBetween(AttrPath, u64, u64),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    /// A value that could not be encoded; reported when the request is sent.
+    Invalid(ConversionError),
+}
+
+impl Node {
+    pub(super) fn render(&self, p: &mut Placeholders) -> Result<String> {
+        Ok(match self {
+            Node::Compare(path, cmp, value) => {
+                format!(
+                    "{} {} {}",
+                    p.path(path),
+                    cmp.symbol(),
+                    p.value(value.clone())
+                )
+            }
+            Node::Between(path, low, high) => format!(
+                "{} BETWEEN {} AND {}",
+                p.path(path),
+                p.value(low.clone()),
+                p.value(high.clone())
+            ),
+            Node::BeginsWith(path, prefix) => {
+                format!("begins_with({}, {})", p.path(path), p.value(prefix.clone()))
+            }
+            Node::Contains(path, needle) => {
+                format!("contains({}, {})", p.path(path), p.value(needle.clone()))
+            }
+            Node::Exists(path) => format!("attribute_exists({})", p.path(path)),
+            Node::NotExists(path) => format!("attribute_not_exists({})", p.path(path)),
+            Node::Type(path, kind) => format!(
+                "attribute_type({}, {})",
+                p.path(path),
+                p.value(AttributeValue::S(kind.code().to_owned()))
+            ),
+            Node::Size(path, cmp, n) => format!(
+                "size({}) {} {}",
+                p.path(path),
+                cmp.symbol(),
+                p.value(AttributeValue::N(n.to_string()))
+            ),
+            Node::SizeBetween(path, low, high) => format!(
+                "size({}) BETWEEN {} AND {}",
+                p.path(path),
+                p.value(AttributeValue::N(low.to_string())),
+                p.value(AttributeValue::N(high.to_string()))
+            ),
+            Node::And(nodes) => join(nodes, " AND ", p)?,
+            Node::Or(nodes) => join(nodes, " OR ", p)?,
+            Node::Not(node) => format!("NOT ({})", node.render(p)?),
+            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
+        })
+    }
+}
+
+/// All of `nodes`, or `None` when there are none.
+pub(crate) fn all_of(mut nodes: Vec<Node>) -> Option<Node> {
+    match nodes.len() {
+        0 => None,
+        1 => nodes.pop(),
+        _ => Some(Node::And(nodes)),
+    }
+}
+
+fn join(nodes: &[Node], separator: &str, p: &mut Placeholders) -> Result<String> {
+    let mut out = String::new();
+    for (i, node) in nodes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push('(');
+        out.push_str(&node.render(p)?);
+        out.push(')');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr_path::Segment;
+    use crate::expr::Renderer;
+
+    fn path(name: &str) -> AttrPath {
+        AttrPath::from(vec![Segment::Name(name.to_owned().into())])
+    }
+
+    fn s(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    fn text(node: Node) -> String {
+        rendered(node).condition.unwrap()
+    }
+
+    fn rendered(node: Node) -> crate::expr::Rendered {
+        let mut r = Renderer::new("PutItem");
+        r.condition(Some(&node)).unwrap();
+        r.finish()
+    }
+
+    /// The text DynamoDB receives for each kind of condition, pinned.
+    #[test]
+    fn every_condition_kind_renders_as_dynamodb_expects() {
+        for (cmp, symbol) in [
+            (Cmp::Eq, "="),
+            (Cmp::Ne, "<>"),
+            (Cmp::Lt, "<"),
+            (Cmp::Le, "<="),
+            (Cmp::Gt, ">"),
+            (Cmp::Ge, ">="),
+        ] {
+            assert_eq!(
+                text(Node::Compare(path("a"), cmp, s("x"))),
+                format!("#n0 {symbol} :v0")
+            );
+            assert_eq!(
+                text(Node::Size(path("a"), cmp, 3)),
+                format!("size(#n0) {symbol} :v0")
+            );
+        }
+        assert_eq!(
+            text(Node::Between(path("a"), s("1"), s("9"))),
+            "#n0 BETWEEN :v0 AND :v1"
+        );
+        assert_eq!(
+            text(Node::BeginsWith(path("a"), s("p"))),
+            "begins_with(#n0, :v0)"
+        );
+        assert_eq!(
+            text(Node::Contains(path("a"), s("p"))),
+            "contains(#n0, :v0)"
+        );
+        assert_eq!(text(Node::Exists(path("a"))), "attribute_exists(#n0)");
+        assert_eq!(
+            text(Node::NotExists(path("a"))),
+            "attribute_not_exists(#n0)"
+        );
+        assert_eq!(
+            text(Node::SizeBetween(path("a"), 1, 2)),
+            "size(#n0) BETWEEN :v0 AND :v1"
+        );
+        assert_eq!(
+            text(Node::Not(Box::new(Node::Exists(path("a"))))),
+            "NOT (attribute_exists(#n0))"
+        );
+        let both = Node::And(vec![Node::Exists(path("a")), Node::NotExists(path("b"))]);
+        assert_eq!(
+            text(both),
+            "(attribute_exists(#n0)) AND (attribute_not_exists(#n1))"
+        );
+        let either = Node::Or(vec![
+            Node::Exists(path("a")),
+            Node::Exists(path("b")),
+            Node::Exists(path("a")),
+        ]);
+        assert_eq!(
+            text(either),
+            "(attribute_exists(#n0)) OR (attribute_exists(#n1)) OR (attribute_exists(#n0))"
+        );
+    }
+
+    #[test]
+    fn attribute_types_render_as_their_codes() {
+        for (kind, code) in [
+            (AttributeType::String, "S"),
+            (AttributeType::Number, "N"),
+            (AttributeType::Binary, "B"),
+            (AttributeType::Bool, "BOOL"),
+            (AttributeType::Null, "NULL"),
+            (AttributeType::List, "L"),
+            (AttributeType::Map, "M"),
+            (AttributeType::StringSet, "SS"),
+            (AttributeType::NumberSet, "NS"),
+            (AttributeType::BinarySet, "BS"),
+        ] {
+            let expression = rendered(Node::Type(path("a"), kind));
+            assert_eq!(expression.condition.unwrap(), "attribute_type(#n0, :v0)");
+            assert_eq!(expression.values.unwrap()[":v0"], s(code));
+        }
+    }
+
+    #[test]
+    fn all_of_makes_one_node_from_many() {
+        assert!(all_of(vec![]).is_none());
+        assert!(matches!(
+            all_of(vec![Node::Exists(path("a"))]),
+            Some(Node::Exists(_))
+        ));
+        assert!(matches!(
+            all_of(vec![Node::Exists(path("a")), Node::Exists(path("b"))]),
+            Some(Node::And(nodes)) if nodes.len() == 2
+        ));
+    }
+
+    #[test]
+    fn the_condition_length_limit_is_checked() {
+        let long = "n".repeat(5000);
+        let short = Node::And(vec![
+            Node::Compare(path("a"), Cmp::Eq, s("x")),
+            Node::BeginsWith(path(&long), s("x")),
+        ]);
+        // Names are placeholders: a long name does not make a long expression.
+        assert!(Renderer::new("PutItem").condition(Some(&short)).is_ok());
+        let many = (0..400)
+            .map(|i| Node::Exists(path(&format!("a{i}"))))
+            .collect();
+        let err = Renderer::new("PutItem")
+            .condition(Some(&Node::And(many)))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { operation: "PutItem", problem } if problem.contains("4096")),
+            "{err}"
+        );
+    }
+}

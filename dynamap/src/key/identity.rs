@@ -1,0 +1,95 @@
+//! A key's identity, and DynamoDB's limits on key values. DynamoDB refuses two
+//! requests for one item in a batch or a transaction.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::{ConversionError, Item, KeySchema, Result};
+
+/// The key attributes of `item` as bytes, equal exactly when the keys are equal.
+pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
+    let mut out = Vec::new();
+    for name in schema.names() {
+        match item.get(name) {
+            Some(AttributeValue::S(s)) => {
+                out.push(b'S');
+                out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+                out.extend_from_slice(s.as_bytes());
+            }
+            Some(AttributeValue::N(n)) => {
+                // Key numbers are integers, which dynamap always writes in one form.
+                out.push(b'N');
+                out.extend_from_slice(&(n.len() as u64).to_be_bytes());
+                out.extend_from_slice(n.as_bytes());
+            }
+            Some(AttributeValue::B(b)) => {
+                out.push(b'B');
+                out.extend_from_slice(&(b.as_ref().len() as u64).to_be_bytes());
+                out.extend_from_slice(b.as_ref());
+            }
+            _ => out.push(b'-'),
+        }
+    }
+    out
+}
+
+/// DynamoDB's limits on key values: 2,048 bytes for a partition key, 1,024 for a sort
+/// key. Checked before a batch is sent, so one oversized key is refused on its own
+/// instead of failing the 24 other requests of its batch.
+pub(crate) fn check_key_sizes(item: &Item, schema: &KeySchema) -> Result<()> {
+    let roles = [
+        (Some(schema.partition_key), KeyRole::Partition),
+        (schema.sort_key, KeyRole::Sort),
+    ];
+    for (key, role) in roles {
+        let Some(key) = key else { continue };
+        if let Some(value) = item.get(key.name) {
+            check_key_value(key.name, value, Some(role))?;
+        }
+    }
+    Ok(())
+}
+
+/// Which key an attribute is, for its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyRole {
+    /// At most 2,048 bytes.
+    Partition,
+    /// At most 1,024 bytes.
+    Sort,
+}
+
+/// The one check of a key value against DynamoDB's rules: never empty (DynamoDB
+/// refuses empty strings and binaries in keys), and, where the role is known, within
+/// its size limit.
+pub(crate) fn check_key_value(
+    name: &str,
+    value: &AttributeValue,
+    role: Option<KeyRole>,
+) -> std::result::Result<(), ConversionError> {
+    let size = match value {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::B(b) => b.as_ref().len(),
+        _ => return Ok(()),
+    };
+    if size == 0 {
+        return Err(ConversionError::new(
+            "a non-empty key (DynamoDB refuses empty strings and binaries in keys)",
+            "an empty value",
+        )
+        .in_attribute(name.to_owned()));
+    }
+    let (limit, expected) = match role {
+        Some(KeyRole::Partition) => (
+            2048,
+            "a partition key of at most 2,048 bytes (DynamoDB's limit)",
+        ),
+        Some(KeyRole::Sort) => (1024, "a sort key of at most 1,024 bytes (DynamoDB's limit)"),
+        None => return Ok(()),
+    };
+    if size > limit {
+        return Err(
+            ConversionError::new(expected, format!("{size} bytes")).in_attribute(name.to_owned())
+        );
+    }
+    Ok(())
+}
