@@ -7,9 +7,9 @@ use std::ops;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::ConversionError;
+use crate::error::Result;
 use crate::expr::{Cmp, Node, Renderer};
 use crate::path::{AttrPath, Containable, IntoValue, TypedPath};
-use crate::Result;
 
 /// A condition on items of type `R`, built from typed paths.
 ///
@@ -410,7 +410,7 @@ pub trait PathExt: TypedPath {
     where
         Self::Value: Containable,
     {
-        use crate::DynamoValue;
+        use crate::value::DynamoValue;
         let node = match needle.into_value().to_attribute_value() {
             Ok(Some(needle)) => Node::Contains(self.attr_path(), needle),
             Ok(None) => Node::Invalid(
@@ -455,7 +455,7 @@ pub trait PathExt: TypedPath {
     /// let c = T::fields().n.attribute_type(AttributeType::Number);
     /// ```
     fn attribute_type(&self, kind: AttributeType) -> Condition<Self::Root> {
-        Condition::from_node(Node::Type(self.attr_path(), kind))
+        Condition::from_node(Node::Type(self.attr_path(), kind.code()))
     }
 
     /// `size(path)`: a string's or binary's length, a collection's element count.
@@ -578,6 +578,28 @@ mod tests {
         AttrPath::from(vec![Segment::Name(name.to_owned().into())])
     }
 
+    #[test]
+    fn attribute_types_render_as_their_codes() {
+        for (kind, code) in [
+            (AttributeType::String, "S"),
+            (AttributeType::Number, "N"),
+            (AttributeType::Binary, "B"),
+            (AttributeType::Bool, "BOOL"),
+            (AttributeType::Null, "NULL"),
+            (AttributeType::List, "L"),
+            (AttributeType::Map, "M"),
+            (AttributeType::StringSet, "SS"),
+            (AttributeType::NumberSet, "NS"),
+            (AttributeType::BinarySet, "BS"),
+        ] {
+            let expression = Condition::<()>::from_node(Node::Type(path("a"), kind.code()))
+                .to_expression()
+                .unwrap();
+            assert_eq!(expression.text, "attribute_type(#n0, :v0)");
+            assert_eq!(expression.values[":v0"], AttributeValue::S(code.to_owned()));
+        }
+    }
+
     #[derive(Clone, Copy)]
     struct Nick;
 
@@ -590,7 +612,7 @@ mod tests {
         }
 
         fn encode(value: &Option<String>) -> Result<Option<AttributeValue>, ConversionError> {
-            crate::DynamoValue::to_attribute_value(value)
+            crate::value::DynamoValue::to_attribute_value(value)
         }
     }
 

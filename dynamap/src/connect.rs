@@ -8,7 +8,9 @@ use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
 
 /// Starts configuring a DynamoDB client. With no settings it uses the standard AWS
 /// chain: environment variables, `~/.aws/config` and `~/.aws/credentials`, SSO, and
@@ -48,8 +50,8 @@ pub struct Connect {
     profile: Option<String>,
     credentials: Option<Credentials>,
     endpoint_url: Option<String>,
-    retry: Option<crate::RetryPolicy>,
-    timeouts: Option<crate::Timeouts>,
+    retry: Option<crate::resilience::RetryPolicy>,
+    timeouts: Option<crate::resilience::Timeouts>,
 }
 
 /// Credentials for local servers, which check only that some are present. Letters and
@@ -152,7 +154,7 @@ impl Connect {
     /// let client = dynamap::connect().retry(dynamap::RetryPolicy::default().max_attempts(6)).await?;
     /// # Ok(()) }
     /// ```
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+    pub fn retry(mut self, policy: crate::resilience::RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
@@ -167,7 +169,7 @@ impl Connect {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn timeouts(mut self, timeouts: crate::Timeouts) -> Self {
+    pub fn timeouts(mut self, timeouts: crate::resilience::Timeouts) -> Self {
         self.timeouts = Some(timeouts);
         self
     }

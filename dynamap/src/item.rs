@@ -1,19 +1,9 @@
 //! The `DynamoItem` trait: a Rust struct that is one item of a table.
 
-use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::AttributeValue;
-
+use crate::error::Result;
 use crate::value::{DynamoValue, ScalarType};
-use crate::Result;
 
-/// One DynamoDB item as the SDK represents it: attribute names to values.
-///
-/// ```
-/// use aws_sdk_dynamodb::types::AttributeValue;
-/// let item: dynamap::Item = [("id".to_string(), AttributeValue::S("u1".into()))].into();
-/// ```
-pub type Item = HashMap<String, AttributeValue>;
+use crate::sdk_item::Item;
 
 /// A struct stored as one item of a table, with its key schema.
 ///

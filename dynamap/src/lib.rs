@@ -75,12 +75,15 @@ mod condition;
 mod connect;
 mod document;
 mod error;
+mod error_items;
 mod expr;
 mod item;
 mod key;
+mod limits;
 pub mod mapping;
 pub mod path;
 mod resilience;
+mod sdk_item;
 mod size;
 mod stream;
 pub(crate) mod table;
@@ -112,23 +115,21 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use batch::{BatchProgress, BatchReport, GetMany, InsertMany, Rejected, RemoveMany};
+pub use batch::{BatchProgress, BatchReport, GetMany, InsertMany, RemoveMany};
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};
-pub use error::{ConversionError, Error, Result};
-pub use item::{
-    DynamoItem, IndexDefinition, IndexKind, Item, KeyDefinition, KeySchema, Projection,
-};
+pub use error::{CancelReason, CancelledAction, ConversionError, Decoded, Error, Rejected, Result};
+pub use item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
 pub use key::{KeyLike, KeyPart, PageToken, TokenSecret};
+pub use limits::MAX_ITEM_SIZE;
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
-pub use size::{item_size, MAX_ITEM_SIZE};
+pub use sdk_item::Item;
+pub use size::item_size;
 pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
 pub use table::{Billing, CreateTable};
-pub use transact::{
-    transaction, CancelReason, CancelledAction, Fetch, ReadResults, ReadTransaction, Transaction,
-};
+pub use transact::{transaction, Fetch, ReadResults, ReadTransaction, Transaction};
 pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named

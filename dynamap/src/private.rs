@@ -9,8 +9,8 @@ pub use crate::value::serde_bridge as serde;
 pub use ::serde as serde_crate;
 
 use crate::error::ConversionError;
+use crate::sdk_item::Item;
 use crate::value::{DynamoValue, KeyAttribute};
-use crate::Item;
 
 /// A struct stored as a map of its fields: the common part of both derives.
 pub trait MapCodec: Sized {
@@ -83,7 +83,7 @@ pub fn decode_key<K: DynamoValue>(item: &Item, name: &'static str) -> Result<K, 
 
 /// The scalar type of a key field; the bound is what rejects unsupported key types,
 /// with `KeyAttribute`'s diagnostic at the user's field.
-pub const fn key_type<K: KeyAttribute>() -> crate::ScalarType {
+pub const fn key_type<K: KeyAttribute>() -> crate::value::ScalarType {
     K::SCALAR_TYPE
 }
 
@@ -98,9 +98,9 @@ pub fn version_of<V: crate::path::VersionNumber>(value: &V) -> u64 {
 pub fn version_from<V: crate::path::VersionNumber>(
     version: u64,
     name: &'static str,
-) -> crate::Result<V> {
+) -> crate::error::Result<V> {
     V::from_version(version).ok_or_else(|| {
-        crate::Error::Conversion(
+        crate::error::Error::Conversion(
             ConversionError::new("a version that fits the field", version.to_string())
                 .in_attribute(name),
         )
@@ -109,7 +109,7 @@ pub fn version_from<V: crate::path::VersionNumber>(
 
 /// The scalar type of an index key field; index keys may be optional (a sparse index
 /// holds only the items that have the attribute).
-pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::ScalarType {
+pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::value::ScalarType {
     K::SCALAR_TYPE
 }
 
@@ -121,15 +121,15 @@ pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::ScalarType {
 )]
 pub trait IndexKeyAttribute {
     /// S, N or B.
-    const SCALAR_TYPE: crate::ScalarType;
+    const SCALAR_TYPE: crate::value::ScalarType;
 }
 
 impl<K: KeyAttribute> IndexKeyAttribute for K {
-    const SCALAR_TYPE: crate::ScalarType = <K as crate::ScalarAttribute>::SCALAR_TYPE;
+    const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
 }
 
 impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
-    const SCALAR_TYPE: crate::ScalarType = <K as crate::ScalarAttribute>::SCALAR_TYPE;
+    const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
 }
 
 /// Accepts only types DynamoDB's time to live can read: epoch seconds as a number.

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// Retries of each request, as the SDK performs them (standard mode): throttling,
 /// transient server errors (500, 503) and connection failures are retried after an

@@ -3,14 +3,12 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::{Error, Item, Result};
+use crate::error::{Error, Result};
+use crate::sdk_item::Item;
 
-/// DynamoDB's maximum item size: 400 KB, attribute names included.
-///
-/// ```
-/// assert_eq!(dynamap::MAX_ITEM_SIZE, 409_600);
-/// ```
-pub const MAX_ITEM_SIZE: usize = 400 * 1024;
+use crate::limits::{
+    MAX_ATTRIBUTE_NAME_BYTES as MAX_NAME_BYTES, MAX_ITEM_SIZE, MAX_NESTING_DEPTH as MAX_DEPTH,
+};
 
 /// The size of an item by DynamoDB's rules: names and strings in UTF-8 bytes, binary in
 /// bytes, one byte for booleans and nulls, sets as the sum of their elements, three
@@ -82,11 +80,6 @@ fn value_size(value: &AttributeValue) -> usize {
     }
 }
 
-/// DynamoDB's limit on nested levels of lists and maps.
-const MAX_DEPTH: usize = 32;
-/// DynamoDB's limit on the length of an attribute name.
-const MAX_NAME_BYTES: usize = 65_535;
-
 /// The deepest nesting of lists and maps in `value` (a scalar is 0), and the longest
 /// map key inside it.
 fn depth_and_longest_name(value: &AttributeValue) -> (usize, usize) {
@@ -114,7 +107,7 @@ pub(crate) fn check_item_size(item: &Item) -> Result<()> {
         let longest = longest.max(name.len());
         let prefix: String = name.chars().take(20).collect();
         if longest > MAX_NAME_BYTES {
-            return Err(crate::ConversionError::new(
+            return Err(crate::error::ConversionError::new(
                 "attribute names of at most 65,535 bytes (DynamoDB's limit)",
                 format!("a name of {longest} bytes"),
             )
@@ -122,7 +115,7 @@ pub(crate) fn check_item_size(item: &Item) -> Result<()> {
             .into());
         }
         if depth > MAX_DEPTH {
-            return Err(crate::ConversionError::new(
+            return Err(crate::error::ConversionError::new(
                 "at most 32 levels of nested lists and maps (DynamoDB's limit)",
                 format!("{depth} levels"),
             )

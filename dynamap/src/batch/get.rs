@@ -10,11 +10,14 @@ use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 
 use super::BatchProgress;
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
 use crate::key::identity;
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 
 /// DynamoDB's limit of keys in one BatchGetItem.
-const KEYS_PER_BATCH: usize = 100;
+use crate::limits::KEYS_PER_BATCH;
 
 /// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
 ///
@@ -57,7 +60,7 @@ async fn fetch_batch(
         operation: "BatchGetItem",
         table: &table,
         max_attempts,
-        policy: crate::RetryPolicy::of(&client),
+        policy: crate::resilience::RetryPolicy::of(&client),
         deadline: None,
     };
     let driven = super::drive(keys, &limits, |keys| {

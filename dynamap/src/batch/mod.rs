@@ -2,16 +2,17 @@
 //! several batches in flight, unprocessed items resent with backoff and jitter, and an
 //! exact account of what was done.
 
+mod entry;
 mod get;
 mod progress;
 mod write;
 
 pub use get::GetMany;
-pub use progress::{BatchProgress, BatchReport, Rejected};
+pub use progress::{BatchProgress, BatchReport};
 pub use write::{InsertMany, RemoveMany};
 
+use crate::error::Error;
 pub(crate) use crate::resilience::is_retryable;
-use crate::Error;
 
 /// How one batch fared after its retries: the partial result of each request that got
 /// through, the requests resent, and what was left undone (with why).
@@ -35,7 +36,7 @@ pub(crate) async fn drive<P, R, F, Fut>(
 where
     P: Clone,
     F: FnMut(Vec<P>) -> Fut,
-    Fut: std::future::Future<Output = crate::Result<(R, Vec<P>)>>,
+    Fut: std::future::Future<Output = crate::error::Result<(R, Vec<P>)>>,
 {
     let mut out = Driven {
         results: Vec::new(),
@@ -91,6 +92,6 @@ pub(crate) struct Limits<'a> {
     pub operation: &'static str,
     pub table: &'a str,
     pub max_attempts: u32,
-    pub policy: crate::RetryPolicy,
+    pub policy: crate::resilience::RetryPolicy,
     pub deadline: Option<tokio::time::Instant>,
 }

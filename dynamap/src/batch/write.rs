@@ -9,13 +9,17 @@ use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, Stream, StreamExt};
 
-use super::{BatchProgress, BatchReport, Rejected};
+use super::{BatchProgress, BatchReport};
+use crate::error::Rejected;
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
 use crate::key::{check_key_sizes, identity};
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 use crate::size::check_item_size;
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
 
 /// DynamoDB's limit of requests in one BatchWriteItem.
-const WRITES_PER_BATCH: usize = 25;
+use crate::limits::WRITES_PER_BATCH;
 
 type ProgressFn = Arc<dyn Fn(BatchProgress) + Send + Sync>;
 
@@ -82,7 +86,7 @@ async fn send_batch(
         operation: "BatchWriteItem",
         table: &table,
         max_attempts,
-        policy: crate::RetryPolicy::of(&client),
+        policy: crate::resilience::RetryPolicy::of(&client),
         deadline,
     };
     let driven = super::drive(requests, &limits, |requests| {

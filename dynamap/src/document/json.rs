@@ -116,7 +116,7 @@ impl Document {
             Value::M(doc) => Ok(doc),
             other => Err(ConversionError::new(
                 "a JSON object",
-                crate::error::describe(&other.to_attribute_value()),
+                crate::error::describe_value(&other.to_attribute_value()),
             )),
         }
     }

@@ -5,7 +5,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::key::{check_key_value, KeyRole};
 
 use super::Value;
-use crate::{Error, Item, ScalarType};
+use crate::error::Error;
+use crate::sdk_item::Item;
+use crate::value::ScalarType;
 
 /// A key for a [`Mapping`](crate::Mapping): one value for a table with a partition key
 /// only, a pair for a table with a sort key too.
@@ -80,7 +82,7 @@ pub(super) fn key_value(
             "key attribute `{}` is {}, not {}",
             key.name,
             type_name(key.scalar_type),
-            crate::error::describe(&encoded)
+            crate::error::describe_value(&encoded)
         )));
     }
     check_key_value(&key.name, &encoded, Some(role))?;

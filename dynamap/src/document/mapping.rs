@@ -7,12 +7,14 @@ use futures::stream::BoxStream;
 use super::key::key_value;
 use super::{Document, Key, TableKey, Value};
 use crate::attr_path::AttrPath;
+use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Renderer};
 use crate::key::KeyRole;
 use crate::key::PageToken;
+use crate::sdk_item::Item;
 use crate::stream::read::ReadSpec;
 use crate::stream::{self, Page, ScanOptions};
-use crate::{Error, Item, Result, ScalarType};
+use crate::value::ScalarType;
 
 /// A table used as a map of [`Document`]s, for tables whose attributes are not known at
 /// compile time: the Rust form of the Python seed's `DynamoDBMapping`.
@@ -61,7 +63,7 @@ impl Mapping {
     /// ```
     pub async fn open(client: Client, table: impl Into<String>) -> Result<Self> {
         let table = table.into();
-        let description = crate::table::describe(&client, &table).await?;
+        let description = crate::table::describe_table(&client, &table).await?;
         let key_of = |wanted: KeyType| -> Result<Option<TableKey>> {
             let Some(element) = description
                 .key_schema()
@@ -303,7 +305,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn len_estimate(&self) -> Result<u64> {
-        let description = crate::table::describe(&self.client, &self.table).await?;
+        let description = crate::table::describe_table(&self.client, &self.table).await?;
         Ok(description
             .item_count
             .and_then(|n| u64::try_from(n).ok())
@@ -318,7 +320,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        crate::mapping::count_items(&self.client, &self.table).await
+        crate::table::count_items(&self.client, &self.table).await
     }
 
     fn key_names(&self) -> Vec<String> {
@@ -448,7 +450,7 @@ impl DocumentScan<'_> {
     /// let s = m.scan().start_from_sealed(cursor, secret).stream();
     /// # }
     /// ```
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::TokenSecret) -> Self {
+    pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::key::TokenSecret) -> Self {
         self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
         self
     }

@@ -49,7 +49,7 @@ impl Number {
     /// assert_eq!(dynamap::Number::from(-3).as_i64(), Some(-3));
     /// ```
     pub fn as_i64(&self) -> Option<i64> {
-        use crate::DynamoValue;
+        use crate::value::DynamoValue;
         i64::from_attribute_value(aws_sdk_dynamodb::types::AttributeValue::N(self.0.clone())).ok()
     }
 
@@ -59,7 +59,7 @@ impl Number {
     /// assert_eq!(dynamap::Number::from(3u64).as_u64(), Some(3));
     /// ```
     pub fn as_u64(&self) -> Option<u64> {
-        use crate::DynamoValue;
+        use crate::value::DynamoValue;
         u64::from_attribute_value(aws_sdk_dynamodb::types::AttributeValue::N(self.0.clone())).ok()
     }
 

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::Number;
 use crate::error::ConversionError;
-use crate::Item;
+use crate::sdk_item::Item;
 
 /// One attribute value, of any DynamoDB type.
 ///

@@ -14,7 +14,7 @@ pub(crate) use placeholders::{NameMap, Placeholders, ValueMap};
 pub(crate) use update::Action;
 
 use crate::attr_path::AttrPath;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The expressions of one request and the placeholders they share, as the SDK takes
 /// them (`None` where a request has no such expression, or no names or values).

@@ -8,8 +8,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::attr_path::{AttrPath, Segment};
 
-/// DynamoDB's limit on the length of one expression string.
-pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
+use crate::limits::MAX_EXPRESSION_BYTES;
 
 /// Why an expression DynamoDB would refuse for its length is refused before sending.
 pub(crate) fn check_size(kind: &str, expression: &str) -> Result<(), String> {

@@ -250,7 +250,7 @@ mod tests {
             .update(&actions, None)
             .unwrap_err();
         assert!(
-            matches!(&err, crate::Error::InvalidRequest { operation: "UpdateItem", problem } if problem.contains("update expression")),
+            matches!(&err, crate::error::Error::InvalidRequest { operation: "UpdateItem", problem } if problem.contains("update expression")),
             "{err}"
         );
     }

@@ -3,7 +3,10 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::{ConversionError, Item, KeySchema, Result};
+use crate::error::{ConversionError, Result};
+use crate::item::KeySchema;
+use crate::limits::{MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
+use crate::sdk_item::Item;
 
 /// The key attributes of `item` as bytes, equal exactly when the keys are equal.
 pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
@@ -80,10 +83,13 @@ pub(crate) fn check_key_value(
     }
     let (limit, expected) = match role {
         Some(KeyRole::Partition) => (
-            2048,
+            MAX_PARTITION_KEY_BYTES,
             "a partition key of at most 2,048 bytes (DynamoDB's limit)",
         ),
-        Some(KeyRole::Sort) => (1024, "a sort key of at most 1,024 bytes (DynamoDB's limit)"),
+        Some(KeyRole::Sort) => (
+            MAX_SORT_KEY_BYTES,
+            "a sort key of at most 1,024 bytes (DynamoDB's limit)",
+        ),
         None => return Ok(()),
     };
     if size > limit {

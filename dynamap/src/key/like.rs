@@ -4,8 +4,10 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::ConversionError;
+use crate::error::{Error, Result};
+use crate::item::KeySchema;
+use crate::sdk_item::Item;
 use crate::value::KeyAttribute;
-use crate::{Error, Item, KeySchema, Result};
 
 /// One key attribute given as `A` or a borrowed form of it (`&str` for `String`,
 /// `&[u8]` for `Vec<u8>`).

@@ -15,7 +15,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::{Error, Item};
+use crate::error::Error;
+use crate::sdk_item::Item;
 
 /// Where a scan or query stopped: pass it to `.start_from(token)` to go on from there.
 ///
@@ -115,7 +116,7 @@ impl PageToken {
                 other => {
                     return Err(unexpected(format!(
                         "a LastEvaluatedKey attribute `{name}` that is not a key type: {}",
-                        crate::error::describe(other)
+                        crate::error::describe_value(other)
                     )))
                 }
             };

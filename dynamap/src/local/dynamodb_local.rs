@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// A DynamoDB Local server running in memory on a loopback port; stopped on drop, and
 /// also when this process ends without dropping it (a watchdog ends the server when
@@ -93,7 +93,7 @@ impl DynamoDbLocal {
     /// # Ok(()) }
     /// ```
     pub async fn client(&self) -> Result<aws_sdk_dynamodb::Client> {
-        crate::connect().local(self.endpoint.clone()).await
+        crate::connect::connect().local(self.endpoint.clone()).await
     }
 
     /// The private folder (mode 0700) holding this server's log; removed on drop.

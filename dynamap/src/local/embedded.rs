@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// How long a stopping server lets requests already running finish before it drops
 /// their connections.
@@ -102,7 +102,7 @@ impl EmbeddedServer {
     /// # Ok(()) }
     /// ```
     pub async fn client(&self) -> Result<aws_sdk_dynamodb::Client> {
-        crate::connect().local(self.endpoint.clone()).await
+        crate::connect::connect().local(self.endpoint.clone()).await
     }
 
     /// Stops the server and waits for its thread to end (what dropping it does).

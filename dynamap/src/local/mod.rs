@@ -36,7 +36,7 @@ pub use dynamodb_local::{DynamoDbLocal, LocalBuilder};
 #[cfg(feature = "embedded")]
 pub use embedded::{EmbeddedBuilder, EmbeddedServer};
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// Which kind of server a [`LocalServer`] is.
 ///
@@ -183,7 +183,9 @@ impl LocalServer {
     /// # Ok(()) }
     /// ```
     pub async fn client(&self) -> Result<aws_sdk_dynamodb::Client> {
-        crate::connect().local(self.endpoint().to_owned()).await
+        crate::connect::connect()
+            .local(self.endpoint().to_owned())
+            .await
     }
 }
 

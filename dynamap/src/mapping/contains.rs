@@ -1,7 +1,10 @@
 //! GetItem projected onto the key attributes.
 
+use crate::error::{Error, Result};
 use crate::expr::{Apply, Renderer};
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
 ///

@@ -1,6 +1,9 @@
 //! GetItem.
 
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 
 /// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
 ///

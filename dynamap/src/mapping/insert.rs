@@ -4,10 +4,12 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 
 use super::modify::partition_key_path;
 use crate::condition::Condition;
+use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
 use crate::path::AttrPath;
 use crate::size::check_item_size;
-use crate::{DynamoItem, Error, Result, TypedMapping};
 
 /// Stores one item; built by [`TypedMapping::insert`], sent by `.await`.
 ///
@@ -94,7 +96,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         } = put_request(self.item, self.condition, self.if_absent)?;
         let table = mapping.table_name();
         let conditional = expressions.condition.is_some();
-        let put = |item: crate::Item| {
+        let put = |item: crate::sdk_item::Item| {
             mapping
                 .client()
                 .put_item()
@@ -201,7 +203,7 @@ pub(crate) fn put_request<T: DynamoItem>(
 
 /// A PutItem ready to send.
 pub(crate) struct PutRequest {
-    pub item: crate::Item,
+    pub item: crate::sdk_item::Item,
     pub expressions: Rendered,
     /// `(attribute, version the write is based on)` for versioned items.
     pub expected_version: Option<(&'static str, u64)>,
@@ -222,7 +224,7 @@ pub(crate) fn version_is(path: AttrPath, version: u64) -> Node {
 /// Stores the version after `current`, as every whole-item write (`insert`,
 /// `insert_many`, transaction puts) does; refuses one the field could not read back.
 pub(crate) fn store_next_version<T: DynamoItem>(
-    item: &mut crate::Item,
+    item: &mut crate::sdk_item::Item,
     name: &'static str,
     current: u64,
 ) -> Result<()> {
@@ -232,20 +234,12 @@ pub(crate) fn store_next_version<T: DynamoItem>(
     Ok(())
 }
 
-/// Undoes [`store_next_version`] on an item that was not written, so it reads back as
-/// it was given.
-pub(crate) fn restore_given_version(item: &mut crate::Item, name: &str) {
-    if let Some(stored) = stored_version(item, name) {
-        item.insert(name.to_owned(), number(stored.saturating_sub(1)));
-    }
-}
-
 fn number(n: u64) -> AttributeValue {
     AttributeValue::N(n.to_string())
 }
 
 /// The version stored in an item, as a `u64`.
-pub(super) fn stored_version(item: &crate::Item, name: &str) -> Option<u64> {
+pub(super) fn stored_version(item: &crate::sdk_item::Item, name: &str) -> Option<u64> {
     match item.get(name) {
         Some(AttributeValue::N(n)) => n.parse().ok(),
         _ => None,

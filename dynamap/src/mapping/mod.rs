@@ -2,7 +2,6 @@
 //! builders its methods return (each sent by `.await`).
 
 mod contains;
-mod count;
 mod get;
 mod insert;
 mod modify;
@@ -14,13 +13,12 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::Client;
 
-use crate::DynamoItem;
+use crate::item::DynamoItem;
 
 pub use contains::ContainsKey;
-pub(crate) use count::count_items;
 pub use get::Get;
 pub use insert::Insert;
-pub(crate) use insert::{put_request, restore_given_version, store_next_version};
+pub(crate) use insert::{put_request, store_next_version};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
@@ -90,7 +88,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let patient = users.with_retry(dynamap::RetryPolicy::default().max_attempts(10));
     /// # }
     /// ```
-    pub fn with_retry(&self, policy: crate::RetryPolicy) -> Self {
+    pub fn with_retry(&self, policy: crate::resilience::RetryPolicy) -> Self {
         let config = self
             .client
             .config()
@@ -110,7 +108,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let strict = users.with_timeouts(dynamap::Timeouts::default().operation(Duration::from_millis(500)));
     /// # }
     /// ```
-    pub fn with_timeouts(&self, timeouts: crate::Timeouts) -> Self {
+    pub fn with_timeouts(&self, timeouts: crate::resilience::Timeouts) -> Self {
         let config = self
             .client
             .config()
@@ -159,7 +157,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "GetItem")]
     #[doc(alias = "get_item")]
-    pub fn get<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Get<'_, T> {
+    pub fn get<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Get<'_, T> {
         Get::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
@@ -195,7 +193,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "DeleteItem")]
     #[doc(alias = "delete_item")]
-    pub fn remove<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Remove<'_, T> {
+    pub fn remove<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Remove<'_, T> {
         Remove::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
@@ -209,7 +207,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let known = users.contains_key(&"u1".to_string()).await?;
     /// # Ok(()) }
     /// ```
-    pub fn contains_key<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> ContainsKey<'_, T> {
+    pub fn contains_key<Q: crate::key::KeyLike<T::Key> + ?Sized>(
+        &self,
+        key: &Q,
+    ) -> ContainsKey<'_, T> {
         ContainsKey::new(self, key.key_item(&T::KEY_SCHEMA))
     }
 
@@ -228,194 +229,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "UpdateItem")]
     #[doc(alias = "update_item")]
-    pub fn modify<Q: crate::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Modify<'_, T> {
+    pub fn modify<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Modify<'_, T> {
         Modify::new(self, key.key_item(&T::KEY_SCHEMA))
-    }
-
-    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::Scan).
-    ///
-    /// ```no_run
-    /// # use dynamap::prelude::*;
-    /// # #[derive(DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String, active: bool }
-    /// # fn f(users: TypedMapping<User>) {
-    /// let active = users.scan().filter(User::fields().active.eq(true)).segments(4).stream();
-    /// # }
-    /// ```
-    #[doc(alias = "Scan")]
-    pub fn scan(&self) -> crate::Scan<'_, T> {
-        crate::Scan::new(self)
-    }
-
-    /// A query of one partition (of the table, or of an index with `.index(name)`);
-    /// see [`Query`](crate::Query).
-    ///
-    /// ```no_run
-    /// # use dynamap::prelude::*;
-    /// # #[derive(DynamoItem)]
-    /// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
-    /// # fn f(orders: TypedMapping<Order>) {
-    /// let alices = orders.query("alice").sort_key(Order::fields().id.gt(100)).stream();
-    /// # }
-    /// ```
-    #[doc(alias = "Query")]
-    pub fn query(&self, partition_key: impl crate::KeyValue) -> crate::Query<'_, T> {
-        crate::Query::new(self, partition_key)
-    }
-
-    /// Every item, lazily: a scan read one page at a time, as the seed's `values()`.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let mut users_stream = users.values();
-    /// while let Some(user) = users_stream.try_next().await? {
-    ///     println!("{}", user.id);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn values(&self) -> futures::stream::BoxStream<'static, crate::Result<T>> {
-        self.scan().stream()
-    }
-
-    /// Every key, lazily; only the key attributes are read (a ProjectionExpression).
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let ids: Vec<String> = users.keys().try_collect().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn keys(&self) -> futures::stream::BoxStream<'static, crate::Result<T::Key>> {
-        self.scan()
-            .with_decoder(crate::stream::decode_key::<T>, Some(T::KEY_SCHEMA.paths()))
-            .stream()
-    }
-
-    /// Every `(key, item)` pair, lazily, as the seed's `items()`.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String, name: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let mut entries = users.items();
-    /// while let Some((id, user)) = entries.try_next().await? {
-    ///     println!("{id}: {}", user.name);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn items(&self) -> futures::stream::BoxStream<'static, crate::Result<(T::Key, T)>> {
-        self.scan()
-            .with_decoder(crate::stream::decode_entry::<T>, None)
-            .stream()
-    }
-
-    /// Every item, a page at a time, each page with its resume token.
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let mut pages = users.pages();
-    /// while let Some(page) = pages.try_next().await? {
-    ///     println!("{} users", page.len());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn pages(&self) -> futures::stream::BoxStream<'static, crate::Result<crate::Page<T>>> {
-        self.scan().pages()
-    }
-
-    /// Writes many items with BatchWriteItem: chunked, concurrent, retried; see
-    /// [`InsertMany`](crate::InsertMany).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let report = users.insert_many((0..1000).map(|i| User { id: format!("u{i}") })).await?;
-    /// println!("{} written", report.written);
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "BatchWriteItem")]
-    #[doc(alias = "batch_write_item")]
-    pub fn insert_many<I>(
-        &self,
-        items: I,
-    ) -> crate::InsertMany<'_, T, futures::stream::Iter<I::IntoIter>>
-    where
-        I: IntoIterator<Item = T>,
-        I::IntoIter: Send,
-    {
-        crate::InsertMany::new(self, futures::stream::iter(items))
-    }
-
-    /// Writes the items of a stream with BatchWriteItem, reading it as batches go out,
-    /// so a load larger than memory streams through. After a batch fails for good the
-    /// stream is read no further (it may never end): the error's `read` says how many
-    /// items were taken from it, each of which is written, in `remaining` or in
-    /// `rejected`, or was replaced by a later write of its key.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let incoming = futures::stream::iter((0..10).map(|i| User { id: format!("u{i}") }));
-    /// users.insert_stream(incoming).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn insert_stream<S>(&self, items: S) -> crate::InsertMany<'_, T, S>
-    where
-        S: futures::Stream<Item = T> + Send,
-    {
-        crate::InsertMany::from_stream(self, items)
-    }
-
-    /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::RemoveMany).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// users.remove_many(vec!["u1".to_string(), "u2".to_string()]).await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "BatchWriteItem")]
-    #[doc(alias = "batch_write_item")]
-    pub fn remove_many<I>(
-        &self,
-        keys: I,
-    ) -> crate::RemoveMany<'_, T, futures::stream::Iter<I::IntoIter>>
-    where
-        I: IntoIterator<Item = T::Key>,
-        I::IntoIter: Send,
-    {
-        crate::RemoveMany::new(self, futures::stream::iter(keys))
-    }
-
-    /// Reads many items with BatchGetItem, in the order of their keys; see
-    /// [`GetMany`](crate::GetMany).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let found = users.get_many((0..250).map(|i| format!("u{i}"))).await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "BatchGetItem")]
-    #[doc(alias = "batch_get_item")]
-    pub fn get_many<I>(&self, keys: I) -> crate::GetMany<'_, T, I>
-    where
-        I: IntoIterator<Item = T::Key>,
-    {
-        crate::GetMany::new(self, keys)
     }
 
     /// Reads the item under `key`, applies `apply` to it, and writes it back only if
@@ -434,7 +249,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     pub fn update<Q, F>(&self, key: &Q, apply: F) -> Update<'_, T, F>
     where
-        Q: crate::KeyLike<T::Key> + ?Sized,
+        Q: crate::key::KeyLike<T::Key> + ?Sized,
         T: Clone,
         F: FnMut(&mut T) + Send,
     {
@@ -469,7 +284,11 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.insert_when(&user, User::fields().plan.eq("free")).await?;
     /// # Ok(()) }
     /// ```
-    pub fn insert_when<'a>(&'a self, item: &'a T, condition: crate::Condition<T>) -> Insert<'a, T> {
+    pub fn insert_when<'a>(
+        &'a self,
+        item: &'a T,
+        condition: crate::condition::Condition<T>,
+    ) -> Insert<'a, T> {
         Insert::new(self, item).when(condition)
     }
 
@@ -485,10 +304,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let gone = sessions.remove_when(&key, Session::fields().expired.eq(true)).await?;
     /// # Ok(()) }
     /// ```
-    pub fn remove_when<Q: crate::KeyLike<T::Key> + ?Sized>(
+    pub fn remove_when<Q: crate::key::KeyLike<T::Key> + ?Sized>(
         &self,
         key: &Q,
-        condition: crate::Condition<T>,
+        condition: crate::condition::Condition<T>,
     ) -> Remove<'_, T> {
         Remove::new(self, key.key_item(&T::KEY_SCHEMA)).when(condition)
     }
@@ -517,8 +336,8 @@ impl<T> fmt::Debug for TypedMapping<T> {
 /// that `.await` sends it, as in the AWS SDK.
 macro_rules! into_future {
     ($builder:ident, $output:ty) => {
-        impl<'a, T: $crate::DynamoItem> std::future::IntoFuture for $builder<'a, T> {
-            type Output = $crate::Result<$output>;
+        impl<'a, T: $crate::item::DynamoItem> std::future::IntoFuture for $builder<'a, T> {
+            type Output = $crate::error::Result<$output>;
             type IntoFuture = futures::future::BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {

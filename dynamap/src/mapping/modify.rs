@@ -8,10 +8,14 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditi
 
 use crate::condition::Condition;
 use crate::error::ConversionError;
+use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Rendered, Renderer};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
 use crate::path::{AttrPath, IntoValue, ListValue, Numeric, Removable, SetValue, Settable};
+use crate::sdk_item::Item;
 use crate::value::encode_set_elements;
-use crate::{DynamoItem, DynamoValue, Error, Item, Result, TypedMapping};
+use crate::value::DynamoValue;
 
 /// An update of one item, built from typed paths; from [`TypedMapping::modify`], sent by
 /// `.await`. One UpdateItem call, whatever the number of changes.
@@ -398,7 +402,12 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// assert_eq!(condition.map(|c| c.text).as_deref(), Some("attribute_exists(#n1)"));
     /// # Ok(()) }
     /// ```
-    pub fn expressions(&self) -> Result<(crate::Expression, Option<crate::Expression>)> {
+    pub fn expressions(
+        &self,
+    ) -> Result<(
+        crate::condition::Expression,
+        Option<crate::condition::Expression>,
+    )> {
         let rendered = render::<T>(
             self.actions.clone(),
             self.condition.clone(),
@@ -407,13 +416,13 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         )?;
         let names = rendered.names.unwrap_or_default();
         let values = rendered.values.unwrap_or_default();
-        let condition = rendered.condition.map(|text| crate::Expression {
+        let condition = rendered.condition.map(|text| crate::condition::Expression {
             text,
             names: names.clone(),
             values: values.clone(),
         });
         Ok((
-            crate::Expression {
+            crate::condition::Expression {
                 text: rendered.update.unwrap_or_default(),
                 names,
                 values,
@@ -609,8 +618,8 @@ impl<'a, T: DynamoItem, Ret: Returning<T> + 'a> std::future::IntoFuture for Modi
 mod tests {
     use std::collections::{HashMap, HashSet};
 
+    use crate::error::Error;
     use crate::prelude::*;
-    use crate::Error;
 
     #[derive(DynamoItem, Debug, Clone, PartialEq)]
     struct Account {

@@ -3,8 +3,11 @@
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 use crate::condition::Condition;
+use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
 ///

@@ -3,9 +3,12 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
 use crate::path::{AttrPath, Segment};
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::sdk_item::Item;
 
 /// Reads an item, applies a closure, and writes it back only if nobody changed it in
 /// between, retrying on conflict; from [`TypedMapping::update`], sent by `.await`.
@@ -278,7 +281,7 @@ impl Change {
             modify = modify.raw_remove(top(name));
         }
         match all_of(conditions) {
-            Some(node) => modify.when(crate::Condition::from_node(node)),
+            Some(node) => modify.when(crate::condition::Condition::from_node(node)),
             None => modify,
         }
     }

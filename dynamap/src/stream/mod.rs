@@ -2,6 +2,7 @@
 //! segment for a parallel scan), the next page requested only when the stream is
 //! polled past the current one, nothing sent after the stream is dropped.
 
+mod entry;
 mod page;
 mod query;
 pub(crate) mod read;
@@ -15,7 +16,8 @@ pub(crate) use scan::{decode_entry, decode_key, ScanOptions};
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
-use crate::{Item, Result};
+use crate::error::Result;
+use crate::sdk_item::Item;
 
 /// Turns a stream of raw pages into a stream of decoded items, stopping after `limit`.
 pub(crate) fn decoded_items<Out: Send + 'static>(

@@ -1,8 +1,9 @@
 //! One page of a scan or query.
 
 use super::read::RawPage;
+use crate::error::{Error, Result};
 use crate::key::token::{self, PageToken};
-use crate::{Error, Item, Result};
+use crate::sdk_item::Item;
 
 /// One page of results, with the token to resume after it.
 ///

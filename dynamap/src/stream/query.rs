@@ -10,11 +10,14 @@ use super::scan::{attribute_paths, decode_item, decode_projection, resume_key_na
 use super::{decoded_items, decoded_pages, Page};
 use crate::condition::Condition;
 use crate::error::ConversionError;
+use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
+use crate::item::{DynamoItem, KeyDefinition, Projection};
 use crate::key::{PageToken, TokenSecret};
+use crate::mapping::TypedMapping;
 use crate::path::{AttrPath, Segment};
+use crate::sdk_item::Item;
 use crate::value::{ScalarAttribute, ScalarType};
-use crate::{DynamoItem, Error, Item, KeyDefinition, Projection, Result, TypedMapping};
 
 /// A value that can name a partition to query: any key type, or a `&str`.
 ///

@@ -7,8 +7,9 @@ use aws_sdk_dynamodb::Client;
 use futures::stream::{self, Stream};
 
 use crate::attr_path::AttrPath;
+use crate::error::{Error, Result};
 use crate::expr::{Apply, Node, Rendered, Renderer};
-use crate::{Error, Item, Result};
+use crate::sdk_item::Item;
 
 /// Everything a scan or query request says, rendered once and shared by its pages.
 #[derive(Debug, Clone, Default)]

@@ -7,10 +7,13 @@ use futures::stream::{BoxStream, StreamExt};
 use super::read::{self, RawPage, ReadSpec};
 use super::{decoded_items, decoded_pages, Page};
 use crate::condition::Condition;
+use crate::error::{Error, Result};
 use crate::expr::all_of;
+use crate::item::{DynamoItem, Projection};
 use crate::key::{PageToken, TokenSecret};
+use crate::mapping::TypedMapping;
 use crate::path::AttrPath;
-use crate::{DynamoItem, Error, Item, Projection, Result, TypedMapping};
+use crate::sdk_item::Item;
 
 /// A scan of the whole table (or an index), typed; from [`TypedMapping::scan`].
 /// Nothing is sent until the stream it makes is polled.

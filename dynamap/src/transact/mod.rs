@@ -2,12 +2,9 @@
 //! typed, with the reason each action failed when DynamoDB cancels.
 
 mod read;
-mod reasons;
 mod write;
 
 pub use read::{Fetch, ReadResults, ReadTransaction};
-pub use reasons::{CancelReason, CancelledAction};
 pub use write::{transaction, Transaction};
 
-/// DynamoDB's limit of actions in one transaction.
-pub(crate) const MAX_ACTIONS: usize = 100;
+pub(crate) use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;

@@ -7,7 +7,10 @@ use aws_sdk_dynamodb::Client;
 
 use super::write::cancelled;
 use super::MAX_ACTIONS;
-use crate::{DynamoItem, Error, Item, Result, TypedMapping};
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+use crate::sdk_item::Item;
 
 /// Reads items from one or more tables as one consistent snapshot (TransactGetItems).
 /// Each `get` returns a typed [`Fetch`] handle to take the item out of the results.
@@ -96,7 +99,7 @@ impl ReadTransaction {
     /// let user = read.get(&users, &id);
     /// # }
     /// ```
-    pub fn get<T: DynamoItem, Q: crate::KeyLike<T::Key> + ?Sized>(
+    pub fn get<T: DynamoItem, Q: crate::key::KeyLike<T::Key> + ?Sized>(
         &mut self,
         mapping: &TypedMapping<T>,
         key: &Q,

@@ -7,11 +7,16 @@ use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Up
 use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 
-use super::{CancelReason, CancelledAction, MAX_ACTIONS};
+use super::MAX_ACTIONS;
 use crate::condition::Condition;
+use crate::error::{CancelReason, CancelledAction};
+use crate::error::{Error, Result};
 use crate::expr::{Apply, Node, Renderer};
+use crate::item::DynamoItem;
+use crate::key::KeyLike;
+use crate::mapping::TypedMapping;
 use crate::mapping::{delete_expressions, put_request, Modify};
-use crate::{DynamoItem, Error, Item, KeyLike, Result, TypedMapping};
+use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
 /// Built with [`transaction`](crate::transaction), sent by `.await`.

@@ -209,7 +209,7 @@ fn encode_scalars<'a, T: ScalarAttribute + 'a>(
                         "an element stored as {}",
                         other
                             .as_ref()
-                            .map_or("nothing".into(), crate::error::describe)
+                            .map_or("nothing".into(), crate::error::describe_value)
                     ),
                 )
                 .at_index(index))

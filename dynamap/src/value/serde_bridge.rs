@@ -20,7 +20,7 @@ pub fn to_attribute_value<T: Serialize>(
 pub fn from_attribute_value<T: DeserializeOwned>(
     value: AttributeValue,
 ) -> Result<T, ConversionError> {
-    let found = crate::error::describe(&value);
+    let found = crate::error::describe_value(&value);
     serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(value)
         .map_err(|e| ConversionError::new(EXPECTED, format!("{found} ({e})")))
 }

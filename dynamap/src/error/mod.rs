@@ -1,13 +1,21 @@
-//! The one error type of dynamap.
+//! The one error type of dynamap, and what its variants carry.
 
-use std::borrow::Cow;
+mod cancel;
+mod conversion;
+mod decoded;
+mod rejected;
+
+pub use cancel::{CancelReason, CancelledAction};
+pub(crate) use conversion::describe_value;
+pub use conversion::ConversionError;
+pub use decoded::Decoded;
+pub use rejected::Rejected;
+
 use std::fmt;
 
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::attr_path::{AttrPath, Segment};
-use crate::Item;
+use crate::sdk_item::Item;
 
 /// The result type of every fallible dynamap operation.
 ///
@@ -144,7 +152,7 @@ pub enum Error {
         remaining: Vec<Item>,
         /// Input items refused before sending (too large, unencodable, a key over
         /// DynamoDB's limits): their position in the input and the reason.
-        rejected: Vec<crate::Rejected>,
+        rejected: Vec<Rejected>,
         /// Why it stopped: the first batch error, else the first rejection's.
         #[source]
         source: Box<Error>,
@@ -156,7 +164,7 @@ pub enum Error {
     #[error("{} items of a page did not decode; the first: {}", failures.len(), first_failure(failures))]
     UndecodablePage {
         /// The token to resume after this page (`None`: it was the last).
-        next_token: Option<crate::PageToken>,
+        next_token: Option<crate::key::PageToken>,
         /// Each bad item's position in the page, and why it did not decode.
         failures: Vec<(usize, Error)>,
         /// The items that did decode, in page order.
@@ -169,7 +177,7 @@ pub enum Error {
     #[error("transaction cancelled: {}", failed_actions(actions))]
     TransactionCancelled {
         /// Every action, in order, with its reason.
-        actions: Vec<crate::CancelledAction>,
+        actions: Vec<CancelledAction>,
         /// DynamoDB's message.
         message: Option<String>,
     },
@@ -271,58 +279,10 @@ fn first_failure(failures: &[(usize, Error)]) -> String {
         .map_or_else(String::new, |(position, e)| format!("item {position}: {e}"))
 }
 
-/// The items of a page that decoded, kept as their type; taken with
-/// [`Error::into_decoded`].
-pub struct Decoded {
-    items: Box<dyn std::any::Any + Send + Sync>,
-    count: usize,
-}
-
-impl Decoded {
-    pub(crate) fn new<T: Send + Sync + 'static>(items: Vec<T>) -> Self {
-        Decoded {
-            count: items.len(),
-            items: Box::new(items),
-        }
-    }
-
-    /// How many items decoded.
-    ///
-    /// ```
-    /// # fn f(err: dynamap::Error) {
-    /// if let dynamap::Error::UndecodablePage { decoded, .. } = &err {
-    ///     println!("{} items decoded", decoded.len());
-    /// }
-    /// # }
-    /// ```
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// Whether no item decoded.
-    ///
-    /// ```
-    /// # fn f(err: dynamap::Error) {
-    /// if let dynamap::Error::UndecodablePage { decoded, .. } = &err {
-    ///     assert_eq!(decoded.is_empty(), decoded.len() == 0);
-    /// }
-    /// # }
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-}
-
-impl fmt::Debug for Decoded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} items>", self.count)
-    }
-}
-
-fn failed_actions(actions: &[crate::CancelledAction]) -> String {
+fn failed_actions(actions: &[CancelledAction]) -> String {
     let failed: Vec<String> = actions
         .iter()
-        .filter(|a| a.reason != crate::CancelReason::None)
+        .filter(|a| a.reason != CancelReason::None)
         .map(ToString::to_string)
         .collect();
     if failed.is_empty() {
@@ -359,95 +319,8 @@ impl Error {
     /// ```
     pub fn into_decoded<T: 'static>(self) -> Option<Vec<T>> {
         match self {
-            Error::UndecodablePage { decoded, .. } => {
-                decoded.items.downcast::<Vec<T>>().ok().map(|items| *items)
-            }
+            Error::UndecodablePage { decoded, .. } => decoded.into_vec(),
             _ => None,
-        }
-    }
-
-    /// The item as it was when a write's condition failed ([`Error::ConditionFailed`]
-    /// with the item DynamoDB returned), decoded as `T`; `None` for another error or
-    /// when there was no item.
-    ///
-    /// ```no_run
-    /// # use dynamap::prelude::*;
-    /// # #[derive(DynamoItem)]
-    /// # struct Seat { #[dynamo(partition_key)] id: String, holder: Option<String> }
-    /// # async fn f(seats: TypedMapping<Seat>) -> dynamap::Result<()> {
-    /// let seat = Seat { id: "12A".into(), holder: Some("ann".into()) };
-    /// match seats.insert(&seat).if_absent().await {
-    ///     Err(e) => match e.current::<Seat>().transpose()? {
-    ///         Some(taken) => println!("already held by {:?}", taken.holder),
-    ///         None => return Err(e),
-    ///     },
-    ///     Ok(()) => {}
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn current<T: crate::DynamoItem>(&self) -> Option<Result<T>> {
-        match self {
-            Error::ConditionFailed {
-                item: Some(item), ..
-            } => Some(T::from_item((**item).clone())),
-            _ => None,
-        }
-    }
-
-    /// The items an [`Error::BatchIncomplete`] of `insert_many` or `insert_stream` did
-    /// not write, decoded as `T`, to retry or report; empty for another error. A
-    /// versioned item comes back at the version it was given with (the batch would
-    /// have stored the next one), so inserting it again stores what the first call
-    /// would have.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-    /// if let Err(e) = users.insert_many(all).await {
-    ///     let unwritten: Vec<User> = e.remaining::<User>()?;
-    ///     eprintln!("{} users to write again", unwritten.len());
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn remaining<T: crate::DynamoItem>(&self) -> Result<Vec<T>> {
-        self.remaining_items()
-            .iter()
-            .map(|item| {
-                let mut item = item.clone();
-                if let Some(name) = T::VERSION_ATTRIBUTE {
-                    crate::mapping::restore_given_version(&mut item, name);
-                }
-                T::from_item(item)
-            })
-            .collect()
-    }
-
-    /// The keys an [`Error::BatchIncomplete`] of `remove_many` or `get_many` did not
-    /// delete or read (or of the items `insert_many` did not write), decoded as
-    /// `T::Key`; empty for another error.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
-    /// if let Err(e) = users.remove_many(ids).await {
-    ///     let left: Vec<String> = e.remaining_keys::<User>()?;
-    ///     eprintln!("still there: {left:?}");
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn remaining_keys<T: crate::DynamoItem>(&self) -> Result<Vec<T::Key>> {
-        self.remaining_items()
-            .iter()
-            .map(|item| T::key_from_item(item))
-            .collect()
-    }
-
-    fn remaining_items(&self) -> &[Item] {
-        match self {
-            Error::BatchIncomplete { remaining, .. } => remaining,
-            _ => &[],
         }
     }
 
@@ -497,7 +370,7 @@ impl Error {
             }
             Ok(other) if is_item_size_refusal(&other) => Error::ItemTooLarge {
                 size: None,
-                limit: crate::MAX_ITEM_SIZE,
+                limit: crate::limits::MAX_ITEM_SIZE,
             },
             Ok(other) => Error::Sdk {
                 operation,
@@ -738,207 +611,10 @@ fn is_item_size_refusal(err: &aws_sdk_dynamodb::Error) -> bool {
         })
 }
 
-/// A value that could not be converted, with where it sits in the item.
-///
-/// ```
-/// # #[derive(dynamap::DynamoItem, Debug)]
-/// # struct User { #[dynamo(partition_key)] id: String, age: u8 }
-/// use aws_sdk_dynamodb::types::AttributeValue;
-/// use dynamap::DynamoItem;
-/// use std::collections::HashMap;
-///
-/// let item = HashMap::from([
-///     ("id".to_string(), AttributeValue::S("u1".into())),
-///     ("age".to_string(), AttributeValue::N("300".into())),
-/// ]);
-/// let err = User::from_item(item).unwrap_err();
-/// assert_eq!(
-///     err.to_string(),
-///     "attribute `age`: expected an integer that fits u8, found number 300"
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConversionError(Box<ConversionDetails>);
-
-/// Boxed so that `Result<T, ConversionError>` stays as small as `T` allows: every
-/// field conversion returns one, and the error path is the rare one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ConversionDetails {
-    /// Innermost segment first: errors are built where they happen and get their
-    /// enclosing attribute names on the way out.
-    path: Vec<Segment>,
-    expected: Cow<'static, str>,
-    found: String,
-}
-
-impl ConversionError {
-    /// A value was found that is not what the Rust type needs; for hand-written
-    /// [`DynamoValue`](crate::DynamoValue) implementations.
-    ///
-    /// ```
-    /// let e = dynamap::ConversionError::new("an ISO date", "\"yesterday\"");
-    /// assert_eq!(e.to_string(), "expected an ISO date, found \"yesterday\"");
-    /// ```
-    pub fn new(expected: impl Into<Cow<'static, str>>, found: impl Into<String>) -> Self {
-        ConversionError(Box::new(ConversionDetails {
-            path: Vec::new(),
-            expected: expected.into(),
-            found: found.into(),
-        }))
-    }
-
-    /// The attribute value is not of the DynamoDB type expected.
-    ///
-    /// ```
-    /// use aws_sdk_dynamodb::types::AttributeValue;
-    /// let e = dynamap::ConversionError::unexpected("a string (S)", &AttributeValue::N("7".into()));
-    /// assert_eq!(e.found(), "number 7");
-    /// ```
-    pub fn unexpected(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> Self {
-        Self::new(expected, describe(found))
-    }
-
-    /// A required attribute is absent.
-    ///
-    /// ```
-    /// let e = dynamap::ConversionError::missing("a string (S)").in_attribute("name");
-    /// assert_eq!(e.to_string(), "attribute `name`: expected a string (S), found no attribute");
-    /// ```
-    pub fn missing(expected: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(expected, "no attribute")
-    }
-
-    /// Places this error inside the attribute (or map entry) `name`. Call it from the
-    /// inside out: the innermost name first.
-    ///
-    /// ```
-    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
-    ///     .in_attribute("city")
-    ///     .in_attribute("address");
-    /// assert_eq!(e.attribute(), "address.city");
-    /// ```
-    pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.0.path.push(Segment::Name(name.into()));
-        self
-    }
-
-    /// Places this error at the document path `path` (outermost step first).
-    ///
-    /// ```
-    /// use dynamap::path::{AttrPath, Segment};
-    /// let path = AttrPath::from(vec![Segment::Name("items".into()), Segment::Index(1)]);
-    /// let e = dynamap::ConversionError::new("x", "y").at_path(&path);
-    /// assert_eq!(e.attribute(), "items[1]");
-    /// ```
-    pub fn at_path(mut self, path: &AttrPath) -> Self {
-        self.0.path.extend(path.segments().iter().rev().cloned());
-        self
-    }
-
-    /// Places this error at position `index` of a list.
-    ///
-    /// ```
-    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
-    ///     .at_index(2)
-    ///     .in_attribute("tags");
-    /// assert_eq!(e.attribute(), "tags[2]");
-    /// ```
-    pub fn at_index(mut self, index: usize) -> Self {
-        self.0.path.push(Segment::Index(index));
-        self
-    }
-
-    /// The attribute's document path, such as `items[2].sku`; empty for a bare value.
-    ///
-    /// ```
-    /// let e = dynamap::ConversionError::new("x", "y").in_attribute("sku").at_index(2).in_attribute("items");
-    /// assert_eq!(e.attribute(), "items[2].sku");
-    /// ```
-    pub fn attribute(&self) -> String {
-        let mut out = String::new();
-        for segment in self.0.path.iter().rev() {
-            match segment {
-                Segment::Name(name) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(name);
-                }
-                Segment::Index(i) => {
-                    out.push('[');
-                    out.push_str(itoa::Buffer::new().format(*i));
-                    out.push(']');
-                }
-            }
-        }
-        out
-    }
-
-    /// What the Rust type needed.
-    ///
-    /// ```
-    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").expected(), "a boolean (BOOL)");
-    /// ```
-    pub fn expected(&self) -> &str {
-        &self.0.expected
-    }
-
-    /// What was there instead.
-    ///
-    /// ```
-    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").found(), "null");
-    /// ```
-    pub fn found(&self) -> &str {
-        &self.0.found
-    }
-}
-
-impl fmt::Display for ConversionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.path.is_empty() {
-            write!(f, "expected {}, found {}", self.0.expected, self.0.found)
-        } else {
-            write!(
-                f,
-                "attribute `{}`: expected {}, found {}",
-                self.attribute(),
-                self.0.expected,
-                self.0.found
-            )
-        }
-    }
-}
-
-impl std::error::Error for ConversionError {}
-
-/// A short description of an attribute value for error messages: its type and a
-/// prefix of its content, never the whole of a large value.
-pub(crate) fn describe(value: &AttributeValue) -> String {
-    fn clip(s: &str) -> String {
-        const MAX: usize = 40;
-        match s.char_indices().nth(MAX) {
-            Some((cut, _)) => format!("{:?}...", &s[..cut]),
-            None => format!("{s:?}"),
-        }
-    }
-    match value {
-        AttributeValue::S(s) => format!("string {}", clip(s)),
-        AttributeValue::N(n) => format!("number {}", clip(n).trim_matches('"')),
-        AttributeValue::B(b) => format!("binary of {} bytes", b.as_ref().len()),
-        AttributeValue::Bool(b) => format!("boolean {b}"),
-        AttributeValue::Null(_) => "null".to_owned(),
-        AttributeValue::L(l) => format!("list of {} elements", l.len()),
-        AttributeValue::M(m) => format!("map of {} attributes", m.len()),
-        AttributeValue::Ss(s) => format!("string set of {} elements", s.len()),
-        AttributeValue::Ns(s) => format!("number set of {} elements", s.len()),
-        AttributeValue::Bs(s) => format!("binary set of {} elements", s.len()),
-        _ => "an attribute type unknown to this SDK version".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod debug_tests {
     use super::*;
+    use aws_sdk_dynamodb::types::AttributeValue;
 
     #[test]
     fn debug_never_prints_item_values() {
@@ -962,7 +638,7 @@ mod debug_tests {
                 completed: 1,
                 read: 7,
                 remaining: vec![item.clone(), item.clone()],
-                rejected: vec![crate::Rejected {
+                rejected: vec![Rejected {
                     index: 4,
                     error: Error::ItemTooLarge {
                         size: Some(409_601),
@@ -975,10 +651,10 @@ mod debug_tests {
                 }),
             },
             Error::TransactionCancelled {
-                actions: vec![crate::CancelledAction {
+                actions: vec![CancelledAction {
                     index: 0,
                     action: "Put on `users`".into(),
-                    reason: crate::CancelReason::ConditionFailed,
+                    reason: CancelReason::ConditionFailed,
                     message: None,
                     item: Some(item.clone()),
                 }],

@@ -1,5 +1,9 @@
 //! Creating, describing and deleting the table behind a mapping, from the derived key schema.
 
+mod count;
+
+pub(crate) use count::count_items;
+
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{
@@ -8,9 +12,10 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::{
-    DynamoItem, Error, IndexDefinition, IndexKind, KeyDefinition, Result, ScalarType, TypedMapping,
-};
+use crate::error::{Error, Result};
+use crate::item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition};
+use crate::mapping::TypedMapping;
+use crate::value::ScalarType;
 
 /// How a new table is billed.
 ///
@@ -247,7 +252,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn ensure_table(&self) -> Result<bool> {
-        match describe(self.client(), self.table_name()).await {
+        match describe_table(self.client(), self.table_name()).await {
             Ok(description) => {
                 check_schema::<T>(self.table_name(), &description)?;
                 Ok(false)
@@ -296,11 +301,11 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn describe_table(&self) -> Result<TableDescription> {
-        describe(self.client(), self.table_name()).await
+        describe_table(self.client(), self.table_name()).await
     }
 }
 
-pub(crate) async fn describe(client: &Client, table: &str) -> Result<TableDescription> {
+pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
     let output = client
         .describe_table()
         .table_name(table)
@@ -436,7 +441,7 @@ impl Poll {
 pub(crate) async fn wait_until_active(client: &Client, table: &str) -> Result<()> {
     let mut poll = Poll::new();
     loop {
-        if describe(client, table).await?.table_status == Some(TableStatus::Active) {
+        if describe_table(client, table).await?.table_status == Some(TableStatus::Active) {
             return Ok(());
         }
         if !poll.next().await {
@@ -452,7 +457,7 @@ pub(crate) async fn wait_until_active(client: &Client, table: &str) -> Result<()
 async fn wait_until_deleted(client: &Client, table: &str) -> Result<()> {
     let mut poll = Poll::new();
     loop {
-        match describe(client, table).await {
+        match describe_table(client, table).await {
             Err(Error::Sdk { source, .. })
                 if matches!(
                     *source,

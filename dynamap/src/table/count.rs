@@ -2,7 +2,9 @@
 
 use aws_sdk_dynamodb::types::Select;
 
-use crate::{DynamoItem, Error, Result, TypedMapping};
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// DynamoDB's estimate of the item count (DescribeTable's `ItemCount`), as the
@@ -16,7 +18,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn len_estimate(&self) -> Result<u64> {
-        let description = crate::table::describe(self.client(), self.table_name()).await?;
+        let description = super::describe_table(self.client(), self.table_name()).await?;
         Ok(description
             .item_count
             .and_then(|n| u64::try_from(n).ok())

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::Item;
+use crate::sdk_item::Item;
 
 /// Why one action of a cancelled transaction failed (DynamoDB's CancellationReason codes).
 ///
@@ -69,29 +69,6 @@ pub struct CancelledAction {
     pub item: Option<Item>,
 }
 
-impl CancelledAction {
-    /// The item as it was when this action's condition failed, decoded as `T` (`None`
-    /// when DynamoDB returned no item for this action).
-    ///
-    /// ```
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
-    /// fn report(err: &dynamap::Error) -> dynamap::Result<()> {
-    ///     if let dynamap::Error::TransactionCancelled { actions, .. } = err {
-    ///         for action in actions {
-    ///             if let Some(account) = action.current::<Account>().transpose()? {
-    ///                 eprintln!("{} holds {}", account.id, account.balance);
-    ///             }
-    ///         }
-    ///     }
-    ///     Ok(())
-    /// }
-    /// ```
-    pub fn current<T: crate::DynamoItem>(&self) -> Option<crate::Result<T>> {
-        self.item.clone().map(T::from_item)
-    }
-}
-
 /// The item, if any, shows as a count of attributes: see [`Error`](crate::Error)'s `Debug`.
 impl fmt::Debug for CancelledAction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,10 +77,7 @@ impl fmt::Debug for CancelledAction {
             .field("action", &self.action)
             .field("reason", &self.reason)
             .field("message", &self.message)
-            .field(
-                "item",
-                &self.item.as_ref().map(crate::error::Redacted::item),
-            )
+            .field("item", &self.item.as_ref().map(super::Redacted::item))
             .finish()
     }
 }

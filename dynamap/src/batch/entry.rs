@@ -1,0 +1,93 @@
+//! The batches a [`TypedMapping`] starts: many writes, deletes or reads, each in as
+//! few requests as DynamoDB allows.
+
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+
+impl<T: DynamoItem> TypedMapping<T> {
+    /// Writes many items with BatchWriteItem: chunked, concurrent, retried; see
+    /// [`InsertMany`](crate::InsertMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let report = users.insert_many((0..1000).map(|i| User { id: format!("u{i}") })).await?;
+    /// println!("{} written", report.written);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    #[doc(alias = "batch_write_item")]
+    pub fn insert_many<I>(
+        &self,
+        items: I,
+    ) -> super::InsertMany<'_, T, futures::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send,
+    {
+        super::InsertMany::new(self, futures::stream::iter(items))
+    }
+
+    /// Writes the items of a stream with BatchWriteItem, reading it as batches go out,
+    /// so a load larger than memory streams through. After a batch fails for good the
+    /// stream is read no further (it may never end): the error's `read` says how many
+    /// items were taken from it, each of which is written, in `remaining` or in
+    /// `rejected`, or was replaced by a later write of its key.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let incoming = futures::stream::iter((0..10).map(|i| User { id: format!("u{i}") }));
+    /// users.insert_stream(incoming).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn insert_stream<S>(&self, items: S) -> super::InsertMany<'_, T, S>
+    where
+        S: futures::Stream<Item = T> + Send,
+    {
+        super::InsertMany::from_stream(self, items)
+    }
+
+    /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::RemoveMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.remove_many(vec!["u1".to_string(), "u2".to_string()]).await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    #[doc(alias = "batch_write_item")]
+    pub fn remove_many<I>(
+        &self,
+        keys: I,
+    ) -> super::RemoveMany<'_, T, futures::stream::Iter<I::IntoIter>>
+    where
+        I: IntoIterator<Item = T::Key>,
+        I::IntoIter: Send,
+    {
+        super::RemoveMany::new(self, futures::stream::iter(keys))
+    }
+
+    /// Reads many items with BatchGetItem, in the order of their keys; see
+    /// [`GetMany`](crate::GetMany).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let found = users.get_many((0..250).map(|i| format!("u{i}"))).await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchGetItem")]
+    #[doc(alias = "batch_get_item")]
+    pub fn get_many<I>(&self, keys: I) -> super::GetMany<'_, T, I>
+    where
+        I: IntoIterator<Item = T::Key>,
+    {
+        super::GetMany::new(self, keys)
+    }
+}

@@ -1,0 +1,109 @@
+//! The reads a [`TypedMapping`] starts: scans, queries, and the whole-table streams
+//! built on a scan.
+
+use crate::item::DynamoItem;
+use crate::mapping::TypedMapping;
+
+impl<T: DynamoItem> TypedMapping<T> {
+    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::Scan).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, active: bool }
+    /// # fn f(users: TypedMapping<User>) {
+    /// let active = users.scan().filter(User::fields().active.eq(true)).segments(4).stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Scan")]
+    pub fn scan(&self) -> super::Scan<'_, T> {
+        super::Scan::new(self)
+    }
+
+    /// A query of one partition (of the table, or of an index with `.index(name)`);
+    /// see [`Query`](crate::Query).
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
+    /// # fn f(orders: TypedMapping<Order>) {
+    /// let alices = orders.query("alice").sort_key(Order::fields().id.gt(100)).stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Query")]
+    pub fn query(&self, partition_key: impl super::KeyValue) -> super::Query<'_, T> {
+        super::Query::new(self, partition_key)
+    }
+
+    /// Every item, lazily: a scan read one page at a time, as the seed's `values()`.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut users_stream = users.values();
+    /// while let Some(user) = users_stream.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn values(&self) -> futures::stream::BoxStream<'static, crate::error::Result<T>> {
+        self.scan().stream()
+    }
+
+    /// Every key, lazily; only the key attributes are read (a ProjectionExpression).
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let ids: Vec<String> = users.keys().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn keys(&self) -> futures::stream::BoxStream<'static, crate::error::Result<T::Key>> {
+        self.scan()
+            .with_decoder(super::decode_key::<T>, Some(T::KEY_SCHEMA.paths()))
+            .stream()
+    }
+
+    /// Every `(key, item)` pair, lazily, as the seed's `items()`.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, name: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut entries = users.items();
+    /// while let Some((id, user)) = entries.try_next().await? {
+    ///     println!("{id}: {}", user.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items(&self) -> futures::stream::BoxStream<'static, crate::error::Result<(T::Key, T)>> {
+        self.scan()
+            .with_decoder(super::decode_entry::<T>, None)
+            .stream()
+    }
+
+    /// Every item, a page at a time, each page with its resume token.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let mut pages = users.pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} users", page.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(
+        &self,
+    ) -> futures::stream::BoxStream<'static, crate::error::Result<super::Page<T>>> {
+        self.scan().pages()
+    }
+}
