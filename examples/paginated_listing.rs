@@ -32,7 +32,7 @@ async fn list_orders(
     customer: &str,
     cursor: Option<&str>,
 ) -> dynamap::Result<ListResponse> {
-    let mut query = orders.query(customer).reverse().page_size(20);
+    let mut query = orders.query(customer).reverse(true).page_size(20);
     if let Some(cursor) = cursor {
         // A tampered cursor, or one from another customer, fails with Error::InvalidPageToken.
         query = query.start_from_sealed(cursor, secret);

@@ -18,7 +18,7 @@ impl Error {
     /// # struct Seat { #[dynamo(partition_key)] id: String, holder: Option<String> }
     /// # async fn f(seats: TypedMapping<Seat>) -> dynamap::Result<()> {
     /// let seat = Seat { id: "12A".into(), holder: Some("ann".into()) };
-    /// match seats.insert(&seat).if_absent().await {
+    /// match seats.insert(&seat).if_absent(true).await {
     ///     Err(e) => match e.current::<Seat>().transpose()? {
     ///         Some(taken) => println!("already held by {:?}", taken.holder),
     ///         None => return Err(e),

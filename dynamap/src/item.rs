@@ -62,7 +62,7 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
     /// The stored names of every attribute the type declares (skipped fields aside);
-    /// [`update`](crate::TypedMapping::update) conditions on the absent ones staying
+    /// [`update`](crate::TypedMapping::update_with) conditions on the absent ones staying
     /// absent. Empty for a hand-written implementation that does not list them.
     ///
     /// ```

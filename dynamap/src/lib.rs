@@ -4,7 +4,7 @@
 //! [`TypedMapping`]: `get`, `insert`, `remove`, `contains_key`, counts, table creation
 //! from the derived key schema, and [`modify`](TypedMapping::modify): updates built from
 //! typed paths ([`DynamoItem::fields`]) that the compiler checks, with typed
-//! [`Condition`]s, optimistic locking and [`update`](TypedMapping::update).
+//! [`Condition`]s, optimistic locking and [`update_with`](TypedMapping::update_with).
 //!
 //! ```no_run
 //! use dynamap::{DynamoItem, TypedMapping};
@@ -129,7 +129,9 @@ pub use sdk_item::Item;
 pub use size::item_size;
 pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
 pub use table::{Billing, CreateTable};
-pub use transact::{transaction, Fetch, ReadResults, ReadTransaction, Transaction};
+pub use transact::{
+    read_transaction, transaction, Fetch, ReadResults, ReadTransaction, Transaction,
+};
 pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named

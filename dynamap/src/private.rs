@@ -5,8 +5,8 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use std::collections::HashMap;
 pub use std::result::Result;
 
-pub use crate::value::serde_bridge as serde;
-pub use ::serde as serde_crate;
+pub use crate::value::serde_bridge;
+pub use ::serde;
 
 use crate::error::ConversionError;
 use crate::sdk_item::Item;
@@ -45,7 +45,7 @@ pub fn encode_serde_field<T: ::serde::Serialize>(
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    match serde::to_attribute_value(value) {
+    match serde_bridge::to_attribute_value(value) {
         Ok(Some(AttributeValue::Null(_))) | Ok(None) => Ok(()),
         Ok(Some(v)) => {
             item.insert(name.to_owned(), v);
@@ -197,8 +197,8 @@ pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
     name: &'static str,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(v) => serde::from_attribute_value(v),
-        None => serde::from_missing(),
+        Some(v) => serde_bridge::from_attribute_value(v),
+        None => serde_bridge::from_missing(),
     }
     .map_err(|e| e.in_attribute(name))
 }

@@ -70,7 +70,7 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
                 Storage::ValueOrDefault => {
                     quote!(#ty: ::dynamap::DynamoValue + ::core::default::Default)
                 }
-                Storage::Serde => quote!(#ty: ::dynamap::__private::serde_crate::Serialize + ::dynamap::__private::serde_crate::de::DeserializeOwned),
+                Storage::Serde => quote!(#ty: ::dynamap::__private::serde::Serialize + ::dynamap::__private::serde::de::DeserializeOwned),
                 Storage::Skip => quote!(#ty: ::core::default::Default),
             });
         }

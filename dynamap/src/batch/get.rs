@@ -144,11 +144,11 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
-    /// let found = users.get_many(ids).consistent_read().await?;
+    /// let found = users.get_many(ids).consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
-    pub fn consistent_read(mut self) -> Self {
-        self.consistent_read = true;
+    pub fn consistent_read(mut self, on: bool) -> Self {
+        self.consistent_read = on;
         self
     }
 

@@ -12,7 +12,7 @@ use crate::sdk_item::Item;
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let key = "u1".to_string();
+/// let key = "u1";
 /// let request: dynamap::mapping::ContainsKey<'_, User> = users.contains_key(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
@@ -39,11 +39,11 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let there = users.contains_key(&"u1".to_string()).consistent_read().await?;
+    /// let there = users.contains_key("u1").consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
-    pub fn consistent_read(mut self) -> Self {
-        self.consistent_read = true;
+    pub fn consistent_read(mut self, on: bool) -> Self {
+        self.consistent_read = on;
         self
     }
 
@@ -53,7 +53,7 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let there = users.contains_key(&"u1".to_string()).send().await?;
+    /// let there = users.contains_key("u1").send().await?;
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<bool> {

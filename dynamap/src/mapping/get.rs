@@ -11,7 +11,7 @@ use crate::sdk_item::Item;
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let key = "u1".to_string();
+/// let key = "u1";
 /// let request: dynamap::mapping::Get<'_, User> = users.get(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
@@ -38,11 +38,11 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let user = users.get(&"u1".to_string()).consistent_read().await?;
+    /// let user = users.get("u1").consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
-    pub fn consistent_read(mut self) -> Self {
-        self.consistent_read = true;
+    pub fn consistent_read(mut self, on: bool) -> Self {
+        self.consistent_read = on;
         self
     }
 
@@ -52,7 +52,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let user = users.get(&"u1".to_string()).send().await?;
+    /// let user = users.get("u1").send().await?;
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {

@@ -52,11 +52,11 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
     /// let user = User { id: "u1".into() };
-    /// users.insert(&user).if_absent().await?;
+    /// users.insert(&user).if_absent(true).await?;
     /// # Ok(()) }
     /// ```
-    pub fn if_absent(mut self) -> Self {
-        self.if_absent = true;
+    pub fn if_absent(mut self, on: bool) -> Self {
+        self.if_absent = on;
         self
     }
 

@@ -6,7 +6,7 @@ mod get;
 mod insert;
 mod modify;
 mod remove;
-mod update;
+mod update_with;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -22,7 +22,7 @@ pub(crate) use insert::{put_request, store_next_version};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
-pub use update::Update;
+pub use update_with::UpdateWith;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
 ///
@@ -44,10 +44,10 @@ pub use update::Update;
 /// users.create_table().await?;
 /// let ada = User { id: "u1".into(), name: "Ada".into(), age: 36 };
 /// users.insert(&ada).await?;
-/// assert_eq!(users.get(&"u1".to_string()).await?, Some(ada.clone()));
-/// assert!(users.contains_key(&"u1".to_string()).await?);
-/// assert_eq!(users.remove(&"u1".to_string()).await?, Some(ada));
-/// assert_eq!(users.get(&"u1".to_string()).await?, None);
+/// assert_eq!(users.get("u1").await?, Some(ada.clone()));
+/// assert!(users.contains_key("u1").await?);
+/// assert_eq!(users.remove("u1").await?, Some(ada));
+/// assert_eq!(users.get("u1").await?, None);
 /// # Ok(()) }
 /// ```
 pub struct TypedMapping<T> {
@@ -152,7 +152,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let maybe_user = users.get(&"u1".to_string()).consistent_read().await?;
+    /// let maybe_user = users.get("u1").consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
     #[doc(alias = "GetItem")]
@@ -186,7 +186,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// if let Some(old) = users.remove(&"u1".to_string()).await? {
+    /// if let Some(old) = users.remove("u1").await? {
     ///     println!("removed {}", old.id);
     /// }
     /// # Ok(()) }
@@ -204,7 +204,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let known = users.contains_key(&"u1".to_string()).await?;
+    /// let known = users.contains_key("u1").await?;
     /// # Ok(()) }
     /// ```
     pub fn contains_key<Q: crate::key::KeyLike<T::Key> + ?Sized>(
@@ -223,7 +223,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/".to_string();
+    /// let key = "/";
     /// pages.modify(&key).add(Page::fields().views, 1).await?;
     /// # Ok(()) }
     /// ```
@@ -243,22 +243,24 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(DynamoItem, Clone)]
     /// # struct Profile { #[dynamo(partition_key)] id: String, bio: String }
     /// # async fn f(profiles: TypedMapping<Profile>) -> dynamap::Result<()> {
-    /// let key = "p1".to_string();
-    /// let profile = profiles.update(&key, |p| p.bio.push_str(" (edited)")).await?;
+    /// let key = "p1";
+    /// let profile = profiles.update_with(&key, |p| p.bio.push_str(" (edited)")).await?;
     /// # Ok(()) }
     /// ```
-    pub fn update<Q, F>(&self, key: &Q, apply: F) -> Update<'_, T, F>
+    #[doc(alias = "compute")]
+    #[doc(alias = "read_modify_write")]
+    pub fn update_with<Q, F>(&self, key: &Q, apply: F) -> UpdateWith<'_, T, F>
     where
         Q: crate::key::KeyLike<T::Key> + ?Sized,
         T: Clone,
         F: FnMut(&mut T) + Send,
     {
-        Update::new(self, key.key_item(&T::KEY_SCHEMA), apply)
+        UpdateWith::new(self, key.key_item(&T::KEY_SCHEMA), apply)
     }
 
     /// Stores `item` only if no item has its key; otherwise
     /// [`Error::ConditionFailed`](crate::Error::ConditionFailed). The same as
-    /// `insert(item).if_absent()`.
+    /// `insert(item).if_absent(true)`.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -269,7 +271,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub fn insert_if_absent<'a>(&'a self, item: &'a T) -> Insert<'a, T> {
-        Insert::new(self, item).if_absent()
+        Insert::new(self, item).if_absent(true)
     }
 
     /// Stores `item` only if `condition` holds for what is stored now. The same as
@@ -300,7 +302,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(DynamoItem)]
     /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
     /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
-    /// let key = "s1".to_string();
+    /// let key = "s1";
     /// let gone = sessions.remove_when(&key, Session::fields().expired.eq(true)).await?;
     /// # Ok(()) }
     /// ```

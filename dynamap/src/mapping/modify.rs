@@ -37,7 +37,7 @@ use crate::value::DynamoValue;
 ///
 /// # async fn f(orders: TypedMapping<Order>) -> dynamap::Result<()> {
 /// let f = Order::fields();
-/// let key = "o-1".to_string();
+/// let key = "o-1";
 /// let updated: Order = orders
 ///     .modify(&key)
 ///     .set(f.state, "shipped")
@@ -128,7 +128,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # struct User { #[dynamo(partition_key)] id: String, name: String, nick: Option<String> }
     /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
     /// let f = User::fields();
-    /// let key = "u1".to_string();
+    /// let key = "u1";
     /// users.modify(&key).set(f.name, "Ada").set(f.nick, None).await?;
     /// # Ok(()) }
     /// ```
@@ -148,7 +148,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String, created: u64 }
     /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
-    /// let key = "u1".to_string();
+    /// let key = "u1";
     /// users.modify(&key).set_if_absent(User::fields().created, 1_700_000_000).await?;
     /// # Ok(()) }
     /// ```
@@ -167,7 +167,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String, nick: Option<String> }
     /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
-    /// let key = "u1".to_string();
+    /// let key = "u1";
     /// users.modify(&key).remove(User::fields().nick).await?;
     /// # Ok(()) }
     /// ```
@@ -185,7 +185,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/home".to_string();
+    /// let key = "/home";
     /// pages.modify(&key).add(Page::fields().views, 1).await?;
     /// # Ok(()) }
     /// ```
@@ -209,7 +209,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # struct Stock { #[dynamo(partition_key)] sku: String, on_hand: i64 }
     /// # async fn f(stock: TypedMapping<Stock>) -> dynamap::Result<()> {
     /// let f = Stock::fields();
-    /// let key = "TEA".to_string();
+    /// let key = "TEA";
     /// stock.modify(&key).subtract(f.on_hand, 2).when(f.on_hand.ge(2)).await?;
     /// # Ok(()) }
     /// ```
@@ -232,7 +232,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Log { #[dynamo(partition_key)] id: String, lines: Vec<String> }
     /// # async fn f(logs: TypedMapping<Log>) -> dynamap::Result<()> {
-    /// let key = "l1".to_string();
+    /// let key = "l1";
     /// logs.modify(&key).append(Log::fields().lines, ["started", "running"]).await?;
     /// # Ok(()) }
     /// ```
@@ -254,7 +254,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Feed { #[dynamo(partition_key)] id: String, recent: Vec<u64> }
     /// # async fn f(feeds: TypedMapping<Feed>) -> dynamap::Result<()> {
-    /// let key = "f1".to_string();
+    /// let key = "f1";
     /// feeds.modify(&key).prepend(Feed::fields().recent, [42]).await?;
     /// # Ok(()) }
     /// ```
@@ -276,7 +276,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Post { #[dynamo(partition_key)] id: String, tags: std::collections::BTreeSet<String> }
     /// # async fn f(posts: TypedMapping<Post>) -> dynamap::Result<()> {
-    /// let key = "p1".to_string();
+    /// let key = "p1";
     /// posts.modify(&key).insert_into(Post::fields().tags, ["rust", "dynamodb"]).await?;
     /// # Ok(()) }
     /// ```
@@ -300,7 +300,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Post { #[dynamo(partition_key)] id: String, tags: std::collections::HashSet<String> }
     /// # async fn f(posts: TypedMapping<Post>) -> dynamap::Result<()> {
-    /// let key = "p1".to_string();
+    /// let key = "p1";
     /// posts.modify(&key).delete_from(Post::fields().tags, ["draft"]).await?;
     /// # Ok(()) }
     /// ```
@@ -325,7 +325,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64 }
     /// # async fn f(accounts: TypedMapping<Account>) -> dynamap::Result<()> {
     /// let f = Account::fields();
-    /// let key = "a1".to_string();
+    /// let key = "a1";
     /// accounts.modify(&key).subtract(f.balance, 30).when(f.balance.ge(30)).await?;
     /// # Ok(()) }
     /// ```
@@ -349,12 +349,12 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Counter { #[dynamo(partition_key)] id: String, #[dynamo(default)] n: u64 }
     /// # async fn f(counters: TypedMapping<Counter>) -> dynamap::Result<()> {
-    /// let key = "visits".to_string();
-    /// counters.modify(&key).add(Counter::fields().n, 1).upsert().await?;
+    /// let key = "visits";
+    /// counters.modify(&key).add(Counter::fields().n, 1).upsert(true).await?;
     /// # Ok(()) }
     /// ```
-    pub fn upsert(mut self) -> Self {
-        self.upsert = true;
+    pub fn upsert(mut self, on: bool) -> Self {
+        self.upsert = on;
         self
     }
 
@@ -365,7 +365,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/".to_string();
+    /// let key = "/";
     /// let page: Page = pages.modify(&key).add(Page::fields().views, 1).return_new().await?;
     /// # Ok(()) }
     /// ```
@@ -380,7 +380,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/".to_string();
+    /// let key = "/";
     /// let before: Option<Page> = pages.modify(&key).add(Page::fields().views, 1).return_old().await?;
     /// # Ok(()) }
     /// ```
@@ -396,7 +396,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/".to_string();
+    /// let key = "/";
     /// let (update, condition) = pages.modify(&key).add(Page::fields().views, 1).expressions()?;
     /// assert_eq!(update.text, "SET #n0 = if_not_exists(#n0, :v0) + :v1");
     /// assert_eq!(condition.map(|c| c.text).as_deref(), Some("attribute_exists(#n1)"));
@@ -594,7 +594,7 @@ impl<'a, T: DynamoItem, Ret: Returning<T>> Modify<'a, T, Ret> {
     /// # #[derive(DynamoItem)]
     /// # struct Page { #[dynamo(partition_key)] url: String, views: u64 }
     /// # async fn f(pages: TypedMapping<Page>) -> dynamap::Result<()> {
-    /// let key = "/".to_string();
+    /// let key = "/";
     /// pages.modify(&key).add(Page::fields().views, 1).send().await?;
     /// # Ok(()) }
     /// ```
@@ -776,7 +776,10 @@ mod tests {
             update_text(&plain.modify("k").set(f.n, 1)).1.as_deref(),
             Some("attribute_exists(#n1)")
         );
-        assert_eq!(update_text(&plain.modify("k").set(f.n, 1).upsert()).1, None);
+        assert_eq!(
+            update_text(&plain.modify("k").set(f.n, 1).upsert(true)).1,
+            None
+        );
         assert!(matches!(
             plain.modify("k").expressions(),
             Err(Error::InvalidRequest { .. })

@@ -19,7 +19,7 @@ use crate::sdk_item::Item;
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let key = "u1".to_string();
+/// let key = "u1";
 /// let request: dynamap::mapping::Remove<'_, User> = users.remove(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
@@ -49,7 +49,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// # #[derive(DynamoItem)]
     /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
     /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
-    /// let key = "s1".to_string();
+    /// let key = "s1";
     /// sessions.remove(&key).when(Session::fields().expired.eq(true)).await?;
     /// # Ok(()) }
     /// ```
@@ -65,7 +65,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let old: Option<User> = users.remove(&"u1".to_string()).send().await?;
+    /// let old: Option<User> = users.remove("u1").send().await?;
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {

@@ -9,17 +9,17 @@
 //! [`ListPath`], [`MapPath`], [`SerdeLeaf`], or the `…Fields` struct the derive
 //! generates for a nested struct.
 
+mod capabilities;
 mod kinds;
 mod links;
-mod values;
 
 pub use crate::attr_path::{AttrPath, Segment};
-pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath};
-pub use links::{Field, FieldName, Index, Key, PathParent, Root};
-pub use values::{
+pub use capabilities::{
     Containable, IntoValue, ListElement, ListValue, Numeric, Removable, SetValue, Settable,
     VersionNumber,
 };
+pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath};
+pub use links::{Field, FieldName, Index, Key, PathParent, Root};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 

@@ -68,7 +68,7 @@ impl KeyValue for &str {
 /// let recent: Vec<Order> = orders
 ///     .query("alice")
 ///     .sort_key(f.order_id.between(100, 200))
-///     .reverse()
+///     .reverse(true)
 ///     .stream()
 ///     .try_collect()
 ///     .await?;
@@ -155,11 +155,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
     /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let latest_first = events.query("s1").reverse().stream();
+    /// let latest_first = events.query("s1").reverse(true).stream();
     /// # }
     /// ```
-    pub fn reverse(mut self) -> Self {
-        self.spec.reverse = true;
+    pub fn reverse(mut self, on: bool) -> Self {
+        self.spec.reverse = on;
         self
     }
 
@@ -214,7 +214,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
     /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let last_five = events.query("s1").reverse().limit(5).stream();
+    /// let last_five = events.query("s1").reverse(true).limit(5).stream();
     /// # }
     /// ```
     pub fn limit(mut self, n: usize) -> Self {
@@ -242,11 +242,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
     /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let fresh = events.query("s1").consistent_read().stream();
+    /// let fresh = events.query("s1").consistent_read(true).stream();
     /// # }
     /// ```
-    pub fn consistent_read(mut self) -> Self {
-        self.spec.consistent_read = true;
+    pub fn consistent_read(mut self, on: bool) -> Self {
+        self.spec.consistent_read = on;
         self
     }
 
@@ -414,7 +414,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
     /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
-    /// let latest: Option<Event> = events.query("s1").reverse().first().await?;
+    /// let latest: Option<Event> = events.query("s1").reverse(true).first().await?;
     /// # Ok(()) }
     /// ```
     pub async fn first(self) -> Result<Option<Out>> {

@@ -189,11 +189,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let all = users.scan().consistent_read().stream();
+    /// let all = users.scan().consistent_read(true).stream();
     /// # }
     /// ```
-    pub fn consistent_read(mut self) -> Self {
-        self.options.spec.consistent_read = true;
+    pub fn consistent_read(mut self, on: bool) -> Self {
+        self.options.spec.consistent_read = on;
         self
     }
 

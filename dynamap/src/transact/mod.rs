@@ -4,7 +4,7 @@
 mod read;
 mod write;
 
-pub use read::{Fetch, ReadResults, ReadTransaction};
+pub use read::{read_transaction, Fetch, ReadResults, ReadTransaction};
 pub use write::{transaction, Transaction};
 
 pub(crate) use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;

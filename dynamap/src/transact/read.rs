@@ -21,16 +21,16 @@ use crate::sdk_item::Item;
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct Profile { #[dynamo(partition_key)] id: String, name: String }
 /// # async fn f(accounts: dynamap::TypedMapping<Account>, profiles: dynamap::TypedMapping<Profile>) -> dynamap::Result<()> {
-/// let id = "u1".to_string();
-/// let mut read = dynamap::ReadTransaction::new(accounts.client());
+/// let id = "u1";
+/// let mut read = dynamap::read_transaction(accounts.client());
 /// let account = read.get(&accounts, &id);
 /// let profile = read.get(&profiles, &id);
-/// let results = read.send().await?;
+/// let mut results = read.await?;
 /// let account: Option<Account> = results.take(account)?;
 /// let profile: Option<Profile> = results.take(profile)?;
 /// # Ok(()) }
 /// ```
-#[must_use = "a ReadTransaction does nothing until it is sent"]
+#[must_use = "a ReadTransaction does nothing until it is awaited"]
 pub struct ReadTransaction {
     client: Client,
     gets: Vec<TransactGetItem>,
@@ -44,7 +44,7 @@ pub struct ReadTransaction {
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
-/// let id = "u1".to_string();
+/// let id = "u1";
 /// let handle: dynamap::Fetch<User> = read.get(&users, &id);
 /// # }
 /// ```
@@ -72,30 +72,37 @@ pub struct ReadResults {
     items: Vec<Option<Item>>,
 }
 
-impl ReadTransaction {
-    /// An empty read transaction using `client`.
-    ///
-    /// ```no_run
-    /// # fn f(client: aws_sdk_dynamodb::Client) {
-    /// let read = dynamap::ReadTransaction::new(&client);
-    /// # }
-    /// ```
-    pub fn new(client: &Client) -> Self {
-        ReadTransaction {
-            client: client.clone(),
-            gets: Vec::new(),
-            labels: Vec::new(),
-            error: None,
-        }
+/// Starts a read transaction with `client` (any mapping's [`TypedMapping::client`]),
+/// as [`transaction`](crate::transaction) starts a write transaction.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let mut read = dynamap::read_transaction(users.client());
+/// let user = read.get(&users, "u1");
+/// let user: Option<User> = read.await?.take(user)?;
+/// # Ok(()) }
+/// ```
+#[doc(alias = "TransactGetItems")]
+#[doc(alias = "transact_get_items")]
+pub fn read_transaction(client: &Client) -> ReadTransaction {
+    ReadTransaction {
+        client: client.clone(),
+        gets: Vec::new(),
+        labels: Vec::new(),
+        error: None,
     }
+}
 
+impl ReadTransaction {
     /// Adds a read of the item under `key`.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
-    /// let id = "u1".to_string();
+    /// let id = "u1";
     /// let user = read.get(&users, &id);
     /// # }
     /// ```
@@ -130,7 +137,7 @@ impl ReadTransaction {
         }
     }
 
-    /// Sends the reads.
+    /// Sends the reads; the same as `.await`.
     ///
     /// ```no_run
     /// # async fn f(read: dynamap::ReadTransaction) -> dynamap::Result<()> {
@@ -175,19 +182,20 @@ impl ReadTransaction {
 }
 
 impl ReadResults {
-    /// The item a handle asked for (`None` when there is none), decoded.
+    /// Takes the item a handle asked for out of the results (`None` when there is
+    /// none), decoded; the handle is used up, so each item is taken once, uncopied.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(results: dynamap::ReadResults, handle: dynamap::Fetch<User>) -> dynamap::Result<()> {
+    /// # fn f(mut results: dynamap::ReadResults, handle: dynamap::Fetch<User>) -> dynamap::Result<()> {
     /// let user: Option<User> = results.take(handle)?;
     /// # Ok(()) }
     /// ```
-    pub fn take<T: DynamoItem>(&self, handle: Fetch<T>) -> Result<Option<T>> {
-        match self.items.get(handle.index) {
-            Some(Some(item)) => T::from_item(item.clone()).map(Some),
-            _ => Ok(None),
+    pub fn take<T: DynamoItem>(&mut self, handle: Fetch<T>) -> Result<Option<T>> {
+        match self.items.get_mut(handle.index).and_then(Option::take) {
+            Some(item) => T::from_item(item).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -207,5 +215,14 @@ impl ReadResults {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+}
+
+impl std::future::IntoFuture for ReadTransaction {
+    type Output = Result<ReadResults>;
+    type IntoFuture = futures::future::BoxFuture<'static, Result<ReadResults>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

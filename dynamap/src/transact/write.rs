@@ -58,7 +58,7 @@ pub struct Transaction {
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let key = "u1".to_string();
+/// let key = "u1";
 /// dynamap::transaction(users.client()).remove(&users, &key).await?;
 /// # Ok(()) }
 /// ```
@@ -197,7 +197,7 @@ impl Transaction {
     /// # struct Stock { #[dynamo(partition_key)] sku: String, on_hand: i64 }
     /// # async fn f(stock: TypedMapping<Stock>) -> dynamap::Result<()> {
     /// let f = Stock::fields();
-    /// let sku = "TEA".to_string();
+    /// let sku = "TEA";
     /// dynamap::transaction(stock.client())
     ///     .modify(&stock, &sku, |m| m.subtract(f.on_hand, 1).when(f.on_hand.gt(0)))
     ///     .await?;
@@ -260,7 +260,7 @@ impl Transaction {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let key = "u1".to_string();
+    /// let key = "u1";
     /// dynamap::transaction(users.client()).remove(&users, &key).await?;
     /// # Ok(()) }
     /// ```
@@ -279,7 +279,7 @@ impl Transaction {
     /// # #[derive(DynamoItem)]
     /// # struct Session { #[dynamo(partition_key)] id: String, expired: bool }
     /// # async fn f(sessions: TypedMapping<Session>) -> dynamap::Result<()> {
-    /// let key = "s1".to_string();
+    /// let key = "s1";
     /// dynamap::transaction(sessions.client())
     ///     .remove_when(&sessions, &key, Session::fields().expired.eq(true))
     ///     .await?;
@@ -303,7 +303,7 @@ impl Transaction {
     /// # #[derive(DynamoItem)]
     /// # struct Payment { #[dynamo(partition_key)] id: String }
     /// # async fn f(accounts: TypedMapping<Account>, payments: TypedMapping<Payment>) -> dynamap::Result<()> {
-    /// let owner = "a1".to_string();
+    /// let owner = "a1";
     /// dynamap::transaction(accounts.client())
     ///     .condition_check(&accounts, &owner, Account::fields().frozen.eq(false))
     ///     .put(&payments, &Payment { id: "p1".into() })

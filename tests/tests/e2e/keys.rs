@@ -114,7 +114,7 @@ async fn integer_and_binary_keys() {
     };
     blobs.insert(&b).await.unwrap();
     assert_eq!(
-        blobs.get(&b.key()).consistent_read().await.unwrap(),
+        blobs.get(&b.key()).consistent_read(true).await.unwrap(),
         Some(b)
     );
 }
@@ -219,7 +219,7 @@ async fn keys_can_be_given_as_borrowed_parts() {
         .await
         .unwrap();
     let updated = orders
-        .update(&("alice", 7), |o| o.total_cents *= 2)
+        .update_with(&("alice", 7), |o| o.total_cents *= 2)
         .await
         .unwrap();
     assert_eq!(updated.total_cents, 12);

@@ -73,7 +73,7 @@ fn order(id: u64) -> Order {
 async fn stored(orders: &TypedMapping<Order>, o: &Order) -> Order {
     orders
         .get(&o.key())
-        .consistent_read()
+        .consistent_read(true)
         .await
         .unwrap()
         .expect("item is stored")
@@ -221,7 +221,7 @@ async fn missing_items_fail_unless_upserted() {
     let created: Counter = counters
         .modify(&key)
         .add(f.hits, 1)
-        .upsert()
+        .upsert(true)
         .return_new()
         .await
         .unwrap();
@@ -647,11 +647,16 @@ async fn modify_of_a_missing_item_is_not_found_unless_upserted() {
     let err = tallies
         .modify("none")
         .add(f.n, 1)
-        .upsert()
+        .upsert(true)
         .when(f.n.eq(5))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
-    tallies.modify("none").add(f.n, 1).upsert().await.unwrap();
+    tallies
+        .modify("none")
+        .add(f.n, 1)
+        .upsert(true)
+        .await
+        .unwrap();
     assert_eq!(tallies.get("none").await.unwrap().unwrap().n, 1);
 }

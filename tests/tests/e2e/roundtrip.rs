@@ -166,7 +166,7 @@ async fn every_field_type_round_trips_through_the_server() {
     table.insert(&item).await.unwrap();
     let back = table
         .get(&"all".to_string())
-        .consistent_read()
+        .consistent_read(true)
         .await
         .unwrap();
     assert_eq!(back, Some(item));

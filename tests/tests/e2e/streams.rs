@@ -293,13 +293,13 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
         [5, 6, 7]
     );
     assert_eq!(
-        ids(table.query("alice").reverse().limit(3)).await,
+        ids(table.query("alice").reverse(true).limit(3)).await,
         [40, 39, 38]
     );
     assert_eq!(
         table
             .query("bob")
-            .reverse()
+            .reverse(true)
             .first()
             .await
             .unwrap()
@@ -339,7 +339,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
     let reversed = table
         .query("shipped")
         .index("by_status")
-        .reverse()
+        .reverse(true)
         .first()
         .await
         .unwrap()
@@ -381,7 +381,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
     let consistent = table
         .query("alice")
         .index("by_total")
-        .consistent_read()
+        .consistent_read(true)
         .first()
         .await
         .unwrap();

@@ -85,12 +85,12 @@ async fn insert_if_absent_on_the_builder() {
     let plans = new_mapping::<Plan>("if-absent").await;
     plans
         .insert(&plan("a", "free", 1))
-        .if_absent()
+        .if_absent(true)
         .await
         .unwrap();
     let err = plans
         .insert(&plan("a", "pro", 2))
-        .if_absent()
+        .if_absent(true)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
@@ -206,7 +206,7 @@ async fn get_many_options_are_honoured() {
     let keys: Vec<String> = all.iter().map(|p| p.id.clone()).collect();
     let back = plans
         .get_many(keys)
-        .consistent_read()
+        .consistent_read(true)
         .concurrency(2)
         .max_attempts(3)
         .on_progress(move |p| {

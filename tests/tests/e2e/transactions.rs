@@ -1,7 +1,7 @@
 //! Transactions across tables: all or nothing, reasons per action, idempotent tokens.
 
 use dynamap::prelude::*;
-use dynamap::{CancelReason, Error, ReadTransaction};
+use dynamap::{CancelReason, Error};
 use dynamap_tests::new_mapping;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -108,11 +108,11 @@ async fn a_transfer_between_two_tables_is_all_or_nothing() {
     assert_eq!(wallets.get(&bob).await.unwrap().unwrap().amount, 35);
 
     // A consistent read of both sides.
-    let mut read = ReadTransaction::new(accounts.client());
+    let mut read = dynamap::read_transaction(accounts.client());
     let a = read.get(&accounts, &alice);
     let b = read.get(&wallets, &bob);
     let nobody = read.get(&accounts, "nobody");
-    let results = read.send().await.unwrap();
+    let mut results = read.await.unwrap();
     assert_eq!(results.take(a).unwrap().map(|a| a.balance), Some(70));
     assert_eq!(results.take(b).unwrap().map(|w| w.amount), Some(35));
     assert_eq!(results.take(nobody).unwrap(), None);

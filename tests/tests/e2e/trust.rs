@@ -75,7 +75,7 @@ async fn update_after_a_lost_answer_applies_once() {
 
     let proxy = cut_first_answer(&["UpdateItem"]).await;
     let faulty = through(&proxy, &accounts).await;
-    let written = faulty.update("a", |a| a.balance += 10).await.unwrap();
+    let written = faulty.update_with("a", |a| a.balance += 10).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
     let stored = accounts.get("a").await.unwrap().unwrap();
     assert_eq!(
@@ -87,7 +87,7 @@ async fn update_after_a_lost_answer_applies_once() {
 
     let proxy = cut_first_answer(&["UpdateItem"]).await;
     let faulty = through(&proxy, &wallets).await;
-    let written = faulty.update("w", |w| w.balance += 10).await.unwrap();
+    let written = faulty.update_with("w", |w| w.balance += 10).await.unwrap();
     assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
     let stored = wallets.get("w").await.unwrap().unwrap();
     assert_eq!(stored.balance, 110, "unversioned: applied once");
@@ -194,7 +194,10 @@ async fn bulk_loaded_versioned_items_can_be_written_back() {
     assert_eq!(read.version, 1);
     accounts.insert(&read).await.unwrap();
     assert_eq!(accounts.get("a3").await.unwrap().unwrap().version, 2);
-    let updated = accounts.update("a4", |a| a.balance += 1).await.unwrap();
+    let updated = accounts
+        .update_with("a4", |a| a.balance += 1)
+        .await
+        .unwrap();
     assert_eq!((updated.balance, updated.version), (5, 2));
     // A stale copy still conflicts.
     assert!(matches!(
@@ -320,7 +323,7 @@ async fn unversioned_update_keeps_concurrent_additions_and_undeclared_attributes
     let table = wallets.table_name().to_owned();
     let mut calls = 0;
     let written = wallets
-        .update("w", |w| {
+        .update_with("w", |w| {
             calls += 1;
             if calls == 1 {
                 // Another writer sets the nick (None -> Some) between our read and write.
@@ -564,7 +567,7 @@ async fn a_version_that_would_not_fit_its_field_is_refused_before_writing() {
     assert_eq!(at_top.version, 255);
     for err in [
         smalls.insert(&at_top).await.unwrap_err(),
-        smalls.update("s", |s| s.n += 1).await.unwrap_err(),
+        smalls.update_with("s", |s| s.n += 1).await.unwrap_err(),
         smalls.insert_many(vec![at_top.clone()]).await.unwrap_err(),
     ] {
         assert!(err.to_string().contains("version"), "{err}");

@@ -124,7 +124,10 @@ async fn update_reads_applies_and_writes_back() {
         })
         .await
         .unwrap();
-    let written = accounts.update(&key, |a| a.balance *= 10).await.unwrap();
+    let written = accounts
+        .update_with(&key, |a| a.balance *= 10)
+        .await
+        .unwrap();
     assert_eq!(
         written,
         Account {
@@ -136,21 +139,24 @@ async fn update_reads_applies_and_writes_back() {
     assert_eq!(accounts.get(&key).await.unwrap(), Some(written));
 
     let missing = accounts
-        .update(&"nobody".to_string(), |a| a.balance += 1)
+        .update_with(&"nobody".to_string(), |a| a.balance += 1)
         .await
         .unwrap_err();
     assert!(matches!(missing, Error::NotFound { .. }), "{missing:?}");
     let rekey = accounts
-        .update(&key, |a| a.id = "other".into())
+        .update_with(&key, |a| a.id = "other".into())
         .await
         .unwrap_err();
     assert!(matches!(rekey, Error::InvalidRequest { .. }), "{rekey:?}");
     // The closure cannot move the version; changing nothing else writes nothing.
-    let written = accounts.update(&key, |a| a.version = 100).await.unwrap();
+    let written = accounts
+        .update_with(&key, |a| a.version = 100)
+        .await
+        .unwrap();
     assert_eq!(written.version, 2);
     assert_eq!(accounts.get(&key).await.unwrap().unwrap().version, 2);
     let written = accounts
-        .update(&key, |a| {
+        .update_with(&key, |a| {
             a.version = 100;
             a.balance += 1;
         })
@@ -183,7 +189,7 @@ async fn sixteen_tasks_racing_update_lose_no_update() {
                 // Enough attempts that every update gets through: a lost update
                 // would show in the balance, a failed one fails the test.
                 match accounts
-                    .update(&key, |a| a.balance += 1)
+                    .update_with(&key, |a| a.balance += 1)
                     .max_attempts(500)
                     .await
                 {
@@ -235,7 +241,7 @@ async fn unversioned_update_is_conditional_on_the_whole_item() {
             for round in 0..3u32 {
                 let visit = task_id * 100 + round;
                 match profiles
-                    .update(&key, |p| p.visits.push(visit))
+                    .update_with(&key, |p| p.visits.push(visit))
                     .max_attempts(500)
                     .await
                 {

@@ -30,12 +30,12 @@ use crate::sdk_item::Item;
 /// # #[derive(DynamoItem, Clone)]
 /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64, #[dynamo(version)] version: u64 }
 /// # async fn f(accounts: TypedMapping<Account>) -> dynamap::Result<()> {
-/// let key = "a1".to_string();
-/// let account = accounts.update(&key, |a| a.balance += 10).max_attempts(20).await?;
+/// let key = "a1";
+/// let account = accounts.update_with(&key, |a| a.balance += 10).max_attempts(20).await?;
 /// # Ok(()) }
 /// ```
-#[must_use = "an Update does nothing until it is awaited"]
-pub struct Update<'a, T: DynamoItem, F> {
+#[must_use = "an UpdateWith does nothing until it is awaited"]
+pub struct UpdateWith<'a, T: DynamoItem, F> {
     mapping: &'a TypedMapping<T>,
     key: Option<Result<Item>>,
     apply: F,
@@ -45,13 +45,13 @@ pub struct Update<'a, T: DynamoItem, F> {
 /// Enough for ordinary contention; a hot item needs more, or a `modify` instead.
 const DEFAULT_ATTEMPTS: u32 = 10;
 
-impl<'a, T, F> Update<'a, T, F>
+impl<'a, T, F> UpdateWith<'a, T, F>
 where
     T: DynamoItem + Clone,
     F: FnMut(&mut T) + Send,
 {
     pub(super) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>, apply: F) -> Self {
-        Update {
+        UpdateWith {
             mapping,
             key: Some(key),
             apply,
@@ -67,8 +67,8 @@ where
     /// # #[derive(DynamoItem, Clone)]
     /// # struct Counter { #[dynamo(partition_key)] id: String, n: u64 }
     /// # async fn f(counters: TypedMapping<Counter>) -> dynamap::Result<()> {
-    /// let key = "c".to_string();
-    /// counters.update(&key, |c| c.n += 1).max_attempts(50).await?;
+    /// let key = "c";
+    /// counters.update_with(&key, |c| c.n += 1).max_attempts(50).await?;
     /// # Ok(()) }
     /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
@@ -84,8 +84,8 @@ where
     /// # #[derive(DynamoItem, Clone)]
     /// # struct Counter { #[dynamo(partition_key)] id: String, n: u64 }
     /// # async fn f(counters: TypedMapping<Counter>) -> dynamap::Result<()> {
-    /// let key = "c".to_string();
-    /// let counter = counters.update(&key, |c| c.n += 1).send().await?;
+    /// let key = "c";
+    /// let counter = counters.update_with(&key, |c| c.n += 1).send().await?;
     /// # Ok(()) }
     /// ```
     pub async fn send(mut self) -> Result<T> {
@@ -100,7 +100,7 @@ where
         loop {
             attempt += 1;
             let read = super::Get::new(mapping, Ok(key_attributes.clone()));
-            let Some(old) = read.consistent_read().await? else {
+            let Some(old) = read.consistent_read(true).await? else {
                 return Err(Error::NotFound {
                     table: mapping.table_name().to_owned(),
                 });
@@ -312,7 +312,7 @@ impl Change {
     }
 }
 
-impl<'a, T, F> std::future::IntoFuture for Update<'a, T, F>
+impl<'a, T, F> std::future::IntoFuture for UpdateWith<'a, T, F>
 where
     T: DynamoItem + Clone,
     F: FnMut(&mut T) + Send + 'a,
