@@ -115,7 +115,9 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use batch::{BatchProgress, BatchReport, GetMany, InsertMany, RemoveMany};
+pub use batch::{
+    BatchProgress, BatchReport, Found, GetMany, GetManyOutput, InsertMany, Keyed, RemoveMany,
+};
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};

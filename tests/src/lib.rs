@@ -253,7 +253,7 @@ pub async fn insert_all<T: DynamoItem>(mapping: &TypedMapping<T>, items: Vec<T>)
     futures::stream::iter(items)
         .map(|item| async move { mapping.insert(&item).await })
         .buffer_unordered(16)
-        .try_collect::<()>()
+        .try_collect::<Vec<_>>()
         .await
         .unwrap_or_else(|e| panic!("cannot insert test items: {e}"));
 }

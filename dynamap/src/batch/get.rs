@@ -22,8 +22,9 @@ use crate::limits::KEYS_PER_BATCH;
 /// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
 ///
 /// Returns the items found, in the order their keys were first given; missing keys are
-/// skipped and repeated keys read once. Batches of 100 keys, 4 in flight, unprocessed
-/// keys resent with backoff.
+/// skipped and repeated keys read once. To know which keys were not found, use
+/// [`keyed`](Self::keyed). Batches of 100 keys, 4 in flight, unprocessed keys resent
+/// with backoff.
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -33,13 +34,62 @@ use crate::limits::KEYS_PER_BATCH;
 /// # Ok(()) }
 /// ```
 #[must_use = "a GetMany does nothing until it is awaited"]
-pub struct GetMany<'a, T: DynamoItem, I> {
+pub struct GetMany<'a, T: DynamoItem, I, Out = Found> {
     mapping: &'a TypedMapping<T>,
     keys: I,
     concurrency: usize,
     max_attempts: u32,
     consistent_read: bool,
     progress: Option<Arc<dyn Fn(BatchProgress) + Send + Sync>>,
+    output: std::marker::PhantomData<fn() -> Out>,
+}
+
+/// What a [`GetMany`] returns: the items found ([`Found`], the default) or every
+/// key with its item or `None` ([`Keyed`]).
+///
+/// ```
+/// fn returns<O: dynamap::GetManyOutput<T>, T: dynamap::DynamoItem>() {}
+/// ```
+pub trait GetManyOutput<T: DynamoItem> {
+    /// The result of the call.
+    type Output: Send;
+    #[doc(hidden)]
+    fn collect(keys: Vec<T::Key>, found: Vec<Option<T>>) -> Self::Output;
+}
+
+/// The items found, in request order: the default output of [`GetMany`].
+///
+/// ```
+/// let _: dynamap::Found;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Found;
+
+/// Every distinct key, in request order, with its item or `None`: [`GetMany::keyed`].
+///
+/// ```
+/// let _: dynamap::Keyed;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed;
+
+impl<T: DynamoItem> GetManyOutput<T> for Found {
+    type Output = Vec<T>;
+
+    fn collect(_: Vec<T::Key>, found: Vec<Option<T>>) -> Vec<T> {
+        found.into_iter().flatten().collect()
+    }
+}
+
+impl<T: DynamoItem> GetManyOutput<T> for Keyed
+where
+    T::Key: Send,
+{
+    type Output = Vec<(T::Key, Option<T>)>;
+
+    fn collect(keys: Vec<T::Key>, found: Vec<Option<T>>) -> Self::Output {
+        keys.into_iter().zip(found).collect()
+    }
 }
 
 struct Fetched {
@@ -107,9 +157,40 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
             max_attempts: 10,
             consistent_read: false,
             progress: None,
+            output: std::marker::PhantomData,
         }
     }
 
+    /// Returns every distinct key, in the order first given, with its item or `None`:
+    /// a handler can say which ids are unknown.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// for (id, user) in users.get_many(ids).keyed().await? {
+    ///     if user.is_none() {
+    ///         eprintln!("unknown user {id}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn keyed(self) -> GetMany<'a, T, I, Keyed> {
+        GetMany {
+            mapping: self.mapping,
+            keys: self.keys,
+            concurrency: self.concurrency,
+            max_attempts: self.max_attempts,
+            consistent_read: self.consistent_read,
+            progress: self.progress,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
+    GetMany<'a, T, I, Out>
+{
     /// How many BatchGetItem requests may be in flight at once (4 by default).
     ///
     /// ```no_run
@@ -175,12 +256,13 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     /// let found = users.get_many(ids).send().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<Vec<T>> {
+    pub async fn send(self) -> Result<Out::Output> {
         // Each distinct key once, by its position in the request; the keys move into
         // their batches without being copied.
         let mut position: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut batches: Vec<Vec<Item>> = Vec::new();
         let mut batch: Vec<Item> = Vec::with_capacity(KEYS_PER_BATCH);
+        let mut distinct: Vec<T::Key> = Vec::new();
         for key in self.keys {
             let encoded = T::key_to_item(&key)?;
             let next = position.len();
@@ -188,6 +270,7 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
                 position.entry(identity(&encoded, &T::KEY_SCHEMA))
             {
                 slot.insert(next);
+                distinct.push(key);
                 batch.push(encoded);
                 if batch.len() == KEYS_PER_BATCH {
                     batches.push(std::mem::replace(
@@ -252,16 +335,20 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
                 source: Box::new(source),
             });
         }
-        Ok(found.into_iter().flatten().collect())
+        Ok(Out::collect(distinct, found))
     }
 }
 
-impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key> + Send + 'a> IntoFuture for GetMany<'a, T, I>
+impl<'a, T, I, Out> IntoFuture for GetMany<'a, T, I, Out>
 where
+    T: DynamoItem,
+    I: IntoIterator<Item = T::Key> + Send + 'a,
     I::IntoIter: Send,
+    T::Key: Send,
+    Out: GetManyOutput<T> + 'a,
 {
-    type Output = Result<Vec<T>>;
-    type IntoFuture = BoxFuture<'a, Result<Vec<T>>>;
+    type Output = Result<Out::Output>;
+    type IntoFuture = BoxFuture<'a, Result<Out::Output>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -7,7 +7,7 @@ mod get;
 mod progress;
 mod write;
 
-pub use get::GetMany;
+pub use get::{Found, GetMany, GetManyOutput, Keyed};
 pub use progress::{BatchProgress, BatchReport};
 pub use write::{InsertMany, RemoveMany};
 

@@ -15,15 +15,18 @@ use crate::size::check_item_size;
 ///
 /// For a type with a `#[dynamo(version)]` field, the write succeeds only if the stored
 /// version is the item's (for version 0: no item, or one stored without a version or at
-/// 0), and stores the version plus one; a lost race is [`Error::VersionConflict`].
+/// 0), and stores the version plus one, which it returns (`None` for a type without a
+/// version); a lost race is [`Error::VersionConflict`]. Keep the returned version in
+/// your value to write it again.
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
-/// # struct User { #[dynamo(partition_key)] id: String }
+/// # struct User { #[dynamo(partition_key)] id: String, name: String, #[dynamo(version)] version: u64 }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let user = User { id: "u1".into() };
-/// let request: dynamap::mapping::Insert<'_, User> = users.insert(&user);
-/// let answer = request.await?;
+/// let mut user = User { id: "u1".into(), name: "Ada".into(), version: 0 };
+/// user.version = users.insert(&user).await?.unwrap_or_default(); // stored at 1
+/// user.name = "Ada L.".into();
+/// user.version = users.insert(&user).await?.unwrap_or_default(); // 1 -> 2
 /// # Ok(()) }
 /// ```
 #[must_use = "an Insert does nothing until it is awaited"]
@@ -87,7 +90,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// users.insert(&User { id: "u1".into() }).send().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<()> {
+    pub async fn send(self) -> Result<Option<u64>> {
         let mapping = self.mapping;
         let PutRequest {
             item,
@@ -138,34 +141,41 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             }
         };
         match (result, expected_version) {
-            (Ok(()), _) => Ok(()),
-            (
-                Err(Error::ConditionFailed {
-                    item: old, table, ..
-                }),
-                Some((name, expected)),
-            ) => {
-                let found = old.as_ref().and_then(|old| stored_version(old, name));
-                let conflict = match (expected, old.is_some()) {
-                    // Version 0 also matches an item stored without a version.
-                    (0, true) => found.is_some_and(|v| v != 0),
-                    _ => found != Some(expected),
-                };
-                if conflict {
-                    Err(Error::VersionConflict {
-                        table,
-                        expected,
-                        found,
-                    })
-                } else {
-                    Err(Error::ConditionFailed {
-                        operation: "PutItem",
-                        table,
-                        item: old,
-                    })
-                }
-            }
-            (Err(e), _) => Err(e),
+            (Ok(()), expected) => Ok(expected.map(|(_, version)| version.saturating_add(1))),
+            (Err(e), Some((name, expected))) => Err(version_conflict_or(e, name, expected)),
+            (Err(e), None) => Err(e),
+        }
+    }
+}
+
+/// A failed condition of a versioned write, as [`Error::VersionConflict`] when the
+/// stored version is not `expected` (the item DynamoDB returned says), else unchanged.
+pub(crate) fn version_conflict_or(error: Error, name: &str, expected: u64) -> Error {
+    let Error::ConditionFailed {
+        item: old,
+        table,
+        operation,
+    } = error
+    else {
+        return error;
+    };
+    let found = old.as_ref().and_then(|old| stored_version(old, name));
+    let conflict = match (expected, old.is_some()) {
+        // Version 0 also matches an item stored without a version.
+        (0, true) => found.is_some_and(|v| v != 0),
+        _ => found != Some(expected),
+    };
+    if conflict {
+        Error::VersionConflict {
+            table,
+            expected,
+            found,
+        }
+    } else {
+        Error::ConditionFailed {
+            operation,
+            table,
+            item: old,
         }
     }
 }
@@ -246,4 +256,4 @@ pub(super) fn stored_version(item: &crate::sdk_item::Item, name: &str) -> Option
     }
 }
 
-super::into_future!(Insert, ());
+super::into_future!(Insert, Option<u64>);

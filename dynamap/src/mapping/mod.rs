@@ -313,6 +313,29 @@ impl<T: DynamoItem> TypedMapping<T> {
     ) -> Remove<'_, T> {
         Remove::new(self, key.key_item(&T::KEY_SCHEMA)).when(condition)
     }
+
+    /// Deletes `item` only if it is stored as read: for a type with a
+    /// `#[dynamo(version)]` field, only at the item's version (another writer's change
+    /// in between is [`Error::VersionConflict`](crate::Error::VersionConflict), and
+    /// nothing is deleted); for other types, the same as `remove(&item.key())`.
+    /// Returns the item deleted.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(version)] version: u64 }
+    /// # async fn f(docs: dynamap::TypedMapping<Doc>) -> dynamap::Result<()> {
+    /// if let Some(doc) = docs.get("d1").await? {
+    ///     match docs.remove_item(&doc).await {
+    ///         Err(dynamap::Error::VersionConflict { .. }) => println!("changed meanwhile; kept"),
+    ///         other => { other?; }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "DeleteItem")]
+    pub fn remove_item<'a>(&'a self, item: &T) -> Remove<'a, T> {
+        Remove::of_item(self, item)
+    }
 }
 
 impl<T> Clone for TypedMapping<T> {

@@ -29,6 +29,8 @@ pub struct Remove<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,
     condition: Option<Node>,
+    /// `(attribute, version)` when removing an item only at the version it was read.
+    expected_version: Option<(&'static str, u64)>,
 }
 
 impl<'a, T: DynamoItem> Remove<'a, T> {
@@ -37,7 +39,21 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             mapping,
             key,
             condition: None,
+            expected_version: None,
         }
+    }
+
+    /// Removes `item` only at its version: the remove of [`TypedMapping::remove_item`].
+    pub(crate) fn of_item(mapping: &'a TypedMapping<T>, item: &T) -> Self {
+        let mut remove = Remove::new(mapping, T::key_to_item(&item.key()));
+        if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
+            remove.condition = Some(super::insert::version_is(
+                crate::path::AttrPath::top_level_name(name),
+                version,
+            ));
+            remove.expected_version = Some((name, version));
+        }
+        remove
     }
 
     /// Deletes only if `condition` holds; otherwise [`Error::ConditionFailed`] (with
@@ -103,7 +119,12 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                 _ => return Err(lost),
             },
             (Err(Error::ConditionFailed { item: None, .. }), Some(lost)) => return Err(lost),
-            (Err(e), _) => return Err(e),
+            (Err(e), _) => {
+                return Err(match self.expected_version {
+                    Some((name, expected)) => super::insert::version_conflict_or(e, name, expected),
+                    None => e,
+                })
+            }
         };
         match attributes {
             Some(item) if !item.is_empty() => T::from_item(item).map(Some),

@@ -63,10 +63,24 @@ async fn ten_thousand_items_in_and_out() {
     let found = table.get_many(asked.clone()).await.unwrap();
     assert_eq!(found.len(), 2_400);
     let expected: Vec<(String, u32)> = asked
-        .into_iter()
+        .iter()
         .filter(|k| !k.0.starts_with("missing"))
+        .cloned()
         .collect();
     assert_eq!(found.iter().map(|r| r.key()).collect::<Vec<_>>(), expected);
+
+    // Keyed: every key asked, in request order, each with its item or None, so the
+    // caller knows exactly which 100 were unknown.
+    let keyed = table.get_many(asked.clone()).keyed().await.unwrap();
+    assert_eq!(keyed.len(), 2_500);
+    for ((key, reading), asked_key) in keyed.iter().zip(&asked) {
+        assert_eq!(key, asked_key);
+        match reading {
+            Some(r) => assert_eq!(&r.key(), key),
+            None => assert!(key.0.starts_with("missing"), "{key:?} was stored"),
+        }
+    }
+    assert_eq!(keyed.iter().filter(|(_, r)| r.is_none()).count(), 100);
 
     let removed = table.remove_many(keys).await.unwrap();
     assert_eq!(removed.written, 10_000);
@@ -125,6 +139,12 @@ async fn the_last_write_of_a_key_wins() {
         .await
         .unwrap();
     assert_eq!(found.len(), 1, "a key asked twice is read once");
+    let keyed = table
+        .get_many(vec![("s1".to_string(), 1), ("s1".to_string(), 1)])
+        .keyed()
+        .await
+        .unwrap();
+    assert_eq!(keyed.len(), 1, "a key asked twice is answered once");
 }
 
 #[tokio::test]

@@ -27,7 +27,7 @@ async fn count_and_len_estimate_on_a_thousand_items() {
             async move { rows.insert(&row).await }
         })
         .buffer_unordered(16)
-        .try_collect::<()>()
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert_eq!(rows.count().await.unwrap(), 1000);

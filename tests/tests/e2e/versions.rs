@@ -272,3 +272,73 @@ async fn unversioned_update_is_conditional_on_the_whole_item() {
         "each update applied exactly once, none lost"
     );
 }
+
+#[tokio::test]
+async fn insert_returns_the_stored_version_so_a_value_can_be_written_again() {
+    let accounts = new_mapping::<Account>("version-returned").await;
+    let mut account = Account {
+        id: "r".into(),
+        balance: 1,
+        version: 0,
+    };
+    for expected in 1..=3 {
+        let stored = accounts.insert(&account).await.unwrap();
+        assert_eq!(stored, Some(expected));
+        account.version = stored.unwrap();
+        account.balance += 1;
+    }
+    assert_eq!(accounts.get("r").await.unwrap().unwrap().version, 3);
+    // A type without a version has none to return.
+    let profiles = new_mapping::<Profile>("version-returned-none").await;
+    let profile = Profile {
+        id: "p".into(),
+        visits: vec![],
+        bio: String::new(),
+    };
+    assert_eq!(profiles.insert(&profile).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn remove_item_deletes_only_the_version_it_was_given() {
+    let accounts = new_mapping::<Account>("version-remove").await;
+    let mut read = Account {
+        id: "v".into(),
+        balance: 5,
+        version: 0,
+    };
+    read.version = accounts.insert(&read).await.unwrap().unwrap();
+    // Another writer moves the item on.
+    accounts
+        .modify("v")
+        .add(Account::fields().balance, 1)
+        .await
+        .unwrap();
+    match accounts.remove_item(&read).await.unwrap_err() {
+        Error::VersionConflict {
+            expected, found, ..
+        } => assert_eq!((expected, found), (1, Some(2))),
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+    assert!(accounts.contains_key("v").await.unwrap(), "nothing deleted");
+
+    // At the stored version it goes, and comes back as it was.
+    let current = accounts.get("v").await.unwrap().unwrap();
+    let removed = accounts.remove_item(&current).await.unwrap();
+    assert_eq!(removed, Some(current.clone()));
+    assert!(!accounts.contains_key("v").await.unwrap());
+    // Gone already: a version above 0 finds no item, which is a conflict, not success.
+    match accounts.remove_item(&current).await.unwrap_err() {
+        Error::VersionConflict { found: None, .. } => {}
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+
+    // An unversioned type removes by key.
+    let profiles = new_mapping::<Profile>("version-remove-plain").await;
+    let profile = Profile {
+        id: "p".into(),
+        visits: vec![1],
+        bio: "b".into(),
+    };
+    profiles.insert(&profile).await.unwrap();
+    assert_eq!(profiles.remove_item(&profile).await.unwrap(), Some(profile));
+}
