@@ -34,6 +34,8 @@ use crate::limits::KEYS_PER_BATCH;
 /// # Ok(()) }
 /// ```
 #[must_use = "a GetMany does nothing until it is awaited"]
+#[doc(alias = "BatchGetItem")]
+#[doc(alias = "batch_get_item")]
 pub struct GetMany<'a, T: DynamoItem, I, Out = Found> {
     mapping: &'a TypedMapping<T>,
     keys: I,

@@ -372,6 +372,8 @@ macro_rules! write_options {
 /// # Ok(()) }
 /// ```
 #[must_use = "an InsertMany does nothing until it is awaited"]
+#[doc(alias = "BatchWriteItem")]
+#[doc(alias = "batch_write_item")]
 pub struct InsertMany<'a, T: DynamoItem, S> {
     mapping: &'a TypedMapping<T>,
     items: S,
@@ -454,6 +456,8 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> IntoFuture for InsertMa
 /// # Ok(()) }
 /// ```
 #[must_use = "a RemoveMany does nothing until it is awaited"]
+#[doc(alias = "BatchWriteItem")]
+#[doc(alias = "batch_write_item")]
 pub struct RemoveMany<'a, T: DynamoItem, S> {
     mapping: &'a TypedMapping<T>,
     keys: S,

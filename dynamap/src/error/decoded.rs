@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The items of a page that decoded, kept as their type; taken with
-/// [`Error::into_decoded`].
+/// [`Error::into_decoded`](super::Error::into_decoded).
 pub struct Decoded {
     items: Box<dyn std::any::Any + Send + Sync>,
     count: usize,

@@ -72,7 +72,7 @@ pub enum Error {
         item: Option<Box<Item>>,
     },
 
-    /// `modify` of an item that does not exist (without `.upsert(true)`), or `update` of a
+    /// `modify` of an item that does not exist (without `.upsert(true)`), or `update_with` of a
     /// missing key.
     #[error("no item with that key in table `{table}`")]
     NotFound {

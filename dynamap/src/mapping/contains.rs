@@ -18,6 +18,8 @@ use crate::sdk_item::Item;
 /// # Ok(()) }
 /// ```
 #[must_use = "a ContainsKey does nothing until it is awaited"]
+#[doc(alias = "GetItem")]
+#[doc(alias = "get_item")]
 pub struct ContainsKey<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,

@@ -17,6 +17,8 @@ use crate::sdk_item::Item;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Get does nothing until it is awaited"]
+#[doc(alias = "GetItem")]
+#[doc(alias = "get_item")]
 pub struct Get<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,

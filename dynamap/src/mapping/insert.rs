@@ -30,6 +30,8 @@ use crate::size::check_item_size;
 /// # Ok(()) }
 /// ```
 #[must_use = "an Insert does nothing until it is awaited"]
+#[doc(alias = "PutItem")]
+#[doc(alias = "put_item")]
 pub struct Insert<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     item: &'a T,

@@ -207,6 +207,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let known = users.contains_key("u1").await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetItem")]
     pub fn contains_key<Q: crate::key::KeyLike<T::Key> + ?Sized>(
         &self,
         key: &Q,

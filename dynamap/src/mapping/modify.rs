@@ -51,6 +51,8 @@ use crate::value::DynamoValue;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Modify does nothing until it is awaited"]
+#[doc(alias = "UpdateItem")]
+#[doc(alias = "update_item")]
 pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,

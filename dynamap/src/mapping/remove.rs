@@ -25,6 +25,8 @@ use crate::sdk_item::Item;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Remove does nothing until it is awaited"]
+#[doc(alias = "DeleteItem")]
+#[doc(alias = "delete_item")]
 pub struct Remove<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,

@@ -11,7 +11,7 @@ use crate::path::{AttrPath, Segment};
 use crate::sdk_item::Item;
 
 /// Reads an item, applies a closure, and writes it back only if nobody changed it in
-/// between, retrying on conflict; from [`TypedMapping::update`], sent by `.await`.
+/// between, retrying on conflict; from [`TypedMapping::update_with`], sent by `.await`.
 ///
 /// The write is one UpdateItem of what the closure changed (attributes the struct does
 /// not declare, written by other clients, are left alone), conditional on the version

@@ -36,7 +36,8 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::Query::new(self, partition_key)
     }
 
-    /// Every item, lazily: a scan read one page at a time, as the seed's `values()`.
+    /// Reads the whole table: every item, lazily, a scan page at a time (the seed's
+    /// `values()`).
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -53,7 +54,8 @@ impl<T: DynamoItem> TypedMapping<T> {
         self.scan().stream()
     }
 
-    /// Every key, lazily; only the key attributes are read (a ProjectionExpression).
+    /// Reads the whole table: every key, lazily; only the key attributes are
+    /// transferred (a ProjectionExpression), though every item is read and billed.
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -69,7 +71,7 @@ impl<T: DynamoItem> TypedMapping<T> {
             .stream()
     }
 
-    /// Every `(key, item)` pair, lazily, as the seed's `items()`.
+    /// Reads the whole table: every `(key, item)` pair, lazily (the seed's `items()`).
     ///
     /// ```no_run
     /// use futures::TryStreamExt;
@@ -88,7 +90,8 @@ impl<T: DynamoItem> TypedMapping<T> {
             .stream()
     }
 
-    /// Every item, a page at a time, each page with its resume token.
+    /// Reads the whole table: every item, a page at a time, each page with its resume
+    /// token.
     ///
     /// ```no_run
     /// use futures::TryStreamExt;

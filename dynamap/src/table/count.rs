@@ -17,6 +17,9 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("about {} users", users.len_estimate().await?);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DescribeTable")]
+    #[doc(alias = "ItemCount")]
+    #[doc(alias = "len")]
     pub async fn len_estimate(&self) -> Result<u64> {
         let description = super::describe_table(self.client(), self.table_name()).await?;
         Ok(description
@@ -25,8 +28,9 @@ impl<T: DynamoItem> TypedMapping<T> {
             .unwrap_or(0))
     }
 
-    /// The exact number of items: a paginated Scan with `Select=COUNT`. Reads (and is
-    /// billed for) the whole table, but transfers no items.
+    /// Reads the whole table to count it exactly: a paginated Scan with `Select=COUNT`,
+    /// billed for every item, though it transfers none. [`len_estimate`](Self::len_estimate)
+    /// is the cheap one.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -35,6 +39,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("exactly {} users", users.count().await?);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Select::Count")]
     pub async fn count(&self) -> Result<u64> {
         count_items(self.client(), self.table_name()).await
     }

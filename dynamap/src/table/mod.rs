@@ -46,6 +46,7 @@ pub enum Billing {
 /// # Ok(()) }
 /// ```
 #[must_use = "a CreateTable does nothing until it is awaited"]
+#[doc(alias = "create_table")]
 pub struct CreateTable<'a, T> {
     mapping: &'a TypedMapping<T>,
     billing: Billing,
@@ -233,6 +234,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.create_table().await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CreateTable")]
     pub fn create_table(&self) -> CreateTable<'_, T> {
         CreateTable {
             mapping: self,
@@ -279,6 +281,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.delete_table().await?;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DeleteTable")]
     pub async fn delete_table(&self) -> Result<()> {
         let table = self.table_name();
         self.client()
@@ -300,6 +303,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("{:?}", description.table_status);
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DescribeTable")]
     pub async fn describe_table(&self) -> Result<TableDescription> {
         describe_table(self.client(), self.table_name()).await
     }

@@ -31,6 +31,8 @@ use crate::sdk_item::Item;
 /// # Ok(()) }
 /// ```
 #[must_use = "a ReadTransaction does nothing until it is awaited"]
+#[doc(alias = "TransactGetItems")]
+#[doc(alias = "transact_get_items")]
 pub struct ReadTransaction {
     client: Client,
     gets: Vec<TransactGetItem>,

@@ -42,6 +42,8 @@ use crate::sdk_item::Item;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Transaction does nothing until it is awaited"]
+#[doc(alias = "TransactWriteItems")]
+#[doc(alias = "transact_write_items")]
 pub struct Transaction {
     client: Client,
     actions: Vec<TransactWriteItem>,
@@ -62,6 +64,8 @@ pub struct Transaction {
 /// dynamap::transaction(users.client()).remove(&users, &key).await?;
 /// # Ok(()) }
 /// ```
+#[doc(alias = "TransactWriteItems")]
+#[doc(alias = "transact_write_items")]
 pub fn transaction(client: &Client) -> Transaction {
     Transaction {
         client: client.clone(),
