@@ -1,10 +1,11 @@
 //! Parsing `#[dynamo(...)]` attributes, without judging how they combine (that is
-//! `model`'s job).
+//! `check`'s job). A malformed option is reported and the rest still parsed.
 
 use syn::spanned::Spanned;
 use syn::{Attribute, LitStr};
 
 use crate::case::RenameRule;
+use crate::ctxt::Ctxt;
 
 /// Options on the struct or enum.
 #[derive(Default)]
@@ -70,26 +71,22 @@ fn set_once<T>(
     Ok(())
 }
 
-/// Runs `each` on every option of every `#[dynamo(...)]`, collecting all errors.
+/// Runs `each` on every option of every `#[dynamo(...)]`, reporting every error.
 fn parse_all(
+    cx: &Ctxt,
     attrs: &[Attribute],
     mut each: impl FnMut(&syn::meta::ParseNestedMeta) -> syn::Result<()>,
-) -> syn::Result<()> {
-    let mut errors: Option<syn::Error> = None;
+) {
     for attr in dynamo_attrs(attrs) {
         if let Err(e) = attr.parse_nested_meta(|meta| each(&meta)) {
-            match &mut errors {
-                Some(all) => all.combine(e),
-                None => errors = Some(e),
-            }
+            cx.push(e);
         }
     }
-    errors.map_or(Ok(()), Err)
 }
 
-pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
+pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
-    parse_all(attrs, |meta| {
+    parse_all(cx, attrs, |meta| {
         if meta.path.is_ident("rename_all") {
             let lit: LitStr = meta.value()?.parse()?;
             let rule = RenameRule::parse(&lit.value()).ok_or_else(|| {
@@ -106,13 +103,13 @@ pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }
-    })?;
-    Ok(out)
+    });
+    out
 }
 
-pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
+pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
-    parse_all(attrs, |meta| {
+    parse_all(cx, attrs, |meta| {
         let span = meta.path.span();
         if meta.path.is_ident("partition_key") {
             set_once(&mut out.partition_key, span, meta)
@@ -143,19 +140,19 @@ pub fn field(attrs: &[Attribute]) -> syn::Result<FieldAttrs> {
         } else {
             Err(unknown(meta, FIELD_OPTIONS))
         }
-    })?;
-    Ok(out)
+    });
+    out
 }
 
-pub fn variant(attrs: &[Attribute]) -> syn::Result<VariantAttrs> {
+pub fn variant(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {
     let mut out = VariantAttrs::default();
-    parse_all(attrs, |meta| {
+    parse_all(cx, attrs, |meta| {
         if meta.path.is_ident("rename") {
             let lit: LitStr = meta.value()?.parse()?;
             set_once(&mut out.rename, lit, meta)
         } else {
             Err(unknown(meta, VARIANT_OPTIONS))
         }
-    })?;
-    Ok(out)
+    });
+    out
 }

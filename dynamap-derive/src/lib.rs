@@ -1,37 +1,59 @@
 //! Derive macros for [dynamap](https://docs.rs/dynamap): `#[derive(DynamoItem)]` and
 //! `#[derive(DynamoValue)]`. Use them through the `dynamap` crate, which re-exports both.
 //!
-//! The macros parse the `#[dynamo(...)]` attributes ([`attr`]), check them into a model
-//! of the type ([`model`]), and only then generate code ([`expand`]): every mistake is
-//! reported at the user's field before any code is written.
+//! Each derive runs four stages, as serde_derive and thiserror do: [`attr`] parses the
+//! `#[dynamo(...)]` options, [`ast`] builds a model of the type, [`check`] applies every
+//! rule (one small function each) and [`expand`] writes the code. All stages report to
+//! one [`ctxt::Ctxt`], so the user sees every mistake at once; with mistakes, only a
+//! fallback impl is emitted, so uses of the type do not add errors of their own.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used)]
 
+mod ast;
 mod attr;
 mod case;
+mod check;
+mod ctxt;
 mod expand;
-mod model;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
+
+use crate::ast::Derive;
 
 /// Derives `dynamap::DynamoItem` (and `DynamoValue`) for a struct with named fields.
 #[proc_macro_derive(DynamoItem, attributes(dynamo))]
 pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    model::Container::from_ast(&input, model::Derive::Item)
-        .map(|container| expand::expand(&container))
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    derive(&input, Derive::Item).into()
 }
 
 /// Derives `dynamap::DynamoValue` for a struct with named fields or a unit-only enum.
 #[proc_macro_derive(DynamoValue, attributes(dynamo))]
 pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    model::Container::from_ast(&input, model::Derive::Value)
-        .map(|container| expand::expand(&container))
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    derive(&input, Derive::Value).into()
+}
+
+fn derive(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
+    let cx = ctxt::Ctxt::default();
+    let model = ast::Container::from_ast(&cx, input, derive);
+    if let Some(model) = &model {
+        check::check(&cx, model);
+    }
+    match (cx.finish(), &model) {
+        (Ok(()), Some(model)) => expand::expand(model),
+        (Err(errors), model) => {
+            let mut out = errors.into_compile_error();
+            out.extend(expand::fallback(input, model.as_ref(), derive));
+            out
+        }
+        // A missing model always comes with its error; should that ever not hold, the
+        // user still learns why there is no impl.
+        (Ok(()), None) => {
+            syn::Error::new_spanned(&input.ident, "dynamap could not model this type")
+                .into_compile_error()
+        }
+    }
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 
 use super::field_predicates;
-use crate::model::{Container, Field, Storage, Struct};
+use crate::ast::{Container, Field, Storage, Struct};
 
 /// The name of the generated paths struct: `Order` → `OrderFields`.
 pub fn fields_ident(container: &Container) -> syn::Ident {

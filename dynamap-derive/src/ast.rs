@@ -1,0 +1,275 @@
+//! The description of a type to derive for, read from the user's code as it is: names
+//! resolved, keys, version, time to live and indexes found. Nothing is judged here
+//! (`check` does that), so a model exists even for a type with mistakes, and the macro
+//! can still emit a fallback impl beside the errors.
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Type};
+
+use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::ctxt::Ctxt;
+
+/// Which derive is running: they accept different shapes and options.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Derive {
+    Item,
+    Value,
+}
+
+impl Derive {
+    pub fn name(self) -> &'static str {
+        match self {
+            Derive::Item => "DynamoItem",
+            Derive::Value => "DynamoValue",
+        }
+    }
+}
+
+pub struct Container<'a> {
+    pub ident: &'a Ident,
+    pub vis: &'a syn::Visibility,
+    pub generics: &'a Generics,
+    pub derive: Derive,
+    pub body: Body<'a>,
+}
+
+pub enum Body<'a> {
+    Struct(Struct<'a>),
+    /// An enum stored as a string; `check` requires unit variants.
+    Enum(Vec<Variant<'a>>),
+}
+
+pub struct Struct<'a> {
+    pub fields: Vec<Field<'a>>,
+    /// The first partition and sort key fields; `None` without a partition key.
+    pub key: Option<Key>,
+    /// The first `#[dynamo(version)]` field, an index into `fields`.
+    pub version: Option<usize>,
+    /// Secondary indexes, in order of first mention.
+    pub indexes: Vec<Index>,
+    /// The first `#[dynamo(ttl)]` field, an index into `fields`.
+    pub ttl: Option<usize>,
+}
+
+/// Indexes into `Struct::fields`.
+pub struct Key {
+    pub partition: usize,
+    pub sort: Option<usize>,
+}
+
+/// A secondary index; fields are indexes into `Struct::fields`, the first mention of
+/// each role winning.
+pub struct Index {
+    pub name: String,
+    /// Global by its first mention (`gsi_...`).
+    pub global: bool,
+    /// The first mention, for errors about the whole index.
+    pub span: Span,
+    pub partition: Option<usize>,
+    pub sort: Option<usize>,
+}
+
+pub struct Field<'a> {
+    pub member: &'a Ident,
+    pub vis: &'a syn::Visibility,
+    pub ty: &'a Type,
+    /// The attribute name as stored.
+    pub name: String,
+    pub storage: Storage,
+    pub is_key: bool,
+    pub is_version: bool,
+    /// `#[dynamo(ttl)]`: stored as whole epoch seconds.
+    pub is_ttl: bool,
+    pub attrs: FieldAttrs,
+}
+
+/// How a field is read and written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// Through `DynamoValue`; absent attributes follow the type's rule.
+    Value,
+    /// Through `DynamoValue`; an absent attribute reads as `Default::default()`.
+    ValueOrDefault,
+    /// Through serde_dynamo.
+    Serde,
+    /// Not stored; `Default::default()` when read.
+    Skip,
+}
+
+pub struct Variant<'a> {
+    pub ident: &'a Ident,
+    pub name: String,
+    /// Whether the variant carries data (refused by `check`).
+    pub fields: &'a Fields,
+    pub original: &'a syn::Variant,
+}
+
+fn unraw(ident: &Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
+}
+
+impl<'a> Container<'a> {
+    /// The model of `input`, or `None` for a shape the derive cannot model at all (a
+    /// tuple struct, a union, an enum for `DynamoItem`), reported in `cx`.
+    pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Container<'a>> {
+        let attrs = attr::container(cx, &input.attrs);
+        let body = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Body::Struct(struct_body(cx, named, &attrs)),
+                _ => {
+                    cx.spanned(
+                        &input.ident,
+                        format!(
+                            "{} needs a struct with named fields: each field becomes a named \
+                             attribute, and a tuple or unit struct has no field names",
+                            derive.name()
+                        ),
+                    );
+                    return None;
+                }
+            },
+            Data::Enum(data) if derive == Derive::Value => Body::Enum(enum_body(cx, data, &attrs)),
+            Data::Enum(_) => {
+                cx.spanned(
+                    &input.ident,
+                    "DynamoItem needs a struct with named fields: a table item is a map of named \
+                     attributes (to store an enum as a string, derive DynamoValue on it and use it \
+                     as a field)",
+                );
+                return None;
+            }
+            Data::Union(_) => {
+                cx.spanned(
+                    &input.ident,
+                    format!("{} cannot be derived for a union", derive.name()),
+                );
+                return None;
+            }
+        };
+        Some(Container {
+            ident: &input.ident,
+            vis: &input.vis,
+            generics: &input.generics,
+            derive,
+            body,
+        })
+    }
+}
+
+fn struct_body<'a>(
+    cx: &Ctxt,
+    named: &'a syn::FieldsNamed,
+    container: &ContainerAttrs,
+) -> Struct<'a> {
+    let mut fields: Vec<Field<'a>> = Vec::new();
+    for field in &named.named {
+        let Some(member) = field.ident.as_ref() else {
+            continue;
+        };
+        let attrs = attr::field(cx, &field.attrs);
+        let name = match (&attrs.rename, container.rename_all) {
+            (Some(lit), _) => lit.value(),
+            (None, Some(rule)) => rule.apply_to_field(&unraw(member)),
+            (None, None) => unraw(member),
+        };
+        // Conflicting options are refused by `check`; the first one stands meanwhile.
+        let storage = if attrs.skip.is_some() {
+            Storage::Skip
+        } else if attrs.default.is_some() {
+            Storage::ValueOrDefault
+        } else if attrs.serde.is_some() {
+            Storage::Serde
+        } else {
+            Storage::Value
+        };
+        fields.push(Field {
+            member,
+            vis: &field.vis,
+            ty: &field.ty,
+            name,
+            storage,
+            is_key: attrs.partition_key.is_some() || attrs.sort_key.is_some(),
+            is_version: attrs.version.is_some(),
+            is_ttl: attrs.ttl.is_some(),
+            attrs,
+        });
+    }
+    let first = |marked: fn(&FieldAttrs) -> bool| fields.iter().position(|f| marked(&f.attrs));
+    let partition = first(|a| a.partition_key.is_some());
+    let sort = first(|a| a.sort_key.is_some() && a.partition_key.is_none());
+    let version = first(|a| a.version.is_some());
+    let ttl = first(|a| a.ttl.is_some());
+    Struct {
+        key: partition.map(|partition| Key { partition, sort }),
+        version,
+        ttl,
+        indexes: indexes(&fields),
+        fields,
+    }
+}
+
+/// Every index the fields take part in, each role taken by its first field.
+fn indexes(fields: &[Field]) -> Vec<Index> {
+    let mut indexes: Vec<Index> = Vec::new();
+    for (position, field) in fields.iter().enumerate() {
+        for (lit, global, is_partition) in index_roles(&field.attrs) {
+            let name = lit.value();
+            let index = match indexes.iter_mut().position(|i| i.name == name) {
+                Some(at) => &mut indexes[at],
+                None => {
+                    indexes.push(Index {
+                        name,
+                        global,
+                        span: lit.span(),
+                        partition: None,
+                        sort: None,
+                    });
+                    let last = indexes.len() - 1;
+                    &mut indexes[last]
+                }
+            };
+            let slot = if is_partition {
+                &mut index.partition
+            } else {
+                &mut index.sort
+            };
+            slot.get_or_insert(position);
+        }
+    }
+    indexes
+}
+
+/// A field's index mentions: `(index name, global, partition key)`.
+pub fn index_roles(attrs: &FieldAttrs) -> impl Iterator<Item = (&syn::LitStr, bool, bool)> {
+    attrs
+        .gsi_partition_key
+        .iter()
+        .map(|lit| (lit, true, true))
+        .chain(attrs.gsi_sort_key.iter().map(|lit| (lit, true, false)))
+        .chain(attrs.lsi_sort_key.iter().map(|lit| (lit, false, false)))
+}
+
+fn enum_body<'a>(
+    cx: &Ctxt,
+    data: &'a syn::DataEnum,
+    container: &ContainerAttrs,
+) -> Vec<Variant<'a>> {
+    data.variants
+        .iter()
+        .map(|variant| {
+            let attrs = attr::variant(cx, &variant.attrs);
+            let name = match (&attrs.rename, container.rename_all) {
+                (Some(lit), _) => lit.value(),
+                (None, Some(rule)) => rule.apply_to_variant(&unraw(&variant.ident)),
+                (None, None) => unraw(&variant.ident),
+            };
+            Variant {
+                ident: &variant.ident,
+                name,
+                fields: &variant.fields,
+                original: variant,
+            }
+        })
+        .collect()
+}

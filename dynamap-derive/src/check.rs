@@ -1,0 +1,458 @@
+//! The rules a model must follow, one small function each, every mistake reported at
+//! the user's code. Run in source order, so errors read top to bottom.
+
+use crate::ast::{index_roles, Body, Container, Derive, Field, Storage, Struct, Variant};
+use crate::ctxt::Ctxt;
+
+pub fn check(cx: &Ctxt, container: &Container) {
+    match &container.body {
+        Body::Struct(data) => {
+            for (position, field) in data.fields.iter().enumerate() {
+                let at = At {
+                    derive: container.derive,
+                    data,
+                    position,
+                    field,
+                };
+                rename_is_not_empty(cx, &at);
+                keys_belong_to_items(cx, &at);
+                key_is_one_kind(cx, &at);
+                key_is_stored(cx, &at);
+                key_is_not_an_option(cx, &at);
+                one_partition_key(cx, &at);
+                one_sort_key(cx, &at);
+                version_belongs_to_items(cx, &at);
+                version_is_not_a_key(cx, &at);
+                version_is_stored(cx, &at);
+                one_version(cx, &at);
+                ttl_belongs_to_items(cx, &at);
+                ttl_is_not_a_key_or_version(cx, &at);
+                ttl_is_stored(cx, &at);
+                one_ttl(cx, &at);
+                index_mentions_are_valid(cx, &at);
+                one_storage_option(cx, &at);
+                skipped_field_is_not_renamed(cx, &at);
+                stored_name_is_unique(cx, &at);
+            }
+            if container.derive == Derive::Item {
+                indexes_are_complete(cx, data);
+            }
+            item_has_partition_key(cx, container, data);
+        }
+        Body::Enum(variants) => {
+            enum_has_variants(cx, container, variants);
+            for (position, variant) in variants.iter().enumerate() {
+                variant_is_unit(cx, variant);
+                variant_name_is_unique(cx, variants, position);
+            }
+        }
+    }
+}
+
+/// One field, with what its rules need to see.
+struct At<'m, 'a> {
+    derive: Derive,
+    data: &'m Struct<'a>,
+    position: usize,
+    field: &'m Field<'a>,
+}
+
+impl At<'_, '_> {
+    /// The first field before this one that `marked` picks.
+    fn earlier(&self, marked: impl Fn(&Field) -> bool) -> Option<&Field<'_>> {
+        self.data.fields[..self.position].iter().find(|f| marked(f))
+    }
+}
+
+fn rename_is_not_empty(cx: &Ctxt, at: &At) {
+    if let Some(lit) = &at.field.attrs.rename {
+        if lit.value().is_empty() {
+            cx.at(lit.span(), "an attribute name cannot be empty");
+        }
+    }
+}
+
+fn key_span(field: &Field) -> Option<proc_macro2::Span> {
+    field.attrs.partition_key.or(field.attrs.sort_key)
+}
+
+fn keys_belong_to_items(cx: &Ctxt, at: &At) {
+    if let (Some(span), Derive::Value) = (key_span(at.field), at.derive) {
+        cx.at(
+            span,
+            "keys belong to table items: use #[derive(DynamoItem)] for a struct with \
+             a partition key (DynamoValue structs are nested values)",
+        );
+    }
+}
+
+fn key_is_one_kind(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    if let (Some(span), Some(_)) = (attrs.partition_key, attrs.sort_key) {
+        cx.at(
+            span,
+            format!(
+                "`{}` cannot be both the partition key and the sort key",
+                at.field.member
+            ),
+        );
+    }
+}
+
+fn key_is_stored(cx: &Ctxt, at: &At) {
+    if key_span(at.field).is_none() {
+        return;
+    }
+    let attrs = &at.field.attrs;
+    for (flag, option) in [
+        (attrs.skip, "skip"),
+        (attrs.default, "default"),
+        (attrs.serde, "serde"),
+    ] {
+        if let Some(span) = flag {
+            cx.at(
+                span,
+                format!("a key field cannot be `{option}`: every item stores its key"),
+            );
+        }
+    }
+}
+
+/// `Option<...>` by its last path segment: enough to explain this mistake early; the
+/// `KeyAttribute` bound on key types is what decides the rest.
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+fn key_is_not_an_option(cx: &Ctxt, at: &At) {
+    if key_span(at.field).is_some() && is_option(at.field.ty) {
+        cx.spanned(
+            at.field.ty,
+            format!(
+                "key field `{}` cannot be an Option: every item has its key",
+                at.field.member
+            ),
+        );
+    }
+}
+
+fn one_partition_key(cx: &Ctxt, at: &At) {
+    let Some(span) = at.field.attrs.partition_key else {
+        return;
+    };
+    if let Some(first) = at.earlier(|f| f.attrs.partition_key.is_some()) {
+        cx.at(
+            span,
+            format!(
+                "a table has exactly one partition key, but `{}` is already marked \
+                 #[dynamo(partition_key)]; did you mean #[dynamo(sort_key)]?",
+                first.member
+            ),
+        );
+    }
+}
+
+fn one_sort_key(cx: &Ctxt, at: &At) {
+    let Some(span) = at.field.attrs.sort_key else {
+        return;
+    };
+    if let Some(first) = at.earlier(|f| f.attrs.sort_key.is_some()) {
+        cx.at(
+            span,
+            format!(
+                "a table has at most one sort key, but `{}` is already marked \
+                 #[dynamo(sort_key)]",
+                first.member
+            ),
+        );
+    }
+}
+
+fn version_belongs_to_items(cx: &Ctxt, at: &At) {
+    if let (Some(span), Derive::Value) = (at.field.attrs.version, at.derive) {
+        cx.at(
+            span,
+            "a version belongs to table items: use #[derive(DynamoItem)] for optimistic locking",
+        );
+    }
+}
+
+fn version_is_not_a_key(cx: &Ctxt, at: &At) {
+    if let (Some(span), Some(_)) = (at.field.attrs.version, key_span(at.field)) {
+        cx.at(
+            span,
+            "a key field cannot be the version: the version changes on every write",
+        );
+    }
+}
+
+fn version_is_stored(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    if attrs.version.is_none() {
+        return;
+    }
+    for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+        if let Some(span) = flag {
+            cx.at(
+                span,
+                format!("the version field cannot be `{option}`: dynamap reads and writes it"),
+            );
+        }
+    }
+}
+
+fn one_version(cx: &Ctxt, at: &At) {
+    let Some(span) = at.field.attrs.version else {
+        return;
+    };
+    if let Some(first) = at.earlier(|f| f.attrs.version.is_some()) {
+        cx.at(
+            span,
+            format!(
+                "an item has at most one version, but `{}` is already marked #[dynamo(version)]",
+                first.member
+            ),
+        );
+    }
+}
+
+fn ttl_belongs_to_items(cx: &Ctxt, at: &At) {
+    if let (Some(span), Derive::Value) = (at.field.attrs.ttl, at.derive) {
+        cx.at(
+            span,
+            "a time to live belongs to table items: use #[derive(DynamoItem)]",
+        );
+    }
+}
+
+fn ttl_is_not_a_key_or_version(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    if let Some(span) = attrs.ttl {
+        if key_span(at.field).is_some() || attrs.version.is_some() {
+            cx.at(
+                span,
+                "the time-to-live field cannot also be a key or the version",
+            );
+        }
+    }
+}
+
+fn ttl_is_stored(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let Some(span) = attrs.ttl else { return };
+    for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+        if flag.is_some() {
+            cx.at(
+                span,
+                format!(
+                    "the time-to-live field cannot be `{option}`: DynamoDB reads the stored number"
+                ),
+            );
+        }
+    }
+}
+
+fn one_ttl(cx: &Ctxt, at: &At) {
+    let Some(span) = at.field.attrs.ttl else {
+        return;
+    };
+    if let Some(first) = at.earlier(|f| f.attrs.ttl.is_some()) {
+        cx.at(
+            span,
+            format!(
+                "a table has one time-to-live attribute, but `{}` is already marked #[dynamo(ttl)]",
+                first.member
+            ),
+        );
+    }
+}
+
+/// DynamoDB's rule for index names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
+fn valid_index_name(name: &str) -> bool {
+    (3..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn index_mentions_are_valid(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    for (lit, global, is_partition) in index_roles(attrs) {
+        let name = lit.value();
+        let span = lit.span();
+        if at.derive == Derive::Value {
+            cx.at(
+                span,
+                "indexes belong to table items: use #[derive(DynamoItem)]",
+            );
+            continue;
+        }
+        if !valid_index_name(&name) {
+            cx.at(
+                span,
+                "an index name has 3 to 255 characters among a-z, A-Z, 0-9, `_`, `-` and `.`",
+            );
+            continue;
+        }
+        for (flag, option) in [(attrs.skip, "skip"), (attrs.serde, "serde")] {
+            if flag.is_some() {
+                cx.at(
+                    span,
+                    format!(
+                        "an index key field cannot be `{option}`: DynamoDB indexes the stored attribute"
+                    ),
+                );
+            }
+        }
+        let Some(index) = at.data.indexes.iter().find(|i| i.name == name) else {
+            continue;
+        };
+        if index.global != global {
+            cx.at(
+                span,
+                format!("index `{name}` is marked both global (gsi_...) and local (lsi_...)"),
+            );
+            continue;
+        }
+        let taken = if is_partition {
+            index.partition
+        } else {
+            index.sort
+        };
+        if let Some(first) = taken.filter(|&first| first != at.position) {
+            cx.at(
+                span,
+                format!(
+                    "index `{name}` already has its {} key in `{}`",
+                    if is_partition { "partition" } else { "sort" },
+                    at.data.fields[first].member
+                ),
+            );
+        }
+    }
+}
+
+fn one_storage_option(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let given = [attrs.skip, attrs.default, attrs.serde]
+        .iter()
+        .filter(|flag| flag.is_some())
+        .count();
+    if given > 1 {
+        let span = attrs
+            .default
+            .or(attrs.serde)
+            .unwrap_or_else(proc_macro2::Span::call_site);
+        cx.at(
+            span,
+            "use at most one of `skip`, `default` and `serde` on a field",
+        );
+    }
+}
+
+fn skipped_field_is_not_renamed(cx: &Ctxt, at: &At) {
+    if let (Storage::Skip, Some(lit)) = (at.field.storage, &at.field.attrs.rename) {
+        cx.at(
+            lit.span(),
+            "a skipped field is not stored, so it has no name to rename",
+        );
+    }
+}
+
+fn stored_name_is_unique(cx: &Ctxt, at: &At) {
+    let field = at.field;
+    if field.storage == Storage::Skip {
+        return;
+    }
+    if let Some(other) = at.earlier(|f| f.storage != Storage::Skip && f.name == field.name) {
+        cx.spanned(
+            field.member,
+            format!(
+                "`{}` and `{}` would both be stored as attribute \"{}\"",
+                field.member, other.member, field.name
+            ),
+        );
+    }
+}
+
+/// Each index, in order of first mention: a global one needs its partition key, a
+/// local one a table sort key to replace.
+fn indexes_are_complete(cx: &Ctxt, data: &Struct) {
+    let has_sort = data.fields.iter().any(|f| f.attrs.sort_key.is_some());
+    for index in data.indexes.iter().filter(|i| valid_index_name(&i.name)) {
+        if index.global && index.partition.is_none() {
+            cx.at(
+                index.span,
+                format!(
+                    "global index `{0}` has no partition key: mark a field #[dynamo(gsi_partition_key = \"{0}\")]",
+                    index.name
+                ),
+            );
+        }
+        if !index.global && !has_sort {
+            cx.at(
+                index.span,
+                format!(
+                    "local index `{}` needs a table with a sort key: a local index replaces the sort key",
+                    index.name
+                ),
+            );
+        }
+    }
+}
+
+fn item_has_partition_key(cx: &Ctxt, container: &Container, data: &Struct) {
+    if container.derive == Derive::Item && data.key.is_none() {
+        cx.spanned(
+            container.ident,
+            format!(
+                "`{}` has no partition key: mark the field that identifies an item with \
+                 #[dynamo(partition_key)]",
+                container.ident
+            ),
+        );
+    }
+}
+
+fn enum_has_variants(cx: &Ctxt, container: &Container, variants: &[Variant]) {
+    if variants.is_empty() {
+        cx.spanned(
+            container.ident,
+            "DynamoValue needs at least one variant: an enum without variants has no value to store",
+        );
+    }
+}
+
+fn variant_is_unit(cx: &Ctxt, variant: &Variant) {
+    if !matches!(variant.fields, syn::Fields::Unit) {
+        cx.spanned(
+            variant.original,
+            format!(
+                "DynamoValue stores enums as strings, so every variant must be a unit variant, \
+                 but `{}` has fields; for enums with data, mark the field #[dynamo(serde)] and \
+                 derive serde's traits",
+                variant.ident
+            ),
+        );
+    }
+}
+
+fn variant_name_is_unique(cx: &Ctxt, variants: &[Variant], position: usize) {
+    let variant = &variants[position];
+    if !matches!(variant.fields, syn::Fields::Unit) {
+        return;
+    }
+    let earlier = variants[..position]
+        .iter()
+        .find(|v| matches!(v.fields, syn::Fields::Unit) && v.name == variant.name);
+    if let Some(other) = earlier {
+        cx.spanned(
+            variant.ident,
+            format!(
+                "`{}` and `{}` would both be stored as \"{}\"",
+                variant.ident, other.ident, variant.name
+            ),
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! The map codec of a struct (`MapCodec`: its fields to and from an item), and its
+//! `DynamoValue` and `Projection` impls, which are built on it.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{impl_header, paths};
+use crate::ast::{Body, Container, Field, Storage, Struct};
+
+fn encode_field(field: &Field) -> TokenStream {
+    let member = field.member;
+    let name = &field.name;
+    let span = field.ty.span();
+    if field.is_key {
+        return quote_spanned! {span=>
+            item.insert(
+                ::std::string::String::from(#name),
+                ::dynamap::__private::encode_key(#name, &self.#member)?,
+            );
+        };
+    }
+    if field.is_ttl {
+        return quote_spanned! {span=>
+            ::dynamap::__private::encode_ttl_field(&mut item, #name, &self.#member)?;
+        };
+    }
+    match field.storage {
+        Storage::Skip => quote!(),
+        Storage::Serde => quote_spanned! {span=>
+            ::dynamap::__private::encode_serde_field(&mut item, #name, &self.#member)?;
+        },
+        Storage::Value | Storage::ValueOrDefault => quote_spanned! {span=>
+            ::dynamap::__private::encode_field(&mut item, #name, &self.#member)?;
+        },
+    }
+}
+
+/// The local holding a field's raw attribute while the item is taken apart.
+fn slot(index: usize) -> syn::Ident {
+    quote::format_ident!("__slot{}", index)
+}
+
+fn decode_field(index: usize, field: &Field) -> TokenStream {
+    let member = field.member;
+    let name = &field.name;
+    let span = field.ty.span();
+    let slot = slot(index);
+    let value = match field.storage {
+        Storage::Skip => quote_spanned!(span=> ::core::default::Default::default()),
+        Storage::Serde => {
+            quote_spanned!(span=> ::dynamap::__private::decode_serde_slot(#slot, #name)?)
+        }
+        Storage::ValueOrDefault => {
+            quote_spanned!(span=> ::dynamap::__private::decode_slot_or_default(#slot, #name)?)
+        }
+        Storage::Value => quote_spanned!(span=> ::dynamap::__private::decode_slot(#slot, #name)?),
+    };
+    quote!(#member: #value)
+}
+
+pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
+    let header = impl_header(container, quote!(::dynamap::__private::MapCodec));
+    let stored = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip)
+        .count();
+    let encode = data.fields.iter().map(encode_field);
+    let decode = data
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| decode_field(i, f));
+    // One pass over the item, matching names, instead of one hash lookup per field.
+    let stored_fields: Vec<(syn::Ident, &String)> = data
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.storage != Storage::Skip)
+        .map(|(i, f)| (slot(i), &f.name))
+        .collect();
+    let slots = stored_fields.iter().map(|(slot, _)| slot);
+    let slot_arms = stored_fields
+        .iter()
+        .map(|(slot, name)| quote!(#name => #slot = ::core::option::Option::Some(value),));
+    quote! {
+        #header {
+            #[inline]
+            fn encode_fields(&self) -> ::dynamap::__private::Result<::dynamap::Item, ::dynamap::ConversionError> {
+                let mut item = ::dynamap::__private::HashMap::with_capacity(#stored);
+                #(#encode)*
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            #[inline]
+            fn decode_fields(item: ::dynamap::Item) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                #(let mut #slots: ::core::option::Option<::dynamap::__private::AttributeValue> = ::core::option::Option::None;)*
+                for (name, value) in item {
+                    match name.as_str() {
+                        #(#slot_arms)*
+                        _ => {}
+                    }
+                }
+                ::dynamap::__private::Result::Ok(Self { #(#decode,)* })
+            }
+        }
+    }
+}
+
+pub fn struct_value(container: &Container) -> TokenStream {
+    let header = impl_header(container, quote!(::dynamap::DynamoValue));
+    let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
+    let expected = format!("a map (M) of {}", container.ident);
+    let fields_ident = paths::fields_ident(container);
+    let args = paths::generic_args(container);
+    let projection_header = impl_header(container, quote!(::dynamap::Projection));
+    let attributes: Vec<&String> = match &container.body {
+        Body::Struct(data) => data
+            .fields
+            .iter()
+            .filter(|f| f.storage != Storage::Skip)
+            .map(|f| &f.name)
+            .collect(),
+        Body::Enum(_) => Vec::new(),
+    };
+    quote! {
+        #list_header {}
+
+        #projection_header {
+            const ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
+
+            fn from_projected(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
+            }
+        }
+
+        #header {
+            type Path<__P: ::dynamap::path::PathParent> = #fields_ident<__P, #(#args),*>;
+
+            const EXPECTED: &'static str = #expected;
+
+            #[inline]
+            fn to_attribute_value(&self) -> ::dynamap::__private::Result<
+                ::core::option::Option<::dynamap::__private::AttributeValue>,
+                ::dynamap::ConversionError,
+            > {
+                ::dynamap::__private::MapCodec::encode_fields(self)
+                    .map(|map| ::core::option::Option::Some(::dynamap::__private::AttributeValue::M(map)))
+            }
+
+            #[inline]
+            fn from_attribute_value(
+                value: ::dynamap::__private::AttributeValue,
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                match value {
+                    ::dynamap::__private::AttributeValue::M(map) => {
+                        ::dynamap::__private::MapCodec::decode_fields(map)
+                    }
+                    other => ::dynamap::__private::Result::Err(
+                        ::dynamap::ConversionError::unexpected(Self::EXPECTED, &other),
+                    ),
+                }
+            }
+        }
+    }
+}

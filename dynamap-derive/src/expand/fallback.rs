@@ -1,0 +1,123 @@
+//! What the macro emits beside its errors: impls that let the rest of the user's code
+//! type-check (`TypedMapping<User>`, `User::fields().name`), so the user sees the
+//! mistake in the derive once, not a cascade of "trait not implemented" at every use.
+//! Their bodies are never run: the crate does not compile.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use super::{impl_header, paths};
+use crate::ast::{Body, Container, Derive};
+
+pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let header = |trait_path: TokenStream| match model {
+        Some(container) => impl_header(container, trait_path),
+        None => quote! {
+            #[automatically_derived]
+            impl #impl_generics #trait_path for #ident #ty_generics #where_clause
+        },
+    };
+    let (paths, path_type) = match model {
+        Some(
+            container @ Container {
+                body: Body::Struct(data),
+                ..
+            },
+        ) => {
+            let fields = paths::fields_ident(container);
+            let args = paths::generic_args(container);
+            (
+                paths::expand(container, data),
+                quote!(#fields<__P, #(#args),*>),
+            )
+        }
+        _ => (quote!(), quote!(::dynamap::path::Leaf<__P, Self>)),
+    };
+    let never = quote!(::core::unreachable!("the derive reported an error"));
+    let value_header = header(quote!(::dynamap::DynamoValue));
+    let mut out = quote! {
+        #paths
+
+        #value_header {
+            type Path<__P: ::dynamap::path::PathParent> = #path_type;
+
+            const EXPECTED: &'static str = "";
+
+            fn to_attribute_value(&self) -> ::dynamap::__private::Result<
+                ::core::option::Option<::dynamap::__private::AttributeValue>,
+                ::dynamap::ConversionError,
+            > {
+                #never
+            }
+
+            fn from_attribute_value(
+                _: ::dynamap::__private::AttributeValue,
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                #never
+            }
+        }
+    };
+    if derive == Derive::Item {
+        let item_header = header(quote!(::dynamap::DynamoItem));
+        let key = key_type(model);
+        out.extend(quote! {
+            #item_header {
+                type Key = #key;
+
+                const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+                    partition_key: ::dynamap::KeyDefinition {
+                        name: "",
+                        scalar_type: ::dynamap::ScalarType::String,
+                    },
+                    sort_key: ::core::option::Option::None,
+                };
+
+                fn key(&self) -> Self::Key {
+                    #never
+                }
+
+                fn key_to_item(_: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                    #never
+                }
+
+                fn key_from_item(_: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+                    #never
+                }
+
+                fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+                    #never
+                }
+
+                fn from_item(_: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                    #never
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The key type the user meant (the first partition and sort key fields), so keys
+/// given at uses type-check; `()` without a partition key.
+fn key_type(model: Option<&Container>) -> TokenStream {
+    let Some(Container {
+        body: Body::Struct(data),
+        ..
+    }) = model
+    else {
+        return quote!(());
+    };
+    let Some(key) = &data.key else {
+        return quote!(());
+    };
+    let partition = data.fields.get(key.partition).map(|f| f.ty);
+    let sort = key.sort.and_then(|i| data.fields.get(i)).map(|f| f.ty);
+    match (partition, sort) {
+        (Some(pk), Some(sk)) => quote!((#pk, #sk)),
+        (Some(pk), None) => quote!(#pk),
+        (None, _) => quote!(()),
+    }
+}

@@ -1,0 +1,193 @@
+//! The `DynamoItem` impl: the key, its schema, indexes, time to live and version.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::impl_header_with;
+use crate::ast::{Container, Field, Key, Storage, Struct};
+
+pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
+    let header = impl_header_with(
+        container,
+        quote!(::dynamap::DynamoItem),
+        Some(quote!(
+            ::core::marker::Send + ::core::marker::Sync + 'static
+        )),
+    );
+    let partition = &data.fields[key.partition];
+    let sort = key.sort.map(|i| &data.fields[i]);
+    let definition = |field: &Field| {
+        let name = &field.name;
+        let ty = field.ty;
+        let span = ty.span();
+        quote_spanned! {span=>
+            ::dynamap::KeyDefinition {
+                name: #name,
+                scalar_type: ::dynamap::__private::key_type::<#ty>(),
+            }
+        }
+    };
+    let pk_def = definition(partition);
+    let pk_ty = partition.ty;
+    let pk_member = partition.member;
+    let pk_name = &partition.name;
+    let (key_type, sort_def, key_expr, key_insert, key_read) = match sort {
+        Some(sort) => {
+            let sk_def = definition(sort);
+            let sk_ty = sort.ty;
+            let sk_member = sort.member;
+            let sk_name = &sort.name;
+            (
+                quote!((#pk_ty, #sk_ty)),
+                quote!(::core::option::Option::Some(#sk_def)),
+                quote!((::core::clone::Clone::clone(&self.#pk_member), ::core::clone::Clone::clone(&self.#sk_member))),
+                quote! {
+                    item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key(#pk_name, &key.0)?);
+                    item.insert(::std::string::String::from(#sk_name), ::dynamap::__private::encode_key(#sk_name, &key.1)?);
+                },
+                quote!((
+                    ::dynamap::__private::decode_key(item, #pk_name)?,
+                    ::dynamap::__private::decode_key(item, #sk_name)?,
+                )),
+            )
+        }
+        None => (
+            quote!(#pk_ty),
+            quote!(::core::option::Option::None),
+            quote!(::core::clone::Clone::clone(&self.#pk_member)),
+            quote! {
+                item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key(#pk_name, key)?);
+            },
+            quote!(::dynamap::__private::decode_key(item, #pk_name)?),
+        ),
+    };
+    let key_count = if sort.is_some() { 2usize } else { 1 };
+    let index_key = |i: usize| {
+        let field = &data.fields[i];
+        let name = &field.name;
+        let ty = field.ty;
+        let span = ty.span();
+        quote_spanned! {span=>
+            ::dynamap::KeyDefinition {
+                name: #name,
+                scalar_type: ::dynamap::__private::index_key_type::<#ty>(),
+            }
+        }
+    };
+    let attribute_names = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip)
+        .map(|f| &f.name);
+    let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
+        let name = &field.name;
+        let ty = field.ty;
+        let check = quote_spanned!(ty.span()=> ::dynamap::__private::ttl_check::<#ty>());
+        quote! {
+            const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = {
+                #check;
+                ::core::option::Option::Some(#name)
+            };
+        }
+    });
+    let indexes = data.indexes.iter().map(|index| {
+        let name = &index.name;
+        let kind = if index.global {
+            quote!(::dynamap::IndexKind::Global)
+        } else {
+            quote!(::dynamap::IndexKind::Local)
+        };
+        let partition_key = match index.partition {
+            Some(i) => index_key(i),
+            None => pk_def.clone(),
+        };
+        let sort_key = match index.sort {
+            Some(i) => {
+                let def = index_key(i);
+                quote!(::core::option::Option::Some(#def))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::dynamap::IndexDefinition {
+                name: #name,
+                kind: #kind,
+                partition_key: #partition_key,
+                sort_key: #sort_key,
+            }
+        }
+    });
+    let version = data.version.map(|i| &data.fields[i]).map(|field| {
+        let member = field.member;
+        let name = &field.name;
+        let span = field.ty.span();
+        let read = quote_spanned!(span=> ::dynamap::__private::version_of(&self.#member));
+        let ty = field.ty;
+        quote! {
+            const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#name);
+
+            #[inline]
+            fn version(&self) -> ::core::option::Option<u64> {
+                ::core::option::Option::Some(#read)
+            }
+
+            #[inline]
+            fn set_version(&mut self, version: u64) -> ::dynamap::Result<()> {
+                self.#member = ::dynamap::__private::version_from(version, #name)?;
+                ::dynamap::__private::Result::Ok(())
+            }
+
+            #[inline]
+            fn check_version(version: u64) -> ::dynamap::Result<()> {
+                let _: #ty = ::dynamap::__private::version_from(version, #name)?;
+                ::dynamap::__private::Result::Ok(())
+            }
+        }
+    });
+    quote! {
+        #header {
+            type Key = #key_type;
+
+            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+                partition_key: #pk_def,
+                sort_key: #sort_def,
+            };
+
+            #[inline]
+            fn key(&self) -> Self::Key {
+                #key_expr
+            }
+
+            #[inline]
+            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
+                #key_insert
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            #[inline]
+            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+                ::dynamap::__private::Result::Ok(#key_read)
+            }
+
+            #[inline]
+            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::encode_fields(self)?)
+            }
+
+            #[inline]
+            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
+            }
+
+            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
+
+            const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
+
+            #ttl
+
+            #version
+        }
+    }
+}
