@@ -1,7 +1,10 @@
 //! The rules a model must follow, one small function each, every mistake reported at
 //! the user's code. Run in source order, so errors read top to bottom.
 
+use proc_macro2::Span;
+
 use crate::ast::{index_roles, Body, Container, Derive, Field, Storage, Struct, Variant};
+use crate::attr::FieldAttrs;
 use crate::ctxt::Ctxt;
 
 pub fn check(cx: &Ctxt, container: &Container) {
@@ -77,12 +80,19 @@ fn key_span(field: &Field) -> Option<proc_macro2::Span> {
 }
 
 fn keys_belong_to_items(cx: &Ctxt, at: &At) {
-    if let (Some(span), Derive::Value) = (key_span(at.field), at.derive) {
-        cx.at(
-            span,
-            "keys belong to table items: use #[derive(DynamoItem)] for a struct with \
-             a partition key (DynamoValue structs are nested values)",
-        );
+    items_only(
+        cx,
+        at,
+        key_span(at.field),
+        "keys belong to table items: use #[derive(DynamoItem)] for a struct with \
+         a partition key (DynamoValue structs are nested values)",
+    );
+}
+
+/// Reports an option only table items take (at `flag`) on a `DynamoValue`.
+fn items_only(cx: &Ctxt, at: &At, flag: Option<Span>, message: &str) {
+    if let (Some(span), Derive::Value) = (flag, at.derive) {
+        cx.at(span, message);
     }
 }
 
@@ -137,45 +147,56 @@ fn key_is_not_an_option(cx: &Ctxt, at: &At) {
     }
 }
 
-fn one_partition_key(cx: &Ctxt, at: &At) {
-    let Some(span) = at.field.attrs.partition_key else {
+/// Reports a field marked `flag` when an earlier field already is: `message` gets
+/// the earlier field's name.
+fn only_the_first(
+    cx: &Ctxt,
+    at: &At,
+    flag: fn(&FieldAttrs) -> Option<Span>,
+    message: impl Fn(&syn::Ident) -> String,
+) {
+    let Some(span) = flag(&at.field.attrs) else {
         return;
     };
-    if let Some(first) = at.earlier(|f| f.attrs.partition_key.is_some()) {
-        cx.at(
-            span,
-            format!(
-                "a table has exactly one partition key, but `{}` is already marked \
-                 #[dynamo(partition_key)]; did you mean #[dynamo(sort_key)]?",
-                first.member
-            ),
-        );
+    if let Some(first) = at.earlier(|f| flag(&f.attrs).is_some()) {
+        cx.at(span, message(first.member));
     }
+}
+
+fn one_partition_key(cx: &Ctxt, at: &At) {
+    only_the_first(
+        cx,
+        at,
+        |a| a.partition_key,
+        |first| {
+            format!(
+                "a table has exactly one partition key, but `{first}` is already marked \
+             #[dynamo(partition_key)]; did you mean #[dynamo(sort_key)]?"
+            )
+        },
+    );
 }
 
 fn one_sort_key(cx: &Ctxt, at: &At) {
-    let Some(span) = at.field.attrs.sort_key else {
-        return;
-    };
-    if let Some(first) = at.earlier(|f| f.attrs.sort_key.is_some()) {
-        cx.at(
-            span,
+    only_the_first(
+        cx,
+        at,
+        |a| a.sort_key,
+        |first| {
             format!(
-                "a table has at most one sort key, but `{}` is already marked \
-                 #[dynamo(sort_key)]",
-                first.member
-            ),
-        );
-    }
+            "a table has at most one sort key, but `{first}` is already marked #[dynamo(sort_key)]"
+        )
+        },
+    );
 }
 
 fn version_belongs_to_items(cx: &Ctxt, at: &At) {
-    if let (Some(span), Derive::Value) = (at.field.attrs.version, at.derive) {
-        cx.at(
-            span,
-            "a version belongs to table items: use #[derive(DynamoItem)] for optimistic locking",
-        );
-    }
+    items_only(
+        cx,
+        at,
+        at.field.attrs.version,
+        "a version belongs to table items: use #[derive(DynamoItem)] for optimistic locking",
+    );
 }
 
 fn version_is_not_a_key(cx: &Ctxt, at: &At) {
@@ -203,27 +224,25 @@ fn version_is_stored(cx: &Ctxt, at: &At) {
 }
 
 fn one_version(cx: &Ctxt, at: &At) {
-    let Some(span) = at.field.attrs.version else {
-        return;
-    };
-    if let Some(first) = at.earlier(|f| f.attrs.version.is_some()) {
-        cx.at(
-            span,
+    only_the_first(
+        cx,
+        at,
+        |a| a.version,
+        |first| {
             format!(
-                "an item has at most one version, but `{}` is already marked #[dynamo(version)]",
-                first.member
-            ),
-        );
-    }
+            "an item has at most one version, but `{first}` is already marked #[dynamo(version)]"
+        )
+        },
+    );
 }
 
 fn ttl_belongs_to_items(cx: &Ctxt, at: &At) {
-    if let (Some(span), Derive::Value) = (at.field.attrs.ttl, at.derive) {
-        cx.at(
-            span,
-            "a time to live belongs to table items: use #[derive(DynamoItem)]",
-        );
-    }
+    items_only(
+        cx,
+        at,
+        at.field.attrs.ttl,
+        "a time to live belongs to table items: use #[derive(DynamoItem)]",
+    );
 }
 
 fn ttl_is_not_a_key_or_version(cx: &Ctxt, at: &At) {
@@ -254,18 +273,16 @@ fn ttl_is_stored(cx: &Ctxt, at: &At) {
 }
 
 fn one_ttl(cx: &Ctxt, at: &At) {
-    let Some(span) = at.field.attrs.ttl else {
-        return;
-    };
-    if let Some(first) = at.earlier(|f| f.attrs.ttl.is_some()) {
-        cx.at(
-            span,
+    only_the_first(
+        cx,
+        at,
+        |a| a.ttl,
+        |first| {
             format!(
-                "a table has one time-to-live attribute, but `{}` is already marked #[dynamo(ttl)]",
-                first.member
-            ),
-        );
-    }
+            "a table has one time-to-live attribute, but `{first}` is already marked #[dynamo(ttl)]"
+        )
+        },
+    );
 }
 
 /// DynamoDB's rule for index names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
@@ -343,7 +360,7 @@ fn one_storage_option(cx: &Ctxt, at: &At) {
         let span = attrs
             .default
             .or(attrs.serde)
-            .unwrap_or_else(proc_macro2::Span::call_site);
+            .unwrap_or_else(Span::call_site);
         cx.at(
             span,
             "use at most one of `skip`, `default` and `serde` on a field",

@@ -7,6 +7,19 @@ use syn::spanned::Spanned;
 use super::impl_header_with;
 use crate::ast::{Container, Field, Key, Storage, Struct};
 
+/// The `KeyDefinition` of a key field; `checked_by` (`key_type` or `index_key_type`)
+/// names the helper whose bound refuses a type that cannot be that key, at the field.
+fn key_definition(field: &Field, checked_by: TokenStream) -> TokenStream {
+    let name = &field.name;
+    let ty = field.ty;
+    quote_spanned! {ty.span()=>
+        ::dynamap::KeyDefinition {
+            name: #name,
+            scalar_type: ::dynamap::__private::#checked_by::<#ty>(),
+        }
+    }
+}
+
 pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let header = impl_header_with(
         container,
@@ -17,17 +30,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     );
     let partition = &data.fields[key.partition];
     let sort = key.sort.map(|i| &data.fields[i]);
-    let definition = |field: &Field| {
-        let name = &field.name;
-        let ty = field.ty;
-        let span = ty.span();
-        quote_spanned! {span=>
-            ::dynamap::KeyDefinition {
-                name: #name,
-                scalar_type: ::dynamap::__private::key_type::<#ty>(),
-            }
-        }
-    };
+    let definition = |field: &Field| key_definition(field, quote!(key_type));
     let pk_def = definition(partition);
     let pk_ty = partition.ty;
     let pk_member = partition.member;
@@ -63,18 +66,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         ),
     };
     let key_count = if sort.is_some() { 2usize } else { 1 };
-    let index_key = |i: usize| {
-        let field = &data.fields[i];
-        let name = &field.name;
-        let ty = field.ty;
-        let span = ty.span();
-        quote_spanned! {span=>
-            ::dynamap::KeyDefinition {
-                name: #name,
-                scalar_type: ::dynamap::__private::index_key_type::<#ty>(),
-            }
-        }
-    };
+    let index_key = |i: usize| key_definition(&data.fields[i], quote!(index_key_type));
     let attribute_names = data
         .fields
         .iter()
