@@ -280,7 +280,7 @@ impl Mapping {
         }
         let exists = Node::Exists(AttrPath::from(self.partition_key.name.clone()));
         let mut renderer = Renderer::new("UpdateItem");
-        renderer.update(&actions, None)?.condition(Some(&exists))?;
+        renderer.update(actions, None)?.condition(Some(&exists))?;
         let result = self
             .client
             .update_item()

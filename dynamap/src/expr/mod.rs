@@ -84,7 +84,7 @@ impl Renderer {
     /// versioned item.
     pub(crate) fn update(
         &mut self,
-        actions: &[(AttrPath, Action)],
+        actions: Vec<(AttrPath, Action)>,
         version: Option<&AttrPath>,
     ) -> Result<&mut Self> {
         let text = update::render(&mut self.placeholders, actions, version)
@@ -164,7 +164,7 @@ mod tests {
     fn an_update_and_its_condition_render_together() {
         let mut r = Renderer::new("UpdateItem");
         r.update(
-            &[(path("views"), Action::Add(AttributeValue::N("1".into())))],
+            vec![(path("views"), Action::Add(AttributeValue::N("1".into())))],
             None,
         )
         .unwrap()

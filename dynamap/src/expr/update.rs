@@ -25,7 +25,7 @@ pub(crate) enum Action {
 /// operation below the top level. The error is the problem, for the caller to place.
 pub(super) fn render(
     p: &mut Placeholders,
-    actions: &[(AttrPath, Action)],
+    actions: Vec<(AttrPath, Action)>,
     version: Option<&AttrPath>,
 ) -> Result<String, String> {
     if actions.is_empty() {
@@ -53,6 +53,7 @@ pub(super) fn render(
         *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())))
     };
     for (path, action) in actions {
+        let path = &path;
         let name = p.path(path);
         let top_level_only = |verb: &str| {
             if path.segments().len() > 1 {
@@ -63,45 +64,46 @@ pub(super) fn render(
             Ok(())
         };
         match action {
-            Action::Set(v) => set.push(format!("{name} = {}", p.value(v.clone()))),
-            Action::SetIfAbsent(v) => set.push(format!(
-                "{name} = if_not_exists({name}, {})",
-                p.value(v.clone())
-            )),
-            Action::Add(v) | Action::Subtract(v) => {
+            Action::Set(v) => set.push(format!("{name} = {}", p.value(v))),
+            Action::SetIfAbsent(v) => {
+                set.push(format!("{name} = if_not_exists({name}, {})", p.value(v)))
+            }
+            Action::Add(v) => {
                 let zero = zero_ref(p);
-                let sign = if matches!(action, Action::Add(_)) {
-                    '+'
-                } else {
-                    '-'
-                };
                 set.push(format!(
-                    "{name} = if_not_exists({name}, {zero}) {sign} {}",
-                    p.value(v.clone())
+                    "{name} = if_not_exists({name}, {zero}) + {}",
+                    p.value(v)
+                ))
+            }
+            Action::Subtract(v) => {
+                let zero = zero_ref(p);
+                set.push(format!(
+                    "{name} = if_not_exists({name}, {zero}) - {}",
+                    p.value(v)
                 ))
             }
             Action::Append(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
                 set.push(format!(
                     "{name} = list_append(if_not_exists({name}, {empty}), {})",
-                    p.value(v.clone())
+                    p.value(v)
                 ))
             }
             Action::Prepend(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
                 set.push(format!(
                     "{name} = list_append({}, if_not_exists({name}, {empty}))",
-                    p.value(v.clone())
+                    p.value(v)
                 ))
             }
             Action::Remove => remove.push(name),
             Action::SetInsert(v) => {
                 top_level_only("ADD")?;
-                add.push(format!("{name} {}", p.value(v.clone())))
+                add.push(format!("{name} {}", p.value(v)))
             }
             Action::SetDelete(v) => {
                 top_level_only("DELETE")?;
-                delete.push(format!("{name} {}", p.value(v.clone())))
+                delete.push(format!("{name} {}", p.value(v)))
             }
         }
     }
@@ -152,7 +154,7 @@ mod tests {
     }
 
     fn text(actions: &[(AttrPath, Action)], version: Option<&AttrPath>) -> Result<String, String> {
-        render(&mut Placeholders::default(), actions, version)
+        render(&mut Placeholders::default(), actions.to_vec(), version)
     }
 
     /// The text DynamoDB receives for each kind of change, pinned.
@@ -247,7 +249,7 @@ mod tests {
             .map(|i| (path(&[&format!("a{i}")]), Action::Remove))
             .collect();
         let err = Renderer::new("UpdateItem")
-            .update(&actions, None)
+            .update(actions, None)
             .unwrap_err();
         assert!(
             matches!(&err, crate::error::Error::InvalidRequest { operation: "UpdateItem", problem } if problem.contains("update expression")),

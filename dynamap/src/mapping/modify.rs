@@ -495,7 +495,7 @@ fn render<T: DynamoItem>(
     }
     let mut renderer = Renderer::new("UpdateItem");
     renderer
-        .update(&actions, version.as_ref())?
+        .update(actions, version.as_ref())?
         .condition(crate::expr::all_of(conditions).as_ref())?;
     Ok(renderer.finish())
 }
