@@ -30,11 +30,16 @@ pub struct Container<'a> {
     pub vis: &'a syn::Visibility,
     pub generics: &'a Generics,
     pub derive: Derive,
+    /// Where `#[dynamo(transparent)]` was written, if it was.
+    pub transparent: Option<Span>,
     pub body: Body<'a>,
 }
 
 pub enum Body<'a> {
     Struct(Struct<'a>),
+    /// A one-field struct stored as its field: `struct OrderId(Uuid)`, or a named
+    /// struct marked `#[dynamo(transparent)]`.
+    Newtype(Newtype<'a>),
     /// An enum stored as a string; `check` requires unit variants.
     Enum(Vec<Variant<'a>>),
 }
@@ -49,6 +54,17 @@ pub struct Struct<'a> {
     pub indexes: Vec<Index>,
     /// The first `#[dynamo(ttl)]` field, an index into `fields`.
     pub ttl: Option<usize>,
+}
+
+pub struct Newtype<'a> {
+    /// `0`, or the one field's name.
+    pub member: syn::Member,
+    /// `None` for a struct without fields (refused by `check`).
+    pub ty: Option<&'a Type>,
+    /// How many fields the struct has (`check` requires one).
+    pub field_count: usize,
+    /// `#[dynamo(...)]` options on the field, which a newtype does not take.
+    pub field_options: Option<Span>,
 }
 
 /// Indexes into `Struct::fields`.
@@ -116,7 +132,13 @@ impl<'a> Container<'a> {
         let attrs = attr::container(cx, &input.attrs);
         let body = match &input.data {
             Data::Struct(data) => match &data.fields {
+                Fields::Named(_) if attrs.transparent.is_some() => {
+                    Body::Newtype(newtype(&data.fields))
+                }
                 Fields::Named(named) => Body::Struct(struct_body(cx, named, &attrs)),
+                Fields::Unnamed(_) if derive == Derive::Value => {
+                    Body::Newtype(newtype(&data.fields))
+                }
                 _ => {
                     cx.spanned(
                         &input.ident,
@@ -152,8 +174,26 @@ impl<'a> Container<'a> {
             vis: &input.vis,
             generics: &input.generics,
             derive,
+            transparent: attrs.transparent,
             body,
         })
+    }
+}
+
+fn newtype(fields: &Fields) -> Newtype<'_> {
+    let first = fields.iter().next();
+    let member = match first.and_then(|f| f.ident.clone()) {
+        Some(ident) => syn::Member::Named(ident),
+        None => syn::Member::Unnamed(syn::Index::from(0)),
+    };
+    let field_options = first
+        .and_then(|f| f.attrs.iter().find(|a| a.path().is_ident("dynamo")))
+        .map(|a| syn::spanned::Spanned::span(a));
+    Newtype {
+        member,
+        ty: first.map(|f| &f.ty),
+        field_count: fields.len(),
+        field_options,
     }
 }
 

@@ -11,6 +11,8 @@ use crate::ctxt::Ctxt;
 #[derive(Default)]
 pub struct ContainerAttrs {
     pub rename_all: Option<RenameRule>,
+    /// `#[dynamo(transparent)]`: a one-field struct stored as its field.
+    pub transparent: Option<proc_macro2::Span>,
 }
 
 /// Options on a field. Each flag keeps the attribute's span, for errors about it.
@@ -35,7 +37,7 @@ pub struct VariantAttrs {
     pub rename: Option<LitStr>,
 }
 
-const CONTAINER_OPTIONS: &str = "rename_all";
+const CONTAINER_OPTIONS: &str = "rename_all, transparent";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde, version, ttl, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
@@ -100,6 +102,8 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 )
             })?;
             set_once(&mut out.rename_all, rule, meta)
+        } else if meta.path.is_ident("transparent") {
+            set_once(&mut out.transparent, meta.path.span(), meta)
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }

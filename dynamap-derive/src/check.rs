@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 
-use crate::ast::{index_roles, Body, Container, Derive, Field, Storage, Struct, Variant};
+use crate::ast::{index_roles, Body, Container, Derive, Field, Newtype, Storage, Struct, Variant};
 use crate::attr::FieldAttrs;
 use crate::ctxt::Ctxt;
 
@@ -41,6 +41,11 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 indexes_are_complete(cx, data);
             }
             item_has_partition_key(cx, container, data);
+        }
+        Body::Newtype(newtype) => {
+            transparent_is_for_values(cx, container);
+            newtype_has_one_field(cx, container, newtype);
+            newtype_field_takes_no_options(cx, newtype);
         }
         Body::Enum(variants) => {
             enum_has_variants(cx, container, variants);
@@ -470,6 +475,38 @@ fn variant_name_is_unique(cx: &Ctxt, variants: &[Variant], position: usize) {
                 "`{}` and `{}` would both be stored as \"{}\"",
                 variant.ident, other.ident, variant.name
             ),
+        );
+    }
+}
+
+fn transparent_is_for_values(cx: &Ctxt, container: &Container) {
+    if let (Some(span), Derive::Item) = (container.transparent, container.derive) {
+        cx.at(
+            span,
+            "#[dynamo(transparent)] stores a struct as its one field, which a table item cannot \
+             be: derive DynamoValue for the newtype and use it as a field of the item",
+        );
+    }
+}
+
+fn newtype_has_one_field(cx: &Ctxt, container: &Container, newtype: &Newtype) {
+    if newtype.field_count != 1 {
+        cx.spanned(
+            container.ident,
+            format!(
+                "a newtype is stored as its one field, but `{}` has {} fields; give it one \
+                 field, or name the fields to store the struct as a map",
+                container.ident, newtype.field_count
+            ),
+        );
+    }
+}
+
+fn newtype_field_takes_no_options(cx: &Ctxt, newtype: &Newtype) {
+    if let Some(span) = newtype.field_options {
+        cx.at(
+            span,
+            "a newtype's field takes no #[dynamo(...)] options: the newtype is stored as the field",
         );
     }
 }

@@ -23,7 +23,7 @@ impl Error {
     ///         Some(taken) => println!("already held by {:?}", taken.holder),
     ///         None => return Err(e),
     ///     },
-    ///     Ok(()) => {}
+    ///     Ok(_) => {}
     /// }
     /// # Ok(()) }
     /// ```

@@ -147,13 +147,10 @@ pub fn encode_ttl_field<T: DynamoValue + 'static>(
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    let any = value as &dyn std::any::Any;
-    let encoded = if let Some(time) = any.downcast_ref::<std::time::SystemTime>() {
-        time.to_ttl_attribute()
-    } else if let Some(time) = any.downcast_ref::<Option<std::time::SystemTime>>() {
-        time.to_ttl_attribute()
-    } else {
-        value.to_attribute_value()
+    let encoded = match crate::value::time_to_live(value as &dyn std::any::Any) {
+        Some(encoded) => encoded,
+        // The integers of epoch seconds are stored as they are.
+        None => value.to_attribute_value(),
     };
     match encoded {
         Ok(Some(v)) => {

@@ -11,6 +11,7 @@ mod codec;
 mod enums;
 mod fallback;
 mod item;
+mod newtype;
 mod paths;
 
 pub use fallback::fallback;
@@ -26,6 +27,7 @@ pub fn expand(container: &Container) -> TokenStream {
             }
             out
         }
+        Body::Newtype(data) => newtype::newtype(container, data),
         Body::Enum(variants) => enums::unit_enum(container, variants),
     }
 }

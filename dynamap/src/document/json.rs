@@ -33,6 +33,12 @@ fn canonical(text: &str) -> Option<(bool, String, i64)> {
 }
 
 fn number_to_json(n: &Number) -> Result<Json, ConversionError> {
+    // With `arbitrary_precision`, a JSON number keeps its text: every DynamoDB number
+    // fits exactly.
+    #[cfg(feature = "serde_json")]
+    if let Ok(exact) = n.as_str().parse::<serde_json::Number>() {
+        return Ok(Json::Number(exact));
+    }
     if let Some(i) = n.as_i64() {
         return Ok(Json::from(i));
     }
@@ -51,9 +57,10 @@ fn number_to_json(n: &Number) -> Result<Json, ConversionError> {
 }
 
 impl Value {
-    /// The value as JSON. Sets become arrays; binary values and numbers JSON cannot
-    /// hold exactly (more than 17 significant digits with a fraction, or beyond
-    /// `u64`/`i64`) are refused.
+    /// The value as JSON. Sets become arrays; binary values are refused, and so are
+    /// numbers JSON cannot hold exactly (more than 17 significant digits with a
+    /// fraction, or beyond `u64`/`i64`) unless dynamap's `serde_json` feature is on,
+    /// whose `arbitrary_precision` keeps every number exact.
     ///
     /// ```
     /// use dynamap::Value;
@@ -158,10 +165,23 @@ mod tests {
 
     #[test]
     fn what_json_cannot_hold_is_refused() {
+        // Without `arbitrary_precision`, JSON numbers are i64, u64 or f64; with it (the
+        // `serde_json` feature), they keep their text, and every DynamoDB number fits.
         let big: Number = "123456789012345678901234567890".parse().unwrap();
-        assert!(Value::N(big).to_json().is_err());
         let precise: Number = "0.12345678901234567890123".parse().unwrap();
-        assert!(Value::N(precise).to_json().is_err());
+        if cfg!(feature = "serde_json") {
+            assert_eq!(
+                Value::N(big).to_json().unwrap().to_string(),
+                "123456789012345678901234567890"
+            );
+            assert_eq!(
+                Value::N(precise).to_json().unwrap().to_string(),
+                "0.12345678901234567890123"
+            );
+        } else {
+            assert!(Value::N(big).to_json().is_err());
+            assert!(Value::N(precise).to_json().is_err());
+        }
         assert!(Value::Bs(vec![]).to_json().is_err());
         assert!(Document::from_json(json!([1])).is_err());
         assert_eq!(canonical("1.50e1"), canonical("15"));

@@ -4,13 +4,26 @@
 //! macros implement it for your structs and unit enums, and `#[dynamo(serde)]` stores
 //! any serde type through serde_dynamo.
 
+#[cfg(feature = "chrono")]
+mod chrono_time;
 mod collections;
+#[cfg(feature = "rust_decimal")]
+mod decimal;
+#[cfg(feature = "serde_json")]
+mod json;
 mod number;
 mod scalar;
 #[doc(hidden)]
 pub mod serde_bridge;
-mod time;
-pub use time::TtlValue;
+mod system_time;
+#[cfg(feature = "time")]
+mod time_crate;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod timestamp;
+#[cfg(feature = "uuid")]
+mod uuid_string;
+pub(crate) use system_time::time_to_live;
+pub use system_time::TtlValue;
 
 pub(crate) use collections::encode_set_elements;
 

@@ -21,4 +21,5 @@ mod surface;
 mod tables;
 mod transactions;
 mod trust;
+mod types;
 mod versions;

@@ -1,0 +1,249 @@
+//! The types real services use, against the server: newtypes, uuid, chrono and time,
+//! Decimal, JSON. Each stored form is read back exactly, keys and sets work, and range
+//! conditions on time sort keys return exactly the items in the range.
+
+use std::collections::{BTreeSet, HashSet};
+use std::str::FromStr;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use dynamap::prelude::*;
+use futures::TryStreamExt;
+use rust_decimal::Decimal;
+use serde_json::json;
+use uuid::Uuid;
+
+use dynamap_tests::new_mapping;
+
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct OrderId(Uuid);
+
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq)]
+struct Cents(i64);
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+#[dynamo(transparent)]
+struct Email {
+    address: String,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Order {
+    #[dynamo(partition_key)]
+    id: OrderId,
+    #[dynamo(sort_key)]
+    placed_at: DateTime<Utc>,
+    total: Cents,
+    price: Decimal,
+    buyer: Email,
+    related: HashSet<OrderId>,
+    due: NaiveDate,
+    shipped_at: Option<DateTime<FixedOffset>>,
+    audit: time::OffsetDateTime,
+    local: time::PrimitiveDateTime,
+    day: time::Date,
+    extra: serde_json::Value,
+    days: BTreeSet<NaiveDate>,
+}
+
+fn order_id(n: u128) -> OrderId {
+    OrderId(Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0000_0000 + n))
+}
+
+fn order(id: OrderId, placed_at: DateTime<Utc>) -> Order {
+    Order {
+        id,
+        placed_at,
+        total: Cents(1250),
+        price: Decimal::from_str("19.99").unwrap(),
+        buyer: Email {
+            address: "ada@example.com".into(),
+        },
+        related: [order_id(900), order_id(901)].into(),
+        due: NaiveDate::from_ymd_opt(1969, 7, 20).unwrap(),
+        shipped_at: Some(
+            Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0)
+                .unwrap()
+                .with_timezone(&FixedOffset::east_opt(3600).unwrap()),
+        ),
+        audit: time::macros::datetime!(2024-05-01 09:30:00.123456789 UTC),
+        local: time::macros::datetime!(1955-11-05 06:15:00),
+        day: time::macros::date!(2000-02-29),
+        extra: json!({"color": "red", "sizes": [1, 2.5, null], "n": 12345678901234567890123456789012345678u128}),
+        days: [NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()].into(),
+    }
+}
+
+#[tokio::test]
+async fn every_type_round_trips_exactly_and_is_stored_as_documented() {
+    let orders = new_mapping::<Order>("types-roundtrip").await;
+    let placed = Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap() + Duration::nanoseconds(7);
+    let o = order(order_id(1), placed);
+    orders.insert(&o).await.unwrap();
+    let back = orders.get(&(o.id, o.placed_at)).await.unwrap().unwrap();
+    assert_eq!(back.id, o.id);
+    assert_eq!(back.placed_at, o.placed_at);
+    assert_eq!(back.total, o.total);
+    assert_eq!(back.price, o.price);
+    assert_eq!(back.buyer, o.buyer);
+    assert_eq!(back.related, o.related);
+    assert_eq!(back.due, o.due);
+    assert_eq!(back.shipped_at, o.shipped_at, "the same instant");
+    assert_eq!(back.audit, o.audit);
+    assert_eq!(back.local, o.local);
+    assert_eq!(back.day, o.day);
+    assert_eq!(back.extra, o.extra);
+    assert_eq!(back.days, o.days);
+
+    // The stored forms, as another client sees them.
+    let raw = orders
+        .client()
+        .get_item()
+        .table_name(orders.table_name())
+        .set_key(Some(Order::key_to_item(&o.key()).unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let s = |name: &str| raw[name].as_s().unwrap().clone();
+    assert_eq!(s("id"), "67e55044-10b1-426f-9247-bb6800000001");
+    assert_eq!(s("placed_at"), "2024-05-01T09:30:00.000000007Z");
+    assert_eq!(s("buyer"), "ada@example.com");
+    assert_eq!(s("due"), "1969-07-20");
+    assert_eq!(s("shipped_at"), "2024-05-01T09:30:00.000000000Z");
+    assert_eq!(s("audit"), "2024-05-01T09:30:00.123456789Z");
+    assert_eq!(s("local"), "1955-11-05T06:15:00.000000000");
+    assert_eq!(s("day"), "2000-02-29");
+    assert_eq!(raw["total"], AttributeValue::N("1250".into()));
+    assert_eq!(raw["price"], AttributeValue::N("19.99".into()));
+    assert!(matches!(&raw["related"], AttributeValue::Ss(set) if set.len() == 2));
+    assert!(matches!(&raw["extra"], AttributeValue::M(m)
+        if m["n"] == AttributeValue::N("12345678901234567890123456789012345678".into())
+            && matches!(&m["sizes"], AttributeValue::L(l) if l[2] == AttributeValue::Null(true))));
+}
+
+#[tokio::test]
+async fn a_time_sort_key_range_returns_exactly_the_items_in_it() {
+    let orders = new_mapping::<Order>("types-range").await;
+    let id = order_id(2);
+    let base = Utc.with_ymd_and_hms(1969, 12, 31, 23, 59, 59).unwrap();
+    // Across a second boundary, sub-second apart, and across 1970 and far years.
+    let times: Vec<DateTime<Utc>> = vec![
+        Utc.with_ymd_and_hms(1901, 1, 1, 0, 0, 0).unwrap(),
+        base,
+        base + Duration::milliseconds(999),
+        base + Duration::nanoseconds(999_999_999),
+        base + Duration::seconds(1),
+        base + Duration::seconds(1) + Duration::nanoseconds(1),
+        base + Duration::seconds(2),
+        Utc.with_ymd_and_hms(2024, 2, 29, 12, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+    ];
+    for t in &times {
+        orders.insert(&order(id, *t)).await.unwrap();
+    }
+    let f = Order::fields();
+    let between = |low: DateTime<Utc>, high: DateTime<Utc>| {
+        orders
+            .query(id)
+            .sort_key(f.placed_at.between(low, high))
+            .stream()
+            .map_ok(|o| o.placed_at)
+            .try_collect::<Vec<_>>()
+    };
+    let low = base + Duration::milliseconds(999);
+    let high = base + Duration::seconds(1);
+    assert_eq!(between(low, high).await.unwrap(), times[2..=4].to_vec());
+    let all = between(times[0], times[8]).await.unwrap();
+    assert_eq!(all, times, "in time order, every one");
+    let before_1970: Vec<_> = orders
+        .query(id)
+        .sort_key(f.placed_at.lt(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()))
+        .stream()
+        .map_ok(|o| o.placed_at)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(before_1970, times[..=3].to_vec());
+    // A newtype key, given as the newtype.
+    assert!(orders.contains_key(&(id, times[7])).await.unwrap());
+    assert!(!orders.contains_key(&(order_id(3), times[7])).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_decimal_counter_survives_concurrent_adds_exactly() {
+    #[derive(DynamoItem, Debug, Clone)]
+    struct Account {
+        #[dynamo(partition_key)]
+        id: Uuid,
+        balance: Decimal,
+        cents: Cents,
+    }
+    let accounts = new_mapping::<Account>("types-decimal").await;
+    let id = Uuid::from_u128(42);
+    let f = Account::fields();
+    let adds = (0..16).map(|i| {
+        let accounts = accounts.clone();
+        async move {
+            let amount = Decimal::from_str("0.01").unwrap() * Decimal::from(i + 1);
+            accounts
+                .modify(&id)
+                .add(f.balance, amount)
+                .add(f.cents, Cents(i + 1))
+                .upsert(true)
+                .await
+        }
+    });
+    futures::future::try_join_all(adds).await.unwrap();
+    let account = accounts.get(&id).await.unwrap().unwrap();
+    // 0.01 × (1 + 2 + … + 16) = 1.36, exactly: no float on the way.
+    assert_eq!(account.balance, Decimal::from_str("1.36").unwrap());
+    assert_eq!(account.cents, Cents(136));
+    accounts
+        .modify(&id)
+        .subtract(f.balance, Decimal::from_str("0.36").unwrap())
+        .await
+        .unwrap();
+    let f_balance = accounts.get(&id).await.unwrap().unwrap().balance;
+    assert_eq!(f_balance, Decimal::ONE);
+    // Typed conditions on Decimal and on a numeric newtype.
+    let refused = accounts
+        .modify(&id)
+        .set(f.balance, Decimal::ZERO)
+        .when(f.balance.gt(Decimal::from(5)) | f.cents.lt(Cents(0)))
+        .await;
+    assert!(matches!(refused, Err(dynamap::Error::ConditionFailed { .. })), "{refused:?}");
+}
+
+#[tokio::test]
+async fn ttl_accepts_chrono_and_time_values() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Session {
+        #[dynamo(partition_key)]
+        id: OrderId,
+        #[dynamo(ttl)]
+        expires: DateTime<Utc>,
+    }
+    let sessions = new_mapping::<Session>("types-ttl").await;
+    let at = Utc.timestamp_opt(4_102_444_800, 250_000_000).unwrap();
+    let session = Session {
+        id: order_id(7),
+        expires: at,
+    };
+    sessions.insert(&session).await.unwrap();
+    let raw = sessions
+        .client()
+        .get_item()
+        .table_name(sessions.table_name())
+        .set_key(Some(Session::key_to_item(&session.id).unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    // Whole epoch seconds, rounded up: the number DynamoDB's TTL reads.
+    assert_eq!(raw["expires"], AttributeValue::N("4102444801".into()));
+    let back = sessions.get(&session.id).await.unwrap().unwrap();
+    assert_eq!(back.expires, Utc.timestamp_opt(4_102_444_801, 0).unwrap());
+}
