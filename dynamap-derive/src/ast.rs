@@ -188,7 +188,7 @@ fn newtype(fields: &Fields) -> Newtype<'_> {
     };
     let field_options = first
         .and_then(|f| f.attrs.iter().find(|a| a.path().is_ident("dynamo")))
-        .map(|a| syn::spanned::Spanned::span(a));
+        .map(syn::spanned::Spanned::span);
     Newtype {
         member,
         ty: first.map(|f| &f.ty),
