@@ -87,6 +87,8 @@ pub struct Index {
 
 pub struct Field<'a> {
     pub member: &'a Ident,
+    /// The `with` module, when the field has one.
+    pub with: Option<syn::Path>,
     pub vis: &'a syn::Visibility,
     pub ty: &'a Type,
     /// The attribute name as stored.
@@ -108,6 +110,8 @@ pub enum Storage {
     ValueOrDefault,
     /// Through serde_dynamo.
     Serde,
+    /// Through the `with` module's `to_stored`/`from_stored`.
+    With,
     /// Not stored; `Default::default()` when read.
     Skip,
 }
@@ -132,7 +136,7 @@ impl<'a> Container<'a> {
         let attrs = attr::container(cx, &input.attrs);
         let body = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(_) if attrs.transparent.is_some() => {
+                Fields::Named(_) if attrs.transparent.is_some() && derive == Derive::Value => {
                     Body::Newtype(newtype(&data.fields))
                 }
                 Fields::Named(named) => Body::Struct(struct_body(cx, named, &attrs)),
@@ -220,11 +224,14 @@ fn struct_body<'a>(
             Storage::ValueOrDefault
         } else if attrs.serde.is_some() {
             Storage::Serde
+        } else if attrs.with.is_some() {
+            Storage::With
         } else {
             Storage::Value
         };
         fields.push(Field {
             member,
+            with: attrs.with.as_ref().and_then(|lit| lit.parse().ok()),
             vis: &field.vis,
             ty: &field.ty,
             name,

@@ -24,6 +24,8 @@ pub struct FieldAttrs {
     pub skip: Option<proc_macro2::Span>,
     pub default: Option<proc_macro2::Span>,
     pub serde: Option<proc_macro2::Span>,
+    /// `with = "module"`: the module converting the field to and from a stored type.
+    pub with: Option<LitStr>,
     pub version: Option<proc_macro2::Span>,
     pub ttl: Option<proc_macro2::Span>,
     pub gsi_partition_key: Vec<LitStr>,
@@ -38,8 +40,9 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str = "rename_all, transparent";
-const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, skip, default, serde, version, ttl, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key";
+const FIELD_OPTIONS: &str =
+    "partition_key, sort_key, rename, skip, default, serde, with, version, \
+     ttl, gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -128,6 +131,15 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.default, span, meta)
         } else if meta.path.is_ident("serde") {
             set_once(&mut out.serde, span, meta)
+        } else if meta.path.is_ident("with") {
+            let lit: LitStr = meta.value()?.parse()?;
+            lit.parse::<syn::Path>().map_err(|_| {
+                syn::Error::new(
+                    lit.span(),
+                    "`with` names a module by its path, such as \"crate::codecs::rgb\"",
+                )
+            })?;
+            set_once(&mut out.with, lit, meta)
         } else if meta.path.is_ident("version") {
             set_once(&mut out.version, span, meta)
         } else if meta.path.is_ident("ttl") {

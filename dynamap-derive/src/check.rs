@@ -34,6 +34,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 one_ttl(cx, &at);
                 index_mentions_are_valid(cx, &at);
                 one_storage_option(cx, &at);
+                with_is_not_for_keys_versions_or_ttl(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
             }
@@ -357,7 +358,8 @@ fn index_mentions_are_valid(cx: &Ctxt, at: &At) {
 
 fn one_storage_option(cx: &Ctxt, at: &At) {
     let attrs = &at.field.attrs;
-    let given = [attrs.skip, attrs.default, attrs.serde]
+    let with = attrs.with.as_ref().map(syn::LitStr::span);
+    let given = [attrs.skip, attrs.default, attrs.serde, with]
         .iter()
         .filter(|flag| flag.is_some())
         .count();
@@ -365,12 +367,34 @@ fn one_storage_option(cx: &Ctxt, at: &At) {
         let span = attrs
             .default
             .or(attrs.serde)
+            .or(with)
             .unwrap_or_else(Span::call_site);
         cx.at(
             span,
-            "use at most one of `skip`, `default` and `serde` on a field",
+            "use at most one of `skip`, `default`, `serde` and `with` on a field",
         );
     }
+}
+
+fn with_is_not_for_keys_versions_or_ttl(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let Some(with) = &attrs.with else { return };
+    let role = if key_span(at.field).is_some() {
+        "a key"
+    } else if attrs.version.is_some() {
+        "the version"
+    } else if attrs.ttl.is_some() {
+        "the time to live"
+    } else {
+        return;
+    };
+    cx.at(
+        with.span(),
+        format!(
+            "`with` cannot convert {role}: dynamap reads and writes it itself; for a key, \
+             derive DynamoValue on a newtype over a key type instead"
+        ),
+    );
 }
 
 fn skipped_field_is_not_renamed(cx: &Ctxt, at: &At) {

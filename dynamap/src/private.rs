@@ -162,6 +162,48 @@ pub fn encode_ttl_field<T: DynamoValue + 'static>(
     }
 }
 
+/// Encodes a `#[dynamo(with = "module")]` field: the module's stored form, as that
+/// type stores itself.
+#[inline]
+pub fn encode_with_field<S: DynamoValue>(
+    item: &mut Item,
+    name: &'static str,
+    stored: Result<S, ConversionError>,
+) -> Result<(), ConversionError> {
+    match stored.and_then(|s| s.to_attribute_value()) {
+        Ok(Some(v)) => {
+            item.insert(name.to_owned(), v);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.in_attribute(name)),
+    }
+}
+
+/// Encodes one value through a `with` module, for the field's typed path.
+#[inline]
+pub fn encode_with<S: DynamoValue>(
+    stored: Result<S, ConversionError>,
+) -> Result<Option<AttributeValue>, ConversionError> {
+    stored.and_then(|s| s.to_attribute_value())
+}
+
+/// Decodes a `#[dynamo(with = "module")]` field: the stored form as its type reads
+/// itself (absent included), then the module's `from_stored`.
+#[inline]
+pub fn decode_with_slot<S: DynamoValue, T>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+    from_stored: fn(S) -> Result<T, ConversionError>,
+) -> Result<T, ConversionError> {
+    match slot {
+        Some(v) => S::from_attribute_value(v),
+        None => S::from_missing(),
+    }
+    .and_then(from_stored)
+    .map_err(|e| e.in_attribute(name))
+}
+
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]
 pub fn decode_slot<T: DynamoValue>(

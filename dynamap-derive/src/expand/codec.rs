@@ -27,6 +27,12 @@ fn encode_field(field: &Field) -> TokenStream {
     }
     match field.storage {
         Storage::Skip => quote!(),
+        Storage::With => {
+            let with = &field.with;
+            quote_spanned! {span=>
+                ::dynamap::__private::encode_with_field(&mut item, #name, #with::to_stored(&self.#member))?;
+            }
+        }
         Storage::Serde => quote_spanned! {span=>
             ::dynamap::__private::encode_serde_field(&mut item, #name, &self.#member)?;
         },
@@ -50,6 +56,10 @@ fn decode_field(index: usize, field: &Field) -> TokenStream {
         Storage::Skip => quote_spanned!(span=> ::core::default::Default::default()),
         Storage::Serde => {
             quote_spanned!(span=> ::dynamap::__private::decode_serde_slot(#slot, #name)?)
+        }
+        Storage::With => {
+            let with = &field.with;
+            quote_spanned!(span=> ::dynamap::__private::decode_with_slot(#slot, #name, #with::from_stored)?)
         }
         Storage::ValueOrDefault => {
             quote_spanned!(span=> ::dynamap::__private::decode_slot_or_default(#slot, #name)?)

@@ -78,6 +78,8 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
                     quote!(#ty: ::dynamap::DynamoValue + ::core::default::Default)
                 }
                 Storage::Serde => quote!(#ty: ::dynamap::__private::serde::Serialize + ::dynamap::__private::serde::de::DeserializeOwned),
+                // The module's functions say what they take.
+                Storage::With => continue,
                 Storage::Skip => quote!(#ty: ::core::default::Default),
             });
         }

@@ -302,3 +302,49 @@ impl<P: PathParent, V: crate::value::TtlValue> TypedPath for TtlPath<P, V> {
         value.to_ttl_attribute()
     }
 }
+
+/// How a `#[dynamo(with = "module")]` field encodes a value: implemented by the derive
+/// from the module's `to_stored`, so values set or compared through the field's path
+/// ([`WithPath`]) are stored as the field stores them.
+pub trait Codec<V> {
+    /// Encodes `value` as the field stores it.
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError>;
+}
+
+/// The path to a `#[dynamo(with = "module")]` field: values set or compared through it
+/// go through the module, as the item stores them.
+///
+/// ```
+/// mod upper {
+///     use dynamap::ConversionError;
+///     pub fn to_stored(name: &String) -> Result<String, ConversionError> {
+///         Ok(name.to_uppercase())
+///     }
+///     pub fn from_stored(stored: String) -> Result<String, ConversionError> {
+///         Ok(stored.to_lowercase())
+///     }
+/// }
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(with = "upper")] name: String }
+/// use dynamap::DynamoItem;
+/// let name = User::fields().name; // a WithPath
+/// ```
+pub struct WithPath<P, V, C> {
+    parent: P,
+    value: PhantomData<fn() -> (V, C)>,
+}
+
+copy_path!(WithPath<P, V, C>);
+
+impl<P: PathParent, V, C: Codec<V>> TypedPath for WithPath<P, V, C> {
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        C::encode(value)
+    }
+}

@@ -18,7 +18,9 @@ pub use capabilities::{
     Containable, IntoValue, ListElement, ListValue, Numeric, Removable, SetValue, Settable,
     VersionNumber,
 };
-pub use kinds::{Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath};
+pub use kinds::{
+    Codec, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath, WithPath,
+};
 pub use links::{Field, FieldName, Index, Key, PathParent, Root};
 
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -248,6 +248,13 @@ fn decode_set<T: ScalarAttribute, C: FromIterator<T>>(
             .enumerate()
             .map(|(i, b)| decode(i, AttributeValue::B(b)))
             .collect(),
+        // Another writer's set stored as a list (serde_dynamo writes `HashSet` as L):
+        // read when every element is one of the set's; dynamap itself writes SS/NS/BS.
+        (_, AttributeValue::L(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| decode(i, v))
+            .collect(),
         (kind, other) => Err(ConversionError::unexpected(set_name(kind), &other)),
     }
 }

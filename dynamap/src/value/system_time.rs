@@ -86,7 +86,7 @@ impl crate::path::ListElement for SystemTime {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a time-to-live attribute",
-    label = "#[dynamo(ttl)] needs a SystemTime or an integer of epoch seconds (optionally in an Option)",
+    label = "#[dynamo(ttl)] needs a SystemTime, a chrono or time UTC date-time, or an integer of epoch seconds (optionally in an Option)",
     note = "DynamoDB expires an item once the number in its TTL attribute, in epoch seconds, is past"
 )]
 pub trait TtlValue: DynamoValue {

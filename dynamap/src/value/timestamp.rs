@@ -60,7 +60,7 @@ fn local_text(p: &Parts) -> String {
 /// Reads `YYYY-MM-DD` into (year, month, day); the calendar check is the caller's.
 pub(crate) fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
     let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return None;
     }
     Some((
@@ -79,7 +79,7 @@ pub(crate) fn parse_local(text: &str) -> Option<Parts> {
         None => (time, None),
     };
     let bytes = clock.as_bytes();
-    if bytes.len() != 8 || bytes[2] != b':' || bytes[5] != b':' {
+    if bytes.len() != 8 || bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
         return None;
     }
     let nanosecond = match fraction {

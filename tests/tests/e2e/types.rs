@@ -47,7 +47,9 @@ struct Order {
 }
 
 fn order_id(n: u128) -> OrderId {
-    OrderId(Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0000_0000 + n))
+    OrderId(Uuid::from_u128(
+        0x67e5_5044_10b1_426f_9247_bb68_0000_0000 + n,
+    ))
 }
 
 fn order(id: OrderId, placed_at: DateTime<Utc>) -> Order {
@@ -68,7 +70,7 @@ fn order(id: OrderId, placed_at: DateTime<Utc>) -> Order {
         ),
         audit: time::macros::datetime!(2024-05-01 09:30:00.123456789 UTC),
         local: time::macros::datetime!(1955-11-05 06:15:00),
-        day: time::macros::date!(2000-02-29),
+        day: time::macros::date!(2000 - 02 - 29),
         extra: json!({"color": "red", "sizes": [1, 2.5, null], "n": 12345678901234567890123456789012345678u128}),
         days: [NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()].into(),
     }
@@ -159,7 +161,10 @@ async fn a_time_sort_key_range_returns_exactly_the_items_in_it() {
     assert_eq!(all, times, "in time order, every one");
     let before_1970: Vec<_> = orders
         .query(id)
-        .sort_key(f.placed_at.lt(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()))
+        .sort_key(
+            f.placed_at
+                .lt(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+        )
         .stream()
         .map_ok(|o| o.placed_at)
         .try_collect()
@@ -213,7 +218,10 @@ async fn a_decimal_counter_survives_concurrent_adds_exactly() {
         .set(f.balance, Decimal::ZERO)
         .when(f.balance.gt(Decimal::from(5)) | f.cents.lt(Cents(0)))
         .await;
-    assert!(matches!(refused, Err(dynamap::Error::ConditionFailed { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(dynamap::Error::ConditionFailed { .. })),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
@@ -246,4 +254,141 @@ async fn ttl_accepts_chrono_and_time_values() {
     assert_eq!(raw["expires"], AttributeValue::N("4102444801".into()));
     let back = sessions.get(&session.id).await.unwrap().unwrap();
     assert_eq!(back.expires, Utc.timestamp_opt(4_102_444_801, 0).unwrap());
+}
+
+#[tokio::test]
+async fn a_set_another_writer_stored_as_a_list_reads_back() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Tagged {
+        #[dynamo(partition_key)]
+        id: String,
+        tags: HashSet<String>,
+        ids: BTreeSet<OrderId>,
+        scores: BTreeSet<u32>,
+    }
+    let table = new_mapping::<Tagged>("types-set-from-list").await;
+    let list = |items: Vec<AttributeValue>| AttributeValue::L(items);
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    // As serde_dynamo writes a HashSet<String>: a list.
+    table
+        .client()
+        .put_item()
+        .table_name(table.table_name())
+        .item("id", s("t"))
+        .item("tags", list(vec![s("a"), s("b"), s("a")]))
+        .item("ids", list(vec![s("67e55044-10b1-426f-9247-bb6800000001")]))
+        .item("scores", list(vec![AttributeValue::N("3".into())]))
+        .send()
+        .await
+        .unwrap();
+    let read = table.get("t").await.unwrap().unwrap();
+    assert_eq!(read.tags, HashSet::from(["a".to_owned(), "b".to_owned()]));
+    assert_eq!(read.ids, BTreeSet::from([order_id(1)]));
+    assert_eq!(read.scores, BTreeSet::from([3]));
+    // Written back, it is a set again.
+    table.insert(&read).await.unwrap();
+    let raw = table
+        .client()
+        .get_item()
+        .table_name(table.table_name())
+        .key("id", s("t"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert!(matches!(&raw["tags"], AttributeValue::Ss(v) if v.len() == 2));
+    // A list element that is not one of the set's is an error naming it.
+    table
+        .client()
+        .put_item()
+        .table_name(table.table_name())
+        .item("id", s("bad"))
+        .item("tags", list(vec![s("a"), AttributeValue::N("1".into())]))
+        .send()
+        .await
+        .unwrap();
+    let err = table.get("bad").await.unwrap_err();
+    assert!(
+        matches!(&err, dynamap::Error::Conversion(e) if e.attribute() == "tags[1]"),
+        "{err}"
+    );
+}
+
+/// A type dynamap does not know, stored through a module: `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rgb(u8, u8, u8);
+
+mod hex_color {
+    use dynamap::ConversionError;
+
+    pub fn to_stored(color: &super::Rgb) -> Result<String, ConversionError> {
+        Ok(format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2))
+    }
+
+    pub fn from_stored(text: String) -> Result<super::Rgb, ConversionError> {
+        let bad = || ConversionError::new("a color as #rrggbb", format!("{text:?}"));
+        let hex = text.strip_prefix('#').filter(|h| h.len() == 6).ok_or_else(bad)?;
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or(""), 16).map_err(|_| bad());
+        Ok(super::Rgb(byte(0)?, byte(2)?, byte(4)?))
+    }
+}
+
+#[tokio::test]
+async fn a_with_module_stores_reads_sets_and_compares() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Car {
+        #[dynamo(partition_key)]
+        id: String,
+        #[dynamo(with = "hex_color")]
+        paint: Rgb,
+    }
+    let cars = new_mapping::<Car>("types-with").await;
+    let car = Car {
+        id: "c".into(),
+        paint: Rgb(255, 128, 0),
+    };
+    cars.insert(&car).await.unwrap();
+    assert_eq!(cars.get("c").await.unwrap(), Some(car.clone()));
+    let raw = cars
+        .client()
+        .get_item()
+        .table_name(cars.table_name())
+        .key("id", AttributeValue::S("c".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(raw["paint"], AttributeValue::S("#ff8000".into()));
+    // Typed paths go through the module too.
+    let f = Car::fields();
+    let repainted: Car = cars
+        .modify("c")
+        .set(f.paint, Rgb(0, 0, 255))
+        .when(f.paint.eq(Rgb(255, 128, 0)))
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(repainted.paint, Rgb(0, 0, 255));
+    let stale = cars
+        .modify("c")
+        .set(f.paint, Rgb(1, 1, 1))
+        .when(f.paint.eq(Rgb(255, 128, 0)))
+        .await;
+    assert!(matches!(stale, Err(dynamap::Error::ConditionFailed { .. })));
+    // What the module refuses is an error naming the attribute.
+    cars.client()
+        .put_item()
+        .table_name(cars.table_name())
+        .item("id", AttributeValue::S("bad".into()))
+        .item("paint", AttributeValue::S("red".into()))
+        .send()
+        .await
+        .unwrap();
+    let err = cars.get("bad").await.unwrap_err();
+    assert!(
+        matches!(&err, dynamap::Error::Conversion(e) if e.attribute() == "paint" && e.expected() == "a color as #rrggbb"),
+        "{err}"
+    );
 }

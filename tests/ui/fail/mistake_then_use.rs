@@ -12,7 +12,7 @@ struct User {
 }
 
 #[derive(DynamoValue)]
-struct Tuple(u32);
+struct Tuple(u32, u32);
 
 #[derive(DynamoItem)]
 struct Holder {
