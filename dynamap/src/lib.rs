@@ -41,9 +41,38 @@
 //! | `#[dynamo(skip)]` | field | not stored; `Default::default()` when read |
 //! | `#[dynamo(default)]` | field | a missing attribute reads as `Default::default()` |
 //! | `#[dynamo(serde)]` | field | stored through serde_dynamo (any `Serialize + DeserializeOwned`) |
+//! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
+//! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
+//! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //!
-//! Field types and how they are stored are listed at [`DynamoValue`].
+//! ## Types
+//!
+//! | Rust | DynamoDB | feature |
+//! |---|---|---|
+//! | `String`, unit enums (derived) | `S` | |
+//! | integers up to `i128`/`u128`, `f32`, `f64` | `N` | |
+//! | `bool` | `BOOL` | |
+//! | `Vec<u8>`, `bytes::Bytes`, `Blob` | `B` | |
+//! | `Option<T>` | `T`, or no attribute for `None` | |
+//! | `Vec<T>` | `L` | |
+//! | `HashMap<String, T>`, `BTreeMap<String, T>`, structs (derived) | `M` | |
+//! | `HashSet`/`BTreeSet` of strings, numbers, bytes | `SS`, `NS`, `BS` (also read from an `L` another writer stored) | |
+//! | `SystemTime` | `N`, epoch seconds | |
+//! | newtypes (`struct OrderId(Uuid)`, derived) | as the inner type, with its capabilities | |
+//! | `uuid::Uuid` | `S`, lowercase hyphenated | `uuid` |
+//! | `chrono::DateTime<Utc>`, `DateTime<FixedOffset>` | `S`, `2024-05-01T09:30:00.000000000Z` (UTC, nine fraction digits: string order is time order) | `chrono` |
+//! | `chrono::NaiveDate` | `S`, `2024-05-01` | `chrono` |
+//! | `time::OffsetDateTime` | `S`, as `DateTime<Utc>` | `time` |
+//! | `time::PrimitiveDateTime` | `S`, `2024-05-01T09:30:00.000000000` | `time` |
+//! | `time::Date` | `S`, `2024-05-01` | `time` |
+//! | `rust_decimal::Decimal` | `N`, exact both ways | `rust_decimal` |
+//! | `serde_json::Value` | `M`, `L`, `S`, `N` (exact), `BOOL`, `NULL` | `serde_json` |
+//!
+//! The time types are keys, set elements and operands of ordered conditions (a
+//! `between` on a time sort key returns exactly the items in the range), in years 0000
+//! to 9999; they read other RFC 3339 forms and epoch seconds too, and work as
+//! `#[dynamo(ttl)]` fields. Each type's details are at [`DynamoValue`].
 //!
 //! ## Runtime
 //!
@@ -152,8 +181,11 @@ pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue
 /// ```
 pub use dynamap_derive::DynamoItem;
 
-/// Derives [`DynamoValue`] for a struct with named fields (stored as a map, `M`) or a
-/// unit-only enum (stored as a string, `S`).
+/// Derives [`DynamoValue`] for a struct with named fields (stored as a map, `M`), a
+/// unit-only enum (stored as a string, `S`), or a newtype: a one-field tuple struct (or
+/// a one-field struct marked `#[dynamo(transparent)]`), stored as its field. A newtype
+/// is a key, a set element, a number to `add` to or a time to live exactly when its
+/// field's type is.
 ///
 /// ```
 /// #[derive(dynamap::DynamoValue, Debug, PartialEq)]
@@ -162,6 +194,12 @@ pub use dynamap_derive::DynamoItem;
 /// #[derive(dynamap::DynamoValue, Debug, PartialEq)]
 /// #[dynamo(rename_all = "SCREAMING_SNAKE_CASE")]
 /// enum Status { Pending, InTransit, #[dynamo(rename = "done")] Delivered }
+///
+/// #[derive(dynamap::DynamoValue, Debug, Clone, PartialEq, Eq, Hash)]
+/// struct UserId(String); // stored as the string; a key, a set element
+///
+/// #[derive(dynamap::DynamoItem)]
+/// struct User { #[dynamo(partition_key)] id: UserId, friends: std::collections::HashSet<UserId> }
 /// ```
 pub use dynamap_derive::DynamoValue;
 

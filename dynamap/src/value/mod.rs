@@ -44,6 +44,54 @@ use crate::error::ConversionError;
 /// | `HashMap<String, T>`, `BTreeMap<String, T>`, structs (derived) | `M` |
 /// | `HashSet`/`BTreeSet` of strings, numbers, bytes | `SS`, `NS`, `BS` (empty: no attribute) |
 ///
+/// The types of optional features (uuid, chrono, time, rust_decimal, serde_json) and
+/// newtypes are in the [crate documentation's table](crate#types).
+///
+/// ## Implementing it by hand
+///
+/// Derive it where you can (a newtype derives in one line). For a type of your own with
+/// its own stored form: three items, and one line for `Path`, which says what a typed
+/// path to such a value can do ([`Leaf`](crate::path::Leaf): set it, compare it; right
+/// for any value). Add [`ScalarAttribute`] and [`KeyAttribute`] to make it a key, or
+/// store a foreign type through a module with `#[dynamo(with = "module")]`.
+///
+/// ```
+/// use aws_sdk_dynamodb::types::AttributeValue;
+/// use dynamap::{ConversionError, DynamoValue};
+///
+/// /// Stored as "#rrggbb".
+/// #[derive(Debug, Clone, Copy, PartialEq)]
+/// struct Rgb(u8, u8, u8);
+///
+/// impl DynamoValue for Rgb {
+///     type Path<P: dynamap::path::PathParent> = dynamap::path::Leaf<P, Self>;
+///
+///     const EXPECTED: &'static str = "a color as #rrggbb (S)";
+///
+///     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+///         let text = format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2);
+///         Ok(Some(AttributeValue::S(text)))
+///     }
+///
+///     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+///         let text = match value {
+///             AttributeValue::S(s) => s,
+///             other => return Err(ConversionError::unexpected(Self::EXPECTED, &other)),
+///         };
+///         let byte = |i: usize| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+///         match (text.len(), byte(1), byte(3), byte(5)) {
+///             (7, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
+///             _ => Err(ConversionError::new(Self::EXPECTED, text)),
+///         }
+///     }
+/// }
+///
+/// let stored = Rgb(255, 128, 0).to_attribute_value()?.unwrap();
+/// assert_eq!(stored, AttributeValue::S("#ff8000".into()));
+/// assert_eq!(Rgb::from_attribute_value(stored)?, Rgb(255, 128, 0));
+/// # Ok::<(), ConversionError>(())
+/// ```
+///
 /// ```
 /// use dynamap::DynamoValue;
 /// use aws_sdk_dynamodb::types::AttributeValue;
