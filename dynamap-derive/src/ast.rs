@@ -37,6 +37,10 @@ pub struct Container<'a> {
 
 pub enum Body<'a> {
     Struct(Struct<'a>),
+    /// An enum with data, stored as a map that names its variant: `tag` alone keeps
+    /// the variant's fields beside the tag (internally tagged), `tag` and `content`
+    /// put the variant's data under `content` (adjacently tagged).
+    Tagged(Tagged<'a>),
     /// A one-field struct stored as its field: `struct OrderId(Uuid)`, or a named
     /// struct marked `#[dynamo(transparent)]`.
     Newtype(Newtype<'a>),
@@ -116,9 +120,28 @@ pub enum Storage {
     Skip,
 }
 
+pub struct Tagged<'a> {
+    /// The attribute naming the variant.
+    pub tag: syn::LitStr,
+    /// Where the variant's data goes, for an adjacently tagged enum.
+    pub content: Option<syn::LitStr>,
+    pub variants: Vec<Variant<'a>>,
+}
+
+/// A field of an enum variant: named, or `0` of a one-value variant.
+pub struct VariantField<'a> {
+    pub member: syn::Member,
+    pub ty: &'a Type,
+    /// The attribute name as stored (after `rename`).
+    pub name: String,
+    pub attrs: FieldAttrs,
+}
+
 pub struct Variant<'a> {
     pub ident: &'a Ident,
     pub name: String,
+    /// The variant's fields, for a tagged enum.
+    pub data: Vec<VariantField<'a>>,
     /// Whether the variant carries data (refused by `check`).
     pub fields: &'a Fields,
     pub original: &'a syn::Variant,
@@ -155,7 +178,23 @@ impl<'a> Container<'a> {
                     return None;
                 }
             },
-            Data::Enum(data) if derive == Derive::Value => Body::Enum(enum_body(cx, data, &attrs)),
+            Data::Enum(data) if derive == Derive::Value => match &attrs.tag {
+                Some(tag) => Body::Tagged(Tagged {
+                    tag: tag.clone(),
+                    content: attrs.content.clone(),
+                    variants: enum_body(cx, data, &attrs),
+                }),
+                None => {
+                    if let Some(content) = &attrs.content {
+                        cx.at(
+                            content.span(),
+                            "`content` names where a tagged enum keeps its data: add \
+                             `tag = \"...\"` to name the attribute holding the variant",
+                        );
+                    }
+                    Body::Enum(enum_body(cx, data, &attrs))
+                }
+            },
             Data::Enum(_) => {
                 cx.spanned(
                     &input.ident,
@@ -311,9 +350,34 @@ fn enum_body<'a>(
                 (None, Some(rule)) => rule.apply_to_variant(&unraw(&variant.ident)),
                 (None, None) => unraw(&variant.ident),
             };
+            let data = variant
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, field)| {
+                    let attrs = attr::field(cx, &field.attrs);
+                    let (member, name) = match &field.ident {
+                        Some(ident) => (
+                            syn::Member::Named(ident.clone()),
+                            attrs
+                                .rename
+                                .as_ref()
+                                .map_or_else(|| unraw(ident), syn::LitStr::value),
+                        ),
+                        None => (syn::Member::Unnamed(syn::Index::from(i)), String::new()),
+                    };
+                    VariantField {
+                        member,
+                        ty: &field.ty,
+                        name,
+                        attrs,
+                    }
+                })
+                .collect();
             Variant {
                 ident: &variant.ident,
                 name,
+                data,
                 fields: &variant.fields,
                 original: variant,
             }

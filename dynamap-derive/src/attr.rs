@@ -13,6 +13,10 @@ pub struct ContainerAttrs {
     pub rename_all: Option<RenameRule>,
     /// `#[dynamo(transparent)]`: a one-field struct stored as its field.
     pub transparent: Option<proc_macro2::Span>,
+    /// `tag = "kind"`: an enum with data stored as a map naming its variant there.
+    pub tag: Option<LitStr>,
+    /// `content = "c"` (with `tag`): the variant's data under this attribute.
+    pub content: Option<LitStr>,
 }
 
 /// Options on a field. Each flag keeps the attribute's span, for errors about it.
@@ -39,7 +43,7 @@ pub struct VariantAttrs {
     pub rename: Option<LitStr>,
 }
 
-const CONTAINER_OPTIONS: &str = "rename_all, transparent";
+const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
 const FIELD_OPTIONS: &str =
     "partition_key, sort_key, rename, skip, default, serde, with, version, \
      ttl, gsi_partition_key, gsi_sort_key, lsi_sort_key";
@@ -107,6 +111,12 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             set_once(&mut out.rename_all, rule, meta)
         } else if meta.path.is_ident("transparent") {
             set_once(&mut out.transparent, meta.path.span(), meta)
+        } else if meta.path.is_ident("tag") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.tag, lit, meta)
+        } else if meta.path.is_ident("content") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.content, lit, meta)
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }

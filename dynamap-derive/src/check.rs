@@ -3,7 +3,9 @@
 
 use proc_macro2::Span;
 
-use crate::ast::{index_roles, Body, Container, Derive, Field, Newtype, Storage, Struct, Variant};
+use crate::ast::{
+    index_roles, Body, Container, Derive, Field, Newtype, Storage, Struct, Tagged, Variant,
+};
 use crate::attr::FieldAttrs;
 use crate::ctxt::Ctxt;
 
@@ -47,6 +49,17 @@ pub fn check(cx: &Ctxt, container: &Container) {
             transparent_is_for_values(cx, container);
             newtype_has_one_field(cx, container, newtype);
             newtype_field_takes_no_options(cx, newtype);
+        }
+        Body::Tagged(tagged) => {
+            enum_has_variants(cx, container, &tagged.variants);
+            tag_has_data_to_name(cx, tagged);
+            for (position, variant) in tagged.variants.iter().enumerate() {
+                tagged_variant_has_a_shape(cx, tagged, variant);
+                variant_fields_take_only_rename(cx, variant);
+                variant_fields_are_not_the_tag(cx, tagged, variant);
+                variant_field_names_are_unique(cx, variant);
+                tagged_variant_name_is_unique(cx, &tagged.variants, position);
+            }
         }
         Body::Enum(variants) => {
             enum_has_variants(cx, container, variants);
@@ -475,9 +488,9 @@ fn variant_is_unit(cx: &Ctxt, variant: &Variant) {
         cx.spanned(
             variant.original,
             format!(
-                "DynamoValue stores enums as strings, so every variant must be a unit variant, \
-                 but `{}` has fields; for enums with data, mark the field #[dynamo(serde)] and \
-                 derive serde's traits",
+                "an enum without a tag is stored as a string, so every variant must be a unit \
+                 variant, but `{}` has fields; to store an enum with data, name the attribute \
+                 that holds the variant: #[dynamo(tag = \"kind\")] (or add content = \"...\")",
                 variant.ident
             ),
         );
@@ -531,6 +544,121 @@ fn newtype_field_takes_no_options(cx: &Ctxt, newtype: &Newtype) {
         cx.at(
             span,
             "a newtype's field takes no #[dynamo(...)] options: the newtype is stored as the field",
+        );
+    }
+}
+
+fn tag_has_data_to_name(cx: &Ctxt, tagged: &Tagged) {
+    if tagged
+        .variants
+        .iter()
+        .all(|v| matches!(v.fields, syn::Fields::Unit))
+    {
+        cx.at(
+            tagged.tag.span(),
+            "`tag` stores an enum with data as a map; an enum whose variants are all units \
+             is stored as a string: remove `tag`",
+        );
+    }
+}
+
+fn tagged_variant_has_a_shape(cx: &Ctxt, tagged: &Tagged, variant: &Variant) {
+    let syn::Fields::Unnamed(fields) = variant.fields else {
+        return;
+    };
+    let message = match (&tagged.content, fields.unnamed.len()) {
+        (None, _) => format!(
+            "an internally tagged enum keeps a variant's named fields beside the tag; give \
+             `{}` named fields, or add `content = \"...\"` to store its value under that \
+             attribute",
+            variant.ident
+        ),
+        (Some(_), 1) => return,
+        (Some(_), n) => format!(
+            "a variant holds named fields or one value, but `{}` holds {n} values; name them",
+            variant.ident
+        ),
+    };
+    cx.spanned(variant.original, message);
+}
+
+fn variant_fields_take_only_rename(cx: &Ctxt, variant: &Variant) {
+    for field in &variant.data {
+        let a = &field.attrs;
+        let others = [
+            a.partition_key,
+            a.sort_key,
+            a.skip,
+            a.default,
+            a.serde,
+            a.version,
+            a.ttl,
+            a.with.as_ref().map(syn::LitStr::span),
+        ];
+        let indexes = a
+            .gsi_partition_key
+            .iter()
+            .chain(&a.gsi_sort_key)
+            .chain(&a.lsi_sort_key);
+        if let Some(span) = others
+            .into_iter()
+            .flatten()
+            .chain(indexes.map(syn::LitStr::span))
+            .next()
+        {
+            cx.at(span, "a field of an enum variant takes only `rename`");
+        }
+        if let (syn::Member::Unnamed(_), Some(lit)) = (&field.member, &a.rename) {
+            cx.at(lit.span(), "a variant's one value has no name to rename");
+        }
+    }
+}
+
+fn variant_fields_are_not_the_tag(cx: &Ctxt, tagged: &Tagged, variant: &Variant) {
+    if tagged.content.is_some() {
+        return;
+    }
+    let tag = tagged.tag.value();
+    for field in variant.data.iter().filter(|f| f.name == tag) {
+        cx.spanned(
+            &field.member,
+            format!(
+                "field `{}` of `{}` would be stored as \"{tag}\", the attribute that names the \
+                 variant; rename the field or choose another tag",
+                field.name, variant.ident
+            ),
+        );
+    }
+}
+
+fn variant_field_names_are_unique(cx: &Ctxt, variant: &Variant) {
+    for (i, field) in variant.data.iter().enumerate() {
+        if let syn::Member::Unnamed(_) = field.member {
+            continue;
+        }
+        if let Some(other) = variant.data[..i].iter().find(|f| f.name == field.name) {
+            cx.spanned(
+                &field.member,
+                format!(
+                    "`{}` and `{}` would both be stored as \"{}\"",
+                    quote::ToTokens::to_token_stream(&field.member),
+                    quote::ToTokens::to_token_stream(&other.member),
+                    field.name
+                ),
+            );
+        }
+    }
+}
+
+fn tagged_variant_name_is_unique(cx: &Ctxt, variants: &[Variant], position: usize) {
+    let variant = &variants[position];
+    if let Some(other) = variants[..position].iter().find(|v| v.name == variant.name) {
+        cx.spanned(
+            variant.ident,
+            format!(
+                "`{}` and `{}` would both be stored as \"{}\"",
+                variant.ident, other.ident, variant.name
+            ),
         );
     }
 }

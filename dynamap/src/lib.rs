@@ -45,6 +45,8 @@
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
+//! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
+//! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
 //!
 //! ## Types
 //!
@@ -182,7 +184,9 @@ pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue
 pub use dynamap_derive::DynamoItem;
 
 /// Derives [`DynamoValue`] for a struct with named fields (stored as a map, `M`), a
-/// unit-only enum (stored as a string, `S`), or a newtype: a one-field tuple struct (or
+/// unit-only enum (stored as a string, `S`), an enum with data marked
+/// `#[dynamo(tag = "kind")]` (a map naming its variant; with `content = "c"`, the data
+/// goes under `c`), or a newtype: a one-field tuple struct (or
 /// a one-field struct marked `#[dynamo(transparent)]`), stored as its field. A newtype
 /// is a key, a set element, a number to `add` to or a time to live exactly when its
 /// field's type is.
@@ -197,6 +201,13 @@ pub use dynamap_derive::DynamoItem;
 ///
 /// #[derive(dynamap::DynamoValue, Debug, Clone, PartialEq, Eq, Hash)]
 /// struct UserId(String); // stored as the string; a key, a set element
+///
+/// #[derive(dynamap::DynamoValue, Debug, Clone, PartialEq)]
+/// #[dynamo(tag = "kind", rename_all = "snake_case")]
+/// enum Payment {
+///     Card { last4: String },  // {"kind": "card", "last4": "4242"}
+///     Cash,                    // {"kind": "cash"}
+/// }
 ///
 /// #[derive(dynamap::DynamoItem)]
 /// struct User { #[dynamo(partition_key)] id: UserId, friends: std::collections::HashSet<UserId> }

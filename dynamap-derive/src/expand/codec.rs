@@ -132,7 +132,7 @@ pub fn struct_value(container: &Container) -> TokenStream {
             .filter(|f| f.storage != Storage::Skip)
             .map(|f| &f.name)
             .collect(),
-        Body::Newtype(_) | Body::Enum(_) => Vec::new(),
+        Body::Newtype(_) | Body::Enum(_) | Body::Tagged(_) => Vec::new(),
     };
     quote! {
         #list_header {}

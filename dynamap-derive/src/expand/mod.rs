@@ -29,6 +29,7 @@ pub fn expand(container: &Container) -> TokenStream {
         }
         Body::Newtype(data) => newtype::newtype(container, data),
         Body::Enum(variants) => enums::unit_enum(container, variants),
+        Body::Tagged(tagged) => enums::tagged_enum(container, tagged),
     }
 }
 

@@ -328,8 +328,12 @@ mod hex_color {
 
     pub fn from_stored(text: String) -> Result<super::Rgb, ConversionError> {
         let bad = || ConversionError::new("a color as #rrggbb", format!("{text:?}"));
-        let hex = text.strip_prefix('#').filter(|h| h.len() == 6).ok_or_else(bad)?;
-        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or(""), 16).map_err(|_| bad());
+        let hex = text
+            .strip_prefix('#')
+            .filter(|h| h.len() == 6)
+            .ok_or_else(bad)?;
+        let byte =
+            |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or(""), 16).map_err(|_| bad());
         Ok(super::Rgb(byte(0)?, byte(2)?, byte(4)?))
     }
 }
@@ -391,4 +395,125 @@ async fn a_with_module_stores_reads_sets_and_compares() {
         matches!(&err, dynamap::Error::Conversion(e) if e.attribute() == "paint" && e.expected() == "a color as #rrggbb"),
         "{err}"
     );
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+#[dynamo(tag = "kind", rename_all = "snake_case")]
+enum Payment {
+    Card {
+        last4: String,
+        expires: NaiveDate,
+    },
+    Cash,
+    BankTransfer {
+        iban: String,
+        #[dynamo(rename = "ref")]
+        reference: Option<String>,
+    },
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+#[dynamo(tag = "t", content = "c")]
+enum Event {
+    Created(OrderId),
+    Moved { from: String, to: String },
+    #[dynamo(rename = "gone")]
+    Closed,
+    Priced(Decimal),
+}
+
+#[tokio::test]
+async fn tagged_enums_read_back_every_variant_and_name_an_unknown_tag() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Checkout {
+        #[dynamo(partition_key)]
+        id: String,
+        payment: Payment,
+        history: Vec<Event>,
+    }
+    let table = new_mapping::<Checkout>("types-tagged").await;
+    let payments = [
+        Payment::Card {
+            last4: "4242".into(),
+            expires: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
+        },
+        Payment::Cash,
+        Payment::BankTransfer {
+            iban: "DE89".into(),
+            reference: None,
+        },
+        Payment::BankTransfer {
+            iban: "FR76".into(),
+            reference: Some("inv-7".into()),
+        },
+    ];
+    let history = vec![
+        Event::Created(order_id(5)),
+        Event::Moved {
+            from: "a".into(),
+            to: "b".into(),
+        },
+        Event::Closed,
+        Event::Priced(Decimal::from_str("9.95").unwrap()),
+    ];
+    for (i, payment) in payments.iter().enumerate() {
+        let checkout = Checkout {
+            id: format!("c{i}"),
+            payment: payment.clone(),
+            history: history.clone(),
+        };
+        table.insert(&checkout).await.unwrap();
+        assert_eq!(table.get(&checkout.id).await.unwrap(), Some(checkout));
+    }
+    // The stored shapes: the tag beside the fields, or the data under `content`.
+    let raw = table
+        .client()
+        .get_item()
+        .table_name(table.table_name())
+        .key("id", AttributeValue::S("c3".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let AttributeValue::M(payment) = &raw["payment"] else {
+        panic!("{raw:?}")
+    };
+    assert_eq!(payment["kind"], AttributeValue::S("bank_transfer".into()));
+    assert_eq!(payment["ref"], AttributeValue::S("inv-7".into()));
+    let AttributeValue::L(events) = &raw["history"] else {
+        panic!("{raw:?}")
+    };
+    let AttributeValue::M(moved) = &events[1] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(moved["t"], AttributeValue::S("Moved".into()));
+    assert!(matches!(&moved["c"], AttributeValue::M(m) if m["to"] == AttributeValue::S("b".into())));
+    let AttributeValue::M(closed) = &events[2] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(closed.len(), 1, "a unit variant is its tag alone");
+    assert_eq!(closed["t"], AttributeValue::S("gone".into()));
+
+    // A tag another writer used that this enum does not know: a typed error naming it.
+    table
+        .client()
+        .put_item()
+        .table_name(table.table_name())
+        .item("id", AttributeValue::S("odd".into()))
+        .item(
+            "payment",
+            AttributeValue::M([("kind".to_owned(), AttributeValue::S("cheque".into()))].into()),
+        )
+        .item("history", AttributeValue::L(vec![]))
+        .send()
+        .await
+        .unwrap();
+    let err = table.get("odd").await.unwrap_err();
+    let dynamap::Error::Conversion(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.attribute(), "payment.kind");
+    assert!(e.found().contains("cheque"), "{err}");
+    assert!(e.expected().contains("\"bank_transfer\""), "{err}");
 }
