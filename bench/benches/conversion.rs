@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dynamap::prelude::*;
 use dynamap_bench::hand_written;
-use dynamap_bench::models::{order, wide, Line, Order, Wide};
+use dynamap_bench::models::{order, service_order, wide, Line, Order, ServiceOrder, Wide};
 
 fn to_item(c: &mut Criterion) {
     let o = order(7);
@@ -118,5 +118,53 @@ fn update_expression(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, to_item, from_item, update_expression);
+/// The types services use (a Uuid newtype key, chrono times, Decimal money, a tagged
+/// enum), both ways.
+fn service_types(c: &mut Criterion) {
+    let o = service_order(7);
+    let item = hand_written::service_to_item(&o);
+    assert_eq!(o.to_item().expect("encodes"), item, "the same stored form");
+    let mut group = c.benchmark_group("service_types");
+    group.bench_function(BenchmarkId::new("to_item", "dynamap"), |b| {
+        b.iter(|| black_box(&o).to_item())
+    });
+    group.bench_function(BenchmarkId::new("to_item", "hand-written"), |b| {
+        b.iter(|| hand_written::service_to_item(black_box(&o)))
+    });
+    group.bench_function(BenchmarkId::new("to_item", "serde_dynamo"), |b| {
+        b.iter(|| serde_dynamo::aws_sdk_dynamodb_1::to_item::<_>(black_box(&o)))
+    });
+    let serde_item: hand_written::Item =
+        serde_dynamo::aws_sdk_dynamodb_1::to_item(&o).expect("serde_dynamo encodes");
+    group.bench_function(BenchmarkId::new("from_item", "dynamap"), |b| {
+        b.iter_batched(
+            || item.clone(),
+            ServiceOrder::from_item,
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function(BenchmarkId::new("from_item", "hand-written"), |b| {
+        b.iter_batched(
+            || item.clone(),
+            hand_written::service_from_item,
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function(BenchmarkId::new("from_item", "serde_dynamo"), |b| {
+        b.iter_batched(
+            || serde_item.clone(),
+            serde_dynamo::aws_sdk_dynamodb_1::from_item::<ServiceOrder>,
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    to_item,
+    from_item,
+    update_expression,
+    service_types
+);
 criterion_main!(benches);

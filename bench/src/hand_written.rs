@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::models::{Line, Order, Wide, WIDE_FIELDS};
+use crate::models::{Line, Order, OrderId, Payment, ServiceOrder, Wide, WIDE_FIELDS};
 
 /// An item.
 pub type Item = HashMap<String, AttributeValue>;
@@ -266,4 +266,104 @@ pub fn update_by_hand(
         "SET #status = :status, #total = if_not_exists(#total, :zero) + :add, #lines = list_append(if_not_exists(#lines, :empty), :lines){remove} ADD #tags :tags"
     );
     (expression, names, values)
+}
+
+/// A time as the service stores it: RFC 3339, UTC, nine fraction digits.
+fn time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond()
+    )
+}
+
+fn uuid_text(id: &uuid::Uuid) -> String {
+    let mut buffer = uuid::Uuid::encode_buffer();
+    id.hyphenated().encode_lower(&mut buffer).to_owned()
+}
+
+/// `ServiceOrder` to an item, by hand.
+pub fn service_to_item(o: &ServiceOrder) -> Item {
+    let mut item = HashMap::with_capacity(7);
+    item.insert("id".to_owned(), AttributeValue::S(uuid_text(&o.id.0)));
+    item.insert(
+        "customer".to_owned(),
+        AttributeValue::S(uuid_text(&o.customer)),
+    );
+    item.insert(
+        "placed_at".to_owned(),
+        AttributeValue::S(time_text(&o.placed_at)),
+    );
+    item.insert(
+        "updated_at".to_owned(),
+        AttributeValue::S(time_text(&o.updated_at)),
+    );
+    item.insert(
+        "total".to_owned(),
+        AttributeValue::N(o.total.normalize().to_string()),
+    );
+    item.insert(
+        "tax".to_owned(),
+        AttributeValue::N(o.tax.normalize().to_string()),
+    );
+    let payment = match &o.payment {
+        Payment::Card { last4, auth } => HashMap::from([
+            ("kind".to_owned(), AttributeValue::S("card".to_owned())),
+            ("last4".to_owned(), AttributeValue::S(last4.clone())),
+            ("auth".to_owned(), AttributeValue::S(auth.clone())),
+        ]),
+        Payment::Cash => HashMap::from([("kind".to_owned(), AttributeValue::S("cash".to_owned()))]),
+    };
+    item.insert("payment".to_owned(), AttributeValue::M(payment));
+    item
+}
+
+fn take_time(item: &mut Item, name: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let text = take_s(item, name)?;
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+fn take_uuid(item: &mut Item, name: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::try_parse(&take_s(item, name)?).map_err(|e| format!("{name}: {e}"))
+}
+
+fn take_decimal(item: &mut Item, name: &str) -> Result<rust_decimal::Decimal, String> {
+    match item.remove(name) {
+        Some(AttributeValue::N(n)) => {
+            rust_decimal::Decimal::from_str_exact(&n).map_err(|e| format!("{name}: {e}"))
+        }
+        other => Err(format!("{name}: expected N, found {other:?}")),
+    }
+}
+
+/// An item to `ServiceOrder`, by hand.
+pub fn service_from_item(mut item: Item) -> Result<ServiceOrder, String> {
+    let payment = match item.remove("payment") {
+        Some(AttributeValue::M(mut m)) => match take_s(&mut m, "kind")?.as_str() {
+            "card" => Payment::Card {
+                last4: take_s(&mut m, "last4")?,
+                auth: take_s(&mut m, "auth")?,
+            },
+            "cash" => Payment::Cash,
+            other => return Err(format!("payment.kind: unknown variant {other}")),
+        },
+        other => return Err(format!("payment: expected M, found {other:?}")),
+    };
+    Ok(ServiceOrder {
+        id: OrderId(take_uuid(&mut item, "id")?),
+        customer: take_uuid(&mut item, "customer")?,
+        placed_at: take_time(&mut item, "placed_at")?,
+        updated_at: take_time(&mut item, "updated_at")?,
+        total: take_decimal(&mut item, "total")?,
+        tax: take_decimal(&mut item, "tax")?,
+        payment,
+    })
 }

@@ -109,3 +109,67 @@ wide! {
     s41: String = "india".into(), n42: i64 = 42, f43: f64 = 4.3, b44: bool = true, o45: Option<String> = Some("w".into()),
     s46: String = "juliet".into(), n47: i64 = 47, f48: f64 = 4.8, b49: bool = false,
 }
+
+/// An order id: a `Uuid` newtype, as services key their items.
+#[derive(DynamoValue, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrderId(pub uuid::Uuid);
+
+/// How an order was paid: an enum with data, internally tagged.
+#[derive(DynamoValue, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[dynamo(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Payment {
+    /// By card.
+    Card {
+        /// The card's last four digits.
+        last4: String,
+        /// The authorisation code.
+        auth: String,
+    },
+    /// In cash.
+    Cash,
+}
+
+/// The item a service stores: a `Uuid` newtype key, `chrono` timestamps, `Decimal`
+/// money and a tagged enum.
+#[derive(DynamoItem, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ServiceOrder {
+    /// Partition key.
+    #[dynamo(partition_key)]
+    pub id: OrderId,
+    /// The customer.
+    pub customer: uuid::Uuid,
+    /// When it was placed.
+    pub placed_at: chrono::DateTime<chrono::Utc>,
+    /// When it was last changed.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The total.
+    pub total: rust_decimal::Decimal,
+    /// The tax.
+    pub tax: rust_decimal::Decimal,
+    /// How it was paid.
+    pub payment: Payment,
+}
+
+/// A sample service order.
+pub fn service_order(i: u64) -> ServiceOrder {
+    use chrono::TimeZone;
+    let at = chrono::Utc
+        .timestamp_opt(1_732_473_600 + i as i64, 123_456_789)
+        .single()
+        .unwrap_or_default();
+    ServiceOrder {
+        id: OrderId(uuid::Uuid::from_u128(
+            0x67e5_5044_10b1_426f_9247_bb68_0e5f_0000 + u128::from(i),
+        )),
+        customer: uuid::Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0),
+        placed_at: at,
+        updated_at: at + chrono::Duration::seconds(90),
+        total: rust_decimal::Decimal::new(199_995, 2),
+        tax: rust_decimal::Decimal::new(3_800, 2),
+        payment: Payment::Card {
+            last4: "4242".to_owned(),
+            auth: "A1B2C3".to_owned(),
+        },
+    }
+}

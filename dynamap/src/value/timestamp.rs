@@ -33,7 +33,13 @@ fn year_in_range(year: i32, expected: &'static str) -> Result<(), ConversionErro
 /// `2024-05-01`.
 pub(crate) fn format_date(year: i32, month: u8, day: u8) -> Result<String, ConversionError> {
     year_in_range(year, EXPECTED_DATE)?;
-    Ok(format!("{year:04}-{month:02}-{day:02}"))
+    let mut text = String::with_capacity(10);
+    push_digits(&mut text, year.unsigned_abs(), 4);
+    text.push('-');
+    push_digits(&mut text, month.into(), 2);
+    text.push('-');
+    push_digits(&mut text, day.into(), 2);
+    Ok(text)
 }
 
 /// `2024-05-01T09:30:00.000000000`, without a zone.
@@ -51,10 +57,32 @@ pub(crate) fn format_utc(parts: &Parts) -> Result<String, ConversionError> {
 }
 
 fn local_text(p: &Parts) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}",
-        p.year, p.month, p.day, p.hour, p.minute, p.second, p.nanosecond
-    )
+    // Written digit by digit: this runs for every time stored, and `format!` costs
+    // several times as much.
+    let mut text = String::with_capacity(30);
+    push_digits(&mut text, p.year.unsigned_abs(), 4);
+    text.push('-');
+    push_digits(&mut text, p.month.into(), 2);
+    text.push('-');
+    push_digits(&mut text, p.day.into(), 2);
+    text.push('T');
+    push_digits(&mut text, p.hour.into(), 2);
+    text.push(':');
+    push_digits(&mut text, p.minute.into(), 2);
+    text.push(':');
+    push_digits(&mut text, p.second.into(), 2);
+    text.push('.');
+    push_digits(&mut text, p.nanosecond, 9);
+    text
+}
+
+/// `value` in exactly `width` decimal digits (its lowest ones), zero-padded.
+fn push_digits(text: &mut String, value: u32, width: u32) {
+    let mut divisor = 10_u32.pow(width - 1);
+    while divisor > 0 {
+        text.push(char::from(b'0' + ((value / divisor) % 10) as u8));
+        divisor /= 10;
+    }
 }
 
 /// Reads `YYYY-MM-DD` into (year, month, day); the calendar check is the caller's.

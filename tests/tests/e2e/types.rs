@@ -416,7 +416,10 @@ enum Payment {
 #[dynamo(tag = "t", content = "c")]
 enum Event {
     Created(OrderId),
-    Moved { from: String, to: String },
+    Moved {
+        from: String,
+        to: String,
+    },
     #[dynamo(rename = "gone")]
     Closed,
     Priced(Decimal),
@@ -488,7 +491,9 @@ async fn tagged_enums_read_back_every_variant_and_name_an_unknown_tag() {
         panic!("{events:?}")
     };
     assert_eq!(moved["t"], AttributeValue::S("Moved".into()));
-    assert!(matches!(&moved["c"], AttributeValue::M(m) if m["to"] == AttributeValue::S("b".into())));
+    assert!(
+        matches!(&moved["c"], AttributeValue::M(m) if m["to"] == AttributeValue::S("b".into()))
+    );
     let AttributeValue::M(closed) = &events[2] else {
         panic!("{events:?}")
     };
