@@ -27,6 +27,10 @@ pub struct FieldAttrs {
     pub rename: Option<LitStr>,
     pub skip: Option<proc_macro2::Span>,
     pub default: Option<proc_macro2::Span>,
+    /// `default = "path::to::fn"`: what a missing attribute reads as.
+    pub default_fn: Option<syn::Path>,
+    /// `alias = "old_name"`: also read from these names (the first name wins).
+    pub alias: Vec<LitStr>,
     pub serde: Option<proc_macro2::Span>,
     /// `with = "module"`: the module converting the field to and from a stored type.
     pub with: Option<LitStr>,
@@ -44,9 +48,8 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
-const FIELD_OPTIONS: &str =
-    "partition_key, sort_key, rename, skip, default, serde, with, version, \
-     ttl, gsi_partition_key, gsi_sort_key, lsi_sort_key";
+const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
+     version, ttl, gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -138,7 +141,20 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         } else if meta.path.is_ident("skip") {
             set_once(&mut out.skip, span, meta)
         } else if meta.path.is_ident("default") {
+            if meta.input.peek(syn::Token![=]) {
+                let lit: LitStr = meta.value()?.parse()?;
+                let function = lit.parse::<syn::Path>().map_err(|_| {
+                    syn::Error::new(
+                        lit.span(),
+                        "`default = \"...\"` names a function by its path, such as \"default_plan\"",
+                    )
+                })?;
+                out.default_fn = Some(function);
+            }
             set_once(&mut out.default, span, meta)
+        } else if meta.path.is_ident("alias") {
+            out.alias.push(meta.value()?.parse()?);
+            Ok(())
         } else if meta.path.is_ident("serde") {
             set_once(&mut out.serde, span, meta)
         } else if meta.path.is_ident("with") {

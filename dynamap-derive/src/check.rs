@@ -37,6 +37,8 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 index_mentions_are_valid(cx, &at);
                 one_storage_option(cx, &at);
                 with_is_not_for_keys_versions_or_ttl(cx, &at);
+                alias_is_for_plain_stored_fields(cx, &at);
+                alias_is_unique(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
             }
@@ -660,5 +662,44 @@ fn tagged_variant_name_is_unique(cx: &Ctxt, variants: &[Variant], position: usiz
                 variant.ident, other.ident, variant.name
             ),
         );
+    }
+}
+
+fn alias_is_for_plain_stored_fields(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let Some(alias) = attrs.alias.first() else {
+        return;
+    };
+    let role = if key_span(at.field).is_some() {
+        "a key: its name is part of the table's key schema"
+    } else if attrs.version.is_some() {
+        "the version: conditions name it"
+    } else if attrs.ttl.is_some() {
+        "the time to live: DynamoDB reads it by its name"
+    } else if attrs.skip.is_some() {
+        "a skipped field: it is not read"
+    } else {
+        return;
+    };
+    cx.at(alias.span(), format!("`alias` cannot be on {role}"));
+}
+
+/// An alias reads a name no other field is stored or read as.
+fn alias_is_unique(cx: &Ctxt, at: &At) {
+    for alias in &at.field.attrs.alias {
+        let name = alias.value();
+        let taken = at.data.fields.iter().enumerate().find(|(i, f)| {
+            (f.storage != Storage::Skip && f.name == name)
+                || (*i < at.position && f.attrs.alias.iter().any(|a| a.value() == name))
+        });
+        if let Some((_, other)) = taken {
+            cx.at(
+                alias.span(),
+                format!(
+                    "`{}` would read \"{name}\", which `{}` is stored or read as",
+                    at.field.member, other.member
+                ),
+            );
+        }
     }
 }

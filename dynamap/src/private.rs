@@ -259,6 +259,20 @@ pub fn decode_slot_or_default<T: DynamoValue + Default>(
     }
 }
 
+/// Decodes a `#[dynamo(default = "function")]` field: absent or `NULL` gives what the
+/// function returns.
+#[inline(always)]
+pub fn decode_slot_or_else<T: DynamoValue>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+    default: fn() -> T,
+) -> Result<T, ConversionError> {
+    match slot {
+        Some(AttributeValue::Null(_)) | None => Ok(default()),
+        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
+    }
+}
+
 /// Decodes a `#[dynamo(serde)]` field.
 #[inline]
 pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(

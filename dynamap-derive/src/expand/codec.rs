@@ -61,6 +61,10 @@ fn decode_field(index: usize, field: &Field) -> TokenStream {
             let with = &field.with;
             quote_spanned!(span=> ::dynamap::__private::decode_with_slot(#slot, #name, #with::from_stored)?)
         }
+        Storage::ValueOrDefault if field.attrs.default_fn.is_some() => {
+            let function = &field.attrs.default_fn;
+            quote_spanned!(span=> ::dynamap::__private::decode_slot_or_else(#slot, #name, #function)?)
+        }
         Storage::ValueOrDefault => {
             quote_spanned!(span=> ::dynamap::__private::decode_slot_or_default(#slot, #name)?)
         }
@@ -94,6 +98,13 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     let slot_arms = stored_fields
         .iter()
         .map(|(slot, name)| quote!(#name => #slot = ::core::option::Option::Some(value),));
+    // An old name fills the slot only while the current name has not.
+    let alias_arms = data.fields.iter().enumerate().flat_map(|(i, f)| {
+        let slot = slot(i);
+        f.attrs.alias.iter().map(move |alias| {
+            quote!(#alias => if #slot.is_none() { #slot = ::core::option::Option::Some(value) },)
+        })
+    });
     quote! {
         #header {
             #[inline]
@@ -109,6 +120,7 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
                 for (name, value) in item {
                     match name.as_str() {
                         #(#slot_arms)*
+                        #(#alias_arms)*
                         _ => {}
                     }
                 }
@@ -125,12 +137,15 @@ pub fn struct_value(container: &Container) -> TokenStream {
     let fields_ident = paths::fields_ident(container);
     let args = paths::generic_args(container);
     let projection_header = impl_header(container, quote!(::dynamap::Projection));
-    let attributes: Vec<&String> = match &container.body {
+    let attributes: Vec<String> = match &container.body {
+        // Aliases too: a projection reads old items.
         Body::Struct(data) => data
             .fields
             .iter()
             .filter(|f| f.storage != Storage::Skip)
-            .map(|f| &f.name)
+            .flat_map(|f| {
+                std::iter::once(f.name.clone()).chain(f.attrs.alias.iter().map(syn::LitStr::value))
+            })
             .collect(),
         Body::Newtype(_) | Body::Enum(_) | Body::Tagged(_) => Vec::new(),
     };

@@ -75,6 +75,9 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
             let ty = field.ty;
             predicates.push(match field.storage {
                 Storage::Value => quote!(#ty: ::dynamap::DynamoValue),
+                Storage::ValueOrDefault if field.attrs.default_fn.is_some() => {
+                    quote!(#ty: ::dynamap::DynamoValue)
+                }
                 Storage::ValueOrDefault => {
                     quote!(#ty: ::dynamap::DynamoValue + ::core::default::Default)
                 }

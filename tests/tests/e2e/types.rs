@@ -522,3 +522,78 @@ async fn tagged_enums_read_back_every_variant_and_name_an_unknown_tag() {
     assert!(e.found().contains("cheque"), "{err}");
     assert!(e.expected().contains("\"bank_transfer\""), "{err}");
 }
+
+fn default_plan() -> String {
+    "free".to_owned()
+}
+
+#[tokio::test]
+async fn an_alias_reads_an_old_name_and_a_default_function_fills_a_missing_one() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Member {
+        #[dynamo(partition_key)]
+        id: String,
+        #[dynamo(alias = "fullName", alias = "name")]
+        display_name: String,
+        #[dynamo(default = "default_plan")]
+        plan: String,
+    }
+    let members = new_mapping::<Member>("types-alias").await;
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    // Written before the rename, by an older version of the service.
+    for (id, attributes) in [
+        ("old", vec![("fullName", "Ada")]),
+        ("older", vec![("name", "Grace")]),
+        ("both", vec![("name", "stale"), ("display_name", "current")]),
+    ] {
+        let mut request = members
+            .client()
+            .put_item()
+            .table_name(members.table_name())
+            .item("id", s(id));
+        for (name, value) in attributes {
+            request = request.item(name, s(value));
+        }
+        request.send().await.unwrap();
+    }
+    let read = |id: &'static str| {
+        let members = members.clone();
+        async move { members.get(id).await.unwrap().unwrap() }
+    };
+    assert_eq!(read("old").await.display_name, "Ada");
+    assert_eq!(read("older").await.display_name, "Grace");
+    assert_eq!(read("both").await.display_name, "current", "the current name wins");
+    assert_eq!(read("old").await.plan, "free", "from the default function");
+    // Written again, it is stored under the current name only.
+    let member = read("old").await;
+    members.insert(&member).await.unwrap();
+    let raw = members
+        .client()
+        .get_item()
+        .table_name(members.table_name())
+        .key("id", s("old"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(raw.get("display_name"), Some(&s("Ada")));
+    assert_eq!(raw.get("fullName"), None);
+    assert_eq!(raw.get("plan"), Some(&s("free")));
+    // A projection asks for the old names too, so it reads old items.
+    #[derive(DynamoValue, Debug)]
+    struct NameOnly {
+        #[dynamo(alias = "name")]
+        display_name: String,
+    }
+    let mut names: Vec<String> = members
+        .scan()
+        .project::<NameOnly>()
+        .stream()
+        .map_ok(|n| n.display_name)
+        .try_collect()
+        .await
+        .unwrap();
+    names.sort();
+    assert_eq!(names, ["Ada", "Grace", "current"]);
+}
