@@ -89,6 +89,15 @@ pub struct Index {
     pub sort: Option<usize>,
 }
 
+/// The unit type of an epoch field: `::dynamap::path::EpochSeconds` or `EpochMillis`.
+pub fn epoch_unit(attrs: &FieldAttrs) -> proc_macro2::TokenStream {
+    if attrs.epoch_millis.is_some() {
+        quote::quote!(::dynamap::path::EpochMillis)
+    } else {
+        quote::quote!(::dynamap::path::EpochSeconds)
+    }
+}
+
 pub struct Field<'a> {
     pub member: &'a Ident,
     /// The `with` module, when the field has one.
@@ -116,6 +125,8 @@ pub enum Storage {
     Serde,
     /// Through the `with` module's `to_stored`/`from_stored`.
     With,
+    /// A time as an epoch number (`epoch_seconds`, `epoch_millis`).
+    Epoch,
     /// Not stored; `Default::default()` when read.
     Skip,
 }
@@ -265,6 +276,8 @@ fn struct_body<'a>(
             Storage::Serde
         } else if attrs.with.is_some() {
             Storage::With
+        } else if attrs.epoch_seconds.is_some() || attrs.epoch_millis.is_some() {
+            Storage::Epoch
         } else {
             Storage::Value
         };

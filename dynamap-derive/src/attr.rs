@@ -36,6 +36,10 @@ pub struct FieldAttrs {
     pub with: Option<LitStr>,
     pub version: Option<proc_macro2::Span>,
     pub ttl: Option<proc_macro2::Span>,
+    /// `epoch_seconds`: a time stored as epoch seconds (N).
+    pub epoch_seconds: Option<proc_macro2::Span>,
+    /// `epoch_millis`: a time stored as epoch milliseconds (N).
+    pub epoch_millis: Option<proc_macro2::Span>,
     pub gsi_partition_key: Vec<LitStr>,
     pub gsi_sort_key: Vec<LitStr>,
     pub lsi_sort_key: Vec<LitStr>,
@@ -49,7 +53,7 @@ pub struct VariantAttrs {
 
 const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
-     version, ttl, gsi_partition_key, gsi_sort_key, lsi_sort_key";
+     version, ttl, epoch_seconds, epoch_millis, gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -170,6 +174,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.version, span, meta)
         } else if meta.path.is_ident("ttl") {
             set_once(&mut out.ttl, span, meta)
+        } else if meta.path.is_ident("epoch_seconds") {
+            set_once(&mut out.epoch_seconds, span, meta)
+        } else if meta.path.is_ident("epoch_millis") {
+            set_once(&mut out.epoch_millis, span, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
             out.gsi_partition_key.push(meta.value()?.parse()?);
             Ok(())

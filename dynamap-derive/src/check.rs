@@ -39,6 +39,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 with_is_not_for_keys_versions_or_ttl(cx, &at);
                 alias_is_for_plain_stored_fields(cx, &at);
                 alias_is_unique(cx, &at);
+                epoch_is_for_plain_time_fields(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
             }
@@ -374,7 +375,8 @@ fn index_mentions_are_valid(cx: &Ctxt, at: &At) {
 fn one_storage_option(cx: &Ctxt, at: &At) {
     let attrs = &at.field.attrs;
     let with = attrs.with.as_ref().map(syn::LitStr::span);
-    let given = [attrs.skip, attrs.default, attrs.serde, with]
+    let epoch = attrs.epoch_seconds.or(attrs.epoch_millis);
+    let given = [attrs.skip, attrs.default, attrs.serde, with, epoch]
         .iter()
         .filter(|flag| flag.is_some())
         .count();
@@ -383,10 +385,11 @@ fn one_storage_option(cx: &Ctxt, at: &At) {
             .default
             .or(attrs.serde)
             .or(with)
+            .or(epoch)
             .unwrap_or_else(Span::call_site);
         cx.at(
             span,
-            "use at most one of `skip`, `default`, `serde` and `with` on a field",
+            "use at most one of `skip`, `default`, `serde`, `with` and an epoch unit on a field",
         );
     }
 }
@@ -702,4 +705,24 @@ fn alias_is_unique(cx: &Ctxt, at: &At) {
             );
         }
     }
+}
+
+fn epoch_is_for_plain_time_fields(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let Some(span) = attrs.epoch_seconds.or(attrs.epoch_millis) else {
+        return;
+    };
+    if attrs.epoch_seconds.is_some() && attrs.epoch_millis.is_some() {
+        cx.at(span, "choose one of `epoch_seconds` and `epoch_millis`");
+    }
+    let role = if key_span(at.field).is_some() {
+        "a key (keys are stored as their type stores itself)"
+    } else if attrs.version.is_some() {
+        "the version"
+    } else if attrs.ttl.is_some() {
+        "the time to live, which is stored as epoch seconds already"
+    } else {
+        return;
+    };
+    cx.at(span, format!("an epoch unit cannot be on {role}"));
 }

@@ -46,6 +46,7 @@
 //! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
+//! | `#[dynamo(epoch_seconds)]`, `#[dynamo(epoch_millis)]` | time field ([`EpochTime`]) | stored as an epoch number (`N`), exact (a decimal fraction when the time has one) |
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
 //! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
@@ -167,7 +168,7 @@ pub use table::{Billing, CreateTable};
 pub use transact::{
     read_transaction, transaction, Fetch, ReadResults, ReadTransaction, Transaction,
 };
-pub use value::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
+pub use value::{DynamoValue, EpochTime, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named
 /// fields. See the [crate documentation](crate#attributes) for the attributes.

@@ -234,6 +234,32 @@ pub fn unknown_variant(known: &'static str, found: &str, tag: &'static str) -> C
     ConversionError::new(known, format!("unknown variant {found:?}")).in_attribute(tag)
 }
 
+/// Encodes an `epoch_seconds`/`epoch_millis` field as its epoch number in `U`.
+#[inline]
+pub fn encode_epoch_field<T: crate::value::EpochTime, U: crate::value::EpochUnit>(
+    item: &mut Item,
+    name: &'static str,
+    value: &T,
+) -> Result<(), ConversionError> {
+    match crate::value::encode_epoch::<T, U>(value) {
+        Ok(Some(v)) => {
+            item.insert(name.to_owned(), v);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(e.in_attribute(name)),
+    }
+}
+
+/// Decodes an `epoch_seconds`/`epoch_millis` field.
+#[inline]
+pub fn decode_epoch_slot<T: crate::value::EpochTime, U: crate::value::EpochUnit>(
+    slot: Option<AttributeValue>,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    crate::value::decode_epoch::<T, U>(slot).map_err(|e| e.in_attribute(name))
+}
+
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]
 pub fn decode_slot<T: DynamoValue>(

@@ -27,6 +27,12 @@ fn encode_field(field: &Field) -> TokenStream {
     }
     match field.storage {
         Storage::Skip => quote!(),
+        Storage::Epoch => {
+            let unit = crate::ast::epoch_unit(&field.attrs);
+            quote_spanned! {span=>
+                ::dynamap::__private::encode_epoch_field::<_, #unit>(&mut item, #name, &self.#member)?;
+            }
+        }
         Storage::With => {
             let with = &field.with;
             quote_spanned! {span=>
@@ -60,6 +66,10 @@ fn decode_field(index: usize, field: &Field) -> TokenStream {
         Storage::With => {
             let with = &field.with;
             quote_spanned!(span=> ::dynamap::__private::decode_with_slot(#slot, #name, #with::from_stored)?)
+        }
+        Storage::Epoch => {
+            let unit = crate::ast::epoch_unit(&field.attrs);
+            quote_spanned!(span=> ::dynamap::__private::decode_epoch_slot::<_, #unit>(#slot, #name)?)
         }
         Storage::ValueOrDefault if field.attrs.default_fn.is_some() => {
             let function = &field.attrs.default_fn;

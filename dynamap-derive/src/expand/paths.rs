@@ -39,6 +39,9 @@ fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
         quote!(::dynamap::path::ReadOnly<#link, #ty>)
     } else if field.is_ttl {
         quote!(::dynamap::path::TtlPath<#link, #ty>)
+    } else if field.storage == Storage::Epoch {
+        let unit = crate::ast::epoch_unit(&field.attrs);
+        quote!(::dynamap::path::EpochPath<#link, #ty, #unit>)
     } else if field.storage == Storage::With {
         quote!(::dynamap::path::WithPath<#link, #ty, #names::#member>)
     } else if field.storage == Storage::Serde {

@@ -32,6 +32,14 @@ impl<P: PathParent, V: serde::Serialize + serde::de::DeserializeOwned> Settable
 impl<P: PathParent, T: DynamoValue> Settable for OptionPath<P, T> {}
 impl<P: PathParent, V: crate::value::TtlValue> Settable for TtlPath<P, V> {}
 impl<P: PathParent, V, C: super::Codec<V>> Settable for super::WithPath<P, V, C> {}
+impl<P: PathParent, V: crate::value::EpochTime, U: crate::value::EpochUnit> Settable
+    for super::EpochPath<P, V, U>
+{
+}
+impl<P: PathParent, T: crate::value::EpochTime, U: crate::value::EpochUnit> Removable
+    for super::EpochPath<P, Option<T>, U>
+{
+}
 impl<P: PathParent, T: DynamoValue> Settable for ListPath<P, T> {}
 impl<P: PathParent, T: DynamoValue, M: DynamoValue> Settable for MapPath<P, T, M> {}
 

@@ -348,3 +348,36 @@ impl<P: PathParent, V, C: Codec<V>> TypedPath for WithPath<P, V, C> {
         C::encode(value)
     }
 }
+
+/// The path to a `#[dynamo(epoch_seconds)]` or `#[dynamo(epoch_millis)]` field: values
+/// set or compared through it are stored as the field stores them, an epoch number in
+/// unit `U`.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct Event { #[dynamo(partition_key)] id: String, #[dynamo(epoch_millis)] at: std::time::SystemTime }
+/// use dynamap::DynamoItem;
+/// use dynamap::path::{EpochMillis, EpochPath};
+/// let at = Event::fields().at; // an EpochPath<_, SystemTime, EpochMillis>
+/// ```
+pub struct EpochPath<P, V, U> {
+    parent: P,
+    value: PhantomData<fn() -> (V, U)>,
+}
+
+copy_path!(EpochPath<P, V, U>);
+
+impl<P: PathParent, V: crate::value::EpochTime, U: crate::value::EpochUnit> TypedPath
+    for EpochPath<P, V, U>
+{
+    type Root = P::Root;
+    type Value = V;
+
+    fn attr_path(&self) -> AttrPath {
+        path_of(&self.parent)
+    }
+
+    fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
+        crate::value::encode_epoch::<V, U>(value)
+    }
+}

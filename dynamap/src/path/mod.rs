@@ -14,12 +14,13 @@ mod kinds;
 mod links;
 
 pub use crate::attr_path::{AttrPath, Segment};
+pub use crate::value::{EpochMillis, EpochSeconds, EpochUnit};
 pub use capabilities::{
     Containable, IntoValue, ListElement, ListValue, Numeric, Removable, SetValue, Settable,
     VersionNumber,
 };
 pub use kinds::{
-    Codec, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath, WithPath,
+    Codec, EpochPath, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath, WithPath,
 };
 pub use links::{Field, FieldName, Index, Key, PathParent, Root};
 

@@ -9,6 +9,7 @@ mod chrono_time;
 mod collections;
 #[cfg(feature = "rust_decimal")]
 mod decimal;
+mod epoch;
 #[cfg(feature = "serde_json")]
 mod json;
 mod number;
@@ -22,6 +23,8 @@ mod time_crate;
 mod timestamp;
 #[cfg(feature = "uuid")]
 mod uuid_string;
+pub(crate) use epoch::{decode as decode_epoch, encode as encode_epoch};
+pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 

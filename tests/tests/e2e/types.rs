@@ -562,7 +562,11 @@ async fn an_alias_reads_an_old_name_and_a_default_function_fills_a_missing_one()
     };
     assert_eq!(read("old").await.display_name, "Ada");
     assert_eq!(read("older").await.display_name, "Grace");
-    assert_eq!(read("both").await.display_name, "current", "the current name wins");
+    assert_eq!(
+        read("both").await.display_name,
+        "current",
+        "the current name wins"
+    );
     assert_eq!(read("old").await.plan, "free", "from the default function");
     // Written again, it is stored under the current name only.
     let member = read("old").await;
@@ -596,4 +600,81 @@ async fn an_alias_reads_an_old_name_and_a_default_function_fills_a_missing_one()
         .unwrap();
     names.sort();
     assert_eq!(names, ["Ada", "Grace", "current"]);
+}
+
+#[tokio::test]
+async fn epoch_fields_are_numbers_that_sort_and_compare_as_times() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Reading {
+        #[dynamo(partition_key)]
+        sensor: String,
+        #[dynamo(sort_key)]
+        seq: u32,
+        #[dynamo(epoch_millis)]
+        taken_at: DateTime<Utc>,
+        #[dynamo(epoch_seconds)]
+        sent_at: Option<time::OffsetDateTime>,
+        #[dynamo(epoch_seconds)]
+        logged_at: std::time::SystemTime,
+    }
+    let readings = new_mapping::<Reading>("types-epoch").await;
+    let at = |ms: i64| Utc.timestamp_millis_opt(ms).unwrap() + Duration::nanoseconds(250);
+    let logged = std::time::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 5);
+    for (seq, ms) in [(1, -1_000), (2, 1_732_473_600_123), (3, 1_732_473_600_124)] {
+        readings
+            .insert(&Reading {
+                sensor: "s".into(),
+                seq,
+                taken_at: at(ms),
+                sent_at: (seq == 2).then_some(time::macros::datetime!(2024-11-24 18:40:00.5 UTC)),
+                logged_at: logged,
+            })
+            .await
+            .unwrap();
+    }
+    let raw = readings
+        .client()
+        .get_item()
+        .table_name(readings.table_name())
+        .key("sensor", AttributeValue::S("s".into()))
+        .key("seq", AttributeValue::N("2".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(
+        raw["taken_at"],
+        AttributeValue::N("1732473600123.00025".into())
+    );
+    assert_eq!(raw["sent_at"], AttributeValue::N("1732473600.5".into()));
+    assert_eq!(
+        raw["logged_at"],
+        AttributeValue::N("1700000000.000000005".into())
+    );
+    let back = readings.get(&("s".to_string(), 2)).await.unwrap().unwrap();
+    assert_eq!(back.taken_at, at(1_732_473_600_123));
+    assert_eq!(back.logged_at, logged);
+    let first = readings.get(&("s".to_string(), 1)).await.unwrap().unwrap();
+    assert_eq!(first.taken_at, at(-1_000), "before 1970");
+    assert_eq!(first.sent_at, None, "absent");
+    // Conditions encode through the field's unit.
+    let f = Reading::fields();
+    let late: Vec<u32> = readings
+        .query("s")
+        .filter(f.taken_at.gt(at(1_732_473_600_123)))
+        .stream()
+        .map_ok(|r| r.seq)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(late, [3]);
+    readings
+        .modify(&("s".to_string(), 1))
+        .set(f.taken_at, at(5))
+        .remove(f.sent_at)
+        .await
+        .unwrap();
+    let moved = readings.get(&("s".to_string(), 1)).await.unwrap().unwrap();
+    assert_eq!(moved.taken_at, at(5));
 }
