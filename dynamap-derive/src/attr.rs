@@ -36,6 +36,10 @@ pub struct FieldAttrs {
     pub with: Option<LitStr>,
     pub version: Option<proc_macro2::Span>,
     pub ttl: Option<proc_macro2::Span>,
+    /// `created_at`: the time the item was first written, filled from the clock.
+    pub created_at: Option<proc_macro2::Span>,
+    /// `updated_at`: the time of the last write, filled from the clock.
+    pub updated_at: Option<proc_macro2::Span>,
     /// `epoch_seconds`: a time stored as epoch seconds (N).
     pub epoch_seconds: Option<proc_macro2::Span>,
     /// `epoch_millis`: a time stored as epoch milliseconds (N).
@@ -53,7 +57,8 @@ pub struct VariantAttrs {
 
 const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
-     version, ttl, epoch_seconds, epoch_millis, gsi_partition_key, gsi_sort_key, lsi_sort_key";
+     version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, gsi_partition_key, \
+     gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -174,6 +179,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.version, span, meta)
         } else if meta.path.is_ident("ttl") {
             set_once(&mut out.ttl, span, meta)
+        } else if meta.path.is_ident("created_at") {
+            set_once(&mut out.created_at, span, meta)
+        } else if meta.path.is_ident("updated_at") {
+            set_once(&mut out.updated_at, span, meta)
         } else if meta.path.is_ident("epoch_seconds") {
             set_once(&mut out.epoch_seconds, span, meta)
         } else if meta.path.is_ident("epoch_millis") {

@@ -40,6 +40,9 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 alias_is_for_plain_stored_fields(cx, &at);
                 alias_is_unique(cx, &at);
                 epoch_is_for_plain_time_fields(cx, &at);
+                one_created_at(cx, &at);
+                one_updated_at(cx, &at);
+                stamps_are_plain_stored_fields(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
             }
@@ -725,4 +728,66 @@ fn epoch_is_for_plain_time_fields(cx: &Ctxt, at: &At) {
         return;
     };
     cx.at(span, format!("an epoch unit cannot be on {role}"));
+}
+
+fn one_created_at(cx: &Ctxt, at: &At) {
+    only_the_first(
+        cx,
+        at,
+        |a| a.created_at,
+        |first| {
+            format!(
+                "an item has one created_at, but `{first}` is already marked #[dynamo(created_at)]"
+            )
+        },
+    );
+}
+
+fn one_updated_at(cx: &Ctxt, at: &At) {
+    only_the_first(
+        cx,
+        at,
+        |a| a.updated_at,
+        |first| {
+            format!(
+                "an item has one updated_at, but `{first}` is already marked #[dynamo(updated_at)]"
+            )
+        },
+    );
+}
+
+fn stamps_are_plain_stored_fields(cx: &Ctxt, at: &At) {
+    let attrs = &at.field.attrs;
+    let Some(span) = attrs.created_at.or(attrs.updated_at) else {
+        return;
+    };
+    if at.derive == Derive::Value {
+        cx.at(
+            span,
+            "created_at and updated_at belong to table items: use #[derive(DynamoItem)]",
+        );
+        return;
+    }
+    if attrs.created_at.is_some() && attrs.updated_at.is_some() {
+        cx.at(span, "a field is created_at or updated_at, not both");
+    }
+    let role = if key_span(at.field).is_some() {
+        Some("a key")
+    } else if attrs.version.is_some() {
+        Some("the version")
+    } else if attrs.ttl.is_some() {
+        Some("the time to live")
+    } else if attrs.skip.is_some() {
+        Some("skipped: it is not stored")
+    } else if attrs.serde.is_some() || attrs.with.is_some() {
+        Some("stored through serde or a module")
+    } else {
+        None
+    };
+    if let Some(role) = role {
+        cx.at(
+            span,
+            format!("a created_at or updated_at field cannot be {role}"),
+        );
+    }
 }

@@ -116,6 +116,32 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
         Ok(())
     }
 
+    /// The `#[dynamo(created_at)]` and `#[dynamo(updated_at)]` attributes at the time
+    /// `now`, encoded as the item stores them (derived; none by default).
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc {
+    ///     #[dynamo(partition_key)] id: String,
+    ///     #[dynamo(updated_at)] changed: std::time::SystemTime,
+    /// }
+    /// use dynamap::DynamoItem;
+    /// let stamps = Doc::stamps(std::time::UNIX_EPOCH)?;
+    /// assert_eq!(stamps.updated.map(|(name, _)| name), Some("changed"));
+    /// # Ok::<(), dynamap::Error>(())
+    /// ```
+    fn stamps(now: std::time::SystemTime) -> Result<crate::clock::Stamps> {
+        let _ = now;
+        Ok(crate::clock::Stamps::default())
+    }
+
+    /// Sets `updated_at` to `now`, and `created_at` too when it holds no time (`None`):
+    /// what a write stores.
+    #[doc(hidden)]
+    fn set_stamps(&mut self, now: std::time::SystemTime) {
+        let _ = now;
+    }
+
     /// Typed paths to every attribute, for `modify`, conditions and projections.
     ///
     /// ```

@@ -46,6 +46,8 @@
 //! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
+//! | `#[dynamo(created_at)]` | time field ([`Timestamp`]) | set once: by `insert`, `insert_many` and transaction puts when the field is `None`, by `modify`/upsert with `if_not_exists` |
+//! | `#[dynamo(updated_at)]` | time field ([`Timestamp`]) | set by every write (`insert`, `insert_many`, `modify`, `update_with`, transactions); the time comes from the mapping's [`Clock`] ([`TypedMapping::with_clock`]) |
 //! | `#[dynamo(epoch_seconds)]`, `#[dynamo(epoch_millis)]` | time field ([`EpochTime`]) | stored as an epoch number (`N`), exact (a decimal fraction when the time has one) |
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
@@ -105,6 +107,7 @@ extern crate self as dynamap;
 
 mod attr_path;
 mod batch;
+mod clock;
 mod condition;
 mod connect;
 mod document;
@@ -152,6 +155,7 @@ pub mod __private;
 pub use batch::{
     BatchProgress, BatchReport, Found, GetMany, GetManyOutput, InsertMany, Keyed, RemoveMany,
 };
+pub use clock::{Clock, ManualClock, Stamps, SystemClock, Timestamp};
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
 pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};

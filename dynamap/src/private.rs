@@ -260,6 +260,18 @@ pub fn decode_epoch_slot<T: crate::value::EpochTime, U: crate::value::EpochUnit>
     crate::value::decode_epoch::<T, U>(slot).map_err(|e| e.in_attribute(name))
 }
 
+/// The value of a `created_at` or `updated_at` field at `now`.
+#[inline]
+pub fn stamp_value<T: crate::clock::Timestamp>(
+    now: std::time::SystemTime,
+    name: &'static str,
+) -> Result<T, ConversionError> {
+    T::from_clock(now).ok_or_else(|| {
+        ConversionError::new("a time the field's type can hold", format!("{now:?}"))
+            .in_attribute(name)
+    })
+}
+
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]
 pub fn decode_slot<T: DynamoValue>(

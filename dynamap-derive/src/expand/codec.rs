@@ -10,19 +10,26 @@ use crate::ast::{Body, Container, Field, Storage, Struct};
 
 fn encode_field(field: &Field) -> TokenStream {
     let member = field.member;
+    // Spanned at the field, so a type error points there.
+    encode_value(field, quote_spanned!(field.ty.span()=> &self.#member))
+}
+
+/// Encodes `value` (a reference to a value of the field's type) into `item`, as the
+/// field is stored.
+pub fn encode_value(field: &Field, value: TokenStream) -> TokenStream {
     let name = &field.name;
     let span = field.ty.span();
     if field.is_key {
         return quote_spanned! {span=>
             item.insert(
                 ::std::string::String::from(#name),
-                ::dynamap::__private::encode_key(#name, &self.#member)?,
+                ::dynamap::__private::encode_key(#name, #value)?,
             );
         };
     }
     if field.is_ttl {
         return quote_spanned! {span=>
-            ::dynamap::__private::encode_ttl_field(&mut item, #name, &self.#member)?;
+            ::dynamap::__private::encode_ttl_field(&mut item, #name, #value)?;
         };
     }
     match field.storage {
@@ -30,20 +37,20 @@ fn encode_field(field: &Field) -> TokenStream {
         Storage::Epoch => {
             let unit = crate::ast::epoch_unit(&field.attrs);
             quote_spanned! {span=>
-                ::dynamap::__private::encode_epoch_field::<_, #unit>(&mut item, #name, &self.#member)?;
+                ::dynamap::__private::encode_epoch_field::<_, #unit>(&mut item, #name, #value)?;
             }
         }
         Storage::With => {
             let with = &field.with;
             quote_spanned! {span=>
-                ::dynamap::__private::encode_with_field(&mut item, #name, #with::to_stored(&self.#member))?;
+                ::dynamap::__private::encode_with_field(&mut item, #name, #with::to_stored(#value))?;
             }
         }
         Storage::Serde => quote_spanned! {span=>
-            ::dynamap::__private::encode_serde_field(&mut item, #name, &self.#member)?;
+            ::dynamap::__private::encode_serde_field(&mut item, #name, #value)?;
         },
         Storage::Value | Storage::ValueOrDefault => quote_spanned! {span=>
-            ::dynamap::__private::encode_field(&mut item, #name, &self.#member)?;
+            ::dynamap::__private::encode_field(&mut item, #name, #value)?;
         },
     }
 }

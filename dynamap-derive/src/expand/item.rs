@@ -20,6 +20,61 @@ fn key_definition(field: &Field, checked_by: TokenStream) -> TokenStream {
     }
 }
 
+/// `stamps` and `set_stamps` for the `created_at` and `updated_at` fields, if any.
+fn stamps(data: &Struct) -> TokenStream {
+    let created = data.fields.iter().find(|f| f.attrs.created_at.is_some());
+    let updated = data.fields.iter().find(|f| f.attrs.updated_at.is_some());
+    if created.is_none() && updated.is_none() {
+        return TokenStream::new();
+    }
+    let encode = |field: &Field, slot: TokenStream| {
+        let name = &field.name;
+        let ty = field.ty;
+        let value =
+            quote_spanned!(ty.span()=> ::dynamap::__private::stamp_value::<#ty>(now, #name)?);
+        let put = super::codec::encode_value(field, quote!(&value));
+        quote! {
+            let value: #ty = #value;
+            let mut item: ::dynamap::Item = ::dynamap::__private::HashMap::new();
+            #put
+            stamps.#slot = item.remove(#name).map(|v| (#name, v));
+        }
+    };
+    let encode_created = created.map(|f| encode(f, quote!(created)));
+    let encode_updated = updated.map(|f| encode(f, quote!(updated)));
+    let set_created = created.map(|f| {
+        let (member, ty) = (f.member, f.ty);
+        quote! {
+            if ::dynamap::Timestamp::is_unset(&self.#member) {
+                if let ::core::option::Option::Some(v) = <#ty as ::dynamap::Timestamp>::from_clock(now) {
+                    self.#member = v;
+                }
+            }
+        }
+    });
+    let set_updated = updated.map(|f| {
+        let (member, ty) = (f.member, f.ty);
+        quote! {
+            if let ::core::option::Option::Some(v) = <#ty as ::dynamap::Timestamp>::from_clock(now) {
+                self.#member = v;
+            }
+        }
+    });
+    quote! {
+        fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::Stamps> {
+            let mut stamps = ::dynamap::Stamps::default();
+            #encode_created
+            #encode_updated
+            ::dynamap::__private::Result::Ok(stamps)
+        }
+
+        fn set_stamps(&mut self, now: ::std::time::SystemTime) {
+            #set_created
+            #set_updated
+        }
+    }
+}
+
 pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let header = impl_header_with(
         container,
@@ -110,6 +165,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             }
         }
     });
+    let stamps = stamps(data);
     let version = data.version.map(|i| &data.fields[i]).map(|field| {
         let member = field.member;
         let name = &field.name;
@@ -180,6 +236,8 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             #ttl
 
             #version
+
+            #stamps
         }
     }
 }

@@ -410,8 +410,10 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BatchReport> {
+        let mapping = self.mapping;
         let writes = self.items.map(move |item| {
             let mut encoded = item.to_item()?;
+            T::stamps(mapping.now())?.apply_to(&mut encoded);
             // Stored as `insert` stores it: the next version, so every other write
             // path (insert of the item as read, update, modify) goes on from there.
             if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {

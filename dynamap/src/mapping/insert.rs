@@ -98,7 +98,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             item,
             expressions,
             expected_version,
-        } = put_request(self.item, self.condition, self.if_absent)?;
+        } = put_request(self.item, self.condition, self.if_absent, mapping.now())?;
         let table = mapping.table_name();
         let conditional = expressions.condition.is_some();
         let put = |item: crate::sdk_item::Item| {
@@ -189,8 +189,10 @@ pub(crate) fn put_request<T: DynamoItem>(
     item: &T,
     condition: Option<Node>,
     if_absent: bool,
+    now: std::time::SystemTime,
 ) -> Result<PutRequest> {
     let mut attributes = item.to_item()?;
+    T::stamps(now)?.apply_to(&mut attributes);
     let mut conditions: Vec<Node> = condition.into_iter().collect();
     if if_absent {
         conditions.push(Node::NotExists(partition_key_path::<T>()));

@@ -53,6 +53,8 @@ pub use update_with::UpdateWith;
 pub struct TypedMapping<T> {
     client: Client,
     table: String,
+    /// The time `created_at` and `updated_at` fields get.
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
     item: PhantomData<fn() -> T>,
 }
 
@@ -74,8 +76,32 @@ impl<T: DynamoItem> TypedMapping<T> {
         TypedMapping {
             client,
             table: table_name.into(),
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
             item: PhantomData,
         }
+    }
+
+    /// The same mapping with another clock for `#[dynamo(created_at)]` and
+    /// `#[dynamo(updated_at)]` fields (the system clock by default).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// let users = users.with_clock(clock.clone());
+    /// # }
+    /// ```
+    pub fn with_clock(&self, clock: impl crate::clock::Clock + 'static) -> Self {
+        TypedMapping {
+            clock: std::sync::Arc::new(clock),
+            ..self.clone()
+        }
+    }
+
+    /// The time now, by the mapping's clock.
+    pub(crate) fn now(&self) -> std::time::SystemTime {
+        self.clock.now()
     }
 
     /// The same mapping with another retry policy: a per-table override of the
@@ -95,7 +121,10 @@ impl<T: DynamoItem> TypedMapping<T> {
             .to_builder()
             .retry_config(policy.to_sdk())
             .build();
-        TypedMapping::new(Client::from_conf(config), self.table.clone())
+        TypedMapping {
+            client: Client::from_conf(config),
+            ..self.clone()
+        }
     }
 
     /// The same mapping with other time limits.
@@ -115,7 +144,10 @@ impl<T: DynamoItem> TypedMapping<T> {
             .to_builder()
             .timeout_config(timeouts.to_sdk())
             .build();
-        TypedMapping::new(Client::from_conf(config), self.table.clone())
+        TypedMapping {
+            client: Client::from_conf(config),
+            ..self.clone()
+        }
     }
 
     /// The table's name.
@@ -344,6 +376,7 @@ impl<T> Clone for TypedMapping<T> {
         TypedMapping {
             client: self.client.clone(),
             table: self.table.clone(),
+            clock: self.clock.clone(),
             item: PhantomData,
         }
     }

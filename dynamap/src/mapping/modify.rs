@@ -415,6 +415,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             self.condition.clone(),
             self.upsert,
             self.error.clone(),
+            self.mapping.now(),
         )?;
         let names = rendered.names.unwrap_or_default();
         let values = rendered.values.unwrap_or_default();
@@ -435,7 +436,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 
     /// The update as DynamoDB will receive it.
     pub(crate) fn render(self) -> Result<Rendered> {
-        render::<T>(self.actions, self.condition, self.upsert, self.error)
+        let now = self.mapping.now();
+        render::<T>(self.actions, self.condition, self.upsert, self.error, now)
     }
 
     pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
@@ -477,16 +479,33 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     }
 }
 
-/// Renders an update: its actions, the version bump of a versioned type, and its
-/// condition (with the key-exists check unless `upsert`).
+/// Renders an update: its actions, the write-lifecycle stamps (`updated_at` now,
+/// `created_at` if absent) unless the caller changes those fields, the version bump of
+/// a versioned type, and its condition (with the key-exists check unless `upsert`).
 fn render<T: DynamoItem>(
-    actions: Vec<(AttrPath, Action)>,
+    mut actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
     upsert: bool,
     error: Option<ConversionError>,
+    now: std::time::SystemTime,
 ) -> Result<Rendered> {
     if let Some(e) = error {
         return Err(Error::Conversion(e));
+    }
+    let stamps = T::stamps(now)?;
+    let stamped = [
+        stamps
+            .created
+            .map(|(name, v)| (name, Action::SetIfAbsent(v))),
+        stamps.updated.map(|(name, v)| (name, Action::Set(v))),
+    ];
+    for (name, action) in stamped.into_iter().flatten() {
+        if !actions
+            .iter()
+            .any(|(path, _)| path.top_level() == Some(name))
+        {
+            actions.push((AttrPath::top_level_name(name), action));
+        }
     }
     let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
     let mut conditions: Vec<Node> = condition.into_iter().collect();

@@ -120,10 +120,13 @@ where
                 new.set_version(version)?;
                 T::check_version(version.saturating_add(1))?;
             }
-            let change = Change::between(&old, &new)?;
-            if change.is_empty() {
+            if Change::between(&old, &new)?.is_empty() {
                 return Ok(new);
             }
+            // A write that changes something is stamped (`updated_at`, and `created_at`
+            // if the item has none), and returns the item as written.
+            new.set_stamps(mapping.now());
+            let change = Change::between(&old, &new)?;
             let tracked = crate::resilience::send_tracked(mapping.client(), || {
                 change
                     .modify(mapping, key_attributes.clone())

@@ -129,8 +129,9 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         let key = T::key_to_item(&item.key());
+        let now = mapping.now();
         self.push(mapping, "Put", key, move |_| {
-            let request = put_request(item, condition, if_absent)?;
+            let request = put_request(item, condition, if_absent, now)?;
             let put = Put::builder()
                 .table_name(table)
                 .set_item(Some(request.item))

@@ -678,3 +678,85 @@ async fn epoch_fields_are_numbers_that_sort_and_compare_as_times() {
     let moved = readings.get(&("s".to_string(), 1)).await.unwrap().unwrap();
     assert_eq!(moved.taken_at, at(5));
 }
+
+#[tokio::test]
+async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Doc {
+        #[dynamo(partition_key)]
+        id: String,
+        body: String,
+        #[dynamo(created_at)]
+        created: Option<DateTime<Utc>>,
+        #[dynamo(updated_at, epoch_millis)]
+        updated: time::OffsetDateTime,
+    }
+    let t = |s: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + s);
+    let utc = |s: u64| DateTime::<Utc>::from(t(s));
+    let offset = |s: u64| time::OffsetDateTime::from(t(s));
+    let clock = dynamap::ManualClock::new(t(0));
+    let docs = new_mapping::<Doc>("types-stamps").await.with_clock(clock.clone());
+    let read = |id: &'static str| {
+        let docs = docs.clone();
+        async move { docs.get(id).await.unwrap().unwrap() }
+    };
+    let doc = Doc {
+        id: "d".into(),
+        body: "v1".into(),
+        created: None,
+        updated: time::OffsetDateTime::UNIX_EPOCH,
+    };
+    // insert: created when absent, updated now.
+    docs.insert(&doc).await.unwrap();
+    let stored = read("d").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(0)), offset(0)));
+
+    // modify: updated now, created kept (if_not_exists).
+    clock.set(t(10));
+    docs.modify("d").set(Doc::fields().body, "v2".to_string()).await.unwrap();
+    let stored = read("d").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(0)), offset(10)));
+
+    // update_with: stamps what it writes, returns it; a closure that changes nothing
+    // writes nothing.
+    clock.set(t(20));
+    let written = docs.update_with("d", |d| d.body.push('!')).await.unwrap();
+    assert_eq!((written.created, written.updated), (Some(utc(0)), offset(20)));
+    assert_eq!(read("d").await, written);
+    clock.set(t(25));
+    docs.update_with("d", |_| {}).await.unwrap();
+    assert_eq!(read("d").await.updated, offset(20));
+
+    // insert of the item as read: created kept, updated now.
+    clock.set(t(30));
+    docs.insert(&read("d").await).await.unwrap();
+    let stored = read("d").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(0)), offset(30)));
+
+    // insert_many and transactions stamp too.
+    clock.set(t(40));
+    let fresh = Doc { id: "m".into(), ..doc.clone() };
+    docs.insert_many(vec![fresh]).await.unwrap();
+    let stored = read("m").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(40)), offset(40)));
+    clock.set(t(50));
+    let other = Doc { id: "t".into(), ..doc.clone() };
+    dynamap::transaction(docs.client())
+        .put(&docs, &other)
+        .modify(&docs, "m", |m| m.set(Doc::fields().body, "tx".to_string()))
+        .await
+        .unwrap();
+    let (t_doc, m_doc) = (read("t").await, read("m").await);
+    assert_eq!((t_doc.created, t_doc.updated), (Some(utc(50)), offset(50)));
+    assert_eq!((m_doc.created, m_doc.updated), (Some(utc(40)), offset(50)));
+
+    // An upsert that creates the item sets created_at.
+    clock.set(t(60));
+    docs.modify("u")
+        .set(Doc::fields().body, "new".to_string())
+        .upsert(true)
+        .await
+        .unwrap();
+    let stored = read("u").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(60)), offset(60)));
+}

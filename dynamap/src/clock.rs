@@ -1,0 +1,173 @@
+//! Where `#[dynamo(created_at)]` and `#[dynamo(updated_at)]` get the time: the system
+//! clock by default, a clock the tests set ([`ManualClock`]) when they must know it.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// A source of the current time for the write-lifecycle attributes; set one on a
+/// mapping with [`TypedMapping::with_clock`](crate::TypedMapping::with_clock).
+///
+/// ```
+/// use dynamap::Clock;
+/// let now = dynamap::SystemClock.now();
+/// assert!(now > std::time::UNIX_EPOCH);
+/// ```
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// The time now.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system's clock: the default.
+///
+/// ```
+/// let _clock: std::sync::Arc<dyn dynamap::Clock> = std::sync::Arc::new(dynamap::SystemClock);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock that stands still until it is set or advanced: for tests that assert on
+/// `created_at` and `updated_at`. Clones share the time.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use dynamap::{Clock, ManualClock};
+/// let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// clock.advance(Duration::from_secs(60));
+/// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1_700_000_060));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ManualClock {
+    now: Arc<Mutex<SystemTime>>,
+}
+
+impl ManualClock {
+    /// A clock showing `now`.
+    ///
+    /// ```
+    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// ```
+    pub fn new(now: SystemTime) -> Self {
+        ManualClock {
+            now: Arc::new(Mutex::new(now)),
+        }
+    }
+
+    /// Sets the time.
+    ///
+    /// ```
+    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// clock.set(std::time::SystemTime::now());
+    /// ```
+    pub fn set(&self, now: SystemTime) {
+        match self.now.lock() {
+            Ok(mut guard) => *guard = now,
+            Err(poisoned) => *poisoned.into_inner() = now,
+        }
+    }
+
+    /// Moves the time forward by `by`.
+    ///
+    /// ```
+    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// clock.advance(std::time::Duration::from_secs(1));
+    /// ```
+    pub fn advance(&self, by: Duration) {
+        let now = Clock::now(self);
+        self.set(now.checked_add(by).unwrap_or(now));
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        match self.now.lock() {
+            Ok(guard) => *guard,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}
+
+/// A time type a `created_at` or `updated_at` field can hold: filled from the clock.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a write time",
+    label = "created_at and updated_at take SystemTime, chrono's DateTime or time's OffsetDateTime (optionally in an Option)"
+)]
+pub trait Timestamp: crate::value::DynamoValue {
+    /// The value for the time `now`.
+    #[doc(hidden)]
+    fn from_clock(now: SystemTime) -> Option<Self>;
+
+    /// Whether the field holds no time yet (`None`), so `created_at` is filled.
+    #[doc(hidden)]
+    fn is_unset(&self) -> bool {
+        false
+    }
+}
+
+impl Timestamp for SystemTime {
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        Some(now)
+    }
+}
+
+impl<T: Timestamp> Timestamp for Option<T> {
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        T::from_clock(now).map(Some)
+    }
+
+    fn is_unset(&self) -> bool {
+        self.is_none()
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl Timestamp for chrono::DateTime<chrono::Utc> {
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        Some(now.into())
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl Timestamp for chrono::DateTime<chrono::FixedOffset> {
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        Some(chrono::DateTime::<chrono::Utc>::from(now).fixed_offset())
+    }
+}
+
+#[cfg(feature = "time")]
+impl Timestamp for time::OffsetDateTime {
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        Some(now.into())
+    }
+}
+
+/// The write-lifecycle attributes of an item at one instant, encoded as the item
+/// stores them.
+#[derive(Debug, Default, Clone)]
+pub struct Stamps {
+    /// `(attribute, value)` of the `created_at` field.
+    pub created: Option<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>,
+    /// `(attribute, value)` of the `updated_at` field.
+    pub updated: Option<(&'static str, aws_sdk_dynamodb::types::AttributeValue)>,
+}
+
+impl Stamps {
+    /// Applies the stamps to a whole item about to be put: `updated_at` now, and
+    /// `created_at` now unless the item has one.
+    pub(crate) fn apply_to(&self, item: &mut crate::sdk_item::Item) {
+        if let Some((name, value)) = &self.created {
+            if !item.contains_key(*name) {
+                item.insert((*name).to_owned(), value.clone());
+            }
+        }
+        if let Some((name, value)) = &self.updated {
+            item.insert((*name).to_owned(), value.clone());
+        }
+    }
+}
