@@ -127,6 +127,8 @@ pub enum Storage {
     With,
     /// A time as an epoch number (`epoch_seconds`, `epoch_millis`).
     Epoch,
+    /// A struct whose attributes sit at this level (`flatten`).
+    Flatten,
     /// Not stored; `Default::default()` when read.
     Skip,
 }
@@ -278,6 +280,8 @@ fn struct_body<'a>(
             Storage::With
         } else if attrs.epoch_seconds.is_some() || attrs.epoch_millis.is_some() {
             Storage::Epoch
+        } else if attrs.flatten.is_some() {
+            Storage::Flatten
         } else {
             Storage::Value
         };

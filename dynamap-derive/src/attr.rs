@@ -36,6 +36,8 @@ pub struct FieldAttrs {
     pub with: Option<LitStr>,
     pub version: Option<proc_macro2::Span>,
     pub ttl: Option<proc_macro2::Span>,
+    /// `flatten`: a struct field whose attributes sit at this level.
+    pub flatten: Option<proc_macro2::Span>,
     /// `created_at`: the time the item was first written, filled from the clock.
     pub created_at: Option<proc_macro2::Span>,
     /// `updated_at`: the time of the last write, filled from the clock.
@@ -57,8 +59,8 @@ pub struct VariantAttrs {
 
 const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
-     version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, gsi_partition_key, \
-     gsi_sort_key, lsi_sort_key";
+     flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
+     gsi_partition_key, gsi_sort_key, lsi_sort_key";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -179,6 +181,8 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.version, span, meta)
         } else if meta.path.is_ident("ttl") {
             set_once(&mut out.ttl, span, meta)
+        } else if meta.path.is_ident("flatten") {
+            set_once(&mut out.flatten, span, meta)
         } else if meta.path.is_ident("created_at") {
             set_once(&mut out.created_at, span, meta)
         } else if meta.path.is_ident("updated_at") {

@@ -43,6 +43,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 one_created_at(cx, &at);
                 one_updated_at(cx, &at);
                 stamps_are_plain_stored_fields(cx, &at);
+                flatten_takes_no_other_options(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
             }
@@ -788,6 +789,43 @@ fn stamps_are_plain_stored_fields(cx: &Ctxt, at: &At) {
         cx.at(
             span,
             format!("a created_at or updated_at field cannot be {role}"),
+        );
+    }
+}
+
+fn flatten_takes_no_other_options(cx: &Ctxt, at: &At) {
+    let a = &at.field.attrs;
+    let Some(span) = a.flatten else { return };
+    let others = [
+        (key_span(at.field), "a key"),
+        (a.version, "the version"),
+        (a.ttl, "the time to live"),
+        (a.created_at.or(a.updated_at), "a write time"),
+        (
+            a.rename.as_ref().map(syn::LitStr::span),
+            "renamed (its fields keep their names)",
+        ),
+        (
+            a.alias.first().map(syn::LitStr::span),
+            "aliased (alias its fields)",
+        ),
+        (
+            a.skip.or(a.default).or(a.serde),
+            "skipped, defaulted or stored through serde",
+        ),
+        (
+            a.with.as_ref().map(syn::LitStr::span),
+            "stored through a module",
+        ),
+        (a.epoch_seconds.or(a.epoch_millis), "an epoch number"),
+    ];
+    for (_, role) in others.iter().filter(|(flag, _)| flag.is_some()) {
+        cx.at(
+            span,
+            format!(
+                "a flattened field cannot be {role}: its struct's attributes sit beside the \
+                 item's own"
+            ),
         );
     }
 }

@@ -73,6 +73,12 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// ```
     const ATTRIBUTES: &'static [&'static str] = &[];
 
+    /// Every attribute the item stores, flattened structs' included (derived).
+    #[doc(hidden)]
+    fn attribute_names() -> Vec<&'static str> {
+        Self::ATTRIBUTES.to_vec()
+    }
+
     /// The item's version (`#[dynamo(version)]`); `None` for unversioned types.
     ///
     /// ```
@@ -277,8 +283,24 @@ pub enum IndexKind {
 /// assert_eq!(Summary::ATTRIBUTES, ["id", "t"]);
 /// ```
 pub trait Projection: Sized {
-    /// The stored names of the attributes read.
+    /// The stored names of the attributes read (a flattened struct's are added by
+    /// [`attribute_names`](Self::attribute_names)).
     const ATTRIBUTES: &'static [&'static str];
     /// Decodes the projected attributes.
     fn from_projected(item: Item) -> Result<Self>;
+    /// Every attribute name read, flattened structs' included.
+    ///
+    /// ```
+    /// use dynamap::Projection;
+    /// #[derive(dynamap::DynamoValue)]
+    /// struct Address { city: String }
+    /// #[derive(dynamap::DynamoValue)]
+    /// struct Contact { name: String, #[dynamo(flatten)] address: Address }
+    /// let mut names = Vec::new();
+    /// Contact::attribute_names(&mut names);
+    /// assert_eq!(names, ["name", "city"]);
+    /// ```
+    fn attribute_names(out: &mut Vec<&'static str>) {
+        out.extend_from_slice(Self::ATTRIBUTES);
+    }
 }

@@ -41,6 +41,7 @@
 //! | `#[dynamo(skip)]` | field | not stored; `Default::default()` when read |
 //! | `#[dynamo(default)]` | field | a missing attribute reads as `Default::default()` |
 //! | `#[dynamo(default = "function")]` | field | a missing attribute reads as `function()` |
+//! | `#[dynamo(flatten)]` | struct field (`DynamoValue` struct) | its attributes stored beside the item's own; typed paths through it (`fields().address.city`) name them |
 //! | `#[dynamo(alias = "old_name")]` | field | also read from `old_name` (after a rename; the current name wins; repeatable) |
 //! | `#[dynamo(serde)]` | field | stored through serde_dynamo (any `Serialize + DeserializeOwned`) |
 //! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |

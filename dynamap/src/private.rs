@@ -272,6 +272,51 @@ pub fn stamp_value<T: crate::clock::Timestamp>(
     })
 }
 
+/// A struct that can be flattened into another: its fields as a map, its names known.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be flattened",
+    label = "flatten takes a struct with named fields that derives DynamoValue",
+    note = "its attributes are stored beside the item's own, so it must be a map of named fields"
+)]
+pub trait Flatten: MapCodec + crate::item::Projection {}
+
+impl<T: MapCodec + crate::item::Projection> Flatten for T {}
+
+/// Encodes a flattened struct's attributes into the item, refusing one the item has
+/// already (a name both the struct and the item use would lose one of them).
+#[inline]
+pub fn encode_flattened<T: Flatten>(item: &mut Item, value: &T) -> Result<(), ConversionError> {
+    for (name, value) in value.encode_fields()? {
+        if item.contains_key(&name) {
+            return Err(ConversionError::new(
+                "names a flattened struct shares with no other field",
+                "a second attribute of this name",
+            )
+            .in_attribute(name));
+        }
+        item.insert(name, value);
+    }
+    Ok(())
+}
+
+/// The attribute names of a flattened struct, for its container's projection.
+#[inline]
+pub fn flattened_names<T: Flatten>(out: &mut Vec<&'static str>) {
+    T::attribute_names(out);
+}
+
+/// Decodes a flattened struct from the attributes no other field took.
+#[inline]
+pub fn decode_flattened<T: Flatten>(rest: &mut Item) -> Result<T, ConversionError> {
+    let mut names = Vec::new();
+    T::attribute_names(&mut names);
+    let mine: Item = names
+        .into_iter()
+        .filter_map(|name| rest.remove_entry(name))
+        .collect();
+    T::decode_fields(mine)
+}
+
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]
 pub fn decode_slot<T: DynamoValue>(

@@ -34,6 +34,9 @@ pub fn encode_value(field: &Field, value: TokenStream) -> TokenStream {
     }
     match field.storage {
         Storage::Skip => quote!(),
+        Storage::Flatten => quote_spanned! {span=>
+            ::dynamap::__private::encode_flattened(&mut item, #value)?;
+        },
         Storage::Epoch => {
             let unit = crate::ast::epoch_unit(&field.attrs);
             quote_spanned! {span=>
@@ -78,6 +81,9 @@ fn decode_field(index: usize, field: &Field) -> TokenStream {
             let unit = crate::ast::epoch_unit(&field.attrs);
             quote_spanned!(span=> ::dynamap::__private::decode_epoch_slot::<_, #unit>(#slot, #name)?)
         }
+        Storage::Flatten => {
+            quote_spanned!(span=> ::dynamap::__private::decode_flattened(&mut __rest)?)
+        }
         Storage::ValueOrDefault if field.attrs.default_fn.is_some() => {
             let function = &field.attrs.default_fn;
             quote_spanned!(span=> ::dynamap::__private::decode_slot_or_else(#slot, #name, #function)?)
@@ -97,7 +103,15 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
         .iter()
         .filter(|f| f.storage != Storage::Skip)
         .count();
-    let encode = data.fields.iter().map(encode_field);
+    // Flattened structs last, so their attributes are checked against all the others.
+    let flattened = |f: &&Field| f.storage == Storage::Flatten;
+    let encode = data
+        .fields
+        .iter()
+        .filter(|f| !flattened(f))
+        .chain(data.fields.iter().filter(flattened))
+        .map(encode_field);
+    let has_flatten = data.fields.iter().any(|f| f.storage == Storage::Flatten);
     let decode = data
         .fields
         .iter()
@@ -108,9 +122,18 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.storage != Storage::Skip)
+        .filter(|(_, f)| f.storage != Storage::Skip && f.storage != Storage::Flatten)
         .map(|(i, f)| (slot(i), &f.name))
         .collect();
+    // What no field claims is kept for the flattened structs to take their attributes.
+    let (rest, other_arm) = if has_flatten {
+        (
+            quote!(let mut __rest: ::dynamap::Item = ::dynamap::__private::HashMap::new();),
+            quote!(_ => { __rest.insert(name, value); }),
+        )
+    } else {
+        (quote!(), quote!(_ => {}))
+    };
     let slots = stored_fields.iter().map(|(slot, _)| slot);
     let slot_arms = stored_fields
         .iter()
@@ -134,11 +157,12 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
             #[inline]
             fn decode_fields(item: ::dynamap::Item) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
                 #(let mut #slots: ::core::option::Option<::dynamap::__private::AttributeValue> = ::core::option::Option::None;)*
+                #rest
                 for (name, value) in item {
                     match name.as_str() {
                         #(#slot_arms)*
                         #(#alias_arms)*
-                        _ => {}
+                        #other_arm
                     }
                 }
                 ::dynamap::__private::Result::Ok(Self { #(#decode,)* })
@@ -159,13 +183,34 @@ pub fn struct_value(container: &Container) -> TokenStream {
         Body::Struct(data) => data
             .fields
             .iter()
-            .filter(|f| f.storage != Storage::Skip)
+            .filter(|f| f.storage != Storage::Skip && f.storage != Storage::Flatten)
             .flat_map(|f| {
                 std::iter::once(f.name.clone()).chain(f.attrs.alias.iter().map(syn::LitStr::value))
             })
             .collect(),
         Body::Newtype(_) | Body::Enum(_) | Body::Tagged(_) => Vec::new(),
     };
+    // A flattened struct's names are its own: asked of it where it is known.
+    let flattened: Vec<TokenStream> = match &container.body {
+        Body::Struct(data) => data
+            .fields
+            .iter()
+            .filter(|f| f.storage == Storage::Flatten)
+            .map(|f| {
+                let ty = f.ty;
+                quote_spanned!(ty.span()=> ::dynamap::__private::flattened_names::<#ty>(out);)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let flattened_names = (!flattened.is_empty()).then(|| {
+        quote! {
+            fn attribute_names(out: &mut ::std::vec::Vec<&'static str>) {
+                out.extend_from_slice(<Self as ::dynamap::Projection>::ATTRIBUTES);
+                #(#flattened)*
+            }
+        }
+    });
     quote! {
         #list_header {}
 
@@ -175,6 +220,8 @@ pub fn struct_value(container: &Container) -> TokenStream {
             fn from_projected(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
+
+            #flattened_names
         }
 
         #header {

@@ -26,7 +26,7 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
                 body: Body::Struct(data),
                 ..
             },
-        ) => {
+        ) if sane(data) => {
             let fields = paths::fields_ident(container);
             let args = paths::generic_args(container);
             (
@@ -100,6 +100,14 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
     out
 }
 
+/// Whether the struct's typed paths can be written despite its mistakes: not when a
+/// flattened field is also a key, the version or the time to live.
+fn sane(data: &crate::ast::Struct) -> bool {
+    data.fields.iter().all(|f| {
+        f.storage != crate::ast::Storage::Flatten || !(f.is_key || f.is_version || f.is_ttl)
+    })
+}
+
 /// The key type the user meant (the first partition and sort key fields), so keys
 /// given at uses type-check; `()` without a partition key.
 fn key_type(model: Option<&Container>) -> TokenStream {
@@ -110,7 +118,7 @@ fn key_type(model: Option<&Container>) -> TokenStream {
     else {
         return quote!(());
     };
-    let Some(key) = &data.key else {
+    let Some(key) = data.key.as_ref().filter(|_| sane(data)) else {
         return quote!(());
     };
     let partition = data.fields.get(key.partition).map(|f| f.ty);

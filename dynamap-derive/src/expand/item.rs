@@ -125,7 +125,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let attribute_names = data
         .fields
         .iter()
-        .filter(|f| f.storage != Storage::Skip)
+        .filter(|f| f.storage != Storage::Skip && f.storage != Storage::Flatten)
         .map(|f| &f.name);
     let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
         let name = &field.name;
@@ -166,6 +166,19 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         }
     });
     let stamps = stamps(data);
+    let flattened_names = data
+        .fields
+        .iter()
+        .any(|f| f.storage == Storage::Flatten)
+        .then(|| {
+            quote! {
+                fn attribute_names() -> ::std::vec::Vec<&'static str> {
+                    let mut names = ::std::vec::Vec::new();
+                    <Self as ::dynamap::Projection>::attribute_names(&mut names);
+                    names
+                }
+            }
+        });
     let version = data.version.map(|i| &data.fields[i]).map(|field| {
         let member = field.member;
         let name = &field.name;
@@ -232,6 +245,8 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
 
             const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
+
+            #flattened_names
 
             #ttl
 

@@ -85,6 +85,7 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
                 // The module's functions say what they take.
                 Storage::With => continue,
                 Storage::Epoch => quote!(#ty: ::dynamap::EpochTime),
+                Storage::Flatten => quote!(#ty: ::dynamap::__private::Flatten),
                 Storage::Skip => quote!(#ty: ::core::default::Default),
             });
         }

@@ -39,6 +39,9 @@ fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
         quote!(::dynamap::path::ReadOnly<#link, #ty>)
     } else if field.is_ttl {
         quote!(::dynamap::path::TtlPath<#link, #ty>)
+    } else if field.storage == Storage::Flatten {
+        // No step of its own: its fields' paths start where the struct's do.
+        quote!(<#ty as ::dynamap::DynamoValue>::Path<__P>)
     } else if field.storage == Storage::Epoch {
         let unit = crate::ast::epoch_unit(&field.attrs);
         quote!(::dynamap::path::EpochPath<#link, #ty, #unit>)
@@ -92,7 +95,11 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
     });
     let builds = stored.iter().map(|f| {
         let member = f.member;
-        quote!(#member: ::dynamap::path::FromParent::from_parent(::dynamap::path::Field::new(parent)))
+        if f.storage == Storage::Flatten {
+            quote!(#member: ::dynamap::path::FromParent::from_parent(parent))
+        } else {
+            quote!(#member: ::dynamap::path::FromParent::from_parent(::dynamap::path::Field::new(parent)))
+        }
     });
     let doc = format!(
         "Typed paths to the attributes of [`{ident}`], for `modify`, conditions and \

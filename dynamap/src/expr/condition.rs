@@ -54,6 +54,40 @@ pub(crate) enum Node {
 }
 
 impl Node {
+    /// Refuses a path with no attribute in it (a whole flattened struct), which
+    /// DynamoDB cannot name.
+    pub(super) fn check_paths(&self) -> Result<()> {
+        let empty = |path: &AttrPath| path.segments().is_empty();
+        let bad = match self {
+            Node::Compare(path, ..)
+            | Node::Between(path, ..)
+            | Node::BeginsWith(path, _)
+            | Node::Contains(path, _)
+            | Node::Exists(path)
+            | Node::NotExists(path)
+            | Node::Type(path, _)
+            | Node::Size(path, ..)
+            | Node::SizeBetween(path, ..) => empty(path),
+            Node::And(nodes) | Node::Or(nodes) => {
+                for node in nodes {
+                    node.check_paths()?;
+                }
+                false
+            }
+            Node::Not(node) => return node.check_paths(),
+            Node::Invalid(_) => false,
+        };
+        if bad {
+            return Err(Error::InvalidRequest {
+                operation: "a condition",
+                problem: "a condition names no attribute: a flattened struct's fields are \
+                          attributes, the struct is not; compare its fields"
+                    .to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     pub(super) fn render(&self, p: &mut Placeholders) -> Result<String> {
         Ok(match self {
             Node::Compare(path, cmp, value) => {

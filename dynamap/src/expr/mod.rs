@@ -57,6 +57,7 @@ impl Renderer {
 
     fn node(&mut self, kind: &str, node: Option<&Node>) -> Result<Option<String>> {
         let Some(node) = node else { return Ok(None) };
+        node.check_paths()?;
         let text = node.render(&mut self.placeholders)?;
         placeholders::check_size(kind, &text).map_err(|problem| self.refuse(problem))?;
         Ok(Some(text))

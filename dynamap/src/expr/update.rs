@@ -31,6 +31,13 @@ pub(super) fn render(
     if actions.is_empty() {
         return Err("an update needs at least one change (set, add, remove, ...)".to_owned());
     }
+    if actions.iter().any(|(path, _)| path.segments().is_empty()) {
+        return Err(
+            "a change names no attribute: a flattened struct's fields are attributes, \
+                    the struct is not; change its fields"
+                .to_owned(),
+        );
+    }
     let all_paths: Vec<&AttrPath> = actions.iter().map(|(p, _)| p).chain(version).collect();
     for (i, a) in all_paths.iter().enumerate() {
         for b in all_paths.iter().skip(i + 1) {

@@ -239,9 +239,8 @@ impl Change {
         let absent = if version.is_some() {
             Vec::new()
         } else {
-            T::ATTRIBUTES
-                .iter()
-                .copied()
+            T::attribute_names()
+                .into_iter()
                 .filter(|name| !fixed.contains(name) && !read.contains_key(*name))
                 .collect()
         };

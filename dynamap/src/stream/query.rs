@@ -6,7 +6,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use super::read::{self, RawPage, ReadSpec};
-use super::scan::{attribute_paths, decode_item, decode_projection, resume_key_names};
+use super::scan::{
+    attribute_paths, decode_item, decode_projection, projected_names, resume_key_names,
+};
 use super::{decoded_items, decoded_pages, Page};
 use crate::condition::Condition;
 use crate::error::ConversionError;
@@ -196,7 +198,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         Query {
             mapping: self.mapping,
             spec: ReadSpec {
-                projection: Some(attribute_paths(U::ATTRIBUTES)),
+                projection: Some(attribute_paths(&projected_names::<U>())),
                 ..self.spec
             },
             partition: self.partition,

@@ -60,6 +60,13 @@ pub(crate) fn decode_projection<U: Projection>(item: Item) -> Result<U> {
     U::from_projected(item)
 }
 
+/// Every attribute a projection into `U` reads.
+pub(crate) fn projected_names<U: Projection>() -> Vec<&'static str> {
+    let mut names = Vec::new();
+    U::attribute_names(&mut names);
+    names
+}
+
 /// The paths of the top-level attributes `names`, for a projection.
 pub(crate) fn attribute_paths(names: &[&'static str]) -> Vec<AttrPath> {
     names
@@ -152,7 +159,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// # }
     /// ```
     pub fn project<U: Projection + Send + 'static>(self) -> Scan<'a, T, U> {
-        self.with_decoder(decode_projection::<U>, Some(attribute_paths(U::ATTRIBUTES)))
+        self.with_decoder(
+            decode_projection::<U>,
+            Some(attribute_paths(&projected_names::<U>())),
+        )
     }
 
     /// Stops after `n` items overall.

@@ -695,7 +695,9 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
     let utc = |s: u64| DateTime::<Utc>::from(t(s));
     let offset = |s: u64| time::OffsetDateTime::from(t(s));
     let clock = dynamap::ManualClock::new(t(0));
-    let docs = new_mapping::<Doc>("types-stamps").await.with_clock(clock.clone());
+    let docs = new_mapping::<Doc>("types-stamps")
+        .await
+        .with_clock(clock.clone());
     let read = |id: &'static str| {
         let docs = docs.clone();
         async move { docs.get(id).await.unwrap().unwrap() }
@@ -713,7 +715,10 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
 
     // modify: updated now, created kept (if_not_exists).
     clock.set(t(10));
-    docs.modify("d").set(Doc::fields().body, "v2".to_string()).await.unwrap();
+    docs.modify("d")
+        .set(Doc::fields().body, "v2".to_string())
+        .await
+        .unwrap();
     let stored = read("d").await;
     assert_eq!((stored.created, stored.updated), (Some(utc(0)), offset(10)));
 
@@ -721,7 +726,10 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
     // writes nothing.
     clock.set(t(20));
     let written = docs.update_with("d", |d| d.body.push('!')).await.unwrap();
-    assert_eq!((written.created, written.updated), (Some(utc(0)), offset(20)));
+    assert_eq!(
+        (written.created, written.updated),
+        (Some(utc(0)), offset(20))
+    );
     assert_eq!(read("d").await, written);
     clock.set(t(25));
     docs.update_with("d", |_| {}).await.unwrap();
@@ -735,12 +743,21 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
 
     // insert_many and transactions stamp too.
     clock.set(t(40));
-    let fresh = Doc { id: "m".into(), ..doc.clone() };
+    let fresh = Doc {
+        id: "m".into(),
+        ..doc.clone()
+    };
     docs.insert_many(vec![fresh]).await.unwrap();
     let stored = read("m").await;
-    assert_eq!((stored.created, stored.updated), (Some(utc(40)), offset(40)));
+    assert_eq!(
+        (stored.created, stored.updated),
+        (Some(utc(40)), offset(40))
+    );
     clock.set(t(50));
-    let other = Doc { id: "t".into(), ..doc.clone() };
+    let other = Doc {
+        id: "t".into(),
+        ..doc.clone()
+    };
     dynamap::transaction(docs.client())
         .put(&docs, &other)
         .modify(&docs, "m", |m| m.set(Doc::fields().body, "tx".to_string()))
@@ -758,5 +775,110 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
         .await
         .unwrap();
     let stored = read("u").await;
-    assert_eq!((stored.created, stored.updated), (Some(utc(60)), offset(60)));
+    assert_eq!(
+        (stored.created, stored.updated),
+        (Some(utc(60)), offset(60))
+    );
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+struct PostalAddress {
+    street: String,
+    city: String,
+    #[dynamo(rename = "zip")]
+    postcode: Option<String>,
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+struct Audit {
+    #[dynamo(rename = "by")]
+    changed_by: String,
+}
+
+#[tokio::test]
+async fn a_flattened_struct_sits_at_the_top_level_and_its_paths_follow() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Customer {
+        #[dynamo(partition_key)]
+        id: String,
+        name: String,
+        #[dynamo(flatten)]
+        address: PostalAddress,
+        #[dynamo(flatten)]
+        audit: Audit,
+    }
+    let customers = new_mapping::<Customer>("types-flatten").await;
+    let ada = Customer {
+        id: "c1".into(),
+        name: "Ada".into(),
+        address: PostalAddress {
+            street: "1 Loop Rd".into(),
+            city: "London".into(),
+            postcode: None,
+        },
+        audit: Audit {
+            changed_by: "admin".into(),
+        },
+    };
+    customers.insert(&ada).await.unwrap();
+    let raw = customers
+        .client()
+        .get_item()
+        .table_name(customers.table_name())
+        .key("id", AttributeValue::S("c1".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let mut names: Vec<&str> = raw.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["by", "city", "id", "name", "street"],
+        "all at the top level"
+    );
+    assert_eq!(customers.get("c1").await.unwrap(), Some(ada.clone()));
+
+    // Typed paths through the flattened struct name top-level attributes.
+    let f = Customer::fields();
+    assert_eq!(
+        dynamap::path::TypedPath::attr_path(&f.address.city).to_string(),
+        "city"
+    );
+    let moved: Customer = customers
+        .modify("c1")
+        .set(f.address.city, "Paris")
+        .set(f.address.postcode, Some("75001".to_string()))
+        .when(f.address.city.eq("London"))
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(moved.address.city, "Paris");
+    assert_eq!(moved.address.postcode.as_deref(), Some("75001"));
+    // The whole flattened struct is no attribute: refused before sending.
+    let whole = customers
+        .modify("c1")
+        .set(f.address, ada.address.clone())
+        .await;
+    assert!(
+        matches!(whole, Err(dynamap::Error::InvalidRequest { .. })),
+        "{whole:?}"
+    );
+
+    // A projection asks for the flattened attributes too; update_with keeps them.
+    let cities: Vec<String> = customers
+        .scan()
+        .project::<Customer>()
+        .stream()
+        .map_ok(|c| c.address.city)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(cities, ["Paris"]);
+    let renamed = customers
+        .update_with("c1", |c| c.audit.changed_by = "ops".into())
+        .await
+        .unwrap();
+    assert_eq!(customers.get("c1").await.unwrap(), Some(renamed));
 }
