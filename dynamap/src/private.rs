@@ -28,14 +28,7 @@ pub fn encode_field<T: DynamoValue>(
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    match value.to_attribute_value() {
-        Ok(Some(v)) => {
-            item.insert(name.to_owned(), v);
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(e) => Err(e.in_attribute(name)),
-    }
+    put_encoded(item, name, value.to_attribute_value())
 }
 
 /// Encodes a `#[dynamo(serde)]` field.
@@ -45,14 +38,10 @@ pub fn encode_serde_field<T: ::serde::Serialize>(
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    match serde_bridge::to_attribute_value(value) {
-        Ok(Some(AttributeValue::Null(_))) | Ok(None) => Ok(()),
-        Ok(Some(v)) => {
-            item.insert(name.to_owned(), v);
-            Ok(())
-        }
-        Err(e) => Err(e.in_attribute(name)),
-    }
+    // serde's `None` comes as NULL: stored as no attribute, as dynamap stores `None`.
+    let encoded = serde_bridge::to_attribute_value(value)
+        .map(|v| v.filter(|v| !matches!(v, AttributeValue::Null(_))));
+    put_encoded(item, name, encoded)
 }
 
 /// Encodes a key value; keys are never absent, and never empty (DynamoDB refuses empty
@@ -152,6 +141,17 @@ pub fn encode_ttl_field<T: DynamoValue + 'static>(
         // The integers of epoch seconds are stored as they are.
         None => value.to_attribute_value(),
     };
+    put_encoded(item, name, encoded)
+}
+
+/// Puts an encoded field into the item (nothing for an absent value), or places its
+/// error at the attribute: the last step of every field encoder.
+#[inline(always)]
+fn put_encoded(
+    item: &mut Item,
+    name: &'static str,
+    encoded: Result<Option<AttributeValue>, ConversionError>,
+) -> Result<(), ConversionError> {
     match encoded {
         Ok(Some(v)) => {
             item.insert(name.to_owned(), v);
@@ -170,14 +170,7 @@ pub fn encode_with_field<S: DynamoValue>(
     name: &'static str,
     stored: Result<S, ConversionError>,
 ) -> Result<(), ConversionError> {
-    match stored.and_then(|s| s.to_attribute_value()) {
-        Ok(Some(v)) => {
-            item.insert(name.to_owned(), v);
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(e) => Err(e.in_attribute(name)),
-    }
+    put_encoded(item, name, stored.and_then(|s| s.to_attribute_value()))
 }
 
 /// Encodes one value through a `with` module, for the field's typed path.
@@ -241,14 +234,7 @@ pub fn encode_epoch_field<T: crate::value::EpochTime, U: crate::value::EpochUnit
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    match crate::value::encode_epoch::<T, U>(value) {
-        Ok(Some(v)) => {
-            item.insert(name.to_owned(), v);
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(e) => Err(e.in_attribute(name)),
-    }
+    put_encoded(item, name, crate::value::encode_epoch::<T, U>(value))
 }
 
 /// Decodes an `epoch_seconds`/`epoch_millis` field.

@@ -6,5 +6,3 @@ mod write;
 
 pub use read::{read_transaction, Fetch, ReadResults, ReadTransaction};
 pub use write::{transaction, Transaction};
-
-pub(crate) use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;

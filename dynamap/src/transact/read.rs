@@ -6,9 +6,9 @@ use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 use aws_sdk_dynamodb::Client;
 
 use super::write::cancelled;
-use super::MAX_ACTIONS;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
+use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
 use crate::mapping::TypedMapping;
 use crate::sdk_item::Item;
 

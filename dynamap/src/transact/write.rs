@@ -7,13 +7,13 @@ use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Up
 use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 
-use super::MAX_ACTIONS;
 use crate::condition::Condition;
 use crate::error::{CancelReason, CancelledAction};
 use crate::error::{Error, Result};
 use crate::expr::{Apply, Node, Renderer};
 use crate::item::DynamoItem;
 use crate::key::KeyLike;
+use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
 use crate::mapping::TypedMapping;
 use crate::mapping::{delete_expressions, put_request, Modify};
 use crate::sdk_item::Item;
