@@ -254,6 +254,64 @@ mod tests {
         assert_eq!(parse("1.0000001", EpochMillis::NANOS), None);
     }
 
+    /// Each time type through each unit and back, before and after 1970, with and
+    /// without a fraction, alone and in an `Option`.
+    fn round_trips<T: EpochTime + PartialEq + std::fmt::Debug + Clone>(
+        times: &[T],
+        stored_seconds: &[&str],
+    ) {
+        for (time, seconds) in times.iter().zip(stored_seconds) {
+            let stored = encode::<T, EpochSeconds>(time).unwrap().unwrap();
+            assert_eq!(stored, AttributeValue::N((*seconds).to_owned()), "{time:?}");
+            assert_eq!(&decode::<T, EpochSeconds>(Some(stored)).unwrap(), time);
+            let millis = encode::<T, EpochMillis>(time).unwrap();
+            assert_eq!(&decode::<T, EpochMillis>(millis).unwrap(), time);
+            let some = Some(time.clone());
+            let stored = encode::<Option<T>, EpochSeconds>(&some).unwrap();
+            assert_eq!(stored, Some(AttributeValue::N((*seconds).to_owned())));
+            assert_eq!(decode::<Option<T>, EpochSeconds>(stored).unwrap(), some);
+        }
+        assert!(
+            decode::<T, EpochSeconds>(None).is_err(),
+            "absent is an error"
+        );
+        assert_eq!(decode::<Option<T>, EpochSeconds>(None).unwrap(), None);
+        assert!(decode::<T, EpochSeconds>(Some(AttributeValue::S("1".into()))).is_err());
+    }
+
+    #[test]
+    fn every_time_type_round_trips_in_both_units() {
+        let seconds = ["1700000000.5", "-86400.25", "0"];
+        round_trips(
+            &[
+                UNIX_EPOCH + Duration::new(1_700_000_000, 500_000_000),
+                UNIX_EPOCH - Duration::new(86_400, 250_000_000),
+                UNIX_EPOCH,
+            ],
+            &seconds,
+        );
+        #[cfg(feature = "chrono")]
+        {
+            use chrono::{DateTime, FixedOffset, Utc};
+            let utc = [
+                DateTime::<Utc>::from_timestamp(1_700_000_000, 500_000_000).unwrap(),
+                DateTime::<Utc>::from_timestamp(-86_401, 750_000_000).unwrap(),
+                DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+            ];
+            round_trips(&utc, &seconds);
+            let offset: Vec<DateTime<FixedOffset>> = utc.iter().map(|t| t.fixed_offset()).collect();
+            round_trips(&offset, &seconds);
+        }
+        #[cfg(feature = "time")]
+        {
+            let t = |nanos: i128| time::OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap();
+            round_trips(
+                &[t(1_700_000_000_500_000_000), t(-86_400_250_000_000), t(0)],
+                &seconds,
+            );
+        }
+    }
+
     #[test]
     fn system_time_goes_through_nanoseconds() {
         let t = UNIX_EPOCH + Duration::new(5, 7);

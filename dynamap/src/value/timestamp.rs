@@ -188,5 +188,12 @@ mod tests {
         }
         assert_eq!(parse_date("0999-12-31"), Some((999, 12, 31)));
         assert!(parse_date("999-12-31").is_none());
+        // The separators and the length are each checked on their own.
+        assert!(parse_date("2024/01/02").is_none());
+        assert!(parse_date("2024-01/02").is_none());
+        assert!(parse_date("2024-01-022").is_none());
+        assert!(parse_local("2024-01-02T03-04-05").is_none());
+        assert!(parse_local("2024-01-02T03:04-05").is_none());
+        assert!(parse_local("2024-01-02T03:04:055").is_none());
     }
 }
