@@ -245,6 +245,30 @@ mod tests {
     }
 
     #[test]
+    fn a_condition_on_no_attribute_is_refused_wherever_it_sits() {
+        let nowhere = AttrPath::default();
+        for node in [
+            Node::Exists(nowhere.clone()),
+            Node::Compare(nowhere.clone(), Cmp::Eq, s("x")),
+            Node::And(vec![
+                Node::Exists(path("a")),
+                Node::NotExists(nowhere.clone()),
+            ]),
+            Node::Or(vec![Node::Exists(path("a")), Node::Exists(nowhere.clone())]),
+            Node::Not(Box::new(Node::Exists(nowhere.clone()))),
+        ] {
+            let err = Renderer::new("PutItem").condition(Some(&node)).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidRequest { problem, .. } if problem.contains("no attribute")),
+                "{node:?}: {err}"
+            );
+        }
+        assert!(Renderer::new("PutItem")
+            .condition(Some(&Node::Not(Box::new(Node::Exists(path("a"))))))
+            .is_ok());
+    }
+
+    #[test]
     fn all_of_makes_one_node_from_many() {
         assert!(all_of(vec![]).is_none());
         assert!(matches!(
