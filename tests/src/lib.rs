@@ -171,6 +171,25 @@ pub async fn new_mapping<T: DynamoItem>(prefix: &str) -> TypedMapping<T> {
     mapping
 }
 
+/// The item stored under `key`, as another client reads it (raw attribute values), to
+/// check the stored form.
+///
+/// # Panics
+/// When the read fails or there is no such item.
+pub async fn stored<T: DynamoItem>(mapping: &TypedMapping<T>, key: &T::Key) -> dynamap::Item {
+    let key = T::key_to_item(key).unwrap_or_else(|e| panic!("cannot encode the key: {e}"));
+    mapping
+        .client()
+        .get_item()
+        .table_name(mapping.table_name())
+        .set_key(Some(key))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", mapping.table_name()))
+        .item
+        .unwrap_or_else(|| panic!("no such item in {}", mapping.table_name()))
+}
+
 /// What a [`counting_client`] has sent: one entry per request, in order.
 #[derive(Debug, Default)]
 pub struct RequestLog {

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
-use dynamap_tests::new_mapping;
+use dynamap_tests::{new_mapping, stored};
 
 #[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct OrderId(Uuid);
@@ -98,16 +98,7 @@ async fn every_type_round_trips_exactly_and_is_stored_as_documented() {
     assert_eq!(back.days, o.days);
 
     // The stored forms, as another client sees them.
-    let raw = orders
-        .client()
-        .get_item()
-        .table_name(orders.table_name())
-        .set_key(Some(Order::key_to_item(&o.key()).unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&orders, &o.key()).await;
     let s = |name: &str| raw[name].as_s().unwrap().clone();
     assert_eq!(s("id"), "67e55044-10b1-426f-9247-bb6800000001");
     assert_eq!(s("placed_at"), "2024-05-01T09:30:00.000000007Z");
@@ -240,16 +231,7 @@ async fn ttl_accepts_chrono_and_time_values() {
         expires: at,
     };
     sessions.insert(&session).await.unwrap();
-    let raw = sessions
-        .client()
-        .get_item()
-        .table_name(sessions.table_name())
-        .set_key(Some(Session::key_to_item(&session.id).unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&sessions, &session.id).await;
     // Whole epoch seconds, rounded up: the number DynamoDB's TTL reads.
     assert_eq!(raw["expires"], AttributeValue::N("4102444801".into()));
     let back = sessions.get(&session.id).await.unwrap().unwrap();
@@ -287,16 +269,7 @@ async fn a_set_another_writer_stored_as_a_list_reads_back() {
     assert_eq!(read.scores, BTreeSet::from([3]));
     // Written back, it is a set again.
     table.insert(&read).await.unwrap();
-    let raw = table
-        .client()
-        .get_item()
-        .table_name(table.table_name())
-        .key("id", s("t"))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&table, &"t".to_string()).await;
     assert!(matches!(&raw["tags"], AttributeValue::Ss(v) if v.len() == 2));
     // A list element that is not one of the set's is an error naming it.
     table
@@ -354,16 +327,7 @@ async fn a_with_module_stores_reads_sets_and_compares() {
     };
     cars.insert(&car).await.unwrap();
     assert_eq!(cars.get("c").await.unwrap(), Some(car.clone()));
-    let raw = cars
-        .client()
-        .get_item()
-        .table_name(cars.table_name())
-        .key("id", AttributeValue::S("c".into()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&cars, &"c".to_string()).await;
     assert_eq!(raw["paint"], AttributeValue::S("#ff8000".into()));
     // Typed paths go through the module too.
     let f = Car::fields();
@@ -469,16 +433,7 @@ async fn tagged_enums_read_back_every_variant_and_name_an_unknown_tag() {
         assert_eq!(table.get(&checkout.id).await.unwrap(), Some(checkout));
     }
     // The stored shapes: the tag beside the fields, or the data under `content`.
-    let raw = table
-        .client()
-        .get_item()
-        .table_name(table.table_name())
-        .key("id", AttributeValue::S("c3".into()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&table, &"c3".to_string()).await;
     let AttributeValue::M(payment) = &raw["payment"] else {
         panic!("{raw:?}")
     };
@@ -571,16 +526,7 @@ async fn an_alias_reads_an_old_name_and_a_default_function_fills_a_missing_one()
     // Written again, it is stored under the current name only.
     let member = read("old").await;
     members.insert(&member).await.unwrap();
-    let raw = members
-        .client()
-        .get_item()
-        .table_name(members.table_name())
-        .key("id", s("old"))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&members, &"old".to_string()).await;
     assert_eq!(raw.get("display_name"), Some(&s("Ada")));
     assert_eq!(raw.get("fullName"), None);
     assert_eq!(raw.get("plan"), Some(&s("free")));
@@ -632,17 +578,7 @@ async fn epoch_fields_are_numbers_that_sort_and_compare_as_times() {
             .await
             .unwrap();
     }
-    let raw = readings
-        .client()
-        .get_item()
-        .table_name(readings.table_name())
-        .key("sensor", AttributeValue::S("s".into()))
-        .key("seq", AttributeValue::N("2".into()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&readings, &("s".to_string(), 2)).await;
     assert_eq!(
         raw["taken_at"],
         AttributeValue::N("1732473600123.00025".into())
@@ -821,16 +757,7 @@ async fn a_flattened_struct_sits_at_the_top_level_and_its_paths_follow() {
         },
     };
     customers.insert(&ada).await.unwrap();
-    let raw = customers
-        .client()
-        .get_item()
-        .table_name(customers.table_name())
-        .key("id", AttributeValue::S("c1".into()))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap();
+    let raw = stored(&customers, &"c1".to_string()).await;
     let mut names: Vec<&str> = raw.keys().map(String::as_str).collect();
     names.sort();
     assert_eq!(
