@@ -58,6 +58,172 @@ pub struct Struct<'a> {
     pub indexes: Vec<Index>,
     /// The first `#[dynamo(ttl)]` field, an index into `fields`.
     pub ttl: Option<usize>,
+    /// The entity options (`table`, `entity`, `pk`, `sk`, `index(...)`), when given.
+    pub entity: Option<Box<EntityModel>>,
+}
+
+/// An entity of a single-table design: its table, name and key templates.
+pub struct EntityModel {
+    /// `table = App`; `None` when entity options come without it (refused by `check`).
+    pub table: Option<syn::Path>,
+    /// Where the entity options are, for errors about them as a whole.
+    pub span: Span,
+    /// The stored entity name (`entity = "..."`, or the struct's name).
+    pub name: String,
+    pub pk: Option<TemplateModel>,
+    pub sk: Option<TemplateModel>,
+    pub indexes: Vec<EntityIndex>,
+}
+
+/// `index(Gsi1, pk = "...", sk = "...")`.
+pub struct EntityIndex {
+    pub index: syn::Path,
+    pub pk: Option<TemplateModel>,
+    pub sk: Option<TemplateModel>,
+}
+
+/// A key template as written, split into literal text and `{field}` placeholders.
+pub struct TemplateModel {
+    pub lit: syn::LitStr,
+    pub parts: Vec<TemplatePart>,
+    /// What is wrong with the template's syntax, if anything (reported by `check`).
+    pub syntax_error: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    Text(String),
+    /// A placeholder: the field's name as written.
+    Field(String),
+}
+
+impl TemplateModel {
+    pub fn parse(lit: &syn::LitStr) -> TemplateModel {
+        let text = lit.value();
+        let mut parts = Vec::new();
+        let mut syntax_error = None;
+        let mut literal = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' => {
+                    let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                    if !literal.is_empty() {
+                        parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
+                    }
+                    if name.is_empty() || name.contains('{') {
+                        syntax_error.get_or_insert_with(|| {
+                            "a placeholder is `{field}`, a field's name between braces".to_owned()
+                        });
+                    }
+                    parts.push(TemplatePart::Field(name.trim().to_owned()));
+                }
+                '}' => {
+                    syntax_error.get_or_insert_with(|| {
+                        "a `}` without its `{`: templates have no escapes, so braces only surround field names".to_owned()
+                    });
+                }
+                c => literal.push(c),
+            }
+        }
+        if text.matches('{').count() != text.matches('}').count() {
+            syntax_error.get_or_insert_with(|| "a `{` without its `}`".to_owned());
+        }
+        if !literal.is_empty() {
+            parts.push(TemplatePart::Text(literal));
+        }
+        if parts.is_empty() {
+            syntax_error.get_or_insert_with(|| "a key template cannot be empty".to_owned());
+        }
+        TemplateModel {
+            lit: lit.clone(),
+            parts,
+            syntax_error,
+        }
+    }
+
+    /// The names of the fields the template places, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            TemplatePart::Field(name) => Some(name.as_str()),
+            TemplatePart::Text(_) => None,
+        })
+    }
+
+    /// The template with its fields as `{}`.
+    pub fn shape(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(text) => text.as_str(),
+                TemplatePart::Field(_) => "{}",
+            })
+            .collect()
+    }
+}
+
+impl EntityModel {
+    fn from_attrs(attrs: &ContainerAttrs, ident: &Ident) -> Option<EntityModel> {
+        let span = attrs
+            .table
+            .as_ref()
+            .map(syn::spanned::Spanned::span)
+            .or_else(|| attrs.entity_span())?;
+        Some(EntityModel {
+            table: attrs.table.clone(),
+            span,
+            name: attrs
+                .entity
+                .as_ref()
+                .map_or_else(|| unraw(ident), syn::LitStr::value),
+            pk: attrs.pk.as_ref().map(TemplateModel::parse),
+            sk: attrs.sk.as_ref().map(TemplateModel::parse),
+            indexes: attrs
+                .indexes
+                .iter()
+                .map(|i| EntityIndex {
+                    index: i.index.clone(),
+                    pk: i.pk.as_ref().map(TemplateModel::parse),
+                    sk: i.sk.as_ref().map(TemplateModel::parse),
+                })
+                .collect(),
+        })
+    }
+
+    /// Every template, the primary key's first.
+    pub fn templates(&self) -> impl Iterator<Item = &TemplateModel> {
+        self.pk
+            .iter()
+            .chain(&self.sk)
+            .chain(self.indexes.iter().flat_map(|i| i.pk.iter().chain(&i.sk)))
+    }
+
+    /// The fields of the primary key's templates, each once, in order: the entity's `Key`.
+    pub fn key_fields(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self
+            .pk
+            .iter()
+            .chain(&self.sk)
+            .flat_map(TemplateModel::fields)
+        {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// Every field any template names, each once, in order.
+    pub fn segment_fields(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.templates().flat_map(TemplateModel::fields) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
 }
 
 pub struct Newtype<'a> {
@@ -170,12 +336,37 @@ impl<'a> Container<'a> {
     /// tuple struct, a union, an enum for `DynamoItem`), reported in `cx`.
     pub fn from_ast(cx: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Container<'a>> {
         let attrs = attr::container(cx, &input.attrs);
+        let entity_option = attrs
+            .table
+            .as_ref()
+            .map(syn::spanned::Spanned::span)
+            .or_else(|| attrs.entity_span());
+        if let (Some(span), Derive::Value) = (entity_option, derive) {
+            cx.at(
+                span,
+                "entity options (`table`, `entity`, `pk`, `sk`, `index`) belong to \
+                 #[derive(DynamoItem)]: an entity is a table item",
+            );
+        }
         let body = match &input.data {
             Data::Struct(data) => match &data.fields {
                 Fields::Named(_) if attrs.transparent.is_some() && derive == Derive::Value => {
                     Body::Newtype(newtype(&data.fields))
                 }
-                Fields::Named(named) => Body::Struct(struct_body(cx, named, &attrs)),
+                Fields::Named(named) => {
+                    let mut data = struct_body(cx, named, &attrs);
+                    data.entity = EntityModel::from_attrs(&attrs, &input.ident).map(Box::new);
+                    if let Some(entity) = &data.entity {
+                        // The primary key's fields are the key: read-only, as key fields are.
+                        let key_fields = entity.key_fields();
+                        for field in &mut data.fields {
+                            if key_fields.contains(&unraw(field.member).as_str()) {
+                                field.is_key = true;
+                            }
+                        }
+                    }
+                    Body::Struct(data)
+                }
                 Fields::Unnamed(_) if derive == Derive::Value => {
                     Body::Newtype(newtype(&data.fields))
                 }
@@ -309,6 +500,7 @@ fn struct_body<'a>(
         ttl,
         indexes: indexes(&fields),
         fields,
+        entity: None,
     }
 }
 

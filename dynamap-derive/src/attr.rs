@@ -17,6 +17,36 @@ pub struct ContainerAttrs {
     pub tag: Option<LitStr>,
     /// `content = "c"` (with `tag`): the variant's data under this attribute.
     pub content: Option<LitStr>,
+    /// `table = App`: the item is an entity of this `DynamoTable`.
+    pub table: Option<syn::Path>,
+    /// `entity = "Order"`: the name stored in the table's entity attribute.
+    pub entity: Option<LitStr>,
+    /// `pk = "USER#{id}"`: the partition key's template.
+    pub pk: Option<LitStr>,
+    /// `sk = "ORDER#{id}"`: the sort key's template.
+    pub sk: Option<LitStr>,
+    /// `index(Gsi1, pk = "...", sk = "...")`: an index the entity takes part in.
+    pub indexes: Vec<EntityIndexAttrs>,
+}
+
+/// `index(Gsi1, pk = "...", sk = "...")` on an entity.
+pub struct EntityIndexAttrs {
+    /// The index's marker type, declared by the table.
+    pub index: syn::Path,
+    pub pk: Option<LitStr>,
+    pub sk: Option<LitStr>,
+}
+
+impl ContainerAttrs {
+    /// Where the first entity option is, if any is given.
+    pub fn entity_span(&self) -> Option<proc_macro2::Span> {
+        self.entity
+            .as_ref()
+            .or(self.pk.as_ref())
+            .or(self.sk.as_ref())
+            .map(LitStr::span)
+            .or_else(|| self.indexes.first().map(|i| i.index.span()))
+    }
 }
 
 /// Options on a field. Each flag keeps the attribute's span, for errors about it.
@@ -57,7 +87,8 @@ pub struct VariantAttrs {
     pub rename: Option<LitStr>,
 }
 
-const CONTAINER_OPTIONS: &str = "rename_all, transparent, tag, content";
+const CONTAINER_OPTIONS: &str =
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key";
@@ -131,11 +162,53 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         } else if meta.path.is_ident("content") {
             let lit: LitStr = meta.value()?.parse()?;
             set_once(&mut out.content, lit, meta)
+        } else if meta.path.is_ident("table") {
+            let path: syn::Path = meta.value()?.parse()?;
+            set_once(&mut out.table, path, meta)
+        } else if meta.path.is_ident("entity") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.entity, lit, meta)
+        } else if meta.path.is_ident("pk") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.pk, lit, meta)
+        } else if meta.path.is_ident("sk") {
+            let lit: LitStr = meta.value()?.parse()?;
+            set_once(&mut out.sk, lit, meta)
+        } else if meta.path.is_ident("index") {
+            out.indexes.push(entity_index(meta)?);
+            Ok(())
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }
     });
     out
+}
+
+/// `index(Gsi1, pk = "...", sk = "...")`: the index's type first, then its templates.
+fn entity_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<EntityIndexAttrs> {
+    let mut index: Option<syn::Path> = None;
+    let (mut pk, mut sk) = (None, None);
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("pk") {
+            let lit: LitStr = inner.value()?.parse()?;
+            set_once(&mut pk, lit, &inner)
+        } else if inner.path.is_ident("sk") {
+            let lit: LitStr = inner.value()?.parse()?;
+            set_once(&mut sk, lit, &inner)
+        } else if index.is_none() && !inner.input.peek(syn::Token![=]) {
+            index = Some(inner.path.clone());
+            Ok(())
+        } else {
+            Err(inner.error(
+                "an entity's index is `index(IndexType, pk = \"...\", sk = \"...\")`, \
+                 IndexType being the marker the table's `index(...)` declares",
+            ))
+        }
+    })?;
+    let index = index.ok_or_else(|| {
+        meta.error("name the index by its type first: `index(Gsi1, pk = \"...\", sk = \"...\")`")
+    })?;
+    Ok(EntityIndexAttrs { index, pk, sk })
 }
 
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {

@@ -4,7 +4,8 @@
 use proc_macro2::Span;
 
 use crate::ast::{
-    index_roles, Body, Container, Derive, Field, Newtype, Storage, Struct, Tagged, Variant,
+    index_roles, Body, Container, Derive, EntityModel, Field, Newtype, Storage, Struct, Tagged,
+    TemplateModel, TemplatePart, Variant,
 };
 use crate::attr::FieldAttrs;
 use crate::ctxt::Ctxt;
@@ -50,7 +51,20 @@ pub fn check(cx: &Ctxt, container: &Container) {
             if container.derive == Derive::Item {
                 indexes_are_complete(cx, data);
             }
-            item_has_partition_key(cx, container, data);
+            match &data.entity {
+                Some(entity) => {
+                    entity_has_a_table(cx, entity);
+                    entity_has_a_partition_template(cx, entity);
+                    entity_keys_come_from_templates(cx, data);
+                    for template in entity.templates() {
+                        template_is_well_formed(cx, template);
+                        template_fields_are_separated(cx, template);
+                        template_names_fields(cx, container, data, template);
+                    }
+                    entity_index_is_named_once(cx, entity);
+                }
+                None => item_has_partition_key(cx, container, data),
+            }
         }
         Body::Newtype(newtype) => {
             transparent_is_for_values(cx, container);
@@ -827,5 +841,132 @@ fn flatten_takes_no_other_options(cx: &Ctxt, at: &At) {
                  item's own"
             ),
         );
+    }
+}
+
+fn entity_has_a_table(cx: &Ctxt, entity: &EntityModel) {
+    if entity.table.is_none() {
+        cx.at(
+            entity.span,
+            "an entity needs `table = ...`: the #[derive(DynamoTable)] type whose table \
+             stores it (`#[dynamo(table = App, pk = \"...\", sk = \"...\")]`)",
+        );
+    }
+}
+
+fn entity_has_a_partition_template(cx: &Ctxt, entity: &EntityModel) {
+    if entity.table.is_some() && entity.pk.is_none() {
+        cx.at(
+            entity.span,
+            "an entity needs `pk = \"...\"`: the template of its partition key, such as \
+             \"USER#{id}\"",
+        );
+    }
+}
+
+/// An entity's keys are its templates; field key options would be a second key.
+fn entity_keys_come_from_templates(cx: &Ctxt, data: &Struct) {
+    for field in &data.fields {
+        let attrs = &field.attrs;
+        let key_option = attrs
+            .partition_key
+            .or(attrs.sort_key)
+            .or_else(|| index_roles(attrs).next().map(|(lit, ..)| lit.span()));
+        if let Some(span) = key_option {
+            cx.at(
+                span,
+                "an entity's keys come from its templates (`pk`, `sk`, `index(...)` on the \
+                 struct): remove this key option, or drop `table` to key the struct by its fields",
+            );
+        }
+    }
+}
+
+fn template_is_well_formed(cx: &Ctxt, template: &TemplateModel) {
+    if let Some(problem) = &template.syntax_error {
+        cx.at(template.lit.span(), problem);
+    }
+}
+
+/// Two fields with no text between them could not be told apart in the key.
+fn template_fields_are_separated(cx: &Ctxt, template: &TemplateModel) {
+    let adjacent = template.parts.windows(2).find_map(|pair| match pair {
+        [TemplatePart::Field(a), TemplatePart::Field(b)] => Some((a, b)),
+        _ => None,
+    });
+    if let Some((a, b)) = adjacent {
+        cx.at(
+            template.lit.span(),
+            format!(
+                "`{{{a}}}{{{b}}}`: put literal text (such as `#`) between two fields, so \
+                 that no two keys render to one text and ranges on `{a}` stay exact"
+            ),
+        );
+    }
+}
+
+/// Every placeholder names a stored field, stored as itself.
+fn template_names_fields(
+    cx: &Ctxt,
+    container: &Container,
+    data: &Struct,
+    template: &TemplateModel,
+) {
+    for name in template.fields().filter(|n| !n.is_empty()) {
+        let field = data
+            .fields
+            .iter()
+            .find(|f| f.member.to_string().trim_start_matches("r#") == name);
+        let Some(field) = field else {
+            let fields: Vec<String> = data.fields.iter().map(|f| f.member.to_string()).collect();
+            cx.at(
+                template.lit.span(),
+                format!(
+                    "`{{{name}}}` names no field of `{}` (its fields: {})",
+                    container.ident,
+                    fields.join(", ")
+                ),
+            );
+            continue;
+        };
+        let attrs = &field.attrs;
+        let refused = [
+            (
+                field.storage != Storage::Value,
+                "stored through an option (skip, default, serde, with, epoch_*, flatten)",
+            ),
+            (field.is_version, "the version"),
+            (field.is_ttl, "the time to live"),
+            (
+                attrs.created_at.is_some() || attrs.updated_at.is_some(),
+                "a write time (created_at/updated_at)",
+            ),
+        ];
+        if let Some((_, why)) = refused.iter().find(|(bad, _)| *bad) {
+            cx.at(
+                template.lit.span(),
+                format!(
+                    "`{{{name}}}` is {why}: a key template takes a field stored as itself, \
+                     whose value the item's key can be rendered from"
+                ),
+            );
+        }
+    }
+}
+
+fn entity_index_is_named_once(cx: &Ctxt, entity: &EntityModel) {
+    for (position, index) in entity.indexes.iter().enumerate() {
+        if entity.indexes[..position]
+            .iter()
+            .any(|i| i.index == index.index)
+        {
+            cx.spanned(&index.index, "this index's templates are already given");
+        }
+        if index.pk.is_none() && index.sk.is_none() {
+            cx.spanned(
+                &index.index,
+                "give the index's templates: `pk = \"...\"` (for a global index) and `sk = \"...\"`",
+            );
+        }
     }
 }

@@ -14,8 +14,10 @@ mod ast;
 mod attr;
 mod case;
 mod check;
+mod collection;
 mod ctxt;
 mod expand;
+mod table;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -34,6 +36,21 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
 pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive(&input, Derive::Value).into()
+}
+
+/// Derives `dynamap::DynamoTable` for a unit struct declaring a single-table design's
+/// table: `#[dynamo(partition_key = "pk", sort_key = "sk", index(Gsi1, partition_key = "gsi1pk"))]`.
+#[proc_macro_derive(DynamoTable, attributes(dynamo))]
+pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    table::derive(&input).into()
+}
+
+/// Derives `dynamap::DynamoCollection` for an enum with one variant per entity.
+#[proc_macro_derive(DynamoCollection, attributes(dynamo))]
+pub fn derive_dynamo_collection(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    collection::derive(&input).into()
 }
 
 fn derive(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStream {

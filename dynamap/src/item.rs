@@ -54,6 +54,23 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// `lsi_sort_key`); `create_table` creates them.
     const INDEXES: &'static [IndexDefinition] = &[];
 
+    /// Every index of the table the type is stored in, which `create_table` creates:
+    /// the type's own indexes, or for an entity all of its table's.
+    #[doc(hidden)]
+    const TABLE_INDEXES: &'static [IndexDefinition] = Self::INDEXES;
+
+    /// The entity's templates, for an entity of a single-table design.
+    #[doc(hidden)]
+    const ENTITY: Option<&'static crate::key::EntityDef> = None;
+
+    /// The attributes an entity stores beside its composed key to name the key's
+    /// fields and its entity (what an upsert writes for a new item); none otherwise.
+    #[doc(hidden)]
+    fn key_fields_to_item(key: &Self::Key) -> Result<Item> {
+        let _ = key;
+        Ok(Item::new())
+    }
+
     /// The stored name of the `#[dynamo(ttl)]` attribute, if the type has one;
     /// `create_table` turns DynamoDB's time to live on for it.
     const TTL_ATTRIBUTE: Option<&'static str> = None;

@@ -122,6 +122,7 @@ pub mod mapping;
 pub mod path;
 mod resilience;
 mod sdk_item;
+mod single_table;
 mod size;
 mod stream;
 pub(crate) mod table;
@@ -162,11 +163,15 @@ pub use connect::{connect, Connect};
 pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};
 pub use error::{CancelReason, CancelledAction, ConversionError, Decoded, Error, Rejected, Result};
 pub use item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
-pub use key::{KeyLike, KeyPart, PageToken, TokenSecret};
+pub use key::{KeyLike, KeyPart, KeySegment, PageToken, TokenSecret};
 pub use limits::MAX_ITEM_SIZE;
 pub use mapping::TypedMapping;
 pub use resilience::{RetryPolicy, Timeouts};
 pub use sdk_item::Item;
+pub use single_table::{
+    Collection, CollectionQuery, DynamoCollection, DynamoIndex, DynamoTable, Entity, InIndex,
+    IndexOf, Table,
+};
 pub use size::item_size;
 pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
 pub use table::{Billing, CreateTable};
@@ -221,6 +226,25 @@ pub use dynamap_derive::DynamoItem;
 /// struct User { #[dynamo(partition_key)] id: UserId, friends: std::collections::HashSet<UserId> }
 /// ```
 pub use dynamap_derive::DynamoValue;
+
+/// Derives [`DynamoTable`] on a unit struct: the table of a single-table design.
+///
+/// ```
+/// #[derive(dynamap::DynamoTable)]
+/// #[dynamo(partition_key = "pk", sort_key = "sk",
+///          entity_attribute = "type",                       // default "_et"
+///          index(Gsi1, partition_key = "gsi1pk", sort_key = "gsi1sk"),
+///          index(ByDate, local, sort_key = "lsi1sk"))]
+/// struct App;
+/// // declares the marker types `Gsi1` ("gsi1") and `ByDate` ("by_date")
+/// use dynamap::DynamoIndex;
+/// assert_eq!(ByDate::DEFINITION.name, "by_date");
+/// ```
+pub use dynamap_derive::DynamoTable;
+
+/// Derives [`DynamoCollection`] on an enum with one variant per entity (see
+/// [`Table::collection`]).
+pub use dynamap_derive::DynamoCollection;
 
 /// The AWS SDK for DynamoDB, as dynamap uses it: name its `Client` and types without a
 /// second, version-matched dependency.

@@ -354,3 +354,134 @@ pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
     }
     .map_err(|e| e.in_attribute(name))
 }
+
+pub use crate::key::{
+    push_segment, segment_from_value, EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef,
+    Template,
+};
+
+/// Whether a template field's segments have one width; the bound is what refuses a
+/// field type that cannot be a segment, with `KeySegment`'s message at the field.
+pub const fn segment_width<S: crate::key::KeySegment>() -> bool {
+    S::FIXED_WIDTH
+}
+
+/// Names `I` as an index of table `T`; the bound refuses another table's index with
+/// `IndexOf`'s message at the entity's attribute.
+pub const fn index_of<I: crate::IndexOf<T>, T: crate::DynamoTable>() -> crate::IndexDefinition {
+    I::DEFINITION
+}
+
+/// The entity an item names in the table's entity attribute.
+#[inline]
+pub fn entity_of<'i>(item: &'i Item, attribute: &str) -> Option<&'i str> {
+    match item.get(attribute) {
+        Some(AttributeValue::S(name)) => Some(name),
+        _ => None,
+    }
+}
+
+/// Refuses an item of another entity than `expected`.
+#[inline]
+pub fn check_entity(
+    item: &Item,
+    attribute: &str,
+    expected: &'static str,
+) -> crate::error::Result<()> {
+    match entity_of(item, attribute) {
+        Some(name) if name == expected => Ok(()),
+        found => Err(other_entity(&[expected], found)),
+    }
+}
+
+/// The error for an item of an entity not among `expected`.
+pub fn other_entity(expected: &[&'static str], found: Option<&str>) -> crate::Error {
+    crate::Error::OtherEntity {
+        expected: expected.to_vec(),
+        found: found.map(str::to_owned),
+    }
+}
+
+/// Compares two texts in a constant: collection members must share a partition shape.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a table declares a sort key, in a constant: an entity's `sk` template must
+/// match.
+pub const fn has_sort_key(schema: &crate::KeySchema) -> bool {
+    schema.sort_key.is_some()
+}
+
+/// The name of a table's sort key, in a constant (`""` without one: the entity's
+/// checks refuse a sort template then).
+pub const fn sort_key_name(schema: &crate::KeySchema) -> &'static str {
+    match schema.sort_key {
+        Some(key) => key.name,
+        None => "",
+    }
+}
+
+/// The name of an index's sort key, in a constant (`""` without one).
+pub const fn sort_key_of(index: &crate::IndexDefinition) -> &'static str {
+    match index.sort_key {
+        Some(key) => key.name,
+        None => "",
+    }
+}
+
+/// A key's name, if there is the key, in a constant.
+pub const fn key_name(key: Option<crate::KeyDefinition>) -> Option<&'static str> {
+    match key {
+        Some(key) => Some(key.name),
+        None => None,
+    }
+}
+
+/// Whether an index is global, in a constant.
+pub const fn is_global(index: &crate::IndexDefinition) -> bool {
+    matches!(index.kind, crate::IndexKind::Global)
+}
+
+/// Whether table `T` keeps attribute `name` for itself: a key of the table or of an
+/// index, or the entity attribute. An entity's field may not be stored there.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
+    let schema = T::KEY_SCHEMA;
+    if same_text(name, schema.partition_key.name)
+        || same_text(name, sort_key_name(&schema))
+        || same_text(name, T::ENTITY_ATTRIBUTE)
+    {
+        return true;
+    }
+    let mut i = 0;
+    while i < T::INDEXES.len() {
+        let index = &T::INDEXES[i];
+        if same_text(name, index.partition_key.name) || same_text(name, sort_key_of(index)) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Names two collection members of one table; the bound refuses members of different
+/// tables at the odd one out.
+pub const fn same_table<A: crate::Entity, B: crate::Entity<Table = A::Table>>() {}
+
+/// Coerces to `fn(P) -> Q` only when the members' partition types `P` and `Q` agree.
+pub fn same_partition<P>(partition: P) -> P {
+    partition
+}

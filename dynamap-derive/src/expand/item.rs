@@ -122,22 +122,6 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     };
     let key_count = if sort.is_some() { 2usize } else { 1 };
     let index_key = |i: usize| key_definition(&data.fields[i], quote!(index_key_type));
-    let attribute_names = data
-        .fields
-        .iter()
-        .filter(|f| f.storage != Storage::Skip && f.storage != Storage::Flatten)
-        .map(|f| &f.name);
-    let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
-        let name = &field.name;
-        let ty = field.ty;
-        let check = quote_spanned!(ty.span()=> ::dynamap::__private::ttl_check::<#ty>());
-        quote! {
-            const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = {
-                #check;
-                ::core::option::Option::Some(#name)
-            };
-        }
-    });
     let indexes = data.indexes.iter().map(|index| {
         let name = &index.name;
         let kind = if index.global {
@@ -163,6 +147,69 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                 partition_key: #partition_key,
                 sort_key: #sort_key,
             }
+        }
+    });
+    let shared = shared_members(data);
+    quote! {
+        #header {
+            type Key = #key_type;
+
+            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+                partition_key: #pk_def,
+                sort_key: #sort_def,
+            };
+
+            #[inline]
+            fn key(&self) -> Self::Key {
+                #key_expr
+            }
+
+            #[inline]
+            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
+                #key_insert
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            #[inline]
+            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+                ::dynamap::__private::Result::Ok(#key_read)
+            }
+
+            #[inline]
+            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::encode_fields(self)?)
+            }
+
+            #[inline]
+            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
+            }
+
+            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
+
+            #shared
+        }
+    }
+}
+
+/// What every item's impl has, entity or not: its attribute names, time to live,
+/// version and write-time stamps.
+pub fn shared_members(data: &Struct) -> TokenStream {
+    let attribute_names = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip && f.storage != Storage::Flatten)
+        .map(|f| &f.name);
+    let ttl = data.ttl.map(|i| &data.fields[i]).map(|field| {
+        let name = &field.name;
+        let ty = field.ty;
+        let check = quote_spanned!(ty.span()=> ::dynamap::__private::ttl_check::<#ty>());
+        quote! {
+            const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = {
+                #check;
+                ::core::option::Option::Some(#name)
+            };
         }
     });
     let stamps = stamps(data);
@@ -207,52 +254,14 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         }
     });
     quote! {
-        #header {
-            type Key = #key_type;
+        const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
 
-            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
-                partition_key: #pk_def,
-                sort_key: #sort_def,
-            };
+        #flattened_names
 
-            #[inline]
-            fn key(&self) -> Self::Key {
-                #key_expr
-            }
+        #ttl
 
-            #[inline]
-            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
-                let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
-                #key_insert
-                ::dynamap::__private::Result::Ok(item)
-            }
+        #version
 
-            #[inline]
-            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
-                ::dynamap::__private::Result::Ok(#key_read)
-            }
-
-            #[inline]
-            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
-                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::encode_fields(self)?)
-            }
-
-            #[inline]
-            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
-                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
-            }
-
-            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
-
-            const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
-
-            #flattened_names
-
-            #ttl
-
-            #version
-
-            #stamps
-        }
+        #stamps
     }
 }

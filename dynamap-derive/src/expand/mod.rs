@@ -8,6 +8,7 @@ use quote::quote;
 use crate::ast::{Body, Container, Storage};
 
 mod codec;
+mod entity;
 mod enums;
 mod fallback;
 mod item;
@@ -22,7 +23,9 @@ pub fn expand(container: &Container) -> TokenStream {
             let mut out = codec::map_codec(container, data);
             out.extend(codec::struct_value(container));
             out.extend(paths::expand(container, data));
-            if let Some(key) = &data.key {
+            if let Some(model) = &data.entity {
+                out.extend(entity::entity(container, data, model));
+            } else if let Some(key) = &data.key {
                 out.extend(item::item(container, data, key));
             }
             out

@@ -124,6 +124,18 @@ pub enum Error {
         declared: Vec<&'static str>,
     },
 
+    /// An item of another entity where an entity (or a collection's members) was
+    /// expected: read through an entity's mapping under a key another entity's template
+    /// also renders, or an entity a collection does not list. `found` is the item's
+    /// entity attribute (`None` when it has none).
+    #[error("expected an item of entity {}, found {}", expected.join(" or "), found.as_deref().map_or_else(|| "an item without an entity attribute".to_owned(), |f| format!("entity `{f}`")))]
+    OtherEntity {
+        /// The entities expected.
+        expected: Vec<&'static str>,
+        /// The entity the item names.
+        found: Option<String>,
+    },
+
     /// A batch operation did not do everything: `completed` items were done,
     /// `remaining` holds the items (for writes) or keys (for deletes and reads) that
     /// were not, and `rejected` names each input item refused before sending (by its
@@ -489,6 +501,11 @@ impl fmt::Debug for Error {
                 .field("index", index)
                 .field("item", item)
                 .field("declared", declared)
+                .finish(),
+            Error::OtherEntity { expected, found } => f
+                .debug_struct("OtherEntity")
+                .field("expected", expected)
+                .field("found", found)
                 .finish(),
             Error::BatchIncomplete {
                 operation,

@@ -1,102 +1,114 @@
 //! Naming an item by its key without building the owned key type: `get("u1")`,
 //! `get(&("alice", 7))`, as well as `get(&key)`.
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use std::borrow::Cow;
 
-use crate::error::ConversionError;
-use crate::error::{Error, Result};
-use crate::item::KeySchema;
+use crate::error::Result;
+use crate::item::DynamoItem;
 use crate::sdk_item::Item;
 use crate::value::KeyAttribute;
 
-/// One key attribute given as `A` or a borrowed form of it (`&str` for `String`,
+/// One key value given as `A` or a borrowed form of it (`&str` for `String`,
 /// `&[u8]` for `Vec<u8>`).
 ///
 /// ```
 /// use dynamap::KeyPart;
-/// let v = "alice".key_part("customer")?;
-/// assert_eq!(v, aws_sdk_dynamodb::types::AttributeValue::S("alice".into()));
-/// # Ok::<(), dynamap::ConversionError>(())
+/// let part: std::borrow::Cow<'_, String> = KeyPart::<String>::to_part("alice");
+/// assert_eq!(part.as_str(), "alice");
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "a `{Self}` cannot name a key attribute of type `{A}`",
+    message = "a `{Self}` cannot name a key value of type `{A}`",
     label = "expected a `{A}` (or a borrowed form of it) here"
 )]
-pub trait KeyPart<A> {
-    /// The attribute value, refused if empty (DynamoDB keys cannot be).
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError>;
+pub trait KeyPart<A: Clone> {
+    /// The value as the key's own type, borrowed when it already is one.
+    fn to_part(&self) -> Cow<'_, A>;
 }
 
 impl<A: KeyAttribute> KeyPart<A> for A {
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError> {
-        crate::__private::encode_key(name, self)
+    #[inline]
+    fn to_part(&self) -> Cow<'_, A> {
+        Cow::Borrowed(self)
     }
 }
 
 impl KeyPart<String> for str {
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError> {
-        crate::__private::encode_key(name, &self.to_owned())
+    #[inline]
+    fn to_part(&self) -> Cow<'_, String> {
+        Cow::Owned(self.to_owned())
     }
 }
 
 impl KeyPart<String> for &str {
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError> {
-        crate::__private::encode_key(name, &(*self).to_owned())
+    #[inline]
+    fn to_part(&self) -> Cow<'_, String> {
+        Cow::Owned((*self).to_owned())
     }
 }
 
 impl KeyPart<Vec<u8>> for [u8] {
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError> {
-        crate::__private::encode_key(name, &self.to_vec())
+    #[inline]
+    fn to_part(&self) -> Cow<'_, Vec<u8>> {
+        Cow::Owned(self.to_vec())
     }
 }
 
 impl KeyPart<Vec<u8>> for &[u8] {
-    fn key_part(&self, name: &'static str) -> Result<AttributeValue, ConversionError> {
-        crate::__private::encode_key(name, &self.to_vec())
+    #[inline]
+    fn to_part(&self) -> Cow<'_, Vec<u8>> {
+        Cow::Owned(self.to_vec())
     }
 }
 
 /// A value that names an item of a table whose key is `K`: `K` itself, a borrowed form
-/// of a one-attribute key (`"u1"` for `String`), or a pair of parts for a two-attribute
-/// key (`("alice", 7)` for `(String, u64)`).
+/// of a one-value key (`"u1"` for `String`), or a tuple of parts for a key of several
+/// values (`("alice", 7)` for `(String, u64)`; an entity's key is its template fields).
 ///
 /// ```
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
-/// use dynamap::{DynamoItem, KeyLike};
-/// let by_parts = ("alice", 7).key_item(&Order::KEY_SCHEMA)?;
-/// let owned = ("alice".to_string(), 7u64).key_item(&Order::KEY_SCHEMA)?;
-/// assert_eq!(by_parts, owned);
-/// # Ok::<(), dynamap::Error>(())
+/// use dynamap::KeyLike;
+/// let by_parts = ("alice", 7).to_key();
+/// let owned: (String, u64) = ("alice".to_string(), 7);
+/// assert_eq!(*by_parts, owned);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot name an item whose key is `{K}`",
     label = "give the key (`{K}`), or its parts as borrowed values"
 )]
-pub trait KeyLike<K: ?Sized> {
-    /// The key attributes, as GetItem and DeleteItem take them.
-    fn key_item(&self, schema: &KeySchema) -> Result<Item>;
+pub trait KeyLike<K: Clone> {
+    /// The key, borrowed when `self` is one.
+    fn to_key(&self) -> Cow<'_, K>;
 }
 
 impl<K: KeyAttribute, Q: KeyPart<K> + ?Sized> KeyLike<K> for Q {
-    fn key_item(&self, schema: &KeySchema) -> Result<Item> {
-        let name = schema.partition_key.name;
-        Ok(Item::from([(name.to_owned(), self.key_part(name)?)]))
+    #[inline]
+    fn to_key(&self) -> Cow<'_, K> {
+        self.to_part()
     }
 }
 
-impl<A, B, QA: KeyPart<A>, QB: KeyPart<B>> KeyLike<(A, B)> for (QA, QB) {
-    fn key_item(&self, schema: &KeySchema) -> Result<Item> {
-        let (partition, sort) = (schema.partition_key.name, schema.sort_key.map(|k| k.name));
-        let sort = sort.ok_or_else(|| {
-            Error::Key(format!(
-                "the key schema has no sort key, but a pair was given for `{partition}`"
-            ))
-        })?;
-        Ok(Item::from([
-            (partition.to_owned(), self.0.key_part(partition)?),
-            (sort.to_owned(), self.1.key_part(sort)?),
-        ]))
-    }
+macro_rules! tuple_key {
+    ($(($($a:ident $q:ident $i:tt),+)),+) => {$(
+        impl<$($a: Clone,)+ $($q: KeyPart<$a>,)+> KeyLike<($($a,)+)> for ($($q,)+) {
+            #[inline]
+            fn to_key(&self) -> Cow<'_, ($($a,)+)> {
+                Cow::Owned(($(self.$i.to_part().into_owned(),)+))
+            }
+        }
+    )+};
+}
+
+tuple_key!(
+    (A QA 0, B QB 1),
+    (A QA 0, B QB 1, C QC 2),
+    (A QA 0, B QB 1, C QC 2, D QD 3),
+    (A QA 0, B QB 1, C QC 2, D QD 3, E QE 4),
+    (A QA 0, B QB 1, C QC 2, D QD 3, E QE 4, F QF 5)
+);
+
+/// The key attributes of the item `key` names, as GetItem and DeleteItem take them.
+#[inline]
+pub(crate) fn key_item<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(key: &Q) -> Result<Item> {
+    T::key_to_item(&key.to_key())
 }

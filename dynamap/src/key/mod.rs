@@ -4,8 +4,13 @@
 
 mod identity;
 mod like;
+mod segment;
+mod template;
 pub(crate) mod token;
 
 pub(crate) use identity::{check_key_sizes, check_key_value, identity, KeyRole};
+pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart};
+pub use segment::{push_segment, segment_from_value, KeySegment};
+pub use template::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
 pub use token::{PageToken, TokenSecret};

@@ -190,7 +190,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "GetItem")]
     #[doc(alias = "get_item")]
     pub fn get<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Get<'_, T> {
-        Get::new(self, key.key_item(&T::KEY_SCHEMA))
+        Get::new(self, crate::key::key_item::<T, _>(key))
     }
 
     /// Stores `item`, replacing any item with the same key (PutItem).
@@ -226,7 +226,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "DeleteItem")]
     #[doc(alias = "delete_item")]
     pub fn remove<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Remove<'_, T> {
-        Remove::new(self, key.key_item(&T::KEY_SCHEMA))
+        Remove::new(self, crate::key::key_item::<T, _>(key))
     }
 
     /// Whether an item is stored under `key`. Reads only the key attributes, so a
@@ -244,7 +244,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         &self,
         key: &Q,
     ) -> ContainsKey<'_, T> {
-        ContainsKey::new(self, key.key_item(&T::KEY_SCHEMA))
+        ContainsKey::new(self, crate::key::key_item::<T, _>(key))
     }
 
     /// Changes attributes of the item under `key` without reading it: one UpdateItem
@@ -263,7 +263,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "UpdateItem")]
     #[doc(alias = "update_item")]
     pub fn modify<Q: crate::key::KeyLike<T::Key> + ?Sized>(&self, key: &Q) -> Modify<'_, T> {
-        Modify::new(self, key.key_item(&T::KEY_SCHEMA))
+        Modify::of_key(self, key)
     }
 
     /// Reads the item under `key`, applies `apply` to it, and writes it back only if
@@ -288,7 +288,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         T: Clone,
         F: FnMut(&mut T) + Send,
     {
-        UpdateWith::new(self, key.key_item(&T::KEY_SCHEMA), apply)
+        UpdateWith::new(self, crate::key::key_item::<T, _>(key), apply)
     }
 
     /// Stores `item` only if no item has its key; otherwise
@@ -344,7 +344,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         key: &Q,
         condition: crate::condition::Condition<T>,
     ) -> Remove<'_, T> {
-        Remove::new(self, key.key_item(&T::KEY_SCHEMA)).when(condition)
+        Remove::new(self, crate::key::key_item::<T, _>(key)).when(condition)
     }
 
     /// Deletes `item` only if it is stored as read: for a type with a

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
-use crate::path::{AttrPath, IntoValue, ListValue, Numeric, Removable, SetValue, Settable};
+use crate::path::{
+    AttrPath, IntoValue, ListValue, Numeric, Removable, Segment, SetValue, Settable,
+};
 use crate::sdk_item::Item;
 use crate::value::encode_set_elements;
 use crate::value::DynamoValue;
@@ -59,6 +61,9 @@ pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
     upsert: bool,
+    /// What an upsert of an entity stores beside its key: the key's fields and the
+    /// entity's name (see `DynamoItem::key_fields_to_item`).
+    key_fields: Item,
     /// The first value that could not be encoded; reported at send.
     error: Option<ConversionError>,
     /// Whether the SDK retries the request itself (off where dynamap retries, to
@@ -75,10 +80,27 @@ impl<'a, T: DynamoItem> Modify<'a, T> {
             actions: Vec::new(),
             condition: None,
             upsert: false,
+            key_fields: Item::new(),
             error: None,
             sdk_retries: true,
             returning: PhantomData,
         }
+    }
+
+    /// The modify of the item `key` names; an entity's also knows its key's fields.
+    pub(crate) fn of_key<Q: crate::key::KeyLike<T::Key> + ?Sized>(
+        mapping: &'a TypedMapping<T>,
+        key: &Q,
+    ) -> Self {
+        let key = key.to_key();
+        let mut modify = Modify::new(mapping, T::key_to_item(&key));
+        if T::ENTITY.is_some() {
+            match T::key_fields_to_item(&key) {
+                Ok(fields) => modify.key_fields = fields,
+                Err(e) => modify.key = Err(e),
+            }
+        }
+        modify
     }
 
     /// Sets a top-level attribute to an encoded value (read-modify-write diffs).
@@ -115,6 +137,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             actions: self.actions,
             condition: self.condition,
             upsert: self.upsert,
+            key_fields: self.key_fields,
             error: self.error,
             sdk_retries: self.sdk_retries,
             returning: PhantomData,
@@ -413,7 +436,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         let rendered = render::<T>(
             self.actions.clone(),
             self.condition.clone(),
-            self.upsert,
+            self.upsert.then_some(&self.key_fields),
             self.error.clone(),
             self.mapping.now(),
         )?;
@@ -437,7 +460,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// The update as DynamoDB will receive it.
     pub(crate) fn render(self) -> Result<Rendered> {
         let now = self.mapping.now();
-        render::<T>(self.actions, self.condition, self.upsert, self.error, now)
+        let upsert = self.upsert.then_some(&self.key_fields);
+        render::<T>(self.actions, self.condition, upsert, self.error, now)
     }
 
     pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
@@ -485,12 +509,15 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 fn render<T: DynamoItem>(
     mut actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
-    upsert: bool,
+    upsert: Option<&Item>,
     error: Option<ConversionError>,
     now: std::time::SystemTime,
 ) -> Result<Rendered> {
     if let Some(e) = error {
         return Err(Error::Conversion(e));
+    }
+    if let Some(entity) = T::ENTITY {
+        entity_actions(entity, &mut actions, upsert)?;
     }
     let stamps = T::stamps(now)?;
     let stamped = [
@@ -509,7 +536,7 @@ fn render<T: DynamoItem>(
     }
     let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
     let mut conditions: Vec<Node> = condition.into_iter().collect();
-    if !upsert {
+    if upsert.is_none() {
         conditions.push(Node::Exists(partition_key_path::<T>()));
     }
     let mut renderer = Renderer::new("UpdateItem");
@@ -517,6 +544,33 @@ fn render<T: DynamoItem>(
         .update(actions, version.as_ref())?
         .condition(crate::expr::all_of(conditions).as_ref())?;
     Ok(renderer.finish())
+}
+
+/// An entity's update also rewrites the keys of the indexes whose fields it sets, and
+/// an upsert stores the key's fields and the entity's name, which a new item needs.
+fn entity_actions(
+    entity: &crate::key::EntityDef,
+    actions: &mut Vec<(AttrPath, Action)>,
+    upsert: Option<&Item>,
+) -> Result<()> {
+    let mut sets = Vec::new();
+    let mut others = Vec::new();
+    for (path, action) in actions.iter() {
+        match (path.segments(), action) {
+            ([Segment::Name(name)], Action::Set(value)) => sets.push((&**name, value)),
+            _ => others.extend(path.top_level()),
+        }
+    }
+    let updates = entity.index_updates(&sets, &others)?;
+    for (name, value) in updates {
+        actions.push((AttrPath::top_level_name(name), Action::Set(value)));
+    }
+    if let Some(fields) = upsert {
+        for (name, value) in fields {
+            actions.push((AttrPath::from(name.clone()), Action::Set(value.clone())));
+        }
+    }
+    Ok(())
 }
 
 /// The partition key's path: its presence is how conditions tell an item exists.

@@ -31,9 +31,44 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let alices = orders.query("alice").sort_key(Order::fields().id.gt(100)).stream();
     /// # }
     /// ```
+    ///
+    /// For an entity of a single-table design, `partition_key` is the value of its
+    /// partition template's field (a tuple of values for several fields, in the
+    /// template's order): the composed key is rendered for you, the query keeps to the
+    /// entity's sort-key prefix, and a `.sort_key(..)` condition on the first field of
+    /// the sort template becomes an exact range on the composed key. Items of other
+    /// entities are filtered out.
     #[doc(alias = "Query")]
     pub fn query(&self, partition_key: impl super::KeyValue) -> super::Query<'_, T> {
         super::Query::new(self, partition_key)
+    }
+
+    /// A query of index `I` of an entity's table; only an index the entity takes part
+    /// in compiles. `partition_key` is the value of the index's partition template.
+    ///
+    /// ```
+    /// use dynamap::{DynamoItem, DynamoTable, TypedMapping};
+    /// #[derive(DynamoTable)]
+    /// #[dynamo(partition_key = "pk", sort_key = "sk",
+    ///          index(Gsi1, partition_key = "gsi1pk", sort_key = "gsi1sk"))]
+    /// struct App;
+    /// #[derive(DynamoItem)]
+    /// #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE",
+    ///          index(Gsi1, pk = "EMAIL#{email}", sk = "USER"))]
+    /// struct User { id: String, email: String }
+    /// # fn f(users: TypedMapping<User>) {
+    /// let found = users.query_index::<Gsi1>("ada@example.com").stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Query")]
+    pub fn query_index<I: crate::DynamoIndex>(
+        &self,
+        partition_key: impl super::KeyValue,
+    ) -> super::Query<'_, T>
+    where
+        T: crate::InIndex<I>,
+    {
+        super::Query::new(self, partition_key).index(I::DEFINITION.name)
     }
 
     /// Reads the whole table: every item, lazily, a scan page at a time (the seed's
@@ -66,8 +101,13 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub fn keys(&self) -> futures::stream::BoxStream<'static, crate::error::Result<T::Key>> {
+        // An entity's key is its template fields, stored as attributes of their own.
+        let projection = match T::ENTITY {
+            Some(entity) => super::scan::attribute_paths(entity.key_fields),
+            None => T::KEY_SCHEMA.paths(),
+        };
         self.scan()
-            .with_decoder(super::decode_key::<T>, Some(T::KEY_SCHEMA.paths()))
+            .with_decoder(super::decode_key::<T>, Some(projection))
             .stream()
     }
 

@@ -21,31 +21,91 @@ use crate::path::{AttrPath, Segment};
 use crate::sdk_item::Item;
 use crate::value::{ScalarAttribute, ScalarType};
 
-/// A value that can name a partition to query: any key type, or a `&str`.
+/// A value that can name a partition to query: any key type, a `&str`, or for an entity whose partition template has several fields, a tuple of their
+/// values in the template's order.
 ///
 /// ```
 /// use dynamap::KeyValue;
-/// assert!("alice".key_value().is_ok());
-/// assert!(7u64.key_value().is_ok());
+/// let mut parts = Vec::new();
+/// "alice".key_values(&mut parts)?;
+/// 7u64.key_values(&mut parts)?;
+/// ("acme", 3u32).key_values(&mut parts)?;
+/// assert_eq!(parts.len(), 4);
+/// # Ok::<(), dynamap::ConversionError>(())
 /// ```
 pub trait KeyValue {
-    /// The value's scalar type and encoding.
-    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError>;
+    /// Appends the value's parts: scalar type and stored form.
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError>;
 }
 
 impl<K: ScalarAttribute> KeyValue for K {
-    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError> {
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError> {
         let value = self
             .to_attribute_value()?
             .ok_or_else(|| ConversionError::missing("a key value"))?;
-        Ok((K::SCALAR_TYPE, value))
+        out.push((K::SCALAR_TYPE, value));
+        Ok(())
     }
 }
 
 impl KeyValue for &str {
-    fn key_value(&self) -> Result<(ScalarType, AttributeValue), ConversionError> {
-        Ok((ScalarType::String, AttributeValue::S((*self).to_owned())))
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError> {
+        out.push((ScalarType::String, AttributeValue::S((*self).to_owned())));
+        Ok(())
     }
+}
+
+macro_rules! tuple_key_value {
+    ($(($($t:ident $i:tt),+)),+) => {$(
+        impl<$($t: KeyValue),+> KeyValue for ($($t,)+) {
+            fn key_values(
+                &self,
+                out: &mut Vec<(ScalarType, AttributeValue)>,
+            ) -> Result<(), ConversionError> {
+                $(self.$i.key_values(out)?;)+
+                Ok(())
+            }
+        }
+    )+};
+}
+
+tuple_key_value!(
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+);
+
+/// The parts of a partition value, or the first that could not be encoded.
+type Parts = Result<Vec<(ScalarType, AttributeValue)>, ConversionError>;
+
+fn parts(value: impl KeyValue) -> Parts {
+    let mut out = Vec::with_capacity(1);
+    value.key_values(&mut out)?;
+    Ok(out)
+}
+
+/// Which items a query reads, beyond its partition and sort key.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope {
+    /// An item type of its own table, or an entity's items (the entity filtered on).
+    Item,
+    /// A collection's members: every item of the partition, or with `skip_unknown`
+    /// those of the members' entities only.
+    Collection {
+        members: &'static [&'static str],
+        skip_unknown: bool,
+    },
 }
 
 /// A query of one partition, typed; from [`TypedMapping::query`]. Nothing is sent until
@@ -81,8 +141,9 @@ impl KeyValue for &str {
 pub struct Query<'a, T: DynamoItem, Out = T> {
     mapping: &'a TypedMapping<T>,
     spec: ReadSpec,
-    partition: Result<(ScalarType, AttributeValue), ConversionError>,
+    partition: Parts,
     sort: Option<Node>,
+    scope: Scope,
     decode: fn(Item) -> Result<Out>,
     limit: Option<usize>,
     start_from: Option<PageToken>,
@@ -97,13 +158,52 @@ impl<'a, T: DynamoItem> Query<'a, T> {
                 table: mapping.table_name().to_owned(),
                 ..ReadSpec::default()
             },
-            partition: partition.key_value(),
+            partition: parts(partition),
             sort: None,
+            scope: Scope::Item,
             decode: decode_item::<T>,
             limit: None,
             start_from: None,
             start_from_sealed: None,
         }
+    }
+}
+
+impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
+    /// A query of a collection's partition, decoded by `decode`; `T` is the member
+    /// whose partition template renders the partition.
+    pub(crate) fn collection(
+        mapping: &'a TypedMapping<T>,
+        partition: impl KeyValue,
+        members: &'static [&'static str],
+        decode: fn(Item) -> Result<Out>,
+    ) -> Self {
+        Query {
+            mapping,
+            spec: ReadSpec {
+                table: mapping.table_name().to_owned(),
+                ..ReadSpec::default()
+            },
+            partition: parts(partition),
+            sort: None,
+            scope: Scope::Collection {
+                members,
+                skip_unknown: false,
+            },
+            decode,
+            limit: None,
+            start_from: None,
+            start_from_sealed: None,
+        }
+    }
+
+    /// For a collection: whether items of entities it does not list are skipped
+    /// (filtered out by the server) rather than reported.
+    pub(crate) fn skip_unknown(mut self, on: bool) -> Self {
+        if let Scope::Collection { skip_unknown, .. } = &mut self.scope {
+            *skip_unknown = on;
+        }
+        self
     }
 }
 
@@ -203,6 +303,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             },
             partition: self.partition,
             sort: self.sort,
+            scope: self.scope,
             decode: decode_projection::<U>,
             limit: self.limit,
             start_from: self.start_from,
@@ -297,12 +398,29 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
     }
 
-    fn key_condition(&self) -> Result<Node> {
-        let (partition_key, sort_key) = self.keys()?;
-        let (kind, value) = self
+    /// The partition key and the value queried: the value given, or for an entity the
+    /// partition template rendered from the values given.
+    fn partition_value(&self) -> Result<(KeyDefinition, AttributeValue)> {
+        let (partition_key, _) = self.keys()?;
+        let parts = self
             .partition
             .clone()
             .map_err(|e| Error::Conversion(e.in_attribute(partition_key.name)))?;
+        if let Some(entity) = T::ENTITY {
+            let values: Vec<AttributeValue> = parts.into_iter().map(|(_, v)| v).collect();
+            let value = entity.partition_value(self.spec.index.as_deref(), &values)?;
+            return Ok((partition_key, value));
+        }
+        let mut parts = parts.into_iter();
+        let (Some((kind, value)), None) = (parts.next(), parts.next()) else {
+            return Err(Error::InvalidRequest {
+                operation: "Query",
+                problem: format!(
+                    "the partition key `{}` is one value; the query gave several",
+                    partition_key.name
+                ),
+            });
+        };
         if kind != partition_key.scalar_type {
             return Err(Error::Key(format!(
                 "partition key `{}` is {}, but the query gives {}",
@@ -311,13 +429,40 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
                 type_name(kind)
             )));
         }
+        Ok((partition_key, value))
+    }
+
+    fn key_condition(&self) -> Result<Node> {
+        let (partition_key, value) = self.partition_value()?;
+        let (_, sort_key) = self.keys()?;
         let partition = Node::Compare(
             AttrPath::from(vec![Segment::Name(partition_key.name.into())]),
             Cmp::Eq,
             value,
         );
+        let sort = match (T::ENTITY, self.scope) {
+            // A collection reads the whole partition, whatever the members' templates.
+            (Some(_), Scope::Collection { .. }) => None,
+            (Some(entity), Scope::Item) => match sort_key {
+                Some(key) => entity.sort_condition(
+                    self.spec.index.as_deref(),
+                    key.name,
+                    self.sort.as_ref(),
+                )?,
+                None => self.sort.clone(),
+            },
+            (None, _) => self.plain_sort_condition(sort_key)?,
+        };
+        Ok(match sort {
+            Some(sort) => Node::And(vec![partition, sort]),
+            None => partition,
+        })
+    }
+
+    /// The caller's sort-key condition, checked to be one DynamoDB takes.
+    fn plain_sort_condition(&self, sort_key: Option<KeyDefinition>) -> Result<Option<Node>> {
         let Some(sort) = &self.sort else {
-            return Ok(partition);
+            return Ok(None);
         };
         let Some(sort_key) = sort_key else {
             return Err(Error::InvalidRequest {
@@ -340,19 +485,40 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
                 ),
             });
         }
-        Ok(Node::And(vec![partition, sort.clone()]))
+        Ok(Some(sort.clone()))
+    }
+
+    /// What keeps the query to its items: the entity's, or a collection's members'.
+    fn scope_filter(&self) -> Option<Node> {
+        let entity = T::ENTITY?;
+        match self.scope {
+            Scope::Item => Some(entity.filter()),
+            Scope::Collection {
+                skip_unknown: false,
+                ..
+            } => None,
+            Scope::Collection { members, .. } => Some(Node::Or(
+                members
+                    .iter()
+                    .map(|name| {
+                        Node::Compare(
+                            AttrPath::top_level_name(entity.attribute),
+                            Cmp::Eq,
+                            AttributeValue::S((*name).to_owned()),
+                        )
+                    })
+                    .collect(),
+            )),
+        }
     }
 
     /// What this query's tokens are bound to when sealed: table, index, partition.
     fn scope(&self) -> Result<std::sync::Arc<str>> {
-        let (_, partition) = self
-            .partition
-            .as_ref()
-            .map_err(|e| Error::Conversion(e.clone()))?;
+        let (_, partition) = self.partition_value()?;
         Ok(crate::key::token::query_scope(
             &self.spec.table,
             self.spec.index.as_deref(),
-            partition,
+            &partition,
         ))
     }
 
@@ -360,8 +526,13 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         let mut spec = self.spec.clone();
         spec.key_condition = Some(self.key_condition()?);
         if let (Some(limit), None) = (self.limit, &spec.filter) {
+            // Another entity's items are rare in a range the templates narrow: a page
+            // of `limit` items is still the right first guess.
             let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
             spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
+        }
+        if let Some(scope) = self.scope_filter() {
+            spec.filter = all_of(spec.filter.take().into_iter().chain([scope]).collect());
         }
         let request = spec.render()?;
         let start = match &self.start_from_sealed {

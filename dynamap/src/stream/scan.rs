@@ -96,6 +96,8 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
             options: ScanOptions {
                 spec: ReadSpec {
                     table: mapping.table_name().to_owned(),
+                    // An entity's scan reads its table's other entities too, and drops them.
+                    filter: T::ENTITY.map(|entity| entity.filter()),
                     ..ReadSpec::default()
                 },
                 ..ScanOptions::default()

@@ -3,6 +3,7 @@
 use aws_sdk_dynamodb::types::Select;
 
 use crate::error::{Error, Result};
+use crate::expr::Apply;
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
 
@@ -30,7 +31,9 @@ impl<T: DynamoItem> TypedMapping<T> {
 
     /// Reads the whole table to count it exactly: a paginated Scan with `Select=COUNT`,
     /// billed for every item, though it transfers none. [`len_estimate`](Self::len_estimate)
-    /// is the cheap one.
+    /// is the cheap one. For an entity of a single-table design, only the entity's
+    /// items are counted (the scan filters on the entity attribute; the table's other
+    /// items are still read and billed), while `len_estimate` counts the whole table.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -41,18 +44,32 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "Select::Count")]
     pub async fn count(&self) -> Result<u64> {
-        count_items(self.client(), self.table_name()).await
+        let filter = T::ENTITY.map(|entity| entity.filter());
+        count_matching(self.client(), self.table_name(), filter).await
     }
 }
 
 /// Counts a table's items with a paginated `Select=COUNT` scan.
 pub(crate) async fn count_items(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<u64> {
+    count_matching(client, table, None).await
+}
+
+/// Counts the items matching `filter` with a paginated `Select=COUNT` scan.
+async fn count_matching(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    filter: Option<crate::expr::Node>,
+) -> Result<u64> {
+    let mut renderer = crate::expr::Renderer::new("Scan");
+    renderer.filter(filter.as_ref())?;
+    let rendered = renderer.finish();
     let mut total: u64 = 0;
     let mut start_key = None;
     loop {
         let page = client
             .scan()
             .table_name(table)
+            .apply(rendered.clone())
             .select(Select::Count)
             .set_exclusive_start_key(start_key)
             .send()

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
-use crate::item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition};
+use crate::item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema};
 use crate::mapping::TypedMapping;
 use crate::value::ScalarType;
 
@@ -47,12 +47,34 @@ pub enum Billing {
 /// ```
 #[must_use = "a CreateTable does nothing until it is awaited"]
 #[doc(alias = "create_table")]
-pub struct CreateTable<'a, T> {
-    mapping: &'a TypedMapping<T>,
+pub struct CreateTable<'a> {
+    client: &'a Client,
+    table: &'a str,
+    schema: KeySchema,
+    indexes: &'static [IndexDefinition],
+    ttl: Option<&'static str>,
     billing: Billing,
 }
 
-impl<'a, T: DynamoItem> CreateTable<'a, T> {
+impl<'a> CreateTable<'a> {
+    /// A table with these keys and indexes (on-demand billing).
+    pub(crate) fn new(
+        client: &'a Client,
+        table: &'a str,
+        schema: KeySchema,
+        indexes: &'static [IndexDefinition],
+        ttl: Option<&'static str>,
+    ) -> Self {
+        CreateTable {
+            client,
+            table,
+            schema,
+            indexes,
+            ttl,
+            billing: Billing::OnDemand,
+        }
+    }
+
     /// Provisioned capacity instead of on-demand billing.
     ///
     /// ```no_run
@@ -91,18 +113,18 @@ impl<'a, T: DynamoItem> CreateTable<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<()> {
-        let (client, table) = (self.mapping.client(), self.mapping.table_name());
-        let keys: Vec<KeyDefinition> = T::KEY_SCHEMA.attributes().collect();
-        create(client, table, &keys, T::INDEXES, self.billing).await?;
+        let (client, table) = (self.client, self.table);
+        let keys: Vec<KeyDefinition> = self.schema.attributes().collect();
+        create(client, table, &keys, self.indexes, self.billing).await?;
         wait_until_active(client, table).await?;
-        if let Some(attribute) = T::TTL_ATTRIBUTE {
+        if let Some(attribute) = self.ttl {
             enable_ttl(client, table, attribute).await?;
         }
         Ok(())
     }
 }
 
-impl<'a, T: DynamoItem> std::future::IntoFuture for CreateTable<'a, T> {
+impl<'a> std::future::IntoFuture for CreateTable<'a> {
     type Output = Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, Result<()>>;
 
@@ -137,8 +159,14 @@ fn describe_key(name: &str, kind: Option<ScalarType>) -> String {
     format!("{name} ({kind})")
 }
 
-/// Compares a table's description with the keys and indexes `T` declares.
-fn check_schema<T: DynamoItem>(table: &str, description: &TableDescription) -> Result<()> {
+/// Compares a table's description with the keys and indexes `owner` declares.
+pub(crate) fn check_schema(
+    table: &str,
+    owner: &str,
+    declared: KeySchema,
+    indexes: &[IndexDefinition],
+    description: &TableDescription,
+) -> Result<()> {
     let type_of = |name: &str| {
         description
             .attribute_definitions()
@@ -162,24 +190,20 @@ fn check_schema<T: DynamoItem>(table: &str, description: &TableDescription) -> R
     let mut problems = Vec::new();
     let schema = description.key_schema();
     for (role, wanted, key) in [
-        (
-            "partition key",
-            KeyType::Hash,
-            Some(T::KEY_SCHEMA.partition_key),
-        ),
-        ("sort key", KeyType::Range, T::KEY_SCHEMA.sort_key),
+        ("partition key", KeyType::Hash, Some(declared.partition_key)),
+        ("sort key", KeyType::Range, declared.sort_key),
     ] {
         let (found, want) = (key_of(schema, wanted), expected(key));
         if found != want {
             problems.push(format!(
                 "{role}: the table has {}, {} declares {}",
                 found.as_deref().unwrap_or("none"),
-                std::any::type_name::<T>(),
+                owner,
                 want.as_deref().unwrap_or("none")
             ));
         }
     }
-    for index in T::INDEXES {
+    for index in indexes {
         let found = match index.kind {
             IndexKind::Global => description
                 .global_secondary_indexes()
@@ -235,11 +259,14 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "CreateTable")]
-    pub fn create_table(&self) -> CreateTable<'_, T> {
-        CreateTable {
-            mapping: self,
-            billing: Billing::OnDemand,
-        }
+    pub fn create_table(&self) -> CreateTable<'_> {
+        CreateTable::new(
+            self.client(),
+            self.table_name(),
+            T::KEY_SCHEMA,
+            T::TABLE_INDEXES,
+            T::TTL_ATTRIBUTE,
+        )
     }
 
     /// Makes sure the table exists with `T`'s key schema: creates it (on demand) if it
@@ -254,22 +281,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub async fn ensure_table(&self) -> Result<bool> {
-        match describe_table(self.client(), self.table_name()).await {
-            Ok(description) => {
-                check_schema::<T>(self.table_name(), &description)?;
-                Ok(false)
-            }
-            Err(Error::Sdk { source, .. })
-                if matches!(
-                    *source,
-                    aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
-                ) =>
-            {
-                self.create_table().await?;
-                Ok(true)
-            }
-            Err(e) => Err(e),
-        }
+        let owner = std::any::type_name::<T>();
+        ensure(self.create_table(), owner).await
     }
 
     /// Deletes the table and everything in it, and waits until it is gone.
@@ -283,14 +296,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "DeleteTable")]
     pub async fn delete_table(&self) -> Result<()> {
-        let table = self.table_name();
-        self.client()
-            .delete_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk("DeleteTable", table, e))?;
-        wait_until_deleted(self.client(), table).await
+        delete(self.client(), self.table_name()).await
     }
 
     /// The table's description (status, item count, size, indexes...) from DescribeTable.
@@ -307,6 +313,44 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub async fn describe_table(&self) -> Result<TableDescription> {
         describe_table(self.client(), self.table_name()).await
     }
+}
+
+/// Creates the table `create` describes if it is missing (`true`), or checks that the
+/// existing one has its keys and indexes.
+pub(crate) async fn ensure(create: CreateTable<'_>, owner: &str) -> Result<bool> {
+    match describe_table(create.client, create.table).await {
+        Ok(description) => {
+            check_schema(
+                create.table,
+                owner,
+                create.schema,
+                create.indexes,
+                &description,
+            )?;
+            Ok(false)
+        }
+        Err(Error::Sdk { source, .. })
+            if matches!(
+                *source,
+                aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
+            ) =>
+        {
+            create.await?;
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Deletes a table and waits until it is gone.
+pub(crate) async fn delete(client: &Client, table: &str) -> Result<()> {
+    client
+        .delete_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk("DeleteTable", table, e))?;
+    wait_until_deleted(client, table).await
 }
 
 pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {

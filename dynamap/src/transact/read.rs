@@ -114,7 +114,7 @@ impl ReadTransaction {
         key: &Q,
     ) -> Fetch<T> {
         let index = self.gets.len();
-        let get = key.key_item(&T::KEY_SCHEMA).and_then(|key| {
+        let get = crate::key::key_item::<T, _>(key).and_then(|key| {
             Get::builder()
                 .table_name(mapping.table_name())
                 .set_key(Some(key))

@@ -216,11 +216,11 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         // The builder only collects the changes: the action carries the key.
-        let modify = build(Modify::new(mapping, Ok(Item::new())));
+        let modify = build(Modify::of_key(mapping, key));
         self.push(
             mapping,
             "Update",
-            key.key_item(&T::KEY_SCHEMA),
+            crate::key::key_item::<T, _>(key),
             move |key_item| {
                 let update = Update::builder()
                     .table_name(table)
@@ -245,7 +245,7 @@ impl Transaction {
         self.push(
             mapping,
             "Delete",
-            key.key_item(&T::KEY_SCHEMA),
+            crate::key::key_item::<T, _>(key),
             move |key_item| {
                 let delete = Delete::builder()
                     .table_name(table)
@@ -322,7 +322,7 @@ impl Transaction {
         condition: Condition<T>,
     ) -> Self {
         let table = mapping.table_name().to_owned();
-        let key_item = key.key_item(&T::KEY_SCHEMA);
+        let key_item = crate::key::key_item::<T, _>(key);
         self.push(mapping, "ConditionCheck", key_item, move |key_item| {
             let mut renderer = Renderer::new("TransactWriteItems");
             renderer.condition(Some(&condition.into_node()))?;

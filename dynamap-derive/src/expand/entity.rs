@@ -1,0 +1,413 @@
+//! The `DynamoItem` and `Entity` impls of an entity of a single-table design: keys
+//! rendered from templates straight from the fields (no interpretation at run time),
+//! the entity attribute written and checked, and the static description of the
+//! templates that queries and updates read (`EntityDef`).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::impl_header_with;
+use super::item::shared_members;
+use crate::ast::{Container, EntityIndex, EntityModel, Field, Struct, TemplateModel, TemplatePart};
+
+fn field_named<'d, 'a>(data: &'d Struct<'a>, name: &str) -> &'d Field<'a> {
+    data.fields
+        .iter()
+        .find(|f| f.member.to_string().trim_start_matches("r#") == name)
+        .expect("`check` makes every placeholder name a field")
+}
+
+/// Code that renders `template` into a `String`, the value of each field given by
+/// `value` (an expression of type `&FieldType`).
+fn render(
+    template: &TemplateModel,
+    data: &Struct,
+    value: &dyn Fn(&Field) -> TokenStream,
+) -> TokenStream {
+    let parts = &template.parts;
+    if let [TemplatePart::Text(text)] = parts.as_slice() {
+        return quote!(::std::string::String::from(#text));
+    }
+    let literal_len: usize = parts
+        .iter()
+        .map(|p| match p {
+            TemplatePart::Text(text) => text.len(),
+            TemplatePart::Field(_) => 40,
+        })
+        .sum();
+    let steps = parts.iter().enumerate().map(|(at, part)| match part {
+        TemplatePart::Text(text) => quote!(__key.push_str(#text);),
+        TemplatePart::Field(name) => {
+            let field = field_named(data, name);
+            let separator = match parts.get(at + 1) {
+                Some(TemplatePart::Text(text)) => {
+                    let c = text.chars().next();
+                    quote!(::core::option::Option::Some(#c))
+                }
+                _ => quote!(::core::option::Option::None),
+            };
+            let stored = &field.name;
+            let ty = field.ty;
+            let v = value(field);
+            quote_spanned! {ty.span()=>
+                ::dynamap::__private::push_segment::<#ty>(&mut __key, #v, #stored, #separator)?;
+            }
+        }
+    });
+    quote!({
+        let mut __key = ::std::string::String::with_capacity(#literal_len);
+        #(#steps)*
+        __key
+    })
+}
+
+fn insert(name: TokenStream, value: TokenStream) -> TokenStream {
+    quote! {
+        item.insert(
+            ::std::string::String::from(#name),
+            ::dynamap::__private::AttributeValue::S(#value),
+        );
+    }
+}
+
+/// The `IndexDefinition` of an entity's index, checked to be one of the table's.
+fn index_definition(index: &EntityIndex, table: &syn::Path) -> TokenStream {
+    let ty = &index.index;
+    quote_spanned!(ty.span()=> ::dynamap::__private::index_of::<#ty, #table>())
+}
+
+/// The static `Template` of a template: its text and parts, fields by their position
+/// among `segments`.
+fn template_def(template: &TemplateModel, segments: &[&str]) -> TokenStream {
+    let text = template.lit.value();
+    let parts = template.parts.iter().map(|p| match p {
+        TemplatePart::Text(t) => quote!(::dynamap::__private::Part::Text(#t)),
+        TemplatePart::Field(name) => {
+            let i = segments.iter().position(|s| s == name).unwrap_or(0);
+            quote!(::dynamap::__private::Part::Field(#i))
+        }
+    });
+    quote!(::dynamap::__private::Template { text: #text, parts: &[#(#parts),*] })
+}
+
+fn option_template(template: Option<&TemplateModel>, segments: &[&str]) -> TokenStream {
+    match template {
+        Some(t) => {
+            let t = template_def(t, segments);
+            quote!(::core::option::Option::Some(#t))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// Compile-time checks of the templates against the table: a sort template exactly
+/// when the table (or index) has a sort key, a partition template exactly for a
+/// global index, and no field stored under a name the table uses.
+fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> TokenStream {
+    let table = entity.table.as_ref().expect("`check` requires a table");
+    let ident = container.ident;
+    let table_name = quote!(#table).to_string().replace(' ', "");
+    let has_sk = entity.sk.is_some();
+    let sort_message = if has_sk {
+        format!("entity `{ident}` gives `sk`, but table `{table_name}` has no sort key")
+    } else {
+        format!("table `{table_name}` has a sort key: entity `{ident}` needs `sk = \"...\"`")
+    };
+    let span = entity.sk.as_ref().map_or(entity.span, |sk| sk.lit.span());
+    let mut checks = vec![quote_spanned! {span=>
+        const _: () = ::core::assert!(
+            ::dynamap::__private::has_sort_key(&<#table as ::dynamap::DynamoTable>::KEY_SCHEMA) == #has_sk,
+            #sort_message
+        );
+    }];
+    for index in &entity.indexes {
+        let definition = index_definition(index, table);
+        let index_name = {
+            let path = &index.index;
+            quote!(#path).to_string().replace(' ', "")
+        };
+        let has_pk = index.pk.is_some();
+        let has_sk = index.sk.is_some();
+        let pk_message = if has_pk {
+            format!("`{index_name}` is a local index: it shares the table's partition key, so entity `{ident}` gives it no `pk`")
+        } else {
+            format!("`{index_name}` is a global index: entity `{ident}` needs its `pk = \"...\"`")
+        };
+        let sk_message = if has_sk {
+            format!("index `{index_name}` has no sort key: entity `{ident}` gives it no `sk`")
+        } else {
+            format!(
+                "index `{index_name}` has a sort key: entity `{ident}` needs its `sk = \"...\"`"
+            )
+        };
+        let span = index.index.span();
+        checks.push(quote_spanned! {span=>
+            const _: () = {
+                let definition = #definition;
+                ::core::assert!(
+                    ::dynamap::__private::is_global(&definition) == #has_pk,
+                    #pk_message
+                );
+                ::core::assert!(definition.sort_key.is_some() == #has_sk, #sk_message);
+            };
+        });
+    }
+    for field in data
+        .fields
+        .iter()
+        .filter(|f| f.storage != crate::ast::Storage::Skip)
+    {
+        let stored = &field.name;
+        let message = format!(
+            "field `{}` is stored as `{stored}`, an attribute table `{table_name}` keeps for its keys or entity names: rename it",
+            field.member
+        );
+        let span = field.member.span();
+        checks.push(quote_spanned! {span=>
+            const _: () = ::core::assert!(
+                !::dynamap::__private::table_uses::<#table>(#stored),
+                #message
+            );
+        });
+    }
+    quote!(#(#checks)*)
+}
+
+pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> TokenStream {
+    let table = entity.table.as_ref().expect("`check` requires a table");
+    let pk = entity
+        .pk
+        .as_ref()
+        .expect("`check` requires a partition template");
+    let ident = container.ident;
+    let name = &entity.name;
+    let header = impl_header_with(
+        container,
+        quote!(::dynamap::DynamoItem),
+        Some(quote!(
+            ::core::marker::Send + ::core::marker::Sync + 'static
+        )),
+    );
+    let table_trait = quote!(<#table as ::dynamap::DynamoTable>);
+    let pk_name = quote!(#table_trait::KEY_SCHEMA.partition_key.name);
+    let sk_name = quote!(::dynamap::__private::sort_key_name(&#table_trait::KEY_SCHEMA));
+
+    let key_names = entity.key_fields();
+    let key_fields: Vec<&Field> = key_names.iter().map(|n| field_named(data, n)).collect();
+    let key_types: Vec<_> = key_fields.iter().map(|f| f.ty).collect();
+    let single = key_fields.len() == 1;
+    let key_type = if single {
+        let ty = key_types[0];
+        quote!(#ty)
+    } else {
+        quote!((#(#key_types,)*))
+    };
+    let key_expr = if single {
+        let member = key_fields[0].member;
+        quote!(::core::clone::Clone::clone(&self.#member))
+    } else {
+        let members = key_fields.iter().map(|f| f.member);
+        quote!((#(::core::clone::Clone::clone(&self.#members),)*))
+    };
+    let of_self = |f: &Field| {
+        let member = f.member;
+        quote!(&self.#member)
+    };
+    let of_key = |f: &Field| {
+        let position = key_fields
+            .iter()
+            .position(|k| k.member == f.member)
+            .unwrap_or(0);
+        if single {
+            quote!(key)
+        } else {
+            let i = syn::Index::from(position);
+            quote!(&key.#i)
+        }
+    };
+
+    let pk_of_self = render(pk, data, &of_self);
+    let pk_of_key = render(pk, data, &of_key);
+    let mut self_keys = vec![insert(pk_name.clone(), pk_of_self)];
+    let mut key_keys = vec![insert(pk_name.clone(), pk_of_key)];
+    if let Some(sk) = &entity.sk {
+        self_keys.push(insert(sk_name.clone(), render(sk, data, &of_self)));
+        key_keys.push(insert(sk_name.clone(), render(sk, data, &of_key)));
+    }
+    for index in &entity.indexes {
+        let definition = index_definition(index, table);
+        if let Some(ipk) = &index.pk {
+            let value = render(ipk, data, &of_self);
+            self_keys.push(insert(quote!(#definition.partition_key.name), value));
+        }
+        if let Some(isk) = &index.sk {
+            let value = render(isk, data, &of_self);
+            let attribute = quote!(::dynamap::__private::sort_key_of(&#definition));
+            self_keys.push(insert(attribute, value));
+        }
+    }
+    let entity_attribute = quote!(#table_trait::ENTITY_ATTRIBUTE);
+    let mark = insert(
+        entity_attribute.clone(),
+        quote!(::std::string::String::from(#name)),
+    );
+
+    let key_reads = key_fields.iter().map(|f| {
+        let stored = &f.name;
+        quote!(::dynamap::__private::decode_key(item, #stored)?)
+    });
+    let key_read = if single {
+        quote!(#(#key_reads)*)
+    } else {
+        quote!((#(#key_reads,)*))
+    };
+    let key_field_writes = key_fields.iter().map(|f| {
+        let stored = &f.name;
+        let value = of_key(f);
+        quote!(::dynamap::__private::encode_field(&mut item, #stored, #value)?;)
+    });
+
+    let segments = entity.segment_fields();
+    let segment_defs = segments.iter().map(|n| {
+        let field = field_named(data, n);
+        let stored = &field.name;
+        let ty = field.ty;
+        quote_spanned! {ty.span()=>
+            ::dynamap::__private::SegmentDef {
+                name: #stored,
+                fixed_width: ::dynamap::__private::segment_width::<#ty>(),
+                from_value: ::dynamap::__private::segment_from_value::<#ty>,
+            }
+        }
+    });
+    let primary_pk = template_def(pk, &segments);
+    let primary_sk = option_template(entity.sk.as_ref(), &segments);
+    let index_defs = entity.indexes.iter().map(|index| {
+        let definition = index_definition(index, table);
+        let partition = template_def(index.pk.as_ref().unwrap_or(pk), &segments);
+        let sort = option_template(index.sk.as_ref(), &segments);
+        quote! {
+            ::dynamap::__private::IndexTemplates {
+                name: #definition.name,
+                local: !::dynamap::__private::is_global(&#definition),
+                attributes: (
+                    #definition.partition_key.name,
+                    ::dynamap::__private::key_name(#definition.sort_key),
+                ),
+                templates: ::dynamap::__private::KeyTemplates {
+                    partition: #partition,
+                    sort: #sort,
+                },
+            }
+        }
+    });
+    let index_list = entity.indexes.iter().map(|i| index_definition(i, table));
+    let key_stored = key_fields.iter().map(|f| &f.name);
+
+    let partition_types: Vec<_> = {
+        let mut names: Vec<&str> = Vec::new();
+        for n in pk.fields() {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names.iter().map(|n| field_named(data, n).ty).collect()
+    };
+    let partition_type = if partition_types.len() == 1 {
+        let ty = partition_types[0];
+        quote!(#ty)
+    } else {
+        quote!((#(#partition_types,)*))
+    };
+    let shape = pk.shape();
+    let in_indexes = entity.indexes.iter().map(|index| {
+        let ty = &index.index;
+        let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics ::dynamap::InIndex<#ty> for #ident #ty_generics #where_clause {}
+        }
+    });
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    let shared = shared_members(data);
+    let checks = table_checks(container, data, entity);
+
+    quote! {
+        #checks
+
+        #header {
+            type Key = #key_type;
+
+            const KEY_SCHEMA: ::dynamap::KeySchema = #table_trait::KEY_SCHEMA;
+
+            #[inline]
+            fn key(&self) -> Self::Key {
+                #key_expr
+            }
+
+            #[inline]
+            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::HashMap::with_capacity(2);
+                #(#key_keys)*
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            #[inline]
+            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+                ::dynamap::__private::Result::Ok(#key_read)
+            }
+
+            #[inline]
+            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::MapCodec::encode_fields(self)?;
+                #(#self_keys)*
+                #mark
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            #[inline]
+            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                ::dynamap::__private::check_entity(&item, #entity_attribute, #name)?;
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
+            }
+
+            fn key_fields_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::HashMap::new();
+                #(#key_field_writes)*
+                #mark
+                ::dynamap::__private::Result::Ok(item)
+            }
+
+            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#index_list),*];
+
+            const TABLE_INDEXES: &'static [::dynamap::IndexDefinition] = #table_trait::INDEXES;
+
+            const ENTITY: ::core::option::Option<&'static ::dynamap::__private::EntityDef> =
+                ::core::option::Option::Some(&::dynamap::__private::EntityDef {
+                    name: #name,
+                    attribute: #entity_attribute,
+                    segments: &[#(#segment_defs),*],
+                    primary: ::dynamap::__private::KeyTemplates {
+                        partition: #primary_pk,
+                        sort: #primary_sk,
+                    },
+                    indexes: &[#(#index_defs),*],
+                    table_indexes: #table_trait::INDEXES,
+                    key_fields: &[#(#key_stored),*],
+                });
+
+            #shared
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::dynamap::Entity for #ident #ty_generics #where_clause {
+            type Table = #table;
+            type Partition = #partition_type;
+            const NAME: &'static str = #name;
+            const PARTITION_SHAPE: &'static str = #shape;
+        }
+
+        #(#in_indexes)*
+    }
+}

@@ -1,0 +1,290 @@
+//! `#[derive(DynamoTable)]`: a single-table design's physical table, declared on a unit
+//! struct: key attribute names, indexes (each with a marker type entities name), the
+//! entity attribute and the time-to-live attribute. Parse, check, expand, as the item
+//! derive does, in one small file.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{DeriveInput, LitStr};
+
+use crate::case::RenameRule;
+use crate::ctxt::Ctxt;
+
+const TABLE_OPTIONS: &str = "partition_key, sort_key, entity_attribute, ttl, index";
+const INDEX_OPTIONS: &str = "name, partition_key, sort_key, local";
+
+#[derive(Default)]
+struct TableAttrs {
+    partition_key: Option<LitStr>,
+    sort_key: Option<LitStr>,
+    entity_attribute: Option<LitStr>,
+    ttl: Option<LitStr>,
+    indexes: Vec<IndexAttrs>,
+}
+
+struct IndexAttrs {
+    /// The marker type's name: given first, or made from `name`.
+    ident: Option<syn::Ident>,
+    name: Option<LitStr>,
+    partition_key: Option<LitStr>,
+    sort_key: Option<LitStr>,
+    local: bool,
+    span: Span,
+}
+
+impl IndexAttrs {
+    fn ident(&self) -> Option<syn::Ident> {
+        self.ident.clone().or_else(|| {
+            let name = self.name.as_ref()?.value();
+            let camel = RenameRule::Pascal.apply_to_field(&name);
+            syn::parse_str::<syn::Ident>(&camel)
+                .ok()
+                .map(|i| syn::Ident::new(&i.to_string(), self.span))
+        })
+    }
+
+    fn name(&self) -> String {
+        match (&self.name, &self.ident) {
+            (Some(lit), _) => lit.value(),
+            (None, Some(ident)) => RenameRule::Snake.apply_to_variant(&ident.to_string()),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn lit(meta: &syn::meta::ParseNestedMeta, slot: &mut Option<LitStr>) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error("this option is given twice"));
+    }
+    *slot = Some(meta.value()?.parse()?);
+    Ok(())
+}
+
+fn parse(cx: &Ctxt, input: &DeriveInput) -> TableAttrs {
+    let mut out = TableAttrs::default();
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("dynamo")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            let path = &meta.path;
+            if path.is_ident("partition_key") {
+                lit(&meta, &mut out.partition_key)
+            } else if path.is_ident("sort_key") {
+                lit(&meta, &mut out.sort_key)
+            } else if path.is_ident("entity_attribute") {
+                lit(&meta, &mut out.entity_attribute)
+            } else if path.is_ident("ttl") {
+                lit(&meta, &mut out.ttl)
+            } else if path.is_ident("index") {
+                out.indexes.push(parse_index(&meta)?);
+                Ok(())
+            } else {
+                Err(meta.error(format!(
+                    "unknown DynamoTable option; expected one of: {TABLE_OPTIONS}"
+                )))
+            }
+        });
+        if let Err(e) = parsed {
+            cx.push(e);
+        }
+    }
+    out
+}
+
+fn parse_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<IndexAttrs> {
+    let mut index = IndexAttrs {
+        ident: None,
+        name: None,
+        partition_key: None,
+        sort_key: None,
+        local: false,
+        span: meta
+            .path
+            .get_ident()
+            .map_or_else(Span::call_site, syn::Ident::span),
+    };
+    meta.parse_nested_meta(|inner| {
+        let path = &inner.path;
+        if path.is_ident("name") {
+            lit(&inner, &mut index.name)
+        } else if path.is_ident("partition_key") {
+            lit(&inner, &mut index.partition_key)
+        } else if path.is_ident("sort_key") {
+            lit(&inner, &mut index.sort_key)
+        } else if path.is_ident("local") {
+            index.local = true;
+            Ok(())
+        } else if let (None, Some(ident), false) = (
+            &index.ident,
+            path.get_ident(),
+            inner.input.peek(syn::Token![=]),
+        ) {
+            index.span = ident.span();
+            index.ident = Some(ident.clone());
+            Ok(())
+        } else {
+            Err(inner.error(format!(
+                "unknown index option; an index is `index(MarkerType, {INDEX_OPTIONS})`"
+            )))
+        }
+    })?;
+    Ok(index)
+}
+
+fn check(cx: &Ctxt, input: &DeriveInput, attrs: &TableAttrs) {
+    if !matches!(&input.data, syn::Data::Struct(s) if s.fields.is_empty()) {
+        cx.spanned(
+            &input.ident,
+            "DynamoTable goes on a unit struct (`struct App;`): it declares a table, it holds no data",
+        );
+    }
+    if !input.generics.params.is_empty() {
+        cx.spanned(&input.generics, "a DynamoTable takes no generic parameters");
+    }
+    if attrs.partition_key.is_none() {
+        cx.spanned(
+            &input.ident,
+            "a table needs `partition_key = \"...\"`: the name of its partition key attribute",
+        );
+    }
+    for lit in [
+        &attrs.partition_key,
+        &attrs.sort_key,
+        &attrs.entity_attribute,
+        &attrs.ttl,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if lit.value().is_empty() {
+            cx.at(lit.span(), "an attribute name cannot be empty");
+        }
+    }
+    for (position, index) in attrs.indexes.iter().enumerate() {
+        if index.ident().is_none() {
+            cx.at(
+                index.span,
+                "name the index's marker type first (`index(Gsi1, ...)`), or give `name = \"...\"`",
+            );
+            continue;
+        }
+        let name = index.name();
+        if attrs.indexes[..position].iter().any(|i| i.name() == name) {
+            cx.at(index.span, format!("index `{name}` is declared twice"));
+        }
+        if index.local && index.partition_key.is_some() {
+            cx.at(
+                index.span,
+                "a local index shares the table's partition key: give it only `sort_key`",
+            );
+        }
+        if index.local && (index.sort_key.is_none() || attrs.sort_key.is_none()) {
+            cx.at(
+                index.span,
+                "a local index needs its `sort_key`, and a table with a sort key to replace",
+            );
+        }
+        if !index.local && index.partition_key.is_none() {
+            cx.at(
+                index.span,
+                "a global index needs `partition_key = \"...\"` (or `local` for a local index)",
+            );
+        }
+    }
+}
+
+fn key(name: &LitStr) -> TokenStream {
+    quote! {
+        ::dynamap::KeyDefinition { name: #name, scalar_type: ::dynamap::ScalarType::String }
+    }
+}
+
+fn optional_key(name: Option<&LitStr>) -> TokenStream {
+    match name {
+        Some(name) => {
+            let key = key(name);
+            quote!(::core::option::Option::Some(#key))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let Some(partition) = &attrs.partition_key else {
+        return TokenStream::new();
+    };
+    let partition_key = key(partition);
+    let sort_key = optional_key(attrs.sort_key.as_ref());
+    let entity_attribute = attrs
+        .entity_attribute
+        .as_ref()
+        .map_or_else(|| "_et".to_owned(), LitStr::value);
+    let ttl = match &attrs.ttl {
+        Some(lit) => quote!(::core::option::Option::Some(#lit)),
+        None => quote!(::core::option::Option::None),
+    };
+    let definitions = attrs.indexes.iter().map(|index| {
+        let name = index.name();
+        let (kind, partition) = if index.local {
+            (quote!(::dynamap::IndexKind::Local), partition_key.clone())
+        } else {
+            let partition = index
+                .partition_key
+                .as_ref()
+                .map_or_else(TokenStream::new, key);
+            (quote!(::dynamap::IndexKind::Global), partition)
+        };
+        let sort = optional_key(index.sort_key.as_ref());
+        quote! {
+            ::dynamap::IndexDefinition {
+                name: #name,
+                kind: #kind,
+                partition_key: #partition,
+                sort_key: #sort,
+            }
+        }
+    });
+    let markers = attrs.indexes.iter().enumerate().map(|(position, index)| {
+        let marker = index.ident().unwrap_or_else(|| format_ident!("Index{position}"));
+        let doc = format!(
+            "Index `{}` of table [`{ident}`]: name it in an entity's `index({marker}, ...)` and in `query_index::<{marker}>`.",
+            index.name()
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            #vis struct #marker;
+
+            #[automatically_derived]
+            impl ::dynamap::DynamoIndex for #marker {
+                type Table = #ident;
+                const DEFINITION: ::dynamap::IndexDefinition =
+                    <#ident as ::dynamap::DynamoTable>::INDEXES[#position];
+            }
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl ::dynamap::DynamoTable for #ident {
+            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+                partition_key: #partition_key,
+                sort_key: #sort_key,
+            };
+            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#definitions),*];
+            const ENTITY_ATTRIBUTE: &'static str = #entity_attribute;
+            const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = #ttl;
+        }
+
+        #(#markers)*
+    }
+}
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let attrs = parse(&cx, input);
+    check(&cx, input, &attrs);
+    match cx.finish() {
+        Ok(()) => expand(input, &attrs),
+        Err(errors) => errors.into_compile_error(),
+    }
+}

@@ -1,0 +1,298 @@
+//! Key-template segments: values written into a composed key (`ORDER#{placed_at}#{id}`)
+//! so that the text's byte order is the values' order.
+//!
+//! - Unsigned integers are zero-padded to their type's widest value (`u32` to 10 digits).
+//! - Signed integers are shifted by half their range first (`i64::MIN` is all zeros), so
+//!   negative numbers sort below positive ones.
+//! - Timestamps and dates are their stored fixed-width RFC 3339 text; uuids their
+//!   lowercase hyphenated text. Both are fixed width, so they never need escaping.
+//! - Strings (and unit enums, stored as their variant's name) are written as they are.
+//!   A string that is followed by more of the template must not contain the character
+//!   the template's next literal starts with: two different keys could otherwise render
+//!   to one text. Such a value is refused with a typed error (see [`push_segment`]).
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ConversionError;
+use crate::value::{DynamoValue, KeyAttribute};
+
+/// A type that can be a `{field}` segment of a key template.
+///
+/// ```
+/// use dynamap::KeySegment;
+/// let mut key = String::from("ORDER#");
+/// 42u32.write_segment(&mut key)?;
+/// assert_eq!(key, "ORDER#0000000042");
+/// let mut low = String::new();
+/// (-1i8).write_segment(&mut low)?;
+/// assert_eq!(low, "127"); // i8::MIN is "000", 0 is "128"
+/// # Ok::<(), dynamap::ConversionError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a segment of a key template",
+    label = "this field is named in a key template",
+    note = "key templates take String, integers, uuid::Uuid, chrono/time timestamps and dates, unit enums and newtypes of those (derive DynamoValue), never Option"
+)]
+pub trait KeySegment: KeyAttribute {
+    /// Whether every value writes the same number of bytes: such a segment needs no
+    /// separator check, and ranges on it are exact even when more segments follow.
+    const FIXED_WIDTH: bool;
+
+    /// Appends the value's segment text to `out`.
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError>;
+}
+
+impl KeySegment for String {
+    const FIXED_WIDTH: bool = false;
+
+    #[inline]
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+        out.push_str(self);
+        Ok(())
+    }
+}
+
+/// Writes `value` zero-padded to `width` digits (at most 39), without going through
+/// `fmt`.
+#[inline]
+fn push_padded(out: &mut String, value: u128, width: usize) {
+    let mut digits = [b'0'; 39];
+    let mut rest = value;
+    for slot in digits.iter_mut().rev() {
+        if rest == 0 {
+            break;
+        }
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    push_digits(out, &digits, width);
+}
+
+/// Writes a u64 zero-padded (at most 20 digits); the common case, kept off the u128
+/// path (division on u128 is a library call).
+#[inline]
+fn push_padded_u64(out: &mut String, value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut rest = value;
+    for slot in digits.iter_mut().rev() {
+        if rest == 0 {
+            break;
+        }
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    push_digits(out, &digits, width);
+}
+
+/// Appends the last `width` of `digits` (ASCII digits only).
+#[inline]
+fn push_digits(out: &mut String, digits: &[u8], width: usize) {
+    let start = digits.len().saturating_sub(width);
+    let text = digits.get(start..).unwrap_or_default();
+    out.push_str(std::str::from_utf8(text).unwrap_or_default());
+}
+
+macro_rules! unsigned_segment {
+    ($($t:ty => $width:expr),*) => {$(
+        impl KeySegment for $t {
+            const FIXED_WIDTH: bool = true;
+
+            #[inline]
+            fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+                push_padded_u64(out, *self as u64, $width);
+                Ok(())
+            }
+        }
+    )*};
+}
+
+unsigned_segment!(u8 => 3, u16 => 5, u32 => 10, u64 => 20, usize => 20);
+
+macro_rules! signed_segment {
+    ($($t:ty => $u:ty, $width:expr),*) => {$(
+        impl KeySegment for $t {
+            const FIXED_WIDTH: bool = true;
+
+            #[inline]
+            fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+                // Flipping the sign bit maps MIN..=MAX onto 0..=unsigned MAX in order.
+                let shifted = (*self as $u) ^ (1 << (<$u>::BITS - 1));
+                push_padded_u64(out, shifted as u64, $width);
+                Ok(())
+            }
+        }
+    )*};
+}
+
+signed_segment!(i8 => u8, 3, i16 => u16, 5, i32 => u32, 10, i64 => u64, 20, isize => u64, 20);
+
+impl KeySegment for u128 {
+    const FIXED_WIDTH: bool = true;
+
+    #[inline]
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+        push_padded(out, *self, 39);
+        Ok(())
+    }
+}
+
+impl KeySegment for i128 {
+    const FIXED_WIDTH: bool = true;
+
+    #[inline]
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+        push_padded(out, (*self as u128) ^ (1 << 127), 39);
+        Ok(())
+    }
+}
+
+/// Writes the stored text of a type stored as a fixed-width string.
+#[cfg(any(feature = "uuid", feature = "chrono", feature = "time"))]
+fn push_stored_text<T: DynamoValue>(value: &T, out: &mut String) -> Result<(), ConversionError> {
+    match value.to_attribute_value()? {
+        Some(AttributeValue::S(text)) => {
+            out.push_str(&text);
+            Ok(())
+        }
+        other => Err(ConversionError::new(
+            "a value stored as a string",
+            format!("{other:?}"),
+        )),
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl KeySegment for uuid::Uuid {
+    const FIXED_WIDTH: bool = true;
+
+    #[inline]
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+        let mut buffer = uuid::Uuid::encode_buffer();
+        out.push_str(self.hyphenated().encode_lower(&mut buffer));
+        Ok(())
+    }
+}
+
+macro_rules! text_segment {
+    ($($t:ty),*) => {$(
+        impl KeySegment for $t {
+            const FIXED_WIDTH: bool = true;
+
+            fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+                push_stored_text(self, out)
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "chrono")]
+text_segment!(
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::FixedOffset>,
+    chrono::NaiveDate
+);
+
+#[cfg(feature = "time")]
+text_segment!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date);
+
+/// Appends `value` to a composed key; `separator` is the first character of the
+/// template text after this segment (`None` for the last segment), which a variable-width
+/// value may not contain.
+///
+/// ```
+/// let mut key = String::from("TENANT#");
+/// dynamap::__private::push_segment(&mut key, &"acme".to_string(), "tenant", Some('#'))?;
+/// assert_eq!(key, "TENANT#acme");
+/// let refused = dynamap::__private::push_segment(&mut key, &"a#b".to_string(), "tenant", Some('#'));
+/// assert!(refused.is_err());
+/// # Ok::<(), dynamap::ConversionError>(())
+/// ```
+#[inline]
+pub fn push_segment<S: KeySegment>(
+    out: &mut String,
+    value: &S,
+    name: &'static str,
+    separator: Option<char>,
+) -> Result<(), ConversionError> {
+    let start = out.len();
+    value.write_segment(out).map_err(|e| e.in_attribute(name))?;
+    if !S::FIXED_WIDTH {
+        check_separator(&out[start..], name, separator)?;
+    }
+    Ok(())
+}
+
+/// Refuses a variable-width segment that holds the character separating it from the
+/// rest of the key.
+pub(crate) fn check_separator(
+    text: &str,
+    name: &'static str,
+    separator: Option<char>,
+) -> Result<(), ConversionError> {
+    match separator {
+        Some(c) if text.contains(c) => Err(ConversionError::new(
+            format!("a key segment without `{c}`, the character that ends this segment in the key template"),
+            text.to_owned(),
+        )
+        .in_attribute(name)),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the segment of a value given as a stored attribute (a query's partition, a
+/// condition's operand): decoded as the field's type, then written as a segment.
+pub fn segment_from_value<S: KeySegment>(
+    value: &AttributeValue,
+    out: &mut String,
+) -> Result<(), ConversionError> {
+    S::from_attribute_value(value.clone())?.write_segment(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text<S: KeySegment>(value: S) -> String {
+        let mut out = String::new();
+        value.write_segment(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn integers_are_padded_to_their_widest_value() {
+        assert_eq!(text(0u8), "000");
+        assert_eq!(text(u8::MAX), "255");
+        assert_eq!(text(7u16), "00007");
+        assert_eq!(text(u32::MAX), "4294967295");
+        assert_eq!(text(1u64), "00000000000000000001");
+        assert_eq!(text(u64::MAX), "18446744073709551615");
+        assert_eq!(text(u128::MAX).len(), 39);
+        assert_eq!(text(0u128), "0".repeat(39));
+    }
+
+    #[test]
+    fn signed_integers_shift_by_half_their_range() {
+        assert_eq!(text(i8::MIN), "000");
+        assert_eq!(text(0i8), "128");
+        assert_eq!(text(i8::MAX), "255");
+        assert_eq!(text(i64::MIN), "00000000000000000000");
+        assert_eq!(text(-1i64), "09223372036854775807");
+        assert_eq!(text(0i64), "09223372036854775808");
+        assert_eq!(text(i128::MIN), "0".repeat(39));
+        assert_eq!(text(i32::MAX), "4294967295");
+    }
+
+    #[test]
+    fn a_variable_width_segment_may_not_hold_its_separator() {
+        let mut out = String::new();
+        let err = push_segment(&mut out, &"a#b".to_string(), "name", Some('#')).unwrap_err();
+        assert_eq!(err.attribute(), "name");
+        assert!(err.expected().contains('#'), "{err}");
+        let mut out = String::new();
+        push_segment(&mut out, &"a#b".to_string(), "name", None).unwrap();
+        assert_eq!(out, "a#b");
+        let mut out = String::new();
+        push_segment(&mut out, &5u64, "n", Some('0')).unwrap();
+        assert_eq!(out, "00000000000000000005");
+    }
+}

@@ -1,0 +1,702 @@
+//! Key templates (`USER#{user_id}`, `ORDER#{placed_at}#{id}`) as the derive describes
+//! them, and what the runtime does with them: a query's partition rendered from the
+//! values given, a typed condition on a field turned into a condition on the composed
+//! sort key, the index keys a `modify` must rewrite.
+//!
+//! Writes do not come here: the derive renders an item's keys straight from its
+//! fields (as fast as a hand-written `format!`).
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::segment::check_separator;
+use crate::attr_path::{AttrPath, Segment};
+use crate::error::{ConversionError, Error, Result};
+use crate::expr::{Cmp, Node};
+use crate::item::IndexDefinition;
+
+/// An entity of a single-table design, as `#[derive(DynamoItem)]` describes it for an
+/// entity (`#[dynamo(table = App, entity = "Order", pk = "...", sk = "...")]`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct EntityDef {
+    /// The entity's name, stored in the table's entity attribute.
+    pub name: &'static str,
+    /// The table's entity attribute.
+    pub attribute: &'static str,
+    /// The fields named by the entity's templates.
+    pub segments: &'static [SegmentDef],
+    /// The templates of the table's primary key.
+    pub primary: KeyTemplates,
+    /// The templates of each index the entity takes part in.
+    pub indexes: &'static [IndexTemplates],
+    /// Every index of the table, for creating and checking it.
+    pub table_indexes: &'static [IndexDefinition],
+    /// The stored names of the fields that make up the entity's `Key`, in its order.
+    pub key_fields: &'static [&'static str],
+}
+
+/// The partition and sort templates of one key.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct KeyTemplates {
+    /// The partition key's template.
+    pub partition: Template,
+    /// The sort key's template, when the key has a sort key.
+    pub sort: Option<Template>,
+}
+
+/// One index's templates.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct IndexTemplates {
+    /// The index's name.
+    pub name: &'static str,
+    /// Whether it is a local index (its partition key is the table's).
+    pub local: bool,
+    /// Its key attributes' names: partition, then sort.
+    pub attributes: (&'static str, Option<&'static str>),
+    /// Its templates (a local index repeats the table's partition template).
+    pub templates: KeyTemplates,
+}
+
+/// A key template: literal text and fields, in order.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Template {
+    /// The template as written, for messages.
+    pub text: &'static str,
+    /// Its parts.
+    pub parts: &'static [Part],
+}
+
+/// A part of a template.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Text(&'static str),
+    /// A field: an index into [`EntityDef::segments`].
+    Field(usize),
+}
+
+/// A field named by a template.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct SegmentDef {
+    /// The field's stored attribute name.
+    pub name: &'static str,
+    /// Whether its segments all have one width.
+    pub fixed_width: bool,
+    /// Writes the segment of a value given in its stored form.
+    pub from_value: fn(&AttributeValue, &mut String) -> std::result::Result<(), ConversionError>,
+}
+
+impl Template {
+    /// The template's fields, in order.
+    pub(crate) fn fields(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Field(i) => Some(*i),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// The first character after part `at`, which a variable-width segment there must
+    /// not contain.
+    fn separator_after(&self, at: usize) -> Option<char> {
+        match self.parts.get(at + 1) {
+            Some(Part::Text(text)) => text.chars().next(),
+            _ => None,
+        }
+    }
+
+    /// The text before the first field (all of it, without fields).
+    fn prefix(&self) -> String {
+        self.parts
+            .iter()
+            .map_while(|part| match part {
+                Part::Text(text) => Some(*text),
+                Part::Field(_) => None,
+            })
+            .collect()
+    }
+
+    /// Renders the template, the value of field `i` given by `value(i)`.
+    pub(crate) fn render<'v>(
+        &self,
+        entity: &EntityDef,
+        mut value: impl FnMut(usize) -> Result<&'v AttributeValue>,
+    ) -> Result<String> {
+        let mut out = String::with_capacity(self.text.len() + 40);
+        for (at, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Field(i) => {
+                    let segment = entity.segment(*i)?;
+                    let start = out.len();
+                    (segment.from_value)(value(*i)?, &mut out)
+                        .map_err(|e| e.in_attribute(segment.name))?;
+                    if !segment.fixed_width {
+                        check_separator(&out[start..], segment.name, self.separator_after(at))?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl EntityDef {
+    /// Field `i` of the templates.
+    fn segment(&self, i: usize) -> Result<&SegmentDef> {
+        self.segments.get(i).ok_or_else(|| self.inconsistent(i))
+    }
+
+    fn segment_name(&self, i: usize) -> &'static str {
+        self.segments.get(i).map_or("?", |s| s.name)
+    }
+
+    /// A description whose templates name a field it does not list: only a
+    /// hand-written one can be so.
+    fn inconsistent(&self, i: usize) -> Error {
+        Error::InvalidRequest {
+            operation: "Query",
+            problem: format!(
+                "the description of entity `{}` names template field {i}, which it does not list",
+                self.name
+            ),
+        }
+    }
+
+    /// The templates of the table's key (`index` `None`) or of an index.
+    pub(crate) fn templates(&self, index: Option<&str>) -> Result<&KeyTemplates> {
+        match index {
+            None => Ok(&self.primary),
+            Some(name) => self
+                .indexes
+                .iter()
+                .find(|i| i.name == name)
+                .map(|i| &i.templates)
+                .ok_or_else(|| Error::UnknownIndex {
+                    index: name.to_owned(),
+                    item: self.name,
+                    declared: self.indexes.iter().map(|i| i.name).collect(),
+                }),
+        }
+    }
+
+    /// The partition key value for a query, from the values of the partition
+    /// template's fields, given in the template's order.
+    pub(crate) fn partition_value(
+        &self,
+        index: Option<&str>,
+        values: &[AttributeValue],
+    ) -> Result<AttributeValue> {
+        let template = &self.templates(index)?.partition;
+        let fields: Vec<usize> = template.fields().collect();
+        if fields.len() != values.len() {
+            let names: Vec<&str> = fields.iter().map(|i| self.segment_name(*i)).collect();
+            return Err(Error::InvalidRequest {
+                operation: "Query",
+                problem: format!(
+                    "the partition template `{}` of `{}` takes {} value(s) ({}), the query gave {}",
+                    template.text,
+                    self.name,
+                    fields.len(),
+                    names.join(", "),
+                    values.len()
+                ),
+            });
+        }
+        let rendered = template.render(self, |i| {
+            fields
+                .iter()
+                .position(|f| *f == i)
+                .and_then(|position| values.get(position))
+                .ok_or_else(|| self.inconsistent(i))
+        })?;
+        Ok(AttributeValue::S(rendered))
+    }
+
+    /// The condition on the sort key attribute `key`: the caller's condition on a field
+    /// of the sort template turned into one on the composed key, or, without one, what
+    /// keeps the query to this entity's items (its literal prefix).
+    pub(crate) fn sort_condition(
+        &self,
+        index: Option<&str>,
+        key: &'static str,
+        condition: Option<&Node>,
+    ) -> Result<Option<Node>> {
+        let Some(template) = &self.templates(index)?.sort else {
+            return match condition {
+                None => Ok(None),
+                Some(_) => Err(refused(format!(
+                    "a sort-key condition on `{}`, whose key has no sort key",
+                    self.name
+                ))),
+            };
+        };
+        let path = AttrPath::top_level_name(key);
+        let Some(condition) = condition else {
+            return Ok(default_sort(template, path));
+        };
+        SortRange::new(self, template, condition)?.render(condition, path)
+    }
+
+    /// The entity condition scans and queries of the entity filter on.
+    pub(crate) fn filter(&self) -> Node {
+        Node::Compare(
+            AttrPath::top_level_name(self.attribute),
+            Cmp::Eq,
+            AttributeValue::S(self.name.to_owned()),
+        )
+    }
+
+    /// The index key attributes a `modify` must rewrite: for every index whose template
+    /// names a field the update sets, the rendered keys. Every field of such an index's
+    /// templates must be set by the same update (it cannot be rendered otherwise), and
+    /// no other change may touch one.
+    pub(crate) fn index_updates(
+        &self,
+        sets: &[(&str, &AttributeValue)],
+        others: &[&str],
+    ) -> Result<Vec<(&'static str, AttributeValue)>> {
+        let mut updates = Vec::new();
+        for index in self.indexes {
+            let KeyTemplates { partition, sort } = &index.templates;
+            let templates: Vec<&Template> = std::iter::once(partition).chain(sort).collect();
+            let names: Vec<&str> = templates
+                .iter()
+                .flat_map(|t| t.fields())
+                .map(|i| self.segment_name(i))
+                .collect();
+            if let Some(other) = others.iter().find(|name| names.contains(name)) {
+                return Err(refused_update(format!(
+                    "`{other}` is part of index `{}`'s key: only `set` can change it (the index key is rendered anew)",
+                    index.name
+                )));
+            }
+            if !sets.iter().any(|(name, _)| names.contains(name)) {
+                continue;
+            }
+            let value = |i: usize| {
+                let name = self.segment_name(i);
+                sets.iter()
+                    .find(|(set, _)| *set == name)
+                    .map(|(_, v)| *v)
+                    .ok_or_else(|| {
+                        refused_update(format!(
+                            "changing index `{}`'s key needs every field of its templates in the same update; `{name}` is not set (use update_with, which knows the whole item)",
+                            index.name
+                        ))
+                    })
+            };
+            let (partition_name, sort_name) = index.attributes;
+            if !index.local {
+                updates.push((
+                    partition_name,
+                    AttributeValue::S(partition.render(self, value)?),
+                ));
+            }
+            if let (Some(template), Some(name)) = (sort, sort_name) {
+                updates.push((name, AttributeValue::S(template.render(self, value)?)));
+            }
+        }
+        Ok(updates)
+    }
+}
+
+fn refused(problem: String) -> Error {
+    Error::InvalidRequest {
+        operation: "Query",
+        problem,
+    }
+}
+
+fn refused_update(problem: String) -> Error {
+    Error::InvalidRequest {
+        operation: "UpdateItem",
+        problem,
+    }
+}
+
+/// Without a condition: all of a literal template, or its prefix up to the first field.
+fn default_sort(template: &Template, path: AttrPath) -> Option<Node> {
+    if template.fields().next().is_none() {
+        return Some(Node::Compare(
+            path,
+            Cmp::Eq,
+            AttributeValue::S(template.text.to_owned()),
+        ));
+    }
+    let prefix = template.prefix();
+    (!prefix.is_empty()).then(|| Node::BeginsWith(path, AttributeValue::S(prefix)))
+}
+
+/// The smallest text above every text that starts with `text` (its last character
+/// moved up by one); `None` if there is none to move.
+fn above(text: &str) -> Option<String> {
+    let mut chars: Vec<char> = text.chars().collect();
+    let last = chars.pop()?;
+    let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32)?;
+    chars.push(next);
+    Some(chars.into_iter().collect())
+}
+
+/// The largest text of `text`'s length below it (its last character moved down by one).
+fn below(text: &str) -> Option<String> {
+    let mut chars: Vec<char> = text.chars().collect();
+    let last = chars.pop()?;
+    let previous = (0..u32::from(last)).rev().find_map(char::from_u32)?;
+    chars.push(previous);
+    Some(chars.into_iter().collect())
+}
+
+/// Where a condition's field sits in the sort template.
+struct SortRange<'e> {
+    /// The text before the field.
+    prefix: String,
+    /// The field.
+    segment: &'e SegmentDef,
+    /// The template's text after the field up to the next field, and whether another
+    /// field follows.
+    after: Option<(&'static str, bool)>,
+    /// The character the field's segment may not hold.
+    separator: Option<char>,
+}
+
+impl<'e> SortRange<'e> {
+    fn new(entity: &'e EntityDef, template: &Template, condition: &Node) -> Result<Self> {
+        let path = match condition {
+            Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => path,
+            Node::Between(path, ..) | Node::BeginsWith(path, _) => path,
+            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
+            _ => {
+                return Err(refused(
+                    "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on a field of the sort template; use .filter(..) for other conditions".to_owned(),
+                ))
+            }
+        };
+        let name = match path.segments() {
+            [Segment::Name(name)] => &**name,
+            _ => "",
+        };
+        let first = template
+            .parts
+            .iter()
+            .position(|p| matches!(p, Part::Field(_)));
+        let field_at = |at: usize| match template.parts.get(at) {
+            Some(Part::Field(i)) => Some(*i),
+            _ => None,
+        };
+        let at = first.filter(|at| field_at(*at).is_some_and(|i| entity.segment_name(i) == name));
+        let (Some(at), Some(field)) = (at, at.and_then(field_at)) else {
+            let expected = first
+                .and_then(field_at)
+                .map(|i| entity.segment_name(i))
+                .map_or_else(
+                    || format!("`{}` has no field", template.text),
+                    |field| format!("its first field is `{field}`"),
+                );
+            return Err(refused(format!(
+                "a sort-key condition on `{name}`: a query of `{}` narrows the first field of the sort template `{}` ({expected}); use .filter(..) for other fields",
+                entity.name, template.text
+            )));
+        };
+        let after = match template.parts.get(at + 1) {
+            None => None,
+            Some(Part::Text(text)) => Some((*text, template.parts.len() > at + 2)),
+            Some(Part::Field(_)) => Some(("", true)),
+        };
+        Ok(SortRange {
+            prefix: template.prefix(),
+            segment: entity.segment(field)?,
+            after,
+            separator: template.separator_after(at),
+        })
+    }
+
+    fn segment(&self) -> &SegmentDef {
+        self.segment
+    }
+
+    /// The prefix and the value's segment.
+    fn key(&self, value: &AttributeValue) -> Result<String> {
+        let segment = self.segment();
+        let mut out = self.prefix.clone();
+        let start = out.len();
+        (segment.from_value)(value, &mut out).map_err(|e| e.in_attribute(segment.name))?;
+        if !segment.fixed_width {
+            check_separator(&out[start..], segment.name, self.separator)?;
+        }
+        Ok(out)
+    }
+
+    fn render(&self, condition: &Node, path: AttrPath) -> Result<Option<Node>> {
+        let fixed = self.segment().fixed_width;
+        // Closed: the field ends the template, so a key with value v is exactly the
+        // prefix and v's segment.
+        let closed = self.after.is_none();
+        let node = match condition {
+            Node::BeginsWith(_, AttributeValue::S(start)) => {
+                if !closed {
+                    check_separator(start, self.segment().name, self.separator)?;
+                }
+                Node::BeginsWith(path, s(format!("{}{start}", self.prefix)))
+            }
+            Node::BeginsWith(..) => {
+                return Err(refused("begins_with takes a string".to_owned()));
+            }
+            Node::Compare(_, Cmp::Eq, value) => {
+                let key = self.key(value)?;
+                match self.after {
+                    None => Node::Compare(path, Cmp::Eq, s(key)),
+                    Some((text, false)) => Node::Compare(path, Cmp::Eq, s(key + text)),
+                    Some((text, true)) => Node::BeginsWith(path, s(key + text)),
+                }
+            }
+            _ if !fixed && !closed => {
+                return Err(refused(format!(
+                    "a range on `{}` is not exact: its segments vary in width and more of the sort template follows, so key order is not `{}` order; use eq or begins_with, or put the field last",
+                    self.segment().name,
+                    self.segment().name
+                )))
+            }
+            Node::Between(_, low, high) => {
+                let low = self.key(low)?;
+                let high = self.upper(self.key(high)?, closed)?;
+                Node::Between(path, s(low), s(high))
+            }
+            Node::Compare(_, cmp, value) => {
+                let key = self.key(value)?;
+                self.compare(path, *cmp, key, fixed, closed)?
+            }
+            _ => unreachable!("checked in `new`"),
+        };
+        Ok(Some(node))
+    }
+
+    /// The highest key with the value whose key (prefix and segment) is `key`.
+    fn upper(&self, key: String, closed: bool) -> Result<String> {
+        if closed {
+            return Ok(key);
+        }
+        above(&key).ok_or_else(|| refused("a key segment ends in the last character".to_owned()))
+    }
+
+    fn compare(
+        &self,
+        path: AttrPath,
+        cmp: Cmp,
+        key: String,
+        fixed: bool,
+        closed: bool,
+    ) -> Result<Node> {
+        let prefix = (!self.prefix.is_empty()).then(|| self.prefix.clone());
+        let prefix_end = prefix.as_deref().and_then(above);
+        let node = match cmp {
+            Cmp::Ge => match prefix_end {
+                Some(end) => Node::Between(path, s(key), s(end)),
+                None => Node::Compare(path, Cmp::Ge, s(key)),
+            },
+            Cmp::Gt if !fixed => Node::Compare(path, Cmp::Gt, s(key)),
+            Cmp::Gt => {
+                let start = self.upper_exclusive(&key)?;
+                match prefix_end {
+                    Some(end) => Node::Between(path, s(start), s(end)),
+                    None => Node::Compare(path, Cmp::Ge, s(start)),
+                }
+            }
+            Cmp::Le => {
+                let end = self.upper(key, closed)?;
+                match prefix {
+                    Some(start) => Node::Between(path, s(start), s(end)),
+                    None => Node::Compare(path, Cmp::Le, s(end)),
+                }
+            }
+            Cmp::Lt if !fixed => Node::Compare(path, Cmp::Lt, s(key)),
+            Cmp::Lt => match prefix {
+                None => Node::Compare(path, Cmp::Lt, s(key)),
+                Some(start) => {
+                    let mut end = below(&key).ok_or_else(|| {
+                        refused("a key segment starts at the first character".to_owned())
+                    })?;
+                    if !closed {
+                        // Longer keys with the value just below continue after it.
+                        end.push(char::MAX);
+                    }
+                    Node::Between(path, s(start), s(end))
+                }
+            },
+            Cmp::Eq | Cmp::Ne => unreachable!("handled by the caller"),
+        };
+        Ok(node)
+    }
+
+    /// The lowest key above every key with the value whose key is `key` (fixed width).
+    fn upper_exclusive(&self, key: &str) -> Result<String> {
+        above(key).ok_or_else(|| refused("a key segment ends in the last character".to_owned()))
+    }
+}
+
+fn s(text: String) -> AttributeValue {
+    AttributeValue::S(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::segment::segment_from_value;
+
+    static SEGMENTS: [SegmentDef; 3] = [
+        SegmentDef {
+            name: "user_id",
+            fixed_width: false,
+            from_value: segment_from_value::<String>,
+        },
+        SegmentDef {
+            name: "day",
+            fixed_width: true,
+            from_value: segment_from_value::<u32>,
+        },
+        SegmentDef {
+            name: "id",
+            fixed_width: false,
+            from_value: segment_from_value::<String>,
+        },
+    ];
+
+    static ORDER: EntityDef = EntityDef {
+        name: "Order",
+        attribute: "_et",
+        segments: &SEGMENTS,
+        primary: KeyTemplates {
+            partition: Template {
+                text: "USER#{user_id}",
+                parts: &[Part::Text("USER#"), Part::Field(0)],
+            },
+            sort: Some(Template {
+                text: "ORDER#{day}#{id}",
+                parts: &[
+                    Part::Text("ORDER#"),
+                    Part::Field(1),
+                    Part::Text("#"),
+                    Part::Field(2),
+                ],
+            }),
+        },
+        indexes: &[],
+        table_indexes: &[],
+        key_fields: &["user_id", "day", "id"],
+    };
+
+    fn n(v: u32) -> AttributeValue {
+        AttributeValue::N(v.to_string())
+    }
+
+    fn sort(condition: Node) -> Result<Option<Node>> {
+        ORDER.sort_condition(None, "sk", Some(&condition))
+    }
+
+    /// Nodes hold errors, which do not compare: their debug forms do.
+    fn same(a: Option<Node>, b: Option<Node>) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    fn day() -> AttrPath {
+        AttrPath::top_level_name("day")
+    }
+
+    fn sk(text: &str) -> AttributeValue {
+        AttributeValue::S(text.to_owned())
+    }
+
+    #[test]
+    fn the_partition_is_rendered_from_its_fields() {
+        let value = ORDER
+            .partition_value(None, &[AttributeValue::S("u1".into())])
+            .unwrap();
+        assert_eq!(value, sk("USER#u1"));
+        let err = ORDER.partition_value(None, &[]).unwrap_err();
+        assert!(err.to_string().contains("takes 1 value"), "{err}");
+    }
+
+    #[test]
+    fn without_a_condition_a_query_keeps_to_the_literal_prefix() {
+        let node = ORDER.sort_condition(None, "sk", None).unwrap();
+        same(
+            node,
+            Some(Node::BeginsWith(
+                AttrPath::top_level_name("sk"),
+                sk("ORDER#"),
+            )),
+        );
+    }
+
+    #[test]
+    fn conditions_on_a_fixed_width_field_followed_by_more_are_exact_ranges() {
+        let path = AttrPath::top_level_name("sk");
+        let key = "ORDER#0000000005";
+        same(
+            sort(Node::Compare(day(), Cmp::Eq, n(5))).unwrap(),
+            Some(Node::BeginsWith(path.clone(), sk(&format!("{key}#")))),
+        );
+        same(
+            sort(Node::Compare(day(), Cmp::Ge, n(5))).unwrap(),
+            Some(Node::Between(path.clone(), sk(key), sk("ORDER$"))),
+        );
+        same(
+            sort(Node::Compare(day(), Cmp::Gt, n(5))).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk("ORDER#0000000006"),
+                sk("ORDER$"),
+            )),
+        );
+        same(
+            sort(Node::Compare(day(), Cmp::Le, n(5))).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk("ORDER#"),
+                sk("ORDER#0000000006"),
+            )),
+        );
+        same(
+            sort(Node::Compare(day(), Cmp::Lt, n(5))).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk("ORDER#"),
+                sk(&format!("ORDER#0000000004{}", char::MAX)),
+            )),
+        );
+        same(
+            sort(Node::Between(day(), n(3), n(5))).unwrap(),
+            Some(Node::Between(
+                path,
+                sk("ORDER#0000000003"),
+                sk("ORDER#0000000006"),
+            )),
+        );
+    }
+
+    #[test]
+    fn a_condition_on_another_field_is_refused() {
+        let err = sort(Node::Compare(
+            AttrPath::top_level_name("id"),
+            Cmp::Eq,
+            sk("x"),
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("first field is `day`"), "{err}");
+        let err = sort(Node::Compare(day(), Cmp::Ne, n(1))).unwrap_err();
+        assert!(err.to_string().contains(".filter"), "{err}");
+    }
+
+    #[test]
+    fn above_and_below_move_the_last_character() {
+        assert_eq!(above("ab").as_deref(), Some("ac"));
+        assert_eq!(below("ab").as_deref(), Some("aa"));
+        assert_eq!(above(""), None);
+        assert_eq!(below("\0"), None);
+        assert_eq!(above("\u{d7ff}").as_deref(), Some("\u{e000}"));
+    }
+}

@@ -1,0 +1,148 @@
+//! Single-table design: one physical table ([`DynamoTable`]), several entity types
+//! stored in it under composed keys ([`Entity`]), the indexes they take part in
+//! ([`DynamoIndex`], [`InIndex`]), and collections of entities that share a partition
+//! ([`DynamoCollection`]).
+
+mod collection;
+mod table;
+
+pub use collection::{Collection, CollectionQuery};
+pub use table::Table;
+
+use crate::error::Result;
+use crate::item::{DynamoItem, IndexDefinition, KeySchema};
+use crate::sdk_item::Item;
+
+/// One physical table shared by several entities: its key attributes, its indexes and
+/// the attribute naming each item's entity. Derived on a unit struct.
+///
+/// ```
+/// use dynamap::DynamoTable;
+///
+/// #[derive(DynamoTable)]
+/// #[dynamo(partition_key = "pk", sort_key = "sk",
+///          index(Gsi1, partition_key = "gsi1pk", sort_key = "gsi1sk"))]
+/// struct App;
+///
+/// assert_eq!(App::KEY_SCHEMA.partition_key.name, "pk");
+/// assert_eq!(App::INDEXES[0].name, "gsi1");
+/// assert_eq!(App::ENTITY_ATTRIBUTE, "_et");
+/// ```
+pub trait DynamoTable: Send + Sync + 'static {
+    /// The table's key attributes (strings: composed keys are text).
+    const KEY_SCHEMA: KeySchema;
+    /// Every secondary index of the table.
+    const INDEXES: &'static [IndexDefinition];
+    /// The attribute that names each item's entity (`_et` unless the table says
+    /// `entity_attribute = "..."`).
+    const ENTITY_ATTRIBUTE: &'static str;
+    /// The attribute DynamoDB's time to live reads, when the table names one (`ttl = "..."`).
+    const TTL_ATTRIBUTE: Option<&'static str> = None;
+}
+
+/// A secondary index of a [`DynamoTable`]: a marker type the table's derive declares
+/// for each `index(Name, ...)`, so that an entity names an index by a type the
+/// compiler checks.
+///
+/// ```
+/// use dynamap::{DynamoIndex, DynamoTable};
+/// #[derive(DynamoTable)]
+/// #[dynamo(partition_key = "pk", sort_key = "sk", index(ByEmail, partition_key = "email_pk"))]
+/// struct App;
+/// assert_eq!(<ByEmail as DynamoIndex>::DEFINITION.name, "by_email");
+/// ```
+pub trait DynamoIndex: Send + Sync + 'static {
+    /// The table the index belongs to.
+    type Table: DynamoTable;
+    /// Its name and key attributes.
+    const DEFINITION: IndexDefinition;
+}
+
+/// Names the index a marker type stands for in table `T`; implemented for every index
+/// of `T`, so naming another table's index is a compile error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an index of table `{T}`",
+    label = "the table does not declare this index",
+    note = "declare it on the table: #[dynamo(index({Self}, partition_key = \"...\", sort_key = \"...\"))]"
+)]
+pub trait IndexOf<T: DynamoTable>: DynamoIndex {}
+
+impl<I: DynamoIndex> IndexOf<I::Table> for I {}
+
+/// An item type stored in a [`DynamoTable`] under key templates: derived with
+/// `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]`.
+///
+/// ```
+/// use dynamap::{DynamoItem, DynamoTable, Entity};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+/// # struct App;
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]
+/// struct Order { user_id: String, id: u64, total_cents: i64 }
+///
+/// assert_eq!(<Order as Entity>::NAME, "Order");
+/// assert_eq!(<Order as Entity>::PARTITION_SHAPE, "USER#{}");
+/// let item = Order { user_id: "u1".into(), id: 7, total_cents: 100 }.to_item()?;
+/// assert_eq!(item["pk"].as_s().unwrap(), "USER#u1");
+/// assert_eq!(item["sk"].as_s().unwrap(), "ORDER#00000000000000000007");
+/// assert_eq!(item["_et"].as_s().unwrap(), "Order");
+/// # Ok::<(), dynamap::Error>(())
+/// ```
+pub trait Entity: DynamoItem {
+    /// The table the entity is stored in.
+    type Table: DynamoTable;
+    /// The types of the partition template's fields, in order (one type, or a tuple):
+    /// what a query of the entity's partition takes.
+    type Partition;
+    /// The entity's name, stored in the table's entity attribute.
+    const NAME: &'static str;
+    /// The partition template with its fields as `{}`: entities whose shapes and
+    /// partition types agree can form a [`DynamoCollection`].
+    const PARTITION_SHAPE: &'static str;
+}
+
+/// An entity that takes part in index `I`: what [`TypedMapping::query_index`]
+/// requires, so a query of an index the entity is not in does not compile.
+///
+/// [`TypedMapping::query_index`]: crate::TypedMapping::query_index
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not take part in index `{I}`",
+    label = "this entity declares no key templates for the index",
+    note = "add `index({I}, pk = \"...\", sk = \"...\")` to the entity's #[dynamo(...)]"
+)]
+pub trait InIndex<I: DynamoIndex>: Entity {}
+
+/// Entities that share a partition, read together by one query: derived on an enum
+/// with one variant per entity (`enum UserView { User(User), Order(Order) }`); the
+/// members' partition templates must take the same fields.
+///
+/// ```
+/// use dynamap::{DynamoCollection, DynamoItem, DynamoTable};
+/// # #[derive(DynamoTable)]
+/// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+/// # struct App;
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+/// struct User { id: String, name: String }
+/// #[derive(DynamoItem)]
+/// #[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]
+/// struct Order { user_id: String, id: u64 }
+///
+/// #[derive(DynamoCollection)]
+/// enum UserView { User(User), Order(Order) }
+///
+/// assert_eq!(UserView::MEMBERS, ["User", "Order"]);
+/// ```
+pub trait DynamoCollection: Sized + Send + Sync + 'static {
+    /// The table the members are stored in.
+    type Table: DynamoTable;
+    /// The first member, whose partition template renders the collection's partition.
+    #[doc(hidden)]
+    type First: Entity<Table = Self::Table>;
+    /// The members' entity names.
+    const MEMBERS: &'static [&'static str];
+    /// Decodes an item as the member its entity attribute names; an item of another
+    /// entity is [`Error::OtherEntity`](crate::Error::OtherEntity).
+    fn from_item(item: Item) -> Result<Self>;
+}

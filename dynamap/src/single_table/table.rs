@@ -1,0 +1,202 @@
+//! `Table<A>`: the physical table of a single-table design, and the mappings of the
+//! entities and collections stored in it.
+
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::Client;
+
+use super::{Collection, DynamoCollection, DynamoTable, Entity};
+use crate::error::Result;
+use crate::mapping::TypedMapping;
+use crate::table::CreateTable;
+
+/// The table of a single-table design, declared by `A` (`#[derive(DynamoTable)]`):
+/// creates and checks the table, and hands out each entity's [`TypedMapping`] and each
+/// collection's reader.
+///
+/// ```no_run
+/// use dynamap::{DynamoItem, DynamoTable, Table};
+///
+/// #[derive(DynamoTable)]
+/// #[dynamo(partition_key = "pk", sort_key = "sk")]
+/// struct App;
+///
+/// #[derive(DynamoItem, Debug, Clone, PartialEq)]
+/// #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+/// struct User { id: String, name: String }
+///
+/// # async fn f(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
+/// let app = Table::<App>::new(client, "app");
+/// app.ensure_table().await?;
+/// let users = app.entity::<User>();
+/// users.insert(&User { id: "u1".into(), name: "Ada".into() }).await?;
+/// assert!(users.get("u1").await?.is_some());
+/// # Ok(()) }
+/// ```
+pub struct Table<A> {
+    client: Client,
+    name: String,
+    table: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for Table<A> {
+    fn clone(&self) -> Self {
+        Table {
+            client: self.client.clone(),
+            name: self.name.clone(),
+            table: PhantomData,
+        }
+    }
+}
+
+impl<A> std::fmt::Debug for Table<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("table", &self.name)
+            .field("declared_by", &std::any::type_name::<A>())
+            .finish()
+    }
+}
+
+impl<A: DynamoTable> Table<A> {
+    /// The table `name`, reached through `client`. Nothing is sent.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # fn f(client: aws_sdk_dynamodb::Client) {
+    /// let app = dynamap::Table::<App>::new(client, "app");
+    /// # }
+    /// ```
+    pub fn new(client: Client, name: impl Into<String>) -> Self {
+        Table {
+            client,
+            name: name.into(),
+            table: PhantomData,
+        }
+    }
+
+    /// The table's name.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk")]
+    /// # struct App;
+    /// # fn f(app: dynamap::Table<App>) {
+    /// assert_eq!(app.table_name(), "app");
+    /// # }
+    /// ```
+    pub fn table_name(&self) -> &str {
+        &self.name
+    }
+
+    /// The SDK client, for calls dynamap does not wrap.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk")]
+    /// # struct App;
+    /// # fn f(app: dynamap::Table<App>) {
+    /// let client = app.client().clone();
+    /// # }
+    /// ```
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The mapping of entity `E`: a [`TypedMapping`] whose keys are `E`'s template
+    /// fields. Every operation works on it; reads check the entity attribute, and
+    /// scans and queries keep to `E`'s items.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # fn f(app: dynamap::Table<App>) {
+    /// let users: dynamap::TypedMapping<User> = app.entity::<User>();
+    /// # }
+    /// ```
+    pub fn entity<E: Entity<Table = A>>(&self) -> TypedMapping<E> {
+        TypedMapping::new(self.client.clone(), self.name.clone())
+    }
+
+    /// The reader of collection `C`: one query returns its members' items of one
+    /// partition, in sort-key order.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]
+    /// # struct Order { user_id: String, id: u64 }
+    /// #[derive(dynamap::DynamoCollection)]
+    /// enum UserView { User(User), Order(Order) }
+    /// # fn f(app: dynamap::Table<App>) {
+    /// let view = app.collection::<UserView>().query("u1").stream();
+    /// # }
+    /// ```
+    pub fn collection<C: DynamoCollection<Table = A>>(&self) -> Collection<C> {
+        Collection::new(TypedMapping::new(self.client.clone(), self.name.clone()))
+    }
+
+    /// Creates the table with `A`'s keys and every index it declares (on demand unless
+    /// set otherwise), waits until it is `ACTIVE`, and turns on time to live for the
+    /// table's `ttl` attribute. Fails if the table exists.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// app.create_table().provisioned(10, 10).await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "CreateTable")]
+    pub fn create_table(&self) -> CreateTable<'_> {
+        CreateTable::new(
+            &self.client,
+            &self.name,
+            A::KEY_SCHEMA,
+            A::INDEXES,
+            A::TTL_ATTRIBUTE,
+        )
+    }
+
+    /// Creates the table if it is missing (`true`), or checks that its keys and
+    /// indexes are `A`'s ([`Error::SchemaMismatch`](crate::Error::SchemaMismatch) if not).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// let created = app.ensure_table().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure_table(&self) -> Result<bool> {
+        crate::table::ensure(self.create_table(), std::any::type_name::<A>()).await
+    }
+
+    /// Deletes the table and everything in it, and waits until it is gone.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// app.delete_table().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "DeleteTable")]
+    pub async fn delete_table(&self) -> Result<()> {
+        crate::table::delete(&self.client, &self.name).await
+    }
+}
