@@ -11,6 +11,8 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
     let value_header = impl_header(container, quote!(::dynamap::DynamoValue));
     let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
     let scalar_header = impl_header(container, quote!(::dynamap::ScalarAttribute));
+    let key_header = impl_header(container, quote!(::dynamap::KeyAttribute));
+    let segment_header = impl_header(container, quote!(::dynamap::KeySegment));
     let names: Vec<&String> = variants.iter().map(|v| &v.name).collect();
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| v.ident).collect();
     let expected = format!(
@@ -54,6 +56,23 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
                 ::dynamap::__private::Result::Err(
                     ::dynamap::ConversionError::unexpected(Self::EXPECTED, &value),
                 )
+            }
+        }
+
+        // A unit enum names an item (a key, or a key template's segment) when it can
+        // be cloned, as keys are.
+        #key_header for<'__dynamap> Self: ::core::clone::Clone {}
+
+        #segment_header for<'__dynamap> Self: ::core::clone::Clone {
+            const FIXED_WIDTH: bool = false;
+
+            #[inline]
+            fn write_segment(
+                &self,
+                out: &mut ::std::string::String,
+            ) -> ::dynamap::__private::Result<(), ::dynamap::ConversionError> {
+                out.push_str(match self { #(Self::#idents => #names,)* });
+                ::dynamap::__private::Result::Ok(())
             }
         }
 

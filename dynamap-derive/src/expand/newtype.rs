@@ -44,6 +44,13 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
             for<'__dynamap> Self: ::core::clone::Clone,
         ),
     );
+    let segment = header(
+        quote!(::dynamap::KeySegment),
+        quote!(
+            for<'__dynamap> #inner: ::dynamap::KeySegment,
+            for<'__dynamap> Self: ::core::clone::Clone,
+        ),
+    );
     let numeric = header(
         quote!(::dynamap::path::Numeric),
         quote!(for<'__dynamap> #inner: ::dynamap::path::Numeric,),
@@ -91,6 +98,18 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
         }
 
         #key {}
+
+        #segment {
+            const FIXED_WIDTH: bool = <#inner as ::dynamap::KeySegment>::FIXED_WIDTH;
+
+            #[inline]
+            fn write_segment(
+                &self,
+                out: &mut ::std::string::String,
+            ) -> ::dynamap::__private::Result<(), ::dynamap::ConversionError> {
+                ::dynamap::KeySegment::write_segment(&self.#member, out)
+            }
+        }
 
         #numeric {
             type Number = Self;

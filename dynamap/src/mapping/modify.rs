@@ -563,7 +563,13 @@ fn entity_actions(
     }
     let updates = entity.index_updates(&sets, &others)?;
     for (name, value) in updates {
-        actions.push((AttrPath::top_level_name(name), Action::Set(value)));
+        // A read-modify-write sets the index keys it rendered from the whole item.
+        if !actions
+            .iter()
+            .any(|(path, _)| path.top_level() == Some(name))
+        {
+            actions.push((AttrPath::top_level_name(name), Action::Set(value)));
+        }
     }
     if let Some(fields) = upsert {
         for (name, value) in fields {

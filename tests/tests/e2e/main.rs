@@ -15,6 +15,7 @@ mod modify;
 mod proxy_faults;
 mod resilience;
 mod roundtrip;
+mod single_table;
 mod smoke;
 mod streams;
 mod surface;
