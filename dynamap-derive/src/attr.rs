@@ -163,7 +163,17 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             let lit: LitStr = meta.value()?.parse()?;
             set_once(&mut out.content, lit, meta)
         } else if meta.path.is_ident("table") {
-            let path: syn::Path = meta.value()?.parse()?;
+            let value = meta.value()?;
+            if value.peek(LitStr) {
+                let lit: LitStr = value.parse()?;
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`table` names the #[derive(DynamoTable)] type an entity is stored in \
+                     (`table = App`); a table's name is given at run time, to \
+                     `TypedMapping::new` or `Table::new`",
+                ));
+            }
+            let path: syn::Path = value.parse()?;
             set_once(&mut out.table, path, meta)
         } else if meta.path.is_ident("entity") {
             let lit: LitStr = meta.value()?.parse()?;

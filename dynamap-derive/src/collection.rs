@@ -73,8 +73,7 @@ fn checks(ident: &syn::Ident, members: &[Member]) -> TokenStream {
                     ),
                     #message
                 );
-                let _: fn(<#first_ty as ::dynamap::Entity>::Partition) -> <#ty as ::dynamap::Entity>::Partition =
-                    ::dynamap::__private::same_partition::<<#first_ty as ::dynamap::Entity>::Partition>;
+                ::dynamap::__private::same_partition::<#first_ty, #ty>();
             };
         }
     });

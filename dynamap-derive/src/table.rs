@@ -256,6 +256,9 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             #vis struct #marker;
 
             #[automatically_derived]
+            impl ::dynamap::IndexOf<#ident> for #marker {}
+
+            #[automatically_derived]
             impl ::dynamap::DynamoIndex for #marker {
                 type Table = #ident;
                 const DEFINITION: ::dynamap::IndexDefinition =

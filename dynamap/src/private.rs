@@ -481,7 +481,20 @@ pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
 /// tables at the odd one out.
 pub const fn same_table<A: crate::Entity, B: crate::Entity<Table = A::Table>>() {}
 
-/// Coerces to `fn(P) -> Q` only when the members' partition types `P` and `Q` agree.
-pub fn same_partition<P>(partition: P) -> P {
-    partition
+/// Names two collection members whose partition templates take values of the same
+/// types; the bound refuses others at the odd one out.
+pub const fn same_partition<A: crate::Entity, B: crate::Entity>()
+where
+    B::Partition: SamePartition<A::Partition>,
+{
 }
+
+/// The partition values of one collection member are those of another.
+#[diagnostic::on_unimplemented(
+    message = "this collection member's partition template takes `{Self}`, the first member's takes `{P}`",
+    label = "members of a collection share one partition template",
+    note = "a collection's members are read by one query of one partition: their partition templates take the same fields"
+)]
+pub trait SamePartition<P> {}
+
+impl<P> SamePartition<P> for P {}

@@ -96,8 +96,36 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
                 }
             }
         });
+        out.extend(entity_fallback(model, &header));
     }
     out
+}
+
+/// An entity with mistakes still belongs to its table, so `app.entity::<User>()`
+/// type-checks.
+fn entity_fallback(
+    model: Option<&Container>,
+    header: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let Some(Container {
+        body: Body::Struct(data),
+        ..
+    }) = model
+    else {
+        return TokenStream::new();
+    };
+    let Some(table) = data.entity.as_ref().and_then(|e| e.table.as_ref()) else {
+        return TokenStream::new();
+    };
+    let entity_header = header(quote!(::dynamap::Entity));
+    quote! {
+        #entity_header {
+            type Table = #table;
+            type Partition = ();
+            const NAME: &'static str = "";
+            const PARTITION_SHAPE: &'static str = "";
+        }
+    }
 }
 
 /// Whether the struct's typed paths can be written despite its mistakes: not when a
@@ -118,6 +146,23 @@ fn key_type(model: Option<&Container>) -> TokenStream {
     else {
         return quote!(());
     };
+    if let Some(entity) = &data.entity {
+        let types: Option<Vec<&syn::Type>> = entity
+            .key_fields()
+            .iter()
+            .map(|name| {
+                data.fields
+                    .iter()
+                    .find(|f| f.member.to_string().trim_start_matches("r#") == *name)
+                    .map(|f| f.ty)
+            })
+            .collect();
+        return match types.as_deref() {
+            Some([one]) => quote!(#one),
+            Some(many) if !many.is_empty() => quote!((#(#many,)*)),
+            _ => quote!(()),
+        };
+    }
     let Some(key) = data.key.as_ref().filter(|_| sane(data)) else {
         return quote!(());
     };

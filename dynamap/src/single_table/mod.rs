@@ -58,16 +58,23 @@ pub trait DynamoIndex: Send + Sync + 'static {
     const DEFINITION: IndexDefinition;
 }
 
-/// Names the index a marker type stands for in table `T`; implemented for every index
-/// of `T`, so naming another table's index is a compile error.
+/// Names the index a marker type stands for in table `T`; the table's derive
+/// implements it for each of its indexes, so naming another table's index is a
+/// compile error.
+///
+/// ```
+/// # #[derive(dynamap::DynamoTable)]
+/// # #[dynamo(partition_key = "pk", index(Gsi1, partition_key = "g"))]
+/// # struct App;
+/// fn index_of<I: dynamap::IndexOf<App>>() {}
+/// index_of::<Gsi1>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an index of table `{T}`",
     label = "the table does not declare this index",
     note = "declare it on the table: #[dynamo(index({Self}, partition_key = \"...\", sort_key = \"...\"))]"
 )]
 pub trait IndexOf<T: DynamoTable>: DynamoIndex {}
-
-impl<I: DynamoIndex> IndexOf<I::Table> for I {}
 
 /// An item type stored in a [`DynamoTable`] under key templates: derived with
 /// `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]`.
