@@ -79,7 +79,11 @@ enum UserView {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = dynamap::local::LocalServer::from_env()?;
-    println!("using the {} server at {}", server.kind(), server.endpoint());
+    println!(
+        "using the {} server at {}",
+        server.kind(),
+        server.endpoint()
+    );
     let app = Table::<App>::new(server.client().await?, "single-table-app");
     app.ensure_table().await?;
     let (users, orders, lines) = (

@@ -295,4 +295,114 @@ mod tests {
         push_segment(&mut out, &5u64, "n", Some('0')).unwrap();
         assert_eq!(out, "00000000000000000005");
     }
+
+    mod order {
+        //! Byte order is value order, for every segment type: `a < b ⇔ enc(a) < enc(b)`.
+
+        use proptest::prelude::*;
+
+        use super::text;
+        use crate::key::KeySegment;
+
+        fn same_order<S: KeySegment + Ord + Clone>(a: S, b: S) -> Result<(), TestCaseError> {
+            let (x, y) = (text(a.clone()), text(b.clone()));
+            prop_assert_eq!(a.cmp(&b), x.cmp(&y), "{} vs {}", x, y);
+            if S::FIXED_WIDTH {
+                prop_assert_eq!(x.len(), y.len());
+            }
+            Ok(())
+        }
+
+        macro_rules! integer_order {
+            ($($name:ident: $t:ty),*) => {$(
+                proptest! {
+                    #[test]
+                    fn $name(a in any::<$t>(), b in any::<$t>()) {
+                        same_order(a, b)?;
+                    }
+                }
+            )*};
+        }
+
+        integer_order!(
+            u8_order: u8, u16_order: u16, u32_order: u32, u64_order: u64, u128_order: u128,
+            usize_order: usize, i8_order: i8, i16_order: i16, i32_order: i32,
+            i64_order: i64, i128_order: i128, isize_order: isize
+        );
+
+        proptest! {
+            #[test]
+            fn string_order(a in ".{0,12}", b in ".{0,12}") {
+                same_order(a, b)?;
+            }
+
+            #[test]
+            fn integer_edges_keep_their_order(a in prop::sample::select(vec![i64::MIN, -1, 0, 1, i64::MAX]), b in any::<i64>()) {
+                same_order(a, b)?;
+            }
+
+            /// Composed keys (`{a}#{b}` with fixed-width `a`) order as the pairs do.
+            #[test]
+            fn composed_keys_order_as_their_fields(a1 in any::<u32>(), b1 in "[a-z]{0,6}", a2 in any::<u32>(), b2 in "[a-z]{0,6}") {
+                let key = |a: u32, b: &str| {
+                    let mut out = String::from("ORDER#");
+                    super::super::push_segment(&mut out, &a, "a", Some('#')).unwrap();
+                    out.push('#');
+                    super::super::push_segment(&mut out, &b.to_owned(), "b", None).unwrap();
+                    out
+                };
+                prop_assert_eq!((a1, &b1).cmp(&(a2, &b2)), key(a1, &b1).cmp(&key(a2, &b2)));
+            }
+
+            /// Two different pairs never render to one key: a variable-width segment
+            /// holding its separator is refused instead.
+            #[test]
+            fn different_pairs_never_collide(a1 in "[a-c#]{0,4}", b1 in "[a-c#]{0,4}", a2 in "[a-c#]{0,4}", b2 in "[a-c#]{0,4}") {
+                let key = |a: &str, b: &str| {
+                    let mut out = String::from("T#");
+                    super::super::push_segment(&mut out, &a.to_owned(), "a", Some('#')).ok()?;
+                    out.push('#');
+                    super::super::push_segment(&mut out, &b.to_owned(), "b", None).ok()?;
+                    Some(out)
+                };
+                if let (Some(k1), Some(k2)) = (key(&a1, &b1), key(&a2, &b2)) {
+                    prop_assert_eq!(k1 == k2, (a1, b1) == (a2, b2));
+                }
+            }
+        }
+
+        #[cfg(feature = "uuid")]
+        proptest! {
+            #[test]
+            fn uuid_order(a in any::<u128>(), b in any::<u128>()) {
+                same_order(uuid::Uuid::from_u128(a), uuid::Uuid::from_u128(b))?;
+            }
+        }
+
+        #[cfg(feature = "chrono")]
+        proptest! {
+            #[test]
+            fn chrono_order(a in -62_135_596_800i64..253_402_300_799, an in 0u32..1_000_000_000, b in -62_135_596_800i64..253_402_300_799, bn in 0u32..1_000_000_000) {
+                let time = |s, n| chrono::DateTime::from_timestamp(s, n).unwrap();
+                same_order(time(a, an), time(b, bn))?;
+                let offset = chrono::FixedOffset::east_opt(3600).unwrap();
+                same_order(time(a, an).with_timezone(&offset), time(b, bn).with_timezone(&offset))?;
+                same_order(time(a, an).date_naive(), time(b, bn).date_naive())?;
+            }
+        }
+
+        #[cfg(feature = "time")]
+        proptest! {
+            #[test]
+            fn time_order(a in -62_135_596_800i64..253_402_300_798, an in 0u32..1_000_000_000, b in -62_135_596_800i64..253_402_300_798, bn in 0u32..1_000_000_000) {
+                let time = |s: i64, n: u32| {
+                    time::OffsetDateTime::from_unix_timestamp(s).unwrap() + time::Duration::nanoseconds(i64::from(n))
+                };
+                same_order(time(a, an), time(b, bn))?;
+                let local = |t: time::OffsetDateTime| time::PrimitiveDateTime::new(t.date(), t.time());
+                same_order(local(time(a, an)), local(time(b, bn)))?;
+                same_order(time(a, an).date(), time(b, bn).date())?;
+            }
+        }
+    }
 }
