@@ -599,3 +599,39 @@ async fn ensure_table_checks_the_declared_indexes() {
     assert!(fresh.ensure_table().await.unwrap());
     fresh.delete_table().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_entity_sends_no_more_requests_than_a_single_entity_mapping() {
+    let app = app().await;
+    let (counting, log) = dynamap_tests::counting_client(app.client());
+    let app = Table::<App>::new(counting, app.table_name().to_owned());
+    let (users, orders) = (app.entity::<User>(), app.entity::<Order>());
+    let ada = user(1);
+    let placed = order(ada.id, at(2026, 5, 1, 0, 0, 0, 0), 1);
+    let f = Order::fields();
+    let before = log.count();
+    users.insert(&ada).await.unwrap();
+    orders.insert(&placed).await.unwrap();
+    users.get(&ada.id).await.unwrap();
+    users.contains_key(&ada.id).await.unwrap();
+    orders
+        .modify(&placed.key())
+        .set(f.status, "paid".to_string())
+        .await
+        .unwrap();
+    users
+        .update_with(&ada.id, |u| u.name = "Ada L.".into())
+        .await
+        .unwrap();
+    let _: Vec<Order> = orders.query(ada.id).stream().try_collect().await.unwrap();
+    let _: Vec<UserView> = app
+        .collection::<UserView>()
+        .query(ada.id)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    orders.remove(&placed.key()).await.unwrap();
+    // 2 puts, a get, a get, an update, a read and a write, a query, a query, a delete.
+    assert_eq!(log.count() - before, 10);
+}
