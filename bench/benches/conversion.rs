@@ -6,7 +6,9 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dynamap::prelude::*;
 use dynamap_bench::hand_written;
-use dynamap_bench::models::{order, service_order, wide, Line, Order, ServiceOrder, Wide};
+use dynamap_bench::models::{
+    entity_order, order, service_order, wide, EntityOrder, Line, Order, ServiceOrder, Wide,
+};
 
 fn to_item(c: &mut Criterion) {
     let o = order(7);
@@ -160,11 +162,35 @@ fn service_types(c: &mut Criterion) {
     group.finish();
 }
 
+/// Composing an entity's key from its templates beside `format!` of the same key.
+fn key_template(c: &mut Criterion) {
+    let o = entity_order(7);
+    let key = o.key();
+    let by_hand = hand_written::entity_key_by_hand(&o.user_id, &o.placed_at, &o.id);
+    assert_eq!(
+        EntityOrder::key_to_item(&key).expect("renders"),
+        by_hand,
+        "the same key"
+    );
+    let mut group = c.benchmark_group("key_template");
+    group.bench_function("dynamap template", |b| {
+        b.iter(|| EntityOrder::key_to_item(black_box(&key)))
+    });
+    group.bench_function("hand-written format!", |b| {
+        b.iter(|| {
+            let (user_id, placed_at, id) = black_box(&key);
+            hand_written::entity_key_by_hand(user_id, placed_at, id)
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     to_item,
     from_item,
     update_expression,
-    service_types
+    service_types,
+    key_template
 );
 criterion_main!(benches);

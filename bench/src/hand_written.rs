@@ -367,3 +367,24 @@ pub fn service_from_item(mut item: Item) -> Result<ServiceOrder, String> {
         payment,
     })
 }
+
+/// The key item of an entity order, composed by hand with `format!` as a user of the
+/// raw SDK writes it.
+pub fn entity_key_by_hand(
+    user_id: &OrderId,
+    placed_at: &chrono::DateTime<chrono::Utc>,
+    id: &uuid::Uuid,
+) -> Item {
+    let sk = format!(
+        "ORDER#{}#{}",
+        placed_at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        id
+    );
+    Item::from([
+        (
+            "pk".to_owned(),
+            AttributeValue::S(format!("USER#{}", user_id.0)),
+        ),
+        ("sk".to_owned(), AttributeValue::S(sk)),
+    ])
+}

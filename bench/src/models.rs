@@ -173,3 +173,34 @@ pub fn service_order(i: u64) -> ServiceOrder {
         },
     }
 }
+
+/// The table of a single-table design, for the key-template rows.
+#[derive(dynamap::DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+pub struct BenchApp;
+
+/// An entity keyed by templates: a uuid newtype in the partition, a timestamp and a
+/// uuid in the sort key.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = BenchApp, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{placed_at}#{id}")]
+pub struct EntityOrder {
+    /// The customer.
+    pub user_id: OrderId,
+    /// When it was placed.
+    pub placed_at: chrono::DateTime<chrono::Utc>,
+    /// The order.
+    pub id: uuid::Uuid,
+    /// The total.
+    pub total: rust_decimal::Decimal,
+}
+
+/// A sample entity order.
+pub fn entity_order(i: u64) -> EntityOrder {
+    let o = service_order(i);
+    EntityOrder {
+        user_id: o.id,
+        placed_at: o.placed_at,
+        id: o.customer,
+        total: o.total,
+    }
+}
