@@ -53,6 +53,9 @@
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
 //! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
+//! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`], [`Table`]) |
+//! | `#[dynamo(index(Gsi1, pk = "...", sk = "..."))]` | entity | the entity's key templates in an index its table declares |
+//! | `#[dynamo(partition_key = "pk", sort_key = "sk", index(Gsi1, partition_key = "..."), entity_attribute = "_et", ttl = "...")]` | unit struct (`DynamoTable`) | the table of a single-table design; `index(Name, local, sort_key = "...")` for a local index |
 //!
 //! ## Types
 //!
@@ -142,7 +145,9 @@ pub mod local;
 /// ```
 pub mod prelude {
     pub use crate::condition::{AttributeType, Condition, PathExt};
-    pub use crate::{DynamoItem, DynamoValue, TypedMapping};
+    pub use crate::{
+        DynamoCollection, DynamoItem, DynamoTable, DynamoValue, Entity, Table, TypedMapping,
+    };
 }
 
 /// The README's examples, compiled as doc tests so they cannot rot.

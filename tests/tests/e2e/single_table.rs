@@ -334,7 +334,8 @@ async fn sort_key_ranges_on_a_composed_key_are_exact_across_day_month_and_year()
 
     let f = Order::fields();
     let (low, high) = (times[1], times[3]);
-    let cases: Vec<(&str, Condition<Order>, Box<dyn Fn(&DateTime<Utc>) -> bool>)> = vec![
+    type Keep = Box<dyn Fn(&DateTime<Utc>) -> bool>;
+    let cases: Vec<(&str, Condition<Order>, Keep)> = vec![
         (
             "between",
             f.placed_at.between(low, high),
