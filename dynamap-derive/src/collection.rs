@@ -124,5 +124,28 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 }
             }
         }
+
+        #[automatically_derived]
+        impl ::dynamap::Changed for #ident {
+            type Key = ::dynamap::Item;
+
+            fn change_key(
+                keys: &::dynamap::Item,
+                _: ::core::option::Option<&::dynamap::Item>,
+            ) -> ::dynamap::Result<::dynamap::Item> {
+                ::dynamap::__private::Result::Ok(::core::clone::Clone::clone(keys))
+            }
+
+            fn from_image(image: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                <Self as ::dynamap::DynamoCollection>::from_item(image)
+            }
+
+            fn entities() -> ::core::option::Option<(&'static str, &'static [&'static str])> {
+                ::core::option::Option::Some((
+                    <<Self as ::dynamap::DynamoCollection>::Table as ::dynamap::DynamoTable>::ENTITY_ATTRIBUTE,
+                    <Self as ::dynamap::DynamoCollection>::MEMBERS,
+                ))
+            }
+        }
     }
 }

@@ -111,6 +111,7 @@ extern crate self as dynamap;
 
 mod attr_path;
 mod batch;
+mod changes;
 mod clock;
 mod condition;
 mod connect;
@@ -162,6 +163,12 @@ pub mod __private;
 pub use batch::{
     BatchProgress, BatchReport, Found, GetMany, GetManyOutput, InsertMany, Keyed, RemoveMany,
 };
+#[cfg(feature = "lambda")]
+pub use changes::from_lambda_record;
+pub use changes::{
+    from_dynamodb_json, Change, ChangeCursor, ChangeKind, ChangePosition, Changed, Changes,
+    RawChange, StartAt,
+};
 pub use clock::{Clock, ManualClock, Stamps, SystemClock, Timestamp};
 pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
 pub use connect::{connect, Connect};
@@ -179,7 +186,7 @@ pub use single_table::{
 };
 pub use size::item_size;
 pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
-pub use table::{Billing, CreateTable};
+pub use table::{Billing, CreateTable, StreamView};
 pub use transact::{
     read_transaction, transaction, Fetch, ReadResults, ReadTransaction, Transaction,
 };

@@ -136,6 +136,38 @@ pub enum Error {
         found: Option<String>,
     },
 
+    /// A stream record that does not decode into the feed's type (an image missing a
+    /// field, an attribute of the wrong type): `source` names the attribute. The feed
+    /// goes on past it; `position` lets a consumer record it as handled.
+    #[error("the change at {} in shard {} does not decode: {source}", position.sequence_number, position.shard_id)]
+    UndecodableChange {
+        /// Where the record sits in the stream.
+        position: crate::changes::ChangePosition,
+        /// Why it does not decode.
+        source: Box<Error>,
+    },
+
+    /// A change feed's position in `shard` pointed at records DynamoDB has trimmed
+    /// (older than the stream's retention): changes may have been missed. The feed goes
+    /// on from the oldest record the shard still keeps.
+    #[error("changes in shard {shard} were trimmed before they were read: some may be missed")]
+    ChangesTrimmed {
+        /// The shard.
+        shard: String,
+    },
+
+    /// DynamoDB Streams answered with an error.
+    #[error("{operation} on the stream of table `{table}`: {source}")]
+    Streams {
+        /// The DynamoDB Streams operation, such as `GetRecords`.
+        operation: &'static str,
+        /// The table whose stream was read.
+        table: String,
+        /// The SDK's error.
+        #[source]
+        source: Box<aws_sdk_dynamodbstreams::Error>,
+    },
+
     /// A batch operation did not do everything: `completed` items were done,
     /// `remaining` holds the items (for writes) or keys (for deletes and reads) that
     /// were not, and `rejected` names each input item refused before sending (by its
@@ -501,6 +533,25 @@ impl fmt::Debug for Error {
                 .field("index", index)
                 .field("item", item)
                 .field("declared", declared)
+                .finish(),
+            Error::UndecodableChange { position, source } => f
+                .debug_struct("UndecodableChange")
+                .field("position", position)
+                .field("source", source)
+                .finish(),
+            Error::ChangesTrimmed { shard } => f
+                .debug_struct("ChangesTrimmed")
+                .field("shard", shard)
+                .finish(),
+            Error::Streams {
+                operation,
+                table,
+                source,
+            } => f
+                .debug_struct("Streams")
+                .field("operation", operation)
+                .field("table", table)
+                .field("source", source)
                 .finish(),
             Error::OtherEntity { expected, found } => f
                 .debug_struct("OtherEntity")

@@ -36,6 +36,10 @@ impl<C: DynamoCollection> Collection<C> {
         Collection { mapping }
     }
 
+    pub(crate) fn mapping(&self) -> &TypedMapping<C::First> {
+        &self.mapping
+    }
+
     /// A query of one partition: `partition_key` is the value of the members' partition
     /// template's field (a tuple for several fields). Every item of the partition comes
     /// back, in sort-key order, as the member its entity attribute names; an item of an

@@ -36,6 +36,37 @@ pub enum Billing {
     },
 }
 
+/// What a table's stream records of each change: what a change feed's `old` and `new`
+/// can hold.
+///
+/// ```
+/// let view = dynamap::StreamView::NewAndOldImages;
+/// assert_ne!(view, dynamap::StreamView::KeysOnly);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamView {
+    /// Only the key attributes.
+    KeysOnly,
+    /// The item after the change.
+    NewImage,
+    /// The item before the change.
+    OldImage,
+    /// Both.
+    NewAndOldImages,
+}
+
+impl StreamView {
+    fn to_sdk(self) -> aws_sdk_dynamodb::types::StreamViewType {
+        use aws_sdk_dynamodb::types::StreamViewType as V;
+        match self {
+            StreamView::KeysOnly => V::KeysOnly,
+            StreamView::NewImage => V::NewImage,
+            StreamView::OldImage => V::OldImage,
+            StreamView::NewAndOldImages => V::NewAndOldImages,
+        }
+    }
+}
+
 /// Creates a table from an item type; from [`TypedMapping::create_table`], sent by `.await`.
 ///
 /// ```no_run
@@ -54,6 +85,7 @@ pub struct CreateTable<'a> {
     indexes: &'static [IndexDefinition],
     ttl: Option<&'static str>,
     billing: Billing,
+    stream: Option<StreamView>,
 }
 
 impl<'a> CreateTable<'a> {
@@ -72,7 +104,39 @@ impl<'a> CreateTable<'a> {
             indexes,
             ttl,
             billing: Billing::OnDemand,
+            stream: None,
         }
+    }
+
+    /// Turns the table's stream on, recording `view` of each change, for
+    /// [`changes()`](crate::TypedMapping::changes); with `ensure_table`, an existing
+    /// table whose stream is off or records another view is a
+    /// [`SchemaMismatch`](Error::SchemaMismatch).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// users.create_table().stream(dynamap::StreamView::NewAndOldImages).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(mut self, view: StreamView) -> Self {
+        self.stream = Some(view);
+        self
+    }
+
+    /// Creates the table if it is missing (`true`), or checks that it has the keys,
+    /// indexes and stream asked for.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let created = users.create_table().stream(dynamap::StreamView::NewImage).ensure().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure(self) -> Result<bool> {
+        ensure(self, "the declared table").await
     }
 
     /// Provisioned capacity instead of on-demand billing.
@@ -115,7 +179,15 @@ impl<'a> CreateTable<'a> {
     pub async fn send(self) -> Result<()> {
         let (client, table) = (self.client, self.table);
         let keys: Vec<KeyDefinition> = self.schema.attributes().collect();
-        create(client, table, &keys, self.indexes, self.billing).await?;
+        create(
+            client,
+            table,
+            &keys,
+            self.indexes,
+            self.billing,
+            self.stream,
+        )
+        .await?;
         wait_until_active(client, table).await?;
         if let Some(attribute) = self.ttl {
             enable_ttl(client, table, attribute).await?;
@@ -327,6 +399,7 @@ pub(crate) async fn ensure(create: CreateTable<'_>, owner: &str) -> Result<bool>
                 create.indexes,
                 &description,
             )?;
+            check_stream(create.table, create.stream, &description)?;
             Ok(false)
         }
         Err(Error::Sdk { source, .. })
@@ -340,6 +413,32 @@ pub(crate) async fn ensure(create: CreateTable<'_>, owner: &str) -> Result<bool>
         }
         Err(e) => Err(e),
     }
+}
+
+/// Refuses a table whose stream is off or records another view than `wanted`.
+fn check_stream(
+    table: &str,
+    wanted: Option<StreamView>,
+    description: &TableDescription,
+) -> Result<()> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    let found = description
+        .stream_specification()
+        .filter(|s| s.stream_enabled())
+        .and_then(|s| s.stream_view_type());
+    if found == Some(&wanted.to_sdk()) {
+        return Ok(());
+    }
+    Err(Error::SchemaMismatch {
+        table: table.to_owned(),
+        details: format!(
+            "stream: the table has {}, {:?} was asked for",
+            found.map_or_else(|| "none".to_owned(), |v| format!("{v:?}")),
+            wanted
+        ),
+    })
 }
 
 /// Deletes a table and waits until it is gone.
@@ -388,6 +487,7 @@ pub(crate) async fn create(
     keys: &[KeyDefinition],
     indexes: &[IndexDefinition],
     billing: Billing,
+    stream: Option<StreamView>,
 ) -> Result<()> {
     let mut definitions: Vec<KeyDefinition> = Vec::new();
     let index_keys = indexes
@@ -417,6 +517,15 @@ pub(crate) async fn create(
         })
         .set_provisioned_throughput(throughput.clone())
         .set_key_schema(Some(key_schema(keys)?));
+    if let Some(view) = stream {
+        request = request.stream_specification(
+            aws_sdk_dynamodb::types::StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(view.to_sdk())
+                .build()
+                .map_err(|e| Error::from_build("CreateTable", e))?,
+        );
+    }
     for definition in definitions {
         request = request.attribute_definitions(
             AttributeDefinition::builder()

@@ -4,6 +4,7 @@
 mod bad_data;
 mod bad_input;
 mod batch;
+mod changes;
 mod counts;
 mod document;
 mod fuzz;

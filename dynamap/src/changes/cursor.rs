@@ -1,0 +1,62 @@
+//! Where a consumer is in a stream: the last sequence number handled in each shard.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Where one change sits in its stream: the shard and the record's sequence number.
+///
+/// ```
+/// let at = dynamap::ChangePosition { shard_id: "shardId-1".into(), sequence_number: "100".into() };
+/// assert_eq!(at.sequence_number, "100");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChangePosition {
+    /// The shard the record was read from.
+    pub shard_id: String,
+    /// The record's sequence number in that shard.
+    pub sequence_number: String,
+}
+
+/// A consumer's place in a table's stream, to save (it is serde-able) and resume from
+/// with [`StartAt::After`](crate::StartAt::After): the last sequence number handled in
+/// each shard. Record each change once handled with [`advance`](Self::advance).
+///
+/// ```
+/// let mut cursor = dynamap::ChangeCursor::default();
+/// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
+/// let saved = serde_json::to_string(&cursor).unwrap();
+/// let restored: dynamap::ChangeCursor = serde_json::from_str(&saved).unwrap();
+/// assert_eq!(restored.last_in("s1"), Some("7"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCursor {
+    /// The stream the positions belong to; positions of another stream (the table
+    /// recreated, its stream turned off and on) do not apply and are ignored.
+    pub stream_arn: Option<String>,
+    /// The last sequence number handled, by shard.
+    pub shards: BTreeMap<String, String>,
+}
+
+impl ChangeCursor {
+    /// Records that the change at `position` was handled.
+    ///
+    /// ```
+    /// let mut cursor = dynamap::ChangeCursor::default();
+    /// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
+    /// assert_eq!(cursor.shards.len(), 1);
+    /// ```
+    pub fn advance(&mut self, position: &super::ChangePosition) {
+        self.shards
+            .insert(position.shard_id.clone(), position.sequence_number.clone());
+    }
+
+    /// The last sequence number handled in `shard`.
+    ///
+    /// ```
+    /// assert_eq!(dynamap::ChangeCursor::default().last_in("s1"), None);
+    /// ```
+    pub fn last_in(&self, shard: &str) -> Option<&str> {
+        self.shards.get(shard).map(String::as_str)
+    }
+}

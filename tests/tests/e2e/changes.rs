@@ -1,0 +1,467 @@
+//! Typed change feeds against the server's DynamoDB Streams: changes in order per key,
+//! a consumer resumed from its cursor, entities and collections, bad images, and a
+//! recorded Lambda event in AWS's documented format decoded exactly.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamap::prelude::*;
+use dynamap::{Change, ChangeCursor, ChangeKind, Changed, Error, RawChange, StartAt, StreamView};
+use futures::stream::BoxStream;
+use futures::StreamExt;
+
+use dynamap_tests::{client, counting_client, unique_table_name};
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Visit {
+    #[dynamo(partition_key)]
+    user: String,
+    count: u32,
+    note: Option<String>,
+}
+
+async fn visits() -> TypedMapping<Visit> {
+    let visits = TypedMapping::new(client().await, unique_table_name("changes"));
+    visits
+        .create_table()
+        .stream(StreamView::NewAndOldImages)
+        .await
+        .unwrap();
+    visits
+}
+
+/// The next `n` items of a feed, or fewer if none comes for five seconds.
+async fn take<T>(
+    feed: &mut BoxStream<'static, dynamap::Result<T>>,
+    n: usize,
+) -> Vec<dynamap::Result<T>> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        match tokio::time::timeout(Duration::from_secs(5), feed.next()).await {
+            Ok(Some(item)) => out.push(item),
+            _ => break,
+        }
+    }
+    out
+}
+
+fn visit(user: &str, count: u32) -> Visit {
+    Visit {
+        user: user.into(),
+        count,
+        note: None,
+    }
+}
+
+#[tokio::test]
+async fn inserts_modifies_and_removes_come_back_typed_in_order_per_key() {
+    let visits = visits().await;
+    let f = Visit::fields();
+    visits.insert(&visit("ada", 1)).await.unwrap();
+    visits.modify("ada").add(f.count, 1).await.unwrap();
+    visits.insert(&visit("bob", 1)).await.unwrap();
+    visits.remove("ada").await.unwrap();
+
+    let mut feed = visits
+        .changes()
+        .poll_interval(Duration::from_millis(100))
+        .stream();
+    let changes: Vec<Change<Visit>> = take(&mut feed, 4)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(changes.len(), 4);
+    let ada: Vec<&Change<Visit>> = changes.iter().filter(|c| c.key == "ada").collect();
+    assert_eq!(
+        ada.iter().map(|c| c.kind).collect::<Vec<_>>(),
+        [ChangeKind::Insert, ChangeKind::Modify, ChangeKind::Remove]
+    );
+    assert_eq!(ada[0].old, None);
+    assert_eq!(ada[0].new, Some(visit("ada", 1)));
+    assert_eq!(ada[1].old, Some(visit("ada", 1)));
+    assert_eq!(ada[1].new, Some(visit("ada", 2)));
+    assert_eq!(ada[2].old, Some(visit("ada", 2)));
+    assert_eq!(ada[2].new, None);
+    assert!(!ada[2].expired, "a caller's remove is not an expiry");
+    assert!(ada.iter().all(|c| c.approximate_time.is_some()));
+    // Sequence numbers grow within a shard.
+    let numbers: Vec<u128> = changes
+        .iter()
+        .map(|c| c.position.sequence_number.parse().unwrap())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+}
+
+#[tokio::test]
+async fn a_consumer_resumed_from_its_cursor_misses_nothing() {
+    let visits = visits().await;
+    for i in 0..12 {
+        visits.insert(&visit(&format!("u{i}"), i)).await.unwrap();
+    }
+    let mut cursor = ChangeCursor::default();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    {
+        let mut feed = visits
+            .changes()
+            .poll_interval(Duration::from_millis(100))
+            .stream();
+        for change in take(&mut feed, 5).await {
+            let change = change.unwrap();
+            seen.insert(change.key.clone());
+            cursor.advance(&change.position);
+        }
+        // Dropped mid-way: the rest is unread.
+    }
+    assert_eq!(seen.len(), 5);
+    // The cursor survives a restart as text.
+    let saved = serde_json::to_string(&cursor).unwrap();
+    for i in 12..16 {
+        visits.insert(&visit(&format!("u{i}"), i)).await.unwrap();
+    }
+    let restored: ChangeCursor = serde_json::from_str(&saved).unwrap();
+    let mut feed = visits
+        .changes()
+        .start_at(StartAt::After(restored))
+        .poll_interval(Duration::from_millis(100))
+        .stream();
+    let rest: Vec<Change<Visit>> = take(&mut feed, 11)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let again: BTreeSet<String> = rest.iter().map(|c| c.key.clone()).collect();
+    assert!(
+        seen.is_disjoint(&again),
+        "a change handled before the cursor came again"
+    );
+    seen.extend(again);
+    let all: BTreeSet<String> = (0..16).map(|i| format!("u{i}")).collect();
+    assert_eq!(seen, all, "every change arrives");
+}
+
+#[tokio::test]
+async fn a_feed_started_at_latest_sees_only_later_changes_and_sends_nothing_before_polled() {
+    let table = unique_table_name("changes-latest");
+    let (counting, log) = counting_client(&client().await);
+    let visits: TypedMapping<Visit> = TypedMapping::new(counting, table);
+    visits
+        .create_table()
+        .stream(StreamView::NewImage)
+        .await
+        .unwrap();
+    visits.insert(&visit("before", 1)).await.unwrap();
+    let sent = log.count();
+    let mut feed = visits
+        .changes()
+        .start_at(StartAt::Latest)
+        .poll_interval(Duration::from_millis(50))
+        .stream();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(log.count(), sent, "nothing is sent before the first poll");
+    // The first poll opens the feed at the latest position; then a change comes.
+    let first = tokio::time::timeout(Duration::from_millis(600), feed.next()).await;
+    assert!(first.is_err(), "no change yet: {first:?}");
+    visits.insert(&visit("after", 1)).await.unwrap();
+    let changes = take(&mut feed, 1).await;
+    let change = changes.into_iter().next().unwrap().unwrap();
+    assert_eq!(change.key, "after");
+    assert_eq!(change.old, None, "a NEW_IMAGE stream has no old image");
+    assert_eq!(change.new, Some(visit("after", 1)));
+    drop(feed);
+
+    // ensure_table notices a stream that records another view.
+    let err = visits
+        .create_table()
+        .stream(StreamView::NewAndOldImages)
+        .ensure()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::SchemaMismatch { .. }), "{err:?}");
+    assert!(!visits
+        .create_table()
+        .stream(StreamView::NewImage)
+        .ensure()
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn an_undecodable_image_is_a_typed_error_and_the_feed_goes_on() {
+    let visits = visits().await;
+    // Another writer stores `count` as a string.
+    visits
+        .client()
+        .put_item()
+        .table_name(visits.table_name())
+        .item("user", AttributeValue::S("odd".into()))
+        .item("count", AttributeValue::S("many".into()))
+        .send()
+        .await
+        .unwrap();
+    visits.insert(&visit("fine", 1)).await.unwrap();
+    let mut feed = visits
+        .changes()
+        .poll_interval(Duration::from_millis(100))
+        .stream();
+    let got = take(&mut feed, 2).await;
+    match &got[0] {
+        Err(Error::UndecodableChange { position, source }) => {
+            assert!(!position.sequence_number.is_empty());
+            assert!(source.to_string().contains("count"), "{source}");
+        }
+        other => panic!("expected UndecodableChange, got {other:?}"),
+    }
+    assert_eq!(got[1].as_ref().unwrap().key, "fine");
+}
+
+mod single_table {
+    use super::*;
+    use dynamap::{DynamoCollection, DynamoTable, Table};
+
+    #[derive(DynamoTable)]
+    #[dynamo(partition_key = "pk", sort_key = "sk")]
+    pub struct Shop;
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    #[dynamo(table = Shop, entity = "Customer", pk = "C#{id}", sk = "PROFILE")]
+    pub struct Customer {
+        id: String,
+        name: String,
+    }
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    #[dynamo(table = Shop, entity = "Cart", pk = "C#{customer}", sk = "CART#{n}")]
+    pub struct Cart {
+        customer: String,
+        n: u32,
+    }
+
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    #[dynamo(table = Shop, entity = "Coupon", pk = "COUPON#{code}", sk = "INFO")]
+    pub struct Coupon {
+        code: String,
+    }
+
+    #[derive(DynamoCollection, Debug, PartialEq)]
+    enum CustomerView {
+        Customer(Customer),
+        Cart(Cart),
+    }
+
+    #[tokio::test]
+    async fn entities_and_collections_get_their_own_changes() {
+        let shop = Table::<Shop>::new(client().await, unique_table_name("changes-shop"));
+        shop.create_table()
+            .stream(StreamView::NewAndOldImages)
+            .await
+            .unwrap();
+        let ada = Customer {
+            id: "ada".into(),
+            name: "Ada".into(),
+        };
+        shop.entity::<Customer>().insert(&ada).await.unwrap();
+        shop.entity::<Cart>()
+            .insert(&Cart {
+                customer: "ada".into(),
+                n: 1,
+            })
+            .await
+            .unwrap();
+        shop.entity::<Coupon>()
+            .insert(&Coupon {
+                code: "WELCOME".into(),
+            })
+            .await
+            .unwrap();
+
+        let mut carts = shop
+            .entity::<Cart>()
+            .changes()
+            .poll_interval(Duration::from_millis(100))
+            .stream();
+        let got = take(&mut carts, 2).await;
+        assert_eq!(got.len(), 1, "only the cart's change: {got:?}");
+        let cart = got.into_iter().next().unwrap().unwrap();
+        assert_eq!(cart.key, ("ada".to_string(), 1));
+
+        let mut view = shop
+            .collection::<CustomerView>()
+            .changes()
+            .poll_interval(Duration::from_millis(100))
+            .stream();
+        let got: Vec<Change<CustomerView>> = take(&mut view, 3)
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(got.len(), 2, "the coupon is not a member");
+        assert_eq!(got[0].new, Some(CustomerView::Customer(ada)));
+        assert!(matches!(got[1].new, Some(CustomerView::Cart(_))));
+        assert_eq!(
+            got[0].key.get("pk"),
+            Some(&AttributeValue::S("C#ada".into()))
+        );
+    }
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+struct Address {
+    city: String,
+    zip: String,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Member {
+    #[dynamo(partition_key)]
+    id: String,
+    visits: u32,
+    tags: BTreeSet<String>,
+    scores: BTreeSet<rust_decimal::Decimal>,
+    avatar: Vec<u8>,
+    address: Address,
+    history: Vec<u32>,
+    active: bool,
+    nickname: Option<String>,
+}
+
+fn member(
+    visits: u32,
+    tags: &[&str],
+    scores: &[&str],
+    city: &str,
+    zip: &str,
+    history: &[u32],
+) -> Member {
+    Member {
+        id: "u1".into(),
+        visits,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        scores: scores
+            .iter()
+            .map(|s| rust_decimal::Decimal::from_str(s).unwrap())
+            .collect(),
+        avatar: b"hello".to_vec(),
+        address: Address {
+            city: city.into(),
+            zip: zip.into(),
+        },
+        history: history.to_vec(),
+        active: true,
+        nickname: None,
+    }
+}
+
+fn fixture() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/dynamodb_event.json"
+    ))
+    .unwrap()
+}
+
+fn expected_fixture_changes() -> Vec<(ChangeKind, Option<Member>, Option<Member>, bool)> {
+    let first = member(
+        3,
+        &["admin", "beta"],
+        &["1", "2.5"],
+        "Paris",
+        "75001",
+        &[1, 2],
+    );
+    let second = member(4, &["admin"], &["1"], "Lyon", "69001", &[1, 2, 3]);
+    vec![
+        (ChangeKind::Insert, None, Some(first.clone()), false),
+        (ChangeKind::Modify, Some(first), Some(second.clone()), false),
+        (ChangeKind::Remove, Some(second), None, true),
+    ]
+}
+
+fn summary<T: Changed + Clone>(change: &Change<T>) -> (ChangeKind, Option<T>, Option<T>, bool) {
+    (
+        change.kind,
+        change.old.clone(),
+        change.new.clone(),
+        change.expired,
+    )
+}
+
+#[test]
+fn a_recorded_lambda_event_decodes_exactly() {
+    let event: aws_lambda_events::event::dynamodb::Event =
+        serde_json::from_str(&fixture()).unwrap();
+    let changes: Vec<Change<Member>> = event
+        .records
+        .iter()
+        .map(|r| dynamap::from_lambda_record::<Member>(r).unwrap().unwrap())
+        .collect();
+    assert_eq!(
+        changes.iter().map(summary).collect::<Vec<_>>(),
+        expected_fixture_changes()
+    );
+    assert!(changes.iter().all(|c| c.key == "u1"));
+    assert_eq!(changes[0].position.sequence_number, "111");
+    assert_eq!(
+        changes[2].approximate_time,
+        Some(std::time::UNIX_EPOCH + Duration::from_secs(1_732_603_600))
+    );
+
+    // The same records as raw JSON, without aws_lambda_events.
+    let json: serde_json::Value = serde_json::from_str(&fixture()).unwrap();
+    let raw: Vec<Change<Member>> = json["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            RawChange::from_json(&r.to_string())
+                .unwrap()
+                .decode::<Member>()
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        raw.iter().map(summary).collect::<Vec<_>>(),
+        expected_fixture_changes()
+    );
+}
+
+#[test]
+fn a_bad_image_in_a_lambda_record_is_a_typed_error_naming_the_attribute() {
+    let text = fixture().replacen(
+        r#""visits": { "N": "3" }"#,
+        r#""visits": { "S": "three" }"#,
+        1,
+    );
+    let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text).unwrap();
+    let results: Vec<_> = event
+        .records
+        .iter()
+        .map(dynamap::from_lambda_record::<Member>)
+        .collect();
+    match &results[0] {
+        Err(Error::UndecodableChange { source, position }) => {
+            assert!(source.to_string().contains("visits"), "{source}");
+            assert_eq!(position.sequence_number, "111");
+        }
+        other => panic!("expected UndecodableChange, got {other:?}"),
+    }
+    assert!(results[1].is_ok(), "the next record still decodes");
+}
+
+#[test]
+fn dynamodb_json_items_and_export_lines_decode() {
+    let item = r#"{"id": {"S": "u1"}, "visits": {"N": "3"}, "tags": {"SS": ["a"]},
+        "scores": {"L": []}, "avatar": {"B": "aGVsbG8="},
+        "address": {"M": {"city": {"S": "Oslo"}, "zip": {"S": "0150"}}},
+        "history": {"L": []}, "active": {"BOOL": false}}"#;
+    let m: Member = dynamap::from_dynamodb_json(item).unwrap();
+    assert_eq!(m.address.city, "Oslo");
+    assert_eq!(m.avatar, b"hello");
+    let line = format!(r#"{{"Item": {item}}}"#);
+    assert_eq!(dynamap::from_dynamodb_json::<Member>(&line).unwrap(), m);
+    let err = dynamap::from_dynamodb_json::<Member>(r#"{"id": {"S": "u1"}}"#).unwrap_err();
+    assert!(err.to_string().contains("visits"), "{err}");
+}
