@@ -38,6 +38,9 @@ pub struct FaultPlan {
     pub drop_after: f64,
     /// Answer `UnrecognizedClientException` (credentials rejected), without forwarding.
     pub reject_credentials: f64,
+    /// Answer this error (400, with this code, such as `ExpiredIteratorException`)
+    /// without forwarding, with this probability.
+    pub answer_error: (f64, &'static str),
     /// Faults injected at most; after that, requests are only forwarded.
     pub max_faults: u64,
     /// Only operations whose name ends with one of these are faulted (`UpdateItem`,
@@ -57,6 +60,7 @@ impl Default for FaultPlan {
             unprocessed: 0.0,
             drop_after: 0.0,
             reject_credentials: 0.0,
+            answer_error: (0.0, ""),
             max_faults: 100_000,
             only: &[],
             seed: 42,
@@ -266,6 +270,12 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
             return Ok(error_response(
                 StatusCode::BAD_REQUEST,
                 "UnrecognizedClientException",
+            ));
+        }
+        if shared.roll(shared.plan.answer_error.0) {
+            return Ok(error_response(
+                StatusCode::BAD_REQUEST,
+                shared.plan.answer_error.1,
             ));
         }
         if shared.roll(shared.plan.throttle) {

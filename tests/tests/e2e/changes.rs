@@ -465,3 +465,74 @@ fn dynamodb_json_items_and_export_lines_decode() {
     let err = dynamap::from_dynamodb_json::<Member>(r#"{"id": {"S": "u1"}}"#).unwrap_err();
     assert!(err.to_string().contains("visits"), "{err}");
 }
+
+mod faults {
+    use super::*;
+    use dynamap_tests::proxy::{self, FaultPlan, FaultProxy};
+
+    /// A feed of a table with five inserts, read a record per request through a proxy
+    /// answering up to `faults` GetRecords with `error`, each with probability `p`.
+    async fn through_faults(
+        error: &'static str,
+        p: f64,
+        faults: u64,
+    ) -> Option<Vec<dynamap::Result<Change<Visit>>>> {
+        if !proxy::possible("change feed faults") {
+            return None;
+        }
+        let visits = visits().await;
+        for i in 0..5 {
+            visits.insert(&visit(&format!("u{i}"), i)).await.unwrap();
+        }
+        let faulty = FaultProxy::start(
+            &dynamap_tests::endpoint(),
+            FaultPlan {
+                answer_error: (p, error),
+                max_faults: faults,
+                only: &["GetRecords"],
+                ..FaultPlan::default()
+            },
+        )
+        .await;
+        let through = proxy::through(&faulty, &visits).await;
+        let mut feed = through
+            .changes()
+            .records_per_request(1)
+            .poll_interval(Duration::from_millis(50))
+            .stream();
+        Some(take(&mut feed, 5 + usize::from(error.starts_with("Trimmed"))).await)
+    }
+
+    fn sequence_numbers(changes: &[dynamap::Result<Change<Visit>>]) -> BTreeSet<String> {
+        changes
+            .iter()
+            .filter_map(|c| c.as_ref().ok())
+            .map(|c| c.position.sequence_number.clone())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_expired_iterator_is_replaced_and_nothing_comes_twice() {
+        // Faults fall between records: a reader that lost its place and started over
+        // would deliver the first records twice.
+        let Some(got) = through_faults("ExpiredIteratorException", 0.5, 3).await else {
+            return;
+        };
+        assert_eq!(got.len(), 5, "{got:?}");
+        assert!(got.iter().all(Result::is_ok), "{got:?}");
+        assert_eq!(sequence_numbers(&got).len(), 5, "each change once");
+    }
+
+    #[tokio::test]
+    async fn trimmed_records_are_reported_once_and_the_feed_goes_on() {
+        let Some(got) = through_faults("TrimmedDataAccessException", 1.0, 1).await else {
+            return;
+        };
+        assert!(
+            matches!(got.first(), Some(Err(Error::ChangesTrimmed { .. }))),
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 6, "{got:?}");
+        assert_eq!(sequence_numbers(&got).len(), 5);
+    }
+}
