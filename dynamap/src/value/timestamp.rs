@@ -19,6 +19,8 @@ pub(crate) struct Parts {
 pub(crate) const EXPECTED_TIME: &str =
     "an RFC 3339 time (S), such as 2024-05-01T09:30:00.000000000Z, in years 0000 to 9999";
 pub(crate) const EXPECTED_DATE: &str = "a date (S) as YYYY-MM-DD, in years 0000 to 9999";
+// Only `time`'s PrimitiveDateTime is a local time.
+#[cfg(feature = "time")]
 pub(crate) const EXPECTED_LOCAL: &str =
     "a date and time (S) as YYYY-MM-DDTHH:MM:SS.fffffffff, in years 0000 to 9999";
 
@@ -43,6 +45,7 @@ pub(crate) fn format_date(year: i32, month: u8, day: u8) -> Result<String, Conve
 }
 
 /// `2024-05-01T09:30:00.000000000`, without a zone.
+#[cfg(feature = "time")]
 pub(crate) fn format_local(parts: &Parts) -> Result<String, ConversionError> {
     year_in_range(parts.year, EXPECTED_LOCAL)?;
     Ok(local_text(parts))
@@ -99,6 +102,7 @@ pub(crate) fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.f{1,9}]`, without a zone.
+#[cfg(feature = "time")]
 pub(crate) fn parse_local(text: &str) -> Option<Parts> {
     let (date, time) = text.split_once('T')?;
     let (year, month, day) = parse_date(date)?;
