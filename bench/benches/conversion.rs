@@ -185,12 +185,57 @@ fn key_template(c: &mut Criterion) {
     group.finish();
 }
 
+/// A Lambda DynamoDB event record (a `ServiceOrder` insert, NEW_AND_OLD_IMAGES) into a
+/// typed change, beside serde_dynamo decoding the same record's new image.
+fn lambda_record(c: &mut Criterion) {
+    let o = service_order(7);
+    let image = serde_dynamo::to_item::<_, serde_dynamo::Item>(&o).expect("serde_dynamo encodes");
+    let stored: serde_json::Value = {
+        // The record as Lambda delivers it: the image in DynamoDB JSON, as dynamap stores it.
+        let item = o.to_item().expect("encodes");
+        let json: serde_dynamo::Item = item.into();
+        serde_json::json!({
+            "eventID": "1", "eventName": "INSERT", "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
+            "dynamodb": {
+                "ApproximateCreationDateTime": 1732600000,
+                "Keys": {"id": {"S": o.id.0.to_string()}},
+                "NewImage": serde_json::to_value(&json).expect("json"),
+                "SequenceNumber": "111", "SizeBytes": 300,
+                "StreamViewType": "NEW_AND_OLD_IMAGES"
+            }
+        })
+    };
+    let record: aws_lambda_events::event::dynamodb::EventRecord =
+        serde_json::from_value(stored).expect("a Lambda record");
+    let change = dynamap::from_lambda_record::<ServiceOrder>(&record)
+        .expect("decodes")
+        .expect("a change");
+    assert_eq!(change.new.as_ref(), Some(&o));
+    let mut group = c.benchmark_group("lambda_record");
+    group.bench_function("dynamap from_lambda_record", |b| {
+        b.iter(|| dynamap::from_lambda_record::<ServiceOrder>(black_box(&record)))
+    });
+    let serde_record: aws_lambda_events::event::dynamodb::EventRecord = {
+        let mut r = record.clone();
+        r.change.new_image = image;
+        r
+    };
+    group.bench_function("serde_dynamo from_item", |b| {
+        b.iter(|| {
+            serde_dynamo::from_item::<_, ServiceOrder>(black_box(&serde_record).change.new_image.clone())
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     to_item,
     from_item,
     update_expression,
     service_types,
-    key_template
+    key_template,
+    lambda_record
 );
 criterion_main!(benches);

@@ -212,6 +212,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?
             .block_on(startup_report());
     }
+    if args.get(1).map(String::as_str) == Some("changes") {
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(changes_report(args.iter().any(|a| a == "--quick")));
+    }
     if args.get(1).map(String::as_str) == Some("memory") {
         // One thread, so the figures are not blurred by per-thread allocator arenas.
         return tokio::runtime::Builder::new_current_thread()
@@ -642,5 +648,81 @@ async fn startup_report() -> Result<(), Box<dyn std::error::Error>> {
             median / reference
         );
     }
+    Ok(())
+}
+
+/// Whether a change feed keeps up with the server's write rate: `insert_many` of N items
+/// alone, then N more written while a feed consumes them (the rate is N over the time
+/// from the first write to the last change read), median of three runs each.
+async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let n: u64 = if quick { 2_000 } else { 20_000 };
+    let server = match std::env::var("DYNAMAP_SERVER").as_deref() {
+        Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
+        _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
+    };
+    println!("Server: {}", server.kind());
+    let client = server.client().await?;
+    let mut write_rates = Vec::new();
+    let mut feed_rates = Vec::new();
+    let mut lags = Vec::new();
+    for round in 0..3u64 {
+        let orders: TypedMapping<Order> = TypedMapping::new(
+            client.clone(),
+            format!("bench-changes-{}-{round}", std::process::id()),
+        );
+        orders
+            .create_table()
+            .stream(dynamap::StreamView::NewAndOldImages)
+            .await?;
+        let base = round * 10 * n;
+        let first: Vec<Order> = (base..base + n).map(order).collect();
+        let started = std::time::Instant::now();
+        orders.insert_many(first).await?;
+        write_rates.push(n as f64 / started.elapsed().as_secs_f64());
+
+        // The feed starts after the first load: it must read those changes too, then
+        // keep up with the second load as it is written.
+        let consumer = {
+            let orders = orders.clone();
+            tokio::spawn(async move {
+                let mut feed = orders
+                    .changes()
+                    .poll_interval(std::time::Duration::from_millis(20))
+                    .stream();
+                let mut seen = 0u64;
+                while seen < 2 * n {
+                    match feed.next().await {
+                        Some(Ok(_)) => seen += 1,
+                        Some(Err(e)) => panic!("change feed: {e}"),
+                        None => break,
+                    }
+                }
+                (seen, std::time::Instant::now())
+            })
+        };
+        let started = std::time::Instant::now();
+        let second: Vec<Order> = (base + n..base + 2 * n).map(order).collect();
+        orders.insert_many(second).await?;
+        let written = std::time::Instant::now();
+        let (seen, done) = consumer.await?;
+        assert_eq!(seen, 2 * n, "every change read");
+        feed_rates.push(2.0 * n as f64 / done.duration_since(started).as_secs_f64());
+        lags.push(done.saturating_duration_since(written).as_secs_f64());
+        orders.delete_table().await?;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (write, feed, lag) = (median(write_rates), median(feed_rates), median(lags));
+    println!("| workload | items/s (median of 3) | vs insert_many |");
+    println!("|---|---:|---:|");
+    println!("| `insert_many` of {n} orders | {write:.0} | 1.00× |");
+    println!(
+        "| change feed reading {} changes while {n} of them are written | {feed:.0} | {:.2}× |",
+        2 * n,
+        feed / write
+    );
+    println!("| the last change read after the last write | {:.0} ms | |", lag * 1000.0);
     Ok(())
 }
