@@ -223,7 +223,9 @@ fn lambda_record(c: &mut Criterion) {
     };
     group.bench_function("serde_dynamo from_item", |b| {
         b.iter(|| {
-            serde_dynamo::from_item::<_, ServiceOrder>(black_box(&serde_record).change.new_image.clone())
+            serde_dynamo::from_item::<_, ServiceOrder>(
+                black_box(&serde_record).change.new_image.clone(),
+            )
         })
     });
     group.finish();

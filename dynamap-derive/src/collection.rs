@@ -129,10 +129,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         impl ::dynamap::Changed for #ident {
             type Key = ::dynamap::Item;
 
-            fn change_key(
-                keys: &::dynamap::Item,
-                _: ::core::option::Option<&::dynamap::Item>,
-            ) -> ::dynamap::Result<::dynamap::Item> {
+            fn change_key(keys: &::dynamap::Item) -> ::dynamap::Result<::dynamap::Item> {
                 ::dynamap::__private::Result::Ok(::core::clone::Clone::clone(keys))
             }
 

@@ -655,7 +655,11 @@ async fn startup_report() -> Result<(), Box<dyn std::error::Error>> {
 /// alone, then N more written while a feed consumes them (the rate is N over the time
 /// from the first write to the last change read), median of three runs each.
 async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
-    let n: u64 = if quick { 2_000 } else { 20_000 };
+    let n: u64 = match std::env::var("DYNAMAP_BENCH_CHANGES") {
+        Ok(n) => n.parse()?,
+        Err(_) if quick => 2_000,
+        Err(_) => 10_000,
+    };
     let server = match std::env::var("DYNAMAP_SERVER").as_deref() {
         Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
         _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
@@ -692,7 +696,12 @@ async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
                 let mut seen = 0u64;
                 while seen < 2 * n {
                     match feed.next().await {
-                        Some(Ok(_)) => seen += 1,
+                        Some(Ok(_)) => {
+                            seen += 1;
+                            if seen % 2_000 == 0 {
+                                eprintln!("change feed: {seen} of {}", 2 * n);
+                            }
+                        }
                         Some(Err(e)) => panic!("change feed: {e}"),
                         None => break,
                     }
@@ -723,6 +732,9 @@ async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
         2 * n,
         feed / write
     );
-    println!("| the last change read after the last write | {:.0} ms | |", lag * 1000.0);
+    println!(
+        "| the last change read after the last write | {:.0} ms | |",
+        lag * 1000.0
+    );
     Ok(())
 }

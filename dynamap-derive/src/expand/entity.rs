@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::impl_header_with;
-use super::item::shared_members;
+use super::item::{key_members, shared_members};
 use crate::ast::{Container, EntityIndex, EntityModel, Field, Struct, TemplateModel, TemplatePart};
 
 fn field_named<'d, 'a>(data: &'d Struct<'a>, name: &str) -> &'d Field<'a> {
@@ -331,6 +331,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     });
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
     let shared = shared_members(data);
+    let key_members = key_members(&key_expr, 2, &quote!(#(#key_keys)*), &key_read);
     let checks = table_checks(container, data, entity);
 
     quote! {
@@ -341,22 +342,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
 
             const KEY_SCHEMA: ::dynamap::KeySchema = #table_trait::KEY_SCHEMA;
 
-            #[inline]
-            fn key(&self) -> Self::Key {
-                #key_expr
-            }
-
-            #[inline]
-            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
-                let mut item = ::dynamap::__private::HashMap::with_capacity(2);
-                #(#key_keys)*
-                ::dynamap::__private::Result::Ok(item)
-            }
-
-            #[inline]
-            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
-                ::dynamap::__private::Result::Ok(#key_read)
-            }
+            #key_members
 
             #[inline]
             fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {

@@ -150,6 +150,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         }
     });
     let shared = shared_members(data);
+    let key_members = key_members(&key_expr, key_count, &key_insert, &key_read);
     quote! {
         #header {
             type Key = #key_type;
@@ -159,22 +160,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                 sort_key: #sort_def,
             };
 
-            #[inline]
-            fn key(&self) -> Self::Key {
-                #key_expr
-            }
-
-            #[inline]
-            fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
-                let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
-                #key_insert
-                ::dynamap::__private::Result::Ok(item)
-            }
-
-            #[inline]
-            fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
-                ::dynamap::__private::Result::Ok(#key_read)
-            }
+            #key_members
 
             #[inline]
             fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
@@ -263,5 +249,34 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         #version
 
         #stamps
+    }
+}
+
+/// `key`, `key_to_item` and `key_from_item`, from the code that clones the key out of
+/// `self`, inserts `key`'s attributes into `item` (`count` of them), and reads the key
+/// out of `item`.
+pub fn key_members(
+    key_expr: &TokenStream,
+    count: usize,
+    key_insert: &TokenStream,
+    key_read: &TokenStream,
+) -> TokenStream {
+    quote! {
+        #[inline]
+        fn key(&self) -> Self::Key {
+            #key_expr
+        }
+
+        #[inline]
+        fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+            let mut item = ::dynamap::__private::HashMap::with_capacity(#count);
+            #key_insert
+            ::dynamap::__private::Result::Ok(item)
+        }
+
+        #[inline]
+        fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+            ::dynamap::__private::Result::Ok(#key_read)
+        }
     }
 }

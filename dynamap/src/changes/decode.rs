@@ -22,13 +22,27 @@ pub trait Changed: Sized + Send + Sync + 'static {
     /// attributes (each member has its own key type).
     type Key: Clone + Send + Sync + 'static;
 
-    /// Decodes the key from the record's key attributes or, failing that, its image.
+    /// Decodes the key from the record's key attributes (a record without images).
     #[doc(hidden)]
-    fn change_key(keys: &Item, image: Option<&Item>) -> Result<Self::Key>;
+    fn change_key(keys: &Item) -> Result<Self::Key>;
 
     /// Decodes an image.
     #[doc(hidden)]
     fn from_image(image: Item) -> Result<Self>;
+
+    /// The key of a decoded value, when the type knows it (an item's own key), so a
+    /// record's key attributes need not be decoded again.
+    #[doc(hidden)]
+    fn key_of(value: &Self) -> Option<Self::Key> {
+        let _ = value;
+        None
+    }
+
+    /// Whether [`key_of`](Self::key_of) gives nothing, so the key attributes are needed.
+    #[doc(hidden)]
+    fn key_of_image_is_unknown() -> bool {
+        true
+    }
 
     /// The entity attribute and the entity names this type reads: records of other
     /// entities are skipped. `None` reads every record.
@@ -41,16 +55,22 @@ pub trait Changed: Sized + Send + Sync + 'static {
 impl<T: DynamoItem> Changed for T {
     type Key = T::Key;
 
-    fn change_key(keys: &Item, image: Option<&Item>) -> Result<T::Key> {
-        match (T::ENTITY, image) {
-            // An entity's key fields are attributes of the item, not of its key.
-            (Some(_), Some(image)) => T::key_from_item(image),
-            _ => T::key_from_item(keys),
-        }
+    fn change_key(keys: &Item) -> Result<T::Key> {
+        // An entity's key fields are attributes of its images: from the key attributes
+        // alone (a KEYS_ONLY stream) this fails, naming the first field.
+        T::key_from_item(keys)
     }
 
     fn from_image(image: Item) -> Result<T> {
         T::from_item(image)
+    }
+
+    fn key_of(value: &T) -> Option<T::Key> {
+        Some(value.key())
+    }
+
+    fn key_of_image_is_unknown() -> bool {
+        false
     }
 
     fn entities() -> Option<(&'static str, &'static [&'static str])> {
@@ -73,14 +93,15 @@ pub(crate) fn decode<T: Changed>(raw: RawChange) -> Option<Result<Change<T>>> {
             }
         }
     }
+    let keys = raw.keys;
     let decoded = (|| {
-        let image = raw.new_image.as_ref().or(raw.old_image.as_ref());
-        let key = T::change_key(&raw.keys, image)?;
-        Ok::<_, Error>((
-            key,
-            raw.old_image.map(T::from_image).transpose()?,
-            raw.new_image.map(T::from_image).transpose()?,
-        ))
+        let old = raw.old_image.map(T::from_image).transpose()?;
+        let new = raw.new_image.map(T::from_image).transpose()?;
+        let key = match new.as_ref().or(old.as_ref()).and_then(T::key_of) {
+            Some(key) => key,
+            None => T::change_key(&keys)?,
+        };
+        Ok::<_, Error>((key, old, new))
     })();
     Some(match decoded {
         Ok((key, old, new)) => Ok(Change {

@@ -25,28 +25,38 @@ impl TryFrom<&EventRecord> for RawChange {
     type Error = Error;
 
     fn try_from(record: &EventRecord) -> Result<RawChange> {
-        let kind = kind_named(&record.event_name).ok_or_else(|| {
-            Error::Conversion(ConversionError::new(
-                "a DynamoDB event record (INSERT, MODIFY or REMOVE)",
-                record.event_name.clone(),
-            ))
-        })?;
-        let change = &record.change;
-        let identity = record.user_identity.as_ref();
-        Ok(RawChange {
-            kind,
-            keys: to_item(&change.keys),
-            new_image: image(&change.new_image),
-            old_image: image(&change.old_image),
-            sequence_number: change.sequence_number.clone().unwrap_or_default(),
-            shard_id: String::new(),
-            approximate_time: Some(change.approximate_creation_date_time.into()),
-            expired: is_expiry(
-                identity.map(|i| i.type_.as_str()),
-                identity.map(|i| i.principal_id.as_str()),
-            ),
-        })
+        raw(record, true)
     }
+}
+
+/// The record in the neutral form; its key attributes only when `keys` (a change of
+/// an item type takes its key from its decoded image).
+fn raw(record: &EventRecord, keys: bool) -> Result<RawChange> {
+    let kind = kind_named(&record.event_name).ok_or_else(|| {
+        Error::Conversion(ConversionError::new(
+            "a DynamoDB event record (INSERT, MODIFY or REMOVE)",
+            record.event_name.clone(),
+        ))
+    })?;
+    let change = &record.change;
+    let identity = record.user_identity.as_ref();
+    Ok(RawChange {
+        kind,
+        keys: if keys {
+            to_item(&change.keys)
+        } else {
+            Item::new()
+        },
+        new_image: image(&change.new_image),
+        old_image: image(&change.old_image),
+        sequence_number: change.sequence_number.clone().unwrap_or_default(),
+        shard_id: String::new(),
+        approximate_time: Some(change.approximate_creation_date_time.into()),
+        expired: is_expiry(
+            identity.map(|i| i.type_.as_str()),
+            identity.map(|i| i.principal_id.as_str()),
+        ),
+    })
 }
 
 /// Decodes a Lambda DynamoDB event record into a change of `T` (an item type, an entity
@@ -65,5 +75,8 @@ impl TryFrom<&EventRecord> for RawChange {
 /// }
 /// ```
 pub fn from_lambda_record<T: Changed>(record: &EventRecord) -> Result<Option<Change<T>>> {
-    RawChange::try_from(record)?.decode::<T>()
+    // An item's key comes from its decoded image; a collection's is its key attributes.
+    let images = !(record.change.new_image.is_empty() && record.change.old_image.is_empty());
+    let keys = !images || T::key_of_image_is_unknown();
+    raw(record, keys)?.decode::<T>()
 }

@@ -152,30 +152,16 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
 
 impl<'a, T: DynamoItem> Query<'a, T> {
     pub(crate) fn new(mapping: &'a TypedMapping<T>, partition: impl KeyValue) -> Self {
-        Query {
-            mapping,
-            spec: ReadSpec {
-                table: mapping.table_name().to_owned(),
-                ..ReadSpec::default()
-            },
-            partition: parts(partition),
-            sort: None,
-            scope: Scope::Item,
-            decode: decode_item::<T>,
-            limit: None,
-            start_from: None,
-            start_from_sealed: None,
-        }
+        Query::of(mapping, partition, Scope::Item, decode_item::<T>)
     }
 }
 
 impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
-    /// A query of a collection's partition, decoded by `decode`; `T` is the member
-    /// whose partition template renders the partition.
-    pub(crate) fn collection(
+    /// A query of `partition` reading `scope`'s items, decoded by `decode`.
+    fn of(
         mapping: &'a TypedMapping<T>,
         partition: impl KeyValue,
-        members: &'static [&'static str],
+        scope: Scope,
         decode: fn(Item) -> Result<Out>,
     ) -> Self {
         Query {
@@ -186,15 +172,27 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             },
             partition: parts(partition),
             sort: None,
-            scope: Scope::Collection {
-                members,
-                skip_unknown: false,
-            },
+            scope,
             decode,
             limit: None,
             start_from: None,
             start_from_sealed: None,
         }
+    }
+
+    /// A query of a collection's partition, decoded by `decode`; `T` is the member
+    /// whose partition template renders the partition.
+    pub(crate) fn collection(
+        mapping: &'a TypedMapping<T>,
+        partition: impl KeyValue,
+        members: &'static [&'static str],
+        decode: fn(Item) -> Result<Out>,
+    ) -> Self {
+        let scope = Scope::Collection {
+            members,
+            skip_unknown: false,
+        };
+        Query::of(mapping, partition, scope, decode)
     }
 
     /// For a collection: whether items of entities it does not list are skipped
