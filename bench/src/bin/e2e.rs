@@ -698,7 +698,7 @@ async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
                     match feed.next().await {
                         Some(Ok(_)) => {
                             seen += 1;
-                            if seen % 2_000 == 0 {
+                            if seen.is_multiple_of(2_000) {
                                 eprintln!("change feed: {seen} of {}", 2 * n);
                             }
                         }
