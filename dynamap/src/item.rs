@@ -54,6 +54,16 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// `lsi_sort_key`); `create_table` creates them.
     const INDEXES: &'static [IndexDefinition] = &[];
 
+    /// Decodes an item given as attribute pairs (a change feed's images in another
+    /// representation), without building a map where the type does not need one.
+    #[doc(hidden)]
+    fn from_pairs<'a, I>(pairs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+    {
+        Self::from_item(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
     /// Every index of the table the type is stored in, which `create_table` creates:
     /// the type's own indexes, or for an entity all of its table's.
     #[doc(hidden)]

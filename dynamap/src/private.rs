@@ -17,7 +17,17 @@ pub trait MapCodec: Sized {
     /// Encodes every field that is not skipped.
     fn encode_fields(&self) -> Result<Item, ConversionError>;
     /// Decodes the fields out of `item`.
-    fn decode_fields(item: Item) -> Result<Self, ConversionError>;
+    #[inline]
+    fn decode_fields(item: Item) -> Result<Self, ConversionError> {
+        Self::decode_pairs(item)
+    }
+
+    /// Decodes the fields out of attribute pairs, in one pass: an item, or pairs made
+    /// on the fly from another representation (no map is built, names are borrowed).
+    fn decode_pairs<K, I>(pairs: I) -> Result<Self, ConversionError>
+    where
+        K: AsRef<str> + Into<String>,
+        I: IntoIterator<Item = (K, AttributeValue)>;
 }
 
 /// Encodes one struct field into `item`; an absent value leaves no attribute.

@@ -129,7 +129,7 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     let (rest, other_arm) = if has_flatten {
         (
             quote!(let mut __rest: ::dynamap::Item = ::dynamap::__private::HashMap::new();),
-            quote!(_ => { __rest.insert(name, value); }),
+            quote!(_ => { __rest.insert(::core::convert::Into::into(name), value); }),
         )
     } else {
         (quote!(), quote!(_ => {}))
@@ -155,11 +155,15 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
             }
 
             #[inline]
-            fn decode_fields(item: ::dynamap::Item) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            fn decode_pairs<__K, __I>(pairs: __I) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError>
+            where
+                __K: ::core::convert::AsRef<str> + ::core::convert::Into<::std::string::String>,
+                __I: ::core::iter::IntoIterator<Item = (__K, ::dynamap::__private::AttributeValue)>,
+            {
                 #(let mut #slots: ::core::option::Option<::dynamap::__private::AttributeValue> = ::core::option::Option::None;)*
                 #rest
-                for (name, value) in item {
-                    match name.as_str() {
+                for (name, value) in pairs {
+                    match name.as_ref() {
                         #(#slot_arms)*
                         #(#alias_arms)*
                         #other_arm

@@ -172,6 +172,14 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
+            #[inline]
+            fn from_pairs<'__a, __I>(pairs: __I) -> ::dynamap::Result<Self>
+            where
+                __I: ::core::iter::IntoIterator<Item = (&'__a str, ::dynamap::__private::AttributeValue)>,
+            {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_pairs(pairs)?)
+            }
+
             const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
 
             #shared

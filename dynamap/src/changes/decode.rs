@@ -30,18 +30,21 @@ pub trait Changed: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn from_image(image: Item) -> Result<Self>;
 
+    /// Decodes an image given as pairs (a Lambda record's, converted on the fly).
+    #[doc(hidden)]
+    fn from_image_pairs<'a, I>(pairs: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+    {
+        Self::from_image(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+
     /// The key of a decoded value, when the type knows it (an item's own key), so a
     /// record's key attributes need not be decoded again.
     #[doc(hidden)]
     fn key_of(value: &Self) -> Option<Self::Key> {
         let _ = value;
         None
-    }
-
-    /// Whether [`key_of`](Self::key_of) gives nothing, so the key attributes are needed.
-    #[doc(hidden)]
-    fn key_of_image_is_unknown() -> bool {
-        true
     }
 
     /// The entity attribute and the entity names this type reads: records of other
@@ -65,12 +68,15 @@ impl<T: DynamoItem> Changed for T {
         T::from_item(image)
     }
 
-    fn key_of(value: &T) -> Option<T::Key> {
-        Some(value.key())
+    fn from_image_pairs<'a, I>(pairs: I) -> Result<T>
+    where
+        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+    {
+        T::from_pairs(pairs)
     }
 
-    fn key_of_image_is_unknown() -> bool {
-        false
+    fn key_of(value: &T) -> Option<T::Key> {
+        Some(value.key())
     }
 
     fn entities() -> Option<(&'static str, &'static [&'static str])> {
@@ -78,44 +84,79 @@ impl<T: DynamoItem> Changed for T {
     }
 }
 
-/// Decodes `raw` into a change of `T`; `None` for another entity's record.
-pub(crate) fn decode<T: Changed>(raw: RawChange) -> Option<Result<Change<T>>> {
-    let position = ChangePosition {
-        shard_id: raw.shard_id,
-        sequence_number: raw.sequence_number,
-    };
-    if let Some((attribute, names)) = T::entities() {
-        let image = raw.new_image.as_ref().or(raw.old_image.as_ref());
-        if let Some(image) = image {
-            let entity = crate::__private::entity_of(image, attribute);
-            if !entity.is_some_and(|e| names.contains(&e)) {
-                return None;
-            }
-        }
+/// Whether a record whose image names `entity` belongs to `T` (an image without the
+/// entity attribute belongs to no entity).
+pub(crate) fn belongs<T: Changed>(entity: Option<&str>) -> bool {
+    match T::entities() {
+        None => true,
+        Some((_, names)) => entity.is_some_and(|e| names.contains(&e)),
     }
-    let keys = raw.keys;
+}
+
+/// The change, from its decoded images; the key from the images when the type knows
+/// it, otherwise from the key attributes `keys` gives.
+pub(crate) fn assemble<T: Changed>(
+    raw: RawParts,
+    old: impl FnOnce() -> Result<Option<T>>,
+    new: impl FnOnce() -> Result<Option<T>>,
+    keys: impl FnOnce() -> Item,
+) -> Result<Change<T>> {
     let decoded = (|| {
-        let old = raw.old_image.map(T::from_image).transpose()?;
-        let new = raw.new_image.map(T::from_image).transpose()?;
+        let old = old()?;
+        let new = new()?;
         let key = match new.as_ref().or(old.as_ref()).and_then(T::key_of) {
             Some(key) => key,
-            None => T::change_key(&keys)?,
+            None => T::change_key(&keys())?,
         };
         Ok::<_, Error>((key, old, new))
     })();
-    Some(match decoded {
+    match decoded {
         Ok((key, old, new)) => Ok(Change {
             kind: raw.kind,
             key,
             old,
             new,
-            position,
+            position: raw.position,
             approximate_time: raw.approximate_time,
             expired: raw.expired,
         }),
         Err(source) => Err(Error::UndecodableChange {
-            position,
+            position: raw.position,
             source: Box::new(source),
         }),
-    })
+    }
+}
+
+/// What a record says besides its images and keys.
+pub(crate) struct RawParts {
+    pub kind: super::ChangeKind,
+    pub position: ChangePosition,
+    pub approximate_time: Option<std::time::SystemTime>,
+    pub expired: bool,
+}
+
+/// Decodes `raw` into a change of `T`; `None` for another entity's record.
+pub(crate) fn decode<T: Changed>(raw: RawChange) -> Option<Result<Change<T>>> {
+    let image = raw.new_image.as_ref().or(raw.old_image.as_ref());
+    if let (Some((attribute, _)), Some(image)) = (T::entities(), image) {
+        if !belongs::<T>(crate::__private::entity_of(image, attribute)) {
+            return None;
+        }
+    }
+    let parts = RawParts {
+        kind: raw.kind,
+        position: ChangePosition {
+            shard_id: raw.shard_id,
+            sequence_number: raw.sequence_number,
+        },
+        approximate_time: raw.approximate_time,
+        expired: raw.expired,
+    };
+    let (old, new, keys) = (raw.old_image, raw.new_image, raw.keys);
+    Some(assemble(
+        parts,
+        || old.map(T::from_image).transpose(),
+        || new.map(T::from_image).transpose(),
+        || keys,
+    ))
 }

@@ -4,8 +4,9 @@
 
 use aws_lambda_events::event::dynamodb::EventRecord;
 
+use super::decode::{assemble, belongs, RawParts};
 use super::raw::{is_expiry, kind_named};
-use super::{Change, Changed, RawChange};
+use super::{Change, ChangePosition, Changed, RawChange};
 use crate::error::{ConversionError, Error, Result};
 use crate::sdk_item::Item;
 
@@ -25,28 +26,25 @@ impl TryFrom<&EventRecord> for RawChange {
     type Error = Error;
 
     fn try_from(record: &EventRecord) -> Result<RawChange> {
-        raw(record, true)
+        raw(record)
     }
 }
 
-/// The record in the neutral form; its key attributes only when `keys` (a change of
-/// an item type takes its key from its decoded image).
-fn raw(record: &EventRecord, keys: bool) -> Result<RawChange> {
-    let kind = kind_named(&record.event_name).ok_or_else(|| {
-        Error::Conversion(ConversionError::new(
-            "a DynamoDB event record (INSERT, MODIFY or REMOVE)",
-            record.event_name.clone(),
-        ))
-    })?;
+fn unknown_event(record: &EventRecord) -> Error {
+    Error::Conversion(ConversionError::new(
+        "a DynamoDB event record (INSERT, MODIFY or REMOVE)",
+        record.event_name.clone(),
+    ))
+}
+
+/// The record in the neutral form.
+fn raw(record: &EventRecord) -> Result<RawChange> {
+    let kind = kind_named(&record.event_name).ok_or_else(|| unknown_event(record))?;
     let change = &record.change;
     let identity = record.user_identity.as_ref();
     Ok(RawChange {
         kind,
-        keys: if keys {
-            to_item(&change.keys)
-        } else {
-            Item::new()
-        },
+        keys: to_item(&change.keys),
         new_image: image(&change.new_image),
         old_image: image(&change.old_image),
         sequence_number: change.sequence_number.clone().unwrap_or_default(),
@@ -75,8 +73,46 @@ fn raw(record: &EventRecord, keys: bool) -> Result<RawChange> {
 /// }
 /// ```
 pub fn from_lambda_record<T: Changed>(record: &EventRecord) -> Result<Option<Change<T>>> {
-    // An item's key comes from its decoded image; a collection's is its key attributes.
-    let images = !(record.change.new_image.is_empty() && record.change.old_image.is_empty());
-    let keys = !images || T::key_of_image_is_unknown();
-    raw(record, keys)?.decode::<T>()
+    let change = &record.change;
+    let image = [&change.new_image, &change.old_image]
+        .into_iter()
+        .find(|i| !i.is_empty());
+    if let (Some((attribute, _)), Some(image)) = (T::entities(), image) {
+        let entity = match image.get(attribute) {
+            Some(serde_dynamo::AttributeValue::S(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        if !belongs::<T>(entity) {
+            return Ok(None);
+        }
+    }
+    let kind = kind_named(&record.event_name).ok_or_else(|| unknown_event(record))?;
+    let identity = record.user_identity.as_ref();
+    let parts = RawParts {
+        kind,
+        position: ChangePosition {
+            shard_id: String::new(),
+            sequence_number: change.sequence_number.clone().unwrap_or_default(),
+        },
+        approximate_time: Some(change.approximate_creation_date_time.into()),
+        expired: is_expiry(
+            identity.map(|i| i.type_.as_str()),
+            identity.map(|i| i.principal_id.as_str()),
+        ),
+    };
+    // The images are decoded straight from serde_dynamo's values: no map is built and
+    // no attribute name copied.
+    let decode = |image: &serde_dynamo::Item| {
+        if image.is_empty() {
+            return Ok(None);
+        }
+        T::from_image_pairs(image.iter().map(|(k, v)| (k.as_str(), v.clone().into()))).map(Some)
+    };
+    assemble(
+        parts,
+        || decode(&change.old_image),
+        || decode(&change.new_image),
+        || to_item(&change.keys),
+    )
+    .map(Some)
 }
