@@ -71,7 +71,7 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
 
     /// The entity's templates, for an entity of a single-table design.
     #[doc(hidden)]
-    const ENTITY: Option<&'static crate::key::EntityDef> = None;
+    const ENTITY: Option<&'static crate::entity_def::EntityDef> = None;
 
     /// The attributes an entity stores beside its composed key to name the key's
     /// fields and its entity (what an upsert writes for a new item); none otherwise.

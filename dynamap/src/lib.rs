@@ -111,11 +111,13 @@ extern crate self as dynamap;
 
 mod attr_path;
 mod batch;
+mod change_position;
 mod changes;
 mod clock;
 mod condition;
 mod connect;
 mod document;
+mod entity_def;
 mod error;
 mod error_items;
 mod expr;

@@ -365,10 +365,8 @@ pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
     .map_err(|e| e.in_attribute(name))
 }
 
-pub use crate::key::{
-    push_segment, segment_from_value, EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef,
-    Template,
-};
+pub use crate::entity_def::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
+pub use crate::key::{push_segment, segment_from_value};
 
 /// Whether a template field's segments have one width; the bound is what refuses a
 /// field type that cannot be a segment, with `KeySegment`'s message at the field.
@@ -382,14 +380,7 @@ pub const fn index_of<I: crate::IndexOf<T>, T: crate::DynamoTable>() -> crate::I
     I::DEFINITION
 }
 
-/// The entity an item names in the table's entity attribute.
-#[inline]
-pub fn entity_of<'i>(item: &'i Item, attribute: &str) -> Option<&'i str> {
-    match item.get(attribute) {
-        Some(AttributeValue::S(name)) => Some(name),
-        _ => None,
-    }
-}
+pub use crate::entity_def::entity_of;
 
 /// Refuses an item of another entity than `expected`.
 #[inline]

@@ -379,7 +379,6 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
                         sort: #primary_sk,
                     },
                     indexes: &[#(#index_defs),*],
-                    table_indexes: #table_trait::INDEXES,
                     key_fields: &[#(#key_stored),*],
                 });
 

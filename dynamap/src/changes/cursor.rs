@@ -4,22 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Where one change sits in its stream: the shard and the record's sequence number.
-///
-/// ```
-/// let at = dynamap::ChangePosition { shard_id: "shardId-1".into(), sequence_number: "100".into() };
-/// assert_eq!(at.sequence_number, "100");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ChangePosition {
-    /// The shard the record was read from.
-    pub shard_id: String,
-    /// The record's sequence number in that shard.
-    pub sequence_number: String,
-}
+use crate::change_position::ChangePosition;
 
 /// A consumer's place in a table's stream, to save (it is serde-able) and resume from
-/// with [`StartAt::After`](crate::StartAt::After): the last sequence number handled in
+/// with [`StartAt::After`](super::StartAt::After): the last sequence number handled in
 /// each shard. Record each change once handled with [`advance`](Self::advance).
 ///
 /// ```
@@ -46,7 +34,7 @@ impl ChangeCursor {
     /// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
     /// assert_eq!(cursor.shards.len(), 1);
     /// ```
-    pub fn advance(&mut self, position: &super::ChangePosition) {
+    pub fn advance(&mut self, position: &ChangePosition) {
         self.shards
             .insert(position.shard_id.clone(), position.sequence_number.clone());
     }

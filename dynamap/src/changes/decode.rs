@@ -139,7 +139,7 @@ pub(crate) struct RawParts {
 pub(crate) fn decode<T: Changed>(raw: RawChange) -> Option<Result<Change<T>>> {
     let image = raw.new_image.as_ref().or(raw.old_image.as_ref());
     if let (Some((attribute, _)), Some(image)) = (T::entities(), image) {
-        if !belongs::<T>(crate::__private::entity_of(image, attribute)) {
+        if !belongs::<T>(crate::entity_def::entity_of(image, attribute)) {
             return None;
         }
     }

@@ -38,10 +38,10 @@ pub enum StartAt {
 }
 
 /// A change feed over a table's stream, from [`TypedMapping::changes`] or
-/// [`Collection::changes`](crate::Collection::changes); nothing is sent until its stream
+/// [`Collection::changes`](crate::single_table::Collection::changes); nothing is sent until its stream
 /// is polled.
 ///
-/// [`TypedMapping::changes`]: crate::TypedMapping::changes
+/// [`TypedMapping::changes`]: crate::mapping::TypedMapping::changes
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem, Debug)]

@@ -13,7 +13,7 @@
 //! - **Not guaranteed**: order between different items (their records may sit in
 //!   different shards); changes older than the stream's retention (24 hours on AWS),
 //!   which DynamoDB trims: a cursor pointing at trimmed records yields one
-//!   [`Error::ChangesTrimmed`](crate::Error::ChangesTrimmed) and goes on from the oldest
+//!   [`Error::ChangesTrimmed`](crate::error::Error::ChangesTrimmed) and goes on from the oldest
 //!   record still kept.
 
 mod client;
@@ -26,7 +26,8 @@ mod json;
 mod lambda;
 mod raw;
 
-pub use cursor::{ChangeCursor, ChangePosition};
+pub use crate::change_position::ChangePosition;
+pub use cursor::ChangeCursor;
 pub use decode::Changed;
 pub use feed::{Changes, StartAt};
 pub use json::from_dynamodb_json;

@@ -142,7 +142,7 @@ pub enum Error {
     #[error("the change at {} in shard {} does not decode: {source}", position.sequence_number, position.shard_id)]
     UndecodableChange {
         /// Where the record sits in the stream.
-        position: crate::changes::ChangePosition,
+        position: crate::change_position::ChangePosition,
         /// Why it does not decode.
         source: Box<Error>,
     },

@@ -12,5 +12,5 @@ pub(crate) use identity::{check_key_sizes, check_key_value, identity, KeyRole};
 pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart};
 pub use segment::{push_segment, segment_from_value, KeySegment};
-pub use template::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
+
 pub use token::{PageToken, TokenSecret};

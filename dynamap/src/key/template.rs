@@ -10,86 +10,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::segment::check_separator;
 use crate::attr_path::{AttrPath, Segment};
-use crate::error::{ConversionError, Error, Result};
+use crate::entity_def::{EntityDef, KeyTemplates, Part, SegmentDef, Template};
+use crate::error::{Error, Result};
 use crate::expr::{Cmp, Node};
-use crate::item::IndexDefinition;
-
-/// An entity of a single-table design, as `#[derive(DynamoItem)]` describes it for an
-/// entity (`#[dynamo(table = App, entity = "Order", pk = "...", sk = "...")]`).
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct EntityDef {
-    /// The entity's name, stored in the table's entity attribute.
-    pub name: &'static str,
-    /// The table's entity attribute.
-    pub attribute: &'static str,
-    /// The fields named by the entity's templates.
-    pub segments: &'static [SegmentDef],
-    /// The templates of the table's primary key.
-    pub primary: KeyTemplates,
-    /// The templates of each index the entity takes part in.
-    pub indexes: &'static [IndexTemplates],
-    /// Every index of the table, for creating and checking it.
-    pub table_indexes: &'static [IndexDefinition],
-    /// The stored names of the fields that make up the entity's `Key`, in its order.
-    pub key_fields: &'static [&'static str],
-}
-
-/// The partition and sort templates of one key.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct KeyTemplates {
-    /// The partition key's template.
-    pub partition: Template,
-    /// The sort key's template, when the key has a sort key.
-    pub sort: Option<Template>,
-}
-
-/// One index's templates.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct IndexTemplates {
-    /// The index's name.
-    pub name: &'static str,
-    /// Whether it is a local index (its partition key is the table's).
-    pub local: bool,
-    /// Its key attributes' names: partition, then sort.
-    pub attributes: (&'static str, Option<&'static str>),
-    /// Its templates (a local index repeats the table's partition template).
-    pub templates: KeyTemplates,
-}
-
-/// A key template: literal text and fields, in order.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Template {
-    /// The template as written, for messages.
-    pub text: &'static str,
-    /// Its parts.
-    pub parts: &'static [Part],
-}
-
-/// A part of a template.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// Literal text.
-    Text(&'static str),
-    /// A field: an index into [`EntityDef::segments`].
-    Field(usize),
-}
-
-/// A field named by a template.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct SegmentDef {
-    /// The field's stored attribute name.
-    pub name: &'static str,
-    /// Whether its segments all have one width.
-    pub fixed_width: bool,
-    /// Writes the segment of a value given in its stored form.
-    pub from_value: fn(&AttributeValue, &mut String) -> std::result::Result<(), ConversionError>,
-}
 
 impl Template {
     /// The template's fields, in order.
@@ -585,7 +508,6 @@ mod tests {
             }),
         },
         indexes: &[],
-        table_indexes: &[],
         key_fields: &["user_id", "day", "id"],
     };
 

@@ -549,7 +549,7 @@ fn render<T: DynamoItem>(
 /// An entity's update also rewrites the keys of the indexes whose fields it sets, and
 /// an upsert stores the key's fields and the entity's name, which a new item needs.
 fn entity_actions(
-    entity: &crate::key::EntityDef,
+    entity: &crate::entity_def::EntityDef,
     actions: &mut Vec<(AttrPath, Action)>,
     upsert: Option<&Item>,
 ) -> Result<()> {

@@ -61,12 +61,12 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # }
     /// ```
     #[doc(alias = "Query")]
-    pub fn query_index<I: crate::DynamoIndex>(
+    pub fn query_index<I: crate::single_table::DynamoIndex>(
         &self,
         partition_key: impl super::KeyValue,
     ) -> super::Query<'_, T>
     where
-        T: crate::InIndex<I>,
+        T: crate::single_table::InIndex<I>,
     {
         super::Query::new(self, partition_key).index(I::DEFINITION.name)
     }

@@ -1,0 +1,92 @@
+//! What `#[derive(DynamoItem)]` says of an entity's key templates, as data: the
+//! entity's name, the fields its templates name and the templates themselves. The
+//! runtime reads it (`key::template`) to render partitions, sort-key ranges and index
+//! keys; this module only holds it, so that the item trait can carry it.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ConversionError;
+
+/// An entity of a single-table design, as `#[derive(DynamoItem)]` describes it for an
+/// entity (`#[dynamo(table = App, entity = "Order", pk = "...", sk = "...")]`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct EntityDef {
+    /// The entity's name, stored in the table's entity attribute.
+    pub name: &'static str,
+    /// The table's entity attribute.
+    pub attribute: &'static str,
+    /// The fields named by the entity's templates.
+    pub segments: &'static [SegmentDef],
+    /// The templates of the table's primary key.
+    pub primary: KeyTemplates,
+    /// The templates of each index the entity takes part in.
+    pub indexes: &'static [IndexTemplates],
+    /// The stored names of the fields that make up the entity's `Key`, in its order.
+    pub key_fields: &'static [&'static str],
+}
+
+/// The partition and sort templates of one key.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct KeyTemplates {
+    /// The partition key's template.
+    pub partition: Template,
+    /// The sort key's template, when the key has a sort key.
+    pub sort: Option<Template>,
+}
+
+/// One index's templates.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct IndexTemplates {
+    /// The index's name.
+    pub name: &'static str,
+    /// Whether it is a local index (its partition key is the table's).
+    pub local: bool,
+    /// Its key attributes' names: partition, then sort.
+    pub attributes: (&'static str, Option<&'static str>),
+    /// Its templates (a local index repeats the table's partition template).
+    pub templates: KeyTemplates,
+}
+
+/// A key template: literal text and fields, in order.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Template {
+    /// The template as written, for messages.
+    pub text: &'static str,
+    /// Its parts.
+    pub parts: &'static [Part],
+}
+
+/// A part of a template.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text.
+    Text(&'static str),
+    /// A field: an index into [`EntityDef::segments`].
+    Field(usize),
+}
+
+/// A field named by a template.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct SegmentDef {
+    /// The field's stored attribute name.
+    pub name: &'static str,
+    /// Whether its segments all have one width.
+    pub fixed_width: bool,
+    /// Writes the segment of a value given in its stored form.
+    pub from_value: fn(&AttributeValue, &mut String) -> std::result::Result<(), ConversionError>,
+}
+
+/// The entity an item names in the table's entity attribute.
+#[inline]
+pub fn entity_of<'i>(item: &'i crate::sdk_item::Item, attribute: &str) -> Option<&'i str> {
+    match item.get(attribute) {
+        Some(AttributeValue::S(name)) => Some(name),
+        _ => None,
+    }
+}
