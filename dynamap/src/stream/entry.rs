@@ -3,6 +3,7 @@
 
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::single_table::{DynamoIndex, InIndex};
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::Scan).
@@ -61,12 +62,12 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # }
     /// ```
     #[doc(alias = "Query")]
-    pub fn query_index<I: crate::single_table::DynamoIndex>(
+    pub fn query_index<I: DynamoIndex>(
         &self,
         partition_key: impl super::KeyValue,
     ) -> super::Query<'_, T>
     where
-        T: crate::single_table::InIndex<I>,
+        T: InIndex<I>,
     {
         super::Query::new(self, partition_key).index(I::DEFINITION.name)
     }
