@@ -368,10 +368,25 @@ pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
 pub use crate::entity_def::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
 pub use crate::key::{push_segment, segment_from_value};
 
-/// Whether a template field's segments have one width; the bound is what refuses a
-/// field type that cannot be a segment, with `KeySegment`'s message at the field.
-pub const fn segment_width<S: crate::key::KeySegment>() -> bool {
-    S::FIXED_WIDTH
+/// What the generated code does with a key-template field of type `S`. One function
+/// names every use, so a type that cannot be a segment is reported once, at the field,
+/// with `KeySegment`'s message.
+pub const fn segment<S: crate::key::KeySegment>() -> Segment<S> {
+    Segment {
+        fixed_width: S::FIXED_WIDTH,
+        push: push_segment::<S>,
+        from_value: segment_from_value::<S>,
+    }
+}
+
+/// A key-template field's segment functions (see [`segment`]).
+pub struct Segment<S> {
+    /// Whether every value writes the same number of bytes.
+    pub fixed_width: bool,
+    /// Appends a value's segment to a composed key.
+    pub push: fn(&mut String, &S, &'static str, Option<char>) -> Result<(), ConversionError>,
+    /// Appends the segment of a value in its stored form.
+    pub from_value: fn(&AttributeValue, &mut String) -> Result<(), ConversionError>,
 }
 
 /// Names `I` as an index of table `T`; the bound refuses another table's index with

@@ -51,7 +51,7 @@ fn render(
             let ty = field.ty;
             let v = value(field);
             quote_spanned! {ty.span()=>
-                ::dynamap::__private::push_segment::<#ty>(&mut __key, #v, #stored, #separator)?;
+                (::dynamap::__private::segment::<#ty>().push)(&mut __key, #v, #stored, #separator)?;
             }
         }
     });
@@ -276,8 +276,8 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         quote_spanned! {ty.span()=>
             ::dynamap::__private::SegmentDef {
                 name: #stored,
-                fixed_width: ::dynamap::__private::segment_width::<#ty>(),
-                from_value: ::dynamap::__private::segment_from_value::<#ty>,
+                fixed_width: ::dynamap::__private::segment::<#ty>().fixed_width,
+                from_value: ::dynamap::__private::segment::<#ty>().from_value,
             }
         }
     });
