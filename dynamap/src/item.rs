@@ -57,11 +57,17 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// Decodes an item given as attribute pairs (a change feed's images in another
     /// representation), without building a map where the type does not need one.
     #[doc(hidden)]
-    fn from_pairs<'a, I>(pairs: I) -> Result<Self>
+    fn from_pairs<'a, V, I>(pairs: I) -> Result<Self>
     where
-        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+        V: crate::value::AttributeSource,
+        I: IntoIterator<Item = (&'a str, V)>,
     {
-        Self::from_item(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        Self::from_item(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.into_owned()))
+                .collect(),
+        )
     }
 
     /// Every index of the table the type is stored in, which `create_table` creates:

@@ -10,6 +10,7 @@ pub use ::serde;
 
 use crate::error::ConversionError;
 use crate::sdk_item::Item;
+pub use crate::value::{AttributeSource, ScalarText};
 use crate::value::{DynamoValue, KeyAttribute};
 
 /// A struct stored as a map of its fields: the common part of both derives.
@@ -24,10 +25,11 @@ pub trait MapCodec: Sized {
 
     /// Decodes the fields out of attribute pairs, in one pass: an item, or pairs made
     /// on the fly from another representation (no map is built, names are borrowed).
-    fn decode_pairs<K, I>(pairs: I) -> Result<Self, ConversionError>
+    fn decode_pairs<K, V, I>(pairs: I) -> Result<Self, ConversionError>
     where
         K: AsRef<str> + Into<String>,
-        I: IntoIterator<Item = (K, AttributeValue)>;
+        V: AttributeSource,
+        I: IntoIterator<Item = (K, V)>;
 }
 
 /// Encodes one struct field into `item`; an absent value leaves no attribute.
@@ -194,13 +196,13 @@ pub fn encode_with<S: DynamoValue>(
 /// Decodes a `#[dynamo(with = "module")]` field: the stored form as its type reads
 /// itself (absent included), then the module's `from_stored`.
 #[inline]
-pub fn decode_with_slot<S: DynamoValue, T>(
-    slot: Option<AttributeValue>,
+pub fn decode_with_slot<S: DynamoValue, T, V: AttributeSource>(
+    slot: Option<V>,
     name: &'static str,
     from_stored: fn(S) -> Result<T, ConversionError>,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(v) => S::from_attribute_value(v),
+        Some(v) => v.decode::<S>(),
         None => S::from_missing(),
     }
     .and_then(from_stored)
@@ -249,11 +251,13 @@ pub fn encode_epoch_field<T: crate::value::EpochTime, U: crate::value::EpochUnit
 
 /// Decodes an `epoch_seconds`/`epoch_millis` field.
 #[inline]
-pub fn decode_epoch_slot<T: crate::value::EpochTime, U: crate::value::EpochUnit>(
-    slot: Option<AttributeValue>,
-    name: &'static str,
-) -> Result<T, ConversionError> {
-    crate::value::decode_epoch::<T, U>(slot).map_err(|e| e.in_attribute(name))
+pub fn decode_epoch_slot<T, U, V>(slot: Option<V>, name: &'static str) -> Result<T, ConversionError>
+where
+    T: crate::value::EpochTime,
+    U: crate::value::EpochUnit,
+    V: AttributeSource,
+{
+    crate::value::decode_epoch::<T, U>(slot.map(V::into_owned)).map_err(|e| e.in_attribute(name))
 }
 
 /// The value of a `created_at` or `updated_at` field at `now`.
@@ -315,12 +319,12 @@ pub fn decode_flattened<T: Flatten>(rest: &mut Item) -> Result<T, ConversionErro
 
 /// Decodes a field from its attribute, taken out of the item (`None`: absent).
 #[inline(always)]
-pub fn decode_slot<T: DynamoValue>(
-    slot: Option<AttributeValue>,
+pub fn decode_slot<T: DynamoValue, V: AttributeSource>(
+    slot: Option<V>,
     name: &'static str,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(v) => T::from_attribute_value(v),
+        Some(v) => v.decode::<T>(),
         None => T::from_missing(),
     }
     .map_err(|e| e.in_attribute(name))
@@ -328,38 +332,38 @@ pub fn decode_slot<T: DynamoValue>(
 
 /// Decodes a `#[dynamo(default)]` field: absent or `NULL` gives `Default::default()`.
 #[inline(always)]
-pub fn decode_slot_or_default<T: DynamoValue + Default>(
-    slot: Option<AttributeValue>,
+pub fn decode_slot_or_default<T: DynamoValue + Default, V: AttributeSource>(
+    slot: Option<V>,
     name: &'static str,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(AttributeValue::Null(_)) | None => Ok(T::default()),
-        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
+        Some(v) if !v.is_null() => v.decode::<T>().map_err(|e| e.in_attribute(name)),
+        _ => Ok(T::default()),
     }
 }
 
 /// Decodes a `#[dynamo(default = "function")]` field: absent or `NULL` gives what the
 /// function returns.
 #[inline(always)]
-pub fn decode_slot_or_else<T: DynamoValue>(
-    slot: Option<AttributeValue>,
+pub fn decode_slot_or_else<T: DynamoValue, V: AttributeSource>(
+    slot: Option<V>,
     name: &'static str,
     default: fn() -> T,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(AttributeValue::Null(_)) | None => Ok(default()),
-        Some(v) => T::from_attribute_value(v).map_err(|e| e.in_attribute(name)),
+        Some(v) if !v.is_null() => v.decode::<T>().map_err(|e| e.in_attribute(name)),
+        _ => Ok(default()),
     }
 }
 
 /// Decodes a `#[dynamo(serde)]` field.
 #[inline]
-pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned>(
-    slot: Option<AttributeValue>,
+pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned, V: AttributeSource>(
+    slot: Option<V>,
     name: &'static str,
 ) -> Result<T, ConversionError> {
     match slot {
-        Some(v) => serde_bridge::from_attribute_value(v),
+        Some(v) => serde_bridge::from_attribute_value(v.into_owned()),
         None => serde_bridge::from_missing(),
     }
     .map_err(|e| e.in_attribute(name))

@@ -79,7 +79,7 @@ fn decode_field(index: usize, field: &Field) -> TokenStream {
         }
         Storage::Epoch => {
             let unit = crate::ast::epoch_unit(&field.attrs);
-            quote_spanned!(span=> ::dynamap::__private::decode_epoch_slot::<_, #unit>(#slot, #name)?)
+            quote_spanned!(span=> ::dynamap::__private::decode_epoch_slot::<_, #unit, _>(#slot, #name)?)
         }
         Storage::Flatten => {
             quote_spanned!(span=> ::dynamap::__private::decode_flattened(&mut __rest)?)
@@ -129,7 +129,12 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     let (rest, other_arm) = if has_flatten {
         (
             quote!(let mut __rest: ::dynamap::Item = ::dynamap::__private::HashMap::new();),
-            quote!(_ => { __rest.insert(::core::convert::Into::into(name), value); }),
+            quote!(_ => {
+                __rest.insert(
+                    ::core::convert::Into::into(name),
+                    ::dynamap::__private::AttributeSource::into_owned(value),
+                );
+            }),
         )
     } else {
         (quote!(), quote!(_ => {}))
@@ -155,12 +160,13 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
             }
 
             #[inline]
-            fn decode_pairs<__K, __I>(pairs: __I) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError>
+            fn decode_pairs<__K, __V, __I>(pairs: __I) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError>
             where
                 __K: ::core::convert::AsRef<str> + ::core::convert::Into<::std::string::String>,
-                __I: ::core::iter::IntoIterator<Item = (__K, ::dynamap::__private::AttributeValue)>,
+                __V: ::dynamap::__private::AttributeSource,
+                __I: ::core::iter::IntoIterator<Item = (__K, __V)>,
             {
-                #(let mut #slots: ::core::option::Option<::dynamap::__private::AttributeValue> = ::core::option::Option::None;)*
+                #(let mut #slots: ::core::option::Option<__V> = ::core::option::Option::None;)*
                 #rest
                 for (name, value) in pairs {
                     match name.as_ref() {

@@ -57,6 +57,19 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
                     ::dynamap::ConversionError::unexpected(Self::EXPECTED, &value),
                 )
             }
+
+            #[inline]
+            fn __from_text(
+                text: ::dynamap::__private::ScalarText<'_>,
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                if let ::dynamap::__private::ScalarText::S(s) = text {
+                    match s {
+                        #(#names => return ::dynamap::__private::Result::Ok(Self::#idents),)*
+                        _ => {}
+                    }
+                }
+                <Self as ::dynamap::DynamoValue>::from_attribute_value(text.to_owned_value())
+            }
         }
 
         // A unit enum names an item (a key, or a key template's segment) when it can

@@ -173,9 +173,10 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             }
 
             #[inline]
-            fn from_pairs<'__a, __I>(pairs: __I) -> ::dynamap::Result<Self>
+            fn from_pairs<'__a, __V, __I>(pairs: __I) -> ::dynamap::Result<Self>
             where
-                __I: ::core::iter::IntoIterator<Item = (&'__a str, ::dynamap::__private::AttributeValue)>,
+                __V: ::dynamap::__private::AttributeSource,
+                __I: ::core::iter::IntoIterator<Item = (&'__a str, __V)>,
             {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_pairs(pairs)?)
             }

@@ -88,6 +88,13 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
             fn from_missing() -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
                 <#inner as ::dynamap::DynamoValue>::from_missing().map(#wrap)
             }
+
+            #[inline]
+            fn __from_text(
+                text: ::dynamap::__private::ScalarText<'_>,
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+                <#inner as ::dynamap::DynamoValue>::__from_text(text).map(#wrap)
+            }
         }
 
         #list_element {}

@@ -7,6 +7,7 @@ use super::{Change, ChangePosition, RawChange};
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::sdk_item::Item;
+use crate::value::AttributeSource;
 
 /// What a change feed decodes records into: any item type or entity (blanket), and
 /// collections (derived with `DynamoCollection`).
@@ -32,11 +33,17 @@ pub trait Changed: Sized + Send + Sync + 'static {
 
     /// Decodes an image given as pairs (a Lambda record's, converted on the fly).
     #[doc(hidden)]
-    fn from_image_pairs<'a, I>(pairs: I) -> Result<Self>
+    fn from_image_pairs<'a, V, I>(pairs: I) -> Result<Self>
     where
-        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+        V: AttributeSource,
+        I: IntoIterator<Item = (&'a str, V)>,
     {
-        Self::from_image(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        Self::from_image(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.into_owned()))
+                .collect(),
+        )
     }
 
     /// The key of a decoded value, when the type knows it (an item's own key), so a
@@ -68,9 +75,10 @@ impl<T: DynamoItem> Changed for T {
         T::from_item(image)
     }
 
-    fn from_image_pairs<'a, I>(pairs: I) -> Result<T>
+    fn from_image_pairs<'a, V, I>(pairs: I) -> Result<T>
     where
-        I: IntoIterator<Item = (&'a str, aws_sdk_dynamodb::types::AttributeValue)>,
+        V: AttributeSource,
+        I: IntoIterator<Item = (&'a str, V)>,
     {
         T::from_pairs(pairs)
     }

@@ -106,7 +106,7 @@ pub fn from_lambda_record<T: Changed>(record: &EventRecord) -> Result<Option<Cha
         if image.is_empty() {
             return Ok(None);
         }
-        T::from_image_pairs(image.iter().map(|(k, v)| (k.as_str(), v.clone().into()))).map(Some)
+        T::from_image_pairs(image.iter().map(|(k, v)| (k.as_str(), v))).map(Some)
     };
     assemble(
         parts,

@@ -61,6 +61,16 @@ macro_rules! utc_storage {
                 Ok(Some(AttributeValue::S(to_text(&self.with_timezone(&Utc))?)))
             }
 
+            #[inline]
+            fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+                super::parse_or_owned(text, |t| match t {
+                    super::ScalarText::S(s) => DateTime::parse_from_rfc3339(s)
+                        .ok()
+                        .map(|t| $from_utc(t.with_timezone(&Utc))),
+                    super::ScalarText::N(_) => None,
+                })
+            }
+
             fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
                 from_value(value).map($from_utc)
             }

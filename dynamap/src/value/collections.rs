@@ -61,6 +61,11 @@ impl<T: DynamoValue> DynamoValue for Option<T> {
     }
 
     #[inline]
+    fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+        T::__from_text(text).map(Some)
+    }
+
+    #[inline]
     fn from_missing() -> Result<Self, ConversionError> {
         Ok(None)
     }

@@ -20,6 +20,14 @@ impl DynamoValue for Decimal {
         Ok(Some(AttributeValue::N(self.normalize().to_string())))
     }
 
+    #[inline]
+    fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+        super::parse_or_owned(text, |t| match t {
+            super::ScalarText::N(n) if !n.contains(['e', 'E']) => Decimal::from_str_exact(n).ok(),
+            _ => None,
+        })
+    }
+
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::N(n) => {

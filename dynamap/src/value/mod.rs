@@ -4,6 +4,7 @@
 //! macros implement it for your structs and unit enums, and `#[dynamo(serde)]` stores
 //! any serde type through serde_dynamo.
 
+mod borrowed;
 #[cfg(feature = "chrono")]
 mod chrono_time;
 mod collections;
@@ -28,6 +29,8 @@ pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 
+#[doc(hidden)]
+pub use borrowed::{parse_or_owned, AttributeSource, ScalarText};
 pub(crate) use collections::encode_set_elements;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -173,6 +176,15 @@ pub trait DynamoValue: Sized {
     #[doc(hidden)]
     fn __decode_vec(value: AttributeValue) -> Result<Vec<Self>, ConversionError> {
         collections::decode_list(value)
+    }
+
+    /// Decodes a scalar whose text is borrowed (a Lambda record's image). Types that
+    /// parse their text override it to skip the copy; the result is always what
+    /// [`from_attribute_value`](DynamoValue::from_attribute_value) gives for the owned value.
+    #[doc(hidden)]
+    #[inline]
+    fn __from_text(text: ScalarText<'_>) -> Result<Self, ConversionError> {
+        Self::from_attribute_value(text.to_owned_value())
     }
 }
 

@@ -87,6 +87,14 @@ macro_rules! integer {
             }
 
             #[inline]
+            fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+                super::parse_or_owned(text, |t| match t {
+                    super::ScalarText::N(n) => n.parse::<$t>().ok(),
+                    super::ScalarText::S(_) => None,
+                })
+            }
+
+            #[inline]
             fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
                 let text = number_text(value, Self::EXPECTED)?;
                 if let Ok(n) = text.parse::<$t>() {
@@ -156,6 +164,14 @@ macro_rules! wide_integer {
             }
 
             #[inline]
+            fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+                super::parse_or_owned(text, |t| match t {
+                    super::ScalarText::N(n) => n.parse::<$t>().ok(),
+                    super::ScalarText::S(_) => None,
+                })
+            }
+
+            #[inline]
             fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
                 let text = number_text(value, Self::EXPECTED)?;
                 if let Ok(n) = text.parse::<$t>() {
@@ -209,6 +225,14 @@ macro_rules! float {
                     ));
                 }
                 Ok(Some(AttributeValue::N(ryu::Buffer::new().format_finite(*self).to_owned())))
+            }
+
+            #[inline]
+            fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+                super::parse_or_owned(text, |t| match t {
+                    super::ScalarText::N(n) => n.parse::<$t>().ok().filter(|n| n.is_finite()),
+                    super::ScalarText::S(_) => None,
+                })
             }
 
             #[inline]

@@ -40,6 +40,16 @@ impl DynamoValue for OffsetDateTime {
         Ok(Some(AttributeValue::S(text)))
     }
 
+    #[inline]
+    fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+        super::parse_or_owned(text, |t| match t {
+            super::ScalarText::S(s) => OffsetDateTime::parse(s, &Rfc3339)
+                .ok()
+                .map(|t| t.to_offset(UtcOffset::UTC)),
+            super::ScalarText::N(_) => None,
+        })
+    }
+
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::S(s) => OffsetDateTime::parse(&s, &Rfc3339)

@@ -21,6 +21,14 @@ impl DynamoValue for Uuid {
     }
 
     #[inline]
+    fn __from_text(text: super::ScalarText<'_>) -> Result<Self, ConversionError> {
+        super::parse_or_owned(text, |t| match t {
+            super::ScalarText::S(s) => Uuid::try_parse(s).ok(),
+            super::ScalarText::N(_) => None,
+        })
+    }
+
+    #[inline]
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::S(s) => Uuid::try_parse(&s)

@@ -9,6 +9,7 @@ mod counts;
 mod document;
 mod fuzz;
 mod keys;
+mod lambda_types;
 mod launcher;
 mod lifecycle;
 mod limits;
