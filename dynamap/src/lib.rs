@@ -125,6 +125,7 @@ mod item;
 mod key;
 mod limits;
 pub mod mapping;
+mod observe;
 pub mod path;
 mod resilience;
 mod sdk_item;
@@ -180,6 +181,7 @@ pub use item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema,
 pub use key::{KeyLike, KeyPart, KeySegment, PageToken, TokenSecret};
 pub use limits::MAX_ITEM_SIZE;
 pub use mapping::TypedMapping;
+pub use observe::{Capacity, CapacityMeter, Units};
 pub use resilience::{RetryPolicy, Timeouts};
 pub use sdk_item::Item;
 pub use single_table::{
@@ -188,7 +190,7 @@ pub use single_table::{
 };
 pub use size::item_size;
 pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
-pub use table::{Billing, CreateTable, StreamView};
+pub use table::{Billing, Count, CreateTable, StreamView};
 pub use transact::{
     read_transaction, transaction, Fetch, ReadResults, ReadTransaction, Transaction,
 };

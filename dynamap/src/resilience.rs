@@ -137,12 +137,6 @@ pub(crate) fn may_have_applied(error: &Error) -> bool {
     }
 }
 
-/// A config override that turns the SDK's own retries off for one request, so that
-/// [`send_tracked`] sees every attempt.
-pub(crate) fn without_sdk_retries() -> aws_sdk_dynamodb::config::Builder {
-    aws_sdk_dynamodb::config::Builder::new().retry_config(RetryConfig::disabled())
-}
-
 /// The outcome of a write sent by [`send_tracked`]: its result, and the failure of an
 /// earlier attempt that may have been applied (the answer lost), if there was one.
 pub(crate) struct Tracked<T> {

@@ -1,5 +1,6 @@
 //! BatchGetItem: `get_many`.
 
+use crate::observe::{Call, Observer};
 use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::sync::Arc;
@@ -107,6 +108,7 @@ async fn fetch_batch(
     keys: Vec<Item>,
     consistent_read: bool,
     max_attempts: u32,
+    observer: Observer,
 ) -> Fetched {
     let limits = super::Limits {
         operation: "BatchGetItem",
@@ -116,17 +118,18 @@ async fn fetch_batch(
         deadline: None,
     };
     let driven = super::drive(keys, &limits, |keys| {
-        let (client, table) = (client.clone(), table.clone());
+        let (client, table, observer) = (client.clone(), table.clone(), observer.clone());
         async move {
+            let call = Call::new(&table, &observer);
             let request = KeysAndAttributes::builder()
                 .set_keys(Some(keys))
                 .consistent_read(consistent_read)
                 .build()
                 .map_err(|e| Error::from_build("BatchGetItem", e))?;
-            let output = client
+            let request = client
                 .batch_get_item()
-                .request_items(table.to_string(), request)
-                .send()
+                .request_items(table.to_string(), request);
+            let output = crate::observe::send(request, call)
                 .await
                 .map_err(|e| Error::from_sdk("BatchGetItem", &table, e))?;
             let items = output
@@ -289,7 +292,17 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
         let client = self.mapping.client().clone();
         let (consistent, attempts) = (self.consistent_read, self.max_attempts);
         let mut fetched = stream::iter(batches)
-            .map(|batch| fetch_batch(client.clone(), table.clone(), batch, consistent, attempts))
+            .map(|batch| {
+                let observer = self.mapping.observer().clone();
+                fetch_batch(
+                    client.clone(),
+                    table.clone(),
+                    batch,
+                    consistent,
+                    attempts,
+                    observer,
+                )
+            })
             .buffer_unordered(self.concurrency);
 
         let mut found: Vec<Option<T>> = std::iter::repeat_with(|| None)

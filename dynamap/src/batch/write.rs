@@ -1,5 +1,6 @@
 //! BatchWriteItem: `insert_many` and `remove_many`.
 
+use crate::observe::{Call, Observer, RateLimiter};
 use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub(crate) struct WriteOptions {
     /// After a failure, read the rest of the input into the error (a finite input);
     /// off for `insert_stream`, whose input may never end.
     pub read_rest: bool,
+    pub observer: Observer,
+    /// Write capacity units per second, for all batches in flight together.
+    pub write_units_per_second: Option<f64>,
 }
 
 impl Default for WriteOptions {
@@ -45,6 +49,8 @@ impl Default for WriteOptions {
             progress: None,
             deadline: None,
             read_rest: true,
+            observer: Observer::default(),
+            write_units_per_second: None,
         }
     }
 }
@@ -73,12 +79,20 @@ fn request_item(request: WriteRequest) -> Option<Item> {
     }
 }
 
+/// Where a batch's requests report: the mapping's observer, the call's budget.
+#[derive(Clone)]
+struct Reporting {
+    observer: Observer,
+    rate: Option<Arc<RateLimiter>>,
+}
+
 async fn send_batch(
     client: Client,
     table: Arc<str>,
     batch: Vec<Pending>,
     max_attempts: u32,
     deadline: Option<tokio::time::Instant>,
+    reporting: Reporting,
 ) -> Outcome {
     let keys = batch.iter().map(|p| p.key.clone()).collect();
     let requests: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
@@ -90,13 +104,16 @@ async fn send_batch(
         deadline,
     };
     let driven = super::drive(requests, &limits, |requests| {
-        let (client, table) = (client.clone(), table.clone());
+        let (client, table, reporting) = (client.clone(), table.clone(), reporting.clone());
         async move {
             let sent = requests.len() as u64;
-            let output = client
+            let call = Call::new(&table, &reporting.observer)
+                .items(requests.len())
+                .rate(reporting.rate.as_deref());
+            let request = client
                 .batch_write_item()
-                .request_items(table.to_string(), requests)
-                .send()
+                .request_items(table.to_string(), requests);
+            let output = crate::observe::send(request, call)
                 .await
                 .map_err(|e| Error::from_sdk("BatchWriteItem", &table, e))?;
             let unprocessed = output
@@ -163,6 +180,10 @@ pub(crate) async fn write_all(
 ) -> Result<BatchReport> {
     let table: Arc<str> = Arc::from(table);
     let concurrency = options.concurrency.max(1);
+    let reporting = Reporting {
+        observer: options.observer.clone(),
+        rate: options.write_units_per_second.map(RateLimiter::new),
+    };
     let deadline = options
         .deadline
         .map(|limit| tokio::time::Instant::now() + limit);
@@ -245,6 +266,7 @@ pub(crate) async fn write_all(
             full,
             options.max_attempts,
             deadline,
+            reporting.clone(),
         ));
     }
     while let Some(outcome) = in_flight.next().await {
@@ -346,6 +368,23 @@ macro_rules! write_options {
             self.options.progress = Some(Arc::new(progress));
             self
         }
+
+        /// Paces the writes to `units` write capacity units per second, by the capacity
+        /// DynamoDB reports for each batch: one budget for all the batches in flight, and
+        /// the call never finishes before its units divided by `units`. (A server that
+        /// reports no capacity is not paced.)
+        ///
+        /// ```no_run
+        /// # #[derive(dynamap::DynamoItem)]
+        /// # struct User { #[dynamo(partition_key)] id: String }
+        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+        /// users.insert_many(all).write_units_per_second(100.0).await?;
+        /// # Ok(()) }
+        /// ```
+        pub fn write_units_per_second(mut self, units: f64) -> Self {
+            self.options.write_units_per_second = Some(units);
+            self
+        }
     };
 }
 
@@ -385,7 +424,10 @@ impl<'a, T: DynamoItem, S> InsertMany<'a, T, S> {
         InsertMany {
             mapping,
             items,
-            options: WriteOptions::default(),
+            options: WriteOptions {
+                observer: mapping.observer().clone(),
+                ..WriteOptions::default()
+            },
         }
     }
 
@@ -471,7 +513,10 @@ impl<'a, T: DynamoItem, S> RemoveMany<'a, T, S> {
         RemoveMany {
             mapping,
             keys,
-            options: WriteOptions::default(),
+            options: WriteOptions {
+                observer: mapping.observer().clone(),
+                ..WriteOptions::default()
+            },
         }
     }
 }

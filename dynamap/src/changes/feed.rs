@@ -310,11 +310,11 @@ impl<T: Changed> Reader<T> {
                 problem: "the feed is not open".to_owned(),
             });
         };
-        let output = client
+        let request = client
             .describe_stream()
             .stream_arn(arn)
-            .set_exclusive_start_shard_id(after)
-            .send()
+            .set_exclusive_start_shard_id(after);
+        let output = crate::observe::send(request, self.call())
             .await
             .map_err(|e| self.streams_error("DescribeStream", e))?;
         output
@@ -387,6 +387,11 @@ impl<T: Changed> Reader<T> {
         }
     }
 
+    /// A Streams request of this feed, for its span.
+    fn call(&self) -> crate::observe::Call<'_> {
+        crate::observe::Call::new(&self.feed.table, &crate::observe::Observer::PLAIN)
+    }
+
     fn streams_error<E, R>(
         &self,
         operation: &'static str,
@@ -418,9 +423,8 @@ impl<T: Changed> Reader<T> {
             .stream_arn(arn)
             .shard_id(&shard.id)
             .shard_iterator_type(kind)
-            .set_sequence_number(after)
-            .send()
-            .await;
+            .set_sequence_number(after);
+        let sent = crate::observe::send(sent, self.call()).await;
         match sent {
             Ok(output) => Ok(output.shard_iterator),
             Err(e) => {
@@ -474,12 +478,11 @@ impl<T: Changed> Reader<T> {
         };
         let iterator = shard.iterator.clone().unwrap_or_default();
         let shard_id = shard.id.clone();
-        let sent = client
+        let request = client
             .get_records()
             .shard_iterator(iterator)
-            .set_limit(self.feed.records_per_request)
-            .send()
-            .await;
+            .set_limit(self.feed.records_per_request);
+        let sent = crate::observe::send(request, self.call()).await;
         let output = match sent {
             Ok(output) => output,
             Err(e) => {

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Renderer};
 use crate::key::KeyRole;
 use crate::key::PageToken;
+use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
 use crate::stream::read::ReadSpec;
 use crate::stream::{self, Page, ScanOptions};
@@ -40,6 +41,7 @@ pub struct Mapping {
     table: String,
     partition_key: TableKey,
     sort_key: Option<TableKey>,
+    observer: Observer,
 }
 
 fn scalar_type(kind: &aws_sdk_dynamodb::types::ScalarAttributeType) -> Option<ScalarType> {
@@ -97,6 +99,7 @@ impl Mapping {
             table,
             partition_key,
             sort_key,
+            observer: Observer::default(),
         })
     }
 
@@ -162,12 +165,12 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn get(&self, key: impl Into<Key>) -> Result<Option<Document>> {
-        let output = self
+        let request = self
             .client
             .get_item()
             .table_name(&self.table)
-            .set_key(Some(self.key_item(key)?))
-            .send()
+            .set_key(Some(self.key_item(key)?));
+        let output = crate::observe::send(request, self.call())
             .await
             .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
         Ok(output.item.map(Document::from_item).transpose()?)
@@ -195,11 +198,12 @@ impl Mapping {
         }
         let item = document.to_item();
         crate::size::check_item_size(&item)?;
-        self.client
+        let request = self
+            .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
+            .set_item(Some(item));
+        crate::observe::send(request, self.call())
             .await
             .map_err(|e| Error::from_sdk("PutItem", &self.table, e))?;
         Ok(())
@@ -218,8 +222,8 @@ impl Mapping {
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(self.key_item(key)?))
-            .return_values(ReturnValue::AllOld)
-            .send()
+            .return_values(ReturnValue::AllOld);
+        let output = crate::observe::send(output, self.call())
             .await
             .map_err(|e| Error::from_sdk("DeleteItem", &self.table, e))?;
         Ok(output
@@ -245,8 +249,8 @@ impl Mapping {
             .get_item()
             .table_name(&self.table)
             .set_key(Some(self.key_item(key)?))
-            .apply(renderer.finish())
-            .send()
+            .apply(renderer.finish());
+        let output = crate::observe::send(output, self.call())
             .await
             .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
         Ok(output.item.is_some_and(|item| !item.is_empty()))
@@ -287,9 +291,8 @@ impl Mapping {
             .table_name(&self.table)
             .set_key(Some(self.key_item(key)?))
             .apply(renderer.finish())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let result = crate::observe::send(result, self.call()).await;
         match result.map_err(|e| Error::from_sdk("UpdateItem", &self.table, e)) {
             Ok(_) => Ok(()),
             Err(Error::ConditionFailed { table, .. }) => Err(Error::NotFound { table }),
@@ -320,7 +323,41 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        crate::table::count_items(&self.client, &self.table).await
+        crate::table::count_items(&self.client, self.call()).await
+    }
+
+    /// A request on this table, as its observer sees it.
+    fn call(&self) -> Call<'_> {
+        Call::new(&self.table, &self.observer)
+    }
+
+    /// The same mapping, adding the capacity DynamoDB reports for each of its calls to
+    /// `meter` (see [`TypedMapping::with_capacity_meter`](crate::TypedMapping::with_capacity_meter)).
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let meter = dynamap::CapacityMeter::new();
+    /// let m = m.with_capacity_meter(&meter);
+    /// m.count().await?;
+    /// println!("{} read units", meter.total().units.read);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_capacity_meter(&self, meter: &crate::observe::CapacityMeter) -> Self {
+        let mut mapping = self.clone();
+        mapping.observer.meter = Some(meter.clone());
+        mapping
+    }
+
+    /// The same mapping, its spans naming the key of each single-item call (off by
+    /// default: keys may be personal data).
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let m = m.with_key_tracing(true); }
+    /// ```
+    pub fn with_key_tracing(&self, on: bool) -> Self {
+        let mut mapping = self.clone();
+        mapping.observer.record_keys = on;
+        mapping
     }
 
     fn key_names(&self) -> Vec<String> {
@@ -343,6 +380,7 @@ impl Mapping {
             options: ScanOptions {
                 spec: ReadSpec {
                     table: self.table.clone(),
+                    observer: self.observer.clone(),
                     ..ReadSpec::default()
                 },
                 ..ScanOptions::default()

@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Apply, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::Call;
 use crate::sdk_item::Item;
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
@@ -63,15 +64,15 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
         // Names go through placeholders: key attributes may be reserved words.
         let mut renderer = Renderer::new("GetItem");
         renderer.projection(&T::KEY_SCHEMA.paths())?;
-        let output = self
+        let request = self
             .mapping
             .client()
             .get_item()
             .table_name(table)
             .set_key(Some(self.key?))
             .apply(renderer.finish())
-            .consistent_read(self.consistent_read)
-            .send()
+            .consistent_read(self.consistent_read);
+        let output = crate::observe::send(request, Call::new(table, self.mapping.observer()))
             .await
             .map_err(|e| Error::from_sdk("GetItem", table, e))?;
         Ok(output.item.is_some_and(|item| !item.is_empty()))

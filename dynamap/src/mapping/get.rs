@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::Call;
 use crate::sdk_item::Item;
 
 /// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
@@ -59,14 +60,15 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
-        let output = self
+        let call = Call::new(table, self.mapping.observer());
+        let request = self
             .mapping
             .client()
             .get_item()
             .table_name(table)
             .set_key(Some(self.key?))
-            .consistent_read(self.consistent_read)
-            .send()
+            .consistent_read(self.consistent_read);
+        let output = crate::observe::send(request, call)
             .await
             .map_err(|e| Error::from_sdk("GetItem", table, e))?;
         output.item.map(T::from_item).transpose()

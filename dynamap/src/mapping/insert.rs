@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::Call;
 use crate::path::AttrPath;
 use crate::size::check_item_size;
 
@@ -101,6 +102,13 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         } = put_request(self.item, self.condition, self.if_absent, mapping.now())?;
         let table = mapping.table_name();
         let conditional = expressions.condition.is_some();
+        // A put names no key of its own: its span gets the item's key when asked for.
+        let key = match mapping.observer().record_keys {
+            true => Some(T::key_to_item(&self.item.key())?),
+            false => None,
+        };
+        let mut call = Call::new(table, mapping.observer());
+        call.key = key.as_ref();
         let put = |item: crate::sdk_item::Item| {
             mapping
                 .client()
@@ -114,8 +122,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         };
         let result = if !conditional {
             // Putting the same item twice leaves the same state: the SDK may retry.
-            put(item)
-                .send()
+            crate::observe::send(put(item), call)
                 .await
                 .map(|_| ())
                 .map_err(|e| Error::from_sdk("PutItem", table, e))
@@ -125,10 +132,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             let tracked = crate::resilience::send_tracked(mapping.client(), || {
                 let request = put(item.clone());
                 async move {
-                    request
-                        .customize()
-                        .config_override(crate::resilience::without_sdk_retries())
-                        .send()
+                    crate::observe::send(request, call.sdk_retries(false))
                         .await
                         .map(|_| ())
                         .map_err(|e| Error::from_sdk("PutItem", table, e))

@@ -55,6 +55,8 @@ pub struct TypedMapping<T> {
     table: String,
     /// The time `created_at` and `updated_at` fields get.
     clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// Where its calls' capacity goes, and whether its spans name keys.
+    observer: crate::observe::Observer,
     item: PhantomData<fn() -> T>,
 }
 
@@ -77,6 +79,7 @@ impl<T: DynamoItem> TypedMapping<T> {
             client,
             table: table_name.into(),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
+            observer: crate::observe::Observer::default(),
             item: PhantomData,
         }
     }
@@ -97,6 +100,51 @@ impl<T: DynamoItem> TypedMapping<T> {
             clock: std::sync::Arc::new(clock),
             ..self.clone()
         }
+    }
+
+    /// The same mapping, adding the capacity DynamoDB reports for each of its calls to
+    /// `meter` (single calls, every page of scans and queries, every request of
+    /// batches, transactions it takes part in). Asks DynamoDB for the report
+    /// (`ReturnConsumedCapacity`), which it does not otherwise; clones of the meter
+    /// share their totals, so one meter can add up several mappings.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let meter = dynamap::CapacityMeter::new();
+    /// let users = users.with_capacity_meter(&meter);
+    /// users.insert(&User { id: "u1".into() }).await?;
+    /// users.get("u1").await?;
+    /// let used = meter.total();
+    /// println!("{} read and {} write units", used.units.read, used.units.write);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_capacity_meter(&self, meter: &crate::observe::CapacityMeter) -> Self {
+        let mut mapping = self.clone();
+        mapping.observer.meter = Some(meter.clone());
+        mapping
+    }
+
+    /// The same mapping, its spans naming the key of each single-item call (`key`
+    /// field). Off by default: keys may be personal data.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let users = users.with_key_tracing(true);
+    /// # }
+    /// ```
+    pub fn with_key_tracing(&self, on: bool) -> Self {
+        let mut mapping = self.clone();
+        mapping.observer.record_keys = on;
+        mapping
+    }
+
+    /// What the mapping's calls report to.
+    pub(crate) fn observer(&self) -> &crate::observe::Observer {
+        &self.observer
     }
 
     /// The time now, by the mapping's clock.
@@ -377,6 +425,7 @@ impl<T> Clone for TypedMapping<T> {
             client: self.client.clone(),
             table: self.table.clone(),
             clock: self.clock.clone(),
+            observer: self.observer.clone(),
             item: PhantomData,
         }
     }

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::Call;
 use crate::path::{
     AttrPath, IntoValue, ListValue, Numeric, Removable, Segment, SetValue, Settable,
 };
@@ -482,15 +483,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             .apply(rendered)
             .return_values(return_values)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        let sent = if sdk_retries {
-            request.send().await
-        } else {
-            request
-                .customize()
-                .config_override(crate::resilience::without_sdk_retries())
-                .send()
-                .await
-        };
+        let call = Call::new(table, mapping.observer()).sdk_retries(sdk_retries);
+        let sent = crate::observe::send(request, call).await;
         let output = sent.map_err(|e| Error::from_sdk("UpdateItem", table, e));
         match output {
             Ok(output) => Ok(output.attributes.filter(|item| !item.is_empty())),

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::Call;
 use crate::sdk_item::Item;
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
@@ -102,12 +103,10 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                 .apply(expressions.clone())
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .customize()
-                .config_override(crate::resilience::without_sdk_retries());
+                );
+            let call = Call::new(table, self.mapping.observer()).sdk_retries(false);
             async move {
-                request
-                    .send()
+                crate::observe::send(request, call)
                     .await
                     .map_err(|e| Error::from_sdk("DeleteItem", table, e))
             }

@@ -168,6 +168,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             mapping,
             spec: ReadSpec {
                 table: mapping.table_name().to_owned(),
+                observer: mapping.observer().clone(),
                 ..ReadSpec::default()
             },
             partition: parts(partition),
@@ -334,6 +335,23 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// ```
     pub fn page_size(mut self, n: u32) -> Self {
         self.spec.page_size = Some(n);
+        self
+    }
+
+    /// Paces the query to `units` read capacity units per second, by the capacity
+    /// DynamoDB reports for each page: a page that overdraws the budget is
+    /// held until the budget has paid for it, so the whole read never runs faster than
+    /// its units divided by `units`. (A server that reports no capacity is not paced.)
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # fn f(events: dynamap::TypedMapping<Event>) {
+    /// let gentle = events.query("s1").read_units_per_second(25.0).stream();
+    /// # }
+    /// ```
+    pub fn read_units_per_second(mut self, units: f64) -> Self {
+        self.spec.read_units_per_second = Some(units);
         self
     }
 

@@ -9,6 +9,7 @@ use futures::stream::{self, Stream};
 use crate::attr_path::AttrPath;
 use crate::error::{Error, Result};
 use crate::expr::{Apply, Node, Rendered, Renderer};
+use crate::observe::{Call, Observer, RateLimiter};
 use crate::sdk_item::Item;
 
 /// Everything a scan or query request says, rendered once and shared by its pages.
@@ -23,6 +24,9 @@ pub(crate) struct ReadRequest {
     pub scan_forward: bool,
     /// `(segment, total)` for one segment of a parallel scan.
     pub segment: Option<(i32, i32)>,
+    pub observer: Observer,
+    /// The budget every page pays into (shared by the segments of a parallel scan).
+    pub rate: Option<Arc<RateLimiter>>,
 }
 
 /// The parts of a request before rendering.
@@ -36,6 +40,9 @@ pub(crate) struct ReadSpec {
     pub page_size: Option<u32>,
     pub consistent_read: bool,
     pub reverse: bool,
+    pub observer: Observer,
+    /// Read capacity units per second to pace the pages to.
+    pub read_units_per_second: Option<f64>,
 }
 
 impl ReadSpec {
@@ -62,6 +69,8 @@ impl ReadSpec {
             consistent_read: self.consistent_read,
             scan_forward: !self.reverse,
             segment: None,
+            observer: self.observer.clone(),
+            rate: self.read_units_per_second.map(RateLimiter::new),
         })
     }
 }
@@ -93,8 +102,11 @@ impl RawPage {
 }
 
 async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> Result<RawPage> {
+    let call = Call::new(&request.table, &request.observer)
+        .index(request.index.as_deref())
+        .rate(request.rate.as_deref());
     let (items, last_key) = if request.expressions.key_condition.is_some() {
-        let output = client
+        let query = client
             .query()
             .table_name(&request.table)
             .set_index_name(request.index.clone())
@@ -102,13 +114,13 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .set_limit(request.page_size)
             .consistent_read(request.consistent_read)
             .scan_index_forward(request.scan_forward)
-            .set_exclusive_start_key(start)
-            .send()
+            .set_exclusive_start_key(start);
+        let output = crate::observe::send(query, call)
             .await
             .map_err(|e| Error::from_sdk("Query", &request.table, e))?;
         (output.items, output.last_evaluated_key)
     } else {
-        let output = client
+        let scan = client
             .scan()
             .table_name(&request.table)
             .set_index_name(request.index.clone())
@@ -117,8 +129,8 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .consistent_read(request.consistent_read)
             .set_segment(request.segment.map(|(segment, _)| segment))
             .set_total_segments(request.segment.map(|(_, total)| total))
-            .set_exclusive_start_key(start)
-            .send()
+            .set_exclusive_start_key(start);
+        let output = crate::observe::send(scan, call)
             .await
             .map_err(|e| Error::from_sdk("Scan", &request.table, e))?;
         (output.items, output.last_evaluated_key)

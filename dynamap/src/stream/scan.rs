@@ -96,6 +96,7 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
             options: ScanOptions {
                 spec: ReadSpec {
                     table: mapping.table_name().to_owned(),
+                    observer: mapping.observer().clone(),
                     // An entity's scan reads its table's other entities too, and drops them.
                     filter: T::ENTITY.map(|entity| entity.filter()),
                     ..ReadSpec::default()
@@ -192,6 +193,23 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// ```
     pub fn page_size(mut self, n: u32) -> Self {
         self.options.spec.page_size = Some(n);
+        self
+    }
+
+    /// Paces the scan to `units` read capacity units per second, by the capacity
+    /// DynamoDB reports for each page (one budget for all the segments of a parallel scan): a page that overdraws the budget is
+    /// held until the budget has paid for it, so the whole read never runs faster than
+    /// its units divided by `units`. (A server that reports no capacity is not paced.)
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let gentle = users.scan().segments(4).read_units_per_second(25.0).stream();
+    /// # }
+    /// ```
+    pub fn read_units_per_second(mut self, units: f64) -> Self {
+        self.options.spec.read_units_per_second = Some(units);
         self
     }
 

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::expr::Apply;
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+use crate::observe::{Call, RateLimiter};
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// DynamoDB's estimate of the item count (DescribeTable's `ItemCount`), as the
@@ -43,36 +44,100 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "Select::Count")]
-    pub async fn count(&self) -> Result<u64> {
+    pub fn count(&self) -> Count<'_, T> {
+        Count {
+            mapping: self,
+            read_units_per_second: None,
+        }
+    }
+}
+
+/// An exact count of a mapping's items; built by [`TypedMapping::count`], sent by
+/// `.await`.
+///
+/// ```no_run
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String }
+/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+/// let count: dynamap::Count<'_, User> = users.count();
+/// println!("{} users", count.await?);
+/// # Ok(()) }
+/// ```
+#[must_use = "a Count does nothing until it is awaited"]
+pub struct Count<'a, T> {
+    mapping: &'a TypedMapping<T>,
+    read_units_per_second: Option<f64>,
+}
+
+impl<T: DynamoItem> Count<'_, T> {
+    /// Paces the counting scan to `units` read capacity units per second, by the
+    /// capacity DynamoDB reports for each page: the count never finishes before its
+    /// units divided by `units`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let n = users.count().read_units_per_second(50.0).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn read_units_per_second(mut self, units: f64) -> Self {
+        self.read_units_per_second = Some(units);
+        self
+    }
+
+    /// Counts; the same as `.await` on the builder.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let n = users.count().send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send(self) -> Result<u64> {
         let filter = T::ENTITY.map(|entity| entity.filter());
-        count_matching(self.client(), self.table_name(), filter).await
+        let rate = self.read_units_per_second.map(RateLimiter::new);
+        let mapping = self.mapping;
+        let call = Call::new(mapping.table_name(), mapping.observer()).rate(rate.as_deref());
+        count_matching(mapping.client(), call, filter).await
+    }
+}
+
+impl<'a, T: DynamoItem> std::future::IntoFuture for Count<'a, T> {
+    type Output = Result<u64>;
+    type IntoFuture = futures::future::BoxFuture<'a, Result<u64>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
 /// Counts a table's items with a paginated `Select=COUNT` scan.
-pub(crate) async fn count_items(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<u64> {
-    count_matching(client, table, None).await
+pub(crate) async fn count_items(client: &aws_sdk_dynamodb::Client, call: Call<'_>) -> Result<u64> {
+    count_matching(client, call, None).await
 }
 
 /// Counts the items matching `filter` with a paginated `Select=COUNT` scan.
 async fn count_matching(
     client: &aws_sdk_dynamodb::Client,
-    table: &str,
+    call: Call<'_>,
     filter: Option<crate::expr::Node>,
 ) -> Result<u64> {
+    let table = call.table;
     let mut renderer = crate::expr::Renderer::new("Scan");
     renderer.filter(filter.as_ref())?;
     let rendered = renderer.finish();
     let mut total: u64 = 0;
     let mut start_key = None;
     loop {
-        let page = client
+        let scan = client
             .scan()
             .table_name(table)
             .apply(rendered.clone())
             .select(Select::Count)
-            .set_exclusive_start_key(start_key)
-            .send()
+            .set_exclusive_start_key(start_key);
+        let page = crate::observe::send(scan, call)
             .await
             .map_err(|e| Error::from_sdk("Scan", table, e))?;
         total += u64::try_from(page.count).unwrap_or(0);

@@ -3,6 +3,7 @@
 mod count;
 
 pub(crate) use count::count_items;
+pub use count::Count;
 
 use std::time::{Duration, Instant};
 
@@ -211,11 +212,11 @@ async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()>
         .attribute_name(attribute)
         .build()
         .map_err(|e| Error::from_build("UpdateTimeToLive", e))?;
-    client
+    let request = client
         .update_time_to_live()
         .table_name(table)
-        .time_to_live_specification(specification)
-        .send()
+        .time_to_live_specification(specification);
+    crate::observe::send(request, plain(table))
         .await
         .map_err(|e| Error::from_sdk("UpdateTimeToLive", table, e))?;
     Ok(())
@@ -441,22 +442,23 @@ fn check_stream(
     })
 }
 
+/// A table-lifecycle request: a span, nothing to meter.
+fn plain(table: &str) -> crate::observe::Call<'_> {
+    crate::observe::Call::new(table, &crate::observe::Observer::PLAIN)
+}
+
 /// Deletes a table and waits until it is gone.
 pub(crate) async fn delete(client: &Client, table: &str) -> Result<()> {
-    client
-        .delete_table()
-        .table_name(table)
-        .send()
+    let request = client.delete_table().table_name(table);
+    crate::observe::send(request, plain(table))
         .await
         .map_err(|e| Error::from_sdk("DeleteTable", table, e))?;
     wait_until_deleted(client, table).await
 }
 
 pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
-    let output = client
-        .describe_table()
-        .table_name(table)
-        .send()
+    let request = client.describe_table().table_name(table);
+    let output = crate::observe::send(request, plain(table))
         .await
         .map_err(|e| Error::from_sdk("DescribeTable", table, e))?;
     output.table.ok_or_else(|| Error::UnexpectedAnswer {
@@ -562,8 +564,7 @@ pub(crate) async fn create(
             ),
         };
     }
-    request
-        .send()
+    crate::observe::send(request, plain(table))
         .await
         .map_err(|e| Error::from_sdk("CreateTable", table, e))?;
     Ok(())

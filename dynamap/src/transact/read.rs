@@ -1,5 +1,6 @@
 //! TransactGetItems: a consistent snapshot of items from one or more tables.
 
+use crate::observe::{Call, Observer};
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
@@ -38,6 +39,8 @@ pub struct ReadTransaction {
     gets: Vec<TransactGetItem>,
     labels: Vec<String>,
     error: Option<Error>,
+    observer: Observer,
+    tables: Vec<String>,
 }
 
 /// A handle to one item of a [`ReadTransaction`]'s results, typed by the item it reads.
@@ -94,6 +97,8 @@ pub fn read_transaction(client: &Client) -> ReadTransaction {
         gets: Vec::new(),
         labels: Vec::new(),
         error: None,
+        observer: Observer::default(),
+        tables: Vec::new(),
     }
 }
 
@@ -114,6 +119,7 @@ impl ReadTransaction {
         key: &Q,
     ) -> Fetch<T> {
         let index = self.gets.len();
+        super::write::adopt(&mut self.observer, &mut self.tables, mapping);
         let get = crate::key::key_item::<T, _>(key).and_then(|key| {
             Get::builder()
                 .table_name(mapping.table_name())
@@ -160,11 +166,12 @@ impl ReadTransaction {
             });
         }
         let count = self.gets.len();
-        let output = self
+        let tables = self.tables.join(", ");
+        let request = self
             .client
             .transact_get_items()
-            .set_transact_items(Some(self.gets))
-            .send()
+            .set_transact_items(Some(self.gets));
+        let output = crate::observe::send(request, Call::new(&tables, &self.observer))
             .await
             .map_err(
                 |e| match Error::classify("TransactGetItems", &self.labels.join(", "), e) {

@@ -1,5 +1,6 @@
 //! TransactWriteItems: all actions happen, or none.
 
+use crate::observe::{Call, Observer};
 use std::collections::HashSet;
 use std::future::IntoFuture;
 
@@ -52,6 +53,9 @@ pub struct Transaction {
     items: HashSet<(String, Vec<u8>)>,
     token: Option<String>,
     error: Option<Error>,
+    /// The first capacity meter among the actions' mappings, if any has one.
+    observer: Observer,
+    tables: Vec<String>,
 }
 
 /// Starts a write transaction with `client` (any mapping's [`TypedMapping::client`]).
@@ -74,6 +78,8 @@ pub fn transaction(client: &Client) -> Transaction {
         items: HashSet::new(),
         token: None,
         error: None,
+        observer: Observer::default(),
+        tables: Vec::new(),
     }
 }
 
@@ -93,6 +99,7 @@ impl Transaction {
         if self.error.is_some() {
             return self;
         }
+        adopt(&mut self.observer, &mut self.tables, mapping);
         let result = key.and_then(|key| {
             let identity = (
                 mapping.table_name().to_owned(),
@@ -399,13 +406,14 @@ impl Transaction {
                 ),
             });
         }
-        let result = self
+        let tables = self.tables.join(", ");
+        let request = self
             .client
             .transact_write_items()
             .set_transact_items(Some(self.actions))
-            .set_client_request_token(self.token)
-            .send()
-            .await;
+            .set_client_request_token(self.token);
+        let call = Call::new(&tables, &self.observer).items(self.labels.len());
+        let result = crate::observe::send(request, call).await;
         match result {
             Ok(_) => Ok(()),
             Err(e) => Err(
@@ -415,6 +423,21 @@ impl Transaction {
                 },
             ),
         }
+    }
+}
+
+/// Takes the first capacity meter of the mappings a transaction acts on (their calls'
+/// costs go to it), and notes each table once, for its span.
+pub(super) fn adopt<T: DynamoItem>(
+    observer: &mut Observer,
+    tables: &mut Vec<String>,
+    mapping: &TypedMapping<T>,
+) {
+    if observer.meter.is_none() {
+        observer.meter.clone_from(&mapping.observer().meter);
+    }
+    if !tables.iter().any(|t| t == mapping.table_name()) {
+        tables.push(mapping.table_name().to_owned());
     }
 }
 
