@@ -451,6 +451,17 @@ impl DocumentScan<'_> {
         self
     }
 
+    /// Paces the scan to `units` read capacity units per second, by the capacity
+    /// DynamoDB reports for each page (see [`Scan::read_units_per_second`](crate::Scan::read_units_per_second)).
+    ///
+    /// ```no_run
+    /// # fn f(m: dynamap::Mapping) { let s = m.scan().read_units_per_second(20.0).stream(); }
+    /// ```
+    pub fn read_units_per_second(mut self, units: f64) -> Self {
+        self.options.spec.read_units_per_second = Some(units);
+        self
+    }
+
     /// Stops after `n` documents.
     ///
     /// ```no_run

@@ -118,7 +118,7 @@ pub(crate) fn units_of(capacity: &[ConsumedCapacity], access: Access) -> Units {
 /// use futures::TryStreamExt;
 /// let meter = dynamap::CapacityMeter::new();
 /// let metered = users.with_capacity_meter(&meter);
-/// let everyone: Vec<User> = metered.values().stream().try_collect().await?;
+/// let everyone: Vec<User> = metered.values().try_collect().await?;
 /// let used = meter.take();
 /// println!("{} users for {} read units", everyone.len(), used.units.read);
 /// # Ok(()) }

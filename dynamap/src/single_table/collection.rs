@@ -175,6 +175,29 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
         }
     }
 
+    /// Paces the query to `units` read capacity units per second (see
+    /// [`Query::read_units_per_second`](crate::Query::read_units_per_second)).
+    ///
+    /// ```no_run
+    /// # use dynamap::{DynamoCollection, DynamoItem, DynamoTable, Table};
+    /// # #[derive(DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # #[derive(DynamoCollection)]
+    /// # enum UserView { User(User) }
+    /// # fn f(app: Table<App>) {
+    /// let gentle = app.collection::<UserView>().query("u1").read_units_per_second(10.0).stream();
+    /// # }
+    /// ```
+    pub fn read_units_per_second(self, units: f64) -> Self {
+        CollectionQuery {
+            query: self.query.read_units_per_second(units),
+        }
+    }
+
     /// Strongly consistent reads.
     ///
     /// ```no_run
