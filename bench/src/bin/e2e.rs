@@ -503,6 +503,44 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
     report.add_all(&format!("full scan of {total} items"), &results);
+
+    // Last: once a subscriber has been set anywhere, every span in the process (the
+    // SDK's too) asks for the current one, so no earlier row pays for this one.
+    let results = compare(
+        ROUNDS,
+        vec![
+            (
+                "dynamap get, no subscriber",
+                Box::new(|| {
+                    boxed(async {
+                        for k in &keys {
+                            std::hint::black_box(orders.get(k).await.expect("get"));
+                        }
+                        n
+                    })
+                }),
+            ),
+            (
+                "dynamap get, spans recorded",
+                Box::new(|| {
+                    // A subscriber that records every span (and prints nothing): what
+                    // tracing costs when it is on.
+                    use tracing::instrument::WithSubscriber;
+                    boxed(
+                        async {
+                            for k in &keys {
+                                std::hint::black_box(orders.get(k).await.expect("get"));
+                            }
+                            n
+                        }
+                        .with_subscriber(tracing_subscriber::registry()),
+                    )
+                }),
+            ),
+        ],
+    )
+    .await;
+    report.add_all("GetItem sequential, tracing on", &results);
     orders.delete_table().await?;
 
     println!();
