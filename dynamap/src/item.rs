@@ -62,12 +62,7 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
         V: crate::value::AttributeSource,
         I: IntoIterator<Item = (&'a str, V)>,
     {
-        Self::from_item(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.into_owned()))
-                .collect(),
-        )
+        Self::from_item(crate::value::owned_item(pairs))
     }
 
     /// Every index of the table the type is stored in, which `create_table` creates:

@@ -38,12 +38,7 @@ pub trait Changed: Sized + Send + Sync + 'static {
         V: AttributeSource,
         I: IntoIterator<Item = (&'a str, V)>,
     {
-        Self::from_image(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.into_owned()))
-                .collect(),
-        )
+        Self::from_image(crate::value::owned_item(pairs))
     }
 
     /// The key of a decoded value, when the type knows it (an item's own key), so a

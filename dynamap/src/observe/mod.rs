@@ -13,6 +13,7 @@
 
 mod attempts;
 mod capacity;
+mod observed;
 mod rate;
 pub(crate) mod request;
 mod span;

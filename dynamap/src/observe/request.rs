@@ -6,13 +6,13 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::RequestId;
-use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
+use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tracing::Instrument;
 
 use super::attempts::{Attempts, CountAttempts};
 use super::capacity::{units_of, Access};
+use super::observed::Observed;
 use super::{span, Call};
 
 /// What an SDK request's outcome is.
@@ -40,17 +40,6 @@ pub(crate) trait SdkRequest: Sized + Send {
         counts: Option<Arc<Attempts>>,
         sdk_retries: bool,
     ) -> impl Future<Output = Sent<Self>> + Send;
-}
-
-/// What an answer tells about itself.
-pub(crate) trait Observed: RequestId {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        &[]
-    }
-    /// Items read, for the operations that read them.
-    fn items(&self) -> Option<usize> {
-        None
-    }
 }
 
 /// Sends `request` as `call` describes: in a span when a subscriber records it
@@ -87,10 +76,6 @@ pub(crate) async fn send<R: SdkRequest>(request: R, call: Call<'_>) -> Sent<R> {
         }
     }
     result
-}
-
-fn count(n: i32) -> Option<usize> {
-    usize::try_from(n).ok()
 }
 
 macro_rules! sdk_request {
@@ -182,112 +167,3 @@ sdk_request!(streams::get_shard_iterator::GetShardIteratorFluentBuilder, "GetSha
     GetShardIteratorOutput, GetShardIteratorError, access: None);
 sdk_request!(streams::get_records::GetRecordsFluentBuilder, "GetRecords", GetRecordsOutput,
     GetRecordsError, access: None);
-
-impl Observed for ddb::operation::get_item::GetItemOutput {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        self.consumed_capacity.as_slice()
-    }
-    fn items(&self) -> Option<usize> {
-        Some(usize::from(self.item.is_some()))
-    }
-}
-
-macro_rules! single_capacity {
-    ($($sdk:ident :: $module:ident :: $output:ident),*) => {$(
-        impl Observed for $sdk::operation::$module::$output {
-            fn capacity(&self) -> &[ConsumedCapacity] {
-                self.consumed_capacity.as_slice()
-            }
-        }
-    )*};
-}
-
-single_capacity!(
-    ddb::put_item::PutItemOutput,
-    ddb::update_item::UpdateItemOutput,
-    ddb::delete_item::DeleteItemOutput
-);
-
-macro_rules! listed_capacity {
-    ($($sdk:ident :: $module:ident :: $output:ident),*) => {$(
-        impl Observed for $sdk::operation::$module::$output {
-            fn capacity(&self) -> &[ConsumedCapacity] {
-                self.consumed_capacity.as_deref().unwrap_or_default()
-            }
-        }
-    )*};
-}
-
-listed_capacity!(
-    ddb::batch_write_item::BatchWriteItemOutput,
-    ddb::transact_write_items::TransactWriteItemsOutput
-);
-
-impl Observed for ddb::operation::query::QueryOutput {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        self.consumed_capacity.as_slice()
-    }
-    fn items(&self) -> Option<usize> {
-        count(self.count)
-    }
-}
-
-impl Observed for ddb::operation::scan::ScanOutput {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        self.consumed_capacity.as_slice()
-    }
-    fn items(&self) -> Option<usize> {
-        count(self.count)
-    }
-}
-
-impl Observed for ddb::operation::batch_get_item::BatchGetItemOutput {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        self.consumed_capacity.as_deref().unwrap_or_default()
-    }
-    fn items(&self) -> Option<usize> {
-        Some(
-            self.responses
-                .iter()
-                .flatten()
-                .map(|(_, items)| items.len())
-                .sum(),
-        )
-    }
-}
-
-impl Observed for ddb::operation::transact_get_items::TransactGetItemsOutput {
-    fn capacity(&self) -> &[ConsumedCapacity] {
-        self.consumed_capacity.as_deref().unwrap_or_default()
-    }
-    fn items(&self) -> Option<usize> {
-        Some(
-            self.responses
-                .iter()
-                .flatten()
-                .filter(|r| r.item.is_some())
-                .count(),
-        )
-    }
-}
-
-impl Observed for streams::operation::get_records::GetRecordsOutput {
-    fn items(&self) -> Option<usize> {
-        self.records.as_ref().map(Vec::len)
-    }
-}
-
-macro_rules! no_report {
-    ($($sdk:ident :: $module:ident :: $output:ident),*) => {$(
-        impl Observed for $sdk::operation::$module::$output {}
-    )*};
-}
-
-no_report!(
-    ddb::create_table::CreateTableOutput,
-    ddb::delete_table::DeleteTableOutput,
-    ddb::describe_table::DescribeTableOutput,
-    ddb::update_time_to_live::UpdateTimeToLiveOutput,
-    streams::describe_stream::DescribeStreamOutput,
-    streams::get_shard_iterator::GetShardIteratorOutput
-);

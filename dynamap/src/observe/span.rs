@@ -9,7 +9,7 @@ use tracing::Span;
 
 use super::attempts::Attempts;
 use super::capacity::{units_of, Access};
-use super::request::Observed;
+use super::observed::Observed;
 use super::Call;
 use crate::sdk_item::Item;
 

@@ -44,6 +44,17 @@ pub fn parse_or_owned<T: DynamoValue>(
     }
 }
 
+/// An item owned, from pairs of any source: what a type that cannot decode pairs in
+/// place reads instead.
+pub(crate) fn owned_item<'a, V: AttributeSource>(
+    pairs: impl IntoIterator<Item = (&'a str, V)>,
+) -> crate::sdk_item::Item {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.into_owned()))
+        .collect()
+}
+
 /// Where a struct's fields are decoded from: the SDK's values (owned, moved into the
 /// field) or another representation's, borrowed.
 #[doc(hidden)]

@@ -29,6 +29,7 @@ pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 
+pub(crate) use borrowed::owned_item;
 #[doc(hidden)]
 pub use borrowed::{parse_or_owned, AttributeSource, ScalarText};
 pub(crate) use collections::encode_set_elements;

@@ -1,8 +1,9 @@
 //! What dynamap shows of its work: a span per request with its fields (captured by a
 //! test subscriber), capacity figures that add up, and rate limits that hold.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use dynamap::prelude::*;
@@ -11,6 +12,7 @@ use futures::TryStreamExt;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::Subscriber;
+use tracing_subscriber::filter::dynamic_filter_fn;
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
@@ -21,8 +23,12 @@ type Fields = BTreeMap<String, String>;
 /// Keeps every `dynamodb` span's fields, in the order the spans closed.
 #[derive(Clone, Default)]
 struct Capture {
-    open: Arc<Mutex<HashMap<u64, Fields>>>,
     closed: Arc<Mutex<Vec<Fields>>>,
+}
+
+thread_local! {
+    /// The capture of the test running on this thread, if it captures.
+    static ACTIVE: RefCell<Option<Capture>> = const { RefCell::new(None) };
 }
 
 struct Visitor<'a>(&'a mut Fields);
@@ -36,32 +42,78 @@ impl Visit for Visitor<'_> {
     }
 }
 
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
-        if attrs.metadata().name() == "dynamodb" && attrs.metadata().target() == "dynamap" {
-            let mut fields = Fields::new();
-            attrs.record(&mut Visitor(&mut fields));
-            self.open.lock().unwrap().insert(id.into_u64(), fields);
+/// The process-wide layer: a span goes to the capture active on the thread that opens
+/// it. One global subscriber, filtered per span (not a subscriber per thread): tracing
+/// caches each call site's interest across threads, and scoped subscribers coming and
+/// going on parallel test threads can leave a call site cached as uninteresting.
+struct Router;
+
+struct Open {
+    capture: Capture,
+    fields: Fields,
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Router {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let Some(capture) = ACTIVE.with(|a| a.borrow().clone()) else {
+            return;
+        };
+        let mut fields = Fields::new();
+        attrs.record(&mut Visitor(&mut fields));
+        if let Some(span) = ctx.span(id) {
+            span.extensions_mut().insert(Open { capture, fields });
         }
     }
 
-    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        if let Some(fields) = self.open.lock().unwrap().get_mut(&id.into_u64()) {
-            values.record(&mut Visitor(fields));
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(id) {
+            if let Some(open) = span.extensions_mut().get_mut::<Open>() {
+                values.record(&mut Visitor(&mut open.fields));
+            }
         }
     }
 
-    fn on_close(&self, id: Id, _: Context<'_, S>) {
-        if let Some(fields) = self.open.lock().unwrap().remove(&id.into_u64()) {
-            self.closed.lock().unwrap().push(fields);
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        if let Some(span) = ctx.span(&id) {
+            if let Some(open) = span.extensions_mut().remove::<Open>() {
+                open.capture.closed.lock().unwrap().push(open.fields);
+            }
         }
     }
 }
 
+/// Stops capturing on this thread when dropped.
+struct Capturing;
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.borrow_mut().take());
+    }
+}
+
 impl Capture {
-    /// Records spans on this thread until the guard drops.
-    fn install(&self) -> tracing::subscriber::DefaultGuard {
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(self.clone()))
+    /// Records dynamap's spans opened on this thread until the guard drops.
+    fn install(&self) -> Capturing {
+        static GLOBAL: Once = Once::new();
+        GLOBAL.call_once(|| {
+            // Dynamic: asked at each span (a plain `filter_fn` is asked once per call
+            // site, on whichever thread gets there first, and its answer kept).
+            let only_capturing_threads = dynamic_filter_fn(|meta, _| {
+                meta.target() == "dynamap"
+                    && meta.name() == "dynamodb"
+                    && ACTIVE.with(|a| a.borrow().is_some())
+            });
+            let subscriber =
+                tracing_subscriber::registry().with(Router.with_filter(only_capturing_threads));
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other test sets a global subscriber");
+        });
+        // A call site another test thread was registering while the subscriber was
+        // set may have cached "never" from the list of subscribers it read before:
+        // tracing's registration races with setting one. Ask every call site again.
+        tracing::callsite::rebuild_interest_cache();
+        ACTIVE.with(|a| *a.borrow_mut() = Some(self.clone()));
+        Capturing
     }
 
     fn take(&self) -> Vec<Fields> {
@@ -377,39 +429,25 @@ async fn rate_limits_hold_scans_counts_and_batch_writes_to_their_budget() {
     .await;
     assert!(cost > 0.0);
     let rate = cost / 2.0;
-    let (elapsed, units) = timed(&meter, async {
-        let all: Vec<Entry> = entries
-            .scan()
-            .page_size(100)
-            .read_units_per_second(rate)
-            .stream()
-            .try_collect()
-            .await
-            .unwrap();
-        assert_eq!(all.len(), 2000);
-    })
-    .await;
-    assert_paced("scan", elapsed, units, rate);
-
-    let (elapsed, units) = timed(&meter, async {
-        let all: Vec<Entry> = entries
-            .scan()
-            .segments(4)
-            .page_size(100)
-            .read_units_per_second(rate)
-            .stream()
-            .try_collect()
-            .await
-            .unwrap();
-        assert_eq!(all.len(), 2000);
-    })
-    .await;
-    assert_paced(
-        "parallel scan (one budget for all segments)",
-        elapsed,
-        units,
-        rate,
-    );
+    for (what, segments) in [
+        ("scan", 1),
+        ("parallel scan (one budget for all segments)", 4),
+    ] {
+        let (elapsed, units) = timed(&meter, async {
+            let all: Vec<Entry> = entries
+                .scan()
+                .segments(segments)
+                .page_size(100)
+                .read_units_per_second(rate)
+                .stream()
+                .try_collect()
+                .await
+                .unwrap();
+            assert_eq!(all.len(), 2000);
+        })
+        .await;
+        assert_paced(what, elapsed, units, rate);
+    }
 
     let (elapsed, units) = timed(&meter, async {
         assert_eq!(
