@@ -102,10 +102,36 @@ struct Fetched {
     error: Option<Error>,
 }
 
+/// A batch's keys after they went to the SDK: made again from the caller's keys (the
+/// batch is the run of `keys` from `first`), found by their position.
+struct Kept<'k, T: DynamoItem> {
+    keys: &'k [T::Key],
+    first: usize,
+    position: &'k HashMap<Vec<u8>, usize>,
+}
+
+impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
+    fn slot(&self, key: &Item) -> Option<usize> {
+        let at = *self.position.get(&identity(key, &T::KEY_SCHEMA))?;
+        at.checked_sub(self.first)
+    }
+
+    fn remake(&self, slot: usize) -> Result<Item> {
+        match self.keys.get(self.first + slot) {
+            Some(key) => T::key_to_item(key),
+            None => Err(Error::UnexpectedAnswer {
+                operation: "BatchGetItem",
+                problem: "a key outside its batch".to_owned(),
+            }),
+        }
+    }
+}
+
 async fn fetch_batch(
     client: Client,
     table: Arc<str>,
     keys: Vec<Item>,
+    kept: &impl super::Resend<Item>,
     consistent_read: bool,
     max_attempts: u32,
     observer: Observer,
@@ -117,7 +143,7 @@ async fn fetch_batch(
         policy: crate::resilience::RetryPolicy::of(&client),
         deadline: None,
     };
-    let driven = super::drive(keys, &limits, |keys| {
+    let driven = super::drive(keys, &limits, kept, |keys| {
         let (client, table, observer) = (client.clone(), table.clone(), observer.clone());
         async move {
             let call = Call::new(&table, &observer);
@@ -291,17 +317,21 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
         let table: Arc<str> = Arc::from(self.mapping.table_name());
         let client = self.mapping.client().clone();
         let (consistent, attempts) = (self.consistent_read, self.max_attempts);
+        let (keys, positions) = (&distinct, &position);
+        let mut first = 0;
         let mut fetched = stream::iter(batches)
             .map(|batch| {
+                let kept = Kept::<T> {
+                    keys,
+                    first,
+                    position: positions,
+                };
+                first += batch.len();
+                let (client, table) = (client.clone(), table.clone());
                 let observer = self.mapping.observer().clone();
-                fetch_batch(
-                    client.clone(),
-                    table.clone(),
-                    batch,
-                    consistent,
-                    attempts,
-                    observer,
-                )
+                async move {
+                    fetch_batch(client, table, batch, &kept, consistent, attempts, observer).await
+                }
             })
             .buffer_unordered(self.concurrency);
 
@@ -339,6 +369,8 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
                 callback(progress);
             }
         }
+        // The batches borrowed the keys; they are done.
+        drop(fetched);
         if let Some(source) = first_error {
             return Err(Error::BatchIncomplete {
                 operation: "BatchGetItem",

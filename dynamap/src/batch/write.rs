@@ -55,11 +55,46 @@ impl Default for WriteOptions {
     }
 }
 
-/// One write waiting to be sent: its key (to keep one write per key in a batch) and
-/// the request.
-struct Pending {
-    key: Vec<u8>,
-    request: WriteRequest,
+/// Makes a write's request again, from what it was made of (the item or the key, kept
+/// by value): a batch is not copied per attempt.
+pub(crate) type Again = Box<dyn Fn() -> Result<WriteRequest> + Send + Sync>;
+
+/// One write waiting to be sent: its key (to keep one write per key in a batch), the
+/// request, and how to make it again.
+pub(crate) struct Pending {
+    pub key: Vec<u8>,
+    pub request: WriteRequest,
+    pub again: Again,
+}
+
+/// A batch's writes after the requests went to the SDK: their keys, and how to make
+/// each again.
+struct Kept {
+    keys: Vec<Vec<u8>>,
+    again: Vec<Again>,
+    schema: &'static crate::item::KeySchema,
+}
+
+impl super::Resend<WriteRequest> for Kept {
+    fn slot(&self, request: &WriteRequest) -> Option<usize> {
+        let item = match (&request.put_request, &request.delete_request) {
+            (Some(put), _) => &put.item,
+            (None, Some(delete)) => &delete.key,
+            (None, None) => return None,
+        };
+        let key = identity(item, self.schema);
+        self.keys.iter().position(|k| *k == key)
+    }
+
+    fn remake(&self, slot: usize) -> Result<WriteRequest> {
+        match self.again.get(slot) {
+            Some(again) => again(),
+            None => Err(Error::UnexpectedAnswer {
+                operation: "BatchWriteItem",
+                problem: "a request outside its batch".to_owned(),
+            }),
+        }
+    }
 }
 
 /// What came back from one batch, after its retries.
@@ -69,6 +104,33 @@ struct Outcome {
     retries: u64,
     failed: Vec<WriteRequest>,
     error: Option<Error>,
+}
+
+/// An item as a batch write stores it: as `insert` stores it (write-time stamps, the
+/// next version), so every other write path goes on from there.
+fn put_item<T: DynamoItem>(item: &T, now: std::time::SystemTime) -> Result<Item> {
+    let mut encoded = item.to_item()?;
+    T::stamps(now)?.apply_to(&mut encoded);
+    if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
+        crate::mapping::store_next_version::<T>(&mut encoded, name, version)?;
+    }
+    Ok(encoded)
+}
+
+fn put_request(item: Item) -> Result<WriteRequest> {
+    let put = PutRequest::builder()
+        .set_item(Some(item))
+        .build()
+        .map_err(|e| Error::from_build("BatchWriteItem", e))?;
+    Ok(WriteRequest::builder().put_request(put).build())
+}
+
+fn delete_request(key: Item) -> Result<WriteRequest> {
+    let delete = DeleteRequest::builder()
+        .set_key(Some(key))
+        .build()
+        .map_err(|e| Error::from_build("BatchWriteItem", e))?;
+    Ok(WriteRequest::builder().delete_request(delete).build())
 }
 
 fn request_item(request: WriteRequest) -> Option<Item> {
@@ -93,9 +155,19 @@ async fn send_batch(
     max_attempts: u32,
     deadline: Option<tokio::time::Instant>,
     reporting: Reporting,
+    schema: &'static crate::item::KeySchema,
 ) -> Outcome {
-    let keys = batch.iter().map(|p| p.key.clone()).collect();
-    let requests: Vec<WriteRequest> = batch.into_iter().map(|p| p.request).collect();
+    let mut kept = Kept {
+        keys: Vec::with_capacity(batch.len()),
+        again: Vec::with_capacity(batch.len()),
+        schema,
+    };
+    let mut requests: Vec<WriteRequest> = Vec::with_capacity(batch.len());
+    for pending in batch {
+        kept.keys.push(pending.key);
+        kept.again.push(pending.again);
+        requests.push(pending.request);
+    }
     let limits = super::Limits {
         operation: "BatchWriteItem",
         table: &table,
@@ -103,7 +175,7 @@ async fn send_batch(
         policy: crate::resilience::RetryPolicy::of(&client),
         deadline,
     };
-    let driven = super::drive(requests, &limits, |requests| {
+    let driven = super::drive(requests, &limits, &kept, |requests| {
         let (client, table, reporting) = (client.clone(), table.clone(), reporting.clone());
         async move {
             let sent = requests.len() as u64;
@@ -125,7 +197,7 @@ async fn send_batch(
     })
     .await;
     Outcome {
-        keys,
+        keys: kept.keys,
         written: driven.results.iter().sum(),
         retries: driven.retries,
         failed: driven.failed,
@@ -175,7 +247,8 @@ impl Tally<'_> {
 pub(crate) async fn write_all(
     client: &Client,
     table: &str,
-    writes: impl Stream<Item = Result<(Vec<u8>, WriteRequest)>>,
+    schema: &'static crate::item::KeySchema,
+    writes: impl Stream<Item = Result<Pending>>,
     options: WriteOptions,
 ) -> Result<BatchReport> {
     let table: Arc<str> = Arc::from(table);
@@ -209,17 +282,17 @@ pub(crate) async fn write_all(
             position += 1;
         }
         let dispatch = match next {
-            Some(Ok((key, request))) => {
-                match batch_index.get(&key) {
+            Some(Ok(pending)) => {
+                match batch_index.get(&pending.key) {
                     Some(&i) => {
                         if let Some(slot) = batch.get_mut(i) {
-                            slot.request = request;
+                            *slot = pending;
                         }
                         tally.report.superseded += 1;
                     }
                     None => {
-                        batch_index.insert(key.clone(), batch.len());
-                        batch.push(Pending { key, request });
+                        batch_index.insert(pending.key.clone(), batch.len());
+                        batch.push(pending);
                     }
                 }
                 batch.len() == WRITES_PER_BATCH
@@ -267,6 +340,7 @@ pub(crate) async fn write_all(
             options.max_attempts,
             deadline,
             reporting.clone(),
+            schema,
         ));
     }
     while let Some(outcome) = in_flight.next().await {
@@ -277,8 +351,8 @@ pub(crate) async fn write_all(
         // unsent, into the error.
         while let Some(next) = writes.next().await {
             position += 1;
-            if let Ok((_, request)) = next {
-                tally.failed.extend(request_item(request));
+            if let Ok(pending) = next {
+                tally.failed.extend(request_item(pending.request));
             }
         }
     }
@@ -454,25 +528,22 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     pub async fn send(self) -> Result<BatchReport> {
         let mapping = self.mapping;
         let writes = self.items.map(move |item| {
-            let mut encoded = item.to_item()?;
-            T::stamps(mapping.now())?.apply_to(&mut encoded);
-            // Stored as `insert` stores it: the next version, so every other write
-            // path (insert of the item as read, update, modify) goes on from there.
-            if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
-                crate::mapping::store_next_version::<T>(&mut encoded, name, version)?;
-            }
+            let now = mapping.now();
+            let encoded = put_item(&item, now)?;
             check_item_size(&encoded)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
             let key = identity(&encoded, &T::KEY_SCHEMA);
-            let put = PutRequest::builder()
-                .set_item(Some(encoded))
-                .build()
-                .map_err(|e| Error::from_build("BatchWriteItem", e))?;
-            Ok((key, WriteRequest::builder().put_request(put).build()))
+            Ok(Pending {
+                key,
+                request: put_request(encoded)?,
+                // Stamped with the same time, so a resend writes the same item.
+                again: Box::new(move || put_request(put_item(&item, now)?)),
+            })
         });
         write_all(
             self.mapping.client(),
             self.mapping.table_name(),
+            &T::KEY_SCHEMA,
             writes,
             self.options,
         )
@@ -537,19 +608,16 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
-            let bytes = identity(&encoded, &T::KEY_SCHEMA);
-            let delete = DeleteRequest::builder()
-                .set_key(Some(encoded))
-                .build()
-                .map_err(|e| Error::from_build("BatchWriteItem", e))?;
-            Ok((
-                bytes,
-                WriteRequest::builder().delete_request(delete).build(),
-            ))
+            Ok(Pending {
+                key: identity(&encoded, &T::KEY_SCHEMA),
+                request: delete_request(encoded)?,
+                again: Box::new(move || delete_request(T::key_to_item(&key)?)),
+            })
         });
         write_all(
             self.mapping.client(),
             self.mapping.table_name(),
+            &T::KEY_SCHEMA,
             writes,
             self.options,
         )
