@@ -14,7 +14,9 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::ConversionError;
-use crate::value::{DynamoValue, KeyAttribute};
+#[cfg(any(feature = "chrono", feature = "time"))]
+use crate::value::DynamoValue;
+use crate::value::KeyAttribute;
 
 /// A type that can be a `{field}` segment of a key template.
 ///
@@ -147,7 +149,7 @@ impl KeySegment for i128 {
 }
 
 /// Writes the stored text of a type stored as a fixed-width string.
-#[cfg(any(feature = "uuid", feature = "chrono", feature = "time"))]
+#[cfg(any(feature = "chrono", feature = "time"))]
 fn push_stored_text<T: DynamoValue>(value: &T, out: &mut String) -> Result<(), ConversionError> {
     match value.to_attribute_value()? {
         Some(AttributeValue::S(text)) => {
@@ -173,6 +175,7 @@ impl KeySegment for uuid::Uuid {
     }
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 macro_rules! text_segment {
     ($($t:ty),*) => {$(
         impl KeySegment for $t {
