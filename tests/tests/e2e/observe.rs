@@ -375,6 +375,53 @@ async fn capacity_adds_up_across_pages_batches_and_mappings() {
     others.delete_table().await.unwrap();
 }
 
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Member {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(gsi_partition_key = "by_team")]
+    team: String,
+}
+
+#[tokio::test]
+async fn a_per_index_meter_splits_writes_and_queries_by_index() {
+    let meter = CapacityMeter::per_index();
+    let members = TypedMapping::<Member>::new(client().await, unique_table_name("observe-gsi"));
+    members.create_table().await.unwrap();
+    let members = members.with_capacity_meter(&meter);
+    let table = members.table_name().to_owned();
+    for i in 0..4 {
+        let member = Member {
+            id: format!("m{i}"),
+            team: "blue".into(),
+        };
+        members.insert(&member).await.unwrap();
+    }
+    let written = meter.take();
+    // Each small write costs a unit on the table and a unit on the index it feeds.
+    assert_eq!(written.tables[&table].write, 8.0, "{written:?}");
+    assert_eq!(
+        written.indexes[&format!("{table}/by_team")].write,
+        4.0,
+        "{written:?}"
+    );
+    let blue: Vec<Member> = members
+        .query("blue")
+        .index("by_team")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(blue.len(), 4);
+    let read = meter.take();
+    assert!(
+        read.indexes[&format!("{table}/by_team")].read > 0.0,
+        "{read:?}"
+    );
+    assert_eq!(read.units.write, 0.0);
+    members.delete_table().await.unwrap();
+}
+
 /// How long `run` takes, and the capacity it consumed by `meter`.
 async fn timed<F: std::future::Future<Output = ()>>(
     meter: &CapacityMeter,
