@@ -114,6 +114,18 @@ fn update_expression(c: &mut Criterion) {
                 .expressions()
         })
     });
+    group.bench_function("dynamap modify (5 operations), rendered as sent", |b| {
+        b.iter(|| {
+            orders
+                .modify(black_box(&key))
+                .set(f.status, "shipped")
+                .add(f.total_cents, 250)
+                .remove(f.note)
+                .insert_into(f.tags, ["gift"])
+                .append(f.lines, [line.clone()])
+                .__render_as_sent()
+        })
+    });
     group.bench_function("hand-written format!", |b| {
         b.iter(|| hand_written::update_by_hand(black_box("shipped"), 250, true, "gift", &line))
     });

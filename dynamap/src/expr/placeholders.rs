@@ -48,15 +48,42 @@ pub(crate) struct NameRef(usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ValueRef(usize);
 
+/// `prefix` and the position's digits, without the formatting machinery: placeholders
+/// are most of what an expression's text is made of.
+fn placeholder(prefix: &str, position: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(position);
+    let mut out = String::with_capacity(prefix.len() + digits.len());
+    out.push_str(prefix);
+    out.push_str(digits);
+    out
+}
+
+impl NameRef {
+    fn push_to(self, out: &mut String) {
+        out.push_str("#n");
+        out.push_str(itoa::Buffer::new().format(self.0));
+    }
+}
+
+impl ValueRef {
+    pub(crate) fn push_to(self, out: &mut String) {
+        out.push_str(":v");
+        out.push_str(itoa::Buffer::new().format(self.0));
+    }
+}
+
 impl std::fmt::Display for NameRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "#n{}", self.0)
+        f.write_str("#n")?;
+        f.write_str(itoa::Buffer::new().format(self.0))
     }
 }
 
 impl std::fmt::Display for ValueRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, ":v{}", self.0)
+        f.write_str(":v")?;
+        f.write_str(itoa::Buffer::new().format(self.0))
     }
 }
 
@@ -70,7 +97,6 @@ impl Placeholders {
     }
 
     pub(crate) fn path(&mut self, path: &AttrPath) -> String {
-        use std::fmt::Write;
         let mut out = String::new();
         for segment in path.segments() {
             match segment {
@@ -78,10 +104,12 @@ impl Placeholders {
                     if !out.is_empty() {
                         out.push('.');
                     }
-                    let _ = write!(out, "{}", self.name(name));
+                    self.name(name).push_to(&mut out);
                 }
                 Segment::Index(index) => {
-                    let _ = write!(out, "[{index}]");
+                    out.push('[');
+                    out.push_str(itoa::Buffer::new().format(*index));
+                    out.push(']');
                 }
             }
         }
@@ -99,14 +127,14 @@ impl Placeholders {
             self.names
                 .into_iter()
                 .enumerate()
-                .map(|(i, name)| (NameRef(i).to_string(), name))
+                .map(|(i, name)| (placeholder("#n", i), name))
                 .collect()
         });
         let values = (!self.values.is_empty()).then(|| {
             self.values
                 .into_iter()
                 .enumerate()
-                .map(|(i, value)| (ValueRef(i).to_string(), value))
+                .map(|(i, value)| (placeholder(":v", i), value))
                 .collect()
         });
         (names, values)

@@ -3,8 +3,41 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use super::placeholders::ValueRef;
 use super::Placeholders;
 use crate::attr_path::AttrPath;
+
+/// A piece of an expression's text: literal text, a path's placeholders, a value's.
+trait Piece {
+    fn push_to(&self, out: &mut String);
+}
+
+impl Piece for &str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for ValueRef {
+    fn push_to(&self, out: &mut String) {
+        ValueRef::push_to(*self, out);
+    }
+}
+
+/// One clause, its pieces pushed in turn.
+macro_rules! clause {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out = String::with_capacity(48);
+        $( Piece::push_to(&$piece, &mut out); )*
+        out
+    }};
+}
 
 /// One change to one attribute, its value already encoded.
 #[derive(Debug, Clone)]
@@ -49,10 +82,10 @@ pub(super) fn render(
         }
     }
 
-    let mut set = Vec::new();
-    let mut remove = Vec::new();
-    let mut add = Vec::new();
-    let mut delete = Vec::new();
+    let mut set = Clauses::default();
+    let mut remove = Clauses::default();
+    let mut add = Clauses::default();
+    let mut delete = Clauses::default();
     // One placeholder each for the constants, however many actions use them.
     let mut zero = None;
     let mut empty = None;
@@ -70,47 +103,80 @@ pub(super) fn render(
             }
             Ok(())
         };
+        // Clauses are written piece by piece: they are most of an update's cost, and
+        // `format!` spends more on its machinery than on the text.
         match action {
-            Action::Set(v) => set.push(format!("{name} = {}", p.value(v))),
-            Action::SetIfAbsent(v) => {
-                set.push(format!("{name} = if_not_exists({name}, {})", p.value(v)))
-            }
+            Action::Set(v) => set.push(clause!(name, " = ", p.value(v))),
+            Action::SetIfAbsent(v) => set.push(clause!(
+                name,
+                " = if_not_exists(",
+                name,
+                ", ",
+                p.value(v),
+                ")"
+            )),
             Action::Add(v) => {
                 let zero = zero_ref(p);
-                set.push(format!(
-                    "{name} = if_not_exists({name}, {zero}) + {}",
-                    p.value(v)
+                let v = p.value(v);
+                set.push(clause!(
+                    name,
+                    " = if_not_exists(",
+                    name,
+                    ", ",
+                    zero,
+                    ") + ",
+                    v
                 ))
             }
             Action::Subtract(v) => {
                 let zero = zero_ref(p);
-                set.push(format!(
-                    "{name} = if_not_exists({name}, {zero}) - {}",
-                    p.value(v)
+                let v = p.value(v);
+                set.push(clause!(
+                    name,
+                    " = if_not_exists(",
+                    name,
+                    ", ",
+                    zero,
+                    ") - ",
+                    v
                 ))
             }
             Action::Append(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                set.push(format!(
-                    "{name} = list_append(if_not_exists({name}, {empty}), {})",
-                    p.value(v)
+                let v = p.value(v);
+                set.push(clause!(
+                    name,
+                    " = list_append(if_not_exists(",
+                    name,
+                    ", ",
+                    empty,
+                    "), ",
+                    v,
+                    ")"
                 ))
             }
             Action::Prepend(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                set.push(format!(
-                    "{name} = list_append({}, if_not_exists({name}, {empty}))",
-                    p.value(v)
+                let v = p.value(v);
+                set.push(clause!(
+                    name,
+                    " = list_append(",
+                    v,
+                    ", if_not_exists(",
+                    name,
+                    ", ",
+                    empty,
+                    "))"
                 ))
             }
             Action::Remove => remove.push(name),
             Action::SetInsert(v) => {
                 top_level_only("ADD")?;
-                add.push(format!("{name} {}", p.value(v)))
+                add.push(clause!(name, " ", p.value(v)))
             }
             Action::SetDelete(v) => {
                 top_level_only("DELETE")?;
-                delete.push(format!("{name} {}", p.value(v)))
+                delete.push(clause!(name, " ", p.value(v)))
             }
         }
     }
@@ -120,25 +186,53 @@ pub(super) fn render(
         let name = p.path(version);
         let zero = zero_ref(p);
         let one = p.value(AttributeValue::N("1".to_owned()));
-        set.push(format!("{name} = if_not_exists({name}, {zero}) + {one}"));
+        set.push(clause!(
+            name,
+            " = if_not_exists(",
+            name,
+            ", ",
+            zero,
+            ") + ",
+            one
+        ));
     }
-    let mut update = String::new();
+    let mut update = String::with_capacity(
+        [&set, &remove, &add, &delete]
+            .iter()
+            .map(|c| c.0.len() + 8)
+            .sum(),
+    );
     for (keyword, clauses) in [
         ("SET", set),
         ("REMOVE", remove),
         ("ADD", add),
         ("DELETE", delete),
     ] {
-        if !clauses.is_empty() {
+        if !clauses.0.is_empty() {
             if !update.is_empty() {
                 update.push(' ');
             }
             update.push_str(keyword);
             update.push(' ');
-            update.push_str(&clauses.join(", "));
+            update.push_str(&clauses.0);
         }
     }
     Ok(update)
+}
+
+/// The clauses under one keyword, joined as they come.
+#[derive(Default)]
+struct Clauses(String);
+
+impl Clauses {
+    fn push(&mut self, clause: String) {
+        if self.0.is_empty() {
+            self.0 = clause;
+        } else {
+            self.0.push_str(", ");
+            self.0.push_str(&clause);
+        }
+    }
 }
 
 #[cfg(test)]

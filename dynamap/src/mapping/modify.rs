@@ -458,6 +458,18 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         ))
     }
 
+    /// What `send` renders, taken by value as `send` takes it: for benchmarks of the
+    /// builder (`expressions` copies the builder's values, which sending does not).
+    #[doc(hidden)]
+    pub fn __render_as_sent(self) -> Result<crate::condition::Expression> {
+        let rendered = self.render()?;
+        Ok(crate::condition::Expression {
+            text: rendered.update.unwrap_or_default(),
+            names: rendered.names.unwrap_or_default(),
+            values: rendered.values.unwrap_or_default(),
+        })
+    }
+
     /// The update as DynamoDB will receive it.
     pub(crate) fn render(self) -> Result<Rendered> {
         let now = self.mapping.now();
