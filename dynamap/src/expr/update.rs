@@ -117,29 +117,11 @@ pub(super) fn render(
             )),
             Action::Add(v) => {
                 let zero = zero_ref(p);
-                let v = p.value(v);
-                set.push(clause!(
-                    name,
-                    " = if_not_exists(",
-                    name,
-                    ", ",
-                    zero,
-                    ") + ",
-                    v
-                ))
+                set.push(counted(&name, zero, " + ", p.value(v)))
             }
             Action::Subtract(v) => {
                 let zero = zero_ref(p);
-                let v = p.value(v);
-                set.push(clause!(
-                    name,
-                    " = if_not_exists(",
-                    name,
-                    ", ",
-                    zero,
-                    ") - ",
-                    v
-                ))
+                set.push(counted(&name, zero, " - ", p.value(v)))
             }
             Action::Append(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
@@ -186,15 +168,7 @@ pub(super) fn render(
         let name = p.path(version);
         let zero = zero_ref(p);
         let one = p.value(AttributeValue::N("1".to_owned()));
-        set.push(clause!(
-            name,
-            " = if_not_exists(",
-            name,
-            ", ",
-            zero,
-            ") + ",
-            one
-        ));
+        set.push(counted(&name, zero, " + ", one));
     }
     let mut update = String::with_capacity(
         [&set, &remove, &add, &delete]
@@ -218,6 +192,20 @@ pub(super) fn render(
         }
     }
     Ok(update)
+}
+
+/// `name = if_not_exists(name, 0) ± value`: a counter that starts at zero.
+fn counted(name: &str, zero: ValueRef, sign: &str, value: ValueRef) -> String {
+    clause!(
+        name,
+        " = if_not_exists(",
+        name,
+        ", ",
+        zero,
+        ")",
+        sign,
+        value
+    )
 }
 
 /// The clauses under one keyword, joined as they come.
