@@ -1,0 +1,387 @@
+//! The service on a loopback port, over a real table (the test server dynamap's suite
+//! uses: embedded by default, DynamoDB Local with `DYNAMAP_SERVER=dynamodb-local`),
+//! driven over HTTP by a real client.
+
+use std::collections::HashSet;
+
+use dynamap_example_service::{router, AppState};
+use reqwest::header::{ETAG, IF_MATCH, LOCATION};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+/// A running service on its own fresh table.
+struct Service {
+    base: String,
+    http: Client,
+}
+
+impl Service {
+    async fn start() -> Service {
+        let client = dynamap_tests::client().await;
+        let table = dynamap_tests::unique_table_name("service");
+        let state = AppState::new(client, &table, *b"the tests' secret, 32 bytes long");
+        state.table().create_table().await.expect("create table");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(async move { axum::serve(listener, router(state)).await });
+        Service {
+            base,
+            http: Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        let request = self.http.post(self.url(path)).json(&body);
+        request.send().await.expect("POST")
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("GET")
+    }
+
+    async fn patch(&self, path: &str, etag: Option<&str>, body: Value) -> reqwest::Response {
+        let mut request = self.http.patch(self.url(path)).json(&body);
+        if let Some(etag) = etag {
+            request = request.header(IF_MATCH, etag);
+        }
+        request.send().await.expect("PATCH")
+    }
+
+    async fn delete(&self, path: &str, etag: Option<&str>) -> reqwest::Response {
+        let mut request = self.http.delete(self.url(path));
+        if let Some(etag) = etag {
+            request = request.header(IF_MATCH, etag);
+        }
+        request.send().await.expect("DELETE")
+    }
+
+    /// Creates a user; returns its id and ETag.
+    async fn user(&self, name: &str) -> (String, String) {
+        let email = format!("{}@example.com", name.to_lowercase());
+        let response = self
+            .post("/users", json!({"email": email, "name": name}))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let etag = etag_of(&response);
+        let body: Value = response.json().await.expect("JSON");
+        (body["id"].as_str().expect("id").to_owned(), etag)
+    }
+
+    /// Places an order of `lines` lines; returns its body.
+    async fn order(&self, user: &str, lines: usize) -> Value {
+        let lines: Vec<Value> = (1..=lines)
+            .map(|i| json!({"sku": format!("SKU-{i}"), "quantity": i, "unit_price": "2.50"}))
+            .collect();
+        let response = self
+            .post(&format!("/users/{user}/orders"), json!({ "lines": lines }))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("JSON")
+    }
+
+    /// Follows `next_cursor` from `path` to the end; returns every item and the pages.
+    async fn list_all(&self, path: &str, limit: u32) -> (Vec<Value>, usize) {
+        let (mut items, mut pages) = (Vec::new(), 0);
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut request = self
+                .http
+                .get(self.url(path))
+                .query(&[("limit", limit.to_string())]);
+            if let Some(cursor) = &cursor {
+                request = request.query(&[("cursor", cursor)]);
+            }
+            let response = request.send().await.expect("GET");
+            assert_eq!(response.status(), StatusCode::OK);
+            let page: Value = response.json().await.expect("JSON");
+            pages += 1;
+            items.extend(page["items"].as_array().expect("items").iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return (items, pages),
+            }
+        }
+    }
+}
+
+fn etag_of(response: &reqwest::Response) -> String {
+    let etag = response.headers().get(ETAG).expect("an ETag");
+    etag.to_str().expect("text").to_owned()
+}
+
+#[tokio::test]
+async fn a_user_is_created_read_patched_and_deleted() {
+    let service = Service::start().await;
+    let response = service
+        .post("/users", json!({"email": "ada@example.com", "name": "Ada"}))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = response.headers()[LOCATION].to_str().unwrap().to_owned();
+    let created_tag = etag_of(&response);
+    assert_eq!(created_tag, "\"v1\"");
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["name"], "Ada");
+    assert_eq!(created["orders"], 0);
+    assert!(
+        created.get("version").is_none(),
+        "the version travels as the ETag"
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("/users/{id}"));
+
+    let read = service.get(&location).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(etag_of(&read), created_tag);
+    assert_eq!(read.json::<Value>().await.unwrap(), created);
+
+    let patched = service
+        .patch(&location, Some(&created_tag), json!({"name": "Ada L."}))
+        .await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    assert_eq!(etag_of(&patched), "\"v2\"");
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["name"], "Ada L.");
+    assert_eq!(patched["email"], "ada@example.com", "untouched fields stay");
+    assert_eq!(patched["created_at"], created["created_at"]);
+    assert!(patched["updated_at"].as_str() >= created["updated_at"].as_str());
+
+    // The old tag no longer matches: nothing is written.
+    let stale = service
+        .patch(&location, Some(&created_tag), json!({"name": "Mallory"}))
+        .await;
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    let stale_delete = service.delete(&location, Some(&created_tag)).await;
+    assert_eq!(stale_delete.status(), StatusCode::PRECONDITION_FAILED);
+    let now: Value = service.get(&location).await.json().await.unwrap();
+    assert_eq!(now["name"], "Ada L.");
+
+    let deleted = service.delete(&location, Some("\"v2\"")).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(service.get(&location).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        service.delete(&location, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let gone = service.patch(&location, None, json!({"name": "x"})).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let body: Value = gone.json().await.unwrap();
+    assert!(body["error"].is_string(), "errors have a JSON body: {body}");
+}
+
+#[tokio::test]
+async fn a_duplicate_create_is_409_and_leaves_the_first() {
+    let service = Service::start().await;
+    let id = "5e3c4a5e-7b7c-4c0a-9d0e-0f1e2d3c4b5a";
+    let first = service
+        .post(
+            "/users",
+            json!({"id": id, "email": "a@example.com", "name": "First"}),
+        )
+        .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let again = service
+        .post(
+            "/users",
+            json!({"id": id, "email": "b@example.com", "name": "Second"}),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let stored: Value = service
+        .get(&format!("/users/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["name"], "First");
+}
+
+#[tokio::test]
+async fn bad_requests_are_400_and_missing_items_404() {
+    let service = Service::start().await;
+    let bad_email = service
+        .post("/users", json!({"email": "nobody", "name": "N"}))
+        .await;
+    assert_eq!(bad_email.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        service.get("/users/not-a-uuid").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let missing = "/users/00000000-0000-0000-0000-000000000001";
+    assert_eq!(service.get(missing).await.status(), StatusCode::NOT_FOUND);
+    let (user, _) = service.user("Ada").await;
+    let nothing = service
+        .patch(&format!("/users/{user}"), None, json!({}))
+        .await;
+    assert_eq!(nothing.status(), StatusCode::BAD_REQUEST);
+    let no_lines = service
+        .post(&format!("/users/{user}/orders"), json!({"lines": []}))
+        .await;
+    assert_eq!(no_lines.status(), StatusCode::BAD_REQUEST);
+    let forged = service
+        .get(&format!("/users/{user}/orders?cursor=Zm9yZ2Vk"))
+        .await;
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+    let missing_order = format!("/users/{user}/orders/0190b8a0-0000-7000-8000-000000000000");
+    assert_eq!(
+        service.get(&missing_order).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let order_of_nobody = service
+        .post(
+            &format!("{missing}/orders"),
+            json!({"lines": [{"sku": "A", "quantity": 1, "unit_price": "1"}]}),
+        )
+        .await;
+    assert_eq!(order_of_nobody.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn orders_are_placed_with_their_lines_listed_newest_first_and_deleted() {
+    let service = Service::start().await;
+    let (user, _) = service.user("Ada").await;
+    let mut placed = Vec::new();
+    for lines in 1..=7 {
+        let order = service.order(&user, lines).await;
+        assert_eq!(order["status"], "placed");
+        assert_eq!(order["lines"].as_array().unwrap().len(), lines);
+        // 2.50 × (1 + 2 + … + lines), exact.
+        let total: f64 = order["total"].as_str().unwrap().parse().unwrap();
+        assert_eq!(total, 2.5 * (lines * (lines + 1) / 2) as f64);
+        placed.push(order["order_id"].as_str().unwrap().to_owned());
+    }
+    let profile: Value = service
+        .get(&format!("/users/{user}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["orders"], 7, "the count moved with each order");
+
+    // Pages of 3: 3 + 3 + 1, newest first, each order once.
+    let (orders, pages) = service.list_all(&format!("/users/{user}/orders"), 3).await;
+    let listed: Vec<&str> = orders
+        .iter()
+        .map(|o| o["order_id"].as_str().unwrap())
+        .collect();
+    let newest_first: Vec<&str> = placed.iter().rev().map(String::as_str).collect();
+    assert_eq!(listed, newest_first);
+    assert!((3..=4).contains(&pages), "{pages} pages");
+
+    // Another user's cursor does not open this user's orders.
+    let (other, _) = service.user("Grace").await;
+    service.order(&other, 1).await;
+    let first_page: Value = service
+        .get(&format!("/users/{user}/orders?limit=2"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = first_page["next_cursor"].as_str().unwrap();
+    let stolen = service
+        .get(&format!("/users/{other}/orders?cursor={cursor}"))
+        .await;
+    assert_eq!(stolen.status(), StatusCode::BAD_REQUEST);
+
+    // An order read alone, patched, then deleted with its lines.
+    let path = format!("/users/{user}/orders/{}", placed[6]);
+    let read = service.get(&path).await;
+    let tag = etag_of(&read);
+    let body: Value = read.json().await.unwrap();
+    let skus: Vec<&str> = body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skus,
+        ["SKU-1", "SKU-2", "SKU-3", "SKU-4", "SKU-5", "SKU-6", "SKU-7"]
+    );
+    let paid = service
+        .patch(&path, Some(&tag), json!({"status": "paid"}))
+        .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let paid_tag = etag_of(&paid);
+    assert_eq!(paid.json::<Value>().await.unwrap()["status"], "paid");
+    assert_eq!(
+        service.delete(&path, Some(&tag)).await.status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    assert_eq!(
+        service.delete(&path, Some(&paid_tag)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(service.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        service.delete(&path, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let profile: Value = service
+        .get(&format!("/users/{user}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["orders"], 6);
+
+    // A user with orders is not deleted.
+    let refused = service.delete(&format!("/users/{user}"), None).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn users_page_to_the_end_each_once() {
+    let service = Service::start().await;
+    let mut created = HashSet::new();
+    for i in 0..23 {
+        created.insert(service.user(&format!("User{i}")).await.0);
+        if i % 5 == 0 {
+            // Other entities in the table do not show up as users.
+            let user = created.iter().next().unwrap().clone();
+            service.order(&user, 2).await;
+        }
+    }
+    let (users, pages) = service.list_all("/users", 4).await;
+    let listed: Vec<String> = users
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed.len(), 23, "each user once");
+    assert_eq!(listed.into_iter().collect::<HashSet<_>>(), created);
+    assert!(pages >= 6, "{pages} pages of at most 4");
+}
+
+#[tokio::test]
+async fn of_two_racing_patches_with_one_etag_exactly_one_wins() {
+    let service = Service::start().await;
+    for round in 0..5 {
+        let (user, tag) = service.user(&format!("Racer{round}")).await;
+        let path = format!("/users/{user}");
+        let (a, b) = tokio::join!(
+            service.patch(&path, Some(&tag), json!({"name": "A"})),
+            service.patch(&path, Some(&tag), json!({"name": "B"})),
+        );
+        let mut statuses = [a.status(), b.status()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::PRECONDITION_FAILED],
+            "round {round}"
+        );
+        let winner = if a.status() == StatusCode::OK {
+            "A"
+        } else {
+            "B"
+        };
+        let stored: Value = service.get(&path).await.json().await.unwrap();
+        assert_eq!(stored["name"], winner, "the stored name is the winner's");
+        let stored_tag = etag_of(&service.get(&path).await);
+        assert_eq!(stored_tag, "\"v2\"", "one write landed");
+    }
+}
