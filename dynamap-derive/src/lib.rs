@@ -1,10 +1,10 @@
 //! Derive macros for [dynamap](https://docs.rs/dynamap): `#[derive(DynamoItem)]` and
 //! `#[derive(DynamoValue)]`. Use them through the `dynamap` crate, which re-exports both.
 //!
-//! Each derive runs four stages, as serde_derive and thiserror do: [`attr`] parses the
-//! `#[dynamo(...)]` options, [`ast`] builds a model of the type, [`check`] applies every
-//! rule (one small function each) and [`expand`] writes the code. All stages report to
-//! one [`ctxt::Ctxt`], so the user sees every mistake at once; with mistakes, only a
+//! Each derive runs four stages, as serde_derive and thiserror do: `attr` parses the
+//! `#[dynamo(...)]` options, `ast` builds a model of the type, `check` applies every
+//! rule (one small function each) and `expand` writes the code. All stages report to
+//! one `ctxt::Ctxt`, so the user sees every mistake at once; with mistakes, only a
 //! fallback impl is emitted, so uses of the type do not add errors of their own.
 
 #![forbid(unsafe_code)]

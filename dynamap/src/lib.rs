@@ -93,6 +93,8 @@
 //! first retry panics inside Tokio ("timers are disabled").
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// docs.rs labels each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data read from a table must never make the library panic.
 #![cfg_attr(
     not(test),

@@ -144,7 +144,7 @@ pub(crate) struct Tracked<T> {
     pub lost: Option<Error>,
 }
 
-/// Sends one write (built by `send` with [`without_sdk_retries`]) and retries it here
+/// Sends one write (built by `send` with `without_sdk_retries`) and retries it here
 /// under the client's [`RetryPolicy`], remembering whether an earlier attempt may have
 /// been applied. A conditional write that then fails its condition may have failed on
 /// its own earlier success: the caller checks the item DynamoDB returns.

@@ -333,3 +333,16 @@ pub fn in_flight_client(client: &Client) -> (Client, std::sync::Arc<InFlight>) {
         .build();
     (Client::from_conf(config), gauge)
 }
+
+/// The guide's examples (`docs/`), compiled as doc tests so they keep matching the API.
+#[cfg(doctest)]
+pub mod guide {
+    #[doc = include_str!("../../docs/modeling.md")]
+    pub struct Modeling;
+    #[doc = include_str!("../../docs/consistency.md")]
+    pub struct Consistency;
+    #[doc = include_str!("../../docs/migrating.md")]
+    pub struct Migrating;
+    #[doc = include_str!("../../docs/testing.md")]
+    pub struct Testing;
+}

@@ -216,7 +216,7 @@ pub enum Error {
     },
 
     /// DynamoDB cancelled a transaction: nothing was applied. `actions` says, per
-    /// action, why (most are [`CancelReason::None`](crate::CancelReason::None): they
+    /// action, why (most are [`CancelReason::None`]: they
     /// were not the cause).
     #[error("transaction cancelled: {}", failed_actions(actions))]
     TransactionCancelled {

@@ -243,7 +243,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
 
     /// A parallel scan: `n` segments fetched concurrently and merged into one stream
     /// (in no particular order). Each segment holds at most one page, and has a request
-    /// in flight, so `n` is at most [`MAX_PARALLEL_SEGMENTS`](crate::MAX_PARALLEL_SEGMENTS)
+    /// in flight, so `n` is at most [`MAX_PARALLEL_SEGMENTS`]
     /// (more is an [`Error::InvalidRequest`] when the stream starts); to spread more segments
     /// over processes use [`segment`](Self::segment).
     ///

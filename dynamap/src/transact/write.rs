@@ -20,7 +20,7 @@ use crate::mapping::{delete_expressions, put_request, Modify};
 use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
-/// Built with [`transaction`](crate::transaction), sent by `.await`.
+/// Built with [`transaction`], sent by `.await`.
 ///
 /// ```no_run
 /// use dynamap::prelude::*;
