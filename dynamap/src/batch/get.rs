@@ -1,31 +1,25 @@
-//! BatchGetItem: `get_many`.
+//! BatchGetItem: `get_many`, awaited whole or read as a stream.
 
-use crate::observe::{Call, Observer};
-use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::KeysAndAttributes;
-use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
+use super::get_fetch::{Batches, Reader};
 use super::BatchProgress;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::identity;
 use crate::mapping::TypedMapping;
-use crate::sdk_item::Item;
-
-/// DynamoDB's limit of keys in one BatchGetItem.
-use crate::limits::KEYS_PER_BATCH;
 
 /// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
 ///
 /// Returns the items found, in the order their keys were first given; missing keys are
 /// skipped and repeated keys read once. To know which keys were not found, use
 /// [`keyed`](Self::keyed). Batches of 100 keys, 4 in flight, unprocessed keys resent
-/// with backoff.
+/// with backoff. Keys are taken from the iterator and encoded batch by batch, as
+/// batches go out. For more keys than the results should hold in memory at once, read
+/// the items as a [`stream`](Self::stream).
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -54,10 +48,10 @@ pub struct GetMany<'a, T: DynamoItem, I, Out = Found> {
 /// fn returns<O: dynamap::GetManyOutput<T>, T: dynamap::DynamoItem>() {}
 /// ```
 pub trait GetManyOutput<T: DynamoItem> {
-    /// The result of the call.
-    type Output: Send;
+    /// One element of the result: an item, or a key with its item or `None`.
+    type Each: Send;
     #[doc(hidden)]
-    fn collect(keys: Vec<T::Key>, found: Vec<Option<T>>) -> Self::Output;
+    fn each(keys: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send;
 }
 
 /// The items found, in request order: the default output of [`GetMany`].
@@ -76,106 +70,26 @@ pub struct Found;
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed;
 
-impl<T: DynamoItem> GetManyOutput<T> for Found {
-    type Output = Vec<T>;
+impl<T: DynamoItem> GetManyOutput<T> for Found
+where
+    T: Send,
+{
+    type Each = T;
 
-    fn collect(_: Vec<T::Key>, found: Vec<Option<T>>) -> Vec<T> {
-        found.into_iter().flatten().collect()
+    fn each(_: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = T> + Send {
+        found.into_iter().flatten()
     }
 }
 
 impl<T: DynamoItem> GetManyOutput<T> for Keyed
 where
+    T: Send,
     T::Key: Send,
 {
-    type Output = Vec<(T::Key, Option<T>)>;
+    type Each = (T::Key, Option<T>);
 
-    fn collect(keys: Vec<T::Key>, found: Vec<Option<T>>) -> Self::Output {
-        keys.into_iter().zip(found).collect()
-    }
-}
-
-struct Fetched {
-    items: Vec<Item>,
-    retries: u64,
-    failed: Vec<Item>,
-    error: Option<Error>,
-}
-
-/// A batch's keys after they went to the SDK: made again from the caller's keys (the
-/// batch is the run of `keys` from `first`), found by their position.
-struct Kept<'k, T: DynamoItem> {
-    keys: &'k [T::Key],
-    first: usize,
-    position: &'k HashMap<Vec<u8>, usize>,
-}
-
-impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
-    fn slot(&self, key: &Item) -> Option<usize> {
-        let at = *self.position.get(&identity(key, &T::KEY_SCHEMA))?;
-        at.checked_sub(self.first)
-    }
-
-    fn remake(&self, slot: usize) -> Result<Item> {
-        match self.keys.get(self.first + slot) {
-            Some(key) => T::key_to_item(key),
-            None => Err(Error::UnexpectedAnswer {
-                operation: "BatchGetItem",
-                problem: "a key outside its batch".to_owned(),
-            }),
-        }
-    }
-}
-
-async fn fetch_batch(
-    client: Client,
-    table: Arc<str>,
-    keys: Vec<Item>,
-    kept: &impl super::Resend<Item>,
-    consistent_read: bool,
-    max_attempts: u32,
-    observer: Observer,
-) -> Fetched {
-    let limits = super::Limits {
-        operation: "BatchGetItem",
-        table: &table,
-        max_attempts,
-        policy: crate::resilience::RetryPolicy::of(&client),
-        deadline: None,
-    };
-    let driven = super::drive(keys, &limits, kept, |keys| {
-        let (client, table, observer) = (client.clone(), table.clone(), observer.clone());
-        async move {
-            let call = Call::new(&table, &observer);
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(keys))
-                .consistent_read(consistent_read)
-                .build()
-                .map_err(|e| Error::from_build("BatchGetItem", e))?;
-            let request = client
-                .batch_get_item()
-                .request_items(table.to_string(), request);
-            let output = crate::observe::send(request, call)
-                .await
-                .map_err(|e| Error::from_sdk("BatchGetItem", &table, e))?;
-            let items = output
-                .responses
-                .and_then(|mut responses| responses.remove(table.as_ref()))
-                .unwrap_or_default();
-            let unprocessed = output
-                .unprocessed_keys
-                .and_then(|mut tables| tables.remove(table.as_ref()))
-                .map(|k| k.keys)
-                .unwrap_or_default();
-            Ok((items, unprocessed))
-        }
-    })
-    .await;
-    Fetched {
-        items: driven.results.into_iter().flatten().collect(),
-        retries: driven.retries,
-        failed: driven.failed,
-        error: driven.error,
+    fn each(keys: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send {
+        keys.into_iter().zip(found)
     }
 }
 
@@ -287,102 +201,119 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
     /// let found = users.get_many(ids).send().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<Out::Output> {
-        // Each distinct key once, by its position in the request; the keys move into
-        // their batches without being copied.
-        let mut position: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut batches: Vec<Vec<Item>> = Vec::new();
-        let mut batch: Vec<Item> = Vec::with_capacity(KEYS_PER_BATCH);
-        let mut distinct: Vec<T::Key> = Vec::new();
-        for key in self.keys {
-            let encoded = T::key_to_item(&key)?;
-            let next = position.len();
-            if let std::collections::hash_map::Entry::Vacant(slot) =
-                position.entry(identity(&encoded, &T::KEY_SCHEMA))
-            {
-                slot.insert(next);
-                distinct.push(key);
-                batch.push(encoded);
-                if batch.len() == KEYS_PER_BATCH {
-                    batches.push(std::mem::replace(
-                        &mut batch,
-                        Vec::with_capacity(KEYS_PER_BATCH),
-                    ));
-                }
-            }
-        }
-        if !batch.is_empty() {
-            batches.push(batch);
-        }
-        let table: Arc<str> = Arc::from(self.mapping.table_name());
-        let client = self.mapping.client().clone();
-        let (consistent, attempts) = (self.consistent_read, self.max_attempts);
-        let (keys, positions) = (&distinct, &position);
-        let mut first = 0;
-        let mut fetched = stream::iter(batches)
+    pub async fn send(self) -> Result<Vec<Out::Each>>
+    where
+        I::IntoIter: Send,
+        T::Key: Send,
+    {
+        let reader = self.reader();
+        let batches = Batches::<T, _>::new(self.keys.into_iter(), true);
+        // In order, so the results are in the order of their keys.
+        let mut placed = stream::iter(batches)
             .map(|batch| {
-                let kept = Kept::<T> {
-                    keys,
-                    first,
-                    position: positions,
-                };
-                first += batch.len();
-                let (client, table) = (client.clone(), table.clone());
-                let observer = self.mapping.observer().clone();
-                async move {
-                    fetch_batch(client, table, batch, &kept, consistent, attempts, observer).await
-                }
+                let reader = reader.clone();
+                async move { reader.read::<T>(batch?).await }
             })
-            .buffer_unordered(self.concurrency);
-
-        let mut found: Vec<Option<T>> = std::iter::repeat_with(|| None)
-            .take(position.len())
-            .collect();
-        let mut found_count = 0_u64;
-        let mut progress = BatchProgress::default();
-        let mut failed = Vec::new();
-        let mut first_error = None;
-        while let Some(batch) = fetched.next().await {
+            .buffered(self.concurrency);
+        let mut out = Vec::new();
+        let (mut progress, mut read) = (BatchProgress::default(), 0_u64);
+        let (mut failed, mut first_error) = (Vec::new(), None);
+        while let Some(batch) = placed.next().await {
+            let batch = batch?;
             progress.batches += 1;
             progress.retries += batch.retries;
-            for item in batch.items {
-                let slot = position
-                    .get(&identity(&item, &T::KEY_SCHEMA))
-                    .and_then(|&at| found.get_mut(at));
-                let Some(slot) = slot else {
-                    return Err(Error::UnexpectedAnswer {
-                        operation: "BatchGetItem",
-                        problem: "an item whose key was not asked for".to_owned(),
-                    });
-                };
-                if slot.is_none() {
-                    found_count += 1;
-                }
-                *slot = Some(T::from_item(item)?);
-            }
-            progress.done = found_count;
+            progress.done += batch.found.iter().filter(|f| f.is_some()).count() as u64;
+            read += batch.keys.len() as u64;
             failed.extend(batch.failed);
-            if first_error.is_none() {
-                first_error = batch.error;
-            }
+            first_error = first_error.or(batch.error);
+            out.extend(Out::each(batch.keys, batch.found));
             if let Some(callback) = &self.progress {
                 callback(progress);
             }
         }
-        // The batches borrowed the keys; they are done.
-        drop(fetched);
-        if let Some(source) = first_error {
-            return Err(Error::BatchIncomplete {
+        match first_error {
+            None => Ok(out),
+            Some(source) => Err(Error::BatchIncomplete {
                 operation: "BatchGetItem",
-                table: table.to_string(),
-                completed: found_count,
-                read: position.len() as u64,
+                table: reader.table.to_string(),
+                completed: progress.done,
+                read,
                 remaining: failed,
                 rejected: Vec::new(),
                 source: Box::new(source),
-            });
+            }),
         }
-        Ok(Out::collect(distinct, found))
+    }
+
+    /// Reads as a stream: the items found (or, after [`keyed`](Self::keyed), each key
+    /// with its item or `None`), in the order of their keys, batch by batch as they
+    /// arrive. Keys are taken from the iterator only as batches go out, so memory holds
+    /// the batches in flight, not the whole call: a million keys stream through. A key
+    /// repeated within a batch is read once; repeated in another batch, it is read
+    /// again. A batch that cannot finish yields [`Error::BatchIncomplete`] (its unread
+    /// keys in `remaining`) and ends the stream.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut users_found = users.get_many((0..1_000_000).map(|i| format!("u{i}"))).stream();
+    /// while let Some(user) = users_found.try_next().await? {
+    ///     println!("{}", user.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> BoxStream<'a, Result<Out::Each>>
+    where
+        I::IntoIter: Send + 'a,
+        T::Key: Send,
+        Out: 'a,
+    {
+        let reader = self.reader();
+        let progress = self.progress.clone();
+        let mut counts = BatchProgress::default();
+        stream::iter(Batches::<T, _>::new(self.keys.into_iter(), false))
+            .map(move |batch| {
+                let reader = reader.clone();
+                async move {
+                    let batch = reader.read::<T>(batch?).await?;
+                    match batch.error {
+                        None => Ok(batch),
+                        Some(source) => Err(Error::BatchIncomplete {
+                            operation: "BatchGetItem",
+                            table: reader.table.to_string(),
+                            completed: batch.found.iter().filter(|f| f.is_some()).count() as u64,
+                            read: batch.keys.len() as u64,
+                            remaining: batch.failed,
+                            rejected: Vec::new(),
+                            source: Box::new(source),
+                        }),
+                    }
+                }
+            })
+            .buffered(self.concurrency)
+            .map_ok(move |batch| {
+                counts.batches += 1;
+                counts.retries += batch.retries;
+                counts.done += batch.found.iter().filter(|f| f.is_some()).count() as u64;
+                if let Some(callback) = &progress {
+                    callback(counts);
+                }
+                stream::iter(Out::each(batch.keys, batch.found).map(Ok))
+            })
+            .try_flatten()
+            .boxed()
+    }
+
+    fn reader(&self) -> Reader {
+        Reader {
+            client: self.mapping.client().clone(),
+            table: Arc::from(self.mapping.table_name()),
+            observer: self.mapping.observer().clone(),
+            consistent_read: self.consistent_read,
+            max_attempts: self.max_attempts,
+        }
     }
 }
 
@@ -394,8 +325,8 @@ where
     T::Key: Send,
     Out: GetManyOutput<T> + 'a,
 {
-    type Output = Result<Out::Output>;
-    type IntoFuture = BoxFuture<'a, Result<Out::Output>>;
+    type Output = Result<Vec<Out::Each>>;
+    type IntoFuture = BoxFuture<'a, Result<Vec<Out::Each>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

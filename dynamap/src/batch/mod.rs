@@ -4,6 +4,7 @@
 
 mod entry;
 mod get;
+mod get_fetch;
 mod progress;
 mod write;
 

@@ -148,6 +148,105 @@ async fn the_last_write_of_a_key_wins() {
 }
 
 #[tokio::test]
+async fn get_many_streams_in_key_order_taking_keys_only_as_batches_go_out() {
+    let table = new_mapping::<Reading>("get-stream").await;
+    let all = readings(1_000);
+    table.insert_many(all.clone()).await.unwrap();
+
+    // 1,000 stored keys with 50 unknown ones among them, and a key repeated at once.
+    let mut asked: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
+    for i in 0..50u32 {
+        asked.insert(i as usize * 20, (format!("missing-{i}"), i));
+    }
+    asked.insert(1, asked[0].clone());
+    let streamed: Vec<Reading> = table
+        .get_many(asked.clone())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed, all, "every stored item once, in key order");
+    assert_eq!(
+        streamed,
+        table.get_many(asked.clone()).await.unwrap(),
+        "as send returns"
+    );
+
+    let keyed: Vec<((String, u32), Option<Reading>)> = table
+        .get_many(asked.clone())
+        .keyed()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        keyed.len(),
+        asked.len() - 1,
+        "the repeat within a batch is answered once"
+    );
+    assert_eq!(keyed.iter().filter(|(_, r)| r.is_none()).count(), 50);
+    for (key, reading) in &keyed {
+        match reading {
+            Some(r) => assert_eq!(&r.key(), key),
+            None => assert!(key.0.starts_with("missing")),
+        }
+    }
+
+    // Keys are taken as batches go out: after the first item, at most the first batch
+    // and the one read ahead (concurrency 1) have been taken from the iterator.
+    let taken = Arc::new(AtomicU64::new(0));
+    let counter = taken.clone();
+    let keys = asked.clone().into_iter().inspect(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut lazy = table.get_many(keys).concurrency(1).stream();
+    assert!(lazy.try_next().await.unwrap().is_some());
+    let after_first = taken.load(Ordering::SeqCst);
+    assert!(
+        (100..=201).contains(&after_first),
+        "{after_first} keys taken"
+    );
+    drop(lazy);
+}
+
+#[tokio::test]
+async fn a_streamed_get_many_resends_unprocessed_keys_until_all_are_read() {
+    let table = new_mapping::<Reading>("get-stream-faults").await;
+    let all = readings(1_500);
+    table.insert_many(all.clone()).await.unwrap();
+    let faults = Faults::new(0.30, 0.05);
+    let faulty = TypedMapping::<Reading>::new(
+        faulty_client(table.client(), faults.clone()),
+        table.table_name(),
+    );
+    let retries = Arc::new(AtomicU64::new(0));
+    let seen = retries.clone();
+    let keys: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
+    let streamed: Vec<Reading> = faulty
+        .get_many(keys.clone())
+        .max_attempts(30)
+        .on_progress(move |p| seen.store(p.retries, Ordering::SeqCst))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed, all);
+    assert!(retries.load(Ordering::SeqCst) > 0, "some keys were resent");
+
+    // Out of attempts: the stream ends with the batch's unread keys, not a short read.
+    let result: Result<Vec<Reading>, Error> = faulty
+        .get_many(keys)
+        .max_attempts(1)
+        .stream()
+        .try_collect()
+        .await;
+    match result {
+        Err(Error::BatchIncomplete { remaining, .. }) => assert!(!remaining.is_empty()),
+        other => panic!("expected BatchIncomplete, got {:?}", other.map(|v| v.len())),
+    }
+}
+
+#[tokio::test]
 async fn with_30_percent_of_writes_bounced_every_item_lands_exactly_once() {
     let table = new_mapping::<Reading>("faults").await;
     let faults = Faults::new(0.30, 0.05);

@@ -1,0 +1,191 @@
+//! One BatchGetItem batch from keys to items in their places: the keys are cut into
+//! batches as they are taken from the caller's iterator (so a million keys are never
+//! all encoded at once), each batch is read with its retries, and each item found goes
+//! to its key's place in the batch. `GetMany::send` and `GetMany::stream` both run on it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::KeysAndAttributes;
+use aws_sdk_dynamodb::Client;
+
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+use crate::key::identity;
+use crate::limits::KEYS_PER_BATCH;
+use crate::observe::{Call, Observer};
+use crate::sdk_item::Item;
+
+/// Up to 100 keys, each once, with their encodings and their places (by the encoded
+/// key's identity).
+pub(super) struct KeyBatch<K> {
+    pub keys: Vec<K>,
+    encoded: Vec<Item>,
+    place: HashMap<Vec<u8>, usize>,
+}
+
+/// Cuts keys into batches lazily. A key repeated within a batch is read once there
+/// (DynamoDB refuses a batch naming a key twice); with `seen`, a key repeated anywhere
+/// is read once (what `send` needs to give each key one answer).
+pub(super) struct Batches<T: DynamoItem, I> {
+    keys: I,
+    seen: Option<HashSet<Vec<u8>>>,
+    marker: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
+    pub fn new(keys: I, distinct_overall: bool) -> Self {
+        Batches {
+            keys,
+            seen: distinct_overall.then(HashSet::new),
+            marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
+    type Item = Result<KeyBatch<T::Key>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut batch = KeyBatch {
+            keys: Vec::new(),
+            encoded: Vec::new(),
+            place: HashMap::new(),
+        };
+        while batch.keys.len() < KEYS_PER_BATCH {
+            let Some(key) = self.keys.next() else { break };
+            let encoded = match T::key_to_item(&key) {
+                Ok(encoded) => encoded,
+                Err(e) => return Some(Err(e)),
+            };
+            let id = identity(&encoded, &T::KEY_SCHEMA);
+            if batch.place.contains_key(&id) {
+                continue;
+            }
+            if let Some(seen) = &mut self.seen {
+                if !seen.insert(id.clone()) {
+                    continue;
+                }
+            }
+            batch.place.insert(id, batch.keys.len());
+            batch.keys.push(key);
+            batch.encoded.push(encoded);
+        }
+        (!batch.keys.is_empty()).then_some(Ok(batch))
+    }
+}
+
+/// A batch's keys after they went to the SDK: made again from the caller's keys,
+/// found by their place.
+struct Kept<'k, T: DynamoItem> {
+    keys: &'k [T::Key],
+    place: &'k HashMap<Vec<u8>, usize>,
+}
+
+impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
+    fn slot(&self, key: &Item) -> Option<usize> {
+        self.place.get(&identity(key, &T::KEY_SCHEMA)).copied()
+    }
+
+    fn remake(&self, slot: usize) -> Result<Item> {
+        match self.keys.get(slot) {
+            Some(key) => T::key_to_item(key),
+            None => Err(Error::UnexpectedAnswer {
+                operation: "BatchGetItem",
+                problem: "a key outside its batch".to_owned(),
+            }),
+        }
+    }
+}
+
+/// How one batch ended: the item of each key (in the batch's order), the requests
+/// resent, and the keys left unread with why.
+pub(super) struct Placed<K, T> {
+    pub keys: Vec<K>,
+    pub found: Vec<Option<T>>,
+    pub retries: u64,
+    pub failed: Vec<Item>,
+    pub error: Option<Error>,
+}
+
+/// What every batch of one call shares.
+#[derive(Clone)]
+pub(super) struct Reader {
+    pub client: Client,
+    pub table: Arc<str>,
+    pub observer: Observer,
+    pub consistent_read: bool,
+    pub max_attempts: u32,
+}
+
+impl Reader {
+    /// Reads one batch, resending unprocessed keys, and puts each item in its place.
+    /// Fails only on an answer that is not about the batch's keys or does not decode.
+    pub async fn read<T: DynamoItem>(&self, batch: KeyBatch<T::Key>) -> Result<Placed<T::Key, T>> {
+        let KeyBatch {
+            keys,
+            encoded,
+            place,
+        } = batch;
+        let kept = Kept::<T> {
+            keys: &keys,
+            place: &place,
+        };
+        let limits = super::Limits {
+            operation: "BatchGetItem",
+            table: &self.table,
+            max_attempts: self.max_attempts,
+            policy: crate::resilience::RetryPolicy::of(&self.client),
+            deadline: None,
+        };
+        let driven = super::drive(encoded, &limits, &kept, |keys| self.send(keys)).await;
+        let mut found: Vec<Option<T>> = std::iter::repeat_with(|| None).take(keys.len()).collect();
+        for item in driven.results.into_iter().flatten() {
+            let slot = place
+                .get(&identity(&item, &T::KEY_SCHEMA))
+                .and_then(|&at| found.get_mut(at));
+            let Some(slot) = slot else {
+                return Err(Error::UnexpectedAnswer {
+                    operation: "BatchGetItem",
+                    problem: "an item whose key was not asked for".to_owned(),
+                });
+            };
+            *slot = Some(T::from_item(item)?);
+        }
+        Ok(Placed {
+            keys,
+            found,
+            retries: driven.retries,
+            failed: driven.failed,
+            error: driven.error,
+        })
+    }
+
+    /// One BatchGetItem request: the items it returned and the keys it left unprocessed.
+    async fn send(&self, keys: Vec<Item>) -> Result<(Vec<Item>, Vec<Item>)> {
+        let table = &self.table;
+        let call = Call::new(table, &self.observer);
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(keys))
+            .consistent_read(self.consistent_read)
+            .build()
+            .map_err(|e| Error::from_build("BatchGetItem", e))?;
+        let request = self
+            .client
+            .batch_get_item()
+            .request_items(table.to_string(), request);
+        let output = crate::observe::send(request, call)
+            .await
+            .map_err(|e| Error::from_sdk("BatchGetItem", table, e))?;
+        let items = output
+            .responses
+            .and_then(|mut responses| responses.remove(table.as_ref()))
+            .unwrap_or_default();
+        let unprocessed = output
+            .unprocessed_keys
+            .and_then(|mut tables| tables.remove(table.as_ref()))
+            .map(|k| k.keys)
+            .unwrap_or_default();
+        Ok((items, unprocessed))
+    }
+}
