@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::identity;
+use crate::key::{identity, identity_into};
 use crate::limits::KEYS_PER_BATCH;
 use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
@@ -140,10 +140,10 @@ impl Reader {
         };
         let driven = super::drive(encoded, &limits, &kept, |keys| self.send(keys)).await;
         let mut found: Vec<Option<T>> = std::iter::repeat_with(|| None).take(keys.len()).collect();
+        let mut id = Vec::new(); // one buffer for every item's key
         for item in driven.results.into_iter().flatten() {
-            let slot = place
-                .get(&identity(&item, &T::KEY_SCHEMA))
-                .and_then(|&at| found.get_mut(at));
+            identity_into(&item, &T::KEY_SCHEMA, &mut id);
+            let slot = place.get(id.as_slice()).and_then(|&at| found.get_mut(at));
             let Some(slot) = slot else {
                 return Err(Error::UnexpectedAnswer {
                     operation: "BatchGetItem",

@@ -11,6 +11,14 @@ use crate::sdk_item::Item;
 /// The key attributes of `item` as bytes, equal exactly when the keys are equal.
 pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
     let mut out = Vec::new();
+    identity_into(item, schema, &mut out);
+    out
+}
+
+/// [`identity`] written into `out` (cleared first), so a loop of lookups reuses one
+/// buffer.
+pub(crate) fn identity_into(item: &Item, schema: &KeySchema, out: &mut Vec<u8>) {
+    out.clear();
     for name in schema.names() {
         match item.get(name) {
             Some(AttributeValue::S(s)) => {
@@ -32,7 +40,6 @@ pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
             _ => out.push(b'-'),
         }
     }
-    out
 }
 
 /// DynamoDB's limits on key values: 2,048 bytes for a partition key, 1,024 for a sort
