@@ -117,9 +117,21 @@ fn update_expression(c: &mut Criterion) {
     group.bench_function("dynamap modify (5 operations), rendered as sent", |b| {
         b.iter(|| build().__render_as_sent())
     });
-    group.bench_function("hand-written format!", |b| {
-        b.iter(|| hand_written::update_by_hand(black_box("shipped"), 250, true, "gift", &line))
-    });
+    group.bench_function(
+        "hand-written: key, format! of both expressions, names, values",
+        |b| {
+            b.iter(|| {
+                hand_written::update_by_hand(
+                    black_box(&key),
+                    black_box("shipped"),
+                    250,
+                    true,
+                    "gift",
+                    &line,
+                )
+            })
+        },
+    );
     group.finish();
 }
 
@@ -179,12 +191,15 @@ fn key_template(c: &mut Criterion) {
     group.bench_function("dynamap template", |b| {
         b.iter(|| EntityOrder::key_to_item(black_box(&key)))
     });
-    group.bench_function("hand-written format!", |b| {
-        b.iter(|| {
-            let (user_id, placed_at, id) = black_box(&key);
-            hand_written::entity_key_by_hand(user_id, placed_at, id)
-        })
-    });
+    group.bench_function(
+        "hand-written: key, format! of both expressions, names, values",
+        |b| {
+            b.iter(|| {
+                let (user_id, placed_at, id) = black_box(&key);
+                hand_written::entity_key_by_hand(user_id, placed_at, id)
+            })
+        },
+    );
     group.finish();
 }
 

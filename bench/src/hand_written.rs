@@ -224,21 +224,29 @@ pub fn wide_from_item(mut item: Item) -> Result<Wide, String> {
     })
 }
 
-/// The UpdateExpression of a 5-operation change, built with `format!` as by hand.
+/// The UpdateItem inputs of a 5-operation change, as `modify` sends it (the key, the
+/// update and its existence condition, names, values), built with `format!` by hand.
 pub fn update_by_hand(
+    key: &(String, u64),
     status: &str,
     add: i64,
     note_removed: bool,
     tag: &str,
     line: &Line,
-) -> (String, HashMap<String, String>, Item) {
-    let mut names = HashMap::with_capacity(5);
+) -> UpdateByHand {
+    // The key, and the condition that keeps the update from creating an item: what
+    // `modify` sends by default (an upsert is opt-in), so the same request.
+    let mut item_key = HashMap::with_capacity(2);
+    item_key.insert("customer".to_string(), AttributeValue::S(key.0.clone()));
+    item_key.insert("order_id".to_string(), AttributeValue::N(key.1.to_string()));
+    let mut names = HashMap::with_capacity(6);
     let mut values = HashMap::with_capacity(6);
     names.insert("#status".to_string(), "status".to_string());
     names.insert("#total".to_string(), "total_cents".to_string());
     names.insert("#note".to_string(), "note".to_string());
     names.insert("#tags".to_string(), "tags".to_string());
     names.insert("#lines".to_string(), "lines".to_string());
+    names.insert("#customer".to_string(), "customer".to_string());
     values.insert(":status".to_string(), AttributeValue::S(status.to_string()));
     values.insert(":add".to_string(), AttributeValue::N(add.to_string()));
     values.insert(":zero".to_string(), AttributeValue::N("0".to_string()));
@@ -262,10 +270,31 @@ pub fn update_by_hand(
         AttributeValue::L(vec![AttributeValue::M(m)]),
     );
     let remove = if note_removed { " REMOVE #note" } else { "" };
-    let expression = format!(
+    let update = format!(
         "SET #status = :status, #total = if_not_exists(#total, :zero) + :add, #lines = list_append(if_not_exists(#lines, :empty), :lines){remove} ADD #tags :tags"
     );
-    (expression, names, values)
+    UpdateByHand {
+        key: item_key,
+        update,
+        condition: "attribute_exists(#customer)".to_string(),
+        names,
+        values,
+    }
+}
+
+/// An UpdateItem's inputs, written by hand.
+#[derive(Debug)]
+pub struct UpdateByHand {
+    /// The item's key.
+    pub key: Item,
+    /// The UpdateExpression.
+    pub update: String,
+    /// The ConditionExpression.
+    pub condition: String,
+    /// ExpressionAttributeNames.
+    pub names: HashMap<String, String>,
+    /// ExpressionAttributeValues.
+    pub values: Item,
 }
 
 /// A time as the service stores it: RFC 3339, UTC, nine fraction digits.

@@ -110,8 +110,9 @@ impl Node {
             Node::Contains(path, needle) => {
                 format!("contains({}, {})", p.path(path), p.value(needle.clone()))
             }
-            Node::Exists(path) => format!("attribute_exists({})", p.path(path)),
-            Node::NotExists(path) => format!("attribute_not_exists({})", p.path(path)),
+            // Written without `format!`: every modify sends an existence check.
+            Node::Exists(path) => function_of("attribute_exists(", path, p),
+            Node::NotExists(path) => function_of("attribute_not_exists(", path, p),
             Node::Type(path, kind) => format!(
                 "attribute_type({}, {})",
                 p.path(path),
@@ -157,6 +158,15 @@ fn join(nodes: &[Node], separator: &str, p: &mut Placeholders) -> Result<String>
         out.push(')');
     }
     Ok(out)
+}
+
+/// `function(path)`: `opening` is the function's name and its parenthesis.
+fn function_of(opening: &str, path: &AttrPath, p: &mut Placeholders) -> String {
+    let mut out = String::with_capacity(opening.len() + 16);
+    out.push_str(opening);
+    p.path_into(path, &mut out);
+    out.push(')');
+    out
 }
 
 #[cfg(test)]

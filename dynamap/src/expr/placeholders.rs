@@ -98,13 +98,20 @@ impl Placeholders {
 
     pub(crate) fn path(&mut self, path: &AttrPath) -> String {
         let mut out = String::new();
-        for segment in path.segments() {
+        self.path_into(path, &mut out);
+        out
+    }
+
+    /// The path's placeholders written at the end of `out`: a name that is already
+    /// there gets its placeholder again, so a path written twice reads the same.
+    pub(crate) fn path_into(&mut self, path: &AttrPath, out: &mut String) {
+        for (i, segment) in path.segments().iter().enumerate() {
             match segment {
                 Segment::Name(name) => {
-                    if !out.is_empty() {
+                    if i > 0 {
                         out.push('.');
                     }
-                    self.name(name).push_to(&mut out);
+                    self.name(name).push_to(out);
                 }
                 Segment::Index(index) => {
                     out.push('[');
@@ -113,7 +120,6 @@ impl Placeholders {
                 }
             }
         }
-        out
     }
 
     pub(crate) fn value(&mut self, value: AttributeValue) -> ValueRef {

@@ -7,38 +7,6 @@ use super::placeholders::ValueRef;
 use super::Placeholders;
 use crate::attr_path::AttrPath;
 
-/// A piece of an expression's text: literal text, a path's placeholders, a value's.
-trait Piece {
-    fn push_to(&self, out: &mut String);
-}
-
-impl Piece for &str {
-    fn push_to(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-
-impl Piece for String {
-    fn push_to(&self, out: &mut String) {
-        out.push_str(self);
-    }
-}
-
-impl Piece for ValueRef {
-    fn push_to(&self, out: &mut String) {
-        ValueRef::push_to(*self, out);
-    }
-}
-
-/// One clause, its pieces pushed in turn.
-macro_rules! clause {
-    ($($piece:expr),* $(,)?) => {{
-        let mut out = String::with_capacity(48);
-        $( Piece::push_to(&$piece, &mut out); )*
-        out
-    }};
-}
-
 /// One change to one attribute, its value already encoded.
 #[derive(Debug, Clone)]
 pub(crate) enum Action {
@@ -92,9 +60,10 @@ pub(super) fn render(
     let mut zero_ref = |p: &mut Placeholders| {
         *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())))
     };
+    // Each clause is written straight into its keyword's text: clauses are most of an
+    // update's cost, and a string per clause or per path cost more than the text.
     for (path, action) in actions {
         let path = &path;
-        let name = p.path(path);
         let top_level_only = |verb: &str| {
             if path.segments().len() > 1 {
                 return Err(format!(
@@ -103,72 +72,85 @@ pub(super) fn render(
             }
             Ok(())
         };
-        // Clauses are written piece by piece: they are most of an update's cost, and
-        // `format!` spends more on its machinery than on the text.
         match action {
-            Action::Set(v) => set.push(clause!(name, " = ", p.value(v))),
-            Action::SetIfAbsent(v) => set.push(clause!(
-                name,
-                " = if_not_exists(",
-                name,
-                ", ",
-                p.value(v),
-                ")"
-            )),
+            Action::Set(v) => {
+                let v = p.value(v);
+                let out = set.next();
+                p.path_into(path, out);
+                out.push_str(" = ");
+                v.push_to(out);
+            }
+            Action::SetIfAbsent(v) => {
+                let v = p.value(v);
+                let out = set.next();
+                p.path_into(path, out);
+                out.push_str(" = if_not_exists(");
+                p.path_into(path, out);
+                out.push_str(", ");
+                v.push_to(out);
+                out.push(')');
+            }
             Action::Add(v) => {
                 let zero = zero_ref(p);
-                set.push(counted(&name, zero, " + ", p.value(v)))
+                let v = p.value(v);
+                counted(p, set.next(), path, zero, " + ", v);
             }
             Action::Subtract(v) => {
                 let zero = zero_ref(p);
-                set.push(counted(&name, zero, " - ", p.value(v)))
+                let v = p.value(v);
+                counted(p, set.next(), path, zero, " - ", v);
             }
             Action::Append(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
                 let v = p.value(v);
-                set.push(clause!(
-                    name,
-                    " = list_append(if_not_exists(",
-                    name,
-                    ", ",
-                    empty,
-                    "), ",
-                    v,
-                    ")"
-                ))
+                let out = set.next();
+                p.path_into(path, out);
+                out.push_str(" = list_append(if_not_exists(");
+                p.path_into(path, out);
+                out.push_str(", ");
+                empty.push_to(out);
+                out.push_str("), ");
+                v.push_to(out);
+                out.push(')');
             }
             Action::Prepend(v) => {
                 let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
                 let v = p.value(v);
-                set.push(clause!(
-                    name,
-                    " = list_append(",
-                    v,
-                    ", if_not_exists(",
-                    name,
-                    ", ",
-                    empty,
-                    "))"
-                ))
+                let out = set.next();
+                p.path_into(path, out);
+                out.push_str(" = list_append(");
+                v.push_to(out);
+                out.push_str(", if_not_exists(");
+                p.path_into(path, out);
+                out.push_str(", ");
+                empty.push_to(out);
+                out.push_str("))");
             }
-            Action::Remove => remove.push(name),
+            Action::Remove => p.path_into(path, remove.next()),
             Action::SetInsert(v) => {
                 top_level_only("ADD")?;
-                add.push(clause!(name, " ", p.value(v)))
+                let v = p.value(v);
+                let out = add.next();
+                p.path_into(path, out);
+                out.push(' ');
+                v.push_to(out);
             }
             Action::SetDelete(v) => {
                 top_level_only("DELETE")?;
-                delete.push(clause!(name, " ", p.value(v)))
+                let v = p.value(v);
+                let out = delete.next();
+                p.path_into(path, out);
+                out.push(' ');
+                v.push_to(out);
             }
         }
     }
     if let Some(version) = version {
         // Every update bumps the version, so a read-modify-write based on the old
         // version (insert, update_with) cannot overwrite this change.
-        let name = p.path(version);
         let zero = zero_ref(p);
         let one = p.value(AttributeValue::N("1".to_owned()));
-        set.push(counted(&name, zero, " + ", one));
+        counted(p, set.next(), version, zero, " + ", one);
     }
     let mut update = String::with_capacity(
         [&set, &remove, &add, &delete]
@@ -194,18 +176,23 @@ pub(super) fn render(
     Ok(update)
 }
 
-/// `name = if_not_exists(name, 0) ± value`: a counter that starts at zero.
-fn counted(name: &str, zero: ValueRef, sign: &str, value: ValueRef) -> String {
-    clause!(
-        name,
-        " = if_not_exists(",
-        name,
-        ", ",
-        zero,
-        ")",
-        sign,
-        value
-    )
+/// `path = if_not_exists(path, 0) ± value`: a counter that starts at zero.
+fn counted(
+    p: &mut Placeholders,
+    out: &mut String,
+    path: &AttrPath,
+    zero: ValueRef,
+    sign: &str,
+    value: ValueRef,
+) {
+    p.path_into(path, out);
+    out.push_str(" = if_not_exists(");
+    p.path_into(path, out);
+    out.push_str(", ");
+    zero.push_to(out);
+    out.push(')');
+    out.push_str(sign);
+    value.push_to(out);
 }
 
 /// The clauses under one keyword, joined as they come.
@@ -213,13 +200,14 @@ fn counted(name: &str, zero: ValueRef, sign: &str, value: ValueRef) -> String {
 struct Clauses(String);
 
 impl Clauses {
-    fn push(&mut self, clause: String) {
+    /// Where the next clause is written, after the separator.
+    fn next(&mut self) -> &mut String {
         if self.0.is_empty() {
-            self.0 = clause;
+            self.0.reserve(64);
         } else {
             self.0.push_str(", ");
-            self.0.push_str(&clause);
         }
+        &mut self.0
     }
 }
 

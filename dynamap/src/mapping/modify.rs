@@ -58,9 +58,11 @@ use crate::value::DynamoValue;
 #[doc(alias = "update_item")]
 pub struct Modify<'a, T: DynamoItem, Ret = ReturnNothing> {
     mapping: &'a TypedMapping<T>,
-    key: Result<Item>,
+    // Boxed, like the condition: a builder is moved at every call, and these are its
+    // two large parts (an error, a condition tree), rarely there.
+    key: std::result::Result<Item, Box<Error>>,
     actions: Vec<(AttrPath, Action)>,
-    condition: Option<Node>,
+    condition: Option<Box<Node>>,
     upsert: bool,
     /// What an upsert of an entity stores beside its key: the key's fields and the
     /// entity's name (see `DynamoItem::key_fields_to_item`).
@@ -77,8 +79,9 @@ impl<'a, T: DynamoItem> Modify<'a, T> {
     pub(crate) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>) -> Self {
         Modify {
             mapping,
-            key,
-            actions: Vec::new(),
+            key: key.map_err(Box::new),
+            // Room for a typical change without growing.
+            actions: Vec::with_capacity(8),
             condition: None,
             upsert: false,
             key_fields: Item::new(),
@@ -98,7 +101,7 @@ impl<'a, T: DynamoItem> Modify<'a, T> {
         if T::ENTITY.is_some() {
             match T::key_fields_to_item(&key) {
                 Ok(fields) => modify.key_fields = fields,
-                Err(e) => modify.key = Err(e),
+                Err(e) => modify.key = Err(Box::new(e)),
             }
         }
         modify
@@ -162,8 +165,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     where
         P: Settable<Root = T>,
     {
-        let encoded =
-            P::encode(&value.into_value()).map(|v| Some(v.map_or(Action::Remove, Action::Set)));
+        let encoded = P::__encode_owned(value.into_value())
+            .map(|v| Some(v.map_or(Action::Remove, Action::Set)));
         self.push(path.attr_path(), encoded)
     }
 
@@ -182,7 +185,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     where
         P: Settable<Root = T>,
     {
-        let encoded = P::encode(&value.into_value()).map(|v| v.map(Action::SetIfAbsent));
+        let encoded = P::__encode_owned(value.into_value()).map(|v| v.map(Action::SetIfAbsent));
         self.push(path.attr_path(), encoded)
     }
 
@@ -357,12 +360,12 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// ```
     pub fn when(mut self, condition: Condition<T>) -> Self {
         let node = condition.into_node();
-        self.condition = Some(match self.condition.take() {
-            Some(existing) => Condition::<T>::from_node(existing)
+        self.condition = Some(Box::new(match self.condition.take() {
+            Some(existing) => Condition::<T>::from_node(*existing)
                 .and(Condition::from_node(node))
                 .into_node(),
             None => node,
-        });
+        }));
         self
     }
 
@@ -436,7 +439,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     )> {
         let rendered = render::<T>(
             self.actions.clone(),
-            self.condition.clone(),
+            self.condition.as_deref().cloned(),
             self.upsert.then_some(&self.key_fields),
             self.error.clone(),
             self.mapping.now(),
@@ -474,7 +477,13 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     pub(crate) fn render(self) -> Result<Rendered> {
         let now = self.mapping.now();
         let upsert = self.upsert.then_some(&self.key_fields);
-        render::<T>(self.actions, self.condition, upsert, self.error, now)
+        render::<T>(
+            self.actions,
+            self.condition.map(|c| *c),
+            upsert,
+            self.error,
+            now,
+        )
     }
 
     pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
@@ -483,7 +492,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     }
 
     pub(crate) async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
-        let key = std::mem::replace(&mut self.key, Ok(Item::new()))?;
+        let key = std::mem::replace(&mut self.key, Ok(Item::new())).map_err(|e| *e)?;
         let (mapping, upsert, sdk_retries) = (self.mapping, self.upsert, self.sdk_retries);
         let rendered = self.render()?;
         let table = mapping.table_name();

@@ -49,6 +49,10 @@ macro_rules! value_path {
             fn encode(value: &V) -> Result<Option<AttributeValue>, ConversionError> {
                 value.to_attribute_value()
             }
+
+            fn __encode_owned(value: V) -> Result<Option<AttributeValue>, ConversionError> {
+                value.__into_attribute_value()
+            }
         }
     };
 }
@@ -158,6 +162,10 @@ impl<P: PathParent, T: DynamoValue> TypedPath for OptionPath<P, T> {
 
     fn encode(value: &Option<T>) -> Result<Option<AttributeValue>, ConversionError> {
         value.to_attribute_value()
+    }
+
+    fn __encode_owned(value: Option<T>) -> Result<Option<AttributeValue>, ConversionError> {
+        value.__into_attribute_value()
     }
 }
 

@@ -56,6 +56,16 @@ pub trait TypedPath: Copy {
 
     /// Encodes a value for this attribute (`None`: the attribute is absent).
     fn encode(value: &Self::Value) -> Result<Option<AttributeValue>, ConversionError>;
+
+    /// [`encode`](Self::encode) of a value the caller gives up: strings move into
+    /// the attribute instead of being copied (what `modify` does with its values).
+    #[doc(hidden)]
+    fn __encode_owned(value: Self::Value) -> Result<Option<AttributeValue>, ConversionError>
+    where
+        Self::Value: Sized,
+    {
+        Self::encode(&value)
+    }
 }
 
 /// Builds a path from its parent link; how the derive and the container paths make

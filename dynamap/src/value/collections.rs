@@ -53,6 +53,14 @@ impl<T: DynamoValue> DynamoValue for Option<T> {
     }
 
     #[inline]
+    fn __into_attribute_value(self) -> Result<Option<AttributeValue>, ConversionError> {
+        match self {
+            Some(v) => v.__into_attribute_value(),
+            None => Ok(None),
+        }
+    }
+
+    #[inline]
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::Null(_) => Ok(None),
@@ -183,27 +191,60 @@ fn encode_set<'a, T: ScalarAttribute + 'a>(
 pub(crate) fn encode_set_elements<T: ScalarAttribute>(
     items: impl IntoIterator<Item = T>,
 ) -> Result<Option<AttributeValue>, ConversionError> {
-    let items: Vec<T> = items.into_iter().collect();
-    encode_scalars(items.iter(), true)
+    let encoded = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| item.__into_attribute_value().map_err(|e| e.at_index(index)));
+    scalars_to_set::<T>(encoded, true)
 }
 
 fn encode_scalars<'a, T: ScalarAttribute + 'a>(
     items: impl Iterator<Item = &'a T>,
     dedupe: bool,
 ) -> Result<Option<AttributeValue>, ConversionError> {
-    let mut strings = Vec::new();
-    let mut blobs = Vec::new();
+    let encoded = items
+        .enumerate()
+        .map(|(index, item)| item.to_attribute_value().map_err(|e| e.at_index(index)));
+    scalars_to_set::<T>(encoded, dedupe)
+}
+
+/// Below this many elements a set is kept unique by looking through it, without a
+/// hash set of copies.
+const SMALL_SET: usize = 16;
+
+/// Whether `item` is new to `list`; `seen` takes over once the list is not small.
+fn first_time<E: Eq + std::hash::Hash + Clone>(
+    list: &[E],
+    seen: &mut HashSet<E>,
+    item: &E,
+) -> bool {
+    if list.len() < SMALL_SET {
+        return !list.contains(item);
+    }
+    if seen.is_empty() {
+        seen.extend(list.iter().cloned());
+    }
+    seen.insert(item.clone())
+}
+
+/// A set attribute of the encoded elements, each once when `dedupe`.
+fn scalars_to_set<T: ScalarAttribute>(
+    encoded: impl Iterator<Item = Result<Option<AttributeValue>, ConversionError>>,
+    dedupe: bool,
+) -> Result<Option<AttributeValue>, ConversionError> {
+    let mut strings: Vec<String> = Vec::new();
+    let mut blobs: Vec<aws_smithy_types::Blob> = Vec::new();
     let mut seen_strings = HashSet::new();
     let mut seen_blobs = HashSet::new();
-    for (index, item) in items.enumerate() {
-        match item.to_attribute_value().map_err(|e| e.at_index(index))? {
+    for (index, element) in encoded.enumerate() {
+        match element? {
             Some(AttributeValue::S(s) | AttributeValue::N(s)) => {
-                if !dedupe || seen_strings.insert(s.clone()) {
+                if !dedupe || first_time(&strings, &mut seen_strings, &s) {
                     strings.push(s);
                 }
             }
             Some(AttributeValue::B(b)) => {
-                if !dedupe || seen_blobs.insert(b.as_ref().to_vec()) {
+                if !dedupe || first_time(&blobs, &mut seen_blobs, &b) {
                     blobs.push(b);
                 }
             }

@@ -141,6 +141,17 @@ pub trait DynamoValue: Sized {
     /// ```
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError>;
 
+    /// [`to_attribute_value`](Self::to_attribute_value) of a value given up: a type
+    /// that owns its text moves it into the attribute instead of copying it.
+    #[doc(hidden)]
+    #[inline]
+    fn __into_attribute_value(self) -> Result<Option<AttributeValue>, ConversionError>
+    where
+        Self: Sized,
+    {
+        self.to_attribute_value()
+    }
+
     /// Decodes a value read from the table.
     ///
     /// ```

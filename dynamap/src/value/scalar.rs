@@ -17,6 +17,11 @@ impl DynamoValue for String {
     }
 
     #[inline]
+    fn __into_attribute_value(self) -> Result<Option<AttributeValue>, ConversionError> {
+        Ok(Some(AttributeValue::S(self)))
+    }
+
+    #[inline]
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::S(s) => Ok(s),
