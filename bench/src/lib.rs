@@ -4,3 +4,5 @@
 pub mod hand_written;
 pub mod measure;
 pub mod models;
+pub mod plot;
+pub mod server;
