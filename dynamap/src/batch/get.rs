@@ -208,29 +208,36 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
     {
         let reader = self.reader();
         let batches = Batches::<T, _>::new(self.keys.into_iter(), true);
-        // In order, so the results are in the order of their keys.
-        let mut placed = stream::iter(batches)
-            .map(|batch| {
+        // Batches finish in any order (a slow one does not hold back the next), and
+        // each is put in its place, so the results are in the order of their keys.
+        let mut placed = stream::iter(batches.enumerate())
+            .map(|(position, batch)| {
                 let reader = reader.clone();
-                async move { reader.read::<T>(batch?).await }
+                async move { Ok::<_, Error>((position, reader.read::<T>(batch?).await?)) }
             })
-            .buffered(self.concurrency);
-        let mut out = Vec::new();
+            .buffer_unordered(self.concurrency);
+        let mut parts: Vec<Vec<Out::Each>> = Vec::new();
         let (mut progress, mut read) = (BatchProgress::default(), 0_u64);
         let (mut failed, mut first_error) = (Vec::new(), None);
         while let Some(batch) = placed.next().await {
-            let batch = batch?;
+            let (position, batch) = batch?;
             progress.batches += 1;
             progress.retries += batch.retries;
             progress.done += batch.found.iter().filter(|f| f.is_some()).count() as u64;
             read += batch.keys.len() as u64;
             failed.extend(batch.failed);
             first_error = first_error.or(batch.error);
-            out.extend(Out::each(batch.keys, batch.found));
+            if parts.len() <= position {
+                parts.resize_with(position + 1, Vec::new);
+            }
+            if let Some(part) = parts.get_mut(position) {
+                *part = Out::each(batch.keys, batch.found).collect();
+            }
             if let Some(callback) = &self.progress {
                 callback(progress);
             }
         }
+        let out: Vec<Out::Each> = parts.into_iter().flatten().collect();
         match first_error {
             None => Ok(out),
             Some(source) => Err(Error::BatchIncomplete {
