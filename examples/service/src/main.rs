@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let table = std::env::var("SERVICE_TABLE").unwrap_or_else(|_| "app".to_owned());
-    let (client, _server) = if std::env::var_os("AWS_REGION").is_some() {
+    let (client, local_server) = if std::env::var_os("AWS_REGION").is_some() {
         (dynamap::connect().await?, None)
     } else {
         let server = dynamap::local::LocalServer::from_env()?;
@@ -25,7 +25,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (server.client().await?, Some(server))
     };
     let state = AppState::new(client, &table, cursor_secret()?);
-    if _server.is_some() {
+    // The local server lives as long as `local_server` (to the end of main).
+    if local_server.is_some() {
         state.table().ensure_table().await?;
     }
     let address = std::env::var("SERVICE_ADDRESS").unwrap_or_else(|_| "127.0.0.1:3000".into());
