@@ -71,10 +71,10 @@ pub struct User {
     pub name: String,
     /// How many orders the user has.
     pub orders: u32,
-    /// When the user was created (filled by dynamap from its clock).
+    /// When the user was created (set at creation; kept by later writes).
     #[dynamo(created_at)]
     pub created_at: DateTime<Utc>,
-    /// When the user last changed (filled by dynamap on every write).
+    /// When the user last changed (stamped by dynamap on every write).
     #[dynamo(updated_at)]
     pub updated_at: DateTime<Utc>,
     /// Optimistic locking: bumped by every write, sent as the `ETag`.

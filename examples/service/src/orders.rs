@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use dynamap::prelude::*;
 use futures::TryStreamExt;
 use rust_decimal::Decimal;
@@ -94,14 +94,15 @@ pub async fn create(
         .iter()
         .map(|l| l.unit_price * Decimal::from(l.quantity))
         .sum();
-    let epoch = DateTime::<Utc>::UNIX_EPOCH; // stamped by dynamap's clock on write
+    // `updated_at` is stamped by dynamap; the placing time is this order's own.
+    let now = Utc::now();
     let order = Order {
         user_id,
         order_id,
         status: OrderStatus::Placed,
         total,
-        placed_at: epoch,
-        updated_at: epoch,
+        placed_at: now,
+        updated_at: now,
         version: 0,
     };
     // The count's UpdateItem fails its condition when the user does not exist, and

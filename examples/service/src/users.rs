@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use dynamap::prelude::*;
 use dynamap::Error;
 use futures::TryStreamExt;
@@ -57,14 +57,16 @@ pub async fn create(
     Json(new): Json<NewUser>,
 ) -> ApiResult<Response> {
     checked_email(&new.email)?;
-    let epoch = DateTime::<Utc>::UNIX_EPOCH; // stamped by dynamap's clock on write
+    // dynamap stamps `updated_at` on every write, and keeps a `created_at` the item
+    // already has (a required field always has one): the creation time is set here.
+    let now = Utc::now();
     let user = User {
         id: new.id.unwrap_or_else(|| UserId(Uuid::new_v4())),
         email: new.email,
         name: new.name,
         orders: 0,
-        created_at: epoch,
-        updated_at: epoch,
+        created_at: now,
+        updated_at: now,
         version: 0,
     };
     match state.users().insert_if_absent(&user).await {

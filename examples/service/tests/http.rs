@@ -132,6 +132,12 @@ async fn a_user_is_created_read_patched_and_deleted() {
         created.get("version").is_none(),
         "the version travels as the ETag"
     );
+    // Real times: created now, and updated no earlier.
+    let created_at: chrono::DateTime<chrono::Utc> =
+        created["created_at"].as_str().unwrap().parse().unwrap();
+    let age = chrono::Utc::now() - created_at;
+    assert!(age.num_seconds().abs() < 60, "created_at {created_at}");
+    assert!(created["updated_at"].as_str() >= created["created_at"].as_str());
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(location, format!("/users/{id}"));
 
@@ -249,6 +255,9 @@ async fn orders_are_placed_with_their_lines_listed_newest_first_and_deleted() {
     for lines in 1..=7 {
         let order = service.order(&user, lines).await;
         assert_eq!(order["status"], "placed");
+        let placed_at: chrono::DateTime<chrono::Utc> =
+            order["placed_at"].as_str().unwrap().parse().unwrap();
+        assert!((chrono::Utc::now() - placed_at).num_seconds().abs() < 60);
         assert_eq!(order["lines"].as_array().unwrap().len(), lines);
         // 2.50 × (1 + 2 + … + lines), exact.
         let total: f64 = order["total"].as_str().unwrap().parse().unwrap();
