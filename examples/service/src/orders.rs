@@ -142,14 +142,14 @@ async fn fetch(state: &AppState, user_id: UserId, order_id: OrderId) -> ApiResul
         .consistent_read(true)
         .await?
         .ok_or_else(|| ApiError::not_found("order"))?;
-    let lines = state
-        .lines()
-        .query(order_id)
-        .consistent_read(true)
-        .stream()
-        .try_collect()
-        .await?;
+    let lines = lines_of_order(state, order_id).await?;
     Ok(OrderView { order, lines })
+}
+
+/// An order's lines, in line order, as last written (one query of its partition).
+async fn lines_of_order(state: &AppState, order_id: OrderId) -> ApiResult<Vec<OrderLine>> {
+    let lines = state.lines().query(order_id).consistent_read(true).stream();
+    Ok(lines.try_collect().await?)
 }
 
 /// `GET /users/{id}/orders/{order_id}`: the order, its lines and its `ETag`.
@@ -203,7 +203,7 @@ pub async fn patch(
         modify = modify.when(f.version.eq(version));
     }
     let order = modify.return_new().await?;
-    let lines = state.lines().query(order_id).stream().try_collect().await?;
+    let lines = lines_of_order(&state, order_id).await?;
     Ok(tagged(StatusCode::OK, OrderView { order, lines }))
 }
 
@@ -221,13 +221,7 @@ pub async fn delete(
         Some(version) => f.version.eq(version),
         None => f.status.exists(),
     };
-    let lines: Vec<OrderLine> = state
-        .lines()
-        .query(order_id)
-        .consistent_read(true)
-        .stream()
-        .try_collect()
-        .await?;
+    let lines = lines_of_order(&state, order_id).await?;
     let mut transaction = dynamap::transaction(state.table().client())
         .remove_when(state.orders(), &(user_id, order_id), condition)
         .modify(state.users(), &user_id, |m| {
