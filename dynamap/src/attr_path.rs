@@ -27,7 +27,10 @@ pub enum Segment {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct AttrPath {
-    segments: Vec<Segment>,
+    // Borrowed for a top-level field, whose one step the derive knows at compile time
+    // (see `PathParent::__static_segments`): such paths are built for every change and
+    // condition, and cost no allocation.
+    segments: Cow<'static, [Segment]>,
 }
 
 impl AttrPath {
@@ -76,12 +79,40 @@ impl AttrPath {
     /// ```
     pub fn top_level_name(name: &'static str) -> Self {
         AttrPath {
-            segments: vec![Segment::Name(Cow::Borrowed(name))],
+            segments: Cow::Owned(vec![Segment::Name(Cow::Borrowed(name))]),
+        }
+    }
+
+    /// The path `parent` leads to: borrowed from the derive's constants where the
+    /// whole path is known at compile time, built step by step otherwise.
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Field, FieldName, Root};
+    /// struct City;
+    /// impl FieldName for City { const NAME: &'static str = "city"; }
+    /// let path = AttrPath::of_parent(&Field::<_, City>::new(Root::<()>::new()));
+    /// assert_eq!(path.to_string(), "city");
+    /// ```
+    pub fn of_parent<P: crate::path::PathParent>(parent: &P) -> Self {
+        if let Some(segments) = parent.__static_segments() {
+            return AttrPath {
+                segments: Cow::Borrowed(segments),
+            };
+        }
+        let mut path = AttrPath::default();
+        parent.write_path(&mut path);
+        path
+    }
+
+    /// A path known at compile time, borrowed rather than built.
+    pub(crate) const fn from_static(segments: &'static [Segment]) -> Self {
+        AttrPath {
+            segments: Cow::Borrowed(segments),
         }
     }
 
     pub(crate) fn push(&mut self, segment: Segment) {
-        self.segments.push(segment);
+        self.segments.to_mut().push(segment);
     }
 }
 
@@ -89,14 +120,16 @@ impl From<String> for AttrPath {
     /// The path of the top-level attribute of that name.
     fn from(name: String) -> Self {
         AttrPath {
-            segments: vec![Segment::Name(Cow::Owned(name))],
+            segments: Cow::Owned(vec![Segment::Name(Cow::Owned(name))]),
         }
     }
 }
 
 impl From<Vec<Segment>> for AttrPath {
     fn from(segments: Vec<Segment>) -> Self {
-        AttrPath { segments }
+        AttrPath {
+            segments: Cow::Owned(segments),
+        }
     }
 }
 

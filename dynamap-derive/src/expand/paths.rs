@@ -170,9 +170,7 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
             type Value = #ident #ty_generics;
 
             fn attr_path(&self) -> ::dynamap::path::AttrPath {
-                let mut path = ::dynamap::path::AttrPath::default();
-                ::dynamap::path::PathParent::write_path(&self.__parent, &mut path);
-                path
+                ::dynamap::path::AttrPath::of_parent(&self.__parent)
             }
 
             fn encode(

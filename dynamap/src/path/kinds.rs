@@ -11,9 +11,7 @@ use crate::error::ConversionError;
 use crate::value::DynamoValue;
 
 fn path_of<P: PathParent>(parent: &P) -> AttrPath {
-    let mut path = AttrPath::default();
-    parent.write_path(&mut path);
-    path
+    AttrPath::of_parent(parent)
 }
 
 /// `Clone` and `Copy` without bounds on the phantom value type.

@@ -19,6 +19,14 @@ pub trait PathParent: Copy {
     type Root;
     /// Appends this link's steps (after its parents') to `path`.
     fn write_path(&self, path: &mut AttrPath);
+
+    /// The whole path to this link when it is known at compile time (the root, a
+    /// top-level field), so that building it allocates nothing.
+    #[doc(hidden)]
+    #[inline]
+    fn __static_segments(&self) -> Option<&'static [Segment]> {
+        None
+    }
 }
 
 /// The start of every path: the item itself.
@@ -57,6 +65,11 @@ impl<R> PathParent for Root<R> {
     type Root = R;
 
     fn write_path(&self, _: &mut AttrPath) {}
+
+    #[inline]
+    fn __static_segments(&self) -> Option<&'static [Segment]> {
+        Some(&[])
+    }
 }
 
 /// A struct field's stored name, as a type: the derive makes one per field so that
@@ -118,6 +131,21 @@ impl<P: PathParent, N: FieldName> PathParent for Field<P, N> {
         self.parent.write_path(path);
         path.push(Segment::Name(Cow::Borrowed(N::NAME)));
     }
+
+    #[inline]
+    fn __static_segments(&self) -> Option<&'static [Segment]> {
+        match self.parent.__static_segments() {
+            Some([]) => Some(TopLevel::<N>::SEGMENTS),
+            _ => None,
+        }
+    }
+}
+
+/// The one-step path of a top-level field, made once per field at compile time.
+struct TopLevel<N>(PhantomData<N>);
+
+impl<N: FieldName> TopLevel<N> {
+    const SEGMENTS: &'static [Segment] = &[Segment::Name(Cow::Borrowed(N::NAME))];
 }
 
 /// A step to a list position.
