@@ -113,8 +113,8 @@ impl Renderer {
     }
 
     /// The request's expressions with their names and values.
-    pub(crate) fn finish(self) -> Rendered {
-        let (names, values) = self.placeholders.into_maps();
+    pub(crate) fn finish(mut self) -> Rendered {
+        let (names, values) = self.placeholders.take_maps();
         Rendered {
             names,
             values,

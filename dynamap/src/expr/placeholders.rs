@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use smallvec::SmallVec;
 
 use crate::attr_path::{AttrPath, Segment};
 
@@ -35,9 +36,11 @@ pub(crate) type ValueMap = HashMap<String, AttributeValue>;
 pub(crate) struct Placeholders {
     /// Attribute names by position: `#n3` is `names[3]`. Looked up linearly: an
     /// expression has a handful of names, and at most a few hundred under the 4 KB limit.
-    names: Vec<String>,
+    /// A typical request's fit inline: they only pass through here on their way into
+    /// the maps the SDK takes, so a heap copy of them would be pure cost.
+    names: SmallVec<[String; 8]>,
     /// Values by position: `:v3` is `values[3]`.
-    values: Vec<AttributeValue>,
+    values: SmallVec<[AttributeValue; 8]>,
 }
 
 /// `#nK`, written where it is formatted.
@@ -49,8 +52,12 @@ pub(crate) struct NameRef(usize);
 pub(crate) struct ValueRef(usize);
 
 /// `prefix` and the position's digits, without the formatting machinery: placeholders
-/// are most of what an expression's text is made of.
-fn placeholder(prefix: &str, position: usize) -> String {
+/// are most of what an expression's text is made of. The first ones, which nearly
+/// every request uses, are copied from `common`.
+fn placeholder(prefix: &str, common: &[&str], position: usize) -> String {
+    if let Some(text) = common.get(position) {
+        return (*text).to_owned();
+    }
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(position);
     let mut out = String::with_capacity(prefix.len() + digits.len());
@@ -59,17 +66,37 @@ fn placeholder(prefix: &str, position: usize) -> String {
     out
 }
 
+const COMMON_NAMES: [&str; 16] = [
+    "#n0", "#n1", "#n2", "#n3", "#n4", "#n5", "#n6", "#n7", "#n8", "#n9", "#n10", "#n11", "#n12",
+    "#n13", "#n14", "#n15",
+];
+
+const COMMON_VALUES: [&str; 16] = [
+    ":v0", ":v1", ":v2", ":v3", ":v4", ":v5", ":v6", ":v7", ":v8", ":v9", ":v10", ":v11", ":v12",
+    ":v13", ":v14", ":v15",
+];
+
 impl NameRef {
     fn push_to(self, out: &mut String) {
-        out.push_str("#n");
-        out.push_str(itoa::Buffer::new().format(self.0));
+        match COMMON_NAMES.get(self.0) {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push_str("#n");
+                out.push_str(itoa::Buffer::new().format(self.0));
+            }
+        }
     }
 }
 
 impl ValueRef {
     pub(crate) fn push_to(self, out: &mut String) {
-        out.push_str(":v");
-        out.push_str(itoa::Buffer::new().format(self.0));
+        match COMMON_VALUES.get(self.0) {
+            Some(text) => out.push_str(text),
+            None => {
+                out.push_str(":v");
+                out.push_str(itoa::Buffer::new().format(self.0));
+            }
+        }
     }
 }
 
@@ -128,19 +155,20 @@ impl Placeholders {
     }
 
     /// The maps for the request; `None` when empty, since DynamoDB refuses empty maps.
-    pub(crate) fn into_maps(self) -> (Option<NameMap>, Option<ValueMap>) {
+    /// Taken through `&mut`: the placeholders are inline, and moving them is a copy.
+    pub(crate) fn take_maps(&mut self) -> (Option<NameMap>, Option<ValueMap>) {
         let names = (!self.names.is_empty()).then(|| {
             self.names
-                .into_iter()
+                .drain(..)
                 .enumerate()
-                .map(|(i, name)| (placeholder("#n", i), name))
+                .map(|(i, name)| (placeholder("#n", &COMMON_NAMES, i), name))
                 .collect()
         });
         let values = (!self.values.is_empty()).then(|| {
             self.values
-                .into_iter()
+                .drain(..)
                 .enumerate()
-                .map(|(i, value)| (placeholder(":v", i), value))
+                .map(|(i, value)| (placeholder(":v", &COMMON_VALUES, i), value))
                 .collect()
         });
         (names, values)
@@ -173,9 +201,31 @@ mod tests {
         assert_eq!(p.name("status").to_string(), "#n0");
         assert_eq!(p.value(AttributeValue::Bool(true)).to_string(), ":v0");
         assert_eq!(p.value(AttributeValue::Bool(true)).to_string(), ":v1");
-        let (names, values) = p.into_maps();
+        let (names, values) = p.take_maps();
         assert_eq!(names.map(|n| n.len()), Some(2));
         assert_eq!(values.map(|v| v.len()), Some(2));
-        assert_eq!(Placeholders::default().into_maps(), (None, None));
+        assert_eq!(Placeholders::default().take_maps(), (None, None));
+    }
+
+    /// Past the constants, placeholders are written digit by digit, the same way.
+    #[test]
+    fn placeholders_past_the_common_ones_read_the_same() {
+        let mut p = Placeholders::default();
+        let mut text = String::new();
+        for i in 0..20 {
+            let path = AttrPath::from(format!("a{i}"));
+            text.clear();
+            p.path_into(&path, &mut text);
+            assert_eq!(text, format!("#n{i}"));
+            text.clear();
+            p.value(AttributeValue::Bool(true)).push_to(&mut text);
+            assert_eq!(text, format!(":v{i}"));
+        }
+        let (names, values) = p.take_maps();
+        let (names, values) = (names.unwrap(), values.unwrap());
+        for i in 0..20 {
+            assert_eq!(names[&format!("#n{i}")], format!("a{i}"));
+            assert!(values.contains_key(&format!(":v{i}")));
+        }
     }
 }

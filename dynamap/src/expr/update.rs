@@ -39,9 +39,9 @@ pub(super) fn render(
                 .to_owned(),
         );
     }
-    let all_paths: Vec<&AttrPath> = actions.iter().map(|(p, _)| p).chain(version).collect();
-    for (i, a) in all_paths.iter().enumerate() {
-        for b in all_paths.iter().skip(i + 1) {
+    let all_paths = || actions.iter().map(|(p, _)| p).chain(version);
+    for (i, a) in all_paths().enumerate() {
+        for b in all_paths().skip(i + 1) {
             if a.is_within(b) || b.is_within(a) {
                 return Err(format!(
                     "`{a}` and `{b}` overlap: DynamoDB refuses two changes to one attribute in one update"
@@ -50,130 +50,101 @@ pub(super) fn render(
         }
     }
 
-    let mut set = Clauses::default();
-    let mut remove = Clauses::default();
-    let mut add = Clauses::default();
-    let mut delete = Clauses::default();
-    // One placeholder each for the constants, however many actions use them.
-    let mut zero = None;
-    let mut empty = None;
-    let mut zero_ref = |p: &mut Placeholders| {
-        *zero.get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())))
-    };
-    // Each clause is written straight into its keyword's text: clauses are most of an
-    // update's cost, and a string per clause or per path cost more than the text.
+    // Grouped by keyword (a stable sort, so each keyword's clauses keep the caller's
+    // order), then written straight into the update's text: clauses are most of an
+    // update's cost, and a string per clause, path or keyword cost more than the text.
+    // Placeholders are numbered in the order they are written.
+    let mut actions = actions;
+    actions.sort_by_key(|(_, action)| action.keyword());
+    let mut update = UpdateText::default();
+    let mut constants = Constants::default();
+    let mut version = version;
     for (path, action) in actions {
-        let path = &path;
-        let top_level_only = |verb: &str| {
-            if path.segments().len() > 1 {
-                return Err(format!(
-                    "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
-                ));
-            }
-            Ok(())
-        };
-        match action {
-            Action::Set(v) => {
-                let v = p.value(v);
-                let out = set.next();
-                p.path_into(path, out);
-                out.push_str(" = ");
-                v.push_to(out);
-            }
-            Action::SetIfAbsent(v) => {
-                let v = p.value(v);
-                let out = set.next();
-                p.path_into(path, out);
-                out.push_str(" = if_not_exists(");
-                p.path_into(path, out);
-                out.push_str(", ");
-                v.push_to(out);
-                out.push(')');
-            }
-            Action::Add(v) => {
-                let zero = zero_ref(p);
-                let v = p.value(v);
-                counted(p, set.next(), path, zero, " + ", v);
-            }
-            Action::Subtract(v) => {
-                let zero = zero_ref(p);
-                let v = p.value(v);
-                counted(p, set.next(), path, zero, " - ", v);
-            }
-            Action::Append(v) => {
-                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                let v = p.value(v);
-                let out = set.next();
-                p.path_into(path, out);
-                out.push_str(" = list_append(if_not_exists(");
-                p.path_into(path, out);
-                out.push_str(", ");
-                empty.push_to(out);
-                out.push_str("), ");
-                v.push_to(out);
-                out.push(')');
-            }
-            Action::Prepend(v) => {
-                let empty = *empty.get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())));
-                let v = p.value(v);
-                let out = set.next();
-                p.path_into(path, out);
-                out.push_str(" = list_append(");
-                v.push_to(out);
-                out.push_str(", if_not_exists(");
-                p.path_into(path, out);
-                out.push_str(", ");
-                empty.push_to(out);
-                out.push_str("))");
-            }
-            Action::Remove => p.path_into(path, remove.next()),
-            Action::SetInsert(v) => {
-                top_level_only("ADD")?;
-                let v = p.value(v);
-                let out = add.next();
-                p.path_into(path, out);
-                out.push(' ');
-                v.push_to(out);
-            }
-            Action::SetDelete(v) => {
-                top_level_only("DELETE")?;
-                let v = p.value(v);
-                let out = delete.next();
-                p.path_into(path, out);
-                out.push(' ');
-                v.push_to(out);
+        let keyword = action.keyword();
+        if keyword != Keyword::Set {
+            if let Some(version) = version.take() {
+                bump(p, &mut constants, update.clause(Keyword::Set), version);
             }
         }
+        write_clause(p, &mut constants, update.clause(keyword), &path, action)?;
     }
     if let Some(version) = version {
-        // Every update bumps the version, so a read-modify-write based on the old
-        // version (insert, update_with) cannot overwrite this change.
-        let zero = zero_ref(p);
-        let one = p.value(AttributeValue::N("1".to_owned()));
-        counted(p, set.next(), version, zero, " + ", one);
+        bump(p, &mut constants, update.clause(Keyword::Set), version);
     }
-    let mut update = String::with_capacity(
-        [&set, &remove, &add, &delete]
-            .iter()
-            .map(|c| c.0.len() + 8)
-            .sum(),
-    );
-    for (keyword, clauses) in [
-        ("SET", set),
-        ("REMOVE", remove),
-        ("ADD", add),
-        ("DELETE", delete),
-    ] {
-        if !clauses.0.is_empty() {
-            if !update.is_empty() {
-                update.push(' ');
-            }
-            update.push_str(keyword);
-            update.push(' ');
-            update.push_str(&clauses.0);
+    Ok(update.text)
+}
+
+/// Every update bumps the version, so a read-modify-write based on the old version
+/// (insert, update_with) cannot overwrite this change.
+fn bump(p: &mut Placeholders, constants: &mut Constants, out: &mut String, version: &AttrPath) {
+    let zero = constants.zero(p);
+    let one = p.value(AttributeValue::N("1".to_owned()));
+    counted(p, out, version, zero, " + ", one);
+}
+
+/// The clause of one action, written at the end of `out`.
+fn write_clause(
+    p: &mut Placeholders,
+    constants: &mut Constants,
+    out: &mut String,
+    path: &AttrPath,
+    action: Action,
+) -> Result<(), String> {
+    match action {
+        Action::Set(v) => {
+            let v = p.value(v);
+            p.path_into(path, out);
+            out.push_str(" = ");
+            v.push_to(out);
         }
+        Action::SetIfAbsent(v) => {
+            let v = p.value(v);
+            p.path_into(path, out);
+            out.push_str(" = if_not_exists(");
+            p.path_into(path, out);
+            out.push_str(", ");
+            v.push_to(out);
+            out.push(')');
+        }
+        Action::Add(v) => {
+            let zero = constants.zero(p);
+            let v = p.value(v);
+            counted(p, out, path, zero, " + ", v);
+        }
+        Action::Subtract(v) => {
+            let zero = constants.zero(p);
+            let v = p.value(v);
+            counted(p, out, path, zero, " - ", v);
+        }
+        Action::Append(v) => {
+            let empty = constants.empty_list(p);
+            let v = p.value(v);
+            p.path_into(path, out);
+            out.push_str(" = list_append(if_not_exists(");
+            p.path_into(path, out);
+            out.push_str(", ");
+            empty.push_to(out);
+            out.push_str("), ");
+            v.push_to(out);
+            out.push(')');
+        }
+        Action::Prepend(v) => {
+            let empty = constants.empty_list(p);
+            let v = p.value(v);
+            p.path_into(path, out);
+            out.push_str(" = list_append(");
+            v.push_to(out);
+            out.push_str(", if_not_exists(");
+            p.path_into(path, out);
+            out.push_str(", ");
+            empty.push_to(out);
+            out.push_str("))");
+        }
+        Action::Remove => p.path_into(path, out),
+        Action::SetInsert(v) => set_clause(p, out, path, v, "ADD")?,
+        Action::SetDelete(v) => set_clause(p, out, path, v, "DELETE")?,
     }
-    Ok(update)
+    Ok(())
 }
 
 /// `path = if_not_exists(path, 0) ± value`: a counter that starts at zero.
@@ -195,19 +166,108 @@ fn counted(
     value.push_to(out);
 }
 
-/// The clauses under one keyword, joined as they come.
-#[derive(Default)]
-struct Clauses(String);
+/// `path value`: an ADD or DELETE of set elements, which DynamoDB allows at the top
+/// level only.
+fn set_clause(
+    p: &mut Placeholders,
+    out: &mut String,
+    path: &AttrPath,
+    value: AttributeValue,
+    verb: &str,
+) -> Result<(), String> {
+    if path.segments().len() > 1 {
+        return Err(format!(
+            "`{path}`: DynamoDB's {verb} works on top-level set attributes only"
+        ));
+    }
+    let value = p.value(value);
+    p.path_into(path, out);
+    out.push(' ');
+    value.push_to(out);
+    Ok(())
+}
 
-impl Clauses {
-    /// Where the next clause is written, after the separator.
-    fn next(&mut self) -> &mut String {
-        if self.0.is_empty() {
-            self.0.reserve(64);
-        } else {
-            self.0.push_str(", ");
+/// The clause keywords, in the order an update lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Keyword {
+    Set,
+    Remove,
+    Add,
+    Delete,
+}
+
+impl Keyword {
+    fn text(self) -> &'static str {
+        match self {
+            Keyword::Set => "SET ",
+            Keyword::Remove => "REMOVE ",
+            Keyword::Add => "ADD ",
+            Keyword::Delete => "DELETE ",
         }
-        &mut self.0
+    }
+}
+
+impl Action {
+    /// The keyword whose clause the action is written in.
+    fn keyword(&self) -> Keyword {
+        match self {
+            Action::Set(_)
+            | Action::SetIfAbsent(_)
+            | Action::Add(_)
+            | Action::Subtract(_)
+            | Action::Append(_)
+            | Action::Prepend(_) => Keyword::Set,
+            Action::Remove => Keyword::Remove,
+            Action::SetInsert(_) => Keyword::Add,
+            Action::SetDelete(_) => Keyword::Delete,
+        }
+    }
+}
+
+/// One placeholder each for the constants, however many actions use them.
+#[derive(Default)]
+struct Constants {
+    zero: Option<ValueRef>,
+    empty_list: Option<ValueRef>,
+}
+
+impl Constants {
+    fn zero(&mut self, p: &mut Placeholders) -> ValueRef {
+        *self
+            .zero
+            .get_or_insert_with(|| p.value(AttributeValue::N("0".to_owned())))
+    }
+
+    fn empty_list(&mut self, p: &mut Placeholders) -> ValueRef {
+        *self
+            .empty_list
+            .get_or_insert_with(|| p.value(AttributeValue::L(Vec::new())))
+    }
+}
+
+/// An update's text, written clause by clause, keyword by keyword.
+#[derive(Default)]
+struct UpdateText {
+    text: String,
+    keyword: Option<Keyword>,
+}
+
+impl UpdateText {
+    /// Where the next clause under `keyword` is written, after the keyword or the
+    /// separator.
+    fn clause(&mut self, keyword: Keyword) -> &mut String {
+        if self.keyword == Some(keyword) {
+            self.text.push_str(", ");
+        } else {
+            if self.text.is_empty() {
+                self.text.reserve(160);
+            } else {
+                self.text.push(' ');
+            }
+            self.text.push_str(keyword.text());
+            self.keyword = Some(keyword);
+        }
+        &mut self.text
     }
 }
 
@@ -291,8 +351,8 @@ mod tests {
         ];
         assert_eq!(
             text(&actions, Some(&path(&["v"]))).unwrap(),
-            "SET #n2 = if_not_exists(#n2, :v1) + :v2, #n4 = if_not_exists(#n4, :v1) - :v4, \
-             #n5 = if_not_exists(#n5, :v1) + :v5 REMOVE #n1 ADD #n3 :v3 DELETE #n0 :v0"
+            "SET #n0 = if_not_exists(#n0, :v0) + :v1, #n1 = if_not_exists(#n1, :v0) - :v2, \
+             #n2 = if_not_exists(#n2, :v0) + :v3 REMOVE #n3 ADD #n4 :v4 DELETE #n5 :v5"
         );
     }
 
