@@ -41,6 +41,14 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// The key attributes of `key`, as GetItem and DeleteItem take them.
     fn key_to_item(key: &Self::Key) -> Result<Item>;
 
+    /// [`key_to_item`](Self::key_to_item) of a key the caller gives up: the derive
+    /// moves its text into the attributes instead of copying it.
+    #[doc(hidden)]
+    #[inline]
+    fn __key_into_item(key: Self::Key) -> Result<Item> {
+        Self::key_to_item(&key)
+    }
+
     /// Reads the key attributes out of an item (other attributes are ignored).
     fn key_from_item(item: &Item) -> Result<Self::Key>;
 
@@ -149,6 +157,18 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
         let _ = version;
         Ok(())
     }
+
+    /// Whether the type has `#[dynamo(created_at)]` or `#[dynamo(updated_at)]` fields
+    /// (derived): writes read the clock only then, and an impl that writes its own
+    /// [`stamps`](Self::stamps) sets it.
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Doc { #[dynamo(partition_key)] id: String, #[dynamo(updated_at)] at: std::time::SystemTime }
+    /// use dynamap::DynamoItem;
+    /// assert!(Doc::HAS_STAMPS);
+    /// ```
+    const HAS_STAMPS: bool = false;
 
     /// The `#[dynamo(created_at)]` and `#[dynamo(updated_at)]` attributes at the time
     /// `now`, encoded as the item stores them (derived; none by default).

@@ -72,6 +72,20 @@ pub fn encode_key<K: DynamoValue>(
     Ok(value)
 }
 
+/// [`encode_key`] of a key the caller gives up: its text moves into the attribute.
+#[inline]
+pub fn encode_key_owned<K: DynamoValue>(
+    name: &'static str,
+    key: K,
+) -> Result<AttributeValue, ConversionError> {
+    let value = key
+        .__into_attribute_value()
+        .map_err(|e| e.in_attribute(name))?
+        .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
+    crate::key::check_key_value(name, &value, None)?;
+    Ok(value)
+}
+
 /// Reads a key attribute out of an item without taking it.
 #[inline]
 pub fn decode_key<K: DynamoValue>(item: &Item, name: &'static str) -> Result<K, ConversionError> {

@@ -61,6 +61,8 @@ fn stamps(data: &Struct) -> TokenStream {
         }
     });
     quote! {
+        const HAS_STAMPS: bool = true;
+
         fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::Stamps> {
             let mut stamps = ::dynamap::Stamps::default();
             #encode_created
@@ -90,7 +92,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let pk_ty = partition.ty;
     let pk_member = partition.member;
     let pk_name = &partition.name;
-    let (key_type, sort_def, key_expr, key_insert, key_read) = match sort {
+    let (key_type, sort_def, key_expr, key_insert, key_insert_owned, key_read) = match sort {
         Some(sort) => {
             let sk_def = definition(sort);
             let sk_ty = sort.ty;
@@ -104,6 +106,10 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                     item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key(#pk_name, &key.0)?);
                     item.insert(::std::string::String::from(#sk_name), ::dynamap::__private::encode_key(#sk_name, &key.1)?);
                 },
+                quote! {
+                    item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key_owned(#pk_name, key.0)?);
+                    item.insert(::std::string::String::from(#sk_name), ::dynamap::__private::encode_key_owned(#sk_name, key.1)?);
+                },
                 quote!((
                     ::dynamap::__private::decode_key(item, #pk_name)?,
                     ::dynamap::__private::decode_key(item, #sk_name)?,
@@ -116,6 +122,9 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             quote!(::core::clone::Clone::clone(&self.#pk_member)),
             quote! {
                 item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key(#pk_name, key)?);
+            },
+            quote! {
+                item.insert(::std::string::String::from(#pk_name), ::dynamap::__private::encode_key_owned(#pk_name, key)?);
             },
             quote!(::dynamap::__private::decode_key(item, #pk_name)?),
         ),
@@ -161,6 +170,13 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             };
 
             #key_members
+
+            #[inline]
+            fn __key_into_item(key: Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
+                #key_insert_owned
+                ::dynamap::__private::Result::Ok(item)
+            }
 
             #[inline]
             fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {

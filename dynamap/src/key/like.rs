@@ -110,5 +110,10 @@ tuple_key!(
 /// The key attributes of the item `key` names, as GetItem and DeleteItem take them.
 #[inline]
 pub(crate) fn key_item<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(key: &Q) -> Result<Item> {
-    T::key_to_item(&key.to_key())
+    // A key made from parts is already a copy: its text moves on rather than being
+    // copied again.
+    match key.to_key() {
+        Cow::Borrowed(key) => T::key_to_item(key),
+        Cow::Owned(key) => T::__key_into_item(key),
+    }
 }

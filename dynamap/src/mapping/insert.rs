@@ -99,7 +99,12 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             item,
             expressions,
             expected_version,
-        } = put_request(self.item, self.condition, self.if_absent, mapping.now())?;
+        } = put_request(
+            self.item,
+            self.condition,
+            self.if_absent,
+            mapping.stamp_time(),
+        )?;
         let table = mapping.table_name();
         let conditional = expressions.condition.is_some();
         // A put names no key of its own: its span gets the item's key when asked for.

@@ -17,8 +17,8 @@ use crate::path::{
     AttrPath, IntoValue, ListValue, Numeric, Removable, Segment, SetValue, Settable,
 };
 use crate::sdk_item::Item;
-use crate::value::encode_set_elements;
 use crate::value::DynamoValue;
+use crate::value::{encode_list_owned, encode_set_elements};
 
 /// An update of one item, built from typed paths; from [`TypedMapping::modify`], sent by
 /// `.await`. One UpdateItem call, whatever the number of changes.
@@ -96,13 +96,14 @@ impl<'a, T: DynamoItem> Modify<'a, T> {
         mapping: &'a TypedMapping<T>,
         key: &Q,
     ) -> Self {
+        if T::ENTITY.is_none() {
+            return Modify::new(mapping, crate::key::key_item::<T, Q>(key));
+        }
         let key = key.to_key();
         let mut modify = Modify::new(mapping, T::key_to_item(&key));
-        if T::ENTITY.is_some() {
-            match T::key_fields_to_item(&key) {
-                Ok(fields) => modify.key_fields = fields,
-                Err(e) => modify.key = Err(Box::new(e)),
-            }
+        match T::key_fields_to_item(&key) {
+            Ok(fields) => modify.key_fields = fields,
+            Err(e) => modify.key = Err(Box::new(e)),
         }
         modify
     }
@@ -442,7 +443,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             self.condition.as_deref().cloned(),
             self.upsert.then_some(&self.key_fields),
             self.error.clone(),
-            self.mapping.now(),
+            self.mapping.stamp_time(),
         )?;
         let names = rendered.names.unwrap_or_default();
         let values = rendered.values.unwrap_or_default();
@@ -475,7 +476,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 
     /// The update as DynamoDB will receive it.
     pub(crate) fn render(self) -> Result<Rendered> {
-        let now = self.mapping.now();
+        let now = self.mapping.stamp_time();
         let upsert = self.upsert.then_some(&self.key_fields);
         render::<T>(
             self.actions,
@@ -550,14 +551,17 @@ fn render<T: DynamoItem>(
         }
     }
     let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
-    let mut conditions: Vec<Node> = condition.into_iter().collect();
-    if upsert.is_none() {
-        conditions.push(Node::Exists(partition_key_path::<T>()));
-    }
+    let exists = upsert
+        .is_none()
+        .then(|| Node::Exists(partition_key_path::<T>()));
+    let condition = match (condition, exists) {
+        (Some(condition), Some(exists)) => Some(Node::And(vec![condition, exists])),
+        (condition, exists) => condition.or(exists),
+    };
     let mut renderer = Renderer::new("UpdateItem");
     renderer
         .update(actions, version.as_ref())?
-        .condition(crate::expr::all_of(conditions).as_ref())?;
+        .condition(condition.as_ref())?;
     Ok(renderer.finish())
 }
 
@@ -596,7 +600,17 @@ fn entity_actions(
 
 /// The partition key's path: its presence is how conditions tell an item exists.
 pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
-    AttrPath::top_level_name(T::KEY_SCHEMA.partition_key.name)
+    AttrPath::from_static(PartitionKeyPath::<T>::SEGMENTS)
+}
+
+/// The partition key's path, made once per item type at compile time: every modify
+/// and every conditional insert names it.
+struct PartitionKeyPath<T>(PhantomData<T>);
+
+impl<T: DynamoItem> PartitionKeyPath<T> {
+    const SEGMENTS: &'static [Segment] = &[Segment::Name(std::borrow::Cow::Borrowed(
+        T::KEY_SCHEMA.partition_key.name,
+    ))];
 }
 
 fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>
@@ -604,11 +618,9 @@ where
     I: IntoIterator,
     I::Item: IntoValue<E>,
 {
-    let items: Vec<E> = items.into_iter().map(IntoValue::into_value).collect();
-    if items.is_empty() {
-        return Ok(None);
-    }
-    items.to_attribute_value()
+    // Each value moved into its attribute, with no `Vec<E>` between.
+    let encoded = encode_list_owned(items.into_iter().map(IntoValue::into_value))?;
+    Ok(matches!(&encoded, AttributeValue::L(list) if !list.is_empty()).then_some(encoded))
 }
 
 /// What a [`Modify`] returns: nothing (the default), [`ReturnNew`] or [`ReturnOld`].
@@ -844,8 +856,8 @@ mod tests {
         let (update, condition) = update_text(&modify);
         assert_eq!(
             update,
-            "SET #n0 = list_append(if_not_exists(#n0, :v0), :v1), #n3.#n4 = :v3, \
-             #n5 = if_not_exists(#n5, :v4) + :v5 REMOVE #n1 ADD #n2 :v2"
+            "SET #n0 = list_append(if_not_exists(#n0, :v0), :v1), #n1.#n2 = :v2, \
+             #n3 = if_not_exists(#n3, :v3) + :v4 REMOVE #n4 ADD #n5 :v5"
         );
         assert_eq!(
             condition.as_deref(),

@@ -125,7 +125,7 @@ where
             }
             // A write that changes something is stamped (`updated_at`, and `created_at`
             // if the item has none), and returns the item as written.
-            new.set_stamps(mapping.now());
+            new.set_stamps(mapping.stamp_time());
             let change = Change::between(&old, &new)?;
             let tracked = crate::resilience::send_tracked(mapping.client(), || {
                 change

@@ -136,7 +136,7 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         let key = T::key_to_item(&item.key());
-        let now = mapping.now();
+        let now = mapping.stamp_time();
         self.push(mapping, "Put", key, move |_| {
             let request = put_request(item, condition, if_absent, now)?;
             let put = Put::builder()

@@ -26,6 +26,21 @@ pub(super) fn encode_list<'a, T: DynamoValue + 'a>(
     Ok(AttributeValue::L(list))
 }
 
+/// A list of values the caller gives up, each moved into its attribute (a `modify`'s
+/// appended elements); for a type whose `Vec` is a list, which a list element's is.
+pub(crate) fn encode_list_owned<T: DynamoValue>(
+    items: impl Iterator<Item = T>,
+) -> Result<AttributeValue, ConversionError> {
+    let mut list = Vec::with_capacity(items.size_hint().0);
+    for (index, item) in items.enumerate() {
+        list.push(or_null(
+            item.__into_attribute_value()
+                .map_err(|e| e.at_index(index))?,
+        ));
+    }
+    Ok(AttributeValue::L(list))
+}
+
 pub(super) fn decode_list<T: DynamoValue>(
     value: AttributeValue,
 ) -> Result<Vec<T>, ConversionError> {

@@ -32,7 +32,7 @@ pub use system_time::TtlValue;
 pub(crate) use borrowed::owned_item;
 #[doc(hidden)]
 pub use borrowed::{parse_or_owned, AttributeSource, ScalarText};
-pub(crate) use collections::encode_set_elements;
+pub(crate) use collections::{encode_list_owned, encode_set_elements};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
