@@ -25,29 +25,41 @@ use crate::limits::{
 /// ```
 pub fn item_size(item: &Item) -> usize {
     item.iter()
-        .map(|(name, value)| name.len() + value_size(value))
+        .map(|(name, value)| name.len() + shape(value).size)
         .sum()
 }
 
 /// DynamoDB stores a number in base 100: an exponent byte, one byte per base-100 digit
 /// between the most and least significant non-zero digits, and a terminator byte for
-/// negative numbers.
+/// negative numbers. One pass over the bytes: every number of every item written is
+/// sized.
 fn number_size(n: &str) -> usize {
-    let (negative, unsigned) = match n.as_bytes().first() {
-        Some(b'-') => (true, n.get(1..).unwrap_or("")),
-        Some(b'+') => (false, n.get(1..).unwrap_or("")),
-        _ => (false, n),
+    let bytes = n.as_bytes();
+    let (negative, unsigned) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
     };
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i64>().unwrap_or(0)),
+    let (mantissa, exponent) = match unsigned.iter().position(|b| matches!(b, b'e' | b'E')) {
+        Some(at) => {
+            let (mantissa, marked) = unsigned.split_at(at);
+            let exponent = std::str::from_utf8(marked.get(1..).unwrap_or_default()).ok();
+            (
+                mantissa,
+                exponent.and_then(|e| e.parse::<i64>().ok()).unwrap_or(0),
+            )
+        }
         None => (unsigned, 0),
     };
-    let integer_digits = mantissa.split('.').next().unwrap_or("").len() as i64;
+    let integer_digits = mantissa
+        .iter()
+        .position(|&b| b == b'.')
+        .unwrap_or(mantissa.len()) as i64;
     // The power of ten of the first and last non-zero digits.
     let mut first = None;
     let mut last = 0_i64;
-    for (i, digit) in mantissa.bytes().filter(u8::is_ascii_digit).enumerate() {
-        if digit != b'0' {
+    for (i, digit) in mantissa.iter().filter(|b| b.is_ascii_digit()).enumerate() {
+        if *digit != b'0' {
             let power = (integer_digits - 1 - i as i64).saturating_add(exponent);
             first.get_or_insert(power);
             last = power;
@@ -60,70 +72,86 @@ fn number_size(n: &str) -> usize {
     usize::try_from(pairs).unwrap_or(0) + 1 + usize::from(negative)
 }
 
-fn value_size(value: &AttributeValue) -> usize {
-    match value {
-        AttributeValue::S(s) => s.len(),
-        AttributeValue::N(n) => number_size(n),
-        AttributeValue::B(b) => b.as_ref().len(),
-        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
-        AttributeValue::Ss(v) => v.iter().map(String::len).sum(),
-        AttributeValue::Ns(v) => v.iter().map(|n| number_size(n)).sum(),
-        AttributeValue::Bs(v) => v.iter().map(|b| b.as_ref().len()).sum(),
-        AttributeValue::L(v) => 3 + v.iter().map(|e| 1 + value_size(e)).sum::<usize>(),
-        AttributeValue::M(m) => {
-            3 + m
-                .iter()
-                .map(|(k, e)| 1 + k.len() + value_size(e))
-                .sum::<usize>()
+/// What DynamoDB limits about one value, found in one walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// Its size by DynamoDB's rules (see [`item_size`]).
+    size: usize,
+    /// The deepest nesting of lists and maps in it (a scalar is 0).
+    depth: usize,
+    /// The longest map key inside it.
+    longest_name: usize,
+}
+
+impl Shape {
+    const fn scalar(size: usize) -> Self {
+        Shape {
+            size,
+            depth: 0,
+            longest_name: 0,
         }
-        _ => 0,
+    }
+
+    /// A list or map of `elements` (each with its key's length, 0 in a list).
+    fn container<'a>(elements: impl Iterator<Item = (usize, &'a AttributeValue)>) -> Self {
+        let mut shape = Shape {
+            size: 3,
+            depth: 1,
+            longest_name: 0,
+        };
+        for (key_len, element) in elements {
+            let inner = self::shape(element);
+            shape.size += 1 + key_len + inner.size;
+            shape.depth = shape.depth.max(inner.depth + 1);
+            shape.longest_name = shape.longest_name.max(inner.longest_name).max(key_len);
+        }
+        shape
     }
 }
 
-/// The deepest nesting of lists and maps in `value` (a scalar is 0), and the longest
-/// map key inside it.
-fn depth_and_longest_name(value: &AttributeValue) -> (usize, usize) {
+fn shape(value: &AttributeValue) -> Shape {
     match value {
-        AttributeValue::L(list) => list
-            .iter()
-            .map(depth_and_longest_name)
-            .fold((1, 0), |(d, n), (cd, cn)| (d.max(cd + 1), n.max(cn))),
-        AttributeValue::M(map) => map
-            .iter()
-            .map(|(k, v)| {
-                let (cd, cn) = depth_and_longest_name(v);
-                (cd, cn.max(k.len()))
-            })
-            .fold((1, 0), |(d, n), (cd, cn)| (d.max(cd + 1), n.max(cn))),
-        _ => (0, 0),
+        AttributeValue::S(s) => Shape::scalar(s.len()),
+        AttributeValue::N(n) => Shape::scalar(number_size(n)),
+        AttributeValue::B(b) => Shape::scalar(b.as_ref().len()),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => Shape::scalar(1),
+        AttributeValue::Ss(v) => Shape::scalar(v.iter().map(String::len).sum()),
+        AttributeValue::Ns(v) => Shape::scalar(v.iter().map(|n| number_size(n)).sum()),
+        AttributeValue::Bs(v) => Shape::scalar(v.iter().map(|b| b.as_ref().len()).sum()),
+        AttributeValue::L(list) => Shape::container(list.iter().map(|e| (0, e))),
+        AttributeValue::M(map) => Shape::container(map.iter().map(|(k, e)| (k.len(), e))),
+        _ => Shape::scalar(0),
     }
 }
 
 /// Refuses an item DynamoDB would refuse for its shape: over 400 KB, an attribute name
-/// over 64 KB, or lists and maps nested more than 32 deep.
+/// over 64 KB, or lists and maps nested more than 32 deep. One walk over the item:
+/// every item written is checked.
 pub(crate) fn check_item_size(item: &Item) -> Result<()> {
+    let mut size = 0;
     for (name, value) in item {
-        let (depth, longest) = depth_and_longest_name(value);
-        let longest = longest.max(name.len());
-        let prefix: String = name.chars().take(20).collect();
+        let shape = shape(value);
+        let longest = shape.longest_name.max(name.len());
+        // The attribute is named by its first characters: the name may be the problem.
+        let prefix = || name.chars().take(20).collect::<String>();
         if longest > MAX_NAME_BYTES {
             return Err(crate::error::ConversionError::new(
                 "attribute names of at most 65,535 bytes (DynamoDB's limit)",
                 format!("a name of {longest} bytes"),
             )
-            .in_attribute(prefix)
+            .in_attribute(prefix())
             .into());
         }
-        if depth > MAX_DEPTH {
+        if shape.depth > MAX_DEPTH {
             return Err(crate::error::ConversionError::new(
                 "at most 32 levels of nested lists and maps (DynamoDB's limit)",
-                format!("{depth} levels"),
+                format!("{} levels", shape.depth),
             )
-            .in_attribute(prefix)
+            .in_attribute(prefix())
             .into());
         }
+        size += name.len() + shape.size;
     }
-    let size = item_size(item);
     if size > MAX_ITEM_SIZE {
         return Err(Error::ItemTooLarge {
             size: Some(size),
@@ -210,7 +238,7 @@ mod tests {
                 3,
             ),
         ] {
-            assert_eq!(value_size(&value), size, "{value:?}");
+            assert_eq!(shape(&value).size, size, "{value:?}");
         }
     }
 
@@ -235,12 +263,10 @@ mod tests {
             let err = check_item_size(&over).unwrap_err();
             assert!(err.to_string().contains("33 levels"), "{err}");
         }
-        assert_eq!(depth_and_longest_name(&nested(3, true)), (3, 0));
-        assert_eq!(depth_and_longest_name(&nested(2, false)), (2, 1));
-        assert_eq!(
-            depth_and_longest_name(&AttributeValue::N("1".into())),
-            (0, 0)
-        );
+        let depth_and_name = |v: &AttributeValue| (shape(v).depth, shape(v).longest_name);
+        assert_eq!(depth_and_name(&nested(3, true)), (3, 0));
+        assert_eq!(depth_and_name(&nested(2, false)), (2, 1));
+        assert_eq!(depth_and_name(&AttributeValue::N("1".into())), (0, 0));
 
         let name = |len: usize| "n".repeat(len);
         let at: Item = [(name(65_535), AttributeValue::Bool(true))].into();
