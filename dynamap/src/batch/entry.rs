@@ -16,6 +16,18 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("{} written", report.written);
     /// # Ok(()) }
     /// ```
+    ///
+    /// Items are taken by value or by reference: `insert_many(&all)` writes a slice the
+    /// caller keeps, without copying it.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
+    /// users.insert_many(&all).await?;
+    /// println!("{} users written and still here", all.len());
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "BatchWriteItem")]
     #[doc(alias = "batch_write_item")]
     pub fn insert_many<I>(
@@ -23,7 +35,8 @@ impl<T: DynamoItem> TypedMapping<T> {
         items: I,
     ) -> super::InsertMany<'_, T, futures::stream::Iter<I::IntoIter>>
     where
-        I: IntoIterator<Item = T>,
+        I: IntoIterator,
+        I::Item: std::borrow::Borrow<T> + Send + Sync,
         I::IntoIter: Send,
     {
         super::InsertMany::new(self, futures::stream::iter(items))
@@ -45,7 +58,8 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     pub fn insert_stream<S>(&self, items: S) -> super::InsertMany<'_, T, S>
     where
-        S: futures::Stream<Item = T> + Send,
+        S: futures::Stream + Send,
+        S::Item: std::borrow::Borrow<T> + Send + Sync,
     {
         super::InsertMany::from_stream(self, items)
     }

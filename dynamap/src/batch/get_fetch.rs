@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{identity, identity_into};
+use crate::key::{identity, identity_hasher, identity_into, IdentityHasher};
 use crate::limits::KEYS_PER_BATCH;
 use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
@@ -21,7 +21,7 @@ use crate::sdk_item::Item;
 pub(super) struct KeyBatch<K> {
     pub keys: Vec<K>,
     encoded: Vec<Item>,
-    place: HashMap<Vec<u8>, usize>,
+    place: HashMap<Vec<u8>, usize, IdentityHasher>,
 }
 
 /// Cuts keys into batches lazily. A key repeated within a batch is read once there
@@ -29,7 +29,7 @@ pub(super) struct KeyBatch<K> {
 /// is read once (what `send` needs to give each key one answer).
 pub(super) struct Batches<T: DynamoItem, I> {
     keys: I,
-    seen: Option<HashSet<Vec<u8>>>,
+    seen: Option<HashSet<Vec<u8>, IdentityHasher>>,
     marker: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -37,7 +37,7 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
     pub fn new(keys: I, distinct_overall: bool) -> Self {
         Batches {
             keys,
-            seen: distinct_overall.then(HashSet::new),
+            seen: distinct_overall.then(|| HashSet::with_hasher(identity_hasher())),
             marker: std::marker::PhantomData,
         }
     }
@@ -47,10 +47,12 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
     type Item = Result<KeyBatch<T::Key>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        // Room for the whole batch, or for the keys known to be left.
+        let room = self.keys.size_hint().0.clamp(1, KEYS_PER_BATCH);
         let mut batch = KeyBatch {
-            keys: Vec::new(),
-            encoded: Vec::new(),
-            place: HashMap::new(),
+            keys: Vec::with_capacity(room),
+            encoded: Vec::with_capacity(room),
+            place: HashMap::with_capacity_and_hasher(room, identity_hasher()),
         };
         while batch.keys.len() < KEYS_PER_BATCH {
             let Some(key) = self.keys.next() else { break };
@@ -79,7 +81,7 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
 /// found by their place.
 struct Kept<'k, T: DynamoItem> {
     keys: &'k [T::Key],
-    place: &'k HashMap<Vec<u8>, usize>,
+    place: &'k HashMap<Vec<u8>, usize, IdentityHasher>,
 }
 
 impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {

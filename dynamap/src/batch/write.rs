@@ -1,8 +1,10 @@
 //! BatchWriteItem: `insert_many` and `remove_many`.
 
 use crate::observe::{Call, Observer, RateLimiter};
-use std::collections::{HashMap, HashSet};
+use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::future::IntoFuture;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
@@ -14,7 +16,7 @@ use super::{BatchProgress, BatchReport};
 use crate::error::Rejected;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{check_key_sizes, identity};
+use crate::key::{check_key_sizes, identity, identity_hasher, IdentityHasher};
 use crate::mapping::TypedMapping;
 use crate::sdk_item::Item;
 use crate::size::check_item_size;
@@ -57,25 +59,38 @@ impl Default for WriteOptions {
 
 /// Makes a write's request again, from what it was made of (the item or the key, kept
 /// by value): a batch is not copied per attempt.
-pub(crate) type Again = Box<dyn Fn() -> Result<WriteRequest> + Send + Sync>;
+pub(crate) type Again<'a> = Box<dyn Fn() -> Result<WriteRequest> + Send + Sync + 'a>;
 
 /// One write waiting to be sent: its key (to keep one write per key in a batch), the
 /// request, and how to make it again.
-pub(crate) struct Pending {
-    pub key: Vec<u8>,
-    pub request: WriteRequest,
-    pub again: Again,
+pub(crate) struct Pending<'a> {
+    key: Vec<u8>,
+    /// The key's hash, for the bookkeeping of keys in flight.
+    hash: u64,
+    request: WriteRequest,
+    again: Again<'a>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(key: Vec<u8>, request: WriteRequest, again: Again<'a>) -> Self {
+        Pending {
+            hash: identity_hasher().hash_one(&key),
+            key,
+            request,
+            again,
+        }
+    }
 }
 
 /// A batch's writes after the requests went to the SDK: their keys, and how to make
 /// each again.
-struct Kept {
+struct Kept<'a> {
     keys: Vec<Vec<u8>>,
-    again: Vec<Again>,
+    again: Vec<Again<'a>>,
     schema: &'static crate::item::KeySchema,
 }
 
-impl super::Resend<WriteRequest> for Kept {
+impl super::Resend<WriteRequest> for Kept<'_> {
     fn slot(&self, request: &WriteRequest) -> Option<usize> {
         let item = match (&request.put_request, &request.delete_request) {
             (Some(put), _) => &put.item,
@@ -99,7 +114,8 @@ impl super::Resend<WriteRequest> for Kept {
 
 /// What came back from one batch, after its retries.
 struct Outcome {
-    keys: Vec<Vec<u8>>,
+    /// The hashes of its keys, no longer in flight.
+    hashes: Vec<u64>,
     written: u64,
     retries: u64,
     failed: Vec<WriteRequest>,
@@ -151,7 +167,7 @@ struct Reporting {
 async fn send_batch(
     client: Client,
     table: Arc<str>,
-    batch: Vec<Pending>,
+    batch: Vec<Pending<'_>>,
     max_attempts: u32,
     deadline: Option<tokio::time::Instant>,
     reporting: Reporting,
@@ -163,6 +179,7 @@ async fn send_batch(
         schema,
     };
     let mut requests: Vec<WriteRequest> = Vec::with_capacity(batch.len());
+    let hashes = batch.iter().map(|p| p.hash).collect();
     for pending in batch {
         kept.keys.push(pending.key);
         kept.again.push(pending.again);
@@ -197,7 +214,7 @@ async fn send_batch(
     })
     .await;
     Outcome {
-        keys: kept.keys,
+        hashes,
         written: driven.results.iter().sum(),
         retries: driven.retries,
         failed: driven.failed,
@@ -205,10 +222,42 @@ async fn send_batch(
     }
 }
 
+/// The keys of the batches in flight, by hash, each with how many of them hold it: a
+/// key counts as in flight while any key of its hash is, which may make a write wait
+/// for a batch it did not need to, but never lets two writes of one key race.
+#[derive(Default)]
+struct KeysInFlight {
+    // The keys are hashes already; any seed does.
+    counts: HashMap<u64, u32, IdentityHasher>,
+}
+
+impl KeysInFlight {
+    fn any_of(&self, batch: &[Pending<'_>]) -> bool {
+        !self.counts.is_empty() && batch.iter().any(|p| self.counts.contains_key(&p.hash))
+    }
+
+    fn add(&mut self, batch: &[Pending<'_>]) {
+        for pending in batch {
+            *self.counts.entry(pending.hash).or_insert(0) += 1;
+        }
+    }
+
+    fn remove(&mut self, hashes: &[u64]) {
+        for hash in hashes {
+            if let Some(count) = self.counts.get_mut(hash) {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(hash);
+                }
+            }
+        }
+    }
+}
+
 /// Running totals of a batch write.
 struct Tally<'o> {
     report: BatchReport,
-    busy: HashSet<Vec<u8>>,
+    busy: KeysInFlight,
     failed: Vec<Item>,
     rejected: Vec<Rejected>,
     first_error: Option<Error>,
@@ -217,9 +266,7 @@ struct Tally<'o> {
 
 impl Tally<'_> {
     fn settle(&mut self, outcome: Outcome) {
-        for key in &outcome.keys {
-            self.busy.remove(key);
-        }
+        self.busy.remove(&outcome.hashes);
         self.report.written += outcome.written;
         self.report.retries += outcome.retries;
         if outcome.written > 0 {
@@ -244,11 +291,11 @@ impl Tally<'_> {
 /// two batches in flight at once, and a later write of a key replaces an earlier one
 /// not yet sent, so the last write of each key wins. After a batch fails for good,
 /// nothing more is sent: the unsent rest of `writes` is read into the error.
-pub(crate) async fn write_all(
+pub(crate) async fn write_all<'a>(
     client: &Client,
     table: &str,
     schema: &'static crate::item::KeySchema,
-    writes: impl Stream<Item = Result<Pending>>,
+    writes: impl Stream<Item = Result<Pending<'a>>>,
     options: WriteOptions,
 ) -> Result<BatchReport> {
     let table: Arc<str> = Arc::from(table);
@@ -262,15 +309,15 @@ pub(crate) async fn write_all(
         .map(|limit| tokio::time::Instant::now() + limit);
     let mut tally = Tally {
         report: BatchReport::default(),
-        busy: HashSet::new(),
+        busy: KeysInFlight::default(),
         failed: Vec::new(),
         rejected: Vec::new(),
         first_error: None,
         progress: options.progress.as_ref(),
     };
     let mut in_flight = FuturesUnordered::new();
-    let mut batch: Vec<Pending> = Vec::with_capacity(WRITES_PER_BATCH);
-    let mut batch_index: HashMap<Vec<u8>, usize> = HashMap::new();
+    // A batch is small: a key already in it is found by looking through it.
+    let mut batch: Vec<Pending<'a>> = Vec::with_capacity(WRITES_PER_BATCH);
     let mut ended = false;
     let mut position = 0;
 
@@ -283,17 +330,15 @@ pub(crate) async fn write_all(
         }
         let dispatch = match next {
             Some(Ok(pending)) => {
-                match batch_index.get(&pending.key) {
-                    Some(&i) => {
-                        if let Some(slot) = batch.get_mut(i) {
-                            *slot = pending;
-                        }
+                let same_key = batch
+                    .iter_mut()
+                    .find(|p| p.hash == pending.hash && p.key == pending.key);
+                match same_key {
+                    Some(slot) => {
+                        *slot = pending;
                         tally.report.superseded += 1;
                     }
-                    None => {
-                        batch_index.insert(pending.key.clone(), batch.len());
-                        batch.push(pending);
-                    }
+                    None => batch.push(pending),
                 }
                 batch.len() == WRITES_PER_BATCH
             }
@@ -311,7 +356,7 @@ pub(crate) async fn write_all(
             continue;
         }
         // Wait for batches in flight that hold one of these keys, then for room.
-        while batch.iter().any(|p| tally.busy.contains(&p.key)) || in_flight.len() >= concurrency {
+        while tally.busy.any_of(&batch) || in_flight.len() >= concurrency {
             match in_flight.next().await {
                 Some(outcome) => tally.settle(outcome),
                 None => break,
@@ -330,8 +375,7 @@ pub(crate) async fn write_all(
                 .extend(batch.drain(..).filter_map(|p| request_item(p.request)));
             break;
         }
-        tally.busy.extend(batch.iter().map(|p| p.key.clone()));
-        batch_index.clear();
+        tally.busy.add(&batch);
         let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITES_PER_BATCH));
         in_flight.push(send_batch(
             client.clone(),
@@ -513,7 +557,12 @@ impl<'a, T: DynamoItem, S> InsertMany<'a, T, S> {
     }
 }
 
-impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
+impl<'a, T, S> InsertMany<'a, T, S>
+where
+    T: DynamoItem,
+    S: Stream + Send + 'a,
+    S::Item: Borrow<T> + Send + Sync + 'a,
+{
     write_options!();
 
     /// Sends the writes; the same as `.await`.
@@ -528,17 +577,17 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     pub async fn send(self) -> Result<BatchReport> {
         let mapping = self.mapping;
         let writes = self.items.map(move |item| {
-            let now = mapping.now();
-            let encoded = put_item(&item, now)?;
+            let now = mapping.stamp_time();
+            let encoded = put_item(item.borrow(), now)?;
             check_item_size(&encoded)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
             let key = identity(&encoded, &T::KEY_SCHEMA);
-            Ok(Pending {
+            Ok(Pending::new(
                 key,
-                request: put_request(encoded)?,
+                put_request(encoded)?,
                 // Stamped with the same time, so a resend writes the same item.
-                again: Box::new(move || put_request(put_item(&item, now)?)),
-            })
+                Box::new(move || put_request(put_item(item.borrow(), now)?)),
+            ))
         });
         write_all(
             self.mapping.client(),
@@ -551,7 +600,12 @@ impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> InsertMany<'a, T, S> {
     }
 }
 
-impl<'a, T: DynamoItem, S: Stream<Item = T> + Send + 'a> IntoFuture for InsertMany<'a, T, S> {
+impl<'a, T, S> IntoFuture for InsertMany<'a, T, S>
+where
+    T: DynamoItem,
+    S: Stream + Send + 'a,
+    S::Item: Borrow<T> + Send + Sync + 'a,
+{
     type Output = Result<BatchReport>;
     type IntoFuture = BoxFuture<'a, Result<BatchReport>>;
 
@@ -608,11 +662,11 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
             check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
-            Ok(Pending {
-                key: identity(&encoded, &T::KEY_SCHEMA),
-                request: delete_request(encoded)?,
-                again: Box::new(move || delete_request(T::key_to_item(&key)?)),
-            })
+            Ok(Pending::new(
+                identity(&encoded, &T::KEY_SCHEMA),
+                delete_request(encoded)?,
+                Box::new(move || delete_request(T::key_to_item(&key)?)),
+            ))
         });
         write_all(
             self.mapping.client(),

@@ -8,6 +8,17 @@ use crate::item::KeySchema;
 use crate::limits::{MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
 use crate::sdk_item::Item;
 
+/// How sets and maps of key identities hash them: foldhash (hashbrown's own default),
+/// seeded once per process. Batches keep every key they read or write in such sets,
+/// where SipHash cost more CPU than the rest of their bookkeeping together.
+pub(crate) type IdentityHasher = foldhash::fast::FixedState;
+
+/// An [`IdentityHasher`]; all of them hash alike within one process.
+pub(crate) fn identity_hasher() -> IdentityHasher {
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    foldhash::fast::FixedState::with_seed(*SEED.get_or_init(|| fastrand::u64(..)))
+}
+
 /// The key attributes of `item` as bytes, equal exactly when the keys are equal.
 pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
     let mut out = Vec::new();

@@ -8,7 +8,10 @@ mod segment;
 mod template;
 pub(crate) mod token;
 
-pub(crate) use identity::{check_key_sizes, check_key_value, identity, identity_into, KeyRole};
+pub(crate) use identity::{
+    check_key_sizes, check_key_value, identity, identity_hasher, identity_into, IdentityHasher,
+    KeyRole,
+};
 pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart};
 pub use segment::{push_segment, segment_from_value, KeySegment};
