@@ -5,4 +5,5 @@ pub mod hand_written;
 pub mod measure;
 pub mod models;
 pub mod plot;
+pub mod raw_batch;
 pub mod server;
