@@ -687,3 +687,42 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> IntoFuture for Rem
         Box::pin(self.send())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(key: &[u8]) -> Pending<'static> {
+        let request = WriteRequest::builder().build();
+        Pending::new(
+            key.to_vec(),
+            request,
+            Box::new(|| Ok(WriteRequest::builder().build())),
+        )
+    }
+
+    /// A key stays in flight until every batch holding it has settled.
+    #[test]
+    fn keys_in_flight_are_counted_per_batch() {
+        let mut busy = KeysInFlight::default();
+        let (a, b) = ([pending(b"a")], [pending(b"b")]);
+        assert!(!busy.any_of(&a));
+        busy.add(&a);
+        busy.add(&a);
+        assert!(busy.any_of(&a) && !busy.any_of(&b));
+        busy.remove(&[a[0].hash]);
+        assert!(busy.any_of(&a), "one batch with `a` is still in flight");
+        busy.remove(&[a[0].hash]);
+        assert!(!busy.any_of(&a));
+        // Settling what is not in flight changes nothing.
+        busy.remove(&[b[0].hash]);
+        assert!(busy.counts.is_empty());
+    }
+
+    /// Equal keys hash alike and different keys (almost always) differently.
+    #[test]
+    fn a_key_hashes_the_same_every_time() {
+        assert_eq!(pending(b"key").hash, pending(b"key").hash);
+        assert_ne!(pending(b"key").hash, pending(b"kez").hash);
+    }
+}

@@ -37,8 +37,9 @@ async fn ten_thousand_items_in_and_out() {
     let all = readings(10_000);
     let batches_seen = Arc::new(AtomicU64::new(0));
     let seen = batches_seen.clone();
+    // By reference: the items stay the caller's.
     let report = table
-        .insert_many(all.clone())
+        .insert_many(&all)
         .on_progress(move |p| {
             seen.store(p.batches, Ordering::Relaxed);
         })

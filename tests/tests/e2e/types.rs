@@ -717,6 +717,91 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
     );
 }
 
+/// A clock that counts how often it is read.
+#[derive(Debug, Default)]
+struct CountingClock(std::sync::atomic::AtomicU64);
+
+impl dynamap::Clock for CountingClock {
+    fn now(&self) -> std::time::SystemTime {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        std::time::SystemTime::now()
+    }
+}
+
+/// Writes of a type without `created_at`/`updated_at` never read the clock (one read
+/// less per item in a bulk load); a stamped type's writes read it once each.
+#[tokio::test]
+async fn only_stamped_types_read_the_clock() {
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Plain {
+        #[dynamo(partition_key)]
+        id: String,
+        n: u64,
+    }
+    #[derive(DynamoItem, Debug, Clone, PartialEq)]
+    struct Stamped {
+        #[dynamo(partition_key)]
+        id: String,
+        n: u64,
+        #[dynamo(updated_at)]
+        at: Option<DateTime<Utc>>,
+    }
+    let clock = std::sync::Arc::new(CountingClock::default());
+    let reads = || clock.0.load(std::sync::atomic::Ordering::Relaxed);
+    let shared = SharedClock(clock.clone());
+    let plain = new_mapping::<Plain>("clock-plain")
+        .await
+        .with_clock(shared.clone());
+    let stamped = new_mapping::<Stamped>("clock-stamped")
+        .await
+        .with_clock(shared);
+
+    plain
+        .insert(&Plain {
+            id: "a".into(),
+            n: 1,
+        })
+        .await
+        .unwrap();
+    plain.modify("a").add(Plain::fields().n, 1).await.unwrap();
+    let many: Vec<Plain> = (0..30)
+        .map(|i| Plain {
+            id: format!("p{i}"),
+            n: i,
+        })
+        .collect();
+    plain.insert_many(&many).await.unwrap();
+    assert_eq!(reads(), 0, "a type without stamps never reads the clock");
+
+    stamped
+        .insert(&Stamped {
+            id: "a".into(),
+            n: 1,
+            at: None,
+        })
+        .await
+        .unwrap();
+    stamped
+        .modify("a")
+        .add(Stamped::fields().n, 1)
+        .await
+        .unwrap();
+    assert_eq!(reads(), 2, "one read per write of a stamped type");
+    let stored = stamped.get("a").await.unwrap().unwrap();
+    assert_eq!(stored.n, 2);
+    assert!(stored.at.is_some());
+}
+
+/// One counting clock behind several mappings.
+#[derive(Debug, Clone)]
+struct SharedClock(std::sync::Arc<CountingClock>);
+
+impl dynamap::Clock for SharedClock {
+    fn now(&self) -> std::time::SystemTime {
+        self.0.now()
+    }
+}
+
 #[derive(DynamoValue, Debug, Clone, PartialEq)]
 struct PostalAddress {
     street: String,
