@@ -25,8 +25,15 @@ use crate::limits::{
 /// ```
 pub fn item_size(item: &Item) -> usize {
     item.iter()
-        .map(|(name, value)| name.len() + shape(value).size)
+        .map(|(name, value)| name.len() + shape(value, number_size).size)
         .sum()
+}
+
+/// An upper bound of [`number_size`], from the length alone: one byte per two digits
+/// at most, plus the exponent byte and the sign's (`n.len() + 2` covers every form,
+/// `0.01` and `1e5` included, since a stored digit pair is never more than a byte).
+fn number_size_bound(n: &str) -> usize {
+    n.len() + 2
 }
 
 /// DynamoDB stores a number in base 100: an exponent byte, one byte per base-100 digit
@@ -93,14 +100,17 @@ impl Shape {
     }
 
     /// A list or map of `elements` (each with its key's length, 0 in a list).
-    fn container<'a>(elements: impl Iterator<Item = (usize, &'a AttributeValue)>) -> Self {
+    fn container<'a>(
+        elements: impl Iterator<Item = (usize, &'a AttributeValue)>,
+        number: fn(&str) -> usize,
+    ) -> Self {
         let mut shape = Shape {
             size: 3,
             depth: 1,
             longest_name: 0,
         };
         for (key_len, element) in elements {
-            let inner = self::shape(element);
+            let inner = self::shape(element, number);
             shape.size += 1 + key_len + inner.size;
             shape.depth = shape.depth.max(inner.depth + 1);
             shape.longest_name = shape.longest_name.max(inner.longest_name).max(key_len);
@@ -109,28 +119,31 @@ impl Shape {
     }
 }
 
-fn shape(value: &AttributeValue) -> Shape {
+/// The shape of `value`, its numbers sized by `number`: [`number_size`] exactly, or
+/// [`number_size_bound`] where a bound will do.
+fn shape(value: &AttributeValue, number: fn(&str) -> usize) -> Shape {
     match value {
         AttributeValue::S(s) => Shape::scalar(s.len()),
-        AttributeValue::N(n) => Shape::scalar(number_size(n)),
+        AttributeValue::N(n) => Shape::scalar(number(n)),
         AttributeValue::B(b) => Shape::scalar(b.as_ref().len()),
         AttributeValue::Bool(_) | AttributeValue::Null(_) => Shape::scalar(1),
         AttributeValue::Ss(v) => Shape::scalar(v.iter().map(String::len).sum()),
-        AttributeValue::Ns(v) => Shape::scalar(v.iter().map(|n| number_size(n)).sum()),
+        AttributeValue::Ns(v) => Shape::scalar(v.iter().map(|n| number(n)).sum()),
         AttributeValue::Bs(v) => Shape::scalar(v.iter().map(|b| b.as_ref().len()).sum()),
-        AttributeValue::L(list) => Shape::container(list.iter().map(|e| (0, e))),
-        AttributeValue::M(map) => Shape::container(map.iter().map(|(k, e)| (k.len(), e))),
+        AttributeValue::L(list) => Shape::container(list.iter().map(|e| (0, e)), number),
+        AttributeValue::M(map) => Shape::container(map.iter().map(|(k, e)| (k.len(), e)), number),
         _ => Shape::scalar(0),
     }
 }
 
 /// Refuses an item DynamoDB would refuse for its shape: over 400 KB, an attribute name
-/// over 64 KB, or lists and maps nested more than 32 deep. One walk over the item:
-/// every item written is checked.
+/// over 64 KB, or lists and maps nested more than 32 deep. Every item written is
+/// checked, so one walk does it, with numbers sized by a bound from their length;
+/// only an item whose bound is over the limit has its numbers sized exactly.
 pub(crate) fn check_item_size(item: &Item) -> Result<()> {
-    let mut size = 0;
+    let mut bound = 0;
     for (name, value) in item {
-        let shape = shape(value);
+        let shape = shape(value, number_size_bound);
         let longest = shape.longest_name.max(name.len());
         // The attribute is named by its first characters: the name may be the problem.
         let prefix = || name.chars().take(20).collect::<String>();
@@ -150,8 +163,12 @@ pub(crate) fn check_item_size(item: &Item) -> Result<()> {
             .in_attribute(prefix())
             .into());
         }
-        size += name.len() + shape.size;
+        bound += name.len() + shape.size;
     }
+    if bound <= MAX_ITEM_SIZE {
+        return Ok(());
+    }
+    let size = item_size(item);
     if size > MAX_ITEM_SIZE {
         return Err(Error::ItemTooLarge {
             size: Some(size),
@@ -205,7 +222,34 @@ mod tests {
             ("1234567890123456789012345678901234567", 20),
         ] {
             assert_eq!(number_size(number), size, "{number}");
+            assert!(number_size_bound(number) >= size, "{number}");
         }
+    }
+
+    /// The bound never falls short of the exact size, whatever the digits.
+    #[test]
+    fn the_number_bound_is_never_below_the_size() {
+        use proptest::prelude::*;
+        let form = "[+-]?[0-9]{1,38}(\\.[0-9]{0,20})?([eE][+-]?[0-9]{1,3})?";
+        proptest!(|(n in form)| {
+            prop_assert!(number_size_bound(&n) >= number_size(&n), "{}", n);
+        });
+    }
+
+    /// An item whose bound is over the limit but whose exact size is not is accepted:
+    /// the bound only decides when to size exactly.
+    #[test]
+    fn an_item_just_under_the_limit_by_its_numbers_is_accepted() {
+        // 10,000 numbers of 39 characters: 41 bytes each by the bound, 21 exactly.
+        let numbers: Vec<AttributeValue> = (0..10_000)
+            .map(|_| AttributeValue::N("-12345678901234567890123456789012345678".into()))
+            .collect();
+        let item: Item = [("n".to_owned(), AttributeValue::L(numbers))].into();
+        let exact = item_size(&item);
+        assert!(exact <= MAX_ITEM_SIZE, "{exact}");
+        let bound: usize = 1 + shape(&item["n"], number_size_bound).size;
+        assert!(bound > MAX_ITEM_SIZE, "{bound}");
+        assert!(check_item_size(&item).is_ok());
     }
 
     /// Sizes DynamoDB Local reports for every other attribute type.
@@ -238,7 +282,8 @@ mod tests {
                 3,
             ),
         ] {
-            assert_eq!(shape(&value).size, size, "{value:?}");
+            assert_eq!(shape(&value, number_size).size, size, "{value:?}");
+            assert!(shape(&value, number_size_bound).size >= size, "{value:?}");
         }
     }
 
@@ -263,7 +308,10 @@ mod tests {
             let err = check_item_size(&over).unwrap_err();
             assert!(err.to_string().contains("33 levels"), "{err}");
         }
-        let depth_and_name = |v: &AttributeValue| (shape(v).depth, shape(v).longest_name);
+        let depth_and_name = |v: &AttributeValue| {
+            let shape = shape(v, number_size);
+            (shape.depth, shape.longest_name)
+        };
         assert_eq!(depth_and_name(&nested(3, true)), (3, 0));
         assert_eq!(depth_and_name(&nested(2, false)), (2, 1));
         assert_eq!(depth_and_name(&AttributeValue::N("1".into())), (0, 0));

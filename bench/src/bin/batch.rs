@@ -87,10 +87,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let items: u64 = args.get(1).map_or(Ok(20_000), |a| a.parse())?;
     let rounds: usize = args.get(2).map_or(Ok(9), |a| a.parse())?;
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(run(items, rounds))
+    // `BATCH_RUNTIME=current` runs on one thread: client CPU without the worker threads'
+    // idle spinning, which varies with how the server paces the answers.
+    let runtime = match std::env::var("BATCH_RUNTIME").as_deref() {
+        Ok("current") => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+        _ => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(run(items, rounds))
 }
 
 async fn run(items: u64, rounds: usize) -> Result<(), Box<dyn std::error::Error>> {

@@ -16,7 +16,7 @@ use super::{BatchProgress, BatchReport};
 use crate::error::Rejected;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{check_key_sizes, identity, identity_hasher, IdentityHasher};
+use crate::key::{checked_identity, identity, identity_hasher, IdentityHasher};
 use crate::mapping::TypedMapping;
 use crate::sdk_item::Item;
 use crate::size::check_item_size;
@@ -580,8 +580,7 @@ where
             let now = mapping.stamp_time();
             let encoded = put_item(item.borrow(), now)?;
             check_item_size(&encoded)?;
-            check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
-            let key = identity(&encoded, &T::KEY_SCHEMA);
+            let key = checked_identity(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(
                 key,
                 put_request(encoded)?,
@@ -661,9 +660,8 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
     pub async fn send(self) -> Result<BatchReport> {
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
-            check_key_sizes(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(
-                identity(&encoded, &T::KEY_SCHEMA),
+                checked_identity(&encoded, &T::KEY_SCHEMA)?,
                 delete_request(encoded)?,
                 Box::new(move || delete_request(T::key_to_item(&key)?)),
             ))

@@ -31,43 +31,45 @@ pub(crate) fn identity(item: &Item, schema: &KeySchema) -> Vec<u8> {
 pub(crate) fn identity_into(item: &Item, schema: &KeySchema, out: &mut Vec<u8>) {
     out.clear();
     for name in schema.names() {
-        match item.get(name) {
-            Some(AttributeValue::S(s)) => {
-                out.push(b'S');
-                out.extend_from_slice(&(s.len() as u64).to_be_bytes());
-                out.extend_from_slice(s.as_bytes());
-            }
-            Some(AttributeValue::N(n)) => {
-                // Key numbers are integers, which dynamap always writes in one form.
-                out.push(b'N');
-                out.extend_from_slice(&(n.len() as u64).to_be_bytes());
-                out.extend_from_slice(n.as_bytes());
-            }
-            Some(AttributeValue::B(b)) => {
-                out.push(b'B');
-                out.extend_from_slice(&(b.as_ref().len() as u64).to_be_bytes());
-                out.extend_from_slice(b.as_ref());
-            }
-            _ => out.push(b'-'),
-        }
+        push_identity(item.get(name), out);
     }
 }
 
-/// DynamoDB's limits on key values: 2,048 bytes for a partition key, 1,024 for a sort
-/// key. Checked before a batch is sent, so one oversized key is refused on its own
-/// instead of failing the 24 other requests of its batch.
-pub(crate) fn check_key_sizes(item: &Item, schema: &KeySchema) -> Result<()> {
+/// One key attribute's part of an identity.
+fn push_identity(value: Option<&AttributeValue>, out: &mut Vec<u8>) {
+    let (tag, bytes) = match value {
+        Some(AttributeValue::S(s)) => (b'S', s.as_bytes()),
+        // Key numbers are integers, which dynamap always writes in one form.
+        Some(AttributeValue::N(n)) => (b'N', n.as_bytes()),
+        Some(AttributeValue::B(b)) => (b'B', b.as_ref()),
+        _ => {
+            out.push(b'-');
+            return;
+        }
+    };
+    out.push(tag);
+    out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The identity of an item about to be written, its key values checked against
+/// DynamoDB's limits ([`check_key_value`]) on the way: one lookup per key attribute,
+/// for every item of a batch write.
+pub(crate) fn checked_identity(item: &Item, schema: &KeySchema) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(64);
     let roles = [
         (Some(schema.partition_key), KeyRole::Partition),
         (schema.sort_key, KeyRole::Sort),
     ];
     for (key, role) in roles {
         let Some(key) = key else { continue };
-        if let Some(value) = item.get(key.name) {
+        let value = item.get(key.name);
+        if let Some(value) = value {
             check_key_value(key.name, value, Some(role))?;
         }
+        push_identity(value, &mut out);
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Which key an attribute is, for its size limit.

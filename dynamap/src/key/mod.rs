@@ -9,7 +9,7 @@ mod template;
 pub(crate) mod token;
 
 pub(crate) use identity::{
-    check_key_sizes, check_key_value, identity, identity_hasher, identity_into, IdentityHasher,
+    check_key_value, checked_identity, identity, identity_hasher, identity_into, IdentityHasher,
     KeyRole,
 };
 pub(crate) use like::key_item;
