@@ -19,23 +19,28 @@ pub async fn raw_batch_write(
     orders: &[Order],
     in_flight: usize,
 ) -> u64 {
-    let chunks: Vec<Vec<WriteRequest>> = orders
+    // `RAW_ENCODE=lazy` encodes each chunk as it is sent (as dynamap does, for flat
+    // memory) instead of all of them first: the same work in another order.
+    let lazy = std::env::var("RAW_ENCODE").as_deref() == Ok("lazy");
+    let encode = |chunk: &[Order]| -> Vec<WriteRequest> {
+        chunk
+            .iter()
+            .map(|o| {
+                let put = PutRequest::builder()
+                    .set_item(Some(order_to_item(o)))
+                    .build()
+                    .expect("put");
+                WriteRequest::builder().put_request(put).build()
+            })
+            .collect()
+    };
+    let chunks: Vec<Result<Vec<WriteRequest>, &[Order]>> = orders
         .chunks(25)
-        .map(|chunk| {
-            chunk
-                .iter()
-                .map(|o| {
-                    let put = PutRequest::builder()
-                        .set_item(Some(order_to_item(o)))
-                        .build()
-                        .expect("put");
-                    WriteRequest::builder().put_request(put).build()
-                })
-                .collect()
-        })
+        .map(|chunk| if lazy { Err(chunk) } else { Ok(encode(chunk)) })
         .collect();
     stream::iter(chunks)
-        .map(|mut requests| async move {
+        .map(|chunk| async move {
+            let mut requests = chunk.unwrap_or_else(|chunk| encode(chunk));
             // A correct raw loop must resend what comes back unprocessed, too.
             while !requests.is_empty() {
                 let out = client

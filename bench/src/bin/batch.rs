@@ -6,7 +6,8 @@
 //! `cargo run --release -p dynamap-bench --bin batch [-- ITEMS ROUNDS]` (20,000 items,
 //! 9 rounds by default), on DynamoDB Local unless `DYNAMAP_SERVER=embedded` (run in a
 //! process of its own) or `DYNAMAP_BENCH_ENDPOINT` say otherwise. For a profiler,
-//! `BATCH_ONLY=raw-write|dynamap-write|raw-read|dynamap-read` runs one side alone.
+//! `BATCH_ONLY=raw-write|dynamap-write|raw-read|dynamap-read` runs one side alone;
+//! `RAW_ENCODE=lazy` makes the raw write loop encode each chunk as it sends it.
 
 use std::time::Instant;
 
