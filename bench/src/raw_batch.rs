@@ -34,13 +34,22 @@ pub async fn raw_batch_write(
             })
             .collect()
     };
-    let chunks: Vec<Result<Vec<WriteRequest>, &[Order]>> = orders
-        .chunks(25)
-        .map(|chunk| if lazy { Err(chunk) } else { Ok(encode(chunk)) })
+    // Chunks to encode later are named by their place, so no borrow is in the stream.
+    let chunks: Vec<Result<Vec<WriteRequest>, usize>> = (0..orders.len())
+        .step_by(25)
+        .map(|at| {
+            if lazy {
+                Err(at)
+            } else {
+                Ok(encode(&orders[at..(at + 25).min(orders.len())]))
+            }
+        })
         .collect();
+    let encode = &encode;
     stream::iter(chunks)
         .map(|chunk| async move {
-            let mut requests = chunk.unwrap_or_else(|chunk| encode(chunk));
+            let mut requests =
+                chunk.unwrap_or_else(|at| encode(&orders[at..(at + 25).min(orders.len())]));
             // A correct raw loop must resend what comes back unprocessed, too.
             while !requests.is_empty() {
                 let out = client
