@@ -7,8 +7,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dynamap::prelude::*;
 use dynamap_bench::hand_written;
 use dynamap_bench::models::{
-    entity_order, order, service_order, wide, EntityOrder, Line, Order, ServiceOrder, Wide,
+    entity_order, order, service_order, wide, EntityOrder, Order, ServiceOrder, Wide,
 };
+use dynamap_bench::modify_case::ModifyCase;
 
 fn to_item(c: &mut Criterion) {
     let o = order(7);
@@ -85,52 +86,17 @@ fn from_item(c: &mut Criterion) {
 }
 
 fn update_expression(c: &mut Criterion) {
-    // A mapping is needed to build a Modify; nothing is sent.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let client = runtime
-        .block_on(dynamap::connect().local("http://127.0.0.1:9").client())
-        .expect("client");
-    let orders: TypedMapping<Order> = TypedMapping::new(client, "orders");
-    let key = ("alice".to_string(), 7u64);
-    let line = Line {
-        sku: "SKU-0001".into(),
-        quantity: 1,
-        unit_price_cents: 499,
-    };
-    let f = Order::fields();
+    let case = ModifyCase::new();
     let mut group = c.benchmark_group("update_expression");
-    let build = || {
-        orders
-            .modify(black_box(&key))
-            .set(f.status, "shipped")
-            .add(f.total_cents, 250)
-            .remove(f.note)
-            .insert_into(f.tags, ["gift"])
-            .append(f.lines, [line.clone()])
-    };
     group.bench_function("dynamap modify (5 operations)", |b| {
-        b.iter(|| build().expressions())
+        b.iter(|| case.builder().expressions())
     });
     group.bench_function("dynamap modify (5 operations), rendered as sent", |b| {
-        b.iter(|| build().__render_as_sent())
+        b.iter(|| case.modify())
     });
     group.bench_function(
         "hand-written: key, format! of both expressions, names, values",
-        |b| {
-            b.iter(|| {
-                hand_written::update_by_hand(
-                    black_box(&key),
-                    black_box("shipped"),
-                    250,
-                    true,
-                    "gift",
-                    &line,
-                )
-            })
-        },
+        |b| b.iter(|| case.by_hand()),
     );
     group.finish();
 }

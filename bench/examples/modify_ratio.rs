@@ -4,103 +4,43 @@
 //! modify_ratio`. With `modify N` or `hand N` it runs one side N times, for a profiler
 //! (perf, callgrind, heaptrack).
 
-use dynamap::prelude::*;
-use dynamap_bench::hand_written;
-use dynamap_bench::models::{Line, Order};
-use std::hint::black_box;
 use std::time::Instant;
 
+use dynamap_bench::modify_case::ModifyCase;
+
+/// Nanoseconds per call of `f`, over `n` calls.
+fn per_call(n: u32, f: impl Fn()) -> f64 {
+    let t = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    t.elapsed().as_secs_f64() / f64::from(n) * 1e9
+}
+
 fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = runtime
-        .block_on(dynamap::connect().local("http://127.0.0.1:9").client())
-        .unwrap();
-    let orders: TypedMapping<Order> = TypedMapping::new(client, "orders");
-    let key = ("alice".to_string(), 7u64);
-    let line = Line {
-        sku: "SKU-0001".into(),
-        quantity: 1,
-        unit_price_cents: 499,
-    };
-    let f = Order::fields();
-    let n = 200_000;
-    println!(
-        "size of Modify {} AttributeValue {} ConversionError {}",
-        std::mem::size_of_val(&orders.modify(&key)),
-        std::mem::size_of::<aws_sdk_dynamodb::types::AttributeValue>(),
-        std::mem::size_of::<dynamap::ConversionError>()
-    );
-    if let Some(which) = std::env::args().nth(1) {
-        for _ in 0..std::env::args()
-            .nth(2)
-            .map_or(10_000, |n| n.parse().unwrap())
-        {
-            if which == "modify" {
-                black_box(
-                    orders
-                        .modify(black_box(&key))
-                        .set(f.status, "shipped")
-                        .add(f.total_cents, 250)
-                        .remove(f.note)
-                        .insert_into(f.tags, ["gift"])
-                        .append(f.lines, [line.clone()])
-                        .__render_as_sent()
-                        .unwrap(),
-                );
-            } else if which == "hand" {
-                black_box(hand_written::update_by_hand(
-                    black_box(&key),
-                    black_box("shipped"),
-                    250,
-                    true,
-                    "gift",
-                    &line,
-                ));
-            }
-        }
+    let case = ModifyCase::new();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(side) = args.get(1) {
+        let n = args.get(2).map_or(10_000, |n| n.parse().expect("a count"));
+        match side.as_str() {
+            "modify" => per_call(n, || case.modify()),
+            _ => per_call(n, || case.by_hand()),
+        };
         return;
     }
-    let mut ratios = vec![];
-    let (mut best_a, mut best_b) = (f64::MAX, f64::MAX);
+    let n = 200_000;
+    let (mut ratios, mut best_modify, mut best_hand) = (Vec::new(), f64::MAX, f64::MAX);
     for _ in 0..15 {
-        let t = Instant::now();
-        for _ in 0..n {
-            black_box(
-                orders
-                    .modify(black_box(&key))
-                    .set(f.status, "shipped")
-                    .add(f.total_cents, 250)
-                    .remove(f.note)
-                    .insert_into(f.tags, ["gift"])
-                    .append(f.lines, [line.clone()])
-                    .__render_as_sent()
-                    .unwrap(),
-            );
-        }
-        let a = t.elapsed().as_secs_f64() / n as f64 * 1e9;
-        let t = Instant::now();
-        for _ in 0..n {
-            black_box(hand_written::update_by_hand(
-                black_box(&key),
-                black_box("shipped"),
-                250,
-                true,
-                "gift",
-                &line,
-            ));
-        }
-        let b = t.elapsed().as_secs_f64() / n as f64 * 1e9;
-        best_a = best_a.min(a);
-        best_b = best_b.min(b);
-        ratios.push(a / b);
+        let modify = per_call(n, || case.modify());
+        let hand = per_call(n, || case.by_hand());
+        best_modify = best_modify.min(modify);
+        best_hand = best_hand.min(hand);
+        ratios.push(modify / hand);
     }
-    ratios.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "modify {best_a:.0} ns, by hand {best_b:.0} ns, best ratio {:.2}, median ratio {:.2}",
-        best_a / best_b,
+        "modify {best_modify:.0} ns, by hand {best_hand:.0} ns, best ratio {:.2}, median ratio {:.2}",
+        best_modify / best_hand,
         ratios[ratios.len() / 2]
     );
 }

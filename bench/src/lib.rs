@@ -4,6 +4,7 @@
 pub mod hand_written;
 pub mod measure;
 pub mod models;
+pub mod modify_case;
 pub mod plot;
 pub mod raw_batch;
 pub mod server;

@@ -64,12 +64,7 @@ pub fn encode_key<K: DynamoValue>(
     name: &'static str,
     key: &K,
 ) -> Result<AttributeValue, ConversionError> {
-    let value = key
-        .to_attribute_value()
-        .map_err(|e| e.in_attribute(name))?
-        .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
-    crate::key::check_key_value(name, &value, None)?;
-    Ok(value)
+    checked_key(name, key.to_attribute_value())
 }
 
 /// [`encode_key`] of a key the caller gives up: its text moves into the attribute.
@@ -78,8 +73,16 @@ pub fn encode_key_owned<K: DynamoValue>(
     name: &'static str,
     key: K,
 ) -> Result<AttributeValue, ConversionError> {
-    let value = key
-        .__into_attribute_value()
+    checked_key(name, key.__into_attribute_value())
+}
+
+/// An encoded key value, present and within DynamoDB's rules.
+#[inline]
+fn checked_key(
+    name: &'static str,
+    encoded: Result<Option<AttributeValue>, ConversionError>,
+) -> Result<AttributeValue, ConversionError> {
+    let value = encoded
         .map_err(|e| e.in_attribute(name))?
         .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
     crate::key::check_key_value(name, &value, None)?;
