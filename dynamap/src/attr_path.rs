@@ -28,8 +28,8 @@ pub enum Segment {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct AttrPath {
     // Borrowed for a top-level field, whose one step the derive knows at compile time
-    // (see `PathParent::__static_segments`): such paths are built for every change and
-    // condition, and cost no allocation.
+    // (see `AttrPath::of_parent`): such paths are built for every change and condition,
+    // and cost no allocation.
     segments: Cow<'static, [Segment]>,
 }
 
@@ -81,27 +81,6 @@ impl AttrPath {
         AttrPath {
             segments: Cow::Owned(vec![Segment::Name(Cow::Borrowed(name))]),
         }
-    }
-
-    /// The path `parent` leads to: borrowed from the derive's constants where the
-    /// whole path is known at compile time, built step by step otherwise.
-    ///
-    /// ```
-    /// use dynamap::path::{AttrPath, Field, FieldName, Root};
-    /// struct City;
-    /// impl FieldName for City { const NAME: &'static str = "city"; }
-    /// let path = AttrPath::of_parent(&Field::<_, City>::new(Root::<()>::new()));
-    /// assert_eq!(path.to_string(), "city");
-    /// ```
-    pub fn of_parent<P: crate::path::PathParent>(parent: &P) -> Self {
-        if let Some(segments) = parent.__static_segments() {
-            return AttrPath {
-                segments: Cow::Borrowed(segments),
-            };
-        }
-        let mut path = AttrPath::default();
-        parent.write_path(&mut path);
-        path
     }
 
     /// A path known at compile time, borrowed rather than built.

@@ -29,6 +29,28 @@ pub trait PathParent: Copy {
     }
 }
 
+// Here rather than beside `AttrPath`, which knows nothing of typed paths.
+impl AttrPath {
+    /// The path `parent` leads to: borrowed from the derive's constants where the
+    /// whole path is known at compile time, built step by step otherwise.
+    ///
+    /// ```
+    /// use dynamap::path::{AttrPath, Field, FieldName, Root};
+    /// struct City;
+    /// impl FieldName for City { const NAME: &'static str = "city"; }
+    /// let path = AttrPath::of_parent(&Field::<_, City>::new(Root::<()>::new()));
+    /// assert_eq!(path.to_string(), "city");
+    /// ```
+    pub fn of_parent<P: PathParent>(parent: &P) -> Self {
+        if let Some(segments) = parent.__static_segments() {
+            return AttrPath::from_static(segments);
+        }
+        let mut path = AttrPath::default();
+        parent.write_path(&mut path);
+        path
+    }
+}
+
 /// The start of every path: the item itself.
 ///
 /// ```
