@@ -105,7 +105,7 @@ impl Renderer {
             if !text.is_empty() {
                 text.push_str(", ");
             }
-            text.push_str(&self.placeholders.path(path));
+            self.placeholders.path_into(path, &mut text);
         }
         placeholders::check_size("projection", &text).map_err(|problem| self.refuse(problem))?;
         self.rendered.projection = Some(text);
