@@ -3,7 +3,6 @@
 //! all encoded at once), each batch is read with its retries, and each item found goes
 //! to its key's place in the batch. `GetMany::send` and `GetMany::stream` both run on it.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
@@ -11,7 +10,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{identity, identity_hasher, identity_into, IdentityHasher};
+use crate::key::{identity_into, IdMap};
 use crate::limits::KEYS_PER_BATCH;
 use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
@@ -21,15 +20,20 @@ use crate::sdk_item::Item;
 pub(super) struct KeyBatch<K> {
     pub keys: Vec<K>,
     encoded: Vec<Item>,
-    place: HashMap<Vec<u8>, usize, IdentityHasher>,
+    place: IdMap<usize>,
 }
+
+/// About how many bytes a key's identity takes, for the buffers' first room.
+const ID_BYTES: usize = 32;
 
 /// Cuts keys into batches lazily. A key repeated within a batch is read once there
 /// (DynamoDB refuses a batch naming a key twice); with `seen`, a key repeated anywhere
 /// is read once (what `send` needs to give each key one answer).
 pub(super) struct Batches<T: DynamoItem, I> {
     keys: I,
-    seen: Option<HashSet<Vec<u8>, IdentityHasher>>,
+    seen: Option<IdMap<()>>,
+    /// One buffer for every key's identity as it is taken.
+    id: Vec<u8>,
     marker: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -37,7 +41,8 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
     pub fn new(keys: I, distinct_overall: bool) -> Self {
         Batches {
             keys,
-            seen: distinct_overall.then(|| HashSet::with_hasher(identity_hasher())),
+            seen: distinct_overall.then(|| IdMap::with_capacity(0, ID_BYTES)),
+            id: Vec::new(),
             marker: std::marker::PhantomData,
         }
     }
@@ -52,7 +57,7 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
         let mut batch = KeyBatch {
             keys: Vec::with_capacity(room),
             encoded: Vec::with_capacity(room),
-            place: HashMap::with_capacity_and_hasher(room, identity_hasher()),
+            place: IdMap::with_capacity(room, ID_BYTES),
         };
         while batch.keys.len() < KEYS_PER_BATCH {
             let Some(key) = self.keys.next() else { break };
@@ -60,16 +65,16 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
                 Ok(encoded) => encoded,
                 Err(e) => return Some(Err(e)),
             };
-            let id = identity(&encoded, &T::KEY_SCHEMA);
-            if batch.place.contains_key(&id) {
+            identity_into(&encoded, &T::KEY_SCHEMA, &mut self.id);
+            if batch.place.get(&self.id).is_some() {
                 continue;
             }
             if let Some(seen) = &mut self.seen {
-                if !seen.insert(id.clone()) {
+                if !seen.insert(&self.id, ()) {
                     continue;
                 }
             }
-            batch.place.insert(id, batch.keys.len());
+            batch.place.insert(&self.id, batch.keys.len());
             batch.keys.push(key);
             batch.encoded.push(encoded);
         }
@@ -81,12 +86,14 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
 /// found by their place.
 struct Kept<'k, T: DynamoItem> {
     keys: &'k [T::Key],
-    place: &'k HashMap<Vec<u8>, usize, IdentityHasher>,
+    place: &'k IdMap<usize>,
 }
 
 impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
     fn slot(&self, key: &Item) -> Option<usize> {
-        self.place.get(&identity(key, &T::KEY_SCHEMA)).copied()
+        let mut id = Vec::new();
+        identity_into(key, &T::KEY_SCHEMA, &mut id);
+        self.place.get(&id)
     }
 
     fn remake(&self, slot: usize) -> Result<Item> {
@@ -145,7 +152,7 @@ impl Reader {
         let mut id = Vec::new(); // one buffer for every item's key
         for item in driven.results.into_iter().flatten() {
             identity_into(&item, &T::KEY_SCHEMA, &mut id);
-            let slot = place.get(id.as_slice()).and_then(|&at| found.get_mut(at));
+            let slot = place.get(&id).and_then(|at| found.get_mut(at));
             let Some(slot) = slot else {
                 return Err(Error::UnexpectedAnswer {
                     operation: "BatchGetItem",

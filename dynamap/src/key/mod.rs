@@ -2,12 +2,14 @@
 //! key values against DynamoDB's rules, a key's identity (two requests for one item),
 //! and page tokens (a LastEvaluatedKey as text).
 
+mod id_map;
 mod identity;
 mod like;
 mod segment;
 mod template;
 pub(crate) mod token;
 
+pub(crate) use id_map::IdMap;
 pub(crate) use identity::{
     check_key_value, checked_identity, identity, identity_hasher, identity_into, IdentityHasher,
     KeyRole,

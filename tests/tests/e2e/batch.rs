@@ -146,6 +146,30 @@ async fn the_last_write_of_a_key_wins() {
         .await
         .unwrap();
     assert_eq!(keyed.len(), 1, "a key asked twice is answered once");
+
+    // Repeats a batch apart (keys 0-29 again after 120 others): each key once, in the
+    // order first given; `s1`/11 shares its text with `s11`/11 but is another key.
+    let mut asked: Vec<(String, u32)> = (0..150).map(|i| (format!("s{i}"), i)).collect();
+    asked.extend((0..30).map(|i| (format!("s{i}"), i)));
+    asked.push(("s1".to_string(), 11));
+    let keyed = table.get_many(asked.clone()).keyed().await.unwrap();
+    let answered: Vec<(String, u32)> = keyed.iter().map(|(key, _)| key.clone()).collect();
+    let mut distinct = asked[..150].to_vec();
+    distinct.push(("s1".to_string(), 11));
+    assert_eq!(
+        answered, distinct,
+        "every distinct key once, first order kept"
+    );
+    let found: Vec<u32> = keyed
+        .iter()
+        .filter_map(|(_, r)| r.as_ref())
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(
+        found,
+        (0..60).collect::<Vec<_>>(),
+        "the table holds s0/0 to s59/59"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,98 @@
+//! Encoded key identities kept by value in one buffer: `get_many` remembers every key
+//! it has read (each key gets one answer) and where each key of a batch goes, and a
+//! `HashSet<Vec<u8>>` made that one allocation per key.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use smallvec::SmallVec;
+
+use super::{identity_hasher, IdentityHasher};
+
+/// Where one identity's bytes are in the buffer, and its value.
+type Entry<V> = (usize, usize, V);
+
+/// Identities, each with a value (a key's place in its batch, or nothing): exact (a hash is only where to look; the bytes
+/// decide), and one growing buffer for all of them.
+pub(crate) struct IdMap<V> {
+    bytes: Vec<u8>,
+    /// By hash: each identity's place in `bytes` and its value. Two identities share
+    /// a hash almost never, so one entry is kept inline.
+    index: HashMap<u64, SmallVec<[Entry<V>; 1]>, IdentityHasher>,
+}
+
+impl<V: Copy> IdMap<V> {
+    /// Room for `keys` identities of about `bytes_each` bytes.
+    pub fn with_capacity(keys: usize, bytes_each: usize) -> Self {
+        IdMap {
+            bytes: Vec::with_capacity(keys * bytes_each),
+            index: HashMap::with_capacity_and_hasher(keys, identity_hasher()),
+        }
+    }
+
+    fn stored(&self, start: usize, end: usize) -> &[u8] {
+        self.bytes.get(start..end).unwrap_or_default()
+    }
+
+    /// The value of `id`, if it is here.
+    pub fn get(&self, id: &[u8]) -> Option<V> {
+        let hash = identity_hasher().hash_one(id);
+        let entries = self.index.get(&hash)?;
+        entries
+            .iter()
+            .find(|&&(start, end, _)| self.stored(start, end) == id)
+            .map(|&(_, _, value)| value)
+    }
+
+    /// Adds `id` with `value` and returns `true`; or, when `id` is here already,
+    /// changes nothing and returns `false`.
+    pub fn insert(&mut self, id: &[u8], value: V) -> bool {
+        let hash = identity_hasher().hash_one(id);
+        let entries = self.index.entry(hash).or_default();
+        let bytes = &self.bytes;
+        if entries
+            .iter()
+            .any(|&(start, end, _)| bytes.get(start..end).unwrap_or_default() == id)
+        {
+            return false;
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(id);
+        entries.push((start, self.bytes.len(), value));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_identity_is_kept_once_with_its_first_value() {
+        let mut ids = IdMap::with_capacity(2, 4);
+        assert!(ids.insert(b"a#1", 0));
+        assert!(ids.insert(b"a#2", 1));
+        assert!(!ids.insert(b"a#1", 7), "a repeated identity is refused");
+        assert_eq!(ids.get(b"a#1"), Some(0));
+        assert_eq!(ids.get(b"a#2"), Some(1));
+        assert_eq!(ids.get(b"a#3"), None);
+        // A prefix or an extension of a kept identity is another identity.
+        assert_eq!(ids.get(b"a#"), None);
+        assert!(ids.insert(b"a#12", 2));
+        assert_eq!(ids.get(b"a#12"), Some(2));
+    }
+
+    /// Identities that share a hash are still told apart by their bytes.
+    #[test]
+    fn identities_sharing_a_hash_are_told_apart() {
+        let mut ids: IdMap<usize> = IdMap::with_capacity(2, 4);
+        let hash = identity_hasher().hash_one(b"x".as_slice());
+        // Forge a second identity under the same hash, as a collision would put it.
+        ids.bytes.extend_from_slice(b"other");
+        ids.index.entry(hash).or_default().push((0, 5, 9));
+        assert!(ids.insert(b"x", 1));
+        assert_eq!(ids.get(b"x"), Some(1));
+        assert_eq!(ids.index[&hash].len(), 2);
+        assert!(!ids.insert(b"x", 3));
+    }
+}
