@@ -102,7 +102,7 @@ impl Shape {
     /// A list or map of `elements` (each with its key's length, 0 in a list).
     fn container<'a>(
         elements: impl Iterator<Item = (usize, &'a AttributeValue)>,
-        number: fn(&str) -> usize,
+        number: impl Fn(&str) -> usize + Copy,
     ) -> Self {
         let mut shape = Shape {
             size: 3,
@@ -120,8 +120,9 @@ impl Shape {
 }
 
 /// The shape of `value`, its numbers sized by `number`: [`number_size`] exactly, or
-/// [`number_size_bound`] where a bound will do.
-fn shape(value: &AttributeValue, number: fn(&str) -> usize) -> Shape {
+/// [`number_size_bound`] where a bound will do (generic, not a function pointer, so
+/// the bound is inlined: every item written is walked).
+fn shape(value: &AttributeValue, number: impl Fn(&str) -> usize + Copy) -> Shape {
     match value {
         AttributeValue::S(s) => Shape::scalar(s.len()),
         AttributeValue::N(n) => Shape::scalar(number(n)),

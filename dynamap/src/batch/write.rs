@@ -58,21 +58,24 @@ impl Default for WriteOptions {
 }
 
 /// Makes a write's request again, from what it was made of (the item or the key, kept
-/// by value): a batch is not copied per attempt.
-pub(crate) type Again<'a> = Box<dyn Fn() -> Result<WriteRequest> + Send + Sync + 'a>;
+/// by value): a batch is not copied per attempt. A type parameter, not a boxed closure:
+/// one allocation fewer per item of a bulk load.
+pub(crate) trait Again: Fn() -> Result<WriteRequest> + Send + Sync {}
+
+impl<F: Fn() -> Result<WriteRequest> + Send + Sync> Again for F {}
 
 /// One write waiting to be sent: its key (to keep one write per key in a batch), the
 /// request, and how to make it again.
-pub(crate) struct Pending<'a> {
+pub(crate) struct Pending<A> {
     key: Vec<u8>,
     /// The key's hash, for the bookkeeping of keys in flight.
     hash: u64,
     request: WriteRequest,
-    again: Again<'a>,
+    again: A,
 }
 
-impl<'a> Pending<'a> {
-    fn new(key: Vec<u8>, request: WriteRequest, again: Again<'a>) -> Self {
+impl<A: Again> Pending<A> {
+    fn new(key: Vec<u8>, request: WriteRequest, again: A) -> Self {
         Pending {
             hash: identity_hasher().hash_one(&key),
             key,
@@ -84,13 +87,13 @@ impl<'a> Pending<'a> {
 
 /// A batch's writes after the requests went to the SDK: their keys, and how to make
 /// each again.
-struct Kept<'a> {
+struct Kept<A> {
     keys: Vec<Vec<u8>>,
-    again: Vec<Again<'a>>,
+    again: Vec<A>,
     schema: &'static crate::item::KeySchema,
 }
 
-impl super::Resend<WriteRequest> for Kept<'_> {
+impl<A: Again> super::Resend<WriteRequest> for Kept<A> {
     fn slot(&self, request: &WriteRequest) -> Option<usize> {
         let item = match (&request.put_request, &request.delete_request) {
             (Some(put), _) => &put.item,
@@ -164,10 +167,10 @@ struct Reporting {
     rate: Option<Arc<RateLimiter>>,
 }
 
-async fn send_batch(
+async fn send_batch<A: Again>(
     client: Client,
     table: Arc<str>,
-    batch: Vec<Pending<'_>>,
+    batch: Vec<Pending<A>>,
     max_attempts: u32,
     deadline: Option<tokio::time::Instant>,
     reporting: Reporting,
@@ -232,11 +235,11 @@ struct KeysInFlight {
 }
 
 impl KeysInFlight {
-    fn any_of(&self, batch: &[Pending<'_>]) -> bool {
+    fn any_of<A>(&self, batch: &[Pending<A>]) -> bool {
         !self.counts.is_empty() && batch.iter().any(|p| self.counts.contains_key(&p.hash))
     }
 
-    fn add(&mut self, batch: &[Pending<'_>]) {
+    fn add<A>(&mut self, batch: &[Pending<A>]) {
         for pending in batch {
             *self.counts.entry(pending.hash).or_insert(0) += 1;
         }
@@ -291,11 +294,11 @@ impl Tally<'_> {
 /// two batches in flight at once, and a later write of a key replaces an earlier one
 /// not yet sent, so the last write of each key wins. After a batch fails for good,
 /// nothing more is sent: the unsent rest of `writes` is read into the error.
-pub(crate) async fn write_all<'a>(
+pub(crate) async fn write_all<A: Again>(
     client: &Client,
     table: &str,
     schema: &'static crate::item::KeySchema,
-    writes: impl Stream<Item = Result<Pending<'a>>>,
+    writes: impl Stream<Item = Result<Pending<A>>>,
     options: WriteOptions,
 ) -> Result<BatchReport> {
     let table: Arc<str> = Arc::from(table);
@@ -317,7 +320,7 @@ pub(crate) async fn write_all<'a>(
     };
     let mut in_flight = FuturesUnordered::new();
     // A batch is small: a key already in it is found by looking through it.
-    let mut batch: Vec<Pending<'a>> = Vec::with_capacity(WRITES_PER_BATCH);
+    let mut batch: Vec<Pending<A>> = Vec::with_capacity(WRITES_PER_BATCH);
     let mut ended = false;
     let mut position = 0;
 
@@ -585,7 +588,7 @@ where
                 key,
                 put_request(encoded)?,
                 // Stamped with the same time, so a resend writes the same item.
-                Box::new(move || put_request(put_item(item.borrow(), now)?)),
+                move || put_request(put_item(item.borrow(), now)?),
             ))
         });
         write_all(
@@ -663,7 +666,7 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
             Ok(Pending::new(
                 checked_identity(&encoded, &T::KEY_SCHEMA)?,
                 delete_request(encoded)?,
-                Box::new(move || delete_request(T::key_to_item(&key)?)),
+                move || delete_request(T::key_to_item(&key)?),
             ))
         });
         write_all(
@@ -690,12 +693,12 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> IntoFuture for Rem
 mod tests {
     use super::*;
 
-    fn pending(key: &[u8]) -> Pending<'static> {
+    fn pending(key: &[u8]) -> Pending<impl Again> {
         let request = WriteRequest::builder().build();
         Pending::new(
             key.to_vec(),
             request,
-            Box::new(|| Ok(WriteRequest::builder().build())),
+            || Ok(WriteRequest::builder().build()),
         )
     }
 
