@@ -7,7 +7,8 @@
 //! 9 rounds by default), on DynamoDB Local unless `DYNAMAP_SERVER=embedded` (run in a
 //! process of its own) or `DYNAMAP_BENCH_ENDPOINT` say otherwise. For a profiler,
 //! `BATCH_ONLY=raw-write|dynamap-write|raw-read|dynamap-read` runs one side alone;
-//! `RAW_ENCODE=lazy` makes the raw write loop encode each chunk as it sends it.
+//! `RAW_ENCODE=lazy` makes the raw write loop encode each chunk as it sends it;
+//! `IN_FLIGHT=N` sets the requests in flight on every side (16 by default).
 
 use std::time::Instant;
 
@@ -81,29 +82,123 @@ impl Pairs {
     }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("serve") {
-        return dynamap_bench::server::serve_embedded();
+        return dynamap_bench::server::serve_embedded().map_err(|e| e.to_string().into());
     }
     let items: u64 = args.get(1).map_or(Ok(20_000), |a| a.parse())?;
     let rounds: usize = args.get(2).map_or(Ok(9), |a| a.parse())?;
-    // `BATCH_RUNTIME=current` runs on one thread: client CPU without the worker threads'
-    // idle spinning, which varies with how the server paces the answers.
-    let runtime = match std::env::var("BATCH_RUNTIME").as_deref() {
-        Ok("current") => tokio::runtime::Builder::new_current_thread()
+    // Where the batches run: by default on the main thread (`block_on`, as in a
+    // `#[tokio::main]` program) with the answers read on the worker threads;
+    // `BATCH_RUNTIME=spawned` in a task on a worker, as a service's handler runs;
+    // `BATCH_RUNTIME=current` all on one thread.
+    let mode = std::env::var("BATCH_RUNTIME").unwrap_or_default();
+    let runtime = match mode.as_str() {
+        "current" => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?,
         _ => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?,
     };
-    runtime.block_on(run(items, rounds))
+    runtime.block_on(async {
+        if mode == "spawned" {
+            tokio::spawn(run(items, rounds)).await?
+        } else {
+            run(items, rounds).await
+        }
+    })
 }
 
-async fn run(items: u64, rounds: usize) -> Result<(), Box<dyn std::error::Error>> {
-    let server = BenchServer::start(&std::env::current_exe()?)?;
+/// One side of one workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    RawWrite,
+    DynamapWrite,
+    RawRead,
+    DynamapRead,
+}
+
+impl Side {
+    const ALL: [Side; 4] = [
+        Side::RawWrite,
+        Side::DynamapWrite,
+        Side::RawRead,
+        Side::DynamapRead,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::RawWrite => "raw-write",
+            Side::DynamapWrite => "dynamap-write",
+            Side::RawRead => "raw-read",
+            Side::DynamapRead => "dynamap-read",
+        }
+    }
+
+    fn named(name: &str) -> Option<Side> {
+        Side::ALL.into_iter().find(|side| side.name() == name)
+    }
+}
+
+/// What every run works on: the table, its items and their keys.
+struct Fixture {
+    client: aws_sdk_dynamodb::Client,
+    orders: TypedMapping<Order>,
+    table: String,
+    all: Vec<Order>,
+    keys: Vec<(String, u64)>,
+    in_flight: usize,
+}
+
+impl Fixture {
+    /// Runs `side` once, timed.
+    async fn run(&self, side: Side) -> Run {
+        let Fixture {
+            client,
+            orders,
+            table,
+            all,
+            keys,
+            in_flight,
+        } = self;
+        let in_flight = *in_flight;
+        match side {
+            Side::RawWrite => timed(raw_batch_write(client, table, all, in_flight)).await,
+            Side::DynamapWrite => {
+                timed(async {
+                    let report = orders.insert_many(all).concurrency(in_flight).await;
+                    report.expect("insert_many").written
+                })
+                .await
+            }
+            Side::RawRead => {
+                timed(async { raw_batch_get(client, table, keys, in_flight).await.len() as u64 })
+                    .await
+            }
+            Side::DynamapRead => {
+                timed(async {
+                    let found = orders
+                        .get_many(keys.iter().cloned())
+                        .concurrency(in_flight)
+                        .await;
+                    found.expect("get_many").len() as u64
+                })
+                .await
+            }
+        }
+    }
+}
+
+async fn run(items: u64, rounds: usize) -> Result<(), BoxError> {
+    let server = BenchServer::start(&std::env::current_exe()?).map_err(|e| e.to_string())?;
     eprintln!("{} server at {}", server.kind, server.endpoint);
+    if let Ok(pairs) = std::env::var("BATCH_PROCESSES") {
+        return processes(&server, items, rounds, pairs.parse()?);
+    }
     let client = dynamap::connect().local(server.endpoint.clone()).await?;
     let orders: TypedMapping<Order> = TypedMapping::new(
         client.clone(),
@@ -113,51 +208,75 @@ async fn run(items: u64, rounds: usize) -> Result<(), Box<dyn std::error::Error>
     let table = orders.table_name().to_owned();
     let all: Vec<Order> = (0..items).map(order).collect();
     let keys: Vec<(String, u64)> = all.iter().map(|o| o.key()).collect();
-    // Warm-up: a server's first writes are slow (DynamoDB Local's JIT).
-    orders.insert_many(&all).await?;
-    raw_batch_write(&client, &table, &all, 16).await;
-
-    if let Ok(only) = std::env::var("BATCH_ONLY") {
-        for _ in 0..rounds {
-            match only.as_str() {
-                "raw-write" => drop(raw_batch_write(&client, &table, &all, 16).await),
-                "dynamap-write" => drop(orders.insert_many(&all).await?),
-                "raw-read" => drop(raw_batch_get(&client, &table, &keys, 16).await),
-                _ => drop(orders.get_many(keys.iter().cloned()).await?),
-            }
+    let fixture = Fixture {
+        client,
+        orders,
+        table,
+        all,
+        keys,
+        // Both sides of both workloads keep the same number of requests in flight
+        // (`IN_FLIGHT`, 16 by default: `insert_many`'s default; `get_many`'s is 4).
+        in_flight: std::env::var("IN_FLIGHT").map_or(Ok(16), |n| n.parse())?,
+    };
+    let outcome = match std::env::var("BATCH_ONLY") {
+        Ok(only) => {
+            let side = Side::named(&only).ok_or("BATCH_ONLY names no side")?;
+            only_one_side(&fixture, side, rounds).await
         }
-        return Ok(());
+        Err(_) => paired_rounds(&fixture, &server, items, rounds).await,
+    };
+    fixture.orders.delete_table().await?;
+    outcome
+}
+
+/// One side alone, after its own warm-up (and, for a read, a raw load of the items):
+/// prints its median rate and CPU per item, for a profiler or for `processes`.
+async fn only_one_side(fixture: &Fixture, side: Side, rounds: usize) -> Result<(), BoxError> {
+    let load = raw_batch_write(
+        &fixture.client,
+        &fixture.table,
+        &fixture.all,
+        fixture.in_flight,
+    );
+    load.await;
+    fixture.run(side).await; // warm-up
+    let mut runs = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        runs.push(fixture.run(side).await);
     }
+    println!(
+        "{} {} {}",
+        side.name(),
+        median(runs.iter().map(Run::rate).collect()),
+        median(runs.iter().map(Run::cpu_us_per_item).collect()),
+    );
+    Ok(())
+}
+
+/// Both sides in one process, paired round by round.
+async fn paired_rounds(
+    fixture: &Fixture,
+    server: &BenchServer,
+    items: u64,
+    rounds: usize,
+) -> Result<(), BoxError> {
+    // Warm-up: a server's first writes are slow (DynamoDB Local's JIT).
+    fixture.run(Side::DynamapWrite).await;
+    fixture.run(Side::RawWrite).await;
     let (mut writes, mut reads) = (Pairs::default(), Pairs::default());
     for round in 0..rounds {
         // Every other round starts with dynamap, so neither side always goes first.
         let dynamap_first = round % 2 == 1;
-        for side in [dynamap_first, !dynamap_first] {
-            if side {
-                writes.dynamap.push(
-                    timed(async { orders.insert_many(&all).await.expect("insert_many").written })
-                        .await,
-                );
-            } else {
-                writes
-                    .raw
-                    .push(timed(raw_batch_write(&client, &table, &all, 16)).await);
-            }
-        }
-        for side in [dynamap_first, !dynamap_first] {
-            if side {
-                reads.dynamap.push(
-                    timed(async {
-                        let found = orders.get_many(keys.iter().cloned()).await;
-                        found.expect("get_many").len() as u64
-                    })
-                    .await,
-                );
-            } else {
-                reads.raw.push(
-                    timed(async { raw_batch_get(&client, &table, &keys, 16).await.len() as u64 })
-                        .await,
-                );
+        for (pairs, raw, dynamap) in [
+            (&mut writes, Side::RawWrite, Side::DynamapWrite),
+            (&mut reads, Side::RawRead, Side::DynamapRead),
+        ] {
+            for dynamap_now in [dynamap_first, !dynamap_first] {
+                if dynamap_now {
+                    pairs.dynamap.push(fixture.run(dynamap).await);
+                } else {
+                    pairs.raw.push(fixture.run(raw).await);
+                }
             }
         }
         eprintln!(
@@ -168,16 +287,99 @@ async fn run(items: u64, rounds: usize) -> Result<(), Box<dyn std::error::Error>
             reads.raw[round].cpu_us_per_item(),
         );
     }
-    println!("Server: {}; {items} items, {rounds} rounds (medians; ratios are medians of each round's pair)", server.kind);
+    let how = "rounds (medians; ratios are medians of each round's pair)";
+    print_table(
+        &server.kind,
+        items,
+        rounds,
+        how,
+        fixture.in_flight,
+        &writes,
+        &reads,
+    );
+    Ok(())
+}
+
+/// Each side in processes of its own, `pairs` of them per workload, alternating which
+/// goes first: neither side runs on a heap the other shaped (one process per run).
+fn processes(
+    server: &BenchServer,
+    items: u64,
+    rounds: usize,
+    pairs: usize,
+) -> Result<(), BoxError> {
+    let exe = std::env::current_exe()?;
+    let in_flight: usize = std::env::var("IN_FLIGHT").map_or(Ok(16), |n| n.parse())?;
+    let child = |side: Side| -> Result<Run, BoxError> {
+        let out = std::process::Command::new(&exe)
+            .args([items.to_string(), rounds.to_string()])
+            .env("BATCH_ONLY", side.name())
+            .env("DYNAMAP_BENCH_ENDPOINT", &server.endpoint)
+            .env("IN_FLIGHT", in_flight.to_string())
+            .env_remove("BATCH_PROCESSES")
+            .stderr(std::process::Stdio::null())
+            .output()?;
+        let text = String::from_utf8(out.stdout)?;
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        let [_, rate, cpu] = fields[..] else {
+            return Err(format!("{}: unexpected output {text:?}", side.name()).into());
+        };
+        let (rate, cpu): (f64, f64) = (rate.parse()?, cpu.parse()?);
+        // Back to a run of `items`: the same rate and CPU per item.
+        let seconds = items as f64 / rate;
+        Ok(Run {
+            items,
+            seconds,
+            cpu: cpu * items as f64 / 1e6,
+        })
+    };
+    let (mut writes, mut reads) = (Pairs::default(), Pairs::default());
+    for pair in 0..pairs {
+        let dynamap_first = pair % 2 == 1;
+        for (pairs, raw, dynamap) in [
+            (&mut writes, Side::RawWrite, Side::DynamapWrite),
+            (&mut reads, Side::RawRead, Side::DynamapRead),
+        ] {
+            for dynamap_now in [dynamap_first, !dynamap_first] {
+                if dynamap_now {
+                    pairs.dynamap.push(child(dynamap)?);
+                } else {
+                    pairs.raw.push(child(raw)?);
+                }
+            }
+        }
+        eprintln!(
+            "pair {pair}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
+            writes.dynamap[pair].cpu_us_per_item(),
+            writes.raw[pair].cpu_us_per_item(),
+            reads.dynamap[pair].cpu_us_per_item(),
+            reads.raw[pair].cpu_us_per_item(),
+        );
+    }
+    let how = format!(
+        "processes a side, {pairs} pairs (each process: the median of {rounds} runs; ratios are medians of each pair's)"
+    );
+    print_table(&server.kind, items, pairs, &how, in_flight, &writes, &reads);
+    Ok(())
+}
+
+fn print_table(
+    server: &str,
+    items: u64,
+    count: usize,
+    how: &str,
+    in_flight: usize,
+    writes: &Pairs,
+    reads: &Pairs,
+) {
+    println!("Server: {server}; {items} items, {count} {how}");
     println!();
     println!("| workload | raw items/s | dynamap items/s | rate vs raw | raw CPU µs/item | dynamap CPU µs/item | CPU vs raw |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     writes.print(&format!(
-        "write {items}: `insert_many(&items)` vs 16 raw BatchWriteItem in flight"
+        "write {items}: `insert_many(&items)` vs raw BatchWriteItem, {in_flight} in flight"
     ));
     reads.print(&format!(
-        "read {items} keys: `get_many` vs 16 raw BatchGetItem in flight"
+        "read {items} keys: `get_many` vs raw BatchGetItem, {in_flight} in flight"
     ));
-    orders.delete_table().await?;
-    Ok(())
 }
