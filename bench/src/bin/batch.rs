@@ -253,6 +253,33 @@ async fn only_one_side(fixture: &Fixture, side: Side, rounds: usize) -> Result<(
     Ok(())
 }
 
+/// One run of each side of both workloads, dynamap's first or second as asked, so
+/// neither side always goes first.
+async fn one_of_each<F, Fut>(
+    writes: &mut Pairs,
+    reads: &mut Pairs,
+    dynamap_first: bool,
+    mut run: F,
+) -> Result<(), BoxError>
+where
+    F: FnMut(Side) -> Fut,
+    Fut: std::future::Future<Output = Result<Run, BoxError>>,
+{
+    for (pairs, raw, dynamap) in [
+        (writes, Side::RawWrite, Side::DynamapWrite),
+        (reads, Side::RawRead, Side::DynamapRead),
+    ] {
+        for dynamap_now in [dynamap_first, !dynamap_first] {
+            if dynamap_now {
+                pairs.dynamap.push(run(dynamap).await?);
+            } else {
+                pairs.raw.push(run(raw).await?);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Both sides in one process, paired round by round.
 async fn paired_rounds(
     fixture: &Fixture,
@@ -267,18 +294,8 @@ async fn paired_rounds(
     for round in 0..rounds {
         // Every other round starts with dynamap, so neither side always goes first.
         let dynamap_first = round % 2 == 1;
-        for (pairs, raw, dynamap) in [
-            (&mut writes, Side::RawWrite, Side::DynamapWrite),
-            (&mut reads, Side::RawRead, Side::DynamapRead),
-        ] {
-            for dynamap_now in [dynamap_first, !dynamap_first] {
-                if dynamap_now {
-                    pairs.dynamap.push(fixture.run(dynamap).await);
-                } else {
-                    pairs.raw.push(fixture.run(raw).await);
-                }
-            }
-        }
+        let run = |side| async move { Ok(fixture.run(side).await) };
+        one_of_each(&mut writes, &mut reads, dynamap_first, run).await?;
         eprintln!(
             "round {round}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
             writes.dynamap[round].cpu_us_per_item(),
@@ -336,18 +353,8 @@ fn processes(
     let (mut writes, mut reads) = (Pairs::default(), Pairs::default());
     for pair in 0..pairs {
         let dynamap_first = pair % 2 == 1;
-        for (pairs, raw, dynamap) in [
-            (&mut writes, Side::RawWrite, Side::DynamapWrite),
-            (&mut reads, Side::RawRead, Side::DynamapRead),
-        ] {
-            for dynamap_now in [dynamap_first, !dynamap_first] {
-                if dynamap_now {
-                    pairs.dynamap.push(child(dynamap)?);
-                } else {
-                    pairs.raw.push(child(raw)?);
-                }
-            }
-        }
+        let run = |side| std::future::ready(child(side));
+        futures::executor::block_on(one_of_each(&mut writes, &mut reads, dynamap_first, run))?;
         eprintln!(
             "pair {pair}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
             writes.dynamap[pair].cpu_us_per_item(),
