@@ -280,6 +280,18 @@ where
     Ok(())
 }
 
+/// The last pair of runs of each workload, as the bench goes.
+fn report(label: &str, writes: &Pairs, reads: &Pairs) {
+    let last = |runs: &[Run]| runs.last().map_or(0.0, Run::cpu_us_per_item);
+    eprintln!(
+        "{label}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
+        last(&writes.dynamap),
+        last(&writes.raw),
+        last(&reads.dynamap),
+        last(&reads.raw),
+    );
+}
+
 /// Both sides in one process, paired round by round.
 async fn paired_rounds(
     fixture: &Fixture,
@@ -296,13 +308,7 @@ async fn paired_rounds(
         let dynamap_first = round % 2 == 1;
         let run = |side| async move { Ok(fixture.run(side).await) };
         one_of_each(&mut writes, &mut reads, dynamap_first, run).await?;
-        eprintln!(
-            "round {round}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
-            writes.dynamap[round].cpu_us_per_item(),
-            writes.raw[round].cpu_us_per_item(),
-            reads.dynamap[round].cpu_us_per_item(),
-            reads.raw[round].cpu_us_per_item(),
-        );
+        report(&format!("round {round}"), &writes, &reads);
     }
     let how = "rounds (medians; ratios are medians of each round's pair)";
     print_table(
@@ -355,13 +361,7 @@ fn processes(
         let dynamap_first = pair % 2 == 1;
         let run = |side| std::future::ready(child(side));
         futures::executor::block_on(one_of_each(&mut writes, &mut reads, dynamap_first, run))?;
-        eprintln!(
-            "pair {pair}: write CPU {:.1} vs {:.1} µs/item, read CPU {:.1} vs {:.1} µs/key",
-            writes.dynamap[pair].cpu_us_per_item(),
-            writes.raw[pair].cpu_us_per_item(),
-            reads.dynamap[pair].cpu_us_per_item(),
-            reads.raw[pair].cpu_us_per_item(),
-        );
+        report(&format!("pair {pair}"), &writes, &reads);
     }
     let how = format!(
         "processes a side, {pairs} pairs (each process: the median of {rounds} runs; ratios are medians of each pair's)"
