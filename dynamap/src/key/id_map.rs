@@ -12,8 +12,9 @@ use super::{identity_hasher, IdentityHasher};
 /// Where one identity's bytes are in the buffer, and its value.
 type Entry<V> = (usize, usize, V);
 
-/// Identities, each with a value (a key's place in its batch, or nothing): exact (a hash is only where to look; the bytes
-/// decide), and one growing buffer for all of them.
+/// Identities, each with a value (a key's place in its batch, or nothing): exact (a
+/// hash is only where to look; the bytes decide), and one growing buffer for all of
+/// them.
 pub(crate) struct IdMap<V> {
     bytes: Vec<u8>,
     /// By hash: each identity's place in `bytes` and its value. Two identities share
