@@ -23,9 +23,6 @@ pub(super) struct KeyBatch<K> {
     place: IdMap<usize>,
 }
 
-/// About how many bytes a key's identity takes, for the buffers' first room.
-const ID_BYTES: usize = 32;
-
 /// Cuts keys into batches lazily. A key repeated within a batch is read once there
 /// (DynamoDB refuses a batch naming a key twice); with `seen`, a key repeated anywhere
 /// is read once (what `send` needs to give each key one answer).
@@ -41,7 +38,7 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
     pub fn new(keys: I, distinct_overall: bool) -> Self {
         Batches {
             keys,
-            seen: distinct_overall.then(|| IdMap::with_capacity(0, ID_BYTES)),
+            seen: distinct_overall.then(|| IdMap::with_capacity(0)),
             id: Vec::new(),
             marker: std::marker::PhantomData,
         }
@@ -57,7 +54,7 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
         let mut batch = KeyBatch {
             keys: Vec::with_capacity(room),
             encoded: Vec::with_capacity(room),
-            place: IdMap::with_capacity(room, ID_BYTES),
+            place: IdMap::with_capacity(room),
         };
         while batch.keys.len() < KEYS_PER_BATCH {
             let Some(key) = self.keys.next() else { break };
@@ -66,15 +63,15 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
                 Err(e) => return Some(Err(e)),
             };
             identity_into(&encoded, &T::KEY_SCHEMA, &mut self.id);
-            if batch.place.get(&self.id).is_some() {
-                continue;
-            }
             if let Some(seen) = &mut self.seen {
-                if !seen.insert(&self.id, ()) {
+                // Every key of the batch is in `seen` too, so `seen` alone tells.
+                if seen.insert(&self.id, ()).is_some() {
                     continue;
                 }
             }
-            batch.place.insert(&self.id, batch.keys.len());
+            if batch.place.insert(&self.id, batch.keys.len()).is_some() {
+                continue;
+            }
             batch.keys.push(key);
             batch.encoded.push(encoded);
         }

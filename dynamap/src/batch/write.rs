@@ -4,7 +4,6 @@ use crate::observe::{Call, Observer, RateLimiter};
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::future::IntoFuture;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
@@ -16,7 +15,7 @@ use super::{BatchProgress, BatchReport};
 use crate::error::Rejected;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{checked_identity, identity, identity_hasher, IdentityHasher};
+use crate::key::{check_key, identity, identity_into, IdMap, IdentityHasher, ID_BYTES};
 use crate::mapping::TypedMapping;
 use crate::sdk_item::Item;
 use crate::size::check_item_size;
@@ -64,44 +63,75 @@ pub(crate) trait Again: Fn() -> Result<WriteRequest> + Send + Sync {}
 
 impl<F: Fn() -> Result<WriteRequest> + Send + Sync> Again for F {}
 
-/// One write waiting to be sent: its key (to keep one write per key in a batch), the
-/// request, and how to make it again.
+/// One write waiting to be sent: the request, and how to make it again.
 pub(crate) struct Pending<A> {
-    key: Vec<u8>,
-    /// The key's hash, for the bookkeeping of keys in flight.
-    hash: u64,
     request: WriteRequest,
     again: A,
 }
 
 impl<A: Again> Pending<A> {
-    fn new(key: Vec<u8>, request: WriteRequest, again: A) -> Self {
-        Pending {
-            hash: identity_hasher().hash_one(&key),
-            key,
-            request,
-            again,
+    fn new(request: WriteRequest, again: A) -> Self {
+        Pending { request, again }
+    }
+}
+
+/// What a write names by its key: the item it puts, or the key it deletes.
+fn written(request: &WriteRequest) -> Option<&Item> {
+    match (&request.put_request, &request.delete_request) {
+        (Some(put), _) => Some(&put.item),
+        (None, Some(delete)) => Some(&delete.key),
+        (None, None) => None,
+    }
+}
+
+/// A batch being filled: its writes, and each one's place by its key's identity, so a
+/// later write of a key takes the place of the earlier one (DynamoDB refuses a batch
+/// naming a key twice). The identities share one buffer, not one `Vec` per write.
+struct Batch<A> {
+    writes: Vec<Pending<A>>,
+    place: IdMap<usize>,
+}
+
+impl<A> Batch<A> {
+    fn new() -> Self {
+        Batch {
+            writes: Vec::with_capacity(WRITES_PER_BATCH),
+            place: IdMap::with_capacity(WRITES_PER_BATCH),
+        }
+    }
+
+    /// Adds `pending`, whose key's identity is `id`; `true` when it took the place of
+    /// an earlier write of that key.
+    fn add(&mut self, pending: Pending<A>, id: &[u8]) -> bool {
+        match self.place.insert(id, self.writes.len()) {
+            Some(slot) => match self.writes.get_mut(slot) {
+                Some(earlier) => {
+                    *earlier = pending;
+                    true
+                }
+                // Never: a place is only given to a write pushed right after.
+                None => false,
+            },
+            None => {
+                self.writes.push(pending);
+                false
+            }
         }
     }
 }
 
-/// A batch's writes after the requests went to the SDK: their keys, and how to make
-/// each again.
+/// A batch's writes after the requests went to the SDK: each one's place by its key,
+/// and how to make each again.
 struct Kept<A> {
-    keys: Vec<Vec<u8>>,
+    place: IdMap<usize>,
     again: Vec<A>,
     schema: &'static crate::item::KeySchema,
 }
 
 impl<A: Again> super::Resend<WriteRequest> for Kept<A> {
     fn slot(&self, request: &WriteRequest) -> Option<usize> {
-        let item = match (&request.put_request, &request.delete_request) {
-            (Some(put), _) => &put.item,
-            (None, Some(delete)) => &delete.key,
-            (None, None) => return None,
-        };
-        let key = identity(item, self.schema);
-        self.keys.iter().position(|k| *k == key)
+        // Only what DynamoDB hands back unprocessed comes here: one buffer each is fine.
+        self.place.get(&identity(written(request)?, self.schema))
     }
 
     fn remake(&self, slot: usize) -> Result<WriteRequest> {
@@ -117,8 +147,8 @@ impl<A: Again> super::Resend<WriteRequest> for Kept<A> {
 
 /// What came back from one batch, after its retries.
 struct Outcome {
-    /// The hashes of its keys, no longer in flight.
-    hashes: Vec<u64>,
+    /// Its keys, no longer in flight.
+    keys: IdMap<usize>,
     written: u64,
     retries: u64,
     failed: Vec<WriteRequest>,
@@ -152,6 +182,7 @@ fn delete_request(key: Item) -> Result<WriteRequest> {
     Ok(WriteRequest::builder().delete_request(delete).build())
 }
 
+/// The item of a write not made, for the error that holds it.
 fn request_item(request: WriteRequest) -> Option<Item> {
     match (request.put_request, request.delete_request) {
         (Some(put), _) => Some(put.item),
@@ -170,21 +201,19 @@ struct Reporting {
 async fn send_batch<A: Again>(
     client: Client,
     table: Arc<str>,
-    batch: Vec<Pending<A>>,
+    batch: Batch<A>,
     max_attempts: u32,
     deadline: Option<tokio::time::Instant>,
     reporting: Reporting,
     schema: &'static crate::item::KeySchema,
 ) -> Outcome {
     let mut kept = Kept {
-        keys: Vec::with_capacity(batch.len()),
-        again: Vec::with_capacity(batch.len()),
+        place: batch.place,
+        again: Vec::with_capacity(batch.writes.len()),
         schema,
     };
-    let mut requests: Vec<WriteRequest> = Vec::with_capacity(batch.len());
-    let hashes = batch.iter().map(|p| p.hash).collect();
-    for pending in batch {
-        kept.keys.push(pending.key);
+    let mut requests: Vec<WriteRequest> = Vec::with_capacity(batch.writes.len());
+    for pending in batch.writes {
         kept.again.push(pending.again);
         requests.push(pending.request);
     }
@@ -217,7 +246,7 @@ async fn send_batch<A: Again>(
     })
     .await;
     Outcome {
-        hashes,
+        keys: kept.place,
         written: driven.results.iter().sum(),
         retries: driven.retries,
         failed: driven.failed,
@@ -235,22 +264,22 @@ struct KeysInFlight {
 }
 
 impl KeysInFlight {
-    fn any_of<A>(&self, batch: &[Pending<A>]) -> bool {
-        !self.counts.is_empty() && batch.iter().any(|p| self.counts.contains_key(&p.hash))
+    fn any_of(&self, keys: &IdMap<usize>) -> bool {
+        !self.counts.is_empty() && keys.hashes().any(|hash| self.counts.contains_key(&hash))
     }
 
-    fn add<A>(&mut self, batch: &[Pending<A>]) {
-        for pending in batch {
-            *self.counts.entry(pending.hash).or_insert(0) += 1;
+    fn add(&mut self, keys: &IdMap<usize>) {
+        for hash in keys.hashes() {
+            *self.counts.entry(hash).or_insert(0) += 1;
         }
     }
 
-    fn remove(&mut self, hashes: &[u64]) {
-        for hash in hashes {
-            if let Some(count) = self.counts.get_mut(hash) {
+    fn remove(&mut self, keys: &IdMap<usize>) {
+        for hash in keys.hashes() {
+            if let Some(count) = self.counts.get_mut(&hash) {
                 *count -= 1;
                 if *count == 0 {
-                    self.counts.remove(hash);
+                    self.counts.remove(&hash);
                 }
             }
         }
@@ -269,7 +298,7 @@ struct Tally<'o> {
 
 impl Tally<'_> {
     fn settle(&mut self, outcome: Outcome) {
-        self.busy.remove(&outcome.hashes);
+        self.busy.remove(&outcome.keys);
         self.report.written += outcome.written;
         self.report.retries += outcome.retries;
         if outcome.written > 0 {
@@ -319,8 +348,9 @@ pub(crate) async fn write_all<A: Again>(
         progress: options.progress.as_ref(),
     };
     let mut in_flight = FuturesUnordered::new();
-    // A batch is small: a key already in it is found by looking through it.
-    let mut batch: Vec<Pending<A>> = Vec::with_capacity(WRITES_PER_BATCH);
+    let mut batch = Batch::new();
+    // One buffer for every write's key identity as it is taken.
+    let mut id = Vec::with_capacity(ID_BYTES);
     let mut ended = false;
     let mut position = 0;
 
@@ -333,17 +363,15 @@ pub(crate) async fn write_all<A: Again>(
         }
         let dispatch = match next {
             Some(Ok(pending)) => {
-                let same_key = batch
-                    .iter_mut()
-                    .find(|p| p.hash == pending.hash && p.key == pending.key);
-                match same_key {
-                    Some(slot) => {
-                        *slot = pending;
-                        tally.report.superseded += 1;
-                    }
-                    None => batch.push(pending),
+                match written(&pending.request) {
+                    Some(item) => identity_into(item, schema, &mut id),
+                    // Never: every write here is a put or a delete.
+                    None => id.clear(),
                 }
-                batch.len() == WRITES_PER_BATCH
+                if batch.add(pending, &id) {
+                    tally.report.superseded += 1;
+                }
+                batch.writes.len() == WRITES_PER_BATCH
             }
             Some(Err(error)) => {
                 // A bad item is refused on its own; the others still go.
@@ -355,11 +383,11 @@ pub(crate) async fn write_all<A: Again>(
                 true
             }
         };
-        if !dispatch || batch.is_empty() {
+        if !dispatch || batch.writes.is_empty() {
             continue;
         }
         // Wait for batches in flight that hold one of these keys, then for room.
-        while tally.busy.any_of(&batch) || in_flight.len() >= concurrency {
+        while tally.busy.any_of(&batch.place) || in_flight.len() >= concurrency {
             match in_flight.next().await {
                 Some(outcome) => tally.settle(outcome),
                 None => break,
@@ -373,13 +401,16 @@ pub(crate) async fn write_all<A: Again>(
             });
         }
         if tally.first_error.is_some() {
-            tally
-                .failed
-                .extend(batch.drain(..).filter_map(|p| request_item(p.request)));
+            tally.failed.extend(
+                batch
+                    .writes
+                    .drain(..)
+                    .filter_map(|p| request_item(p.request)),
+            );
             break;
         }
-        tally.busy.add(&batch);
-        let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITES_PER_BATCH));
+        tally.busy.add(&batch.place);
+        let full = std::mem::replace(&mut batch, Batch::new());
         in_flight.push(send_batch(
             client.clone(),
             table.clone(),
@@ -583,9 +614,8 @@ where
             let now = mapping.stamp_time();
             let encoded = put_item(item.borrow(), now)?;
             check_item_size(&encoded)?;
-            let key = checked_identity(&encoded, &T::KEY_SCHEMA)?;
+            check_key(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(
-                key,
                 put_request(encoded)?,
                 // Stamped with the same time, so a resend writes the same item.
                 move || put_request(put_item(item.borrow(), now)?),
@@ -663,11 +693,10 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
     pub async fn send(self) -> Result<BatchReport> {
         let writes = self.keys.map(move |key| {
             let encoded = T::key_to_item(&key)?;
-            Ok(Pending::new(
-                checked_identity(&encoded, &T::KEY_SCHEMA)?,
-                delete_request(encoded)?,
-                move || delete_request(T::key_to_item(&key)?),
-            ))
+            check_key(&encoded, &T::KEY_SCHEMA)?;
+            Ok(Pending::new(delete_request(encoded)?, move || {
+                delete_request(T::key_to_item(&key)?)
+            }))
         });
         write_all(
             self.mapping.client(),
@@ -692,38 +721,56 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> IntoFuture for Rem
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_dynamodb::types::AttributeValue;
 
-    fn pending(key: &[u8]) -> Pending<impl Again> {
-        let request = WriteRequest::builder().build();
-        Pending::new(
-            key.to_vec(),
-            request,
-            || Ok(WriteRequest::builder().build()),
-        )
+    fn keys(ids: &[&[u8]]) -> IdMap<usize> {
+        let mut map = IdMap::with_capacity(ids.len());
+        for (slot, id) in ids.iter().enumerate() {
+            map.insert(id, slot);
+        }
+        map
     }
 
     /// A key stays in flight until every batch holding it has settled.
     #[test]
     fn keys_in_flight_are_counted_per_batch() {
         let mut busy = KeysInFlight::default();
-        let (a, b) = ([pending(b"a")], [pending(b"b")]);
+        let (a, b, ab) = (keys(&[b"a"]), keys(&[b"b"]), keys(&[b"a", b"b"]));
         assert!(!busy.any_of(&a));
         busy.add(&a);
-        busy.add(&a);
-        assert!(busy.any_of(&a) && !busy.any_of(&b));
-        busy.remove(&[a[0].hash]);
-        assert!(busy.any_of(&a), "one batch with `a` is still in flight");
-        busy.remove(&[a[0].hash]);
-        assert!(!busy.any_of(&a));
+        busy.add(&ab);
+        assert!(busy.any_of(&a) && busy.any_of(&b));
+        busy.remove(&a);
+        assert!(
+            busy.any_of(&a),
+            "the batch with `a` and `b` is still in flight"
+        );
+        busy.remove(&ab);
+        assert!(!busy.any_of(&a) && !busy.any_of(&b));
         // Settling what is not in flight changes nothing.
-        busy.remove(&[b[0].hash]);
+        busy.remove(&b);
         assert!(busy.counts.is_empty());
     }
 
-    /// Equal keys hash alike and different keys (almost always) differently.
+    fn put(value: &str) -> Pending<impl Again> {
+        let item = Item::from([("v".to_owned(), AttributeValue::S(value.to_owned()))]);
+        let request = put_request(item).unwrap();
+        Pending::new(request, || Ok(WriteRequest::builder().build()))
+    }
+
+    fn value(pending: &Pending<impl Again>) -> &str {
+        written(&pending.request).unwrap()["v"].as_s().unwrap()
+    }
+
+    /// A later write of a key takes the earlier one's place; other keys keep theirs.
     #[test]
-    fn a_key_hashes_the_same_every_time() {
-        assert_eq!(pending(b"key").hash, pending(b"key").hash);
-        assert_ne!(pending(b"key").hash, pending(b"kez").hash);
+    fn a_later_write_of_a_key_takes_its_place() {
+        let mut batch = Batch::new();
+        assert!(!batch.add(put("first k1"), b"k1"));
+        assert!(!batch.add(put("k12"), b"k12"));
+        assert!(batch.add(put("second k1"), b"k1"));
+        let values: Vec<_> = batch.writes.iter().map(value).collect();
+        assert_eq!(values, ["second k1", "k12"]);
+        assert_eq!(batch.place.get(b"k12"), Some(1));
     }
 }

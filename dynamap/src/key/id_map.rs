@@ -22,11 +22,14 @@ pub(crate) struct IdMap<V> {
     index: HashMap<u64, SmallVec<[Entry<V>; 1]>, IdentityHasher>,
 }
 
+/// About how many bytes a key's identity takes, for the buffers' first room.
+pub(crate) const ID_BYTES: usize = 32;
+
 impl<V: Copy> IdMap<V> {
-    /// Room for `keys` identities of about `bytes_each` bytes.
-    pub fn with_capacity(keys: usize, bytes_each: usize) -> Self {
+    /// Room for `keys` identities of about [`ID_BYTES`] each.
+    pub fn with_capacity(keys: usize) -> Self {
         IdMap {
-            bytes: Vec::with_capacity(keys * bytes_each),
+            bytes: Vec::with_capacity(keys * ID_BYTES),
             index: HashMap::with_capacity_and_hasher(keys, identity_hasher()),
         }
     }
@@ -45,22 +48,28 @@ impl<V: Copy> IdMap<V> {
             .map(|&(_, _, value)| value)
     }
 
-    /// Adds `id` with `value` and returns `true`; or, when `id` is here already,
-    /// changes nothing and returns `false`.
-    pub fn insert(&mut self, id: &[u8], value: V) -> bool {
+    /// Adds `id` with `value` and returns `None`; or, when `id` is here already,
+    /// changes nothing and returns the value it has. One hash either way.
+    pub fn insert(&mut self, id: &[u8], value: V) -> Option<V> {
         let hash = identity_hasher().hash_one(id);
         let entries = self.index.entry(hash).or_default();
         let bytes = &self.bytes;
-        if entries
+        let kept = entries
             .iter()
-            .any(|&(start, end, _)| bytes.get(start..end).unwrap_or_default() == id)
-        {
-            return false;
+            .find(|&&(start, end, _)| bytes.get(start..end).unwrap_or_default() == id);
+        if let Some(&(_, _, kept)) = kept {
+            return Some(kept);
         }
         let start = self.bytes.len();
         self.bytes.extend_from_slice(id);
         entries.push((start, self.bytes.len(), value));
-        true
+        None
+    }
+
+    /// The hashes of the identities here, each once (identities that share a hash
+    /// share it here too).
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.index.keys().copied()
     }
 }
 
@@ -70,30 +79,40 @@ mod tests {
 
     #[test]
     fn each_identity_is_kept_once_with_its_first_value() {
-        let mut ids = IdMap::with_capacity(2, 4);
-        assert!(ids.insert(b"a#1", 0));
-        assert!(ids.insert(b"a#2", 1));
-        assert!(!ids.insert(b"a#1", 7), "a repeated identity is refused");
+        let mut ids = IdMap::with_capacity(2);
+        assert_eq!(ids.insert(b"a#1", 0), None);
+        assert_eq!(ids.insert(b"a#2", 1), None);
+        assert_eq!(
+            ids.insert(b"a#1", 7),
+            Some(0),
+            "a repeated identity keeps its value"
+        );
         assert_eq!(ids.get(b"a#1"), Some(0));
         assert_eq!(ids.get(b"a#2"), Some(1));
         assert_eq!(ids.get(b"a#3"), None);
         // A prefix or an extension of a kept identity is another identity.
         assert_eq!(ids.get(b"a#"), None);
-        assert!(ids.insert(b"a#12", 2));
+        assert_eq!(ids.insert(b"a#12", 2), None);
         assert_eq!(ids.get(b"a#12"), Some(2));
+        assert_eq!(ids.hashes().count(), 3);
     }
 
     /// Identities that share a hash are still told apart by their bytes.
     #[test]
     fn identities_sharing_a_hash_are_told_apart() {
-        let mut ids: IdMap<usize> = IdMap::with_capacity(2, 4);
+        let mut ids: IdMap<usize> = IdMap::with_capacity(2);
         let hash = identity_hasher().hash_one(b"x".as_slice());
         // Forge a second identity under the same hash, as a collision would put it.
         ids.bytes.extend_from_slice(b"other");
         ids.index.entry(hash).or_default().push((0, 5, 9));
-        assert!(ids.insert(b"x", 1));
+        assert_eq!(ids.insert(b"x", 1), None);
         assert_eq!(ids.get(b"x"), Some(1));
         assert_eq!(ids.index[&hash].len(), 2);
-        assert!(!ids.insert(b"x", 3));
+        assert_eq!(ids.insert(b"x", 3), Some(1));
+        assert_eq!(
+            ids.hashes().collect::<Vec<_>>(),
+            [hash],
+            "one hash, listed once"
+        );
     }
 }

@@ -52,24 +52,21 @@ fn push_identity(value: Option<&AttributeValue>, out: &mut Vec<u8>) {
     out.extend_from_slice(bytes);
 }
 
-/// The identity of an item about to be written, its key values checked against
-/// DynamoDB's limits ([`check_key_value`]) on the way: one lookup per key attribute,
-/// for every item of a batch write.
-pub(crate) fn checked_identity(item: &Item, schema: &KeySchema) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(64);
+/// Checks the key values of an item about to be written against DynamoDB's limits
+/// ([`check_key_value`]): one lookup per key attribute, for every item of a batch
+/// write. A missing key attribute is left to the server, which names it.
+pub(crate) fn check_key(item: &Item, schema: &KeySchema) -> Result<()> {
     let roles = [
         (Some(schema.partition_key), KeyRole::Partition),
         (schema.sort_key, KeyRole::Sort),
     ];
     for (key, role) in roles {
         let Some(key) = key else { continue };
-        let value = item.get(key.name);
-        if let Some(value) = value {
+        if let Some(value) = item.get(key.name) {
             check_key_value(key.name, value, Some(role))?;
         }
-        push_identity(value, &mut out);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Which key an attribute is, for its size limit.

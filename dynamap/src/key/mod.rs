@@ -9,10 +9,9 @@ mod segment;
 mod template;
 pub(crate) mod token;
 
-pub(crate) use id_map::IdMap;
+pub(crate) use id_map::{IdMap, ID_BYTES};
 pub(crate) use identity::{
-    check_key_value, checked_identity, identity, identity_hasher, identity_into, IdentityHasher,
-    KeyRole,
+    check_key, check_key_value, identity, identity_hasher, identity_into, IdentityHasher, KeyRole,
 };
 pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart};
