@@ -89,3 +89,49 @@ pub fn median(mut runs: Vec<Run>) -> Run {
     runs.sort_by(|a, b| a.ops_per_second().total_cmp(&b.ops_per_second()));
     runs[runs.len() / 2]
 }
+
+/// A 95% interval for the median of `values` that assumes nothing about their
+/// distribution: the order statistics `j` and `n + 1 - j` with `j` the largest rank for
+/// which fewer than `j` values fall below the median with chance at most 2.5% (each
+/// value is below it with chance ½). `None` under six values, too few for 95%.
+///
+/// A ratio's interval is what says whether a goal is met: a 2-core machine running its
+/// own server moves one run by ±15%, so a median alone can land on either side.
+pub fn median_interval(mut values: Vec<f64>) -> Option<(f64, f64)> {
+    let n = values.len();
+    values.sort_by(f64::total_cmp);
+    // P(Binomial(n, ½) ≤ k) for growing k, until it passes 2.5%.
+    let mut below = 0.0;
+    let mut choose = 1.0; // C(n, k)
+    let mut j = 0;
+    for k in 0..n {
+        below += choose * 0.5_f64.powi(n as i32);
+        if below > 0.025 {
+            break;
+        }
+        j = k + 1;
+        choose = choose * (n - k) as f64 / (k + 1) as f64;
+    }
+    (j >= 1).then(|| (values[j - 1], values[n - j]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_interval;
+
+    #[test]
+    fn the_median_interval_follows_the_binomial_table() {
+        let values = |n: usize| (1..=n).map(|v| v as f64).collect::<Vec<_>>();
+        // Too few values for 95%.
+        assert_eq!(median_interval(values(5)), None);
+        // n = 6: only all-or-nothing is rarer than 2.5% (2/64): the extremes.
+        assert_eq!(median_interval(values(6)), Some((1.0, 6.0)));
+        // Published tables: n = 10 → ranks 2 and 9; n = 25 → 8 and 18.
+        assert_eq!(median_interval(values(10)), Some((2.0, 9.0)));
+        assert_eq!(median_interval(values(25)), Some((8.0, 18.0)));
+        // Order does not matter.
+        let mut shuffled = values(10);
+        shuffled.reverse();
+        assert_eq!(median_interval(shuffled), Some((2.0, 9.0)));
+    }
+}

@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use dynamap::prelude::*;
-use dynamap_bench::measure::cpu_time_precise;
+use dynamap_bench::measure::{cpu_time_precise, median_interval};
 use dynamap_bench::models::{order, Order};
 use dynamap_bench::raw_batch::{raw_batch_get, raw_batch_write};
 use dynamap_bench::server::BenchServer;
@@ -59,25 +59,26 @@ struct Pairs {
 }
 
 impl Pairs {
+    /// Each round's dynamap/raw ratio of `f`.
+    fn ratios(&self, f: fn(&Run) -> f64) -> Vec<f64> {
+        let pairs = self.dynamap.iter().zip(&self.raw);
+        pairs.map(|(d, r)| f(d) / f(r)).collect()
+    }
+
     fn print(&self, workload: &str) {
-        let ratios = |f: fn(&Run) -> f64| {
-            median(
-                self.dynamap
-                    .iter()
-                    .zip(&self.raw)
-                    .map(|(d, r)| f(d) / f(r))
-                    .collect(),
-            )
-        };
         let med = |runs: &[Run], f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
+        let interval = match median_interval(self.ratios(Run::cpu_us_per_item)) {
+            Some((low, high)) => format!("{low:.2}–{high:.2}×"),
+            None => "(under 6 pairs)".to_owned(),
+        };
         println!(
-            "| {workload} | {:.0} | {:.0} | **{:.2}×** | {:.1} | {:.1} | **{:.2}×** |",
+            "| {workload} | {:.0} | {:.0} | **{:.2}×** | {:.1} | {:.1} | **{:.2}×** | {interval} |",
             med(&self.raw, Run::rate),
             med(&self.dynamap, Run::rate),
-            ratios(Run::rate),
+            median(self.ratios(Run::rate)),
             med(&self.raw, Run::cpu_us_per_item),
             med(&self.dynamap, Run::cpu_us_per_item),
-            ratios(Run::cpu_us_per_item),
+            median(self.ratios(Run::cpu_us_per_item)),
         );
     }
 }
@@ -381,8 +382,8 @@ fn print_table(
 ) {
     println!("Server: {server}; {items} items, {count} {how}");
     println!();
-    println!("| workload | raw items/s | dynamap items/s | rate vs raw | raw CPU µs/item | dynamap CPU µs/item | CPU vs raw |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| workload | raw items/s | dynamap items/s | rate vs raw | raw CPU µs/item | dynamap CPU µs/item | CPU vs raw | CPU ratio, 95% interval |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     writes.print(&format!(
         "write {items}: `insert_many(&items)` vs raw BatchWriteItem, {in_flight} in flight"
     ));

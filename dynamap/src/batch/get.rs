@@ -237,7 +237,10 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
                 callback(progress);
             }
         }
-        let out: Vec<Out::Each> = parts.into_iter().flatten().collect();
+        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
+        }
         match first_error {
             None => Ok(out),
             Some(source) => Err(Error::BatchIncomplete {

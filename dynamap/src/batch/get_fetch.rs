@@ -23,6 +23,9 @@ pub(super) struct KeyBatch<K> {
     place: IdMap<usize>,
 }
 
+/// The most keys `seen` makes room for before any is taken.
+const SEEN_ROOM_BOUND: usize = 1 << 16;
+
 /// Cuts keys into batches lazily. A key repeated within a batch is read once there
 /// (DynamoDB refuses a batch naming a key twice); with `seen`, a key repeated anywhere
 /// is read once (what `send` needs to give each key one answer).
@@ -37,8 +40,12 @@ pub(super) struct Batches<T: DynamoItem, I> {
 impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
     pub fn new(keys: I, distinct_overall: bool) -> Self {
         Batches {
+            // Room for the keys the iterator says it holds (up to a bound, as a hint
+            // may be wrong), so a large call does not grow and copy its set over and
+            // over.
+            seen: distinct_overall
+                .then(|| IdMap::with_capacity(keys.size_hint().0.min(SEEN_ROOM_BOUND))),
             keys,
-            seen: distinct_overall.then(|| IdMap::with_capacity(0)),
             id: Vec::new(),
             marker: std::marker::PhantomData,
         }
