@@ -12,6 +12,12 @@
 
 use std::time::Instant;
 
+/// Built with `--features mimalloc`, both sides run on mimalloc instead of glibc's
+/// allocator (whose fastbin consolidation shows up in the profiles of both).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use dynamap::prelude::*;
 use dynamap_bench::measure::{cpu_time_precise, median_interval};
 use dynamap_bench::models::{order, Order};

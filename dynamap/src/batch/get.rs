@@ -77,7 +77,10 @@ where
     type Each = T;
 
     fn each(_: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = T> + Send {
-        found.into_iter().flatten()
+        // `filter_map` over a `Vec`'s own iterator collects in place (`flatten` does
+        // not): a batch's items keep the allocation they were read into, not a copy.
+        #[allow(clippy::filter_map_identity)]
+        found.into_iter().filter_map(|item| item)
     }
 }
 
@@ -232,6 +235,10 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
             }
             if let Some(part) = parts.get_mut(position) {
                 *part = Out::each(batch.keys, batch.found).collect();
+                // Kept in place, a batch of mostly missing keys would hold room for all.
+                if part.len() < part.capacity() / 2 {
+                    part.shrink_to_fit();
+                }
             }
             if let Some(callback) = &self.progress {
                 callback(progress);
