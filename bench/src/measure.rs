@@ -36,6 +36,26 @@ pub fn cpu_time_precise() -> Duration {
     Duration::from_nanos(nanos)
 }
 
+/// [`cpu_time_precise`] by thread name (`/proc/self/task/*/comm`): the calling thread
+/// apart from the runtime's workers, to see on which side of a runtime a cost is.
+pub fn cpu_time_by_thread() -> std::collections::BTreeMap<String, Duration> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return by_name;
+    };
+    for task in tasks.flatten() {
+        let read = |file: &str| std::fs::read_to_string(task.path().join(file)).ok();
+        let (Some(name), Some(stat)) = (read("comm"), read("schedstat")) else {
+            continue;
+        };
+        let nanos = stat.split_whitespace().next().and_then(|n| n.parse().ok());
+        *by_name
+            .entry(name.trim().to_owned())
+            .or_insert(Duration::ZERO) += Duration::from_nanos(nanos.unwrap_or(0));
+    }
+    by_name
+}
+
 /// A memory figure of this process from /proc/self/status, in KiB (`VmRSS`, `VmHWM`).
 pub fn memory_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -8,7 +8,8 @@
 //! process of its own) or `DYNAMAP_BENCH_ENDPOINT` say otherwise. For a profiler,
 //! `BATCH_ONLY=raw-write|dynamap-write|raw-read|dynamap-read` runs one side alone;
 //! `RAW_ENCODE=lazy` makes the raw write loop encode each chunk as it sends it;
-//! `IN_FLIGHT=N` sets the requests in flight on every side (16 by default).
+//! `IN_FLIGHT=N` sets the requests in flight on every side (16 by default);
+//! `BATCH_THREADS=1` prints each run's CPU per item by thread name.
 
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ use std::time::Instant;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use dynamap::prelude::*;
-use dynamap_bench::measure::{cpu_time_precise, median_interval};
+use dynamap_bench::measure::{cpu_time_by_thread, cpu_time_precise, median_interval};
 use dynamap_bench::models::{order, Order};
 use dynamap_bench::raw_batch::{raw_batch_get, raw_batch_write};
 use dynamap_bench::server::BenchServer;
@@ -164,6 +165,24 @@ struct Fixture {
 impl Fixture {
     /// Runs `side` once, timed.
     async fn run(&self, side: Side) -> Run {
+        // `BATCH_THREADS=1`: where each run's CPU went, thread by thread name.
+        let by_thread = std::env::var_os("BATCH_THREADS").map(|_| cpu_time_by_thread());
+        let run = self.run_once(side).await;
+        if let Some(before) = by_thread {
+            let per_item = |cpu: std::time::Duration| cpu.as_secs_f64() * 1e6 / run.items as f64;
+            let spent: Vec<String> = cpu_time_by_thread()
+                .into_iter()
+                .map(|(name, cpu)| {
+                    let earlier = before.get(&name).copied().unwrap_or_default();
+                    format!("{name} {:.1}", per_item(cpu.saturating_sub(earlier)))
+                })
+                .collect();
+            eprintln!("{}: µs/item by thread: {}", side.name(), spent.join(", "));
+        }
+        run
+    }
+
+    async fn run_once(&self, side: Side) -> Run {
         let Fixture {
             client,
             orders,
