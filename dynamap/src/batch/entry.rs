@@ -46,7 +46,9 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// so a load larger than memory streams through. After a batch fails for good the
     /// stream is read no further (it may never end): the error's `read` says how many
     /// items were taken from it, each of which is written, in `remaining` or in
-    /// `rejected`, or was replaced by a later write of its key.
+    /// `rejected`, or was replaced by a later write of its key. A batch is sent as
+    /// soon as it holds 25 items, while the stream waits for more; the last, partial
+    /// batch goes when the stream ends.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]

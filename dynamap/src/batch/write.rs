@@ -356,7 +356,7 @@ pub(crate) async fn write_all<A: Again>(
 
     futures::pin_mut!(writes);
     while !ended {
-        let next = writes.next().await;
+        let next = next_write(&mut writes, &mut in_flight, &mut tally).await;
         let index = position;
         if next.is_some() {
             position += 1;
@@ -453,6 +453,25 @@ pub(crate) async fn write_all<A: Again>(
         rejected: tally.rejected,
         source: Box::new(source),
     })
+}
+
+/// The next write from `writes`, driving the batches in flight while it waits: a batch
+/// goes out as soon as it is pushed (while its items are still in cache), and a slow
+/// stream does not hold full batches unsent until it ends. Outcomes come first, so
+/// their keys stop being busy as early as they can.
+async fn next_write<W: Stream + Unpin, F: std::future::Future<Output = Outcome>>(
+    writes: &mut W,
+    in_flight: &mut FuturesUnordered<F>,
+    tally: &mut Tally<'_>,
+) -> Option<W::Item> {
+    while !in_flight.is_empty() {
+        match futures::future::select(in_flight.next(), writes.next()).await {
+            futures::future::Either::Left((Some(outcome), _)) => tally.settle(outcome),
+            futures::future::Either::Left((None, _)) => break,
+            futures::future::Either::Right((next, _)) => return next,
+        }
+    }
+    writes.next().await
 }
 
 /// The options shared by the write builders.

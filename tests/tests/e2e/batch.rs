@@ -31,6 +31,36 @@ fn readings(n: u32) -> Vec<Reading> {
         .collect()
 }
 
+/// A full batch goes out while its stream is still open: a stream that pauses (a
+/// queue, a change feed) does not hold its writes back until it ends.
+#[tokio::test]
+async fn a_full_batch_of_a_paused_stream_is_written_before_the_stream_ends() {
+    let table = new_mapping::<Reading>("stream-paused").await;
+    let (sender, receiver) = futures::channel::mpsc::unbounded();
+    let table_ref = &table;
+    let watcher = async move {
+        for reading in readings(25) {
+            sender.unbounded_send(reading).unwrap();
+        }
+        let last = (readings(25)[24].sensor.clone(), 24);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut seen = false;
+        while !seen && std::time::Instant::now() < deadline {
+            seen = table_ref.contains_key(&last).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        drop(sender); // the stream ends only now
+        seen
+    };
+    let (report, seen) = tokio::join!(table.insert_stream(receiver), watcher);
+    assert!(
+        seen,
+        "the full batch was not written while the stream was open"
+    );
+    assert_eq!(report.unwrap().written, 25);
+    table.delete_table().await.unwrap();
+}
+
 #[tokio::test]
 async fn ten_thousand_items_in_and_out() {
     let table = new_mapping::<Reading>("bulk").await;
