@@ -103,20 +103,14 @@ impl<A> Batch<A> {
     /// Adds `pending`, whose key's identity is `id`; `true` when it took the place of
     /// an earlier write of that key.
     fn add(&mut self, pending: Pending<A>, id: &[u8]) -> bool {
-        match self.place.insert(id, self.writes.len()) {
-            Some(slot) => match self.writes.get_mut(slot) {
-                Some(earlier) => {
-                    *earlier = pending;
-                    true
-                }
-                // Never: a place is only given to a write pushed right after.
-                None => false,
-            },
-            None => {
-                self.writes.push(pending);
-                false
-            }
+        let earlier = self.place.insert(id, self.writes.len());
+        if let Some(earlier) = earlier.and_then(|slot| self.writes.get_mut(slot)) {
+            *earlier = pending;
+            return true;
         }
+        // A write is never dropped here, even by a place that named no write.
+        self.writes.push(pending);
+        false
     }
 }
 
