@@ -28,12 +28,17 @@ pub fn cpu_time_precise() -> Duration {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return cpu_time();
     };
-    let nanos: u64 = tasks
+    tasks
         .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
-        .sum();
-    Duration::from_nanos(nanos)
+        .filter_map(|task| thread_cpu(&task.path()))
+        .sum()
+}
+
+/// One thread's CPU time so far, from its `schedstat` (`/proc/self/task/<id>`).
+fn thread_cpu(task: &std::path::Path) -> Option<Duration> {
+    let stat = std::fs::read_to_string(task.join("schedstat")).ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
 }
 
 /// [`cpu_time_precise`] by thread name (`/proc/self/task/*/comm`): the calling thread
@@ -44,14 +49,14 @@ pub fn cpu_time_by_thread() -> std::collections::BTreeMap<String, Duration> {
         return by_name;
     };
     for task in tasks.flatten() {
-        let read = |file: &str| std::fs::read_to_string(task.path().join(file)).ok();
-        let (Some(name), Some(stat)) = (read("comm"), read("schedstat")) else {
+        let path = task.path();
+        let name = std::fs::read_to_string(path.join("comm"));
+        let (Ok(name), Some(cpu)) = (name, thread_cpu(&path)) else {
             continue;
         };
-        let nanos = stat.split_whitespace().next().and_then(|n| n.parse().ok());
         *by_name
             .entry(name.trim().to_owned())
-            .or_insert(Duration::ZERO) += Duration::from_nanos(nanos.unwrap_or(0));
+            .or_insert(Duration::ZERO) += cpu;
     }
     by_name
 }

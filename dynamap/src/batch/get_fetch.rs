@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{identity_into, IdMap};
+use crate::key::{identity, identity_into, IdMap};
 use crate::limits::KEYS_PER_BATCH;
 use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
@@ -95,9 +95,8 @@ struct Kept<'k, T: DynamoItem> {
 
 impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
     fn slot(&self, key: &Item) -> Option<usize> {
-        let mut id = Vec::new();
-        identity_into(key, &T::KEY_SCHEMA, &mut id);
-        self.place.get(&id)
+        // Only what DynamoDB hands back unprocessed comes here: one buffer each is fine.
+        self.place.get(&identity(key, &T::KEY_SCHEMA))
     }
 
     fn remake(&self, slot: usize) -> Result<Item> {
