@@ -75,6 +75,18 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// users.remove_many(vec!["u1".to_string(), "u2".to_string()]).await?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// Keys are taken by value or by reference: `remove_many(&ids)` keeps the caller's
+    /// keys.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// users.remove_many(&ids).await?;
+    /// println!("{} users removed", ids.len());
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "BatchWriteItem")]
     #[doc(alias = "batch_write_item")]
     pub fn remove_many<I>(
@@ -82,7 +94,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         keys: I,
     ) -> super::RemoveMany<'_, T, futures::stream::Iter<I::IntoIter>>
     where
-        I: IntoIterator<Item = T::Key>,
+        I: IntoIterator<Item: std::borrow::Borrow<T::Key> + Send + Sync>,
         I::IntoIter: Send,
     {
         super::RemoveMany::new(self, futures::stream::iter(keys))
@@ -98,11 +110,23 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// let found = users.get_many((0..250).map(|i| format!("u{i}"))).await?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// Keys are taken by value or by reference: `get_many(&ids)` reads the keys of a
+    /// slice the caller keeps, without copying them first.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {
+    /// let found = users.get_many(&ids).await?;
+    /// println!("{} of {} users found", found.len(), ids.len());
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "BatchGetItem")]
     #[doc(alias = "batch_get_item")]
     pub fn get_many<I>(&self, keys: I) -> super::GetMany<'_, T, I>
     where
-        I: IntoIterator<Item = T::Key>,
+        I: IntoIterator<Item: std::borrow::Borrow<T::Key>>,
     {
         super::GetMany::new(self, keys)
     }

@@ -1,5 +1,6 @@
 //! BatchGetItem: `get_many`, awaited whole or read as a stream.
 
+use std::borrow::Borrow;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
@@ -10,13 +11,15 @@ use super::get_fetch::{Batches, Reader};
 use super::BatchProgress;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
+use crate::key::SpareIdMaps;
 use crate::mapping::TypedMapping;
 
 /// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
 ///
 /// Returns the items found, in the order their keys were first given; missing keys are
 /// skipped and repeated keys read once. To know which keys were not found, use
-/// [`keyed`](Self::keyed). Batches of 100 keys, 4 in flight, unprocessed keys resent
+/// [`keyed`](Self::keyed). Keys are taken by value or by reference: `get_many(&ids)`
+/// reads the keys of a slice the caller keeps, without copying them first. Batches of 100 keys, 4 in flight, unprocessed keys resent
 /// with backoff. Keys are taken from the iterator and encoded batch by batch, as
 /// batches go out. For more keys than the results should hold in memory at once, read
 /// the items as a [`stream`](Self::stream).
@@ -42,16 +45,17 @@ pub struct GetMany<'a, T: DynamoItem, I, Out = Found> {
 }
 
 /// What a [`GetMany`] returns: the items found ([`Found`], the default) or every
-/// key with its item or `None` ([`Keyed`]).
+/// key with its item or `None` ([`Keyed`]). `Q` is a key as the caller gave it: the
+/// key itself, or a reference to it.
 ///
 /// ```
 /// fn returns<O: dynamap::GetManyOutput<T>, T: dynamap::DynamoItem>() {}
 /// ```
-pub trait GetManyOutput<T: DynamoItem> {
+pub trait GetManyOutput<T: DynamoItem, Q = <T as DynamoItem>::Key> {
     /// One element of the result: an item, or a key with its item or `None`.
     type Each: Send;
     #[doc(hidden)]
-    fn each(keys: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send;
+    fn each(keys: Vec<Q>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send;
 }
 
 /// The items found, in request order: the default output of [`GetMany`].
@@ -62,7 +66,8 @@ pub trait GetManyOutput<T: DynamoItem> {
 #[derive(Debug, Clone, Copy)]
 pub struct Found;
 
-/// Every distinct key, in request order, with its item or `None`: [`GetMany::keyed`].
+/// Every distinct key, in request order and as it was given (the key, or a reference
+/// to it), with its item or `None`: [`GetMany::keyed`].
 ///
 /// ```
 /// let _: dynamap::Keyed;
@@ -70,13 +75,13 @@ pub struct Found;
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed;
 
-impl<T: DynamoItem> GetManyOutput<T> for Found
+impl<T: DynamoItem, Q> GetManyOutput<T, Q> for Found
 where
     T: Send,
 {
     type Each = T;
 
-    fn each(_: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = T> + Send {
+    fn each(_: Vec<Q>, found: Vec<Option<T>>) -> impl Iterator<Item = T> + Send {
         // `filter_map` over a `Vec`'s own iterator collects in place (`flatten` does
         // not): a batch's items keep the allocation they were read into, not a copy.
         #[allow(clippy::filter_map_identity)]
@@ -84,19 +89,18 @@ where
     }
 }
 
-impl<T: DynamoItem> GetManyOutput<T> for Keyed
+impl<T: DynamoItem, Q: Send> GetManyOutput<T, Q> for Keyed
 where
     T: Send,
-    T::Key: Send,
 {
-    type Each = (T::Key, Option<T>);
+    type Each = (Q, Option<T>);
 
-    fn each(keys: Vec<T::Key>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send {
+    fn each(keys: Vec<Q>, found: Vec<Option<T>>) -> impl Iterator<Item = Self::Each> + Send {
         keys.into_iter().zip(found)
     }
 }
 
-impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
+impl<'a, T: DynamoItem, I: IntoIterator<Item: Borrow<T::Key>>> GetMany<'a, T, I> {
     pub(crate) fn new(mapping: &'a TypedMapping<T>, keys: I) -> Self {
         GetMany {
             mapping,
@@ -110,7 +114,8 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     }
 
     /// Returns every distinct key, in the order first given, with its item or `None`:
-    /// a handler can say which ids are unknown.
+    /// a handler can say which ids are unknown. Each key comes back as it was given:
+    /// owned keys are handed back, borrowed ones as the same references.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -136,8 +141,11 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>> GetMany<'a, T, I> {
     }
 }
 
-impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
-    GetMany<'a, T, I, Out>
+impl<'a, T, I, Out> GetMany<'a, T, I, Out>
+where
+    T: DynamoItem,
+    I: IntoIterator<Item: Borrow<T::Key>>,
+    Out: GetManyOutput<T, I::Item>,
 {
     /// How many BatchGetItem requests may be in flight at once (4 by default).
     ///
@@ -207,16 +215,16 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
     pub async fn send(self) -> Result<Vec<Out::Each>>
     where
         I::IntoIter: Send,
-        T::Key: Send,
+        I::Item: Send + Sync,
     {
         let reader = self.reader();
-        let batches = Batches::<T, _>::new(self.keys.into_iter(), true);
+        let batches = Batches::<T, _>::new(self.keys.into_iter(), true, reader.spare.clone());
         // Batches finish in any order (a slow one does not hold back the next), and
         // each is put in its place, so the results are in the order of their keys.
         let mut placed = stream::iter(batches.enumerate())
             .map(|(position, batch)| {
                 let reader = reader.clone();
-                async move { Ok::<_, Error>((position, reader.read::<T>(batch?).await?)) }
+                async move { Ok::<_, Error>((position, reader.read::<T, _>(batch?).await?)) }
             })
             .buffer_unordered(self.concurrency);
         let mut parts: Vec<Vec<Out::Each>> = Vec::new();
@@ -284,17 +292,18 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
     pub fn stream(self) -> BoxStream<'a, Result<Out::Each>>
     where
         I::IntoIter: Send + 'a,
-        T::Key: Send,
+        I::Item: Send + Sync,
         Out: 'a,
     {
         let reader = self.reader();
         let progress = self.progress.clone();
         let mut counts = BatchProgress::default();
-        stream::iter(Batches::<T, _>::new(self.keys.into_iter(), false))
+        let batches = Batches::<T, _>::new(self.keys.into_iter(), false, reader.spare.clone());
+        stream::iter(batches)
             .map(move |batch| {
                 let reader = reader.clone();
                 async move {
-                    let batch = reader.read::<T>(batch?).await?;
+                    let batch = reader.read::<T, _>(batch?).await?;
                     match batch.error {
                         None => Ok(batch),
                         Some(source) => Err(Error::BatchIncomplete {
@@ -330,6 +339,7 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
             observer: self.mapping.observer().clone(),
             consistent_read: self.consistent_read,
             max_attempts: self.max_attempts,
+            spare: SpareIdMaps::new(),
         }
     }
 }
@@ -337,10 +347,9 @@ impl<'a, T: DynamoItem, I: IntoIterator<Item = T::Key>, Out: GetManyOutput<T>>
 impl<'a, T, I, Out> IntoFuture for GetMany<'a, T, I, Out>
 where
     T: DynamoItem,
-    I: IntoIterator<Item = T::Key> + Send + 'a,
+    I: IntoIterator<Item: Borrow<T::Key> + Send + Sync> + Send + 'a,
     I::IntoIter: Send,
-    T::Key: Send,
-    Out: GetManyOutput<T> + 'a,
+    Out: GetManyOutput<T, I::Item> + 'a,
 {
     type Output = Result<Vec<Out::Each>>;
     type IntoFuture = BoxFuture<'a, Result<Vec<Out::Each>>>;

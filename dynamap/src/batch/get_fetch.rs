@@ -3,6 +3,7 @@
 //! all encoded at once), each batch is read with its retries, and each item found goes
 //! to its key's place in the batch. `GetMany::send` and `GetMany::stream` both run on it.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
@@ -10,15 +11,15 @@ use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::key::{identity, identity_into, IdMap};
+use crate::key::{identity, identity_into, IdMap, SpareIdMaps};
 use crate::limits::KEYS_PER_BATCH;
 use crate::observe::{Call, Observer};
 use crate::sdk_item::Item;
 
-/// Up to 100 keys, each once, with their encodings and their places (by the encoded
-/// key's identity).
-pub(super) struct KeyBatch<K> {
-    pub keys: Vec<K>,
+/// Up to 100 keys (as the caller gave them: owned or borrowed), each once, with their
+/// encodings and their places (by the encoded key's identity).
+pub(super) struct KeyBatch<Q> {
+    pub keys: Vec<Q>,
     encoded: Vec<Item>,
     place: IdMap<usize>,
 }
@@ -34,11 +35,13 @@ pub(super) struct Batches<T: DynamoItem, I> {
     seen: Option<IdMap<()>>,
     /// One buffer for every key's identity as it is taken.
     id: Vec<u8>,
+    /// The places of batches already read, for the next batches.
+    spare: SpareIdMaps<usize>,
     marker: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
-    pub fn new(keys: I, distinct_overall: bool) -> Self {
+impl<T: DynamoItem, I: Iterator<Item: Borrow<T::Key>>> Batches<T, I> {
+    pub fn new(keys: I, distinct_overall: bool, spare: SpareIdMaps<usize>) -> Self {
         Batches {
             // Room for the keys the iterator says it holds (up to a bound, as a hint
             // may be wrong), so a large call does not grow and copy its set over and
@@ -47,13 +50,14 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Batches<T, I> {
                 .then(|| IdMap::with_capacity(keys.size_hint().0.min(SEEN_ROOM_BOUND))),
             keys,
             id: Vec::new(),
+            spare,
             marker: std::marker::PhantomData,
         }
     }
 }
 
-impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
-    type Item = Result<KeyBatch<T::Key>>;
+impl<T: DynamoItem, I: Iterator<Item: Borrow<T::Key>>> Iterator for Batches<T, I> {
+    type Item = Result<KeyBatch<I::Item>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         // Room for the whole batch, or for the keys known to be left.
@@ -61,11 +65,11 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
         let mut batch = KeyBatch {
             keys: Vec::with_capacity(room),
             encoded: Vec::with_capacity(room),
-            place: IdMap::with_capacity(room),
+            place: self.spare.take(room),
         };
         while batch.keys.len() < KEYS_PER_BATCH {
             let Some(key) = self.keys.next() else { break };
-            let encoded = match T::key_to_item(&key) {
+            let encoded = match T::key_to_item(key.borrow()) {
                 Ok(encoded) => encoded,
                 Err(e) => return Some(Err(e)),
             };
@@ -88,12 +92,13 @@ impl<T: DynamoItem, I: Iterator<Item = T::Key>> Iterator for Batches<T, I> {
 
 /// A batch's keys after they went to the SDK: made again from the caller's keys,
 /// found by their place.
-struct Kept<'k, T: DynamoItem> {
-    keys: &'k [T::Key],
+struct Kept<'k, T: DynamoItem, Q> {
+    keys: &'k [Q],
     place: &'k IdMap<usize>,
+    item: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
+impl<T: DynamoItem, Q: Borrow<T::Key>> super::Resend<Item> for Kept<'_, T, Q> {
     fn slot(&self, key: &Item) -> Option<usize> {
         // Only what DynamoDB hands back unprocessed comes here: one buffer each is fine.
         self.place.get(&identity(key, &T::KEY_SCHEMA))
@@ -101,7 +106,7 @@ impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
 
     fn remake(&self, slot: usize) -> Result<Item> {
         match self.keys.get(slot) {
-            Some(key) => T::key_to_item(key),
+            Some(key) => T::key_to_item(key.borrow()),
             None => Err(Error::UnexpectedAnswer {
                 operation: "BatchGetItem",
                 problem: "a key outside its batch".to_owned(),
@@ -112,8 +117,8 @@ impl<T: DynamoItem> super::Resend<Item> for Kept<'_, T> {
 
 /// How one batch ended: the item of each key (in the batch's order), the requests
 /// resent, and the keys left unread with why.
-pub(super) struct Placed<K, T> {
-    pub keys: Vec<K>,
+pub(super) struct Placed<Q, T> {
+    pub keys: Vec<Q>,
     pub found: Vec<Option<T>>,
     pub retries: u64,
     pub failed: Vec<Item>,
@@ -128,20 +133,26 @@ pub(super) struct Reader {
     pub observer: Observer,
     pub consistent_read: bool,
     pub max_attempts: u32,
+    /// Where each batch's place map goes once its items are placed.
+    pub spare: SpareIdMaps<usize>,
 }
 
 impl Reader {
     /// Reads one batch, resending unprocessed keys, and puts each item in its place.
     /// Fails only on an answer that is not about the batch's keys or does not decode.
-    pub async fn read<T: DynamoItem>(&self, batch: KeyBatch<T::Key>) -> Result<Placed<T::Key, T>> {
+    pub async fn read<T: DynamoItem, Q: Borrow<T::Key>>(
+        &self,
+        batch: KeyBatch<Q>,
+    ) -> Result<Placed<Q, T>> {
         let KeyBatch {
             keys,
             encoded,
             place,
         } = batch;
-        let kept = Kept::<T> {
+        let kept = Kept::<T, Q> {
             keys: &keys,
             place: &place,
+            item: std::marker::PhantomData,
         };
         let limits = super::Limits {
             operation: "BatchGetItem",
@@ -164,6 +175,7 @@ impl Reader {
             };
             *slot = Some(T::from_item(item)?);
         }
+        self.spare.give(place);
         Ok(Placed {
             keys,
             found,

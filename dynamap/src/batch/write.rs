@@ -660,7 +660,8 @@ where
 }
 
 /// Deletes many items with BatchWriteItem; from [`TypedMapping::remove_many`].
-/// Deleting a missing key is not an error (it counts as written).
+/// Deleting a missing key is not an error (it counts as written). Keys are taken by
+/// value or by reference (`remove_many(&ids)`).
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
@@ -691,7 +692,11 @@ impl<'a, T: DynamoItem, S> RemoveMany<'a, T, S> {
     }
 }
 
-impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, S> {
+impl<'a, T, S> RemoveMany<'a, T, S>
+where
+    T: DynamoItem,
+    S: Stream<Item: Borrow<T::Key> + Send + Sync> + Send + 'a,
+{
     write_options!();
 
     /// Sends the deletes; the same as `.await`.
@@ -705,10 +710,10 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
     /// ```
     pub async fn send(self) -> Result<BatchReport> {
         let writes = self.keys.map(move |key| {
-            let encoded = T::key_to_item(&key)?;
+            let encoded = T::key_to_item(key.borrow())?;
             check_key(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(delete_request(encoded)?, move || {
-                delete_request(T::key_to_item(&key)?)
+                delete_request(T::key_to_item(key.borrow())?)
             }))
         });
         write_all(
@@ -722,7 +727,11 @@ impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> RemoveMany<'a, T, 
     }
 }
 
-impl<'a, T: DynamoItem, S: Stream<Item = T::Key> + Send + 'a> IntoFuture for RemoveMany<'a, T, S> {
+impl<'a, T, S> IntoFuture for RemoveMany<'a, T, S>
+where
+    T: DynamoItem,
+    S: Stream<Item: Borrow<T::Key> + Send + Sync> + Send + 'a,
+{
     type Output = Result<BatchReport>;
     type IntoFuture = BoxFuture<'a, Result<BatchReport>>;
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use smallvec::SmallVec;
 
@@ -71,6 +72,55 @@ impl<V: Copy> IdMap<V> {
     pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
         self.index.keys().copied()
     }
+
+    /// Forgets every identity and keeps the room they took.
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.index.clear();
+    }
+}
+
+/// The most emptied maps a [`SpareIdMaps`] keeps.
+const SPARES_KEPT: usize = 64;
+
+/// The maps of finished batches, emptied and kept for the next ones. A batch's map has
+/// the same size every time (about 8 KB for 100 keys: its bytes and its index), and
+/// glibc serves allocations of that size outside its per-thread cache, where each one
+/// may first consolidate its free lists; reused, they are allocated once per call.
+/// Shared by the batches of one call, which may finish on other threads.
+#[derive(Clone)]
+pub(crate) struct SpareIdMaps<V> {
+    maps: Arc<Mutex<Vec<IdMap<V>>>>,
+}
+
+impl<V: Copy> SpareIdMaps<V> {
+    /// None kept yet.
+    pub fn new() -> Self {
+        SpareIdMaps {
+            maps: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// An empty map: one kept, or a new one with room for `keys` identities.
+    pub fn take(&self, keys: usize) -> IdMap<V> {
+        // A panic elsewhere while the lock was held leaves a list of empty maps: still
+        // good to use.
+        let kept = self
+            .maps
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        kept.unwrap_or_else(|| IdMap::with_capacity(keys))
+    }
+
+    /// Keeps `map`, emptied, for a later [`take`](Self::take).
+    pub fn give(&self, mut map: IdMap<V>) {
+        map.clear();
+        let mut maps = self.maps.lock().unwrap_or_else(PoisonError::into_inner);
+        if maps.len() < SPARES_KEPT {
+            maps.push(map);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +145,37 @@ mod tests {
         assert_eq!(ids.insert(b"a#12", 2), None);
         assert_eq!(ids.get(b"a#12"), Some(2));
         assert_eq!(ids.hashes().count(), 3);
+    }
+
+    #[test]
+    fn a_map_given_back_is_taken_again_empty_with_its_room() {
+        let spares = SpareIdMaps::new();
+        let mut map = spares.take(4);
+        for id in [b"k#1", b"k#2", b"k#3", b"k#4"] {
+            assert_eq!(map.insert(id, 0_usize), None);
+        }
+        let (bytes, index) = (map.bytes.as_ptr(), map.index.capacity());
+        spares.give(map);
+        let again = spares.take(1);
+        assert_eq!(
+            again.bytes.as_ptr(),
+            bytes,
+            "the same buffer, not a new one"
+        );
+        assert_eq!(again.index.capacity(), index);
+        assert_eq!(again.get(b"k#1"), None, "nothing of the last batch is left");
+        assert_eq!(again.hashes().count(), 0);
+        let other = spares.take(1);
+        assert_ne!(other.bytes.as_ptr(), bytes, "a map is handed out once");
+    }
+
+    #[test]
+    fn spares_kept_are_bounded() {
+        let spares: SpareIdMaps<()> = SpareIdMaps::new();
+        for _ in 0..SPARES_KEPT + 3 {
+            spares.give(IdMap::with_capacity(1));
+        }
+        assert_eq!(spares.maps.lock().unwrap().len(), SPARES_KEPT);
     }
 
     /// Identities that share a hash are still told apart by their bytes.

@@ -9,7 +9,7 @@ mod segment;
 mod template;
 pub(crate) mod token;
 
-pub(crate) use id_map::{IdMap, ID_BYTES};
+pub(crate) use id_map::{IdMap, SpareIdMaps, ID_BYTES};
 pub(crate) use identity::{
     check_key, check_key_value, identity, identity_hasher, identity_into, IdentityHasher, KeyRole,
 };

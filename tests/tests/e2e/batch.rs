@@ -301,6 +301,68 @@ async fn a_streamed_get_many_resends_unprocessed_keys_until_all_are_read() {
     }
 }
 
+/// Keys lent by reference are read (and deleted) like owned ones, through resends and
+/// lost answers (a lost request is made again from the borrowed key), and `keyed`
+/// hands back the very references it was given.
+#[tokio::test]
+async fn borrowed_keys_are_read_resent_and_handed_back_as_given() {
+    let table = new_mapping::<Reading>("get-borrowed").await;
+    let all = readings(700);
+    table.insert_many(&all).await.unwrap();
+    let faults = Faults::new(0.30, 0.05);
+    let faulty = TypedMapping::<Reading>::new(
+        faulty_client(table.client(), faults.clone()),
+        table.table_name(),
+    );
+    let mut keys: Vec<(String, u32)> = all.iter().map(|r| r.key()).collect();
+    keys.push(("missing".to_string(), 0));
+    keys.push(keys[3].clone()); // a repeat, read once
+
+    let retries = Arc::new(AtomicU64::new(0));
+    let seen = retries.clone();
+    let found = faulty
+        .get_many(&keys)
+        .max_attempts(30)
+        .on_progress(move |p| seen.store(p.retries, Ordering::SeqCst))
+        .await
+        .unwrap();
+    assert_eq!(found, all, "in request order, the missing key skipped");
+    assert!(retries.load(Ordering::SeqCst) > 0, "some keys were resent");
+
+    let keyed = faulty
+        .get_many(&keys)
+        .max_attempts(30)
+        .keyed()
+        .await
+        .unwrap();
+    assert_eq!(keyed.len(), 701, "every distinct key once");
+    for ((key, reading), given) in keyed.iter().zip(&keys) {
+        assert!(
+            std::ptr::eq(*key, given),
+            "the caller's own key, not a copy"
+        );
+        match reading {
+            Some(r) => assert_eq!(&r.key(), given),
+            None => assert_eq!(given.0, "missing"),
+        }
+    }
+
+    let streamed: Vec<Reading> = faulty
+        .get_many(keys.iter().take(300))
+        .max_attempts(30)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed, all[..300]);
+
+    // Deletes by borrowed key, resent the same way; the caller still has its keys.
+    let removed = faulty.remove_many(&keys).max_attempts(30).await.unwrap();
+    assert_eq!(removed.written + removed.superseded, 702);
+    assert_eq!(table.count().await.unwrap(), 0);
+    assert_eq!(keys.len(), 702);
+}
+
 #[tokio::test]
 async fn with_30_percent_of_writes_bounced_every_item_lands_exactly_once() {
     let table = new_mapping::<Reading>("faults").await;
