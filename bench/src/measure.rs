@@ -61,6 +61,21 @@ pub fn cpu_time_by_thread() -> std::collections::BTreeMap<String, Duration> {
     by_name
 }
 
+/// Page faults this process has taken that needed no disk (`minflt` of
+/// /proc/self/stat): each is a page of memory touched for the first time, what an
+/// allocator that gives memory back to the kernel and takes it again pays for.
+pub fn minor_faults() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name (in parentheses, may hold spaces): state, ppid, pgrp,
+    // session, tty_nr, tpgid, flags, minflt.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    after_name
+        .split_whitespace()
+        .nth(7)
+        .and_then(|faults| faults.parse().ok())
+        .unwrap_or(0)
+}
+
 /// A memory figure of this process from /proc/self/status, in KiB (`VmRSS`, `VmHWM`).
 pub fn memory_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -9,7 +9,7 @@
 //! `BATCH_ONLY=raw-write|dynamap-write|raw-read|dynamap-read` runs one side alone;
 //! `RAW_ENCODE=lazy` makes the raw write loop encode each chunk as it sends it;
 //! `IN_FLIGHT=N` sets the requests in flight on every side (16 by default);
-//! `BATCH_THREADS=1` prints each run's CPU per item by thread name.
+//! `BATCH_THREADS=1` prints each run's CPU per item by thread name, and its page faults.
 
 use std::time::Instant;
 
@@ -20,7 +20,7 @@ use std::time::Instant;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use dynamap::prelude::*;
-use dynamap_bench::measure::{cpu_time_by_thread, cpu_time_precise, median_interval};
+use dynamap_bench::measure::{cpu_time_by_thread, cpu_time_precise, median_interval, minor_faults};
 use dynamap_bench::models::{order, Order};
 use dynamap_bench::raw_batch::{raw_batch_get, raw_batch_write};
 use dynamap_bench::server::BenchServer;
@@ -167,6 +167,7 @@ impl Fixture {
     async fn run(&self, side: Side) -> Run {
         // `BATCH_THREADS=1`: where each run's CPU went, thread by thread name.
         let by_thread = std::env::var_os("BATCH_THREADS").map(|_| cpu_time_by_thread());
+        let faults = minor_faults();
         let run = self.run_once(side).await;
         if let Some(before) = by_thread {
             let per_item = |cpu: std::time::Duration| cpu.as_secs_f64() * 1e6 / run.items as f64;
@@ -177,7 +178,12 @@ impl Fixture {
                     format!("{name} {:.1}", per_item(cpu.saturating_sub(earlier)))
                 })
                 .collect();
-            eprintln!("{}: µs/item by thread: {}", side.name(), spent.join(", "));
+            let faults = (minor_faults() - faults) as f64 / run.items as f64;
+            eprintln!(
+                "{}: µs/item by thread: {}; page faults/item {faults:.2}",
+                side.name(),
+                spent.join(", ")
+            );
         }
         run
     }
@@ -208,7 +214,8 @@ impl Fixture {
             Side::DynamapRead => {
                 timed(async {
                     let found = orders
-                        .get_many(keys.iter().cloned())
+                        // Borrowed, as the raw loop reads its keys from a slice.
+                        .get_many(keys.iter())
                         .concurrency(in_flight)
                         .await;
                     found.expect("get_many").len() as u64

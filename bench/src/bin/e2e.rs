@@ -412,11 +412,7 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
                 "dynamap get_many",
                 Box::new(|| {
                     boxed(async {
-                        orders
-                            .get_many(read_keys.clone())
-                            .await
-                            .expect("get_many")
-                            .len() as u64
+                        orders.get_many(&read_keys).await.expect("get_many").len() as u64
                     })
                 }),
             ),
