@@ -227,6 +227,29 @@ async fn get_many_streams_in_key_order_taking_keys_only_as_batches_go_out() {
         "as send returns"
     );
 
+    // Progress counts the same whether streamed or awaited whole: 1,050 distinct keys
+    // in 11 batches, 1,000 found, nothing resent.
+    let mut last = Vec::new();
+    for streamed in [true, false] {
+        let progress = Arc::new(std::sync::Mutex::new(dynamap::BatchProgress::default()));
+        let into = progress.clone();
+        let many = table
+            .get_many(&asked)
+            .on_progress(move |p| *into.lock().unwrap() = p);
+        if streamed {
+            let _: Vec<Reading> = many.stream().try_collect().await.unwrap();
+        } else {
+            many.await.unwrap();
+        }
+        last.push(*progress.lock().unwrap());
+    }
+    let expected = dynamap::BatchProgress {
+        done: 1_000,
+        batches: 11,
+        retries: 0,
+    };
+    assert_eq!(last, [expected, expected]);
+
     let keyed: Vec<((String, u32), Option<Reading>)> = table
         .get_many(asked.clone())
         .keyed()
@@ -355,6 +378,27 @@ async fn borrowed_keys_are_read_resent_and_handed_back_as_given() {
         .await
         .unwrap();
     assert_eq!(streamed, all[..300]);
+
+    // Every key bounced but the one the proxy lets through per request (a request is
+    // never empty), one attempt allowed: the error counts every distinct key taken
+    // (all 701, as `send` reads to the end), the 7 found of the 8 let through (the
+    // 8th is the missing key, alone in the last batch with the repeat read once), and
+    // hands back the 693 others unread.
+    let bounced = TypedMapping::<Reading>::new(
+        faulty_client(table.client(), Faults::new(1.0, 0.0)),
+        table.table_name(),
+    );
+    match bounced.get_many(&keys).max_attempts(1).await {
+        Err(Error::BatchIncomplete {
+            completed,
+            read,
+            remaining,
+            ..
+        }) => {
+            assert_eq!((completed, read, remaining.len()), (7, 701, 693));
+        }
+        other => panic!("expected BatchIncomplete, got {:?}", other.map(|v| v.len())),
+    }
 
     // Deletes by borrowed key, resent the same way; the caller still has its keys.
     let removed = faulty.remove_many(&keys).max_attempts(30).await.unwrap();
