@@ -19,9 +19,9 @@ use crate::mapping::TypedMapping;
 /// Returns the items found, in the order their keys were first given; missing keys are
 /// skipped and repeated keys read once. To know which keys were not found, use
 /// [`keyed`](Self::keyed). Keys are taken by value or by reference: `get_many(&ids)`
-/// reads the keys of a slice the caller keeps, without copying them first. Batches of 100 keys, 4 in flight, unprocessed keys resent
-/// with backoff. Keys are taken from the iterator and encoded batch by batch, as
-/// batches go out. For more keys than the results should hold in memory at once, read
+/// reads the keys of a slice the caller keeps, without copying them first. Batches of
+/// 100 keys, 4 in flight, unprocessed keys resent with backoff. Keys are taken from the
+/// iterator and encoded batch by batch, as batches go out. For more keys than the results should hold in memory at once, read
 /// the items as a [`stream`](Self::stream).
 ///
 /// ```no_run
