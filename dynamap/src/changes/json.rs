@@ -18,6 +18,17 @@ fn to_item(item: JsonItem) -> Item {
     item.into_iter().map(|(k, v)| (k, v.into())).collect()
 }
 
+/// A record's `ApproximateCreationDateTime` (epoch seconds, a float): `None` when it
+/// is not a time a `SystemTime` can hold (negative, not finite, past 2^64 seconds), so
+/// that no number in a record can panic the reader.
+fn approximate_time(seconds: f64) -> Option<std::time::SystemTime> {
+    if seconds < 0.0 {
+        return None;
+    }
+    let since = std::time::Duration::try_from_secs_f64(seconds).ok()?;
+    std::time::UNIX_EPOCH.checked_add(since)
+}
+
 fn bad_json(e: impl std::fmt::Display) -> Error {
     Error::Conversion(ConversionError::new("DynamoDB JSON", e.to_string()))
 }
@@ -109,8 +120,7 @@ impl RawChange {
             shard_id: String::new(),
             approximate_time: body
                 .approximate_creation_date_time
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(s)),
+                .and_then(approximate_time),
             expired: is_expiry(
                 identity.and_then(|i| i.kind.as_deref()),
                 identity.and_then(|i| i.principal_id.as_deref()),

@@ -16,6 +16,18 @@ fn to_item(item: &serde_dynamo::Item) -> Item {
         .collect()
 }
 
+/// The record's creation time, or `None` when the record has none: `aws_lambda_events`
+/// fills a missing `ApproximateCreationDateTime` with 1970-01-01, a time no stream
+/// record can carry (streams began in 2014), so that instant reads as absent, as
+/// [`RawChange::from_json`] reads the same record.
+fn approximate_time(
+    change: &aws_lambda_events::event::dynamodb::StreamRecord,
+) -> Option<std::time::SystemTime> {
+    let at = change.approximate_creation_date_time;
+    // chrono's range (±262,143 years) fits in a `SystemTime` here, so `into` cannot fail.
+    (at.timestamp() != 0 || at.timestamp_subsec_nanos() != 0).then(|| at.into())
+}
+
 /// An image, or `None` for the empty map `aws_lambda_events` gives when the record has
 /// no such image.
 fn image(item: &serde_dynamo::Item) -> Option<Item> {
@@ -49,7 +61,7 @@ fn raw(record: &EventRecord) -> Result<RawChange> {
         old_image: image(&change.old_image),
         sequence_number: change.sequence_number.clone().unwrap_or_default(),
         shard_id: String::new(),
-        approximate_time: Some(change.approximate_creation_date_time.into()),
+        approximate_time: approximate_time(change),
         expired: is_expiry(
             identity.map(|i| i.type_.as_str()),
             identity.map(|i| i.principal_id.as_str()),
@@ -94,7 +106,7 @@ pub fn from_lambda_record<T: Changed>(record: &EventRecord) -> Result<Option<Cha
             shard_id: String::new(),
             sequence_number: change.sequence_number.clone().unwrap_or_default(),
         },
-        approximate_time: Some(change.approximate_creation_date_time.into()),
+        approximate_time: approximate_time(change),
         expired: is_expiry(
             identity.map(|i| i.type_.as_str()),
             identity.map(|i| i.principal_id.as_str()),

@@ -11,6 +11,8 @@ use tokio::time::Instant;
 /// its consumer: enough to cover request latency, so a call at its budget takes its
 /// units' time and not that plus every round trip.
 const SAVED_AT_MOST: Duration = Duration::from_secs(1);
+/// The most one answer's units can add to the wait: a day.
+const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A budget of capacity units per second, spent by answers as they arrive.
 #[derive(Debug)]
@@ -40,10 +42,15 @@ impl RateLimiter {
     }
 
     fn charge(&self, units: f64, now: Instant) -> Duration {
-        let cost = Duration::from_secs_f64(units.max(0.0) / self.per_second);
+        // The units come from the server's answer: a count no budget could pay (past
+        // `Duration`'s range, or an `Instant`'s) waits a day, never panics.
+        let cost = Duration::try_from_secs_f64(units.max(0.0) / self.per_second)
+            .unwrap_or(LONGEST_WAIT)
+            .min(LONGEST_WAIT);
         let mut paid_up = self.paid_up.lock().unwrap_or_else(PoisonError::into_inner);
         let oldest_saving = now.checked_sub(SAVED_AT_MOST).unwrap_or(now);
-        *paid_up = (*paid_up).max(oldest_saving) + cost;
+        let start = (*paid_up).max(oldest_saving);
+        *paid_up = start.checked_add(cost).unwrap_or(start);
         paid_up.saturating_duration_since(now)
     }
 }
@@ -68,5 +75,18 @@ mod tests {
         let later = start + Duration::from_secs(5);
         assert_eq!(limiter.charge(10.0, later), Duration::ZERO);
         assert_eq!(limiter.charge(5.0, later), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn units_no_budget_could_pay_wait_a_day_and_never_panic() {
+        for units in [f64::INFINITY, 1e300, f64::MAX, f64::NAN, -1e300] {
+            let limiter = RateLimiter::new(0.001);
+            let start = *limiter.paid_up.lock().unwrap();
+            let wait = limiter.charge(units, start);
+            assert!(wait <= LONGEST_WAIT, "{units}: {wait:?}");
+            if units > 1.0 {
+                assert_eq!(wait, LONGEST_WAIT, "{units}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 use super::timestamp::{self, Parts, EXPECTED_DATE, EXPECTED_TIME};
-use super::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
+use super::{DynamoValue, EpochTime, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 use crate::error::ConversionError;
 
 fn to_text(time: &DateTime<Utc>) -> Result<String, ConversionError> {
@@ -29,13 +29,15 @@ fn from_value(value: AttributeValue) -> Result<DateTime<Utc>, ConversionError> {
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::S(s))),
         AttributeValue::N(n) => {
-            let since = <std::time::SystemTime as DynamoValue>::from_attribute_value(
-                AttributeValue::N(n.clone()),
-            )
-            .map_err(|_| {
-                ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::N(n.clone()))
-            })?;
-            Ok(DateTime::<Utc>::from(since))
+            // Checked all the way: an epoch number past chrono's range (milliseconds
+            // stored where seconds belong, say) is an error, never a panic.
+            <std::time::SystemTime as DynamoValue>::from_attribute_value(AttributeValue::N(
+                n.clone(),
+            ))
+            .ok()
+            .and_then(|since| since.to_epoch_nanos())
+            .and_then(DateTime::<Utc>::from_epoch_nanos)
+            .ok_or_else(|| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::N(n)))
         }
         other => Err(ConversionError::unexpected(EXPECTED_TIME, &other)),
     }

@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use super::timestamp::{self, Parts, EXPECTED_DATE, EXPECTED_LOCAL, EXPECTED_TIME};
-use super::{DynamoValue, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
+use super::{DynamoValue, EpochTime, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
 use crate::error::ConversionError;
 
 fn parts(date: Date, time: Time) -> Parts {
@@ -35,7 +35,14 @@ impl DynamoValue for OffsetDateTime {
     const EXPECTED: &'static str = EXPECTED_TIME;
 
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
-        let utc = self.to_offset(UtcOffset::UTC);
+        // Checked: a time near the edge of `time`'s range may have no UTC form
+        // (9999-12-31 23:00 -02:00 is year 10000 in UTC).
+        let utc = self.checked_to_offset(UtcOffset::UTC).ok_or_else(|| {
+            ConversionError::new(
+                "a time whose UTC form is within year 9999",
+                self.to_string(),
+            )
+        })?;
         let text = timestamp::format_utc(&parts(utc.date(), utc.time()))?;
         Ok(Some(AttributeValue::S(text)))
     }
@@ -45,23 +52,27 @@ impl DynamoValue for OffsetDateTime {
         super::parse_or_owned(text, |t| match t {
             super::ScalarText::S(s) => OffsetDateTime::parse(s, &Rfc3339)
                 .ok()
-                .map(|t| t.to_offset(UtcOffset::UTC)),
+                .and_then(|t| t.checked_to_offset(UtcOffset::UTC)),
             super::ScalarText::N(_) => None,
         })
     }
 
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
+            // Checked both ways: a stored time whose UTC form is past year 9999, or an
+            // epoch number past `time`'s range (milliseconds where seconds belong), is
+            // an error, never a panic.
             AttributeValue::S(s) => OffsetDateTime::parse(&s, &Rfc3339)
-                .map(|t| t.to_offset(UtcOffset::UTC))
-                .map_err(|_| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::S(s))),
-            AttributeValue::N(n) => {
-                let since = <std::time::SystemTime as DynamoValue>::from_attribute_value(
-                    AttributeValue::N(n.clone()),
-                )
-                .map_err(|_| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::N(n)))?;
-                Ok(OffsetDateTime::from(since))
-            }
+                .ok()
+                .and_then(|t| t.checked_to_offset(UtcOffset::UTC))
+                .ok_or_else(|| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::S(s))),
+            AttributeValue::N(n) => <std::time::SystemTime as DynamoValue>::from_attribute_value(
+                AttributeValue::N(n.clone()),
+            )
+            .ok()
+            .and_then(|since| since.to_epoch_nanos())
+            .and_then(OffsetDateTime::from_epoch_nanos)
+            .ok_or_else(|| ConversionError::unexpected(EXPECTED_TIME, &AttributeValue::N(n))),
             other => Err(ConversionError::unexpected(EXPECTED_TIME, &other)),
         }
     }

@@ -14,6 +14,7 @@ mod launcher;
 mod lifecycle;
 mod limits;
 mod modify;
+mod no_panic;
 mod observe;
 mod proxy_faults;
 mod resilience;
