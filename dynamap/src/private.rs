@@ -433,10 +433,7 @@ pub fn check_entity(
 
 /// The error for an item of an entity not among `expected`.
 pub fn other_entity(expected: &[&'static str], found: Option<&str>) -> crate::Error {
-    crate::Error::OtherEntity {
-        expected: expected.to_vec(),
-        found: found.map(str::to_owned),
-    }
+    crate::Error::other_entity(expected, found)
 }
 
 /// Compares two texts in a constant: collection members must share a partition shape.

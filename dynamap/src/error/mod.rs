@@ -337,6 +337,15 @@ fn failed_actions(actions: &[CancelledAction]) -> String {
 }
 
 impl Error {
+    /// The error for an item of an entity not among `expected` (`found`: the entity the
+    /// item names, if any).
+    pub(crate) fn other_entity(expected: &[&'static str], found: Option<&str>) -> Error {
+        Error::OtherEntity {
+            expected: expected.to_vec(),
+            found: found.map(str::to_owned),
+        }
+    }
+
     /// The items of an [`Error::UndecodablePage`] that did decode, as the type the page
     /// was read as; `None` for another error or another type.
     ///

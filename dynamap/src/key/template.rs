@@ -176,15 +176,25 @@ impl EntityDef {
 
     /// The index key attributes a `modify` must rewrite: for every index whose template
     /// names a field the update sets, the rendered keys. Every field of such an index's
-    /// templates must be set by the same update (it cannot be rendered otherwise), and
-    /// no other change may touch one.
+    /// templates must be set by the same update or be one of the key's fields (`key`,
+    /// which cannot change), and no other change may touch one. An index whose key
+    /// attributes the update already sets (a read-modify-write renders them from the
+    /// whole item) is left as set.
     pub(crate) fn index_updates(
         &self,
         sets: &[(&str, &AttributeValue)],
         others: &[&str],
+        key: &crate::sdk_item::Item,
     ) -> Result<Vec<(&'static str, AttributeValue)>> {
         let mut updates = Vec::new();
         for index in self.indexes {
+            let (partition_name, sort_name) = index.attributes;
+            let rendered = sets
+                .iter()
+                .any(|(name, _)| *name == partition_name || Some(*name) == sort_name);
+            if rendered {
+                continue;
+            }
             let KeyTemplates { partition, sort } = &index.templates;
             let templates: Vec<&Template> = std::iter::once(partition).chain(sort).collect();
             let names: Vec<&str> = templates
@@ -206,14 +216,14 @@ impl EntityDef {
                 sets.iter()
                     .find(|(set, _)| *set == name)
                     .map(|(_, v)| *v)
+                    .or_else(|| key.get(name))
                     .ok_or_else(|| {
                         refused_update(format!(
-                            "changing index `{}`'s key needs every field of its templates in the same update; `{name}` is not set (use update_with, which knows the whole item)",
+                            "changing index `{}`'s key needs every field of its templates in the same update; `{name}` is not set (set it too, or use update_with, which renders the index keys from the whole item)",
                             index.name
                         ))
                     })
             };
-            let (partition_name, sort_name) = index.attributes;
             if !index.local {
                 updates.push((
                     partition_name,

@@ -99,6 +99,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             item,
             expressions,
             expected_version,
+            conditional,
         } = put_request(
             self.item,
             self.condition,
@@ -106,7 +107,6 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             mapping.stamp_time(),
         )?;
         let table = mapping.table_name();
-        let conditional = expressions.condition.is_some();
         // A put names no key of its own: its span gets the item's key when asked for.
         let key = match mapping.observer().record_keys {
             true => Some(T::key_to_item(&self.item.key())?),
@@ -151,8 +151,10 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                 other => other,
             }
         };
+        let result = result.map_err(super::entity_guard::other_entity_or::<T>);
         match (result, expected_version) {
             (Ok(()), expected) => Ok(expected.map(|(_, version)| version.saturating_add(1))),
+            (Err(e @ Error::OtherEntity { .. }), _) => Err(e),
             (Err(e), Some((name, expected))) => Err(version_conflict_or(e, name, expected)),
             (Err(e), None) => Err(e),
         }
@@ -214,6 +216,10 @@ pub(crate) fn put_request<T: DynamoItem>(
         }
         _ => None,
     };
+    // The caller's conditions may fail on this very write when a lost answer is
+    // retried; the entity guard cannot (it holds again after our own put).
+    let conditional = !conditions.is_empty();
+    conditions.extend(super::entity_guard::write_guard::<T>());
     check_item_size(&attributes)?;
     let mut renderer = Renderer::new("PutItem");
     renderer.condition(all_of(conditions).as_ref())?;
@@ -221,6 +227,7 @@ pub(crate) fn put_request<T: DynamoItem>(
         item: attributes,
         expressions: renderer.finish(),
         expected_version,
+        conditional,
     })
 }
 
@@ -230,6 +237,8 @@ pub(crate) struct PutRequest {
     pub expressions: Rendered,
     /// `(attribute, version the write is based on)` for versioned items.
     pub expected_version: Option<(&'static str, u64)>,
+    /// Whether the caller's conditions (not only the entity guard) apply.
+    pub conditional: bool,
 }
 
 /// The condition that the stored version is `version`. Version 0 means no versioned

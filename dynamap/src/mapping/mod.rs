@@ -2,6 +2,7 @@
 //! builders its methods return (each sent by `.await`).
 
 mod contains;
+mod entity_guard;
 mod get;
 mod insert;
 mod modify;
@@ -16,6 +17,7 @@ use aws_sdk_dynamodb::Client;
 use crate::item::DynamoItem;
 
 pub use contains::ContainsKey;
+pub(crate) use entity_guard::{is_other_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
 pub(crate) use insert::{put_request, store_next_version};

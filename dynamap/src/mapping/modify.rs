@@ -441,7 +441,10 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         let rendered = render::<T>(
             self.actions.clone(),
             self.condition.as_deref().cloned(),
-            self.upsert.then_some(&self.key_fields),
+            Fields {
+                upsert: self.upsert,
+                key: &self.key_fields,
+            },
             self.error.clone(),
             self.mapping.stamp_time(),
         )?;
@@ -477,11 +480,13 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// The update as DynamoDB will receive it.
     pub(crate) fn render(self) -> Result<Rendered> {
         let now = self.mapping.stamp_time();
-        let upsert = self.upsert.then_some(&self.key_fields);
         render::<T>(
             self.actions,
             self.condition.map(|c| *c),
-            upsert,
+            Fields {
+                upsert: self.upsert,
+                key: &self.key_fields,
+            },
             self.error,
             now,
         )
@@ -514,7 +519,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             Err(Error::ConditionFailed {
                 item: None, table, ..
             }) if !upsert => Err(Error::NotFound { table }),
-            Err(e) => Err(e),
+            Err(e) => Err(super::entity_guard::other_entity_or::<T>(e)),
         }
     }
 }
@@ -525,15 +530,16 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 fn render<T: DynamoItem>(
     mut actions: Vec<(AttrPath, Action)>,
     condition: Option<Node>,
-    upsert: Option<&Item>,
+    fields: Fields<'_>,
     error: Option<ConversionError>,
     now: std::time::SystemTime,
 ) -> Result<Rendered> {
     if let Some(e) = error {
         return Err(Error::Conversion(e));
     }
+    let upsert = fields.upsert.then_some(fields.key);
     if let Some(entity) = T::ENTITY {
-        entity_actions(entity, &mut actions, upsert)?;
+        entity_actions(entity, &mut actions, fields)?;
     }
     let stamps = T::stamps(now)?;
     let stamped = [
@@ -551,9 +557,14 @@ fn render<T: DynamoItem>(
         }
     }
     let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
-    let exists = upsert
-        .is_none()
-        .then(|| Node::Exists(partition_key_path::<T>()));
+    // The item must exist (and, for an entity, be of the entity), unless this is an
+    // upsert (then an entity's item must be absent or its own): an entity's update
+    // never changes another entity's item.
+    let exists = match (upsert.is_none(), T::ENTITY) {
+        (true, Some(entity)) => Some(super::entity_guard::own_entity(entity)),
+        (true, None) => Some(Node::Exists(partition_key_path::<T>())),
+        (false, _) => super::entity_guard::write_guard::<T>(),
+    };
     let condition = match (condition, exists) {
         (Some(condition), Some(exists)) => Some(Node::And(vec![condition, exists])),
         (condition, exists) => condition.or(exists),
@@ -565,12 +576,21 @@ fn render<T: DynamoItem>(
     Ok(renderer.finish())
 }
 
-/// An entity's update also rewrites the keys of the indexes whose fields it sets, and
-/// an upsert stores the key's fields and the entity's name, which a new item needs.
+/// The key's fields of an entity's update (which render the index keys a change to
+/// other fields of the same templates needs), and whether it is an upsert (which
+/// stores them).
+struct Fields<'a> {
+    upsert: bool,
+    key: &'a Item,
+}
+
+/// An entity's update also rewrites the keys of the indexes whose fields it sets (the
+/// key's own fields, unchanged, taken from the key), and an upsert stores the key's
+/// fields and the entity's name, which a new item needs.
 fn entity_actions(
     entity: &crate::entity_def::EntityDef,
     actions: &mut Vec<(AttrPath, Action)>,
-    upsert: Option<&Item>,
+    fields: Fields<'_>,
 ) -> Result<()> {
     let mut sets = Vec::new();
     let mut others = Vec::new();
@@ -580,7 +600,7 @@ fn entity_actions(
             _ => others.extend(path.top_level()),
         }
     }
-    let updates = entity.index_updates(&sets, &others)?;
+    let updates = entity.index_updates(&sets, &others, fields.key)?;
     for (name, value) in updates {
         // A read-modify-write sets the index keys it rendered from the whole item.
         if !actions
@@ -590,8 +610,8 @@ fn entity_actions(
             actions.push((AttrPath::top_level_name(name), Action::Set(value)));
         }
     }
-    if let Some(fields) = upsert {
-        for (name, value) in fields {
+    if fields.upsert {
+        for (name, value) in fields.key {
             actions.push((AttrPath::from(name.clone()), Action::Set(value.clone())));
         }
     }

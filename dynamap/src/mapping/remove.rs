@@ -89,7 +89,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
         let table = self.mapping.table_name();
-        let expressions = delete_expressions(self.condition.as_ref())?;
+        let expressions = delete_expressions::<T>(self.condition)?;
         let key = self.key?;
         let client = self.mapping.client();
         // Retried here, not by the SDK: a retry after a lost answer finds the item
@@ -121,10 +121,18 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             },
             (Err(Error::ConditionFailed { item: None, .. }), Some(lost)) => return Err(lost),
             (Err(e), _) => {
-                return Err(match self.expected_version {
-                    Some((name, expected)) => super::insert::version_conflict_or(e, name, expected),
-                    None => e,
-                })
+                return Err(
+                    match (
+                        super::entity_guard::other_entity_or::<T>(e),
+                        self.expected_version,
+                    ) {
+                        (e @ Error::OtherEntity { .. }, _) => e,
+                        (e, Some((name, expected))) => {
+                            super::insert::version_conflict_or(e, name, expected)
+                        }
+                        (e, None) => e,
+                    },
+                )
             }
         };
         match attributes {
@@ -134,10 +142,17 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     }
 }
 
-/// The expressions of a DeleteItem (its condition, if any); shared with transactions.
-pub(crate) fn delete_expressions(condition: Option<&Node>) -> Result<Rendered> {
+/// The expressions of a DeleteItem (its condition, if any, and an entity's guard: it
+/// never deletes another entity's item); shared with transactions.
+pub(crate) fn delete_expressions<T: DynamoItem>(condition: Option<Node>) -> Result<Rendered> {
+    let condition = all_of(
+        condition
+            .into_iter()
+            .chain(super::entity_guard::write_guard::<T>())
+            .collect(),
+    );
     let mut renderer = Renderer::new("DeleteItem");
-    renderer.condition(condition)?;
+    renderer.condition(condition.as_ref())?;
     Ok(renderer.finish())
 }
 

@@ -11,7 +11,7 @@ use futures::future::BoxFuture;
 use crate::condition::Condition;
 use crate::error::{CancelReason, CancelledAction};
 use crate::error::{Error, Result};
-use crate::expr::{Apply, Node, Renderer};
+use crate::expr::{all_of, Apply, Node, Renderer};
 use crate::item::DynamoItem;
 use crate::key::KeyLike;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
@@ -49,6 +49,9 @@ pub struct Transaction {
     client: Client,
     actions: Vec<TransactWriteItem>,
     labels: Vec<String>,
+    /// Each action's entity, `(attribute, name)`: a failed guard is reported as
+    /// [`Error::OtherEntity`].
+    entities: Vec<Option<(&'static str, &'static str)>>,
     /// (table, key bytes) of each action: DynamoDB refuses two actions on one item.
     items: HashSet<(String, Vec<u8>)>,
     token: Option<String>,
@@ -75,6 +78,7 @@ pub fn transaction(client: &Client) -> Transaction {
         client: client.clone(),
         actions: Vec::new(),
         labels: Vec::new(),
+        entities: Vec::new(),
         items: HashSet::new(),
         token: None,
         error: None,
@@ -121,6 +125,7 @@ impl Transaction {
                 self.actions.push(item);
                 self.labels
                     .push(format!("{label} on `{}`", mapping.table_name()));
+                self.entities.push(T::ENTITY.map(|e| (e.attribute, e.name)));
             }
             Err(e) => self.error = Some(e),
         }
@@ -257,7 +262,7 @@ impl Transaction {
                 let delete = Delete::builder()
                     .table_name(table)
                     .set_key(Some(key_item))
-                    .apply(delete_expressions(condition.as_ref())?)
+                    .apply(delete_expressions::<T>(condition)?)
                     .return_values_on_condition_check_failure(ALL_OLD)
                     .build()
                     .map_err(|e| Error::from_build("TransactWriteItems", e))?;
@@ -331,8 +336,14 @@ impl Transaction {
         let table = mapping.table_name().to_owned();
         let key_item = crate::key::key_item::<T, _>(key);
         self.push(mapping, "ConditionCheck", key_item, move |key_item| {
+            // A check on another entity's item fails, as a write there would.
+            let condition = all_of(
+                std::iter::once(condition.into_node())
+                    .chain(crate::mapping::write_guard::<T>())
+                    .collect(),
+            );
             let mut renderer = Renderer::new("TransactWriteItems");
-            renderer.condition(Some(&condition.into_node()))?;
+            renderer.condition(condition.as_ref())?;
             let check = ConditionCheck::builder()
                 .table_name(table)
                 .set_key(Some(key_item))
@@ -418,7 +429,10 @@ impl Transaction {
             Ok(_) => Ok(()),
             Err(e) => Err(
                 match Error::classify("TransactWriteItems", &self.labels.join(", "), e) {
-                    Ok(answer) => cancelled(answer, &self.labels, "TransactWriteItems"),
+                    Ok(answer) => other_entity_or(
+                        cancelled(answer, &self.labels, "TransactWriteItems"),
+                        &self.entities,
+                    ),
                     Err(transport) => transport,
                 },
             ),
@@ -438,6 +452,25 @@ pub(super) fn adopt<T: DynamoItem>(
     }
     if !tables.iter().any(|t| t == mapping.table_name()) {
         tables.push(mapping.table_name().to_owned());
+    }
+}
+
+/// A cancellation whose failed condition found another entity's item under an
+/// entity's action, as [`Error::OtherEntity`] (nothing was written); else unchanged.
+fn other_entity_or(error: Error, entities: &[Option<(&'static str, &'static str)>]) -> Error {
+    let Error::TransactionCancelled { actions, .. } = &error else {
+        return error;
+    };
+    let found = actions.iter().find_map(|action| {
+        let expected = (*entities.get(action.index)?)?;
+        let stored = action.item.as_ref()?;
+        (action.reason == CancelReason::ConditionFailed
+            && crate::mapping::is_other_entity(stored, expected))
+        .then(|| (expected.1, crate::entity_def::entity_of(stored, expected.0)))
+    });
+    match found {
+        Some((expected, found)) => Error::other_entity(&[expected], found),
+        None => error,
     }
 }
 

@@ -7,6 +7,7 @@ mod batch;
 mod changes;
 mod counts;
 mod document;
+mod entity_writes;
 mod fuzz;
 mod keys;
 mod lambda_types;
