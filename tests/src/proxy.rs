@@ -48,6 +48,10 @@ pub struct FaultPlan {
     pub only: &'static [&'static str],
     /// The random seed, so runs repeat.
     pub seed: u64,
+    /// Once the fault budget is spent, each later request of the faulted operations
+    /// waits for a permit of this semaphore before going on: a test makes another
+    /// writer act between a fault and the retry that follows it.
+    pub hold: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Default for FaultPlan {
@@ -64,6 +68,7 @@ impl Default for FaultPlan {
             max_faults: 100_000,
             only: &[],
             seed: 42,
+            hold: None,
         }
     }
 }
@@ -261,6 +266,13 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
         && !target.ends_with("TimeToLive")
         && (shared.plan.only.is_empty() || shared.plan.only.iter().any(|op| target.ends_with(op)));
     if data_operation {
+        if let Some(hold) = &shared.plan.hold {
+            if shared.faults.load(Ordering::Relaxed) >= shared.plan.max_faults {
+                if let Ok(permit) = hold.acquire().await {
+                    permit.forget();
+                }
+            }
+        }
         if shared.roll(shared.plan.drop_before) {
             stats.dropped_before.fetch_add(1, Ordering::Relaxed);
             return cut();
@@ -406,6 +418,27 @@ pub async fn cut_first_answer(operations: &'static [&'static str]) -> FaultProxy
         },
     )
     .await
+}
+
+/// A proxy that cuts the first request of one of `operations` before it reaches the
+/// server, then holds every later one until the returned semaphore gives a permit: the
+/// writer's retry waits while the test lets another writer act.
+pub async fn cut_first_request_then_hold(
+    operations: &'static [&'static str],
+) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
+    let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &crate::endpoint(),
+        FaultPlan {
+            drop_before: 1.0,
+            max_faults: 1,
+            only: operations,
+            hold: Some(hold.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    (proxy, hold)
 }
 
 /// The same table, reached through the proxy, retrying faster than the SDK's default

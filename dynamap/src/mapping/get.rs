@@ -59,6 +59,11 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
+        self.send_raw().await?.map(T::from_item).transpose()
+    }
+
+    /// The item as stored, not decoded (a read-modify-write conditions on it).
+    pub(crate) async fn send_raw(self) -> Result<Option<Item>> {
         let table = self.mapping.table_name();
         let call = Call::new(table, self.mapping.observer());
         let request = self
@@ -71,7 +76,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
         let output = crate::observe::send(request, call)
             .await
             .map_err(|e| Error::from_sdk("GetItem", table, e))?;
-        output.item.map(T::from_item).transpose()
+        Ok(output.item)
     }
 }
 

@@ -12,6 +12,8 @@ use crate::observe::Call;
 use crate::path::AttrPath;
 use crate::size::check_item_size;
 
+use super::write_token::{self, WriteToken};
+
 /// Stores one item; built by [`TypedMapping::insert`], sent by `.await`.
 ///
 /// For a type with a `#[dynamo(version)]` field, the write succeeds only if the stored
@@ -99,12 +101,13 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             item,
             expressions,
             expected_version,
-            conditional,
+            token,
         } = put_request(
             self.item,
             self.condition,
             self.if_absent,
             mapping.stamp_time(),
+            Marked::Yes,
         )?;
         let table = mapping.table_name();
         // A put names no key of its own: its span gets the item's key when asked for.
@@ -125,15 +128,9 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
         };
-        let result = if !conditional {
-            // Putting the same item twice leaves the same state: the SDK may retry.
-            crate::observe::send(put(item), call)
-                .await
-                .map(|_| ())
-                .map_err(|e| Error::from_sdk("PutItem", table, e))
-        } else {
+        let result = if let Some(token) = token {
             // A conditional put retried after a lost answer can fail on its own first
-            // success: retry here, and recognise our item in what DynamoDB returns.
+            // success: retry here, and recognise our write by its token.
             let tracked = crate::resilience::send_tracked(mapping.client(), || {
                 let request = put(item.clone());
                 async move {
@@ -144,12 +141,35 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                 }
             })
             .await;
-            match tracked.result {
-                Err(Error::ConditionFailed {
-                    item: Some(stored), ..
-                }) if tracked.lost.is_some() && *stored == item => Ok(()),
-                other => other,
+            match (tracked.result, tracked.lost) {
+                (
+                    Err(Error::ConditionFailed {
+                        item: Some(stored), ..
+                    }),
+                    Some(_),
+                ) if token.is_on(&stored) => Ok(()),
+                (Err(e @ Error::ConditionFailed { .. }), Some(lost)) => {
+                    // Not ours now: ours never landed only if the stored version is the
+                    // one ours would have written (one write per version can land).
+                    match (&e, expected_version) {
+                        (
+                            Error::ConditionFailed {
+                                item: Some(stored), ..
+                            },
+                            Some((name, v)),
+                        ) if stored_version(stored, name) == Some(v.saturating_add(1)) => Err(e),
+                        _ => return Err(lost),
+                    }
+                }
+                (result, _) => result,
             }
+        } else {
+            // Putting the same item twice leaves the same state (the entity guard holds
+            // again after our own put): the SDK may retry.
+            crate::observe::send(put(item), call)
+                .await
+                .map(|_| ())
+                .map_err(|e| Error::from_sdk("PutItem", table, e))
         };
         let result = result.map_err(super::entity_guard::other_entity_or::<T>);
         match (result, expected_version) {
@@ -201,6 +221,7 @@ pub(crate) fn put_request<T: DynamoItem>(
     condition: Option<Node>,
     if_absent: bool,
     now: std::time::SystemTime,
+    marked: Marked,
 ) -> Result<PutRequest> {
     let mut attributes = item.to_item()?;
     T::stamps(now)?.apply_to(&mut attributes);
@@ -217,8 +238,16 @@ pub(crate) fn put_request<T: DynamoItem>(
         _ => None,
     };
     // The caller's conditions may fail on this very write when a lost answer is
-    // retried; the entity guard cannot (it holds again after our own put).
-    let conditional = !conditions.is_empty();
+    // retried (the entity guard cannot: it holds again after our own put): such a put
+    // is retried by dynamap and marked, to be recognised.
+    let token = match marked {
+        Marked::Yes if !conditions.is_empty() => {
+            let token = WriteToken::new();
+            attributes.insert(write_token::ATTRIBUTE.to_owned(), token.value());
+            Some(token)
+        }
+        _ => None,
+    };
     conditions.extend(super::entity_guard::write_guard::<T>());
     check_item_size(&attributes)?;
     let mut renderer = Renderer::new("PutItem");
@@ -227,8 +256,15 @@ pub(crate) fn put_request<T: DynamoItem>(
         item: attributes,
         expressions: renderer.finish(),
         expected_version,
-        conditional,
+        token,
     })
+}
+
+/// Whether a conditional put carries a [`WriteToken`]: `insert` retries its own
+/// conditional puts and needs it; a transaction is made idempotent by its request token.
+pub(crate) enum Marked {
+    Yes,
+    No,
 }
 
 /// A PutItem ready to send.
@@ -237,8 +273,9 @@ pub(crate) struct PutRequest {
     pub expressions: Rendered,
     /// `(attribute, version the write is based on)` for versioned items.
     pub expected_version: Option<(&'static str, u64)>,
-    /// Whether the caller's conditions (not only the entity guard) apply.
-    pub conditional: bool,
+    /// The put's token when the caller's conditions apply (not only the entity
+    /// guard) and it was asked for.
+    pub token: Option<WriteToken>,
 }
 
 /// The condition that the stored version is `version`. Version 0 means no versioned

@@ -8,6 +8,7 @@ mod insert;
 mod modify;
 mod remove;
 mod update_with;
+mod write_token;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -20,7 +21,7 @@ pub use contains::ContainsKey;
 pub(crate) use entity_guard::{is_other_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
-pub(crate) use insert::{put_request, store_next_version};
+pub(crate) use insert::{put_request, store_next_version, Marked};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;

@@ -10,6 +10,8 @@ use crate::mapping::TypedMapping;
 use crate::path::{AttrPath, Segment};
 use crate::sdk_item::Item;
 
+use super::write_token::{self, WriteToken};
+
 /// Reads an item, applies a closure, and writes it back only if nobody changed it in
 /// between, retrying on conflict; from [`TypedMapping::update_with`], sent by `.await`.
 ///
@@ -100,11 +102,12 @@ where
         loop {
             attempt += 1;
             let read = super::Get::new(mapping, Ok(key_attributes.clone()));
-            let Some(old) = read.consistent_read(true).await? else {
+            let Some(stored) = read.consistent_read(true).send_raw().await? else {
                 return Err(Error::NotFound {
                     table: mapping.table_name().to_owned(),
                 });
             };
+            let old = T::from_item(stored.clone())?;
             let mut new = old.clone();
             (self.apply)(&mut new);
             if T::key_to_item(&new.key())? != key_attributes {
@@ -120,13 +123,13 @@ where
                 new.set_version(version)?;
                 T::check_version(version.saturating_add(1))?;
             }
-            if Change::between(&old, &new)?.is_empty() {
+            if Change::between(&old, &new, &stored)?.is_empty() {
                 return Ok(new);
             }
             // A write that changes something is stamped (`updated_at`, and `created_at`
             // if the item has none), and returns the item as written.
             new.set_stamps(mapping.stamp_time());
-            let change = Change::between(&old, &new)?;
+            let change = Change::between(&old, &new, &stored)?;
             let tracked = crate::resilience::send_tracked(mapping.client(), || {
                 change
                     .modify(mapping, key_attributes.clone())
@@ -142,7 +145,7 @@ where
                     ..
                 }) => match (&tracked.lost, change.outcome(&stored)) {
                     // An earlier attempt landed and its answer was lost: the condition
-                    // failed on our own write. Done, applied once.
+                    // failed on our own write (it holds our token). Done, applied once.
                     (Some(_), Outcome::Ours) => None,
                     (None, _) | (Some(_), Outcome::Theirs) => Some((table, stored)),
                     // Ours may have landed and been changed since: re-applying could
@@ -191,21 +194,25 @@ fn lost(error: Option<Error>) -> Error {
 }
 
 /// What an update writes: the attributes the closure changed or removed (keys and the
-/// version aside), conditioned on the item being as it was read.
+/// version aside) and this write's token, conditioned on the item being as it was read.
 struct Change {
     sets: Vec<(String, AttributeValue)>,
     removes: Vec<String>,
     /// `Some((name, v))` for a versioned type: the write expects `v` and stores `v + 1`.
     version: Option<(&'static str, u64)>,
-    /// Every attribute read (keys and version aside), for unversioned types.
+    /// Unversioned: every attribute as it was stored (keys and the token aside), so that
+    /// the condition holds on an item whatever form another writer stored it in (under
+    /// an alias, a set as a list, a time in another RFC 3339 form).
     read: Item,
     /// Declared attributes that were absent when read, for unversioned types.
     absent: Vec<&'static str>,
+    /// Marks the write as this update's, for a retry after a lost answer.
+    token: WriteToken,
 }
 
 /// Whose write a failed condition found.
 enum Outcome {
-    /// The item holds exactly what this update wrote.
+    /// The item holds this update's token: its write landed.
     Ours,
     /// Another writer's change, made instead of ours.
     Theirs,
@@ -214,17 +221,18 @@ enum Outcome {
 }
 
 impl Change {
-    fn between<T: DynamoItem>(old: &T, new: &T) -> Result<Change> {
+    /// The change from `old` to `new`; `stored` is `old` as it was read.
+    fn between<T: DynamoItem>(old: &T, new: &T, stored: &Item) -> Result<Change> {
         let fixed: Vec<&str> = T::KEY_SCHEMA
             .attributes()
             .map(|k| k.name)
             .chain(T::VERSION_ATTRIBUTE)
             .collect();
-        let mut read = old.to_item()?;
-        read.retain(|name, _| !fixed.contains(&name.as_str()));
+        let mut before = old.to_item()?;
+        before.retain(|name, _| !fixed.contains(&name.as_str()));
         let mut written = new.to_item()?;
         written.retain(|name, _| !fixed.contains(&name.as_str()));
-        let mut removes: Vec<String> = read
+        let mut removes: Vec<String> = before
             .keys()
             .filter(|name| !written.contains_key(*name))
             .cloned()
@@ -232,24 +240,30 @@ impl Change {
         removes.sort();
         let mut sets: Vec<(String, AttributeValue)> = written
             .into_iter()
-            .filter(|(name, value)| read.get(name) != Some(value))
+            .filter(|(name, value)| before.get(name) != Some(value))
             .collect();
         sets.sort_by(|a, b| a.0.cmp(&b.0));
         let version = T::VERSION_ATTRIBUTE.zip(old.version());
-        let absent = if version.is_some() {
-            Vec::new()
+        let (read, absent) = if version.is_some() {
+            (Item::new(), Vec::new())
         } else {
-            T::attribute_names()
+            let mut read = stored.clone();
+            read.retain(|name, _| {
+                !fixed.contains(&name.as_str()) && name != write_token::ATTRIBUTE
+            });
+            let absent = T::attribute_names()
                 .into_iter()
-                .filter(|name| !fixed.contains(name) && !read.contains_key(*name))
-                .collect()
+                .filter(|name| !fixed.contains(name) && !stored.contains_key(*name))
+                .collect();
+            (read, absent)
         };
         Ok(Change {
             sets,
             removes,
             version,
-            read: if version.is_some() { Item::new() } else { read },
+            read,
             absent,
+            token: WriteToken::new(),
         })
     }
 
@@ -282,6 +296,7 @@ impl Change {
         for name in &self.removes {
             modify = modify.raw_remove(top(name));
         }
+        modify = modify.raw_set(top(write_token::ATTRIBUTE), self.token.value());
         match all_of(conditions) {
             Some(node) => modify.when(crate::condition::Condition::from_node(node)),
             None => modify,
@@ -290,26 +305,18 @@ impl Change {
 
     /// Whether `stored` (returned by a failed condition) is this change applied.
     fn outcome(&self, stored: &Item) -> Outcome {
-        let ours = self
-            .sets
-            .iter()
-            .all(|(name, value)| stored.get(name) == Some(value))
-            && self.removes.iter().all(|name| !stored.contains_key(name));
+        if self.token.is_on(stored) {
+            return Outcome::Ours;
+        }
         match self.version {
-            Some((name, v)) => {
-                if super::insert::stored_version(stored, name) == Some(v.saturating_add(1)) {
-                    // Only one conditional write on version v can succeed.
-                    if ours {
-                        Outcome::Ours
-                    } else {
-                        Outcome::Theirs
-                    }
-                } else {
-                    Outcome::Unknown
-                }
+            // Only one conditional write on version v can land: at v + 1 with another
+            // token, it was theirs, and ours can never land.
+            Some((name, v))
+                if super::insert::stored_version(stored, name) == Some(v.saturating_add(1)) =>
+            {
+                Outcome::Theirs
             }
-            None if ours => Outcome::Ours,
-            None => Outcome::Unknown,
+            _ => Outcome::Unknown,
         }
     }
 }

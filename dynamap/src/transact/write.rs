@@ -16,7 +16,7 @@ use crate::item::DynamoItem;
 use crate::key::KeyLike;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
 use crate::mapping::TypedMapping;
-use crate::mapping::{delete_expressions, put_request, Modify};
+use crate::mapping::{delete_expressions, put_request, Marked, Modify};
 use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
@@ -143,7 +143,7 @@ impl Transaction {
         let key = T::key_to_item(&item.key());
         let now = mapping.stamp_time();
         self.push(mapping, "Put", key, move |_| {
-            let request = put_request(item, condition, if_absent, now)?;
+            let request = put_request(item, condition, if_absent, now, Marked::No)?;
             let put = Put::builder()
                 .table_name(table)
                 .set_item(Some(request.item))

@@ -14,6 +14,7 @@ mod lambda_types;
 mod launcher;
 mod lifecycle;
 mod limits;
+mod lost_answers;
 mod modify;
 mod no_panic;
 mod observe;

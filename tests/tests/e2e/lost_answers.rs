@@ -1,0 +1,247 @@
+//! A lost answer is never taken for another writer's equal write. Client A's write is
+//! cut before it reaches the server; while A waits to retry, client B makes the same
+//! change; then A retries. Equal values cannot tell the writers apart, so A must either
+//! apply its own change as well or say that it cannot know, never report `Ok` for B's.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, TimeZone, Utc};
+use dynamap::prelude::*;
+use dynamap::Error;
+use dynamap_tests::new_mapping;
+use dynamap_tests::proxy::{self, cut_first_request_then_hold, through, FaultProxy};
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Account {
+    #[dynamo(partition_key)]
+    id: String,
+    balance: i64,
+    #[dynamo(version)]
+    version: u64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Wallet {
+    #[dynamo(partition_key)]
+    id: String,
+    balance: i64,
+}
+
+/// Waits until the proxy has cut A's first write: A is now backing off, its retry held.
+async fn until_cut(proxy: &FaultProxy) {
+    for _ in 0..2_000 {
+        if proxy.stats.dropped_before.load(Ordering::Relaxed) == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    panic!("the proxy never cut the first write");
+}
+
+#[tokio::test]
+async fn two_versioned_deposits_around_a_lost_answer_are_both_applied() {
+    if !proxy::possible("two_versioned_deposits_around_a_lost_answer_are_both_applied") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("lost-deposit-v").await;
+    let start = Account {
+        id: "a".into(),
+        balance: 100,
+        version: 0,
+    };
+    accounts.insert(&start).await.unwrap();
+    let (proxy, hold) = cut_first_request_then_hold(&["UpdateItem"]).await;
+    let a = through(&proxy, &accounts).await;
+    let deposit_a = tokio::spawn(async move { a.update_with("a", |x| x.balance += 10).await });
+    until_cut(&proxy).await;
+    // B's deposit lands first: 100 -> 110, version 1 -> 2, exactly what A would write.
+    let b = accounts
+        .update_with("a", |x| x.balance += 10)
+        .await
+        .unwrap();
+    assert_eq!((b.balance, b.version), (110, 2));
+    hold.add_permits(1_000);
+    let a = deposit_a.await.unwrap().unwrap();
+    let stored = accounts.get("a").await.unwrap().unwrap();
+    assert_eq!(
+        (stored.balance, stored.version),
+        (120, 3),
+        "both deposits applied, each once"
+    );
+    assert_eq!(a, stored);
+}
+
+#[tokio::test]
+async fn an_unversioned_deposit_whose_answer_is_lost_never_claims_anothers_write() {
+    if !proxy::possible("an_unversioned_deposit_whose_answer_is_lost_never_claims_anothers_write") {
+        return;
+    }
+    let wallets = new_mapping::<Wallet>("lost-deposit-u").await;
+    wallets
+        .insert(&Wallet {
+            id: "w".into(),
+            balance: 100,
+        })
+        .await
+        .unwrap();
+    let (proxy, hold) = cut_first_request_then_hold(&["UpdateItem"]).await;
+    let a = through(&proxy, &wallets).await;
+    let deposit_a = tokio::spawn(async move { a.update_with("w", |x| x.balance += 10).await });
+    until_cut(&proxy).await;
+    wallets.update_with("w", |x| x.balance += 10).await.unwrap();
+    hold.add_permits(1_000);
+    let a = deposit_a.await.unwrap();
+    let stored = wallets.get("w").await.unwrap().unwrap();
+    // Without a version, A cannot know whether its write landed and was overwritten:
+    // it says so (the lost answer's error) rather than reporting B's write as its own.
+    match a {
+        Err(Error::Connection { .. }) => assert_eq!(stored.balance, 110),
+        Ok(written) => {
+            assert_eq!(stored.balance, 120, "Ok means applied: both deposits");
+            assert_eq!(written, stored);
+        }
+        Err(other) => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_conditional_insert_whose_answer_is_lost_never_claims_anothers_equal_item() {
+    if !proxy::possible(
+        "a_conditional_insert_whose_answer_is_lost_never_claims_anothers_equal_item",
+    ) {
+        return;
+    }
+    // Versioned: A and B both write balance 110 over version 1; only one can land.
+    let accounts = new_mapping::<Account>("lost-put-v").await;
+    let read = Account {
+        id: "a".into(),
+        balance: 100,
+        version: 0,
+    };
+    let version = accounts.insert(&read).await.unwrap().unwrap();
+    let richer = Account {
+        balance: 110,
+        version,
+        ..read
+    };
+    let (proxy, hold) = cut_first_request_then_hold(&["PutItem"]).await;
+    let a = through(&proxy, &accounts).await;
+    let put_a = {
+        let richer = richer.clone();
+        tokio::spawn(async move { a.insert(&richer).await })
+    };
+    until_cut(&proxy).await;
+    assert_eq!(accounts.insert(&richer).await.unwrap(), Some(version + 1));
+    hold.add_permits(1_000);
+    match put_a.await.unwrap() {
+        Err(Error::VersionConflict {
+            expected, found, ..
+        }) => assert_eq!((expected, found), (version, Some(version + 1))),
+        other => panic!("expected VersionConflict (B's write, not A's), got {other:?}"),
+    }
+
+    // If absent: A cannot know whether its put landed before B's.
+    let wallets = new_mapping::<Wallet>("lost-put-u").await;
+    let w = Wallet {
+        id: "w".into(),
+        balance: 5,
+    };
+    let (proxy, hold) = cut_first_request_then_hold(&["PutItem"]).await;
+    let a = through(&proxy, &wallets).await;
+    let put_a = {
+        let w = w.clone();
+        tokio::spawn(async move { a.insert_if_absent(&w).await })
+    };
+    until_cut(&proxy).await;
+    wallets.insert_if_absent(&w).await.unwrap();
+    hold.add_permits(1_000);
+    let a = put_a.await.unwrap();
+    assert!(matches!(a, Err(Error::Connection { .. })), "{a:?}");
+}
+
+/// Stored by another writer in forms dynamap reads but would not write itself.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Profile {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(alias = "fullName")]
+    name: String,
+    #[dynamo(default)]
+    visits: u32,
+    tags: BTreeSet<String>,
+    seen: DateTime<Utc>,
+    note: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unversioned_update_with_succeeds_on_items_another_writer_stored() {
+    let profiles = new_mapping::<Profile>("update-foreign").await;
+    profiles
+        .client()
+        .put_item()
+        .table_name(profiles.table_name())
+        .item("id", AttributeValue::S("p".into()))
+        .item("fullName", AttributeValue::S("Ada".into()))
+        .item(
+            "tags",
+            AttributeValue::L(vec![
+                AttributeValue::S("b".into()),
+                AttributeValue::S("a".into()),
+            ]),
+        )
+        .item(
+            "seen",
+            AttributeValue::S("2024-05-01T11:30:00+02:00".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let updated = profiles
+        .update_with("p", |p| p.note = Some("hi".into()))
+        .max_attempts(2)
+        .await
+        .unwrap();
+    let expected = Profile {
+        id: "p".into(),
+        name: "Ada".into(),
+        visits: 0,
+        tags: ["a".to_string(), "b".to_string()].into(),
+        seen: Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap(),
+        note: Some("hi".into()),
+    };
+    assert_eq!(updated, expected);
+    assert_eq!(profiles.get("p").await.unwrap(), Some(expected));
+    // What the closure did not change stays as the other writer stored it.
+    let raw = dynamap_tests::stored(&profiles, &"p".to_owned()).await;
+    assert_eq!(raw.get("fullName"), Some(&AttributeValue::S("Ada".into())));
+    assert!(matches!(raw.get("tags"), Some(AttributeValue::L(_))));
+    // The condition is on what was read, in its stored form: another writer's change
+    // between our read and our write is a conflict (re-read, re-applied), never lost.
+    let client = profiles.client().clone();
+    let table = profiles.table_name().to_owned();
+    let mut calls = 0;
+    let raced = profiles
+        .update_with("p", |p| {
+            calls += 1;
+            if calls == 1 {
+                let change = client
+                    .update_item()
+                    .table_name(&table)
+                    .key("id", AttributeValue::S("p".into()))
+                    .update_expression("SET fullName = :n")
+                    .expression_attribute_values(":n", AttributeValue::S("Grace".into()))
+                    .send();
+                tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(change))
+                    .unwrap();
+            }
+            p.visits += 1;
+        })
+        .await
+        .unwrap();
+    assert_eq!(calls, 2, "the change behind our back was a conflict");
+    assert_eq!((raced.name.as_str(), raced.visits), ("Grace", 1));
+    assert_eq!(profiles.get("p").await.unwrap(), Some(raced));
+}
