@@ -234,8 +234,11 @@ async fn an_unversioned_update_with_succeeds_on_items_another_writer_stored() {
                     .update_expression("SET fullName = :n")
                     .expression_attribute_values(":n", AttributeValue::S("Grace".into()))
                     .send();
-                tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(change))
-                    .unwrap();
+                tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current()
+                        .block_on(async { change.await.map(|_| ()).map_err(|e| e.to_string()) })
+                })
+                .unwrap();
             }
             p.visits += 1;
         })
