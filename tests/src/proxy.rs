@@ -52,6 +52,9 @@ pub struct FaultPlan {
     /// waits for a permit of this semaphore before going on: a test makes another
     /// writer act between a fault and the retry that follows it.
     pub hold: Option<Arc<tokio::sync::Semaphore>>,
+    /// Faults happen only while this is `true` (`None`: always), so a test can place
+    /// one at a chosen moment.
+    pub armed: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for FaultPlan {
@@ -69,6 +72,7 @@ impl Default for FaultPlan {
             only: &[],
             seed: 42,
             hold: None,
+            armed: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct ProxyStats {
     pub bounced: AtomicU64,
     /// Requests refused as if the credentials were wrong.
     pub rejected: AtomicU64,
+    /// Requests answered with the plan's `answer_error`.
+    pub answered_errors: AtomicU64,
 }
 
 impl ProxyStats {
@@ -106,6 +112,7 @@ impl ProxyStats {
             &self.server_errors,
             &self.delayed,
             &self.rejected,
+            &self.answered_errors,
         ]
         .iter()
         .map(|c| c.load(Ordering::Relaxed))
@@ -143,6 +150,11 @@ impl Shared {
     fn roll(&self, p: f64) -> bool {
         if p <= 0.0 || self.faults.load(Ordering::Relaxed) >= self.plan.max_faults {
             return false;
+        }
+        if let Some(armed) = &self.plan.armed {
+            if !armed.load(Ordering::Relaxed) {
+                return false;
+            }
         }
         let hit = self
             .rng
@@ -285,6 +297,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
             ));
         }
         if shared.roll(shared.plan.answer_error.0) {
+            stats.answered_errors.fetch_add(1, Ordering::Relaxed);
             return Ok(error_response(
                 StatusCode::BAD_REQUEST,
                 shared.plan.answer_error.1,

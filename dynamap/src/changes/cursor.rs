@@ -10,18 +10,23 @@ use crate::change_position::ChangePosition;
 /// with [`StartAt::After`](super::StartAt::After): the last sequence number handled in
 /// each shard. Record each change once handled with [`advance`](Self::advance).
 ///
+/// Shard ids are unique to their stream, so the positions of another stream (the table
+/// recreated, its stream turned off and on) name no shard of this one and are ignored:
+/// those shards are read from their oldest record.
+///
 /// ```
 /// let mut cursor = dynamap::ChangeCursor::default();
 /// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
 /// let saved = serde_json::to_string(&cursor).unwrap();
 /// let restored: dynamap::ChangeCursor = serde_json::from_str(&saved).unwrap();
 /// assert_eq!(restored.last_in("s1"), Some("7"));
+/// // A cursor saved by an earlier version (with a `stream_arn`) still reads.
+/// let old: dynamap::ChangeCursor =
+///     serde_json::from_str(r#"{"stream_arn":null,"shards":{"s1":"7"}}"#).unwrap();
+/// assert_eq!(old, restored);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeCursor {
-    /// The stream the positions belong to; positions of another stream (the table
-    /// recreated, its stream turned off and on) do not apply and are ignored.
-    pub stream_arn: Option<String>,
     /// The last sequence number handled, by shard.
     pub shards: BTreeMap<String, String>,
 }

@@ -4,9 +4,9 @@
 //! after the last record delivered. Nothing is sent before the first poll, nothing
 //! after the stream is dropped.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::marker::PhantomData;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use futures::stream::BoxStream;
@@ -159,9 +159,12 @@ impl<T: Changed> Changes<T> {
             arn: None,
             client: None,
             shards: Vec::new(),
+            finished: HashSet::new(),
+            next_shard: 0,
             buffer: VecDeque::new(),
             refreshed: None,
             pause: MIN_PAUSE,
+            error_pause: Duration::ZERO,
             ended: false,
         };
         futures::stream::unfold(reader, |mut reader| async move {
@@ -172,6 +175,23 @@ impl<T: Changed> Changes<T> {
 }
 
 const MIN_PAUSE: Duration = Duration::from_millis(50);
+
+/// The first pause after an error, doubled while errors go on, up to [`MAX_ERROR_PAUSE`]:
+/// a consumer that logs an error and polls again does not loop on the service.
+const MIN_ERROR_PAUSE: Duration = Duration::from_millis(100);
+const MAX_ERROR_PAUSE: Duration = Duration::from_secs(10);
+
+/// A round stops reading more shards once this many changes wait in its buffer (the
+/// next round starts with the shards it did not reach), so memory stays bounded
+/// however many shards are open.
+const ROUND_LIMIT: usize = 1_000;
+
+/// How much earlier than its `Latest` iterator a shard keeps records when that iterator
+/// expired before delivering one and the shard is read again from its oldest record.
+/// A record's creation time is rounded down (to the second on AWS, to the minute by
+/// DynamoDB Local) and the client's clock may differ from the service's by a few
+/// seconds: erring early delivers some older changes rather than skipping newer ones.
+const LATEST_MARGIN: Duration = Duration::from_secs(65);
 
 /// How often the shard list is read again while shards are open (DynamoDB rolls shards
 /// over about every four hours).
@@ -187,16 +207,30 @@ struct Shard {
     done: bool,
     /// Open when the feed started: `StartAt::Latest` applies to it.
     at_start: bool,
+    /// When its `Latest` iterator was taken.
+    latest_at: Option<SystemTime>,
+    /// Records created before this are skipped: set when a `Latest` iterator expired
+    /// before the shard delivered a record, and the shard is read from its oldest record.
+    since: Option<SystemTime>,
 }
 
 struct Reader<T: Changed> {
     feed: Changes<T>,
     arn: Option<String>,
     client: Option<aws_sdk_dynamodbstreams::Client>,
+    /// The shards not yet read to their end.
     shards: Vec<Shard>,
+    /// The shards read to their end (or gone), while the stream still lists them: a
+    /// shard is never read twice, and the feed's state stays the size of the listing.
+    finished: HashSet<String>,
+    /// Where the next round starts among the readable shards, so that a round cut
+    /// short by [`ROUND_LIMIT`] does not starve the shards after it.
+    next_shard: usize,
     buffer: VecDeque<Result<Change<T>>>,
     refreshed: Option<Instant>,
     pause: Duration,
+    /// The pause before the next round after an error (zero after a good round).
+    error_pause: Duration,
     ended: bool,
 }
 
@@ -209,8 +243,16 @@ impl<T: Changed> Reader<T> {
             if self.ended {
                 return None;
             }
-            if let Err(e) = self.round().await {
-                return Some(Err(e));
+            if !self.error_pause.is_zero() {
+                tokio::time::sleep(self.error_pause).await;
+            }
+            match self.round().await {
+                Ok(()) => self.error_pause = Duration::ZERO,
+                Err(e) => {
+                    self.error_pause =
+                        (self.error_pause * 2).clamp(MIN_ERROR_PAUSE, MAX_ERROR_PAUSE);
+                    return Some(Err(e));
+                }
             }
         }
     }
@@ -221,17 +263,14 @@ impl<T: Changed> Reader<T> {
             self.open().await?;
         }
         let stale = self.refreshed.is_none_or(|at| at.elapsed() > REFRESH);
-        if stale || !self.shards.iter().any(|s| !s.done) {
+        if stale || self.shards.is_empty() {
             self.refresh().await?;
         }
         let readable: Vec<usize> = (0..self.shards.len())
             .filter(|i| self.readable(*i))
             .collect();
         if readable.is_empty() {
-            if self.shards.iter().all(|s| s.done)
-                && !self.shards.is_empty()
-                && !self.open_stream().await?
-            {
+            if self.shards.is_empty() && !self.finished.is_empty() && !self.open_stream().await? {
                 self.ended = true;
                 return Ok(());
             }
@@ -239,15 +278,38 @@ impl<T: Changed> Reader<T> {
             return Ok(());
         }
         let before = self.buffer.len();
-        for i in readable {
-            self.read(i).await?;
+        let start = self.next_shard % readable.len();
+        let mut reached = 0;
+        for &i in readable.iter().cycle().skip(start).take(readable.len()) {
+            if self.buffer.len() >= ROUND_LIMIT {
+                break;
+            }
+            reached += 1;
+            let result = self.read(i).await;
+            if result.is_err() {
+                self.drop_finished();
+            }
+            result?;
         }
+        self.next_shard = start + reached;
+        self.drop_finished();
         if self.buffer.len() == before {
             self.rest().await;
         } else {
             self.pause = MIN_PAUSE;
         }
         Ok(())
+    }
+
+    /// Moves the shards read to their end out of the list, keeping their ids.
+    fn drop_finished(&mut self) {
+        let finished = &mut self.finished;
+        self.shards.retain(|shard| {
+            if shard.done {
+                finished.insert(shard.id.clone());
+            }
+            !shard.done
+        });
     }
 
     async fn rest(&mut self) {
@@ -282,12 +344,6 @@ impl<T: Changed> Reader<T> {
             Some(client) => client.clone(),
             None => streams_client(&self.feed.dynamo, &probe),
         };
-        if let StartAt::After(cursor) = &self.feed.start {
-            if cursor.stream_arn.as_deref().is_some_and(|a| a != arn) {
-                // The cursor is of another stream: its positions mean nothing here.
-                self.feed.start = StartAt::Oldest;
-            }
-        }
         self.arn = Some(arn);
         self.client = Some(client);
         Ok(())
@@ -338,13 +394,20 @@ impl<T: Changed> Reader<T> {
                 None => break,
             }
         }
-        let parents: Vec<String> = listed
+        let parents: HashSet<String> = listed
             .iter()
             .filter_map(|s| s.parent_shard_id.clone())
             .collect();
+        // A finished shard the stream no longer lists will never be listed again.
+        let ids: HashSet<&str> = listed
+            .iter()
+            .filter_map(|s| s.shard_id.as_deref())
+            .collect();
+        self.finished.retain(|id| ids.contains(id.as_str()));
+        let open: HashSet<String> = self.shards.iter().map(|s| s.id.clone()).collect();
         for shard in listed {
             let Some(id) = shard.shard_id else { continue };
-            if self.shards.iter().any(|s| s.id == id) {
+            if open.contains(&id) || self.finished.contains(&id) {
                 continue;
             }
             // The current shard is the one no other shard descends from (an emulator
@@ -362,9 +425,12 @@ impl<T: Changed> Reader<T> {
                 // hold only older changes.
                 done: first && !current && matches!(self.feed.start, StartAt::Latest),
                 at_start: first && current,
+                latest_at: None,
+                since: None,
                 id,
             });
         }
+        self.drop_finished();
         self.refreshed = Some(Instant::now());
         Ok(())
     }
@@ -377,13 +443,11 @@ impl<T: Changed> Reader<T> {
         if shard.done {
             return false;
         }
+        // A parent is read first: readable once it is no longer among the open shards
+        // (read to its end, or gone from the stream).
         match &shard.parent {
             None => true,
-            Some(parent) => self
-                .shards
-                .iter()
-                .find(|s| &s.id == parent)
-                .is_none_or(|p| p.done),
+            Some(parent) => !self.shards.iter().any(|s| &s.id == parent && !s.done),
         }
     }
 
@@ -418,15 +482,22 @@ impl<T: Changed> Reader<T> {
             (None, StartAt::Latest) if shard.at_start => (ShardIteratorType::Latest, None),
             (None, _) => (ShardIteratorType::TrimHorizon, None),
         };
+        let latest = kind == ShardIteratorType::Latest;
         let sent = client
             .get_shard_iterator()
             .stream_arn(arn)
             .shard_id(&shard.id)
             .shard_iterator_type(kind)
             .set_sequence_number(after);
+        let taken_at = SystemTime::now();
         let sent = crate::observe::send(sent, self.call()).await;
         match sent {
-            Ok(output) => Ok(output.shard_iterator),
+            Ok(output) => {
+                if let (true, Some(shard)) = (latest, self.shards.get_mut(i)) {
+                    shard.latest_at.get_or_insert(taken_at);
+                }
+                Ok(output.shard_iterator)
+            }
             Err(e) => {
                 let e = aws_sdk_dynamodbstreams::Error::from(e);
                 match e {
@@ -489,8 +560,18 @@ impl<T: Changed> Reader<T> {
                 return match aws_sdk_dynamodbstreams::Error::from(e) {
                     aws_sdk_dynamodbstreams::Error::ExpiredIteratorException(_) => {
                         // A new iterator after the last record delivered: nothing twice.
+                        // A `Latest` shard that delivered nothing yet has no such record:
+                        // a new `Latest` iterator would skip what came in between, so it
+                        // is read from its oldest record, skipping what came before the
+                        // feed started.
                         if let Some(shard) = self.shards.get_mut(i) {
                             shard.iterator = None;
+                            if shard.last.is_none() && shard.at_start {
+                                shard.at_start = false;
+                                shard.since = shard
+                                    .latest_at
+                                    .map(|at| at.checked_sub(LATEST_MARGIN).unwrap_or(at));
+                            }
                         }
                         Ok(())
                     }
@@ -506,12 +587,20 @@ impl<T: Changed> Reader<T> {
                 };
             }
         };
+        let mut since = shard.since;
         let mut last = None;
         for record in output.records.unwrap_or_default() {
             let Some(raw) = raw_change(record, &shard_id) else {
                 continue;
             };
             last = Some(raw.sequence_number.clone());
+            if let (Some(start), Some(created)) = (since, raw.approximate_time) {
+                if created < start {
+                    continue;
+                }
+            }
+            // Records come in order: once one is at or after the start, all are.
+            since = None;
             if let Some(change) = decode::<T>(raw) {
                 self.buffer.push_back(change);
             }
@@ -519,6 +608,7 @@ impl<T: Changed> Reader<T> {
         if let Some(shard) = self.shards.get_mut(i) {
             if last.is_some() {
                 shard.last = last;
+                shard.since = since;
             }
             match output.next_shard_iterator {
                 Some(next) => shard.iterator = Some(next),

@@ -468,6 +468,9 @@ fn dynamodb_json_items_and_export_lines_decode() {
 
 mod faults {
     use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
     use dynamap_tests::proxy::{self, FaultPlan, FaultProxy};
 
     /// A feed of a table with five inserts, read a record per request through a proxy
@@ -476,7 +479,7 @@ mod faults {
         error: &'static str,
         p: f64,
         faults: u64,
-    ) -> Option<Vec<dynamap::Result<Change<Visit>>>> {
+    ) -> Option<(Vec<dynamap::Result<Change<Visit>>>, u64)> {
         if !proxy::possible("change feed faults") {
             return None;
         }
@@ -500,7 +503,8 @@ mod faults {
             .records_per_request(1)
             .poll_interval(Duration::from_millis(50))
             .stream();
-        Some(take(&mut feed, 5 + usize::from(error.starts_with("Trimmed"))).await)
+        let got = take(&mut feed, 5 + usize::from(error.starts_with("Trimmed"))).await;
+        Some((got, faulty.stats.answered_errors.load(Ordering::Relaxed)))
     }
 
     fn sequence_numbers(changes: &[dynamap::Result<Change<Visit>>]) -> BTreeSet<String> {
@@ -515,9 +519,10 @@ mod faults {
     async fn an_expired_iterator_is_replaced_and_nothing_comes_twice() {
         // Faults fall between records: a reader that lost its place and started over
         // would deliver the first records twice.
-        let Some(got) = through_faults("ExpiredIteratorException", 0.5, 3).await else {
+        let Some((got, injected)) = through_faults("ExpiredIteratorException", 0.5, 3).await else {
             return;
         };
+        assert!(injected >= 1, "no iterator expired: the test saw nothing");
         assert_eq!(got.len(), 5, "{got:?}");
         assert!(got.iter().all(Result::is_ok), "{got:?}");
         assert_eq!(sequence_numbers(&got).len(), 5, "each change once");
@@ -525,14 +530,125 @@ mod faults {
 
     #[tokio::test]
     async fn trimmed_records_are_reported_once_and_the_feed_goes_on() {
-        let Some(got) = through_faults("TrimmedDataAccessException", 1.0, 1).await else {
+        let Some((got, injected)) = through_faults("TrimmedDataAccessException", 1.0, 1).await
+        else {
             return;
         };
+        assert_eq!(injected, 1);
         assert!(
             matches!(got.first(), Some(Err(Error::ChangesTrimmed { .. }))),
             "{got:?}"
         );
         assert_eq!(got.len(), 6, "{got:?}");
         assert_eq!(sequence_numbers(&got).len(), 5);
+    }
+
+    /// A `Latest` feed whose iterator expires before the shard delivered anything: the
+    /// replacement may not be another `Latest` iterator, which would skip the changes
+    /// made in between. (It reads the shard from its oldest record, keeping records
+    /// created from a minute before the feed's start: older ones are not delivered.)
+    #[tokio::test]
+    async fn a_latest_feed_whose_iterator_expires_skips_nothing_after_its_start() {
+        if !proxy::possible("a_latest_feed_whose_iterator_expires_skips_nothing_after_its_start") {
+            return;
+        }
+        let visits = visits().await;
+        visits.insert(&visit("before", 1)).await.unwrap();
+        let armed = Arc::new(AtomicBool::new(false));
+        let faulty = FaultProxy::start(
+            &dynamap_tests::endpoint(),
+            FaultPlan {
+                answer_error: (1.0, "ExpiredIteratorException"),
+                max_faults: 1,
+                only: &["GetRecords"],
+                armed: Some(armed.clone()),
+                ..FaultPlan::default()
+            },
+        )
+        .await;
+        let through = proxy::through(&faulty, &visits).await;
+        let mut feed = through
+            .changes()
+            .start_at(StartAt::Latest)
+            .poll_interval(Duration::from_millis(50))
+            .stream();
+        // The first polls open the shard at its latest position: nothing yet.
+        let first = tokio::time::timeout(Duration::from_millis(400), feed.next()).await;
+        assert!(first.is_err(), "no change yet: {first:?}");
+        visits.insert(&visit("during", 1)).await.unwrap();
+        // The next read finds its iterator expired.
+        armed.store(true, Ordering::Relaxed);
+        let mut keys = Vec::new();
+        while !keys.contains(&"during".to_owned()) {
+            match tokio::time::timeout(Duration::from_secs(5), feed.next()).await {
+                Ok(Some(change)) => keys.push(change.unwrap().key),
+                _ => panic!("`during` was skipped; got {keys:?}"),
+            }
+        }
+        assert_eq!(faulty.stats.answered_errors.load(Ordering::Relaxed), 1);
+        // "before" came a moment before the start: within the margin, so it may come
+        // again, in its order; nothing else does.
+        assert!(
+            keys == ["during"] || keys == ["before", "during"],
+            "{keys:?}"
+        );
+        visits.insert(&visit("after", 1)).await.unwrap();
+        let got = take(&mut feed, 1).await;
+        assert_eq!(got.into_iter().next().unwrap().unwrap().key, "after");
+    }
+
+    /// Pinned: the servers round a record's creation time differently. AWS documents
+    /// "rounded down to the closest second"; the embedded server does that, DynamoDB
+    /// Local rounds down to the minute (the feed's `Latest` margin covers both).
+    #[tokio::test]
+    async fn creation_times_are_rounded_down_as_each_server_does() {
+        let visits = visits().await;
+        let before = std::time::SystemTime::now();
+        visits.insert(&visit("x", 1)).await.unwrap();
+        let after = std::time::SystemTime::now();
+        let mut feed = visits
+            .changes()
+            .poll_interval(Duration::from_millis(50))
+            .stream();
+        let change = take(&mut feed, 1)
+            .await
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap();
+        let at = change.approximate_time.expect("a creation time");
+        let seconds =
+            |t: std::time::SystemTime| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let granularity = match dynamap_tests::server_kind() {
+            dynamap::local::ServerKind::DynamoDbLocal => 60,
+            _ => 1,
+        };
+        assert_eq!(seconds(at) % granularity, 0, "{at:?}");
+        assert!(seconds(at) <= seconds(after), "{at:?}");
+        assert!(
+            seconds(at) + granularity > seconds(before),
+            "{at:?} vs {before:?}"
+        );
+    }
+
+    /// A consumer that logs an error and polls again is paused, not looped: a feed whose
+    /// table is gone sends a handful of requests a second, not hundreds.
+    #[tokio::test]
+    async fn errors_are_returned_after_a_growing_pause() {
+        let (counting, log) = counting_client(&client().await);
+        let gone: TypedMapping<Visit> =
+            TypedMapping::new(counting, unique_table_name("changes-gone"));
+        let mut feed = gone.changes().stream();
+        let started = std::time::Instant::now();
+        let mut errors = 0;
+        while started.elapsed() < Duration::from_millis(1_000) {
+            match feed.next().await {
+                Some(Err(_)) => errors += 1,
+                other => panic!("expected an error, got {other:?}"),
+            }
+        }
+        // Pauses of 100, 200, 400, 800 ms: at most five requests in a second.
+        assert!((2..=5).contains(&errors), "{errors} errors in a second");
+        assert!(log.count() <= 5, "{} requests in a second", log.count());
     }
 }
