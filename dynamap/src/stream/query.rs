@@ -541,6 +541,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
         let mut spec = self.spec.clone();
         spec.key_condition = Some(self.key_condition()?);
+        spec.project_keys(&resume_key_names::<T>(spec.index.as_deref()));
         if let (Some(limit), None) = (self.limit, &spec.filter) {
             // Another entity's items are rare in a range the templates narrow: a page
             // of `limit` items is still the right first guess.

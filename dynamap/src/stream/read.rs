@@ -46,6 +46,20 @@ pub(crate) struct ReadSpec {
 }
 
 impl ReadSpec {
+    /// A projected read also reads `key_names` (the key attributes a LastEvaluatedKey
+    /// is made of): a page trimmed to a limit resumes after its last item, and only
+    /// that item's key can make the token.
+    pub(crate) fn project_keys(&mut self, key_names: &[String]) {
+        if let Some(paths) = &mut self.projection {
+            for name in key_names {
+                let path = AttrPath::from(name.clone());
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+
     pub(crate) fn render(&self) -> Result<ReadRequest> {
         let mut renderer = Renderer::new(if self.key_condition.is_some() {
             "Query"

@@ -304,7 +304,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     }
 
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
-        self.options.raw_pages(self.mapping.client())
+        let mut options = self.options.clone();
+        options
+            .spec
+            .project_keys(&resume_key_names::<T>(options.spec.index.as_deref()));
+        options.raw_pages(self.mapping.client())
     }
 
     /// The items, one by one. Lazy: one request per page, sent when the stream needs it.

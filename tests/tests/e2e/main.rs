@@ -18,6 +18,7 @@ mod lost_answers;
 mod modify;
 mod no_panic;
 mod observe;
+mod projected_tokens;
 mod proxy_faults;
 mod resilience;
 mod roundtrip;
