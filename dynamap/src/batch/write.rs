@@ -422,9 +422,12 @@ pub(crate) async fn write_all<A: Again>(
         // Nothing more is sent, and nothing is dropped: the rest of the input goes,
         // unsent, into the error.
         while let Some(next) = writes.next().await {
+            let index = position;
             position += 1;
-            if let Ok(pending) = next {
-                tally.failed.extend(request_item(pending.request));
+            match next {
+                Ok(pending) => tally.failed.extend(request_item(pending.request)),
+                // A refused item of the rest is named like one refused before.
+                Err(error) => tally.rejected.push(Rejected { index, error }),
             }
         }
     }

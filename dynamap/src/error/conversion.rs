@@ -27,7 +27,7 @@ use crate::attr_path::{AttrPath, Segment};
 ///     "attribute `age`: expected an integer that fits u8, found number 300"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConversionError(Box<ConversionDetails>);
 
 /// Boxed so that `Result<T, ConversionError>` stays as small as `T` allows: every
@@ -160,6 +160,49 @@ impl ConversionError {
     /// ```
     pub fn found(&self) -> &str {
         &self.0.found
+    }
+}
+
+/// What was found is stored data: `Debug` (which ends up in logs and panics without the
+/// caller choosing it) names only its kind and size; `Display`, which a caller prints
+/// on purpose, shows a prefix of it.
+///
+/// ```
+/// use aws_sdk_dynamodb::types::AttributeValue;
+/// let e = dynamap::ConversionError::unexpected("a number (N)", &AttributeValue::S("4111 1111".into()));
+/// assert!(!format!("{e:?}").contains("4111"));
+/// assert!(format!("{e:?}").contains("string"));
+/// ```
+impl fmt::Debug for ConversionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const KINDS: [&str; 13] = [
+            "string set",
+            "number set",
+            "binary set",
+            "string",
+            "number",
+            "binary",
+            "boolean",
+            "null",
+            "list",
+            "map",
+            "no attribute",
+            "an attribute type unknown",
+            "a value",
+        ];
+        let found = &self.0.found;
+        let kind = KINDS
+            .iter()
+            .find(|kind| found.starts_with(*kind))
+            .unwrap_or(&"a value");
+        f.debug_struct("ConversionError")
+            .field("attribute", &self.attribute())
+            .field("expected", &self.0.expected)
+            .field(
+                "found",
+                &format_args!("{kind} ({} bytes described)", found.len()),
+            )
+            .finish()
     }
 }
 

@@ -737,6 +737,23 @@ mod debug_tests {
                 }],
                 message: None,
             },
+            Error::Conversion(
+                ConversionError::unexpected(
+                    "a number (N)",
+                    &AttributeValue::S("078-05-1120".into()),
+                )
+                .in_attribute("ssn"),
+            ),
+            Error::UndecodableChange {
+                position: crate::change_position::ChangePosition {
+                    shard_id: "s".into(),
+                    sequence_number: "1".into(),
+                },
+                source: Box::new(Error::Conversion(
+                    ConversionError::new("an email", "string \"alice@example.com\"")
+                        .in_attribute("email"),
+                )),
+            },
         ];
         for error in &errors {
             let debug = format!("{error:?}");

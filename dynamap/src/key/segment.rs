@@ -189,10 +189,33 @@ macro_rules! text_segment {
 }
 
 #[cfg(feature = "chrono")]
-text_segment!(
+text_segment!(chrono::NaiveDate);
+
+/// A chrono time in a key: a leap second (nanoseconds past 1e9) is stored as the
+/// second's last instant, which would give it another time's key, so it is refused.
+#[cfg(feature = "chrono")]
+macro_rules! chrono_time_segment {
+    ($($t:ty),*) => {$(
+        impl KeySegment for $t {
+            const FIXED_WIDTH: bool = true;
+
+            fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+                if chrono::Timelike::nanosecond(self) >= 1_000_000_000 {
+                    return Err(ConversionError::new(
+                        "a time that is not a leap second (a key must name one instant)",
+                        self.to_rfc3339(),
+                    ));
+                }
+                push_stored_text(self, out)
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "chrono")]
+chrono_time_segment!(
     chrono::DateTime<chrono::Utc>,
-    chrono::DateTime<chrono::FixedOffset>,
-    chrono::NaiveDate
+    chrono::DateTime<chrono::FixedOffset>
 );
 
 #[cfg(feature = "time")]
@@ -407,5 +430,18 @@ mod tests {
                 same_order(time(a, an).date(), time(b, bn).date())?;
             }
         }
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn a_leap_second_is_refused_in_a_key_and_its_neighbour_is_not() {
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let day = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+        let leap = Utc.from_utc_datetime(&day.and_hms_nano_opt(23, 59, 59, 1_500_000_000).unwrap());
+        let last = Utc.from_utc_datetime(&day.and_hms_nano_opt(23, 59, 59, 999_999_999).unwrap());
+        let mut out = String::new();
+        assert!(leap.write_segment(&mut out).is_err());
+        assert!(leap.fixed_offset().write_segment(&mut out).is_err());
+        assert_eq!(text(last), "2016-12-31T23:59:59.999999999Z");
     }
 }

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditi
 use crate::condition::Condition;
 use crate::error::ConversionError;
 use crate::error::{Error, Result};
-use crate::expr::{Action, Apply, Node, Rendered, Renderer};
+use crate::expr::{all_of, Action, Apply, Cmp, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
 use crate::observe::Call;
@@ -519,7 +519,9 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
             Err(Error::ConditionFailed {
                 item: None, table, ..
             }) if !upsert => Err(Error::NotFound { table }),
-            Err(e) => Err(super::entity_guard::other_entity_or::<T>(e)),
+            Err(e) => Err(past_ceiling::<T>(
+                super::entity_guard::other_entity_or::<T>(e),
+            )),
         }
     }
 }
@@ -569,11 +571,50 @@ fn render<T: DynamoItem>(
         (Some(condition), Some(exists)) => Some(Node::And(vec![condition, exists])),
         (condition, exists) => condition.or(exists),
     };
+    // The server bumps the version: one the field could not read back (a `u8` at 255)
+    // must not be bumped, so the update holds only below the field's largest value.
+    let ceiling = version
+        .as_ref()
+        .and_then(|path| version_ceiling::<T>().map(|max| below(path.clone(), max)));
+    let condition = all_of(condition.into_iter().chain(ceiling).collect());
     let mut renderer = Renderer::new("UpdateItem");
     renderer
         .update(actions, version.as_ref())?
         .condition(condition.as_ref())?;
     Ok(renderer.finish())
+}
+
+/// The largest version `T`'s version field holds, when that is less than `u64::MAX`.
+fn version_ceiling<T: DynamoItem>() -> Option<u64> {
+    [u64::from(u8::MAX), u64::from(u16::MAX), u64::from(u32::MAX)]
+        .into_iter()
+        .find(|max| T::check_version(max.saturating_add(1)).is_err())
+}
+
+/// `attribute_not_exists(version) OR version < max`.
+fn below(path: AttrPath, max: u64) -> Node {
+    Node::Or(vec![
+        Node::NotExists(path.clone()),
+        Node::Compare(path, Cmp::Lt, AttributeValue::N(max.to_string())),
+    ])
+}
+
+/// A failed update of a versioned item whose stored version is at the field's ceiling:
+/// the error `check_version` gives for the version a bump would store.
+fn past_ceiling<T: DynamoItem>(error: Error) -> Error {
+    let (Some(name), Some(max)) = (T::VERSION_ATTRIBUTE, version_ceiling::<T>()) else {
+        return error;
+    };
+    match &error {
+        Error::ConditionFailed {
+            item: Some(stored), ..
+        } if super::insert::stored_version(stored, name).is_some_and(|v| v >= max) => {
+            T::check_version(max.saturating_add(1))
+                .err()
+                .unwrap_or(error)
+        }
+        _ => error,
+    }
 }
 
 /// The key's fields of an entity's update (which render the index keys a change to

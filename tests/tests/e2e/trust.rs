@@ -865,3 +865,50 @@ async fn a_transaction_whose_answer_is_lost_is_a_connection_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
 }
+
+/// After a batch fails for good, the unread rest of the input is read into the error:
+/// a refused item there is named in `rejected` (not dropped), the others are in
+/// `remaining`, and every input item is in one of them.
+#[tokio::test]
+async fn a_refused_item_in_the_unread_rest_is_named() {
+    if !proxy::possible("a_refused_item_in_the_unread_rest_is_named") {
+        return;
+    }
+    let docs = new_mapping::<Doc>("trust-rest-refused").await;
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            reject_credentials: 1.0,
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let refused = through(&proxy, &docs).await;
+    let mut all: Vec<Doc> = (0..300)
+        .map(|i| Doc {
+            id: format!("d{i:03}"),
+            body: "ok".into(),
+        })
+        .collect();
+    all[290].body = "x".repeat(dynamap::MAX_ITEM_SIZE);
+    match refused.insert_many(all).concurrency(1).await.unwrap_err() {
+        Error::BatchIncomplete {
+            completed,
+            read,
+            remaining,
+            rejected,
+            ..
+        } => {
+            assert_eq!((completed, read), (0, 300));
+            let indexes: Vec<usize> = rejected.iter().map(|r| r.index).collect();
+            assert_eq!(
+                indexes,
+                [290],
+                "the refused item of the unread rest is named"
+            );
+            assert!(matches!(rejected[0].error, Error::ItemTooLarge { .. }));
+            assert_eq!(remaining.len(), 299, "every other item handed back");
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+}

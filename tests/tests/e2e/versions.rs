@@ -342,3 +342,42 @@ async fn remove_item_deletes_only_the_version_it_was_given() {
     profiles.insert(&profile).await.unwrap();
     assert_eq!(profiles.remove_item(&profile).await.unwrap(), Some(profile));
 }
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Small {
+    #[dynamo(partition_key)]
+    id: String,
+    n: u32,
+    #[dynamo(version)]
+    version: u8,
+}
+
+/// The server bumps the version of a `modify`: at the field's largest value the update
+/// is refused with `check_version`'s error, and the item stays readable.
+#[tokio::test]
+async fn modify_never_bumps_a_version_past_what_its_field_reads_back() {
+    let table = new_mapping::<Small>("version-ceiling").await;
+    let f = Small::fields();
+    table
+        .client()
+        .put_item()
+        .table_name(table.table_name())
+        .item("id", aws_sdk_dynamodb::types::AttributeValue::S("s".into()))
+        .item("n", aws_sdk_dynamodb::types::AttributeValue::N("1".into()))
+        .item(
+            "version",
+            aws_sdk_dynamodb::types::AttributeValue::N("254".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    table.modify("s").add(f.n, 1).await.unwrap();
+    assert_eq!(table.get("s").await.unwrap().unwrap().version, 255);
+    let err = table.modify("s").add(f.n, 1).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        Small::check_version(256).unwrap_err().to_string()
+    );
+    let stored = table.get("s").await.unwrap().unwrap();
+    assert_eq!((stored.n, stored.version), (2, 255), "nothing was written");
+}
