@@ -9,6 +9,7 @@ mod counts;
 mod document;
 mod entity_writes;
 mod fuzz;
+mod key_templates;
 mod keys;
 mod lambda_types;
 mod launcher;
