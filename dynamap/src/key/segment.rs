@@ -357,14 +357,52 @@ mod tests {
         );
 
         proptest! {
+            /// A string as the last segment, behind the template's text, orders as the
+            /// strings do (empty ones and separators included); before more of the
+            /// template it is refused exactly when it holds the separator.
             #[test]
-            fn string_order(a in ".{0,12}", b in ".{0,12}") {
-                same_order(a, b)?;
+            fn string_segments_order_behind_their_prefix_and_refuse_their_separator(
+                a in "[a-c#|]{0,4}", b in "[a-c#|]{0,4}", sep in prop::sample::select(vec!['#', '|', ':'])
+            ) {
+                let last = |s: &str| {
+                    let mut out = format!("TAG{sep}");
+                    super::super::push_segment(&mut out, &s.to_owned(), "s", None).map(|()| out)
+                };
+                prop_assert_eq!(a.cmp(&b), last(&a).unwrap().cmp(&last(&b).unwrap()));
+                let mut out = String::new();
+                let inner = super::super::push_segment(&mut out, &a.clone(), "s", Some(sep));
+                prop_assert_eq!(inner.is_err(), a.contains(sep));
             }
 
             #[test]
             fn integer_edges_keep_their_order(a in prop::sample::select(vec![i64::MIN, -1, 0, 1, i64::MAX]), b in any::<i64>()) {
                 same_order(a, b)?;
+            }
+
+            /// A string before another segment (`{s}{sep}{n}`): keys order as the pairs
+            /// do unless one string is a proper prefix of the other (then the separator
+            /// meets the longer string's next character, which is why ranges on such a
+            /// segment are refused), and two different pairs never share a key.
+            #[test]
+            fn a_string_before_a_segment_orders_as_its_pair_unless_a_prefix(
+                s1 in "[a-c]{0,3}", n1 in 0u32..4, s2 in "[a-c]{0,3}", n2 in 0u32..4,
+                sep in prop::sample::select(vec!['#', '|', ':', 'b'])
+            ) {
+                let key = |s: &str, n: u32| {
+                    let mut out = String::from("K");
+                    out.push(sep);
+                    super::super::push_segment(&mut out, &s.to_owned(), "s", Some(sep)).ok()?;
+                    out.push(sep);
+                    super::super::push_segment(&mut out, &n, "n", None).ok()?;
+                    Some(out)
+                };
+                if let (Some(k1), Some(k2)) = (key(&s1, n1), key(&s2, n2)) {
+                    prop_assert_eq!(k1 == k2, (&s1, n1) == (&s2, n2));
+                    let prefix = s1 != s2 && (s1.starts_with(&s2) || s2.starts_with(&s1));
+                    if !prefix {
+                        prop_assert_eq!((&s1, n1).cmp(&(&s2, n2)), k1.cmp(&k2));
+                    }
+                }
             }
 
             /// Composed keys (`{a}#{b}` with fixed-width `a`) order as the pairs do.

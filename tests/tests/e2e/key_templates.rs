@@ -247,3 +247,47 @@ async fn modify_renders_what_it_can_of_multi_field_and_local_index_templates() {
         .unwrap();
     assert_eq!(by_queue.len(), 1);
 }
+
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Seq(u32);
+
+#[derive(DynamoValue, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Name(String);
+
+/// Stored as their names, which sort as the variants are declared.
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Alpha,
+    Beta,
+    Gamma,
+}
+
+fn segment<S: dynamap::KeySegment>(value: &S) -> String {
+    let mut out = String::new();
+    value.write_segment(&mut out).unwrap();
+    out
+}
+
+proptest::proptest! {
+    /// A newtype writes its inner value's segment, and a unit enum its variant's name:
+    /// both order as their values (here, where the names sort as declared), and two
+    /// values never share a segment.
+    #[test]
+    fn newtype_and_unit_enum_segments_order_as_their_values(
+        a in proptest::prelude::any::<u32>(),
+        b in proptest::prelude::any::<u32>(),
+        x in "[a-c#]{0,4}",
+        y in "[a-c#]{0,4}",
+        l in 0usize..3,
+        m in 0usize..3,
+    ) {
+        let levels = [Level::Alpha, Level::Beta, Level::Gamma];
+        proptest::prop_assert_eq!(segment(&Seq(a)), segment(&a));
+        proptest::prop_assert_eq!(Seq(a).cmp(&Seq(b)), segment(&Seq(a)).cmp(&segment(&Seq(b))));
+        proptest::prop_assert_eq!(segment(&Name(x.clone())), x.clone());
+        proptest::prop_assert_eq!(x.cmp(&y), segment(&Name(x.clone())).cmp(&segment(&Name(y.clone()))));
+        let (p, q) = (levels[l], levels[m]);
+        proptest::prop_assert_eq!(p.cmp(&q), segment(&p).cmp(&segment(&q)));
+        proptest::prop_assert_eq!(p == q, segment(&p) == segment(&q));
+    }
+}
