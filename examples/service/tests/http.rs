@@ -9,15 +9,34 @@ use reqwest::header::{ETAG, IF_MATCH, LOCATION};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
+use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+
 /// A running service on its own fresh table.
 struct Service {
     base: String,
     http: Client,
+    /// The table, read directly to check what the service stored.
+    table: String,
+    dynamodb: dynamap::aws_sdk_dynamodb::Client,
+    /// The proxy the service's requests go through, when the test slows them.
+    _proxy: Option<FaultProxy>,
 }
 
 impl Service {
     async fn start() -> Service {
-        let client = dynamap_tests::client().await;
+        Service::start_with(None).await
+    }
+
+    /// A service whose requests go through `proxy` (to the test server).
+    async fn start_with(proxy: Option<FaultProxy>) -> Service {
+        let dynamodb = dynamap_tests::client().await;
+        let client = match &proxy {
+            Some(proxy) => dynamap::connect()
+                .local(proxy.url.clone())
+                .await
+                .expect("a client through the proxy"),
+            None => dynamodb.clone(),
+        };
         let table = dynamap_tests::unique_table_name("service");
         let state = AppState::new(client, &table, *b"the tests' secret, 32 bytes long");
         state.table().create_table().await.expect("create table");
@@ -29,6 +48,38 @@ impl Service {
         Service {
             base,
             http: Client::new(),
+            table,
+            dynamodb,
+            _proxy: proxy,
+        }
+    }
+
+    /// How many items the table holds in the partition `pk` (all of it when `None`).
+    async fn stored_items(&self, pk: Option<&str>) -> i32 {
+        use dynamap::aws_sdk_dynamodb::types::{AttributeValue, Select};
+        match pk {
+            Some(pk) => self
+                .dynamodb
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+                .select(Select::Count)
+                .consistent_read(true)
+                .send()
+                .await
+                .expect("query")
+                .count(),
+            None => self
+                .dynamodb
+                .scan()
+                .table_name(&self.table)
+                .select(Select::Count)
+                .consistent_read(true)
+                .send()
+                .await
+                .expect("scan")
+                .count(),
         }
     }
 
@@ -238,6 +289,7 @@ async fn bad_requests_are_400_and_missing_items_404() {
         service.get(&missing_order).await.status(),
         StatusCode::NOT_FOUND
     );
+    let before = service.stored_items(None).await;
     let order_of_nobody = service
         .post(
             &format!("{missing}/orders"),
@@ -245,6 +297,11 @@ async fn bad_requests_are_400_and_missing_items_404() {
         )
         .await;
     assert_eq!(order_of_nobody.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        service.stored_items(None).await,
+        before,
+        "an order for a missing user writes nothing"
+    );
 }
 
 #[tokio::test]
@@ -299,6 +356,9 @@ async fn orders_are_placed_with_their_lines_listed_newest_first_and_deleted() {
 
     // An order read alone, patched, then deleted with its lines.
     let path = format!("/users/{user}/orders/{}", placed[6]);
+    let lines_of = format!("ORDER#{}", placed[6]);
+    assert_eq!(service.stored_items(Some(&lines_of)).await, 7);
+    let before = service.stored_items(None).await;
     let read = service.get(&path).await;
     let tag = etag_of(&read);
     let body: Value = read.json().await.unwrap();
@@ -327,6 +387,16 @@ async fn orders_are_placed_with_their_lines_listed_newest_first_and_deleted() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(service.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        service.stored_items(Some(&lines_of)).await,
+        0,
+        "its lines are gone"
+    );
+    assert_eq!(
+        service.stored_items(None).await,
+        before - 8,
+        "the order and its 7 lines, nothing else"
+    );
     assert_eq!(
         service.delete(&path, None).await.status(),
         StatusCode::NOT_FOUND
@@ -368,7 +438,20 @@ async fn users_page_to_the_end_each_once() {
 
 #[tokio::test]
 async fn of_two_racing_patches_with_one_etag_exactly_one_wins() {
-    let service = Service::start().await;
+    // Every write of the service waits 300 ms before it reaches the server, so both
+    // PATCHes have read (and checked) the item before either writes: a service that
+    // checked the ETag and then wrote without a condition would answer 200 twice.
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            delay: (1.0, std::time::Duration::from_millis(300)),
+            only: &["UpdateItem", "PutItem", "TransactWriteItems"],
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let stats = proxy.stats.clone();
+    let service = Service::start_with(Some(proxy)).await;
     for round in 0..5 {
         let (user, tag) = service.user(&format!("Racer{round}")).await;
         let path = format!("/users/{user}");
@@ -393,4 +476,6 @@ async fn of_two_racing_patches_with_one_etag_exactly_one_wins() {
         let stored_tag = etag_of(&service.get(&path).await);
         assert_eq!(stored_tag, "\"v2\"", "one write landed");
     }
+    // Each round's two PATCHes were both slowed (the creates too).
+    assert!(stats.delayed.load(std::sync::atomic::Ordering::Relaxed) >= 10);
 }
