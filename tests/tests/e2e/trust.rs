@@ -746,6 +746,29 @@ async fn batch_retries_wait_as_the_retry_policy_says() {
         }
         other => panic!("expected BatchIncomplete, got {other:?}"),
     }
+    // And the waits are there: with a 40 ms policy, nine waits drawn from 0..40 ms
+    // (full jitter) add up to more than 40 ms but for odds of 1 in 9! (a loop that did
+    // not wait at all would take a few milliseconds).
+    let patient = TypedMapping::<Doc>::new(quick.client().clone(), docs.table_name()).with_retry(
+        RetryPolicy::default()
+            .max_attempts(1)
+            .initial_backoff(Duration::from_millis(40))
+            .max_backoff(Duration::from_millis(40)),
+    );
+    let started = std::time::Instant::now();
+    let _ = patient
+        .insert_many(vec![Doc {
+            id: "d".into(),
+            body: "b".into(),
+        }])
+        .max_attempts(10)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        (Duration::from_millis(40)..Duration::from_millis(1_500)).contains(&took),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]

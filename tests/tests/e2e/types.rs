@@ -892,5 +892,11 @@ async fn a_flattened_struct_sits_at_the_top_level_and_its_paths_follow() {
         .update_with("c1", |c| c.audit.changed_by = "ops".into())
         .await
         .unwrap();
+    // The change itself is stored (not only what update_with returned), under the
+    // flattened field's own attribute, and the rest is as it was.
+    assert_eq!(renamed.audit.changed_by, "ops");
     assert_eq!(customers.get("c1").await.unwrap(), Some(renamed));
+    let raw = dynamap_tests::stored(&customers, &"c1".to_owned()).await;
+    assert_eq!(raw.get("by"), Some(&AttributeValue::S("ops".into())));
+    assert_eq!(raw.get("city"), Some(&AttributeValue::S("Paris".into())));
 }
