@@ -9,6 +9,7 @@
 
 pub mod faults;
 pub mod proxy;
+pub mod shard_tree;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};

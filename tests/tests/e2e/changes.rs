@@ -741,3 +741,87 @@ async fn a_time_to_live_removal_on_a_live_feed_as_each_server_gives_it() {
     };
     assert_eq!(kinds, expected);
 }
+
+/// A stream of several shards, as DynamoDB makes them (it splits and rolls shards over):
+/// a parent's records come before its children's, a child's before its own children's,
+/// a shard whose parent aged out is read at once, and every record comes once.
+#[tokio::test]
+async fn a_tree_of_shards_is_read_parents_before_children() {
+    use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+    let tree = ShardTree::start(vec![
+        TreeShard {
+            id: "root",
+            parent: None,
+            closed: true,
+            users: vec!["r1", "r2", "r3"],
+        },
+        TreeShard {
+            id: "left",
+            parent: Some("root"),
+            closed: true,
+            users: vec!["l1", "l2"],
+        },
+        TreeShard {
+            id: "right",
+            parent: Some("root"),
+            closed: false,
+            users: vec!["q1"],
+        },
+        TreeShard {
+            id: "leftleft",
+            parent: Some("left"),
+            closed: false,
+            users: vec!["ll1", "ll2", "ll3"],
+        },
+        TreeShard {
+            id: "orphan",
+            parent: Some("gone-1"),
+            closed: false,
+            users: vec!["o1"],
+        },
+    ])
+    .await;
+    let streams = aws_sdk_dynamodbstreams::Client::from_conf(
+        aws_sdk_dynamodbstreams::Config::builder()
+            .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+            .endpoint_url(&tree.url)
+            .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
+                "test", "test", None, None, "test",
+            ))
+            .build(),
+    );
+    let visits = visits().await;
+    let mut feed = visits
+        .changes()
+        .streams_client(streams)
+        .poll_interval(Duration::from_millis(20))
+        .stream();
+    let got: Vec<String> = take(&mut feed, 10)
+        .await
+        .into_iter()
+        .map(|c| c.unwrap().key)
+        .collect();
+    let at = |key: &str| {
+        got.iter()
+            .position(|k| k == key)
+            .unwrap_or_else(|| panic!("{key} missing: {got:?}"))
+    };
+    assert_eq!(got.len(), 10, "{got:?}");
+    assert_eq!(
+        got.iter().collect::<BTreeSet<_>>().len(),
+        10,
+        "each once: {got:?}"
+    );
+    for (parent, child) in [("r3", "l1"), ("r3", "q1"), ("l2", "ll1")] {
+        assert!(at(parent) < at(child), "{parent} before {child}: {got:?}");
+    }
+    for (a, b) in [("r1", "r2"), ("r2", "r3"), ("ll1", "ll2"), ("ll2", "ll3")] {
+        assert!(at(a) < at(b), "{a} before {b} within a shard: {got:?}");
+    }
+    // Nothing more: a second poll finds the open shards idle.
+    let more = tokio::time::timeout(Duration::from_millis(300), feed.next()).await;
+    assert!(more.is_err(), "{more:?}");
+    let reads = tree.reads.lock().unwrap().clone();
+    assert!(reads.iter().position(|s| s == "root") < reads.iter().position(|s| s == "left"));
+}

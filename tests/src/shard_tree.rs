@@ -1,0 +1,188 @@
+//! A DynamoDB Streams server on loopback that serves a shard tree the local servers
+//! never make (they keep one shard per stream): parents closed with records, children
+//! and grandchildren, a shard whose parent has aged out. It speaks the Streams API's
+//! JSON protocol (DescribeStream, GetShardIterator, GetRecords) to the real SDK client,
+//! and records which shard each GetRecords read, so a test can check the order.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value as Json};
+use tokio::net::TcpListener;
+
+/// One shard: its records' user keys (each an INSERT), in order.
+#[derive(Debug, Clone)]
+pub struct TreeShard {
+    /// The shard's id.
+    pub id: &'static str,
+    /// Its parent, which may be absent from the listing (aged out).
+    pub parent: Option<&'static str>,
+    /// Whether it is closed (it has an ending sequence number and its last page ends
+    /// the shard).
+    pub closed: bool,
+    /// The `user` key of each record.
+    pub users: Vec<&'static str>,
+}
+
+/// A running server; stops when dropped.
+pub struct ShardTree {
+    /// The URL to give a Streams client.
+    pub url: String,
+    /// The shard of each GetRecords that returned records, in order.
+    pub reads: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ShardTree {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn sequence(shard: usize, record: usize) -> String {
+    format!("{:021}", (shard + 1) * 1_000 + record)
+}
+
+fn describe(shards: &[TreeShard], listed: &[&str]) -> Json {
+    let shards: Vec<Json> = shards
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| listed.contains(&s.id))
+        .map(|(i, s)| {
+            let mut range = json!({ "StartingSequenceNumber": sequence(i, 0) });
+            if s.closed {
+                range["EndingSequenceNumber"] = json!(sequence(i, s.users.len().max(1) - 1));
+            }
+            let mut shard = json!({ "ShardId": s.id, "SequenceNumberRange": range });
+            if let Some(parent) = s.parent {
+                shard["ParentShardId"] = json!(parent);
+            }
+            shard
+        })
+        .collect();
+    json!({ "StreamDescription": {
+        "StreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
+        "StreamStatus": "ENABLED",
+        "StreamViewType": "NEW_IMAGE",
+        "TableName": "t",
+        "KeySchema": [{ "AttributeName": "user", "KeyType": "HASH" }],
+        "Shards": shards,
+    }})
+}
+
+fn answer(shards: &[TreeShard], target: &str, body: &Json, reads: &Mutex<Vec<String>>) -> Json {
+    let listed: Vec<&str> = shards
+        .iter()
+        .map(|s| s.id)
+        .filter(|id| !id.starts_with("gone"))
+        .collect();
+    if target.ends_with("DescribeStream") {
+        return describe(shards, &listed);
+    }
+    if target.ends_with("GetShardIterator") {
+        let id = body["ShardId"].as_str().unwrap_or_default();
+        let Some((i, shard)) = shards.iter().enumerate().find(|(_, s)| s.id == id) else {
+            return json!({});
+        };
+        let position = match body["ShardIteratorType"].as_str() {
+            Some("AFTER_SEQUENCE_NUMBER") => (0..shard.users.len())
+                .find(|r| sequence(i, *r) == body["SequenceNumber"].as_str().unwrap_or(""))
+                .map_or(0, |r| r + 1),
+            Some("LATEST") => shard.users.len(),
+            _ => 0,
+        };
+        return json!({ "ShardIterator": format!("{id}|{position}") });
+    }
+    // GetRecords: two records a page.
+    let iterator = body["ShardIterator"].as_str().unwrap_or_default();
+    let (id, position) = iterator.split_once('|').unwrap_or_default();
+    let position: usize = position.parse().unwrap_or(0);
+    let Some((i, shard)) = shards.iter().enumerate().find(|(_, s)| s.id == id) else {
+        return json!({ "Records": [] });
+    };
+    let end = (position + 2).min(shard.users.len());
+    let records: Vec<Json> = (position..end)
+        .map(|r| {
+            json!({
+                "eventID": sequence(i, r),
+                "eventName": "INSERT",
+                "eventSource": "aws:dynamodb",
+                "dynamodb": {
+                    "Keys": { "user": { "S": shard.users[r] } },
+                    "NewImage": { "user": { "S": shard.users[r] }, "count": { "N": "1" } },
+                    "SequenceNumber": sequence(i, r),
+                    "SizeBytes": 10,
+                    "StreamViewType": "NEW_IMAGE",
+                }
+            })
+        })
+        .collect();
+    if !records.is_empty() {
+        if let Ok(mut reads) = reads.lock() {
+            reads.push(id.to_owned());
+        }
+    }
+    let mut out = json!({ "Records": records });
+    if !(shard.closed && end == shard.users.len()) {
+        out["NextShardIterator"] = json!(format!("{id}|{end}"));
+    }
+    out
+}
+
+impl ShardTree {
+    /// Serves `shards` (ids starting with `gone` are parents no longer listed).
+    ///
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub async fn start(shards: Vec<TreeShard>) -> ShardTree {
+        let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap_or_else(|e| panic!("cannot bind: {e}"));
+        let url = format!(
+            "http://{}",
+            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        );
+        let reads = Arc::new(Mutex::new(Vec::new()));
+        let (shared, seen) = (Arc::new(shards), reads.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (shards, reads) = (shared.clone(), seen.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |request: Request<Incoming>| {
+                        let (shards, reads) = (shards.clone(), reads.clone());
+                        async move {
+                            let target = request
+                                .headers()
+                                .get("x-amz-target")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_owned();
+                            let body = request
+                                .into_body()
+                                .collect()
+                                .await
+                                .map_err(std::io::Error::other)?
+                                .to_bytes();
+                            let body: Json = serde_json::from_slice(&body).unwrap_or(Json::Null);
+                            let answer = answer(&shards, &target, &body, &reads);
+                            Response::builder()
+                                .header("content-type", "application/x-amz-json-1.0")
+                                .body(Full::new(Bytes::from(answer.to_string())))
+                                .map_err(std::io::Error::other)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        ShardTree { url, reads, task }
+    }
+}
