@@ -710,21 +710,21 @@ async fn an_endless_insert_stream_is_not_drained_after_a_failure() {
     }
 }
 
-#[tokio::test]
-async fn batch_retries_wait_as_the_retry_policy_says() {
-    use dynamap_tests::faults::{faulty_client, Faults};
-    let docs = new_mapping::<Doc>("trust-batch-policy").await;
-    let throttled = faulty_client(docs.client(), Faults::new(0.0, 1.0));
-    // A policy of 1 ms waits: ten sends of a throttled batch take milliseconds. (The
-    // fixed backoff batches had before, up to 1 s a wait, took seconds.)
-    let quick = TypedMapping::<Doc>::new(throttled, docs.table_name()).with_retry(
+/// Ten sends of a batch the client always throttles, under a retry policy whose every
+/// wait is drawn from `0..wait`: how long they took, and the error.
+async fn throttled_insert_many(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    wait: Duration,
+) -> (Duration, Error) {
+    let mapping = TypedMapping::<Doc>::new(client.clone(), table).with_retry(
         RetryPolicy::default()
             .max_attempts(1)
-            .initial_backoff(Duration::from_millis(1))
-            .max_backoff(Duration::from_millis(1)),
+            .initial_backoff(wait)
+            .max_backoff(wait),
     );
     let started = std::time::Instant::now();
-    let err = quick
+    let err = mapping
         .insert_many(vec![Doc {
             id: "d".into(),
             body: "b".into(),
@@ -732,7 +732,18 @@ async fn batch_retries_wait_as_the_retry_policy_says() {
         .max_attempts(10)
         .await
         .unwrap_err();
-    let took = started.elapsed();
+    (started.elapsed(), err)
+}
+
+#[tokio::test]
+async fn batch_retries_wait_as_the_retry_policy_says() {
+    use dynamap_tests::faults::{faulty_client, Faults};
+    let docs = new_mapping::<Doc>("trust-batch-policy").await;
+    let throttled = faulty_client(docs.client(), Faults::new(0.0, 1.0));
+    // A policy of 1 ms waits: ten sends of a throttled batch take milliseconds. (The
+    // fixed backoff batches had before, up to 1 s a wait, took seconds.)
+    let (took, err) =
+        throttled_insert_many(&throttled, docs.table_name(), Duration::from_millis(1)).await;
     assert!(took < Duration::from_millis(800), "{took:?}");
     match err {
         Error::BatchIncomplete {
@@ -749,22 +760,8 @@ async fn batch_retries_wait_as_the_retry_policy_says() {
     // And the waits are there: with a 40 ms policy, nine waits drawn from 0..40 ms
     // (full jitter) add up to more than 40 ms but for odds of 1 in 9! (a loop that did
     // not wait at all would take a few milliseconds).
-    let patient = TypedMapping::<Doc>::new(quick.client().clone(), docs.table_name()).with_retry(
-        RetryPolicy::default()
-            .max_attempts(1)
-            .initial_backoff(Duration::from_millis(40))
-            .max_backoff(Duration::from_millis(40)),
-    );
-    let started = std::time::Instant::now();
-    let _ = patient
-        .insert_many(vec![Doc {
-            id: "d".into(),
-            body: "b".into(),
-        }])
-        .max_attempts(10)
-        .await
-        .unwrap_err();
-    let took = started.elapsed();
+    let (took, _) =
+        throttled_insert_many(&throttled, docs.table_name(), Duration::from_millis(40)).await;
     assert!(
         (Duration::from_millis(40)..Duration::from_millis(1_500)).contains(&took),
         "{took:?}"
