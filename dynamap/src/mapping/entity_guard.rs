@@ -20,7 +20,7 @@ use crate::path::AttrPath;
 pub(crate) fn write_guard<T: DynamoItem>() -> Option<Node> {
     let entity = T::ENTITY?;
     Some(Node::Or(vec![
-        Node::NotExists(super::modify::partition_key_path::<T>()),
+        Node::NotExists(super::stored::partition_key_path::<T>()),
         own_entity(entity),
     ]))
 }

@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::modify::partition_key_path;
+use super::stored::{partition_key_path, stored_version};
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
@@ -305,14 +305,6 @@ pub(crate) fn store_next_version<T: DynamoItem>(
 
 fn number(n: u64) -> AttributeValue {
     AttributeValue::N(n.to_string())
-}
-
-/// The version stored in an item, as a `u64`.
-pub(super) fn stored_version(item: &crate::sdk_item::Item, name: &str) -> Option<u64> {
-    match item.get(name) {
-        Some(AttributeValue::N(n)) => n.parse().ok(),
-        _ => None,
-    }
 }
 
 super::into_future!(Insert, Option<u64>);

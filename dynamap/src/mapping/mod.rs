@@ -7,6 +7,7 @@ mod get;
 mod insert;
 mod modify;
 mod remove;
+mod stored;
 mod update_with;
 mod write_token;
 

@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 use crate::expr::{all_of, Action, Apply, Cmp, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::mapping::TypedMapping;
+
+use super::stored::{partition_key_path, stored_version};
 use crate::observe::Call;
 use crate::path::{
     AttrPath, IntoValue, ListValue, Numeric, Removable, Segment, SetValue, Settable,
@@ -608,7 +610,7 @@ fn past_ceiling<T: DynamoItem>(error: Error) -> Error {
     match &error {
         Error::ConditionFailed {
             item: Some(stored), ..
-        } if super::insert::stored_version(stored, name).is_some_and(|v| v >= max) => {
+        } if stored_version(stored, name).is_some_and(|v| v >= max) => {
             T::check_version(max.saturating_add(1))
                 .err()
                 .unwrap_or(error)
@@ -657,21 +659,6 @@ fn entity_actions(
         }
     }
     Ok(())
-}
-
-/// The partition key's path: its presence is how conditions tell an item exists.
-pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
-    AttrPath::from_static(PartitionKeyPath::<T>::SEGMENTS)
-}
-
-/// The partition key's path, made once per item type at compile time: every modify
-/// and every conditional insert names it.
-struct PartitionKeyPath<T>(PhantomData<T>);
-
-impl<T: DynamoItem> PartitionKeyPath<T> {
-    const SEGMENTS: &'static [Segment] = &[Segment::Name(std::borrow::Cow::Borrowed(
-        T::KEY_SCHEMA.partition_key.name,
-    ))];
 }
 
 fn encode_list<E: DynamoValue, I>(items: I) -> Result<Option<AttributeValue>, ConversionError>

@@ -172,7 +172,7 @@ where
                         (Some(name), Some(expected)) => Error::VersionConflict {
                             table,
                             expected,
-                            found: super::insert::stored_version(&stored, name),
+                            found: super::stored::stored_version(&stored, name),
                         },
                         _ => Error::ConditionFailed {
                             operation: "UpdateItem",
@@ -312,7 +312,7 @@ impl Change {
             // Only one conditional write on version v can land: at v + 1 with another
             // token, it was theirs, and ours can never land.
             Some((name, v))
-                if super::insert::stored_version(stored, name) == Some(v.saturating_add(1)) =>
+                if super::stored::stored_version(stored, name) == Some(v.saturating_add(1)) =>
             {
                 Outcome::Theirs
             }
