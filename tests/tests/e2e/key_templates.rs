@@ -63,6 +63,16 @@ struct Ticket {
     assignee: String,
 }
 
+/// A fixed-width segment (a date, which holds `-`) followed by `-`: no separator check
+/// applies to it, on the write path or the query path.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Db, entity = "Reading", pk = "DAY#{day}-{sensor}", sk = "SEQ#{seq}")]
+struct Reading {
+    day: chrono::NaiveDate,
+    sensor: String,
+    seq: u32,
+}
+
 async fn db() -> Table<Db> {
     let db = Table::<Db>::new(client().await, unique_table_name("templates"));
     db.create_table().await.unwrap();
@@ -169,6 +179,37 @@ async fn a_separator_other_than_hash_guards_its_segments() {
         .await
         .unwrap();
     assert_eq!(found, vec![seat]);
+    // A condition's value is a key segment too: before more of the template, it may
+    // not hold the separator (eq, begins_with); as the last segment, anything goes.
+    for condition in [f.row.eq("A|1"), f.row.begins_with("A|")] {
+        let err = seats
+            .query("main|east".to_owned())
+            .sort_key(condition)
+            .first()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Conversion(e) if e.attribute() == "row"),
+            "{err:?}"
+        );
+    }
+    let tags = db.entity::<Tag>();
+    tags.insert(&Tag {
+        owner: "u".into(),
+        name: "a|b#c".into(),
+    })
+    .await
+    .unwrap();
+    let t = Tag::fields();
+    for condition in [t.name.eq("a|b#c"), t.name.begins_with("a|b#")] {
+        let found = tags
+            .query("u".to_owned())
+            .sort_key(condition)
+            .first()
+            .await
+            .unwrap();
+        assert_eq!(found.map(|t| t.name), Some("a|b#c".to_owned()));
+    }
 }
 
 #[tokio::test]
@@ -215,6 +256,18 @@ async fn modify_renders_what_it_can_of_multi_field_and_local_index_templates() {
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
+    // The index key is rendered as the item's is: a string followed by more of the
+    // template may not hold the separator.
+    let err = tickets
+        .modify(&key)
+        .set(f.queue, "bill#ing".to_string())
+        .set(f.priority, 1)
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Conversion(e) => assert_eq!(e.attribute(), "queue"),
+        other => panic!("expected a conversion error naming `queue`, got {other:?}"),
+    }
     // A change that is no `set` of a template field is refused too.
     let err = tickets.modify(&key).add(f.priority, 1).await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
@@ -246,6 +299,16 @@ async fn modify_renders_what_it_can_of_multi_field_and_local_index_templates() {
         .await
         .unwrap();
     assert_eq!(by_queue.len(), 1);
+    // A partition rendered for a query is checked as the item's key is.
+    let err = tickets
+        .query_index::<Gsi1>(("bill#ing".to_owned(), 1))
+        .first()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Conversion(e) if e.attribute() == "queue"),
+        "{err:?}"
+    );
 }
 
 #[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -290,4 +353,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(p.cmp(&q), segment(&p).cmp(&segment(&q)));
         proptest::prop_assert_eq!(p == q, segment(&p) == segment(&q));
     }
+}
+
+#[tokio::test]
+async fn a_fixed_width_segment_may_hold_the_character_after_it() {
+    let db = db().await;
+    let readings = db.entity::<Reading>();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+    let reading = Reading {
+        day,
+        sensor: "s-1".into(),
+        seq: 3,
+    };
+    readings.insert(&reading).await.unwrap();
+    let item = stored(&readings, &(day, "s-1".to_owned(), 3)).await;
+    assert_eq!(item["pk"], AttributeValue::S("DAY#2026-01-02-s-1".into()));
+    let found: Vec<Reading> = readings
+        .query((day, "s-1".to_owned()))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(found, vec![reading]);
 }
