@@ -231,6 +231,20 @@ async fn the_guard_lets_an_entity_write_its_own_items_and_new_ones() {
         .condition_check(&orders, &missing, f.status.ne("x"))
         .await
         .unwrap();
+    // A transaction action failing its own condition on its own entity's item is a
+    // cancellation, not another entity.
+    match dynamap::transaction(orders.client())
+        .modify(&orders, &key, |m| {
+            m.set(f.status, "lost".to_string())
+                .when(f.status.eq("never"))
+        })
+        .await
+    {
+        Err(Error::TransactionCancelled { actions, .. }) => {
+            assert_eq!(actions[0].reason, dynamap::CancelReason::ConditionFailed);
+        }
+        other => panic!("expected TransactionCancelled, got {other:?}"),
+    }
 }
 
 #[tokio::test]
