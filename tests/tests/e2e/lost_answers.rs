@@ -248,3 +248,133 @@ async fn an_unversioned_update_with_succeeds_on_items_another_writer_stored() {
     assert_eq!((raced.name.as_str(), raced.visits), ("Grace", 1));
     assert_eq!(profiles.get("p").await.unwrap(), Some(raced));
 }
+
+/// Another writer changes the item between every read and write: `update_with` tries
+/// `max_attempts` rounds (re-reading and re-applying), then gives up with the last
+/// conflict, typed by the kind of condition.
+#[tokio::test(flavor = "multi_thread")]
+async fn update_with_gives_up_after_its_attempts_with_the_last_conflict() {
+    let accounts = new_mapping::<Account>("update-gives-up").await;
+    accounts
+        .insert(&Account {
+            id: "a".into(),
+            balance: 0,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let meddler = accounts.clone();
+    let mut rounds = 0;
+    let err = accounts
+        .update_with("a", |a| {
+            rounds += 1;
+            let bump = meddler.modify("a").add(Account::fields().balance, 1);
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current()
+                    .block_on(async { bump.await.map_err(|e| e.to_string()) })
+            })
+            .unwrap();
+            a.balance += 100;
+        })
+        .max_attempts(3)
+        .await
+        .unwrap_err();
+    assert_eq!(rounds, 3, "exactly max_attempts rounds");
+    match err {
+        Error::VersionConflict {
+            expected, found, ..
+        } => assert_eq!((expected, found), (3, Some(4))),
+        other => panic!("expected VersionConflict, got {other:?}"),
+    }
+    assert_eq!(accounts.get("a").await.unwrap().unwrap().balance, 3);
+
+    // Unversioned, the last conflict is ConditionFailed with the item as stored.
+    let wallets = new_mapping::<Wallet>("update-gives-up-u").await;
+    wallets
+        .insert(&Wallet {
+            id: "w".into(),
+            balance: 0,
+        })
+        .await
+        .unwrap();
+    let meddler = wallets.clone();
+    let mut rounds = 0;
+    let err = wallets
+        .update_with("w", |w| {
+            rounds += 1;
+            let bump = meddler.modify("w").add(Wallet::fields().balance, 1);
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current()
+                    .block_on(async { bump.await.map_err(|e| e.to_string()) })
+            })
+            .unwrap();
+            w.balance += 100;
+        })
+        .max_attempts(2)
+        .await
+        .unwrap_err();
+    assert_eq!(rounds, 2);
+    assert!(
+        matches!(err, Error::ConditionFailed { item: Some(_), .. }),
+        "{err:?}"
+    );
+}
+
+/// An item removed between the read and the write is `NotFound`; removed after our
+/// write landed with its answer lost, the call cannot know and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn update_with_on_an_item_removed_meanwhile() {
+    let wallets = new_mapping::<Wallet>("update-removed").await;
+    let w = Wallet {
+        id: "w".into(),
+        balance: 1,
+    };
+    wallets.insert(&w).await.unwrap();
+    let remover = wallets.clone();
+    let err = wallets
+        .update_with("w", |x| {
+            let gone = remover.remove("w");
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current()
+                    .block_on(async { gone.await.map(|_| ()).map_err(|e| e.to_string()) })
+            })
+            .unwrap();
+            x.balance += 1;
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+
+    if !proxy::possible("update_with_on_an_item_removed_meanwhile") {
+        return;
+    }
+    wallets.insert(&w).await.unwrap();
+    // Our write lands, its answer is cut; before the retry, the item is removed.
+    let hold = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        dynamap_tests::proxy::FaultPlan {
+            drop_after: 1.0,
+            max_faults: 1,
+            only: &["UpdateItem"],
+            hold: Some(hold.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let a = through(&proxy, &wallets).await;
+    let update = tokio::spawn(async move { a.update_with("w", |x| x.balance += 1).await });
+    for _ in 0..2_000 {
+        if proxy.stats.dropped_after.load(Ordering::Relaxed) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(
+        wallets.remove("w").await.unwrap().map(|w| w.balance),
+        Some(2)
+    );
+    hold.add_permits(1_000);
+    let err = update.await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+}
