@@ -378,3 +378,57 @@ async fn update_with_on_an_item_removed_meanwhile() {
     let err = update.await.unwrap().unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
 }
+
+/// Our versioned write lands and its answer is cut; before the retry, another writer's
+/// update lands on top of it. The retry sees a version two past ours with another
+/// token: ours may have landed (it did), so re-applying would apply twice; the call
+/// says it cannot know.
+#[tokio::test]
+async fn a_versioned_update_overtaken_after_its_lost_answer_is_not_applied_twice() {
+    if !proxy::possible("a_versioned_update_overtaken_after_its_lost_answer_is_not_applied_twice") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("update-overtaken").await;
+    accounts
+        .insert(&Account {
+            id: "a".into(),
+            balance: 100,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let hold = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        dynamap_tests::proxy::FaultPlan {
+            drop_after: 1.0,
+            max_faults: 1,
+            only: &["UpdateItem"],
+            hold: Some(hold.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let a = through(&proxy, &accounts).await;
+    let deposit = tokio::spawn(async move { a.update_with("a", |x| x.balance += 10).await });
+    for _ in 0..2_000 {
+        if proxy.stats.dropped_after.load(Ordering::Relaxed) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    // Ours landed (110, version 2); another deposit lands on top (120, version 3).
+    let b = accounts
+        .update_with("a", |x| x.balance += 10)
+        .await
+        .unwrap();
+    assert_eq!((b.balance, b.version), (120, 3));
+    hold.add_permits(1_000);
+    let err = deposit.await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    assert_eq!(
+        accounts.get("a").await.unwrap().unwrap().balance,
+        120,
+        "each deposit once"
+    );
+}
