@@ -592,9 +592,12 @@ mod faults {
         // The first polls open the shard at its latest position: nothing yet.
         let first = tokio::time::timeout(Duration::from_millis(400), feed.next()).await;
         assert!(first.is_err(), "no change yet: {first:?}");
-        visits.insert(&visit("during", 1)).await.unwrap();
-        // The next read finds its iterator expired.
+        // A GetRecords the feed sent before the timeout may still be on its way: let it
+        // be answered (empty) before the change, so that the change can only come
+        // through the read that finds its iterator expired.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         armed.store(true, Ordering::Relaxed);
+        visits.insert(&visit("during", 1)).await.unwrap();
         let mut keys = Vec::new();
         while !keys.contains(&"during".to_owned()) {
             match tokio::time::timeout(Duration::from_secs(5), feed.next()).await {
