@@ -763,7 +763,7 @@ async fn batch_retries_wait_as_the_retry_policy_says() {
     let (took, _) =
         throttled_insert_many(&throttled, docs.table_name(), Duration::from_millis(40)).await;
     assert!(
-        (Duration::from_millis(40)..Duration::from_millis(1_500)).contains(&took),
+        (Duration::from_millis(40)..Duration::from_secs(5)).contains(&took),
         "{took:?}"
     );
 }
