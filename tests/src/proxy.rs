@@ -439,11 +439,28 @@ pub async fn cut_first_answer(operations: &'static [&'static str]) -> FaultProxy
 pub async fn cut_first_request_then_hold(
     operations: &'static [&'static str],
 ) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
+    cut_first_then_hold(operations, true).await
+}
+
+/// As [`cut_first_request_then_hold`], but the first request reaches the server and its
+/// answer is cut: the write landed, and the writer cannot know.
+pub async fn cut_first_answer_then_hold(
+    operations: &'static [&'static str],
+) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
+    cut_first_then_hold(operations, false).await
+}
+
+async fn cut_first_then_hold(
+    operations: &'static [&'static str],
+    before: bool,
+) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
     let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let (drop_before, drop_after) = if before { (1.0, 0.0) } else { (0.0, 1.0) };
     let proxy = FaultProxy::start(
         &crate::endpoint(),
         FaultPlan {
-            drop_before: 1.0,
+            drop_before,
+            drop_after,
             max_faults: 1,
             only: operations,
             hold: Some(hold.clone()),

@@ -12,7 +12,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use dynamap::prelude::*;
 use dynamap::Error;
 use dynamap_tests::new_mapping;
-use dynamap_tests::proxy::{self, cut_first_request_then_hold, through, FaultProxy};
+use dynamap_tests::proxy::{
+    self, cut_first_answer_then_hold, cut_first_request_then_hold, through,
+};
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 struct Account {
@@ -30,15 +32,26 @@ struct Wallet {
     balance: i64,
 }
 
-/// Waits until the proxy has cut A's first write: A is now backing off, its retry held.
-async fn until_cut(proxy: &FaultProxy) {
+/// Waits until `cut` (a proxy's count of cut requests or answers) reaches 1: A's first
+/// write is cut, and A is backing off, its retry held.
+async fn until_cut(cut: &std::sync::atomic::AtomicU64) {
     for _ in 0..2_000 {
-        if proxy.stats.dropped_before.load(Ordering::Relaxed) == 1 {
+        if cut.load(Ordering::Relaxed) == 1 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     panic!("the proxy never cut the first write");
+}
+
+/// Another writer's call, made from inside an `update_with` closure (which cannot
+/// await): run to its end on this multi-threaded runtime.
+fn meanwhile<T, E: std::fmt::Display>(call: impl std::future::IntoFuture<Output = Result<T, E>>) {
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current()
+            .block_on(async { call.await.map(|_| ()).map_err(|e| e.to_string()) })
+    })
+    .unwrap();
 }
 
 #[tokio::test]
@@ -56,7 +69,7 @@ async fn two_versioned_deposits_around_a_lost_answer_are_both_applied() {
     let (proxy, hold) = cut_first_request_then_hold(&["UpdateItem"]).await;
     let a = through(&proxy, &accounts).await;
     let deposit_a = tokio::spawn(async move { a.update_with("a", |x| x.balance += 10).await });
-    until_cut(&proxy).await;
+    until_cut(&proxy.stats.dropped_before).await;
     // B's deposit lands first: 100 -> 110, version 1 -> 2, exactly what A would write.
     let b = accounts
         .update_with("a", |x| x.balance += 10)
@@ -90,7 +103,7 @@ async fn an_unversioned_deposit_whose_answer_is_lost_never_claims_anothers_write
     let (proxy, hold) = cut_first_request_then_hold(&["UpdateItem"]).await;
     let a = through(&proxy, &wallets).await;
     let deposit_a = tokio::spawn(async move { a.update_with("w", |x| x.balance += 10).await });
-    until_cut(&proxy).await;
+    until_cut(&proxy.stats.dropped_before).await;
     wallets.update_with("w", |x| x.balance += 10).await.unwrap();
     hold.add_permits(1_000);
     let a = deposit_a.await.unwrap();
@@ -133,7 +146,7 @@ async fn a_conditional_insert_whose_answer_is_lost_never_claims_anothers_equal_i
         let richer = richer.clone();
         tokio::spawn(async move { a.insert(&richer).await })
     };
-    until_cut(&proxy).await;
+    until_cut(&proxy.stats.dropped_before).await;
     assert_eq!(accounts.insert(&richer).await.unwrap(), Some(version + 1));
     hold.add_permits(1_000);
     match put_a.await.unwrap() {
@@ -155,7 +168,7 @@ async fn a_conditional_insert_whose_answer_is_lost_never_claims_anothers_equal_i
         let w = w.clone();
         tokio::spawn(async move { a.insert_if_absent(&w).await })
     };
-    until_cut(&proxy).await;
+    until_cut(&proxy.stats.dropped_before).await;
     wallets.insert_if_absent(&w).await.unwrap();
     hold.add_permits(1_000);
     let a = put_a.await.unwrap();
@@ -227,18 +240,15 @@ async fn an_unversioned_update_with_succeeds_on_items_another_writer_stored() {
         .update_with("p", |p| {
             calls += 1;
             if calls == 1 {
-                let change = client
-                    .update_item()
-                    .table_name(&table)
-                    .key("id", AttributeValue::S("p".into()))
-                    .update_expression("SET fullName = :n")
-                    .expression_attribute_values(":n", AttributeValue::S("Grace".into()))
-                    .send();
-                tokio::task::block_in_place(|| {
-                    tokio::runtime::Handle::current()
-                        .block_on(async { change.await.map(|_| ()).map_err(|e| e.to_string()) })
-                })
-                .unwrap();
+                meanwhile(
+                    client
+                        .update_item()
+                        .table_name(&table)
+                        .key("id", AttributeValue::S("p".into()))
+                        .update_expression("SET fullName = :n")
+                        .expression_attribute_values(":n", AttributeValue::S("Grace".into()))
+                        .send(),
+                );
             }
             p.visits += 1;
         })
@@ -268,12 +278,7 @@ async fn update_with_gives_up_after_its_attempts_with_the_last_conflict() {
     let err = accounts
         .update_with("a", |a| {
             rounds += 1;
-            let bump = meddler.modify("a").add(Account::fields().balance, 1);
-            tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current()
-                    .block_on(async { bump.await.map_err(|e| e.to_string()) })
-            })
-            .unwrap();
+            meanwhile(meddler.modify("a").add(Account::fields().balance, 1));
             a.balance += 100;
         })
         .max_attempts(3)
@@ -302,12 +307,7 @@ async fn update_with_gives_up_after_its_attempts_with_the_last_conflict() {
     let err = wallets
         .update_with("w", |w| {
             rounds += 1;
-            let bump = meddler.modify("w").add(Wallet::fields().balance, 1);
-            tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current()
-                    .block_on(async { bump.await.map_err(|e| e.to_string()) })
-            })
-            .unwrap();
+            meanwhile(meddler.modify("w").add(Wallet::fields().balance, 1));
             w.balance += 100;
         })
         .max_attempts(2)
@@ -333,12 +333,7 @@ async fn update_with_on_an_item_removed_meanwhile() {
     let remover = wallets.clone();
     let err = wallets
         .update_with("w", |x| {
-            let gone = remover.remove("w");
-            tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current()
-                    .block_on(async { gone.await.map(|_| ()).map_err(|e| e.to_string()) })
-            })
-            .unwrap();
+            meanwhile(remover.remove("w"));
             x.balance += 1;
         })
         .await
@@ -350,26 +345,10 @@ async fn update_with_on_an_item_removed_meanwhile() {
     }
     wallets.insert(&w).await.unwrap();
     // Our write lands, its answer is cut; before the retry, the item is removed.
-    let hold = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
-    let proxy = FaultProxy::start(
-        &dynamap_tests::endpoint(),
-        dynamap_tests::proxy::FaultPlan {
-            drop_after: 1.0,
-            max_faults: 1,
-            only: &["UpdateItem"],
-            hold: Some(hold.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (proxy, hold) = cut_first_answer_then_hold(&["UpdateItem"]).await;
     let a = through(&proxy, &wallets).await;
     let update = tokio::spawn(async move { a.update_with("w", |x| x.balance += 1).await });
-    for _ in 0..2_000 {
-        if proxy.stats.dropped_after.load(Ordering::Relaxed) == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    until_cut(&proxy.stats.dropped_after).await;
     assert_eq!(
         wallets.remove("w").await.unwrap().map(|w| w.balance),
         Some(2)
@@ -397,26 +376,10 @@ async fn a_versioned_update_overtaken_after_its_lost_answer_is_not_applied_twice
         })
         .await
         .unwrap();
-    let hold = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
-    let proxy = FaultProxy::start(
-        &dynamap_tests::endpoint(),
-        dynamap_tests::proxy::FaultPlan {
-            drop_after: 1.0,
-            max_faults: 1,
-            only: &["UpdateItem"],
-            hold: Some(hold.clone()),
-            ..Default::default()
-        },
-    )
-    .await;
+    let (proxy, hold) = cut_first_answer_then_hold(&["UpdateItem"]).await;
     let a = through(&proxy, &accounts).await;
     let deposit = tokio::spawn(async move { a.update_with("a", |x| x.balance += 10).await });
-    for _ in 0..2_000 {
-        if proxy.stats.dropped_after.load(Ordering::Relaxed) == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    until_cut(&proxy.stats.dropped_after).await;
     // Ours landed (110, version 2); another deposit lands on top (120, version 3).
     let b = accounts
         .update_with("a", |x| x.balance += 10)
