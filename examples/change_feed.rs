@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use dynamap::prelude::*;
-use dynamap::{ChangeCursor, ChangeKind, StartAt, StreamView};
+use dynamap::{changes::ChangeCursor, changes::ChangeKind, changes::StartAt, schema::StreamView};
 use futures::StreamExt;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]

@@ -4,9 +4,11 @@
 //!
 //! Built in CI (`cargo build --example lambda_change_feed`); deploy it with cargo-lambda.
 
-use aws_lambda_events::event::dynamodb::Event;
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use dynamap::{ChangeKind, DynamoItem};
+use dynamap::changes::aws_lambda_events::event::dynamodb::Event;
+use dynamap::changes::aws_lambda_events::event::streams::{
+    DynamoDbBatchItemFailure, DynamoDbEventResponse,
+};
+use dynamap::{changes::ChangeKind, DynamoItem};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -20,7 +22,7 @@ struct Order {
 async fn handle(event: LambdaEvent<Event>) -> Result<DynamoDbEventResponse, Error> {
     let mut failures = Vec::new();
     for record in &event.payload.records {
-        match dynamap::from_lambda_record::<Order>(record) {
+        match dynamap::changes::from_lambda_record::<Order>(record) {
             Ok(Some(change)) => match (change.kind, change.new) {
                 (ChangeKind::Remove, _) if change.expired => {
                     println!("order {} expired", change.key)
@@ -32,15 +34,15 @@ async fn handle(event: LambdaEvent<Event>) -> Result<DynamoDbEventResponse, Erro
             Ok(None) => {}
             Err(e) => {
                 eprintln!("cannot decode record {}: {e}", record.event_id);
-                failures.push(DynamoDbBatchItemFailure {
-                    item_identifier: record.change.sequence_number.clone(),
-                });
+                let mut failure = DynamoDbBatchItemFailure::default();
+                failure.item_identifier = record.change.sequence_number.clone();
+                failures.push(failure);
             }
         }
     }
-    Ok(DynamoDbEventResponse {
-        batch_item_failures: failures,
-    })
+    let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures = failures;
+    Ok(response)
 }
 
 #[tokio::main]

@@ -6,7 +6,7 @@
 //! and `DYNAMAP_ENDPOINT` choose another, as in the quickstart).
 
 use dynamap::prelude::*;
-use dynamap::TokenSecret;
+use dynamap::reads::TokenSecret;
 use futures::TryStreamExt;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]

@@ -192,13 +192,13 @@ fn lambda_record(c: &mut Criterion) {
     };
     let record: aws_lambda_events::event::dynamodb::EventRecord =
         serde_json::from_value(stored).expect("a Lambda record");
-    let change = dynamap::from_lambda_record::<ServiceOrder>(&record)
+    let change = dynamap::changes::from_lambda_record::<ServiceOrder>(&record)
         .expect("decodes")
         .expect("a change");
     assert_eq!(change.new.as_ref(), Some(&o));
     let mut group = c.benchmark_group("lambda_record");
     group.bench_function("dynamap from_lambda_record", |b| {
-        b.iter(|| dynamap::from_lambda_record::<ServiceOrder>(black_box(&record)))
+        b.iter(|| dynamap::changes::from_lambda_record::<ServiceOrder>(black_box(&record)))
     });
     let serde_record: aws_lambda_events::event::dynamodb::EventRecord = {
         let mut r = record.clone();

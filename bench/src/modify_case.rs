@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use dynamap::mapping::Modify;
+use dynamap::operations::Modify;
 use dynamap::{DynamoItem, TypedMapping};
 
 use crate::hand_written::update_by_hand;

@@ -68,8 +68,8 @@ fn checks(ident: &syn::Ident, members: &[Member]) -> TokenStream {
                 ::dynamap::__private::same_table::<#first_ty, #ty>();
                 ::core::assert!(
                     ::dynamap::__private::same_text(
-                        <#ty as ::dynamap::Entity>::PARTITION_SHAPE,
-                        <#first_ty as ::dynamap::Entity>::PARTITION_SHAPE,
+                        <#ty as ::dynamap::schema::Entity>::PARTITION_SHAPE,
+                        <#first_ty as ::dynamap::schema::Entity>::PARTITION_SHAPE,
                     ),
                     #message
                 );
@@ -103,15 +103,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 
         #[automatically_derived]
         impl ::dynamap::DynamoCollection for #ident {
-            type Table = <#first_ty as ::dynamap::Entity>::Table;
+            type Table = <#first_ty as ::dynamap::schema::Entity>::Table;
             type First = #first_ty;
-            const MEMBERS: &'static [&'static str] = &[#(<#types as ::dynamap::Entity>::NAME),*];
+            const MEMBERS: &'static [&'static str] = &[#(<#types as ::dynamap::schema::Entity>::NAME),*];
 
-            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+            fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 let attribute = <Self::Table as ::dynamap::DynamoTable>::ENTITY_ATTRIBUTE;
                 let found = ::dynamap::__private::entity_of(&item, attribute);
                 let member = match found {
-                    #(::core::option::Option::Some(name) if name == <#types as ::dynamap::Entity>::NAME => #positions,)*
+                    #(::core::option::Option::Some(name) if name == <#types as ::dynamap::schema::Entity>::NAME => #positions,)*
                     found => {
                         return ::dynamap::__private::Result::Err(
                             ::dynamap::__private::other_entity(Self::MEMBERS, found),
@@ -126,14 +126,14 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl ::dynamap::Changed for #ident {
-            type Key = ::dynamap::Item;
+        impl ::dynamap::changes::Changed for #ident {
+            type Key = ::dynamap::value::Item;
 
-            fn change_key(keys: &::dynamap::Item) -> ::dynamap::Result<::dynamap::Item> {
+            fn change_key(keys: &::dynamap::value::Item) -> ::dynamap::Result<::dynamap::value::Item> {
                 ::dynamap::__private::Result::Ok(::core::clone::Clone::clone(keys))
             }
 
-            fn from_image(image: ::dynamap::Item) -> ::dynamap::Result<Self> {
+            fn from_image(image: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 <Self as ::dynamap::DynamoCollection>::from_item(image)
             }
 

@@ -193,7 +193,7 @@ fn check(cx: &Ctxt, input: &DeriveInput, attrs: &TableAttrs) {
 
 fn key(name: &LitStr) -> TokenStream {
     quote! {
-        ::dynamap::KeyDefinition { name: #name, scalar_type: ::dynamap::ScalarType::String }
+        ::dynamap::schema::KeyDefinition { name: #name, scalar_type: ::dynamap::value::ScalarType::String }
     }
 }
 
@@ -226,17 +226,20 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
     let definitions = attrs.indexes.iter().map(|index| {
         let name = index.name();
         let (kind, partition) = if index.local {
-            (quote!(::dynamap::IndexKind::Local), partition_key.clone())
+            (
+                quote!(::dynamap::schema::IndexKind::Local),
+                partition_key.clone(),
+            )
         } else {
             let partition = index
                 .partition_key
                 .as_ref()
                 .map_or_else(TokenStream::new, key);
-            (quote!(::dynamap::IndexKind::Global), partition)
+            (quote!(::dynamap::schema::IndexKind::Global), partition)
         };
         let sort = optional_key(index.sort_key.as_ref());
         quote! {
-            ::dynamap::IndexDefinition {
+            ::dynamap::schema::IndexDefinition {
                 name: #name,
                 kind: #kind,
                 partition_key: #partition,
@@ -256,12 +259,12 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             #vis struct #marker;
 
             #[automatically_derived]
-            impl ::dynamap::IndexOf<#ident> for #marker {}
+            impl ::dynamap::schema::IndexOf<#ident> for #marker {}
 
             #[automatically_derived]
-            impl ::dynamap::DynamoIndex for #marker {
+            impl ::dynamap::schema::DynamoIndex for #marker {
                 type Table = #ident;
-                const DEFINITION: ::dynamap::IndexDefinition =
+                const DEFINITION: ::dynamap::schema::IndexDefinition =
                     <#ident as ::dynamap::DynamoTable>::INDEXES[#position];
             }
         }
@@ -269,11 +272,11 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl ::dynamap::DynamoTable for #ident {
-            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+            const KEY_SCHEMA: ::dynamap::schema::KeySchema = ::dynamap::schema::KeySchema {
                 partition_key: #partition_key,
                 sort_key: #sort_key,
             };
-            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#definitions),*];
+            const INDEXES: &'static [::dynamap::schema::IndexDefinition] = &[#(#definitions),*];
             const ENTITY_ATTRIBUTE: &'static str = #entity_attribute;
             const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = #ttl;
         }

@@ -6,23 +6,23 @@ use std::fmt;
 /// One step of a document path.
 ///
 /// ```
-/// use dynamap::path::Segment;
-/// let step = Segment::Name("city".into());
-/// assert_eq!(step, Segment::Name("city".into()));
+/// use dynamap::path::PathStep;
+/// let step = PathStep::Name("city".into());
+/// assert_eq!(step, PathStep::Name("city".into()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Segment {
+pub enum PathStep {
     /// An attribute name or a map key.
     Name(Cow<'static, str>),
     /// A list position.
-    Index(usize),
+    Position(usize),
 }
 
 /// A document path such as `address.city` or `items[2].sku`.
 ///
 /// ```
-/// use dynamap::path::{AttrPath, Segment};
-/// let path = AttrPath::from(vec![Segment::Name("items".into()), Segment::Index(2)]);
+/// use dynamap::path::{AttrPath, PathStep};
+/// let path = AttrPath::from(vec![PathStep::Name("items".into()), PathStep::Position(2)]);
 /// assert_eq!(path.to_string(), "items[2]");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -30,27 +30,27 @@ pub struct AttrPath {
     // Borrowed for a top-level field, whose one step the derive knows at compile time
     // (see `AttrPath::of_parent`): such paths are built for every change and condition,
     // and cost no allocation.
-    segments: Cow<'static, [Segment]>,
+    segments: Cow<'static, [PathStep]>,
 }
 
 impl AttrPath {
     /// The steps, outermost first.
     ///
     /// ```
-    /// use dynamap::path::{AttrPath, Segment};
-    /// let path = AttrPath::from(vec![Segment::Name("a".into())]);
+    /// use dynamap::path::{AttrPath, PathStep};
+    /// let path = AttrPath::from(vec![PathStep::Name("a".into())]);
     /// assert_eq!(path.segments().len(), 1);
     /// ```
-    pub fn segments(&self) -> &[Segment] {
+    pub fn segments(&self) -> &[PathStep] {
         &self.segments
     }
 
     /// Whether `self` is `other` or lies inside it (`a.b` is within `a`).
     ///
     /// ```
-    /// use dynamap::path::{AttrPath, Segment};
-    /// let a = AttrPath::from(vec![Segment::Name("a".into())]);
-    /// let ab = AttrPath::from(vec![Segment::Name("a".into()), Segment::Name("b".into())]);
+    /// use dynamap::path::{AttrPath, PathStep};
+    /// let a = AttrPath::from(vec![PathStep::Name("a".into())]);
+    /// let ab = AttrPath::from(vec![PathStep::Name("a".into()), PathStep::Name("b".into())]);
     /// assert!(ab.is_within(&a) && a.is_within(&a) && !a.is_within(&ab));
     /// ```
     pub fn is_within(&self, other: &AttrPath) -> bool {
@@ -60,13 +60,13 @@ impl AttrPath {
     /// The top-level attribute the path starts at.
     ///
     /// ```
-    /// use dynamap::path::{AttrPath, Segment};
-    /// let path = AttrPath::from(vec![Segment::Name("a".into()), Segment::Index(0)]);
+    /// use dynamap::path::{AttrPath, PathStep};
+    /// let path = AttrPath::from(vec![PathStep::Name("a".into()), PathStep::Position(0)]);
     /// assert_eq!(path.top_level(), Some("a"));
     /// ```
     pub fn top_level(&self) -> Option<&str> {
         match self.segments.first() {
-            Some(Segment::Name(name)) => Some(name),
+            Some(PathStep::Name(name)) => Some(name),
             _ => None,
         }
     }
@@ -79,18 +79,18 @@ impl AttrPath {
     /// ```
     pub fn top_level_name(name: &'static str) -> Self {
         AttrPath {
-            segments: Cow::Owned(vec![Segment::Name(Cow::Borrowed(name))]),
+            segments: Cow::Owned(vec![PathStep::Name(Cow::Borrowed(name))]),
         }
     }
 
     /// A path known at compile time, borrowed rather than built.
-    pub(crate) const fn from_static(segments: &'static [Segment]) -> Self {
+    pub(crate) const fn from_static(segments: &'static [PathStep]) -> Self {
         AttrPath {
             segments: Cow::Borrowed(segments),
         }
     }
 
-    pub(crate) fn push(&mut self, segment: Segment) {
+    pub(crate) fn push(&mut self, segment: PathStep) {
         self.segments.to_mut().push(segment);
     }
 }
@@ -99,13 +99,13 @@ impl From<String> for AttrPath {
     /// The path of the top-level attribute of that name.
     fn from(name: String) -> Self {
         AttrPath {
-            segments: Cow::Owned(vec![Segment::Name(Cow::Owned(name))]),
+            segments: Cow::Owned(vec![PathStep::Name(Cow::Owned(name))]),
         }
     }
 }
 
-impl From<Vec<Segment>> for AttrPath {
-    fn from(segments: Vec<Segment>) -> Self {
+impl From<Vec<PathStep>> for AttrPath {
+    fn from(segments: Vec<PathStep>) -> Self {
         AttrPath {
             segments: Cow::Owned(segments),
         }
@@ -116,9 +116,9 @@ impl fmt::Display for AttrPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, segment) in self.segments.iter().enumerate() {
             match segment {
-                Segment::Name(name) if i == 0 => f.write_str(name)?,
-                Segment::Name(name) => write!(f, ".{name}")?,
-                Segment::Index(index) => write!(f, "[{index}]")?,
+                PathStep::Name(name) if i == 0 => f.write_str(name)?,
+                PathStep::Name(name) => write!(f, ".{name}")?,
+                PathStep::Position(index) => write!(f, "[{index}]")?,
             }
         }
         Ok(())

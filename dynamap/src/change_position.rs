@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Where one change sits in its stream: the shard and the record's sequence number.
 ///
 /// ```
-/// let at = dynamap::ChangePosition { shard_id: "shardId-1".into(), sequence_number: "100".into() };
+/// let at = dynamap::changes::ChangePosition { shard_id: "shardId-1".into(), sequence_number: "100".into() };
 /// assert_eq!(at.sequence_number, "100");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

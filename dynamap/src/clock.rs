@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 /// mapping with [`TypedMapping::with_clock`](crate::TypedMapping::with_clock).
 ///
 /// ```
-/// use dynamap::Clock;
-/// let now = dynamap::SystemClock.now();
+/// use dynamap::config::Clock;
+/// let now = dynamap::config::SystemClock.now();
 /// assert!(now > std::time::UNIX_EPOCH);
 /// ```
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -21,7 +21,7 @@ pub trait Clock: Send + Sync + fmt::Debug {
 /// The system's clock: the default.
 ///
 /// ```
-/// let _clock: std::sync::Arc<dyn dynamap::Clock> = std::sync::Arc::new(dynamap::SystemClock);
+/// let _clock: std::sync::Arc<dyn dynamap::config::Clock> = std::sync::Arc::new(dynamap::config::SystemClock);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
@@ -37,7 +37,7 @@ impl Clock for SystemClock {
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use dynamap::{Clock, ManualClock};
+/// use dynamap::{config::Clock, config::ManualClock};
 /// let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
 /// clock.advance(Duration::from_secs(60));
 /// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1_700_000_060));
@@ -51,7 +51,7 @@ impl ManualClock {
     /// A clock showing `now`.
     ///
     /// ```
-    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// let clock = dynamap::config::ManualClock::new(std::time::UNIX_EPOCH);
     /// ```
     pub fn new(now: SystemTime) -> Self {
         ManualClock {
@@ -62,7 +62,7 @@ impl ManualClock {
     /// Sets the time.
     ///
     /// ```
-    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// let clock = dynamap::config::ManualClock::new(std::time::UNIX_EPOCH);
     /// clock.set(std::time::SystemTime::now());
     /// ```
     pub fn set(&self, now: SystemTime) {
@@ -75,7 +75,7 @@ impl ManualClock {
     /// Moves the time forward by `by`.
     ///
     /// ```
-    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// let clock = dynamap::config::ManualClock::new(std::time::UNIX_EPOCH);
     /// clock.advance(std::time::Duration::from_secs(1));
     /// ```
     pub fn advance(&self, by: Duration) {

@@ -58,7 +58,7 @@ impl<R> std::fmt::Debug for Condition<R> {
 /// use dynamap::prelude::*;
 /// # #[derive(DynamoItem)]
 /// # struct T { #[dynamo(partition_key)] id: String }
-/// let e: dynamap::Expression = T::fields().id.exists().to_expression()?;
+/// let e: dynamap::condition::Expression = T::fields().id.exists().to_expression()?;
 /// assert_eq!(e.text, "attribute_exists(#n0)");
 /// assert!(e.values.is_empty());
 /// # Ok::<(), dynamap::Error>(())
@@ -572,10 +572,10 @@ impl<R> Size<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path::Segment;
+    use crate::path::PathStep;
 
     fn path(name: &str) -> AttrPath {
-        AttrPath::from(vec![Segment::Name(name.to_owned().into())])
+        AttrPath::from(vec![PathStep::Name(name.to_owned().into())])
     }
 
     #[test]

@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 
 /// Starts configuring a DynamoDB client. With no settings it uses the standard AWS
 /// chain: environment variables, `~/.aws/config` and `~/.aws/credentials`, SSO, and
@@ -39,7 +39,7 @@ pub fn connect() -> Connect {
 ///
 /// ```no_run
 /// # async fn f() -> dynamap::Result<()> {
-/// let settings: dynamap::Connect = dynamap::connect().region("eu-west-1");
+/// let settings: dynamap::config::Connect = dynamap::connect().region("eu-west-1");
 /// let client = settings.await?;
 /// # Ok(()) }
 /// ```
@@ -151,7 +151,7 @@ impl Connect {
     ///
     /// ```no_run
     /// # async fn f() -> dynamap::Result<()> {
-    /// let client = dynamap::connect().retry(dynamap::RetryPolicy::default().max_attempts(6)).await?;
+    /// let client = dynamap::connect().retry(dynamap::config::RetryPolicy::default().max_attempts(6)).await?;
     /// # Ok(()) }
     /// ```
     pub fn retry(mut self, policy: crate::resilience::RetryPolicy) -> Self {
@@ -165,7 +165,7 @@ impl Connect {
     /// # async fn f() -> dynamap::Result<()> {
     /// use std::time::Duration;
     /// let client = dynamap::connect()
-    ///     .timeouts(dynamap::Timeouts::default().operation(Duration::from_secs(5)))
+    ///     .timeouts(dynamap::config::Timeouts::default().operation(Duration::from_secs(5)))
     ///     .await?;
     /// # Ok(()) }
     /// ```

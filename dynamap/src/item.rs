@@ -215,7 +215,7 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
 /// ```
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
-/// use dynamap::{DynamoItem, ScalarType};
+/// use dynamap::{DynamoItem, value::ScalarType};
 /// let schema = User::KEY_SCHEMA;
 /// assert_eq!(schema.partition_key.scalar_type, ScalarType::String);
 /// assert!(schema.sort_key.is_none());
@@ -265,7 +265,7 @@ impl KeySchema {
 /// One key attribute: its stored name and scalar type.
 ///
 /// ```
-/// use dynamap::{KeyDefinition, ScalarType};
+/// use dynamap::{schema::KeyDefinition, value::ScalarType};
 /// let pk = KeyDefinition { name: "id", scalar_type: ScalarType::String };
 /// assert_eq!(pk.name, "id");
 /// ```
@@ -280,7 +280,7 @@ pub struct KeyDefinition {
 /// A secondary index declared on an item type.
 ///
 /// ```
-/// use dynamap::{DynamoItem, IndexKind};
+/// use dynamap::{DynamoItem, schema::IndexKind};
 /// #[derive(DynamoItem)]
 /// struct Order {
 ///     #[dynamo(partition_key)]
@@ -311,7 +311,7 @@ pub struct IndexDefinition {
 /// Global or local secondary index.
 ///
 /// ```
-/// assert_ne!(dynamap::IndexKind::Global, dynamap::IndexKind::Local);
+/// assert_ne!(dynamap::schema::IndexKind::Global, dynamap::schema::IndexKind::Local);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexKind {
@@ -325,7 +325,7 @@ pub enum IndexKind {
 /// into. Derived with `DynamoValue` or `DynamoItem`.
 ///
 /// ```
-/// use dynamap::Projection;
+/// use dynamap::schema::Projection;
 /// #[derive(dynamap::DynamoValue)]
 /// struct Summary { id: String, #[dynamo(rename = "t")] title: String }
 /// assert_eq!(Summary::ATTRIBUTES, ["id", "t"]);
@@ -339,7 +339,7 @@ pub trait Projection: Sized {
     /// Every attribute name read, flattened structs' included.
     ///
     /// ```
-    /// use dynamap::Projection;
+    /// use dynamap::schema::Projection;
     /// #[derive(dynamap::DynamoValue)]
     /// struct Address { city: String }
     /// #[derive(dynamap::DynamoValue)]

@@ -47,13 +47,13 @@
 //! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
-//! | `#[dynamo(created_at)]` | time field ([`Timestamp`]) | set once: by `insert`, `insert_many` and transaction puts when the field is `None`, by `modify`/upsert with `if_not_exists` |
-//! | `#[dynamo(updated_at)]` | time field ([`Timestamp`]) | set by every write (`insert`, `insert_many`, `modify`, `update_with`, transactions); the time comes from the mapping's [`Clock`] ([`TypedMapping::with_clock`]) |
-//! | `#[dynamo(epoch_seconds)]`, `#[dynamo(epoch_millis)]` | time field ([`EpochTime`]) | stored as an epoch number (`N`), exact (a decimal fraction when the time has one) |
+//! | `#[dynamo(created_at)]` | time field ([`Timestamp`](value::Timestamp)) | set once: by `insert`, `insert_many` and transaction puts when the field is `None`, by `modify`/upsert with `if_not_exists` |
+//! | `#[dynamo(updated_at)]` | time field ([`Timestamp`](value::Timestamp)) | set by every write (`insert`, `insert_many`, `modify`, `update_with`, transactions); the time comes from the mapping's [`Clock`](config::Clock) ([`TypedMapping::with_clock`]) |
+//! | `#[dynamo(epoch_seconds)]`, `#[dynamo(epoch_millis)]` | time field ([`EpochTime`](value::EpochTime)) | stored as an epoch number (`N`), exact (a decimal fraction when the time has one) |
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
 //! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
-//! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`], [`Table`]) |
+//! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`](schema::Entity), [`Table`]) |
 //! | `#[dynamo(index(Gsi1, pk = "...", sk = "..."))]` | entity | the entity's key templates in an index its table declares |
 //! | `#[dynamo(partition_key = "pk", sort_key = "sk", index(Gsi1, partition_key = "..."), entity_attribute = "_et", ttl = "...")]` | unit struct (`DynamoTable`) | the table of a single-table design; `index(Name, local, sort_key = "...")` for a local index |
 //!
@@ -93,6 +93,7 @@
 //! first retry panics inside Tokio ("timers are disabled").
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 // docs.rs labels each feature-gated item with its feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Data read from a table must never make the library panic.
@@ -112,31 +113,46 @@
 extern crate self as dynamap;
 
 mod attr_path;
-mod batch;
+pub mod batches;
 mod change_position;
-mod changes;
+pub mod changes;
 mod clock;
-mod condition;
+pub mod condition;
 mod connect;
-mod document;
+pub mod document;
 mod entity_def;
-mod error;
+pub mod error;
 mod error_items;
 mod expr;
 mod item;
 mod key;
 mod limits;
-pub mod mapping;
-mod observe;
+pub mod observe;
+pub mod operations;
 pub mod path;
+pub mod reads;
 mod resilience;
+pub mod schema;
 mod sdk_item;
 mod single_table;
 mod size;
-mod stream;
-pub(crate) mod table;
-mod transact;
-mod value;
+pub mod transactions;
+pub mod value;
+
+/// How a handle is set up: the client builder [`connect`] returns, the clock that
+/// stamps `created_at`/`updated_at` fields, and the retry and timeout settings.
+///
+/// ```
+/// use dynamap::config::{ManualClock, RetryPolicy, Timeouts};
+/// let clock = ManualClock::new(std::time::SystemTime::UNIX_EPOCH);
+/// let retries = RetryPolicy::default();
+/// let timeouts = Timeouts::default();
+/// ```
+pub mod config {
+    pub use crate::clock::{Clock, ManualClock, SystemClock};
+    pub use crate::connect::Connect;
+    pub use crate::resilience::{RetryPolicy, Timeouts};
+}
 
 #[cfg(feature = "local")]
 pub mod local;
@@ -151,8 +167,9 @@ pub mod local;
 /// ```
 pub mod prelude {
     pub use crate::condition::{AttributeType, Condition, PathExt};
+    pub use crate::schema::Entity;
     pub use crate::{
-        DynamoCollection, DynamoItem, DynamoTable, DynamoValue, Entity, Table, TypedMapping,
+        DynamoCollection, DynamoItem, DynamoTable, DynamoValue, Mapping, Table, TypedMapping,
     };
 }
 
@@ -161,6 +178,8 @@ pub mod prelude {
 #[cfg(all(
     doctest,
     feature = "embedded",
+    feature = "change-feed",
+    feature = "sealed-tokens",
     feature = "chrono",
     feature = "uuid",
     feature = "rust_decimal"
@@ -172,38 +191,15 @@ pub struct ReadmeDoctests;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use batch::{
-    BatchProgress, BatchReport, Found, GetMany, GetManyOutput, InsertMany, Keyed, RemoveMany,
-};
-#[cfg(feature = "lambda")]
-pub use changes::from_lambda_record;
-pub use changes::{
-    from_dynamodb_json, Change, ChangeCursor, ChangeKind, ChangePosition, Changed, Changes,
-    RawChange, StartAt,
-};
-pub use clock::{Clock, ManualClock, Stamps, SystemClock, Timestamp};
-pub use condition::{AttributeType, Condition, Expression, PathExt, Size};
-pub use connect::{connect, Connect};
-pub use document::{Document, DocumentScan, Key, Mapping, Number, TableKey, Value};
-pub use error::{CancelReason, CancelledAction, ConversionError, Decoded, Error, Rejected, Result};
-pub use item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
-pub use key::{KeyLike, KeyPart, KeySegment, PageToken, TokenSecret};
-pub use limits::MAX_ITEM_SIZE;
-pub use mapping::TypedMapping;
-pub use observe::{Capacity, CapacityMeter, Units};
-pub use resilience::{RetryPolicy, Timeouts};
-pub use sdk_item::Item;
-pub use single_table::{
-    Collection, CollectionQuery, DynamoCollection, DynamoIndex, DynamoTable, Entity, InIndex,
-    IndexOf, Table,
-};
-pub use size::item_size;
-pub use stream::{KeyValue, Page, Query, Scan, MAX_PARALLEL_SEGMENTS};
-pub use table::{Billing, Count, CreateTable, StreamView};
-pub use transact::{
-    read_transaction, transaction, Fetch, ReadResults, ReadTransaction, Transaction,
-};
-pub use value::{DynamoValue, EpochTime, KeyAttribute, ScalarAttribute, ScalarType, TtlValue};
+pub use condition::Condition;
+pub use connect::connect;
+pub use document::Mapping;
+pub use error::{Error, Result};
+pub use item::DynamoItem;
+pub use operations::TypedMapping;
+pub use single_table::{DynamoCollection, DynamoTable, Table};
+pub use transactions::{read_transaction, transaction};
+pub use value::DynamoValue;
 
 /// Derives [`DynamoItem`] (and [`DynamoValue`], so items nest) for a struct with named
 /// fields. See the [crate documentation](crate#attributes) for the attributes.
@@ -262,7 +258,7 @@ pub use dynamap_derive::DynamoValue;
 ///          index(ByDate, local, sort_key = "lsi1sk"))]
 /// struct App;
 /// // declares the marker types `Gsi1` ("gsi1") and `ByDate` ("by_date")
-/// use dynamap::DynamoIndex;
+/// use dynamap::schema::DynamoIndex;
 /// assert_eq!(ByDate::DEFINITION.name, "by_date");
 /// ```
 pub use dynamap_derive::DynamoTable;

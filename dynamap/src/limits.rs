@@ -4,7 +4,7 @@
 /// DynamoDB's maximum item size: 400 KB, attribute names included.
 ///
 /// ```
-/// assert_eq!(dynamap::MAX_ITEM_SIZE, 409_600);
+/// assert_eq!(dynamap::value::MAX_ITEM_SIZE, 409_600);
 /// ```
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
 

@@ -412,7 +412,8 @@ pub struct Segment<S> {
 
 /// Names `I` as an index of table `T`; the bound refuses another table's index with
 /// `IndexOf`'s message at the entity's attribute.
-pub const fn index_of<I: crate::IndexOf<T>, T: crate::DynamoTable>() -> crate::IndexDefinition {
+pub const fn index_of<I: crate::schema::IndexOf<T>, T: crate::DynamoTable>(
+) -> crate::schema::IndexDefinition {
     I::DEFINITION
 }
 
@@ -455,13 +456,13 @@ pub const fn same_text(a: &str, b: &str) -> bool {
 
 /// Whether a table declares a sort key, in a constant: an entity's `sk` template must
 /// match.
-pub const fn has_sort_key(schema: &crate::KeySchema) -> bool {
+pub const fn has_sort_key(schema: &crate::schema::KeySchema) -> bool {
     schema.sort_key.is_some()
 }
 
 /// The name of a table's sort key, in a constant (`""` without one: the entity's
 /// checks refuse a sort template then).
-pub const fn sort_key_name(schema: &crate::KeySchema) -> &'static str {
+pub const fn sort_key_name(schema: &crate::schema::KeySchema) -> &'static str {
     match schema.sort_key {
         Some(key) => key.name,
         None => "",
@@ -469,7 +470,7 @@ pub const fn sort_key_name(schema: &crate::KeySchema) -> &'static str {
 }
 
 /// The name of an index's sort key, in a constant (`""` without one).
-pub const fn sort_key_of(index: &crate::IndexDefinition) -> &'static str {
+pub const fn sort_key_of(index: &crate::schema::IndexDefinition) -> &'static str {
     match index.sort_key {
         Some(key) => key.name,
         None => "",
@@ -477,7 +478,7 @@ pub const fn sort_key_of(index: &crate::IndexDefinition) -> &'static str {
 }
 
 /// A key's name, if there is the key, in a constant.
-pub const fn key_name(key: Option<crate::KeyDefinition>) -> Option<&'static str> {
+pub const fn key_name(key: Option<crate::schema::KeyDefinition>) -> Option<&'static str> {
     match key {
         Some(key) => Some(key.name),
         None => None,
@@ -485,8 +486,8 @@ pub const fn key_name(key: Option<crate::KeyDefinition>) -> Option<&'static str>
 }
 
 /// Whether an index is global, in a constant.
-pub const fn is_global(index: &crate::IndexDefinition) -> bool {
-    matches!(index.kind, crate::IndexKind::Global)
+pub const fn is_global(index: &crate::schema::IndexDefinition) -> bool {
+    matches!(index.kind, crate::schema::IndexKind::Global)
 }
 
 /// Whether table `T` keeps attribute `name` for itself: a key of the table or of an
@@ -513,11 +514,11 @@ pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
 
 /// Names two collection members of one table; the bound refuses members of different
 /// tables at the odd one out.
-pub const fn same_table<A: crate::Entity, B: crate::Entity<Table = A::Table>>() {}
+pub const fn same_table<A: crate::schema::Entity, B: crate::schema::Entity<Table = A::Table>>() {}
 
 /// Names two collection members whose partition templates take values of the same
 /// types; the bound refuses others at the odd one out.
-pub const fn same_partition<A: crate::Entity, B: crate::Entity>()
+pub const fn same_partition<A: crate::schema::Entity, B: crate::schema::Entity>()
 where
     B::Partition: SamePartition<A::Partition>,
 {

@@ -16,11 +16,11 @@ use crate::error::{Error, Result};
 /// errors never are.
 ///
 /// Batch operations add their own retries on top, for the items DynamoDB leaves
-/// unprocessed (see [`InsertMany::max_attempts`](crate::InsertMany::max_attempts)).
+/// unprocessed (see [`InsertMany::max_attempts`](crate::batches::InsertMany::max_attempts)).
 ///
 /// ```
 /// use std::time::Duration;
-/// let patient = dynamap::RetryPolicy::default().max_attempts(8).max_backoff(Duration::from_secs(5));
+/// let patient = dynamap::config::RetryPolicy::default().max_attempts(8).max_backoff(Duration::from_secs(5));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -44,7 +44,7 @@ impl RetryPolicy {
     /// No retries: each request is sent once.
     ///
     /// ```
-    /// let once = dynamap::RetryPolicy::none();
+    /// let once = dynamap::config::RetryPolicy::none();
     /// ```
     pub fn none() -> Self {
         RetryPolicy::default().max_attempts(1)
@@ -53,7 +53,7 @@ impl RetryPolicy {
     /// Sends of one request, the first included (at least 1).
     ///
     /// ```
-    /// let policy = dynamap::RetryPolicy::default().max_attempts(5);
+    /// let policy = dynamap::config::RetryPolicy::default().max_attempts(5);
     /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
@@ -63,7 +63,7 @@ impl RetryPolicy {
     /// The scale of the first backoff (the wait is random up to this, then doubles).
     ///
     /// ```
-    /// let policy = dynamap::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(50));
+    /// let policy = dynamap::config::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(50));
     /// ```
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
@@ -73,7 +73,7 @@ impl RetryPolicy {
     /// The longest wait between two attempts.
     ///
     /// ```
-    /// let policy = dynamap::RetryPolicy::default().max_backoff(std::time::Duration::from_secs(2));
+    /// let policy = dynamap::config::RetryPolicy::default().max_backoff(std::time::Duration::from_secs(2));
     /// ```
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
@@ -187,7 +187,7 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// let limits = dynamap::Timeouts::default()
+/// let limits = dynamap::config::Timeouts::default()
 ///     .operation(Duration::from_secs(10))     // the whole call, retries included
 ///     .attempt(Duration::from_secs(3));       // each attempt
 /// ```
@@ -202,7 +202,7 @@ impl Timeouts {
     /// The limit on a whole call, retries and backoff included.
     ///
     /// ```
-    /// let limits = dynamap::Timeouts::default().operation(std::time::Duration::from_secs(5));
+    /// let limits = dynamap::config::Timeouts::default().operation(std::time::Duration::from_secs(5));
     /// ```
     pub fn operation(mut self, limit: Duration) -> Self {
         self.operation = Some(limit);
@@ -212,7 +212,7 @@ impl Timeouts {
     /// The limit on each attempt of a call.
     ///
     /// ```
-    /// let limits = dynamap::Timeouts::default().attempt(std::time::Duration::from_secs(2));
+    /// let limits = dynamap::config::Timeouts::default().attempt(std::time::Duration::from_secs(2));
     /// ```
     pub fn attempt(mut self, limit: Duration) -> Self {
         self.attempt = Some(limit);
@@ -222,7 +222,7 @@ impl Timeouts {
     /// The limit on opening a connection.
     ///
     /// ```
-    /// let limits = dynamap::Timeouts::default().connect(std::time::Duration::from_millis(500));
+    /// let limits = dynamap::config::Timeouts::default().connect(std::time::Duration::from_millis(500));
     /// ```
     pub fn connect(mut self, limit: Duration) -> Self {
         self.connect = Some(limit);

@@ -9,6 +9,6 @@ use aws_sdk_dynamodb::types::AttributeValue;
 ///
 /// ```
 /// use aws_sdk_dynamodb::types::AttributeValue;
-/// let item: dynamap::Item = [("id".to_string(), AttributeValue::S("u1".into()))].into();
+/// let item: dynamap::value::Item = [("id".to_string(), AttributeValue::S("u1".into()))].into();
 /// ```
 pub type Item = HashMap<String, AttributeValue>;

@@ -21,7 +21,7 @@ use crate::limits::{
 /// ```
 /// use aws_sdk_dynamodb::types::AttributeValue;
 /// let item = std::collections::HashMap::from([("id".to_string(), AttributeValue::S("abc".into()))]);
-/// assert_eq!(dynamap::item_size(&item), 5);
+/// assert_eq!(dynamap::value::item_size(&item), 5);
 /// ```
 pub fn item_size(item: &Item) -> usize {
     item.iter()

@@ -177,7 +177,10 @@ pub async fn new_mapping<T: DynamoItem>(prefix: &str) -> TypedMapping<T> {
 ///
 /// # Panics
 /// When the read fails or there is no such item.
-pub async fn stored<T: DynamoItem>(mapping: &TypedMapping<T>, key: &T::Key) -> dynamap::Item {
+pub async fn stored<T: DynamoItem>(
+    mapping: &TypedMapping<T>,
+    key: &T::Key,
+) -> dynamap::value::Item {
     let key = T::key_to_item(key).unwrap_or_else(|e| panic!("cannot encode the key: {e}"));
     mapping
         .client()

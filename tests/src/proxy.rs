@@ -483,7 +483,7 @@ pub async fn through<T: dynamap::DynamoItem>(
     let client = dynamap::connect()
         .local(proxy.url.clone())
         .retry(
-            dynamap::RetryPolicy::default()
+            dynamap::config::RetryPolicy::default()
                 .max_attempts(5)
                 .initial_backoff(Duration::from_millis(5))
                 .max_backoff(Duration::from_millis(100)),

@@ -681,7 +681,7 @@ async fn changes_report(quick: bool) -> Result<(), Box<dyn std::error::Error>> {
         );
         orders
             .create_table()
-            .stream(dynamap::StreamView::NewAndOldImages)
+            .stream(dynamap::schema::StreamView::NewAndOldImages)
             .await?;
         let base = round * 10 * n;
         let first: Vec<Order> = (base..base + n).map(order).collect();

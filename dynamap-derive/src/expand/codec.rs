@@ -128,7 +128,7 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     // What no field claims is kept for the flattened structs to take their attributes.
     let (rest, other_arm) = if has_flatten {
         (
-            quote!(let mut __rest: ::dynamap::Item = ::dynamap::__private::HashMap::new();),
+            quote!(let mut __rest: ::dynamap::value::Item = ::dynamap::__private::HashMap::new();),
             quote!(_ => {
                 __rest.insert(
                     ::core::convert::Into::into(name),
@@ -153,14 +153,14 @@ pub fn map_codec(container: &Container, data: &Struct) -> TokenStream {
     quote! {
         #header {
             #[inline]
-            fn encode_fields(&self) -> ::dynamap::__private::Result<::dynamap::Item, ::dynamap::ConversionError> {
+            fn encode_fields(&self) -> ::dynamap::__private::Result<::dynamap::value::Item, ::dynamap::error::ConversionError> {
                 let mut item = ::dynamap::__private::HashMap::with_capacity(#stored);
                 #(#encode)*
                 ::dynamap::__private::Result::Ok(item)
             }
 
             #[inline]
-            fn decode_pairs<__K, __V, __I>(pairs: __I) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError>
+            fn decode_pairs<__K, __V, __I>(pairs: __I) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError>
             where
                 __K: ::core::convert::AsRef<str> + ::core::convert::Into<::std::string::String>,
                 __V: ::dynamap::__private::AttributeSource,
@@ -187,7 +187,7 @@ pub fn struct_value(container: &Container) -> TokenStream {
     let expected = format!("a map (M) of {}", container.ident);
     let fields_ident = paths::fields_ident(container);
     let args = paths::generic_args(container);
-    let projection_header = impl_header(container, quote!(::dynamap::Projection));
+    let projection_header = impl_header(container, quote!(::dynamap::schema::Projection));
     let attributes: Vec<String> = match &container.body {
         // Aliases too: a projection reads old items.
         Body::Struct(data) => data
@@ -216,7 +216,7 @@ pub fn struct_value(container: &Container) -> TokenStream {
     let flattened_names = (!flattened.is_empty()).then(|| {
         quote! {
             fn attribute_names(out: &mut ::std::vec::Vec<&'static str>) {
-                out.extend_from_slice(<Self as ::dynamap::Projection>::ATTRIBUTES);
+                out.extend_from_slice(<Self as ::dynamap::schema::Projection>::ATTRIBUTES);
                 #(#flattened)*
             }
         }
@@ -227,7 +227,7 @@ pub fn struct_value(container: &Container) -> TokenStream {
         #projection_header {
             const ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
 
-            fn from_projected(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+            fn from_projected(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
@@ -242,7 +242,7 @@ pub fn struct_value(container: &Container) -> TokenStream {
             #[inline]
             fn to_attribute_value(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
                 ::dynamap::__private::MapCodec::encode_fields(self)
                     .map(|map| ::core::option::Option::Some(::dynamap::__private::AttributeValue::M(map)))
@@ -251,13 +251,13 @@ pub fn struct_value(container: &Container) -> TokenStream {
             #[inline]
             fn from_attribute_value(
                 value: ::dynamap::__private::AttributeValue,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 match value {
                     ::dynamap::__private::AttributeValue::M(map) => {
                         ::dynamap::__private::MapCodec::decode_fields(map)
                     }
                     other => ::dynamap::__private::Result::Err(
-                        ::dynamap::ConversionError::unexpected(Self::EXPECTED, &other),
+                        ::dynamap::error::ConversionError::unexpected(Self::EXPECTED, &other),
                     ),
                 }
             }

@@ -326,7 +326,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
         quote! {
             #[automatically_derived]
-            impl #impl_generics ::dynamap::InIndex<#ty> for #ident #ty_generics #where_clause {}
+            impl #impl_generics ::dynamap::schema::InIndex<#ty> for #ident #ty_generics #where_clause {}
         }
     });
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
@@ -340,12 +340,12 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         #header {
             type Key = #key_type;
 
-            const KEY_SCHEMA: ::dynamap::KeySchema = #table_trait::KEY_SCHEMA;
+            const KEY_SCHEMA: ::dynamap::schema::KeySchema = #table_trait::KEY_SCHEMA;
 
             #key_members
 
             #[inline]
-            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+            fn to_item(&self) -> ::dynamap::Result<::dynamap::value::Item> {
                 let mut item = ::dynamap::__private::MapCodec::encode_fields(self)?;
                 #(#self_keys)*
                 #mark
@@ -353,21 +353,21 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
             }
 
             #[inline]
-            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+            fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::check_entity(&item, #entity_attribute, #name)?;
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
-            fn key_fields_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+            fn key_fields_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::value::Item> {
                 let mut item = ::dynamap::__private::HashMap::new();
                 #(#key_field_writes)*
                 #mark
                 ::dynamap::__private::Result::Ok(item)
             }
 
-            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#index_list),*];
+            const INDEXES: &'static [::dynamap::schema::IndexDefinition] = &[#(#index_list),*];
 
-            const TABLE_INDEXES: &'static [::dynamap::IndexDefinition] = #table_trait::INDEXES;
+            const TABLE_INDEXES: &'static [::dynamap::schema::IndexDefinition] = #table_trait::INDEXES;
 
             const ENTITY: ::core::option::Option<&'static ::dynamap::__private::EntityDef> =
                 ::core::option::Option::Some(&::dynamap::__private::EntityDef {
@@ -386,7 +386,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         }
 
         #[automatically_derived]
-        impl #impl_generics ::dynamap::Entity for #ident #ty_generics #where_clause {
+        impl #impl_generics ::dynamap::schema::Entity for #ident #ty_generics #where_clause {
             type Table = #table;
             type Partition = #partition_type;
             const NAME: &'static str = #name;

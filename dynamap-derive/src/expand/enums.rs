@@ -10,9 +10,9 @@ use crate::ast::{Container, Tagged, Variant};
 pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
     let value_header = impl_header(container, quote!(::dynamap::DynamoValue));
     let list_header = impl_header(container, quote!(::dynamap::path::ListElement));
-    let scalar_header = impl_header(container, quote!(::dynamap::ScalarAttribute));
-    let key_header = impl_header(container, quote!(::dynamap::KeyAttribute));
-    let segment_header = impl_header(container, quote!(::dynamap::KeySegment));
+    let scalar_header = impl_header(container, quote!(::dynamap::value::ScalarAttribute));
+    let key_header = impl_header(container, quote!(::dynamap::value::KeyAttribute));
+    let segment_header = impl_header(container, quote!(::dynamap::schema::KeySegment));
     let names: Vec<&String> = variants.iter().map(|v| &v.name).collect();
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| v.ident).collect();
     let expected = format!(
@@ -35,7 +35,7 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
             #[inline]
             fn to_attribute_value(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
                 let name: &'static str = match self { #(Self::#idents => #names,)* };
                 ::dynamap::__private::Result::Ok(::core::option::Option::Some(
@@ -46,7 +46,7 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
             #[inline]
             fn from_attribute_value(
                 value: ::dynamap::__private::AttributeValue,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 if let ::dynamap::__private::AttributeValue::S(s) = &value {
                     match s.as_str() {
                         #(#names => return ::dynamap::__private::Result::Ok(Self::#idents),)*
@@ -54,14 +54,14 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
                     }
                 }
                 ::dynamap::__private::Result::Err(
-                    ::dynamap::ConversionError::unexpected(Self::EXPECTED, &value),
+                    ::dynamap::error::ConversionError::unexpected(Self::EXPECTED, &value),
                 )
             }
 
             #[inline]
             fn __from_text(
                 text: ::dynamap::__private::ScalarText<'_>,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 if let ::dynamap::__private::ScalarText::S(s) = text {
                     match s {
                         #(#names => return ::dynamap::__private::Result::Ok(Self::#idents),)*
@@ -83,14 +83,14 @@ pub fn unit_enum(container: &Container, variants: &[Variant]) -> TokenStream {
             fn write_segment(
                 &self,
                 out: &mut ::std::string::String,
-            ) -> ::dynamap::__private::Result<(), ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<(), ::dynamap::error::ConversionError> {
                 out.push_str(match self { #(Self::#idents => #names,)* });
                 ::dynamap::__private::Result::Ok(())
             }
         }
 
         #scalar_header {
-            const SCALAR_TYPE: ::dynamap::ScalarType = ::dynamap::ScalarType::String;
+            const SCALAR_TYPE: ::dynamap::value::ScalarType = ::dynamap::value::ScalarType::String;
         }
     }
 }
@@ -124,9 +124,9 @@ pub fn tagged_enum(container: &Container, tagged: &Tagged) -> TokenStream {
 
             fn to_attribute_value(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
-                let mut item: ::dynamap::Item = ::dynamap::__private::HashMap::new();
+                let mut item: ::dynamap::value::Item = ::dynamap::__private::HashMap::new();
                 match self {
                     #(#encode_arms)*
                 }
@@ -137,12 +137,12 @@ pub fn tagged_enum(container: &Container, tagged: &Tagged) -> TokenStream {
 
             fn from_attribute_value(
                 value: ::dynamap::__private::AttributeValue,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 let mut item = match value {
                     ::dynamap::__private::AttributeValue::M(map) => map,
                     other => {
                         return ::dynamap::__private::Result::Err(
-                            ::dynamap::ConversionError::unexpected(Self::EXPECTED, &other),
+                            ::dynamap::error::ConversionError::unexpected(Self::EXPECTED, &other),
                         )
                     }
                 };
@@ -200,7 +200,7 @@ fn encode_arm(tagged: &Tagged, variant: &Variant) -> TokenStream {
                 quote_spanned!(f.ty.span()=> ::dynamap::__private::encode_field(&mut data, #field_name, #b)?;)
             });
             quote! {
-                let mut data: ::dynamap::Item = ::dynamap::__private::HashMap::new();
+                let mut data: ::dynamap::value::Item = ::dynamap::__private::HashMap::new();
                 #(#fields)*
                 item.insert(
                     ::std::string::String::from(#content),
@@ -244,7 +244,7 @@ fn decode_arm(tagged: &Tagged, variant: &Variant) -> TokenStream {
             let fields = variant.data.iter().map(|f| take(quote!(data), f));
             quote! {{
                 let mut data = ::dynamap::__private::take_content(&mut item, #content)?;
-                let built: ::dynamap::__private::Result<Self, ::dynamap::ConversionError> =
+                let built: ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> =
                     (|| ::dynamap::__private::Result::Ok(Self::#ident { #(#fields),* }))();
                 built.map_err(|e| e.in_attribute(#content))?
             }}

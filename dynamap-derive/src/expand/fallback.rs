@@ -48,14 +48,14 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
 
             fn to_attribute_value(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
                 #never
             }
 
             fn from_attribute_value(
                 _: ::dynamap::__private::AttributeValue,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 #never
             }
         }
@@ -67,10 +67,10 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
             #item_header {
                 type Key = #key;
 
-                const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
-                    partition_key: ::dynamap::KeyDefinition {
+                const KEY_SCHEMA: ::dynamap::schema::KeySchema = ::dynamap::schema::KeySchema {
+                    partition_key: ::dynamap::schema::KeyDefinition {
                         name: "",
-                        scalar_type: ::dynamap::ScalarType::String,
+                        scalar_type: ::dynamap::value::ScalarType::String,
                     },
                     sort_key: ::core::option::Option::None,
                 };
@@ -79,19 +79,19 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
                     #never
                 }
 
-                fn key_to_item(_: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+                fn key_to_item(_: &Self::Key) -> ::dynamap::Result<::dynamap::value::Item> {
                     #never
                 }
 
-                fn key_from_item(_: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+                fn key_from_item(_: &::dynamap::value::Item) -> ::dynamap::Result<Self::Key> {
                     #never
                 }
 
-                fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+                fn to_item(&self) -> ::dynamap::Result<::dynamap::value::Item> {
                     #never
                 }
 
-                fn from_item(_: ::dynamap::Item) -> ::dynamap::Result<Self> {
+                fn from_item(_: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                     #never
                 }
             }
@@ -117,7 +117,7 @@ fn entity_fallback(
     let Some(table) = data.entity.as_ref().and_then(|e| e.table.as_ref()) else {
         return TokenStream::new();
     };
-    let entity_header = header(quote!(::dynamap::Entity));
+    let entity_header = header(quote!(::dynamap::schema::Entity));
     quote! {
         #entity_header {
             type Table = #table;

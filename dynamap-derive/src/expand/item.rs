@@ -13,7 +13,7 @@ fn key_definition(field: &Field, checked_by: TokenStream) -> TokenStream {
     let name = &field.name;
     let ty = field.ty;
     quote_spanned! {ty.span()=>
-        ::dynamap::KeyDefinition {
+        ::dynamap::schema::KeyDefinition {
             name: #name,
             scalar_type: ::dynamap::__private::#checked_by::<#ty>(),
         }
@@ -35,7 +35,7 @@ fn stamps(data: &Struct) -> TokenStream {
         let put = super::codec::encode_value(field, quote!(&value));
         quote! {
             let value: #ty = #value;
-            let mut item: ::dynamap::Item = ::dynamap::__private::HashMap::new();
+            let mut item: ::dynamap::value::Item = ::dynamap::__private::HashMap::new();
             #put
             stamps.#slot = item.remove(#name).map(|v| (#name, v));
         }
@@ -45,8 +45,8 @@ fn stamps(data: &Struct) -> TokenStream {
     let set_created = created.map(|f| {
         let (member, ty) = (f.member, f.ty);
         quote! {
-            if ::dynamap::Timestamp::is_unset(&self.#member) {
-                if let ::core::option::Option::Some(v) = <#ty as ::dynamap::Timestamp>::from_clock(now) {
+            if ::dynamap::value::Timestamp::is_unset(&self.#member) {
+                if let ::core::option::Option::Some(v) = <#ty as ::dynamap::value::Timestamp>::from_clock(now) {
                     self.#member = v;
                 }
             }
@@ -55,7 +55,7 @@ fn stamps(data: &Struct) -> TokenStream {
     let set_updated = updated.map(|f| {
         let (member, ty) = (f.member, f.ty);
         quote! {
-            if let ::core::option::Option::Some(v) = <#ty as ::dynamap::Timestamp>::from_clock(now) {
+            if let ::core::option::Option::Some(v) = <#ty as ::dynamap::value::Timestamp>::from_clock(now) {
                 self.#member = v;
             }
         }
@@ -63,8 +63,8 @@ fn stamps(data: &Struct) -> TokenStream {
     quote! {
         const HAS_STAMPS: bool = true;
 
-        fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::Stamps> {
-            let mut stamps = ::dynamap::Stamps::default();
+        fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::value::Stamps> {
+            let mut stamps = ::dynamap::value::Stamps::default();
             #encode_created
             #encode_updated
             ::dynamap::__private::Result::Ok(stamps)
@@ -134,9 +134,9 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let indexes = data.indexes.iter().map(|index| {
         let name = &index.name;
         let kind = if index.global {
-            quote!(::dynamap::IndexKind::Global)
+            quote!(::dynamap::schema::IndexKind::Global)
         } else {
-            quote!(::dynamap::IndexKind::Local)
+            quote!(::dynamap::schema::IndexKind::Local)
         };
         let partition_key = match index.partition {
             Some(i) => index_key(i),
@@ -150,7 +150,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             None => quote!(::core::option::Option::None),
         };
         quote! {
-            ::dynamap::IndexDefinition {
+            ::dynamap::schema::IndexDefinition {
                 name: #name,
                 kind: #kind,
                 partition_key: #partition_key,
@@ -164,7 +164,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         #header {
             type Key = #key_type;
 
-            const KEY_SCHEMA: ::dynamap::KeySchema = ::dynamap::KeySchema {
+            const KEY_SCHEMA: ::dynamap::schema::KeySchema = ::dynamap::schema::KeySchema {
                 partition_key: #pk_def,
                 sort_key: #sort_def,
             };
@@ -172,19 +172,19 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             #key_members
 
             #[inline]
-            fn __key_into_item(key: Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+            fn __key_into_item(key: Self::Key) -> ::dynamap::Result<::dynamap::value::Item> {
                 let mut item = ::dynamap::__private::HashMap::with_capacity(#key_count);
                 #key_insert_owned
                 ::dynamap::__private::Result::Ok(item)
             }
 
             #[inline]
-            fn to_item(&self) -> ::dynamap::Result<::dynamap::Item> {
+            fn to_item(&self) -> ::dynamap::Result<::dynamap::value::Item> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::encode_fields(self)?)
             }
 
             #[inline]
-            fn from_item(item: ::dynamap::Item) -> ::dynamap::Result<Self> {
+            fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
@@ -197,7 +197,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_pairs(pairs)?)
             }
 
-            const INDEXES: &'static [::dynamap::IndexDefinition] = &[#(#indexes),*];
+            const INDEXES: &'static [::dynamap::schema::IndexDefinition] = &[#(#indexes),*];
 
             #shared
         }
@@ -232,7 +232,7 @@ pub fn shared_members(data: &Struct) -> TokenStream {
             quote! {
                 fn attribute_names() -> ::std::vec::Vec<&'static str> {
                     let mut names = ::std::vec::Vec::new();
-                    <Self as ::dynamap::Projection>::attribute_names(&mut names);
+                    <Self as ::dynamap::schema::Projection>::attribute_names(&mut names);
                     names
                 }
             }
@@ -293,14 +293,14 @@ pub fn key_members(
         }
 
         #[inline]
-        fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::Item> {
+        fn key_to_item(key: &Self::Key) -> ::dynamap::Result<::dynamap::value::Item> {
             let mut item = ::dynamap::__private::HashMap::with_capacity(#count);
             #key_insert
             ::dynamap::__private::Result::Ok(item)
         }
 
         #[inline]
-        fn key_from_item(item: &::dynamap::Item) -> ::dynamap::Result<Self::Key> {
+        fn key_from_item(item: &::dynamap::value::Item) -> ::dynamap::Result<Self::Key> {
             ::dynamap::__private::Result::Ok(#key_read)
         }
     }

@@ -87,7 +87,7 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
                 Storage::Serde => quote!(#ty: ::dynamap::__private::serde::Serialize + ::dynamap::__private::serde::de::DeserializeOwned),
                 // The module's functions say what they take.
                 Storage::With => continue,
-                Storage::Epoch => quote!(#ty: ::dynamap::EpochTime),
+                Storage::Epoch => quote!(#ty: ::dynamap::value::EpochTime),
                 Storage::Flatten => quote!(#ty: ::dynamap::__private::Flatten),
                 Storage::Skip => quote!(#ty: ::core::default::Default),
             });

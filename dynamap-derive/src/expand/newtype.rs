@@ -34,20 +34,20 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
     let value = header(quote!(::dynamap::DynamoValue), quote!());
     let list_element = header(quote!(::dynamap::path::ListElement), quote!());
     let scalar = header(
-        quote!(::dynamap::ScalarAttribute),
-        quote!(for<'__dynamap> #inner: ::dynamap::ScalarAttribute,),
+        quote!(::dynamap::value::ScalarAttribute),
+        quote!(for<'__dynamap> #inner: ::dynamap::value::ScalarAttribute,),
     );
     let key = header(
-        quote!(::dynamap::KeyAttribute),
+        quote!(::dynamap::value::KeyAttribute),
         quote!(
-            for<'__dynamap> #inner: ::dynamap::KeyAttribute,
+            for<'__dynamap> #inner: ::dynamap::value::KeyAttribute,
             for<'__dynamap> Self: ::core::clone::Clone,
         ),
     );
     let segment = header(
-        quote!(::dynamap::KeySegment),
+        quote!(::dynamap::schema::KeySegment),
         quote!(
-            for<'__dynamap> #inner: ::dynamap::KeySegment,
+            for<'__dynamap> #inner: ::dynamap::schema::KeySegment,
             for<'__dynamap> Self: ::core::clone::Clone,
         ),
     );
@@ -60,8 +60,8 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
         quote!(for<'__dynamap> #inner: ::dynamap::path::Containable,),
     );
     let ttl = header(
-        quote!(::dynamap::TtlValue),
-        quote!(for<'__dynamap> #inner: ::dynamap::TtlValue,),
+        quote!(::dynamap::value::TtlValue),
+        quote!(for<'__dynamap> #inner: ::dynamap::value::TtlValue,),
     );
     quote! {
         #value {
@@ -72,7 +72,7 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
             #[inline]
             fn to_attribute_value(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
                 ::dynamap::DynamoValue::to_attribute_value(&self.#member)
             }
@@ -80,19 +80,19 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
             #[inline]
             fn from_attribute_value(
                 value: ::dynamap::__private::AttributeValue,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 <#inner as ::dynamap::DynamoValue>::from_attribute_value(value).map(#wrap)
             }
 
             #[inline]
-            fn from_missing() -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            fn from_missing() -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 <#inner as ::dynamap::DynamoValue>::from_missing().map(#wrap)
             }
 
             #[inline]
             fn __from_text(
                 text: ::dynamap::__private::ScalarText<'_>,
-            ) -> ::dynamap::__private::Result<Self, ::dynamap::ConversionError> {
+            ) -> ::dynamap::__private::Result<Self, ::dynamap::error::ConversionError> {
                 <#inner as ::dynamap::DynamoValue>::__from_text(text).map(#wrap)
             }
         }
@@ -100,21 +100,21 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
         #list_element {}
 
         #scalar {
-            const SCALAR_TYPE: ::dynamap::ScalarType =
-                <#inner as ::dynamap::ScalarAttribute>::SCALAR_TYPE;
+            const SCALAR_TYPE: ::dynamap::value::ScalarType =
+                <#inner as ::dynamap::value::ScalarAttribute>::SCALAR_TYPE;
         }
 
         #key {}
 
         #segment {
-            const FIXED_WIDTH: bool = <#inner as ::dynamap::KeySegment>::FIXED_WIDTH;
+            const FIXED_WIDTH: bool = <#inner as ::dynamap::schema::KeySegment>::FIXED_WIDTH;
 
             #[inline]
             fn write_segment(
                 &self,
                 out: &mut ::std::string::String,
-            ) -> ::dynamap::__private::Result<(), ::dynamap::ConversionError> {
-                ::dynamap::KeySegment::write_segment(&self.#member, out)
+            ) -> ::dynamap::__private::Result<(), ::dynamap::error::ConversionError> {
+                ::dynamap::schema::KeySegment::write_segment(&self.#member, out)
             }
         }
 
@@ -130,9 +130,9 @@ pub fn newtype(container: &Container, newtype: &Newtype) -> TokenStream {
             #[inline]
             fn to_ttl_attribute(&self) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
-                ::dynamap::TtlValue::to_ttl_attribute(&self.#member)
+                ::dynamap::value::TtlValue::to_ttl_attribute(&self.#member)
             }
         }
     }

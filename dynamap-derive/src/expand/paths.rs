@@ -119,7 +119,7 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
                         value: &#ty,
                     ) -> ::dynamap::__private::Result<
                         ::core::option::Option<::dynamap::__private::AttributeValue>,
-                        ::dynamap::ConversionError,
+                        ::dynamap::error::ConversionError,
                     > {
                         ::dynamap::__private::encode_with(#with::to_stored(value))
                     }
@@ -177,7 +177,7 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
                 value: &Self::Value,
             ) -> ::dynamap::__private::Result<
                 ::core::option::Option<::dynamap::__private::AttributeValue>,
-                ::dynamap::ConversionError,
+                ::dynamap::error::ConversionError,
             > {
                 ::dynamap::DynamoValue::to_attribute_value(value)
             }
@@ -189,7 +189,7 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
         // A struct stored as a map entry can be removed with its entry.
         #[automatically_derived]
         impl<'__k, __Q: ::dynamap::path::PathParent, #params> ::dynamap::path::Removable
-            for #fields_ident<::dynamap::path::Key<'__k, __Q>, #(#args),*>
+            for #fields_ident<::dynamap::path::MapEntry<'__k, __Q>, #(#args),*>
         where #(#predicates,)* {}
     }
 }

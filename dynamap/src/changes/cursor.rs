@@ -15,13 +15,13 @@ use crate::change_position::ChangePosition;
 /// those shards are read from their oldest record.
 ///
 /// ```
-/// let mut cursor = dynamap::ChangeCursor::default();
-/// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
+/// let mut cursor = dynamap::changes::ChangeCursor::default();
+/// cursor.advance(&dynamap::changes::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
 /// let saved = serde_json::to_string(&cursor).unwrap();
-/// let restored: dynamap::ChangeCursor = serde_json::from_str(&saved).unwrap();
+/// let restored: dynamap::changes::ChangeCursor = serde_json::from_str(&saved).unwrap();
 /// assert_eq!(restored.last_in("s1"), Some("7"));
 /// // A cursor saved by an earlier version (with a `stream_arn`) still reads.
-/// let old: dynamap::ChangeCursor =
+/// let old: dynamap::changes::ChangeCursor =
 ///     serde_json::from_str(r#"{"stream_arn":null,"shards":{"s1":"7"}}"#).unwrap();
 /// assert_eq!(old, restored);
 /// ```
@@ -35,8 +35,8 @@ impl ChangeCursor {
     /// Records that the change at `position` was handled.
     ///
     /// ```
-    /// let mut cursor = dynamap::ChangeCursor::default();
-    /// cursor.advance(&dynamap::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
+    /// let mut cursor = dynamap::changes::ChangeCursor::default();
+    /// cursor.advance(&dynamap::changes::ChangePosition { shard_id: "s1".into(), sequence_number: "7".into() });
     /// assert_eq!(cursor.shards.len(), 1);
     /// ```
     pub fn advance(&mut self, position: &ChangePosition) {
@@ -47,7 +47,7 @@ impl ChangeCursor {
     /// The last sequence number handled in `shard`.
     ///
     /// ```
-    /// assert_eq!(dynamap::ChangeCursor::default().last_in("s1"), None);
+    /// assert_eq!(dynamap::changes::ChangeCursor::default().last_in("s1"), None);
     /// ```
     pub fn last_in(&self, shard: &str) -> Option<&str> {
         self.shards.get(shard).map(String::as_str)

@@ -15,7 +15,7 @@ use crate::value::AttributeSource;
 /// ```
 /// # #[derive(dynamap::DynamoItem, Debug)]
 /// # struct User { #[dynamo(partition_key)] id: String }
-/// fn key_type<T: dynamap::Changed>() {}
+/// fn key_type<T: dynamap::changes::Changed>() {}
 /// key_type::<User>();
 /// ```
 pub trait Changed: Sized + Send + Sync + 'static {

@@ -2,13 +2,13 @@
 
 use super::{Changed, Changes};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 use crate::single_table::{Collection, DynamoCollection};
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// The table's change feed, typed: each insert, modify and remove as a
     /// [`Change<T>`](super::Change), read from the table's DynamoDB Stream (create the
-    /// table with [`stream(..)`](crate::table::CreateTable::stream)). For an entity of a
+    /// table with [`stream(..)`](crate::schema::CreateTable::stream)). For an entity of a
     /// single-table design, other entities' changes are skipped (a `KEYS_ONLY` stream
     /// cannot tell them apart: use a view with images).
     ///

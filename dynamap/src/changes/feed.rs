@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 /// Where a feed starts reading.
 ///
 /// ```
-/// let resume = dynamap::StartAt::After(dynamap::ChangeCursor::default());
-/// assert!(matches!(dynamap::StartAt::default(), dynamap::StartAt::Oldest));
+/// let resume = dynamap::changes::StartAt::After(dynamap::changes::ChangeCursor::default());
+/// assert!(matches!(dynamap::changes::StartAt::default(), dynamap::changes::StartAt::Oldest));
 /// # let _ = resume;
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -41,15 +41,15 @@ pub enum StartAt {
 /// [`Collection::changes`](crate::single_table::Collection::changes); nothing is sent until its stream
 /// is polled.
 ///
-/// [`TypedMapping::changes`]: crate::mapping::TypedMapping::changes
+/// [`TypedMapping::changes`]: crate::operations::TypedMapping::changes
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem, Debug)]
 /// # struct User { #[dynamo(partition_key)] id: String }
-/// # async fn f(users: dynamap::TypedMapping<User>, saved: dynamap::ChangeCursor) -> dynamap::Result<()> {
+/// # async fn f(users: dynamap::TypedMapping<User>, saved: dynamap::changes::ChangeCursor) -> dynamap::Result<()> {
 /// use futures::TryStreamExt;
 /// let mut cursor = saved.clone();
-/// let mut feed = users.changes().start_at(dynamap::StartAt::After(saved)).stream();
+/// let mut feed = users.changes().start_at(dynamap::changes::StartAt::After(saved)).stream();
 /// while let Some(change) = feed.try_next().await? {
 ///     println!("{:?} {:?}", change.kind, change.key);
 ///     cursor.advance(&change.position); // then save `cursor` somewhere durable
@@ -87,7 +87,7 @@ impl<T: Changed> Changes<T> {
     /// # #[derive(dynamap::DynamoItem, Debug)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let from_now = users.changes().start_at(dynamap::StartAt::Latest).stream();
+    /// let from_now = users.changes().start_at(dynamap::changes::StartAt::Latest).stream();
     /// # }
     /// ```
     pub fn start_at(mut self, start: StartAt) -> Self {

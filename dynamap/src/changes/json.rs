@@ -39,7 +39,7 @@ fn bad_json(e: impl std::fmt::Display) -> Error {
 /// ```
 /// # #[derive(dynamap::DynamoItem, Debug, PartialEq)]
 /// # struct User { #[dynamo(partition_key)] id: String, visits: u32 }
-/// let user: User = dynamap::from_dynamodb_json(r#"{"Item": {"id": {"S": "u1"}, "visits": {"N": "3"}}}"#)?;
+/// let user: User = dynamap::changes::from_dynamodb_json(r#"{"Item": {"id": {"S": "u1"}, "visits": {"N": "3"}}}"#)?;
 /// assert_eq!(user, User { id: "u1".into(), visits: 3 });
 /// # Ok::<(), dynamap::Error>(())
 /// ```
@@ -96,12 +96,12 @@ impl RawChange {
     /// element of the event's `Records`) and the Streams API returns.
     ///
     /// ```
-    /// let raw = dynamap::RawChange::from_json(r#"{
+    /// let raw = dynamap::changes::RawChange::from_json(r#"{
     ///     "eventName": "INSERT",
     ///     "dynamodb": {"Keys": {"id": {"S": "u1"}}, "NewImage": {"id": {"S": "u1"}},
     ///                  "SequenceNumber": "111", "ApproximateCreationDateTime": 1700000000}
     /// }"#)?;
-    /// assert_eq!(raw.kind, dynamap::ChangeKind::Insert);
+    /// assert_eq!(raw.kind, dynamap::changes::ChangeKind::Insert);
     /// assert_eq!(raw.sequence_number, "111");
     /// # Ok::<(), dynamap::Error>(())
     /// ```
@@ -134,7 +134,7 @@ impl RawChange {
     /// ```
     /// # #[derive(dynamap::DynamoItem, Debug, PartialEq)]
     /// # struct User { #[dynamo(partition_key)] id: String }
-    /// let raw = dynamap::RawChange::from_json(r#"{"eventName": "REMOVE",
+    /// let raw = dynamap::changes::RawChange::from_json(r#"{"eventName": "REMOVE",
     ///     "dynamodb": {"Keys": {"id": {"S": "u1"}}, "SequenceNumber": "5"}}"#)?;
     /// let change = raw.decode::<User>()?.unwrap();
     /// assert_eq!(change.key, "u1");

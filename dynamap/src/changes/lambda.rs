@@ -77,7 +77,7 @@ fn raw(record: &EventRecord) -> Result<RawChange> {
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// fn handle(event: aws_lambda_events::event::dynamodb::Event) -> dynamap::Result<()> {
 ///     for record in &event.records {
-///         if let Some(change) = dynamap::from_lambda_record::<User>(record)? {
+///         if let Some(change) = dynamap::changes::from_lambda_record::<User>(record)? {
 ///             println!("{:?} {}", change.kind, change.key);
 ///         }
 ///     }

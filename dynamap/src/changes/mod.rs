@@ -16,10 +16,14 @@
 //!   [`Error::ChangesTrimmed`](crate::error::Error::ChangesTrimmed) and goes on from the oldest
 //!   record still kept.
 
+#[cfg(feature = "change-feed")]
 mod client;
+#[cfg(feature = "change-feed")]
 mod cursor;
 mod decode;
+#[cfg(feature = "change-feed")]
 mod entry;
+#[cfg(feature = "change-feed")]
 mod feed;
 mod json;
 #[cfg(feature = "lambda")]
@@ -27,8 +31,22 @@ mod lambda;
 mod raw;
 
 pub use crate::change_position::ChangePosition;
+/// The `aws_lambda_events` crate whose records [`from_lambda_record`] decodes: its
+/// current major, the one `lambda_runtime` and `lambda_http` 1.x use. Name its types
+/// through this path and they are the version dynamap reads, with no second dependency
+/// to keep in step.
+///
+/// ```
+/// use dynamap::changes::aws_lambda_events::event::dynamodb::Event;
+/// let event: Event = serde_json::from_str(r#"{"Records": []}"#).unwrap();
+/// assert!(event.records.is_empty());
+/// ```
+#[cfg(feature = "lambda")]
+pub use aws_lambda_events;
+#[cfg(feature = "change-feed")]
 pub use cursor::ChangeCursor;
 pub use decode::Changed;
+#[cfg(feature = "change-feed")]
 pub use feed::{Changes, StartAt};
 pub use json::from_dynamodb_json;
 #[cfg(feature = "lambda")]
@@ -40,7 +58,7 @@ use std::time::SystemTime;
 /// What happened to an item.
 ///
 /// ```
-/// assert_ne!(dynamap::ChangeKind::Insert, dynamap::ChangeKind::Remove);
+/// assert_ne!(dynamap::changes::ChangeKind::Insert, dynamap::changes::ChangeKind::Remove);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
@@ -60,9 +78,9 @@ pub enum ChangeKind {
 /// ```
 /// # #[derive(dynamap::DynamoItem, Debug)]
 /// # struct User { #[dynamo(partition_key)] id: String, name: String }
-/// fn describe(change: &dynamap::Change<User>) -> String {
+/// fn describe(change: &dynamap::changes::Change<User>) -> String {
 ///     match (&change.kind, &change.new) {
-///         (dynamap::ChangeKind::Remove, _) if change.expired => format!("{} expired", change.key),
+///         (dynamap::changes::ChangeKind::Remove, _) if change.expired => format!("{} expired", change.key),
 ///         (_, Some(user)) => format!("{} is now {}", change.key, user.name),
 ///         _ => format!("{} changed", change.key),
 ///     }

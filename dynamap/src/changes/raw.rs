@@ -9,7 +9,7 @@ use crate::sdk_item::Item;
 /// A stream record before decoding: its kind, key attributes and images as stored.
 ///
 /// ```
-/// use dynamap::{ChangeKind, RawChange};
+/// use dynamap::{changes::ChangeKind, changes::RawChange};
 /// let raw = RawChange {
 ///     kind: ChangeKind::Insert,
 ///     keys: [("id".to_string(), aws_sdk_dynamodb::types::AttributeValue::S("u1".into()))].into(),

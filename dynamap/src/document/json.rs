@@ -63,10 +63,10 @@ impl Value {
     /// whose `arbitrary_precision` keeps every number exact.
     ///
     /// ```
-    /// use dynamap::Value;
+    /// use dynamap::document::Value;
     /// assert_eq!(Value::from(5).to_json()?, serde_json::json!(5));
     /// assert!(Value::B(vec![1]).to_json().is_err());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     pub fn to_json(&self) -> Result<Json, ConversionError> {
         Ok(match self {
@@ -96,9 +96,9 @@ impl Document {
     /// The document as a JSON object; see [`Value::to_json`] for what is refused.
     ///
     /// ```
-    /// let doc: dynamap::Document = [("id", "u1".into()), ("n", 2.into())].into_iter().collect();
+    /// let doc: dynamap::document::Document = [("id", "u1".into()), ("n", 2.into())].into_iter().collect();
     /// assert_eq!(doc.to_json()?, serde_json::json!({"id": "u1", "n": 2}));
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     pub fn to_json(&self) -> Result<Json, ConversionError> {
         let mut object = serde_json::Map::new();
@@ -114,9 +114,9 @@ impl Document {
     /// A document from a JSON object (anything else is refused). Arrays become lists.
     ///
     /// ```
-    /// let doc = dynamap::Document::from_json(serde_json::json!({"id": "u1", "tags": ["a"]}))?;
+    /// let doc = dynamap::document::Document::from_json(serde_json::json!({"id": "u1", "tags": ["a"]}))?;
     /// assert_eq!(doc["id"], "u1".into());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     pub fn from_json(json: Json) -> Result<Self, ConversionError> {
         match Value::from(json) {

@@ -13,35 +13,35 @@ use crate::value::ScalarType;
 /// only, a pair for a table with a sort key too.
 ///
 /// ```
-/// use dynamap::Key;
-/// let simple: Key = "user-1".into();
-/// let composite: Key = ("alice", 7).into();
-/// assert!(matches!(composite, Key::Composite(_, _)));
+/// use dynamap::document::DocumentKey;
+/// let simple: DocumentKey = "user-1".into();
+/// let composite: DocumentKey = ("alice", 7).into();
+/// assert!(matches!(composite, DocumentKey::Composite(_, _)));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub enum Key {
+pub enum DocumentKey {
     /// A partition key.
     Simple(Value),
     /// A partition key and a sort key.
     Composite(Value, Value),
 }
 
-impl<V: Into<Value>> From<V> for Key {
+impl<V: Into<Value>> From<V> for DocumentKey {
     fn from(value: V) -> Self {
-        Key::Simple(value.into())
+        DocumentKey::Simple(value.into())
     }
 }
 
-impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for Key {
+impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for DocumentKey {
     fn from((partition, sort): (A, B)) -> Self {
-        Key::Composite(partition.into(), sort.into())
+        DocumentKey::Composite(partition.into(), sort.into())
     }
 }
 
 /// One key attribute of a table, as DescribeTable reports it.
 ///
 /// ```
-/// let pk = dynamap::TableKey { name: "id".into(), scalar_type: dynamap::ScalarType::String };
+/// let pk = dynamap::document::TableKey { name: "id".into(), scalar_type: dynamap::value::ScalarType::String };
 /// assert_eq!(pk.name, "id");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub(super) fn key_value(
     Ok(encoded)
 }
 
-impl Key {
+impl DocumentKey {
     /// The key as an item, checked against the table's key schema.
     pub(super) fn to_item(
         &self,
@@ -97,12 +97,12 @@ impl Key {
         sort: Option<&TableKey>,
     ) -> Result<Item, Error> {
         match (self, sort) {
-            (Key::Simple(pk), None) => Ok([(
+            (DocumentKey::Simple(pk), None) => Ok([(
                 partition.name.clone(),
                 key_value(partition, pk, KeyRole::Partition)?,
             )]
             .into()),
-            (Key::Composite(pk, sk), Some(sort)) => Ok([
+            (DocumentKey::Composite(pk, sk), Some(sort)) => Ok([
                 (
                     partition.name.clone(),
                     key_value(partition, pk, KeyRole::Partition)?,
@@ -110,11 +110,11 @@ impl Key {
                 (sort.name.clone(), key_value(sort, sk, KeyRole::Sort)?),
             ]
             .into()),
-            (Key::Simple(_), Some(sort)) => Err(Error::Key(format!(
+            (DocumentKey::Simple(_), Some(sort)) => Err(Error::Key(format!(
                 "the table's key is (`{}`, `{}`): give a (partition, sort) pair",
                 partition.name, sort.name
             ))),
-            (Key::Composite(_, _), None) => Err(Error::Key(format!(
+            (DocumentKey::Composite(_, _), None) => Err(Error::Key(format!(
                 "the table's key is `{}` alone: give one value, not a pair",
                 partition.name
             ))),

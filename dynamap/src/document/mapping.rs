@@ -5,23 +5,23 @@ use aws_sdk_dynamodb::Client;
 use futures::stream::BoxStream;
 
 use super::key::key_value;
-use super::{Document, Key, TableKey, Value};
+use super::{Document, DocumentKey, TableKey, Value};
 use crate::attr_path::AttrPath;
 use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Renderer};
 use crate::key::KeyRole;
 use crate::key::PageToken;
 use crate::observe::{Call, Observer};
+use crate::reads::read::ReadSpec;
+use crate::reads::{self, Page, ScanOptions};
 use crate::sdk_item::Item;
-use crate::stream::read::ReadSpec;
-use crate::stream::{self, Page, ScanOptions};
 use crate::value::ScalarType;
 
 /// A table used as a map of [`Document`]s, for tables whose attributes are not known at
 /// compile time: the Rust form of the Python seed's `DynamoDBMapping`.
 ///
 /// ```no_run
-/// use dynamap::{Document, Mapping, Value};
+/// use dynamap::{document::Document, Mapping, document::Value};
 /// use futures::TryStreamExt;
 ///
 /// # async fn f(client: aws_sdk_dynamodb::Client) -> dynamap::Result<()> {
@@ -32,7 +32,7 @@ use crate::value::ScalarType;
 /// let changes: Document = [("price", Value::from(99)), ("note", Value::Null)].into_iter().collect();
 /// mapping.modify("my_key", &changes).await?;              // modify_item: Null removes
 /// mapping.remove("my_key").await?;                        // del mapping["my_key"]
-/// let keys: Vec<dynamap::Key> = mapping.keys().try_collect().await?;
+/// let keys: Vec<dynamap::document::DocumentKey> = mapping.keys().try_collect().await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ impl Mapping {
     /// ```
     pub async fn open(client: Client, table: impl Into<String>) -> Result<Self> {
         let table = table.into();
-        let description = crate::table::describe_table(&client, &table).await?;
+        let description = crate::schema::describe_table(&client, &table).await?;
         let key_of = |wanted: KeyType| -> Result<Option<TableKey>> {
             let Some(element) = description
                 .key_schema()
@@ -139,12 +139,12 @@ impl Mapping {
         self.sort_key.as_ref()
     }
 
-    fn key_item(&self, key: impl Into<Key>) -> Result<Item> {
+    fn key_item(&self, key: impl Into<DocumentKey>) -> Result<Item> {
         key.into()
             .to_item(&self.partition_key, self.sort_key.as_ref())
     }
 
-    fn key_of(&self, item: &Item) -> Result<Key> {
+    fn key_of(&self, item: &Item) -> Result<DocumentKey> {
         let value = |key: &TableKey| -> Result<Value> {
             let raw = item.get(&key.name).cloned().ok_or_else(|| {
                 Error::Key(format!("an item without its key attribute `{}`", key.name))
@@ -152,8 +152,8 @@ impl Mapping {
             Ok(Value::from_attribute_value(raw)?)
         };
         Ok(match &self.sort_key {
-            None => Key::Simple(value(&self.partition_key)?),
-            Some(sort) => Key::Composite(value(&self.partition_key)?, value(sort)?),
+            None => DocumentKey::Simple(value(&self.partition_key)?),
+            Some(sort) => DocumentKey::Composite(value(&self.partition_key)?, value(sort)?),
         })
     }
 
@@ -164,7 +164,7 @@ impl Mapping {
     /// let doc = m.get(("alice", 7)).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, key: impl Into<Key>) -> Result<Option<Document>> {
+    pub async fn get(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
         let request = self
             .client
             .get_item()
@@ -180,7 +180,7 @@ impl Mapping {
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let doc: dynamap::Document = [("id", "k".into()), ("n", 1.into())].into_iter().collect();
+    /// let doc: dynamap::document::Document = [("id", "k".into()), ("n", 1.into())].into_iter().collect();
     /// m.insert(&doc).await?;
     /// # Ok(()) }
     /// ```
@@ -216,7 +216,7 @@ impl Mapping {
     /// let old = m.remove("k").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove(&self, key: impl Into<Key>) -> Result<Option<Document>> {
+    pub async fn remove(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
         let output = self
             .client
             .delete_item()
@@ -240,7 +240,7 @@ impl Mapping {
     /// let there = m.contains_key("k").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn contains_key(&self, key: impl Into<Key>) -> Result<bool> {
+    pub async fn contains_key(&self, key: impl Into<DocumentKey>) -> Result<bool> {
         let paths: Vec<AttrPath> = self.key_names().into_iter().map(AttrPath::from).collect();
         let mut renderer = Renderer::new("GetItem");
         renderer.projection(&paths)?;
@@ -263,11 +263,11 @@ impl Mapping {
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let changes: dynamap::Document = [("title", "new".into()), ("draft", dynamap::Value::Null)].into_iter().collect();
+    /// let changes: dynamap::document::Document = [("title", "new".into()), ("draft", dynamap::document::Value::Null)].into_iter().collect();
     /// m.modify("k", &changes).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn modify(&self, key: impl Into<Key>, changes: &Document) -> Result<()> {
+    pub async fn modify(&self, key: impl Into<DocumentKey>, changes: &Document) -> Result<()> {
         let key_names = self.key_names();
         let mut actions = Vec::with_capacity(changes.len());
         for (name, value) in changes.iter() {
@@ -308,7 +308,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn len_estimate(&self) -> Result<u64> {
-        let description = crate::table::describe_table(&self.client, &self.table).await?;
+        let description = crate::schema::describe_table(&self.client, &self.table).await?;
         Ok(description
             .item_count
             .and_then(|n| u64::try_from(n).ok())
@@ -323,7 +323,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        crate::table::count_items(&self.client, self.call()).await
+        crate::schema::count_items(&self.client, self.call()).await
     }
 
     /// A request on this table, as its observer sees it.
@@ -336,7 +336,7 @@ impl Mapping {
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let meter = dynamap::CapacityMeter::new();
+    /// let meter = dynamap::observe::CapacityMeter::new();
     /// let m = m.with_capacity_meter(&meter);
     /// m.count().await?;
     /// println!("{} read units", meter.total().units.read);
@@ -402,12 +402,12 @@ impl Mapping {
     /// ```no_run
     /// # fn f(m: dynamap::Mapping) { let keys = m.keys(); }
     /// ```
-    pub fn keys(&self) -> BoxStream<'static, Result<Key>> {
+    pub fn keys(&self) -> BoxStream<'static, Result<DocumentKey>> {
         let mut scan = self.scan();
         scan.options.spec.projection =
             Some(self.key_names().into_iter().map(AttrPath::from).collect());
         let this = self.clone();
-        stream::decoded_items(
+        reads::decoded_items(
             scan.options.raw_pages(&self.client),
             move |item| this.key_of(&item),
             None,
@@ -419,9 +419,9 @@ impl Mapping {
     /// ```no_run
     /// # fn f(m: dynamap::Mapping) { let entries = m.items(); }
     /// ```
-    pub fn items(&self) -> BoxStream<'static, Result<(Key, Document)>> {
+    pub fn items(&self) -> BoxStream<'static, Result<(DocumentKey, Document)>> {
         let this = self.clone();
-        stream::decoded_items(
+        reads::decoded_items(
             self.scan().options.raw_pages(&self.client),
             move |item| Ok((this.key_of(&item)?, Document::from_item(item)?)),
             None,
@@ -452,7 +452,7 @@ impl DocumentScan<'_> {
     }
 
     /// Paces the scan to `units` read capacity units per second, by the capacity
-    /// DynamoDB reports for each page (see [`Scan::read_units_per_second`](crate::Scan::read_units_per_second)).
+    /// DynamoDB reports for each page (see [`Scan::read_units_per_second`](crate::reads::Scan::read_units_per_second)).
     ///
     /// ```no_run
     /// # fn f(m: dynamap::Mapping) { let s = m.scan().read_units_per_second(20.0).stream(); }
@@ -485,10 +485,10 @@ impl DocumentScan<'_> {
     /// Resumes after the page that gave `token`.
     ///
     /// ```no_run
-    /// # fn f(m: dynamap::Mapping, t: dynamap::PageToken) { let s = m.scan().start_from(t).stream(); }
+    /// # fn f(m: dynamap::Mapping, t: dynamap::reads::PageToken) { let s = m.scan().start_from(t).stream(); }
     /// ```
     pub fn start_from(mut self, token: PageToken) -> Self {
-        self.options.start_from = Some(token);
+        self.options.start = Some(crate::key::token::StartFrom::Token(token));
         self
     }
 
@@ -499,8 +499,12 @@ impl DocumentScan<'_> {
     /// let s = m.scan().start_from_sealed(cursor, secret).stream();
     /// # }
     /// ```
+    #[cfg(feature = "sealed-tokens")]
     pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::key::TokenSecret) -> Self {
-        self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
+        self.options.start = Some(crate::key::token::StartFrom::Sealed(
+            sealed.to_owned(),
+            *secret,
+        ));
         self
     }
 
@@ -510,7 +514,7 @@ impl DocumentScan<'_> {
     /// # fn f(m: dynamap::Mapping) { let docs = m.scan().stream(); }
     /// ```
     pub fn stream(self) -> BoxStream<'static, Result<Document>> {
-        stream::decoded_items(
+        reads::decoded_items(
             self.options.raw_pages(&self.mapping.client),
             |item| Ok(Document::from_item(item)?),
             self.options.limit,
@@ -524,7 +528,7 @@ impl DocumentScan<'_> {
     /// ```
     pub fn pages(self) -> BoxStream<'static, Result<Page<Document>>> {
         let scope = self.options.scope();
-        stream::decoded_pages(
+        reads::decoded_pages(
             self.options.raw_pages(&self.mapping.client),
             |item| Ok(Document::from_item(item)?),
             self.options.limit,

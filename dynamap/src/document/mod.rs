@@ -7,7 +7,7 @@ mod mapping;
 mod number;
 mod value;
 
-pub use key::{Key, TableKey};
+pub use key::{DocumentKey, TableKey};
 pub use mapping::{DocumentScan, Mapping};
 pub use number::Number;
 pub use value::{Document, Value};

@@ -9,11 +9,11 @@ use crate::error::ConversionError;
 /// through; convert with [`as_i64`](Number::as_i64), [`as_f64`](Number::as_f64), ...
 ///
 /// ```
-/// use dynamap::Number;
+/// use dynamap::document::Number;
 /// let n: Number = "12345678901234567890123456789012345678".parse()?;
 /// assert_eq!(n.as_i64(), None); // too big, and said so rather than rounded
 /// assert_eq!(Number::from(42u8).as_i64(), Some(42));
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Number(String);
@@ -26,8 +26,8 @@ impl Number {
     /// A finite float as a number; `None` for NaN and infinities, which DynamoDB refuses.
     ///
     /// ```
-    /// assert!(dynamap::Number::from_f64(0.5).is_some());
-    /// assert!(dynamap::Number::from_f64(f64::NAN).is_none());
+    /// assert!(dynamap::document::Number::from_f64(0.5).is_some());
+    /// assert!(dynamap::document::Number::from_f64(f64::NAN).is_none());
     /// ```
     pub fn from_f64(f: f64) -> Option<Self> {
         f.is_finite()
@@ -37,7 +37,7 @@ impl Number {
     /// The decimal text.
     ///
     /// ```
-    /// assert_eq!(dynamap::Number::from(7).as_str(), "7");
+    /// assert_eq!(dynamap::document::Number::from(7).as_str(), "7");
     /// ```
     pub fn as_str(&self) -> &str {
         &self.0
@@ -46,7 +46,7 @@ impl Number {
     /// The value as an `i64`, when it is a whole number that fits.
     ///
     /// ```
-    /// assert_eq!(dynamap::Number::from(-3).as_i64(), Some(-3));
+    /// assert_eq!(dynamap::document::Number::from(-3).as_i64(), Some(-3));
     /// ```
     pub fn as_i64(&self) -> Option<i64> {
         use crate::value::DynamoValue;
@@ -56,7 +56,7 @@ impl Number {
     /// The value as a `u64`, when it is a whole number that fits.
     ///
     /// ```
-    /// assert_eq!(dynamap::Number::from(3u64).as_u64(), Some(3));
+    /// assert_eq!(dynamap::document::Number::from(3u64).as_u64(), Some(3));
     /// ```
     pub fn as_u64(&self) -> Option<u64> {
         use crate::value::DynamoValue;
@@ -66,7 +66,7 @@ impl Number {
     /// The value as the nearest `f64`.
     ///
     /// ```
-    /// assert_eq!(dynamap::Number::from_f64(0.25).and_then(|n| n.as_f64()), Some(0.25));
+    /// assert_eq!(dynamap::document::Number::from_f64(0.25).and_then(|n| n.as_f64()), Some(0.25));
     /// ```
     pub fn as_f64(&self) -> Option<f64> {
         self.0.parse::<f64>().ok().filter(|f| f.is_finite())

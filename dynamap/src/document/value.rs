@@ -14,7 +14,7 @@ use crate::sdk_item::Item;
 /// One attribute value, of any DynamoDB type.
 ///
 /// ```
-/// use dynamap::{Document, Value};
+/// use dynamap::{document::Document, document::Value};
 /// let doc: Document = [("name", Value::from("Ada")), ("age", Value::from(36))].into_iter().collect();
 /// assert_eq!(doc["age"], Value::from(36));
 /// ```
@@ -47,7 +47,7 @@ pub enum Value {
 /// Dereferences to a `BTreeMap<String, Value>`.
 ///
 /// ```
-/// use dynamap::{Document, Value};
+/// use dynamap::{document::Document, document::Value};
 /// let mut doc = Document::new();
 /// doc.insert("id".into(), "u1".into());
 /// doc.insert("tags".into(), Value::Ss(vec!["a".into()]));
@@ -60,7 +60,7 @@ impl Document {
     /// An empty document.
     ///
     /// ```
-    /// assert!(dynamap::Document::new().is_empty());
+    /// assert!(dynamap::document::Document::new().is_empty());
     /// ```
     pub fn new() -> Self {
         Document(BTreeMap::new())
@@ -72,9 +72,9 @@ impl Document {
     /// ```
     /// use aws_sdk_dynamodb::types::AttributeValue;
     /// let item = [("id".to_string(), AttributeValue::S("u1".into()))].into();
-    /// let doc = dynamap::Document::from_item(item)?;
+    /// let doc = dynamap::document::Document::from_item(item)?;
     /// assert_eq!(doc["id"], "u1".into());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     pub fn from_item(item: Item) -> Result<Self, ConversionError> {
         item.into_iter()
@@ -88,7 +88,7 @@ impl Document {
     /// Converts to an item as the SDK takes it.
     ///
     /// ```
-    /// let doc: dynamap::Document = [("id", "u1".into())].into_iter().collect();
+    /// let doc: dynamap::document::Document = [("id", "u1".into())].into_iter().collect();
     /// assert_eq!(doc.to_item().len(), 1);
     /// ```
     pub fn to_item(&self) -> Item {
@@ -101,8 +101,8 @@ impl Document {
     /// The attributes, owned.
     ///
     /// ```
-    /// let doc: dynamap::Document = [("a", 1.into())].into_iter().collect();
-    /// let map: std::collections::BTreeMap<String, dynamap::Value> = doc.into_inner();
+    /// let doc: dynamap::document::Document = [("a", 1.into())].into_iter().collect();
+    /// let map: std::collections::BTreeMap<String, dynamap::document::Value> = doc.into_inner();
     /// ```
     pub fn into_inner(self) -> BTreeMap<String, Value> {
         self.0
@@ -149,9 +149,9 @@ impl Value {
     ///
     /// ```
     /// use aws_sdk_dynamodb::types::AttributeValue;
-    /// let v = dynamap::Value::from_attribute_value(AttributeValue::N("7".into()))?;
+    /// let v = dynamap::document::Value::from_attribute_value(AttributeValue::N("7".into()))?;
     /// assert_eq!(v, 7.into());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     pub fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         Ok(match value {
@@ -185,7 +185,7 @@ impl Value {
     ///
     /// ```
     /// use aws_sdk_dynamodb::types::AttributeValue;
-    /// assert_eq!(dynamap::Value::from(true).to_attribute_value(), AttributeValue::Bool(true));
+    /// assert_eq!(dynamap::document::Value::from(true).to_attribute_value(), AttributeValue::Bool(true));
     /// ```
     pub fn to_attribute_value(&self) -> AttributeValue {
         match self {
@@ -211,7 +211,7 @@ impl Value {
     /// The string, if this is an `S`.
     ///
     /// ```
-    /// assert_eq!(dynamap::Value::from("x").as_str(), Some("x"));
+    /// assert_eq!(dynamap::document::Value::from("x").as_str(), Some("x"));
     /// ```
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -223,7 +223,7 @@ impl Value {
     /// The number, if this is an `N`.
     ///
     /// ```
-    /// assert_eq!(dynamap::Value::from(5).as_number().and_then(|n| n.as_i64()), Some(5));
+    /// assert_eq!(dynamap::document::Value::from(5).as_number().and_then(|n| n.as_i64()), Some(5));
     /// ```
     pub fn as_number(&self) -> Option<&Number> {
         match self {

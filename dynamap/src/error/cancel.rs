@@ -7,7 +7,7 @@ use crate::sdk_item::Item;
 /// Why one action of a cancelled transaction failed (DynamoDB's CancellationReason codes).
 ///
 /// ```
-/// use dynamap::CancelReason;
+/// use dynamap::error::CancelReason;
 /// assert_ne!(CancelReason::ConditionFailed, CancelReason::None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl CancelReason {
 /// ```no_run
 /// # fn f(err: dynamap::Error) {
 /// if let dynamap::Error::TransactionCancelled { actions, .. } = err {
-///     for action in actions.iter().filter(|a| a.reason != dynamap::CancelReason::None) {
+///     for action in actions.iter().filter(|a| a.reason != dynamap::error::CancelReason::None) {
 ///         eprintln!("{action}");
 ///     }
 /// }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::attr_path::{AttrPath, Segment};
+use crate::attr_path::{AttrPath, PathStep};
 
 /// A value that could not be converted, with where it sits in the item.
 ///
@@ -36,7 +36,7 @@ pub struct ConversionError(Box<ConversionDetails>);
 struct ConversionDetails {
     /// Innermost segment first: errors are built where they happen and get their
     /// enclosing attribute names on the way out.
-    path: Vec<Segment>,
+    path: Vec<PathStep>,
     expected: Cow<'static, str>,
     found: String,
 }
@@ -46,7 +46,7 @@ impl ConversionError {
     /// [`DynamoValue`](crate::DynamoValue) implementations.
     ///
     /// ```
-    /// let e = dynamap::ConversionError::new("an ISO date", "\"yesterday\"");
+    /// let e = dynamap::error::ConversionError::new("an ISO date", "\"yesterday\"");
     /// assert_eq!(e.to_string(), "expected an ISO date, found \"yesterday\"");
     /// ```
     pub fn new(expected: impl Into<Cow<'static, str>>, found: impl Into<String>) -> Self {
@@ -61,7 +61,7 @@ impl ConversionError {
     ///
     /// ```
     /// use aws_sdk_dynamodb::types::AttributeValue;
-    /// let e = dynamap::ConversionError::unexpected("a string (S)", &AttributeValue::N("7".into()));
+    /// let e = dynamap::error::ConversionError::unexpected("a string (S)", &AttributeValue::N("7".into()));
     /// assert_eq!(e.found(), "number 7");
     /// ```
     pub fn unexpected(expected: impl Into<Cow<'static, str>>, found: &AttributeValue) -> Self {
@@ -71,7 +71,7 @@ impl ConversionError {
     /// A required attribute is absent.
     ///
     /// ```
-    /// let e = dynamap::ConversionError::missing("a string (S)").in_attribute("name");
+    /// let e = dynamap::error::ConversionError::missing("a string (S)").in_attribute("name");
     /// assert_eq!(e.to_string(), "attribute `name`: expected a string (S), found no attribute");
     /// ```
     pub fn missing(expected: impl Into<Cow<'static, str>>) -> Self {
@@ -82,22 +82,22 @@ impl ConversionError {
     /// inside out: the innermost name first.
     ///
     /// ```
-    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
+    /// let e = dynamap::error::ConversionError::new("a string (S)", "number 7")
     ///     .in_attribute("city")
     ///     .in_attribute("address");
     /// assert_eq!(e.attribute(), "address.city");
     /// ```
     pub fn in_attribute(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.0.path.push(Segment::Name(name.into()));
+        self.0.path.push(PathStep::Name(name.into()));
         self
     }
 
     /// Places this error at the document path `path` (outermost step first).
     ///
     /// ```
-    /// use dynamap::path::{AttrPath, Segment};
-    /// let path = AttrPath::from(vec![Segment::Name("items".into()), Segment::Index(1)]);
-    /// let e = dynamap::ConversionError::new("x", "y").at_path(&path);
+    /// use dynamap::path::{AttrPath, PathStep};
+    /// let path = AttrPath::from(vec![PathStep::Name("items".into()), PathStep::Position(1)]);
+    /// let e = dynamap::error::ConversionError::new("x", "y").at_path(&path);
     /// assert_eq!(e.attribute(), "items[1]");
     /// ```
     pub fn at_path(mut self, path: &AttrPath) -> Self {
@@ -108,33 +108,33 @@ impl ConversionError {
     /// Places this error at position `index` of a list.
     ///
     /// ```
-    /// let e = dynamap::ConversionError::new("a string (S)", "number 7")
+    /// let e = dynamap::error::ConversionError::new("a string (S)", "number 7")
     ///     .at_index(2)
     ///     .in_attribute("tags");
     /// assert_eq!(e.attribute(), "tags[2]");
     /// ```
     pub fn at_index(mut self, index: usize) -> Self {
-        self.0.path.push(Segment::Index(index));
+        self.0.path.push(PathStep::Position(index));
         self
     }
 
     /// The attribute's document path, such as `items[2].sku`; empty for a bare value.
     ///
     /// ```
-    /// let e = dynamap::ConversionError::new("x", "y").in_attribute("sku").at_index(2).in_attribute("items");
+    /// let e = dynamap::error::ConversionError::new("x", "y").in_attribute("sku").at_index(2).in_attribute("items");
     /// assert_eq!(e.attribute(), "items[2].sku");
     /// ```
     pub fn attribute(&self) -> String {
         let mut out = String::new();
         for segment in self.0.path.iter().rev() {
             match segment {
-                Segment::Name(name) => {
+                PathStep::Name(name) => {
                     if !out.is_empty() {
                         out.push('.');
                     }
                     out.push_str(name);
                 }
-                Segment::Index(i) => {
+                PathStep::Position(i) => {
                     out.push('[');
                     out.push_str(itoa::Buffer::new().format(*i));
                     out.push(']');
@@ -147,7 +147,7 @@ impl ConversionError {
     /// What the Rust type needed.
     ///
     /// ```
-    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").expected(), "a boolean (BOOL)");
+    /// assert_eq!(dynamap::error::ConversionError::new("a boolean (BOOL)", "null").expected(), "a boolean (BOOL)");
     /// ```
     pub fn expected(&self) -> &str {
         &self.0.expected
@@ -156,7 +156,7 @@ impl ConversionError {
     /// What was there instead.
     ///
     /// ```
-    /// assert_eq!(dynamap::ConversionError::new("a boolean (BOOL)", "null").found(), "null");
+    /// assert_eq!(dynamap::error::ConversionError::new("a boolean (BOOL)", "null").found(), "null");
     /// ```
     pub fn found(&self) -> &str {
         &self.0.found
@@ -169,7 +169,7 @@ impl ConversionError {
 ///
 /// ```
 /// use aws_sdk_dynamodb::types::AttributeValue;
-/// let e = dynamap::ConversionError::unexpected("a number (N)", &AttributeValue::S("4111 1111".into()));
+/// let e = dynamap::error::ConversionError::unexpected("a number (N)", &AttributeValue::S("4111 1111".into()));
 /// assert!(!format!("{e:?}").contains("4111"));
 /// assert!(format!("{e:?}").contains("string"));
 /// ```

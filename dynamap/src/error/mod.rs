@@ -21,7 +21,7 @@ use crate::sdk_item::Item;
 ///
 /// ```
 /// fn parse_age(text: &str) -> dynamap::Result<u8> {
-///     text.parse().map_err(|_| dynamap::ConversionError::new("an age", text).into())
+///     text.parse().map_err(|_| dynamap::error::ConversionError::new("an age", text).into())
 /// }
 /// assert!(parse_age("x").is_err());
 /// ```
@@ -157,6 +157,7 @@ pub enum Error {
     },
 
     /// DynamoDB Streams answered with an error.
+    #[cfg(feature = "change-feed")]
     #[error("{operation} on the stream of table `{table}`: {source}")]
     Streams {
         /// The DynamoDB Streams operation, such as `GetRecords`.
@@ -267,7 +268,7 @@ pub enum Error {
     },
 
     /// The call did not finish within the time limit set with
-    /// [`Timeouts`](crate::Timeouts).
+    /// [`Timeouts`](crate::config::Timeouts).
     #[error("{operation} on table `{table}` timed out")]
     Timeout {
         /// The DynamoDB operation.
@@ -552,6 +553,7 @@ impl fmt::Debug for Error {
                 .debug_struct("ChangesTrimmed")
                 .field("shard", shard)
                 .finish(),
+            #[cfg(feature = "change-feed")]
             Error::Streams {
                 operation,
                 table,

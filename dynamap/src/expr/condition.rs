@@ -172,11 +172,11 @@ fn function_of(opening: &str, path: &AttrPath, p: &mut Placeholders) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr_path::Segment;
+    use crate::attr_path::PathStep;
     use crate::expr::Renderer;
 
     fn path(name: &str) -> AttrPath {
-        AttrPath::from(vec![Segment::Name(name.to_owned().into())])
+        AttrPath::from(vec![PathStep::Name(name.to_owned().into())])
     }
 
     fn s(text: &str) -> AttributeValue {

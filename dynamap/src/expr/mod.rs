@@ -128,10 +128,10 @@ mod tests {
     use aws_sdk_dynamodb::types::AttributeValue;
 
     use super::*;
-    use crate::attr_path::Segment;
+    use crate::attr_path::PathStep;
 
     fn path(name: &str) -> AttrPath {
-        AttrPath::from(vec![Segment::Name(name.to_owned().into())])
+        AttrPath::from(vec![PathStep::Name(name.to_owned().into())])
     }
 
     /// Every expression of one request shares one set of placeholders, numbered in the

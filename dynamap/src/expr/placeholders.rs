@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use smallvec::SmallVec;
 
-use crate::attr_path::{AttrPath, Segment};
+use crate::attr_path::{AttrPath, PathStep};
 
 use crate::limits::MAX_EXPRESSION_BYTES;
 
@@ -134,13 +134,13 @@ impl Placeholders {
     pub(crate) fn path_into(&mut self, path: &AttrPath, out: &mut String) {
         for (i, segment) in path.segments().iter().enumerate() {
             match segment {
-                Segment::Name(name) => {
+                PathStep::Name(name) => {
                     if i > 0 {
                         out.push('.');
                     }
                     self.name(name).push_to(out);
                 }
-                Segment::Index(index) => {
+                PathStep::Position(index) => {
                     out.push('[');
                     out.push_str(itoa::Buffer::new().format(*index));
                     out.push(']');
@@ -193,9 +193,9 @@ mod tests {
     fn names_are_shared_and_values_are_not() {
         let mut p = Placeholders::default();
         let path = AttrPath::from(vec![
-            Segment::Name("status".into()),
-            Segment::Index(3),
-            Segment::Name("a.b".into()),
+            PathStep::Name("status".into()),
+            PathStep::Position(3),
+            PathStep::Name("a.b".into()),
         ]);
         assert_eq!(p.path(&path), "#n0[3].#n1");
         assert_eq!(p.name("status").to_string(), "#n0");

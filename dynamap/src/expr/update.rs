@@ -274,14 +274,14 @@ impl UpdateText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr_path::Segment;
+    use crate::attr_path::PathStep;
     use crate::expr::Renderer;
 
     fn path(names: &[&str]) -> AttrPath {
         AttrPath::from(
             names
                 .iter()
-                .map(|n| Segment::Name(n.to_string().into()))
+                .map(|n| PathStep::Name(n.to_string().into()))
                 .collect::<Vec<_>>(),
         )
     }

@@ -28,7 +28,7 @@ pub(crate) const ID_BYTES: usize = 32;
 
 impl<V: Copy> IdMap<V> {
     /// Room for `keys` identities of about [`ID_BYTES`] each.
-    pub fn with_capacity(keys: usize) -> Self {
+    pub(crate) fn with_capacity(keys: usize) -> Self {
         IdMap {
             bytes: Vec::with_capacity(keys * ID_BYTES),
             index: HashMap::with_capacity_and_hasher(keys, identity_hasher()),
@@ -40,7 +40,7 @@ impl<V: Copy> IdMap<V> {
     }
 
     /// The value of `id`, if it is here.
-    pub fn get(&self, id: &[u8]) -> Option<V> {
+    pub(crate) fn get(&self, id: &[u8]) -> Option<V> {
         let hash = identity_hasher().hash_one(id);
         let entries = self.index.get(&hash)?;
         entries
@@ -51,7 +51,7 @@ impl<V: Copy> IdMap<V> {
 
     /// Adds `id` with `value` and returns `None`; or, when `id` is here already,
     /// changes nothing and returns the value it has. One hash either way.
-    pub fn insert(&mut self, id: &[u8], value: V) -> Option<V> {
+    pub(crate) fn insert(&mut self, id: &[u8], value: V) -> Option<V> {
         let hash = identity_hasher().hash_one(id);
         let entries = self.index.entry(hash).or_default();
         let bytes = &self.bytes;
@@ -69,7 +69,7 @@ impl<V: Copy> IdMap<V> {
 
     /// The hashes of the identities here, each once (identities that share a hash
     /// share it here too).
-    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
         self.index.keys().copied()
     }
 
@@ -95,14 +95,14 @@ pub(crate) struct SpareIdMaps<V> {
 
 impl<V: Copy> SpareIdMaps<V> {
     /// None kept yet.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         SpareIdMaps {
             maps: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
     /// An empty map: one kept, or a new one with room for `keys` identities.
-    pub fn take(&self, keys: usize) -> IdMap<V> {
+    pub(crate) fn take(&self, keys: usize) -> IdMap<V> {
         // A panic elsewhere while the lock was held leaves a list of empty maps: still
         // good to use.
         let kept = self
@@ -114,7 +114,7 @@ impl<V: Copy> SpareIdMaps<V> {
     }
 
     /// Keeps `map`, emptied, for a later [`take`](Self::take).
-    pub fn give(&self, mut map: IdMap<V>) {
+    pub(crate) fn give(&self, mut map: IdMap<V>) {
         map.clear();
         let mut maps = self.maps.lock().unwrap_or_else(PoisonError::into_inner);
         if maps.len() < SPARES_KEPT {

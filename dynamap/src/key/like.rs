@@ -12,7 +12,7 @@ use crate::value::KeyAttribute;
 /// `&[u8]` for `Vec<u8>`).
 ///
 /// ```
-/// use dynamap::KeyPart;
+/// use dynamap::schema::KeyPart;
 /// let part: std::borrow::Cow<'_, String> = KeyPart::<String>::to_part("alice");
 /// assert_eq!(part.as_str(), "alice");
 /// ```
@@ -67,7 +67,7 @@ impl KeyPart<Vec<u8>> for &[u8] {
 /// ```
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
-/// use dynamap::KeyLike;
+/// use dynamap::schema::KeyLike;
 /// let by_parts = ("alice", 7).to_key();
 /// let owned: (String, u64) = ("alice".to_string(), 7);
 /// assert_eq!(*by_parts, owned);

@@ -5,6 +5,8 @@
 mod id_map;
 mod identity;
 mod like;
+#[cfg(feature = "sealed-tokens")]
+mod sealed;
 mod segment;
 mod template;
 pub(crate) mod token;
@@ -17,4 +19,6 @@ pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart};
 pub use segment::{push_segment, segment_from_value, KeySegment};
 
-pub use token::{PageToken, TokenSecret};
+#[cfg(feature = "sealed-tokens")]
+pub use sealed::TokenSecret;
+pub use token::PageToken;

@@ -21,14 +21,14 @@ use crate::value::KeyAttribute;
 /// A type that can be a `{field}` segment of a key template.
 ///
 /// ```
-/// use dynamap::KeySegment;
+/// use dynamap::schema::KeySegment;
 /// let mut key = String::from("ORDER#");
 /// 42u32.write_segment(&mut key)?;
 /// assert_eq!(key, "ORDER#0000000042");
 /// let mut low = String::new();
 /// (-1i8).write_segment(&mut low)?;
 /// assert_eq!(low, "127"); // i8::MIN is "000", 0 is "128"
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a segment of a key template",
@@ -231,7 +231,7 @@ text_segment!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date);
 /// assert_eq!(key, "TENANT#acme");
 /// let refused = dynamap::__private::push_segment(&mut key, &"a#b".to_string(), "tenant", Some('#'));
 /// assert!(refused.is_err());
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[inline]
 pub fn push_segment<S: KeySegment>(

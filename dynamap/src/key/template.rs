@@ -9,7 +9,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::segment::check_separator;
-use crate::attr_path::{AttrPath, Segment};
+use crate::attr_path::{AttrPath, PathStep};
 use crate::entity_def::{EntityDef, KeyTemplates, Part, SegmentDef, Template};
 use crate::error::{Error, Result};
 use crate::expr::{Cmp, Node};
@@ -310,7 +310,7 @@ impl<'e> SortRange<'e> {
             }
         };
         let name = match path.segments() {
-            [Segment::Name(name)] => &**name,
+            [PathStep::Name(name)] => &**name,
             _ => "",
         };
         let first = template

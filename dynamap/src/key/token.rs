@@ -7,9 +7,6 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -30,17 +27,18 @@ use crate::sdk_item::Item;
 /// `start_from_sealed` refuses any other.
 ///
 /// ```
-/// use dynamap::PageToken;
+/// use dynamap::reads::PageToken;
 /// let token: PageToken = "AQABAAJpZAAAAAACdTE".parse()?;
 /// assert_eq!(token.to_string(), "AQABAAJpZAAAAAACdTE");
 /// # Ok::<(), dynamap::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct PageToken {
-    text: String,
+    pub(super) text: String,
     /// The read it came from (table, index, partition or segment); set on tokens a
     /// scan or query returns, and what a sealed token is bound to.
-    scope: Option<Arc<str>>,
+    #[cfg_attr(not(feature = "sealed-tokens"), allow(dead_code))]
+    pub(super) scope: Option<Arc<str>>,
 }
 
 impl PartialEq for PageToken {
@@ -61,16 +59,7 @@ const FORMAT_VERSION: u8 = 1;
 /// A key has at most four attributes: the table's two and an index's two.
 const MAX_KEY_ATTRIBUTES: u16 = 4;
 /// Four key values at DynamoDB's limits, their names and the framing fit well within.
-const MAX_TOKEN_CHARS: usize = 16 * 1024;
-const SEALED_PREFIX: &str = "s1.";
-/// XChaCha20-Poly1305's nonce and tag around the token's text.
-const NONCE_BYTES: usize = 24;
-const TAG_BYTES: usize = 16;
-/// The longest sealed form: the prefix and base64url of nonce, longest text and tag.
-const MAX_SEALED_CHARS: usize =
-    SEALED_PREFIX.len() + (4 * (NONCE_BYTES + MAX_TOKEN_CHARS + TAG_BYTES)).div_ceil(3);
-/// The secret that seals page tokens: 32 random bytes, kept on the server.
-pub type TokenSecret = [u8; 32];
+pub(super) const MAX_TOKEN_CHARS: usize = 16 * 1024;
 const TAG_S: u8 = 0;
 const TAG_N: u8 = 1;
 const TAG_B: u8 = 2;
@@ -186,89 +175,12 @@ impl PageToken {
     /// The token as a string (the same as `to_string()`).
     ///
     /// ```
-    /// let token: dynamap::PageToken = "AQAA".parse()?;
+    /// let token: dynamap::reads::PageToken = "AQAA".parse()?;
     /// assert_eq!(token.as_str(), "AQAA");
     /// # Ok::<(), dynamap::Error>(())
     /// ```
     pub fn as_str(&self) -> &str {
         &self.text
-    }
-
-    /// The token encrypted and authenticated with `secret`, bound to the table, index
-    /// and partition (or scan segment) it came from: safe to hand to a client, and
-    /// accepted back only by `start_from_sealed` on the same kind of read. Only
-    /// tokens a scan or query returned can be sealed (a parsed one has no origin).
-    ///
-    /// ```no_run
-    /// use futures::TryStreamExt;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>, secret: [u8; 32]) -> dynamap::Result<()> {
-    /// let page = users.scan().page_size(20).pages().try_next().await?.unwrap();
-    /// let cursor: Option<String> = page.next_token().map(|t| t.seal(&secret)).transpose()?;
-    /// // ... later, from the client:
-    /// if let Some(cursor) = cursor {
-    ///     let next = users.scan().page_size(20).start_from_sealed(&cursor, &secret).pages();
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn seal(&self, secret: &TokenSecret) -> Result<String, Error> {
-        let scope = self.scope.as_deref().ok_or_else(|| {
-            Error::InvalidPageToken {
-                problem: "only a token a scan or query returned can be sealed: a parsed token has no origin"
-                    .to_owned(),
-            }
-        })?;
-        let cipher = XChaCha20Poly1305::new(secret.into());
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let sealed = cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: self.text.as_bytes(),
-                    aad: scope.as_bytes(),
-                },
-            )
-            .map_err(|_| Error::InvalidPageToken {
-                problem: "the page token could not be sealed".to_owned(),
-            })?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(out)))
-    }
-
-    /// Opens a sealed token for the read `scope`: fails unless it was sealed with
-    /// `secret` for that same table, index and partition or segment.
-    pub(crate) fn open(sealed: &str, secret: &TokenSecret, scope: &str) -> Result<Self, Error> {
-        let invalid = || Error::InvalidPageToken {
-            problem: "not sealed for this read".to_owned(),
-        };
-        if sealed.len() > MAX_SEALED_CHARS {
-            return Err(invalid());
-        }
-        let body = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(invalid)?;
-        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| invalid())?;
-        if bytes.len() < NONCE_BYTES {
-            return Err(invalid());
-        }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-        let cipher = XChaCha20Poly1305::new(secret.into());
-        let text = cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: scope.as_bytes(),
-                },
-            )
-            .map_err(|_| invalid())?;
-        let text = String::from_utf8(text).map_err(|_| invalid())?;
-        let token = PageToken {
-            text,
-            scope: Some(Arc::from(scope)),
-        };
-        token.to_key()?;
-        Ok(token)
     }
 }
 
@@ -351,7 +263,7 @@ fn unexpected(problem: String) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -388,7 +300,7 @@ mod tests {
     }
 
     /// A token of exactly the longest accepted length: 12,288 bytes, 16,384 characters.
-    fn longest_token(scope: &Arc<str>) -> PageToken {
+    pub(crate) fn longest_token(scope: &Arc<str>) -> PageToken {
         // 1 + 2 (header) + 2 + 1 ("k") + 1 + 4 (framing) + 12,277 = 12,288 bytes.
         let key = HashMap::from([("k".to_owned(), AttributeValue::S("a".repeat(12_277)))]);
         PageToken::from_key(&key, scope).unwrap()
@@ -400,10 +312,6 @@ mod tests {
         let longest = longest_token(&scope);
         assert_eq!(longest.as_str().len(), MAX_TOKEN_CHARS);
         assert!(longest.as_str().parse::<PageToken>().is_ok());
-        let sealed = longest.seal(&[1; 32]).unwrap();
-        assert_eq!(sealed.len(), MAX_SEALED_CHARS);
-        assert!(PageToken::open(&sealed, &[1; 32], &scope).is_ok());
-        assert!(PageToken::open(&format!("{sealed}A"), &[1; 32], &scope).is_err());
         // Four key attributes (a table's two and an index's two) are a key.
         let four = HashMap::from([
             ("a".to_owned(), AttributeValue::S("1".into())),
@@ -421,8 +329,6 @@ mod tests {
                 .unwrap(),
             four
         );
-        // Shorter than a nonce: refused, not split.
-        assert!(PageToken::open("s1.AAAA", &[1; 32], &scope).is_err());
     }
 
     #[test]
@@ -446,47 +352,41 @@ mod tests {
             format!("PageToken(<{} chars>)", a.as_str().len())
         );
     }
+}
 
-    #[test]
-    fn sealed_tokens_open_only_for_their_read_and_secret() {
-        let key = HashMap::from([("pk".to_owned(), AttributeValue::S("alice".into()))]);
-        let scope: Arc<str> = Arc::from("q|orders|None|S(\"alice\")");
-        let token = PageToken::from_key(&key, &scope).unwrap();
-        let secret = [7_u8; 32];
-        let sealed = token.seal(&secret).unwrap();
-        assert!(!sealed.contains(token.as_str()));
-        assert_ne!(
-            sealed,
-            token.seal(&secret).unwrap(),
-            "a fresh nonce each time"
-        );
-        let opened = PageToken::open(&sealed, &secret, &scope).unwrap();
-        assert_eq!(opened.to_key().unwrap(), key);
-        assert!(
-            PageToken::open(&sealed, &[8_u8; 32], &scope).is_err(),
-            "another secret"
-        );
-        assert!(
-            PageToken::open(&sealed, &secret, "q|orders|None|S(\"bob\")").is_err(),
-            "another partition"
-        );
-        assert!(
-            PageToken::open(token.as_str(), &secret, &scope).is_err(),
-            "not sealed"
-        );
-        let mut tampered = sealed.clone().into_bytes();
-        let last = tampered.len() - 1;
-        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-        let tampered = String::from_utf8(tampered).unwrap();
-        assert!(
-            PageToken::open(&tampered, &secret, &scope).is_err(),
-            "tampered"
-        );
-        let parsed: PageToken = token.as_str().parse().unwrap();
-        assert!(
-            parsed.seal(&secret).is_err(),
-            "a parsed token has no origin"
-        );
-        assert!(!format!("{token:?}").contains(token.as_str()));
+/// Where a read resumes: a token, or a sealed one opened when the read starts (its
+/// scope is final only then). One field, so the last `start_from…` call wins.
+#[derive(Clone)]
+pub(crate) enum StartFrom {
+    Token(PageToken),
+    #[cfg(feature = "sealed-tokens")]
+    Sealed(String, super::sealed::TokenSecret),
+}
+
+impl StartFrom {
+    /// The key to start after; `scope` is the read's, which a sealed token must match.
+    #[cfg_attr(not(feature = "sealed-tokens"), allow(unused_variables))]
+    pub(crate) fn key(
+        &self,
+        scope: impl FnOnce() -> Result<Arc<str>, Error>,
+    ) -> Result<Item, Error> {
+        match self {
+            StartFrom::Token(token) => token.to_key(),
+            #[cfg(feature = "sealed-tokens")]
+            StartFrom::Sealed(sealed, secret) => {
+                PageToken::open(sealed, secret, &scope()?)?.to_key()
+            }
+        }
+    }
+}
+
+impl fmt::Debug for StartFrom {
+    // The secret stays out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartFrom::Token(token) => f.debug_tuple("Token").field(token).finish(),
+            #[cfg(feature = "sealed-tokens")]
+            StartFrom::Sealed(..) => f.write_str("Sealed(..)"),
+        }
     }
 }

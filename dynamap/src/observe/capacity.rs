@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
 /// Read and write capacity units.
 ///
 /// ```
-/// let units = dynamap::Units { read: 1.5, write: 0.0 };
+/// let units = dynamap::observe::Units { read: 1.5, write: 0.0 };
 /// assert_eq!(units.total(), 1.5);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -23,7 +23,7 @@ impl Units {
     /// Read and write units together.
     ///
     /// ```
-    /// assert_eq!(dynamap::Units { read: 1.0, write: 2.0 }.total(), 3.0);
+    /// assert_eq!(dynamap::observe::Units { read: 1.0, write: 2.0 }.total(), 3.0);
     /// ```
     pub fn total(&self) -> f64 {
         self.read + self.write
@@ -38,8 +38,8 @@ impl Units {
 /// The capacity a meter has seen: totals, and per table and per index.
 ///
 /// ```
-/// let meter = dynamap::CapacityMeter::new();
-/// let used: dynamap::Capacity = meter.total();
+/// let meter = dynamap::observe::CapacityMeter::new();
+/// let used: dynamap::observe::Capacity = meter.total();
 /// assert_eq!(used.requests, 0);
 /// assert_eq!(used.units.total(), 0.0);
 /// ```
@@ -116,7 +116,7 @@ pub(crate) fn units_of(capacity: &[ConsumedCapacity], access: Access) -> Units {
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
 /// use futures::TryStreamExt;
-/// let meter = dynamap::CapacityMeter::new();
+/// let meter = dynamap::observe::CapacityMeter::new();
 /// let metered = users.with_capacity_meter(&meter);
 /// let everyone: Vec<User> = metered.values().try_collect().await?;
 /// let used = meter.take();
@@ -139,7 +139,7 @@ impl CapacityMeter {
     /// A meter of totals per table (`ReturnConsumedCapacity: TOTAL`).
     ///
     /// ```
-    /// let meter = dynamap::CapacityMeter::new();
+    /// let meter = dynamap::observe::CapacityMeter::new();
     /// ```
     pub fn new() -> Self {
         CapacityMeter {
@@ -151,7 +151,7 @@ impl CapacityMeter {
     /// A meter that also splits the units by index (`ReturnConsumedCapacity: INDEXES`).
     ///
     /// ```
-    /// let meter = dynamap::CapacityMeter::per_index();
+    /// let meter = dynamap::observe::CapacityMeter::per_index();
     /// ```
     pub fn per_index() -> Self {
         CapacityMeter {
@@ -163,7 +163,7 @@ impl CapacityMeter {
     /// What the meter has seen so far.
     ///
     /// ```
-    /// assert_eq!(dynamap::CapacityMeter::new().total().requests, 0);
+    /// assert_eq!(dynamap::observe::CapacityMeter::new().total().requests, 0);
     /// ```
     pub fn total(&self) -> Capacity {
         self.lock().clone()
@@ -172,9 +172,9 @@ impl CapacityMeter {
     /// What the meter has seen so far, and starts again from zero.
     ///
     /// ```
-    /// let meter = dynamap::CapacityMeter::new();
+    /// let meter = dynamap::observe::CapacityMeter::new();
     /// let _ = meter.take();
-    /// assert_eq!(meter.total(), dynamap::Capacity::default());
+    /// assert_eq!(meter.total(), dynamap::observe::Capacity::default());
     /// ```
     pub fn take(&self) -> Capacity {
         std::mem::take(&mut *self.lock())

@@ -2,7 +2,7 @@
 //! the capacity DynamoDB reports, added up on a [`CapacityMeter`], and rate limits
 //! that pace scans, queries, counts and batch writes by that capacity.
 //!
-//! Every request goes through one function ([`request::send`]): its span (target
+//! Every request goes through one send path: its span (target
 //! `dynamap`, name `dynamodb`, level INFO) carries the operation, table, index, items,
 //! attempts, throttles, consumed capacity, request id, outcome and error code. No item
 //! data is recorded, and keys only after [`TypedMapping::with_key_tracing`]

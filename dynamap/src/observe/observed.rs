@@ -4,6 +4,7 @@
 use aws_sdk_dynamodb as ddb;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::ConsumedCapacity;
+#[cfg(feature = "change-feed")]
 use aws_sdk_dynamodbstreams as streams;
 
 /// What an answer tells about itself.
@@ -102,6 +103,7 @@ impl Observed for ddb::operation::transact_get_items::TransactGetItemsOutput {
     }
 }
 
+#[cfg(feature = "change-feed")]
 impl Observed for streams::operation::get_records::GetRecordsOutput {
     fn items(&self) -> Option<usize> {
         self.records.as_ref().map(Vec::len)
@@ -118,7 +120,10 @@ no_report!(
     ddb::create_table::CreateTableOutput,
     ddb::delete_table::DeleteTableOutput,
     ddb::describe_table::DescribeTableOutput,
-    ddb::update_time_to_live::UpdateTimeToLiveOutput,
+    ddb::update_time_to_live::UpdateTimeToLiveOutput
+);
+#[cfg(feature = "change-feed")]
+no_report!(
     streams::describe_stream::DescribeStreamOutput,
     streams::get_shard_iterator::GetShardIteratorOutput
 );

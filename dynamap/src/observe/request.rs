@@ -126,6 +126,7 @@ macro_rules! sdk_request {
 }
 
 use aws_sdk_dynamodb as ddb;
+#[cfg(feature = "change-feed")]
 use aws_sdk_dynamodbstreams as streams;
 
 const READ: Option<Access> = Some(Access::Read);
@@ -161,9 +162,12 @@ sdk_request!(ddb::describe_table::DescribeTableFluentBuilder, "DescribeTable",
     DescribeTableOutput, DescribeTableError, access: None);
 sdk_request!(ddb::update_time_to_live::UpdateTimeToLiveFluentBuilder, "UpdateTimeToLive",
     UpdateTimeToLiveOutput, UpdateTimeToLiveError, access: None);
+#[cfg(feature = "change-feed")]
 sdk_request!(streams::describe_stream::DescribeStreamFluentBuilder, "DescribeStream",
     DescribeStreamOutput, DescribeStreamError, access: None);
+#[cfg(feature = "change-feed")]
 sdk_request!(streams::get_shard_iterator::GetShardIteratorFluentBuilder, "GetShardIterator",
     GetShardIteratorOutput, GetShardIteratorError, access: None);
+#[cfg(feature = "change-feed")]
 sdk_request!(streams::get_records::GetRecordsFluentBuilder, "GetRecords", GetRecordsOutput,
     GetRecordsError, access: None);

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use super::{Key, Leaf, ListPath, MapPath, OptionPath, PathParent, SerdeLeaf, TtlPath, TypedPath};
+use super::{
+    Leaf, ListPath, MapEntry, MapPath, OptionPath, PathParent, SerdeLeaf, TtlPath, TypedPath,
+};
 use crate::value::{DynamoValue, ScalarAttribute};
 
 /// A path whose value may be changed by `modify`. Keys and the version are not.
@@ -67,9 +69,9 @@ impl<P: PathParent, T: crate::value::TtlValue> Removable for TtlPath<P, Option<T
 }
 
 // A map entry can always go: the map stays readable without it.
-impl<P: PathParent, V: DynamoValue> Removable for Leaf<Key<'_, P>, V> {}
-impl<P: PathParent, T: DynamoValue> Removable for ListPath<Key<'_, P>, T> {}
-impl<P: PathParent, T: DynamoValue, M: DynamoValue> Removable for MapPath<Key<'_, P>, T, M> {}
+impl<P: PathParent, V: DynamoValue> Removable for Leaf<MapEntry<'_, P>, V> {}
+impl<P: PathParent, T: DynamoValue> Removable for ListPath<MapEntry<'_, P>, T> {}
+impl<P: PathParent, T: DynamoValue, M: DynamoValue> Removable for MapPath<MapEntry<'_, P>, T, M> {}
 
 /// A number attribute: what `add` and `subtract` work on.
 ///

@@ -6,7 +6,7 @@ use std::ops::Deref;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::{AttrPath, FromParent, Index, Key, PathParent, TypedPath};
+use super::{AttrPath, FromParent, ListItem, MapEntry, PathParent, TypedPath};
 use crate::error::ConversionError;
 use crate::value::DynamoValue;
 
@@ -200,8 +200,8 @@ impl<P: PathParent, T: DynamoValue> ListPath<P, T> {
     /// use dynamap::DynamoItem;
     /// let first = Post::fields().scores.at(0);
     /// ```
-    pub fn at(&self, index: usize) -> T::Path<Index<P>> {
-        FromParent::from_parent(Index::new(self.parent, index))
+    pub fn at(&self, index: usize) -> T::Path<ListItem<P>> {
+        FromParent::from_parent(ListItem::new(self.parent, index))
     }
 }
 
@@ -261,8 +261,8 @@ impl<P: PathParent, T: DynamoValue, M> MapPath<P, T, M> {
     /// use dynamap::DynamoItem;
     /// let daily = Account::fields().limits.key("daily");
     /// ```
-    pub fn key<'k>(&self, key: &'k str) -> T::Path<Key<'k, P>> {
-        FromParent::from_parent(Key::new(self.parent, key))
+    pub fn key<'k>(&self, key: &'k str) -> T::Path<MapEntry<'k, P>> {
+        FromParent::from_parent(MapEntry::new(self.parent, key))
     }
 }
 
@@ -281,7 +281,7 @@ impl<P: PathParent, T: DynamoValue, M: DynamoValue> TypedPath for MapPath<P, T, 
 
 /// The path to the `#[dynamo(ttl)]` field: values set or compared through it are
 /// encoded as the item stores them, whole epoch seconds rounded up
-/// ([`TtlValue`](crate::TtlValue)).
+/// ([`TtlValue`](crate::value::TtlValue)).
 ///
 /// ```
 /// # #[derive(dynamap::DynamoItem)]
@@ -322,7 +322,7 @@ pub trait Codec<V> {
 ///
 /// ```
 /// mod upper {
-///     use dynamap::ConversionError;
+///     use dynamap::error::ConversionError;
 ///     pub fn to_stored(name: &String) -> Result<String, ConversionError> {
 ///         Ok(name.to_uppercase())
 ///     }

@@ -3,13 +3,13 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use super::{AttrPath, Segment};
+use super::{AttrPath, PathStep};
 
 /// A link of a path: knows the item type at the root and writes its steps.
 ///
 /// ```
-/// use dynamap::path::{PathParent, Root, Index};
-/// let p = Index::new(Root::<()>::new(), 3);
+/// use dynamap::path::{PathParent, Root, ListItem};
+/// let p = ListItem::new(Root::<()>::new(), 3);
 /// let mut path = dynamap::path::AttrPath::default();
 /// p.write_path(&mut path);
 /// assert_eq!(path.to_string(), "[3]");
@@ -24,7 +24,7 @@ pub trait PathParent: Copy {
     /// top-level field), so that building it allocates nothing.
     #[doc(hidden)]
     #[inline]
-    fn __static_segments(&self) -> Option<&'static [Segment]> {
+    fn __static_segments(&self) -> Option<&'static [PathStep]> {
         None
     }
 }
@@ -89,7 +89,7 @@ impl<R> PathParent for Root<R> {
     fn write_path(&self, _: &mut AttrPath) {}
 
     #[inline]
-    fn __static_segments(&self) -> Option<&'static [Segment]> {
+    fn __static_segments(&self) -> Option<&'static [PathStep]> {
         Some(&[])
     }
 }
@@ -151,11 +151,11 @@ impl<P: PathParent, N: FieldName> PathParent for Field<P, N> {
 
     fn write_path(&self, path: &mut AttrPath) {
         self.parent.write_path(path);
-        path.push(Segment::Name(Cow::Borrowed(N::NAME)));
+        path.push(PathStep::Name(Cow::Borrowed(N::NAME)));
     }
 
     #[inline]
-    fn __static_segments(&self) -> Option<&'static [Segment]> {
+    fn __static_segments(&self) -> Option<&'static [PathStep]> {
         match self.parent.__static_segments() {
             Some([]) => Some(TopLevel::<N>::SEGMENTS),
             _ => None,
@@ -167,67 +167,67 @@ impl<P: PathParent, N: FieldName> PathParent for Field<P, N> {
 struct TopLevel<N>(PhantomData<N>);
 
 impl<N: FieldName> TopLevel<N> {
-    const SEGMENTS: &'static [Segment] = &[Segment::Name(Cow::Borrowed(N::NAME))];
+    const SEGMENTS: &'static [PathStep] = &[PathStep::Name(Cow::Borrowed(N::NAME))];
 }
 
 /// A step to a list position.
 ///
 /// ```
-/// let step = dynamap::path::Index::new(dynamap::path::Root::<()>::new(), 0);
+/// let step = dynamap::path::ListItem::new(dynamap::path::Root::<()>::new(), 0);
 /// ```
 #[derive(Clone, Copy)]
-pub struct Index<P> {
+pub struct ListItem<P> {
     parent: P,
     index: usize,
 }
 
-impl<P> Index<P> {
+impl<P> ListItem<P> {
     /// Position `index` of the list at `parent`.
     ///
     /// ```
-    /// let step = dynamap::path::Index::new(dynamap::path::Root::<()>::new(), 2);
+    /// let step = dynamap::path::ListItem::new(dynamap::path::Root::<()>::new(), 2);
     /// ```
     pub const fn new(parent: P, index: usize) -> Self {
-        Index { parent, index }
+        ListItem { parent, index }
     }
 }
 
-impl<P: PathParent> PathParent for Index<P> {
+impl<P: PathParent> PathParent for ListItem<P> {
     type Root = P::Root;
 
     fn write_path(&self, path: &mut AttrPath) {
         self.parent.write_path(path);
-        path.push(Segment::Index(self.index));
+        path.push(PathStep::Position(self.index));
     }
 }
 
 /// A step to a map entry.
 ///
 /// ```
-/// let step = dynamap::path::Key::new(dynamap::path::Root::<()>::new(), "daily");
+/// let step = dynamap::path::MapEntry::new(dynamap::path::Root::<()>::new(), "daily");
 /// ```
 #[derive(Clone, Copy)]
-pub struct Key<'k, P> {
+pub struct MapEntry<'k, P> {
     parent: P,
     key: &'k str,
 }
 
-impl<'k, P> Key<'k, P> {
+impl<'k, P> MapEntry<'k, P> {
     /// The entry `key` of the map at `parent`.
     ///
     /// ```
-    /// let step = dynamap::path::Key::new(dynamap::path::Root::<()>::new(), "k");
+    /// let step = dynamap::path::MapEntry::new(dynamap::path::Root::<()>::new(), "k");
     /// ```
     pub const fn new(parent: P, key: &'k str) -> Self {
-        Key { parent, key }
+        MapEntry { parent, key }
     }
 }
 
-impl<P: PathParent> PathParent for Key<'_, P> {
+impl<P: PathParent> PathParent for MapEntry<'_, P> {
     type Root = P::Root;
 
     fn write_path(&self, path: &mut AttrPath) {
         self.parent.write_path(path);
-        path.push(Segment::Name(Cow::Owned(self.key.to_owned())));
+        path.push(PathStep::Name(Cow::Owned(self.key.to_owned())));
     }
 }

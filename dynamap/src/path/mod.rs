@@ -3,8 +3,8 @@
 //! item type they belong to and the Rust type of the value they reach, so the compiler
 //! checks every update, condition and projection built from them.
 //!
-//! A path is a chain of small `Copy` links — [`Root`], then [`Field`], [`Index`] or
-//! [`Key`] — ending in a path type that says what can be done with the value:
+//! A path is a chain of small `Copy` links — [`Root`], then [`Field`], [`ListItem`] or
+//! [`MapEntry`] — ending in a path type that says what can be done with the value:
 //! [`Leaf`] (any stored value), [`ReadOnly`] (keys and the version), [`OptionPath`],
 //! [`ListPath`], [`MapPath`], [`SerdeLeaf`], or the `…Fields` struct the derive
 //! generates for a nested struct.
@@ -13,7 +13,7 @@ mod capabilities;
 mod kinds;
 mod links;
 
-pub use crate::attr_path::{AttrPath, Segment};
+pub use crate::attr_path::{AttrPath, PathStep};
 pub use crate::value::{EpochMillis, EpochSeconds, EpochUnit};
 pub use capabilities::{
     Containable, IntoValue, ListElement, ListValue, Numeric, Removable, SetValue, Settable,
@@ -22,7 +22,7 @@ pub use capabilities::{
 pub use kinds::{
     Codec, EpochPath, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath, WithPath,
 };
-pub use links::{Field, FieldName, Index, Key, PathParent, Root};
+pub use links::{Field, FieldName, ListItem, MapEntry, PathParent, Root};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 

@@ -4,9 +4,11 @@ use futures::stream::BoxStream;
 
 use super::DynamoCollection;
 use crate::error::Result;
-use crate::key::{PageToken, TokenSecret};
-use crate::mapping::TypedMapping;
-use crate::stream::{KeyValue, Page, Query};
+use crate::key::PageToken;
+#[cfg(feature = "sealed-tokens")]
+use crate::key::TokenSecret;
+use crate::operations::TypedMapping;
+use crate::reads::{KeyValue, Page, Query};
 
 /// The reader of collection `C`, from [`Table::collection`](crate::Table::collection).
 ///
@@ -36,6 +38,7 @@ impl<C: DynamoCollection> Collection<C> {
         Collection { mapping }
     }
 
+    #[cfg(feature = "change-feed")]
     pub(crate) fn mapping(&self) -> &TypedMapping<C::First> {
         &self.mapping
     }
@@ -176,7 +179,7 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
     }
 
     /// Paces the query to `units` read capacity units per second (see
-    /// [`Query::read_units_per_second`](crate::Query::read_units_per_second)).
+    /// [`Query::read_units_per_second`](crate::reads::Query::read_units_per_second)).
     ///
     /// ```no_run
     /// # use dynamap::{DynamoCollection, DynamoItem, DynamoTable, Table};
@@ -230,7 +233,7 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
     /// # struct User { id: String }
     /// # #[derive(dynamap::DynamoCollection)]
     /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>, token: dynamap::PageToken) {
+    /// # fn f(app: dynamap::Table<App>, token: dynamap::reads::PageToken) {
     /// let rest = app.collection::<UserView>().query("u1").start_from(token).pages();
     /// # }
     /// ```
@@ -255,6 +258,7 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
     /// let next = app.collection::<UserView>().query("u1").start_from_sealed(cursor, secret).pages();
     /// # }
     /// ```
+    #[cfg(feature = "sealed-tokens")]
     pub fn start_from_sealed(self, sealed: &str, secret: &TokenSecret) -> Self {
         CollectionQuery {
             query: self.query.start_from_sealed(sealed, secret),

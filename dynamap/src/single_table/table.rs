@@ -7,8 +7,8 @@ use aws_sdk_dynamodb::Client;
 
 use super::{Collection, DynamoCollection, DynamoTable, Entity};
 use crate::error::Result;
-use crate::mapping::TypedMapping;
-use crate::table::CreateTable;
+use crate::operations::TypedMapping;
+use crate::schema::CreateTable;
 
 /// The table of a single-table design, declared by `A` (`#[derive(DynamoTable)]`):
 /// creates and checks the table, and hands out each entity's [`TypedMapping`] and each
@@ -182,7 +182,7 @@ impl<A: DynamoTable> Table<A> {
     /// # Ok(()) }
     /// ```
     pub async fn ensure_table(&self) -> Result<bool> {
-        crate::table::ensure(self.create_table(), std::any::type_name::<A>()).await
+        crate::schema::ensure(self.create_table(), std::any::type_name::<A>()).await
     }
 
     /// Deletes the table and everything in it, and waits until it is gone.
@@ -197,6 +197,6 @@ impl<A: DynamoTable> Table<A> {
     /// ```
     #[doc(alias = "DeleteTable")]
     pub async fn delete_table(&self) -> Result<()> {
-        crate::table::delete(&self.client, &self.name).await
+        crate::schema::delete(&self.client, &self.name).await
     }
 }

@@ -1,8 +1,15 @@
-//! Conversions between Rust values and DynamoDB attribute values.
+//! Stored values: conversions between Rust values and DynamoDB attribute values, the
+//! traits that say what a type can be (a key, a time, a time to live), and an item's size.
 //!
 //! [`DynamoValue`] is implemented for the types dynamap stores natively; the derive
 //! macros implement it for your structs and unit enums, and `#[dynamo(serde)]` stores
 //! any serde type through serde_dynamo.
+//!
+//! ```
+//! use dynamap::value::{item_size, Item, MAX_ITEM_SIZE};
+//! let item = Item::new();
+//! assert!(item_size(&item) <= MAX_ITEM_SIZE);
+//! ```
 
 mod borrowed;
 #[cfg(feature = "chrono")]
@@ -28,6 +35,11 @@ pub(crate) use epoch::{decode as decode_epoch, encode as encode_epoch};
 pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
+
+pub use crate::clock::{Stamps, Timestamp};
+pub use crate::limits::MAX_ITEM_SIZE;
+pub use crate::sdk_item::Item;
+pub use crate::size::item_size;
 
 pub(crate) use borrowed::owned_item;
 #[doc(hidden)]
@@ -64,7 +76,7 @@ use crate::error::ConversionError;
 ///
 /// ```
 /// use aws_sdk_dynamodb::types::AttributeValue;
-/// use dynamap::{ConversionError, DynamoValue};
+/// use dynamap::{error::ConversionError, DynamoValue};
 ///
 /// /// Stored as "#rrggbb".
 /// #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,7 +118,7 @@ use crate::error::ConversionError;
 /// assert_eq!(42u32.to_attribute_value()?, Some(AttributeValue::N("42".into())));
 /// assert_eq!(u32::from_attribute_value(AttributeValue::N("42".into()))?, 42);
 /// assert_eq!(None::<String>.to_attribute_value()?, None); // stored as no attribute
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored as a DynamoDB attribute",
@@ -137,7 +149,7 @@ pub trait DynamoValue: Sized {
     /// assert_eq!(true.to_attribute_value()?, Some(AttributeValue::Bool(true)));
     /// assert_eq!(std::collections::HashSet::<String>::new().to_attribute_value()?, None);
     /// assert!(f64::NAN.to_attribute_value().is_err());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError>;
 
@@ -159,7 +171,7 @@ pub trait DynamoValue: Sized {
     /// use aws_sdk_dynamodb::types::AttributeValue;
     /// assert_eq!(String::from_attribute_value(AttributeValue::S("hi".into()))?, "hi");
     /// assert!(u8::from_attribute_value(AttributeValue::N("256".into())).is_err());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError>;
 
@@ -170,7 +182,7 @@ pub trait DynamoValue: Sized {
     /// use dynamap::DynamoValue;
     /// assert_eq!(Option::<u32>::from_missing()?, None);
     /// assert!(u32::from_missing().is_err());
-    /// # Ok::<(), dynamap::ConversionError>(())
+    /// # Ok::<(), dynamap::error::ConversionError>(())
     /// ```
     fn from_missing() -> Result<Self, ConversionError> {
         Err(ConversionError::missing(Self::EXPECTED))
@@ -203,7 +215,7 @@ pub trait DynamoValue: Sized {
 /// The three DynamoDB scalar types that keys and sets are made of.
 ///
 /// ```
-/// use dynamap::{ScalarAttribute, ScalarType};
+/// use dynamap::{value::ScalarAttribute, value::ScalarType};
 /// assert_eq!(<u64 as ScalarAttribute>::SCALAR_TYPE, ScalarType::Number);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -221,7 +233,7 @@ impl ScalarType {
     ///
     /// ```
     /// use aws_sdk_dynamodb::types::ScalarAttributeType;
-    /// assert_eq!(dynamap::ScalarType::Binary.to_sdk(), ScalarAttributeType::B);
+    /// assert_eq!(dynamap::value::ScalarType::Binary.to_sdk(), ScalarAttributeType::B);
     /// ```
     pub fn to_sdk(self) -> aws_sdk_dynamodb::types::ScalarAttributeType {
         use aws_sdk_dynamodb::types::ScalarAttributeType as S;
@@ -240,7 +252,7 @@ impl ScalarType {
 /// use dynamap::DynamoValue;
 /// let tags: BTreeSet<String> = ["a".to_string()].into();
 /// assert!(matches!(tags.to_attribute_value()?, Some(aws_sdk_dynamodb::types::AttributeValue::Ss(_))));
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an element of a DynamoDB set",
@@ -255,9 +267,9 @@ pub trait ScalarAttribute: DynamoValue {
 /// A type that can be a partition or sort key: a string, an integer, or bytes.
 ///
 /// ```
-/// use dynamap::KeyAttribute;
-/// fn key_type<K: KeyAttribute>() -> dynamap::ScalarType { K::SCALAR_TYPE }
-/// assert_eq!(key_type::<String>(), dynamap::ScalarType::String);
+/// use dynamap::value::KeyAttribute;
+/// fn key_type<K: KeyAttribute>() -> dynamap::value::ScalarType { K::SCALAR_TYPE }
+/// assert_eq!(key_type::<String>(), dynamap::value::ScalarType::String);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key attribute",

@@ -79,7 +79,7 @@ impl crate::path::ListElement for SystemTime {}
 ///
 /// ```
 /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
-/// use dynamap::TtlValue;
+/// use dynamap::value::TtlValue;
 /// let at = UNIX_EPOCH + Duration::from_millis(10_001);
 /// let stored = at.to_ttl_attribute().unwrap().unwrap();
 /// assert_eq!(stored.as_n().unwrap(), "11");

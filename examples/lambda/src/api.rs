@@ -19,7 +19,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::run(router(AppState::new(client, &table, secret))).await
 }
 
-fn cursor_secret(hex: &str) -> Result<dynamap::TokenSecret, lambda_http::Error> {
+fn cursor_secret(hex: &str) -> Result<dynamap::reads::TokenSecret, lambda_http::Error> {
     let mut secret = [0u8; 32];
     if hex.len() != 64 {
         return Err("SERVICE_CURSOR_SECRET: expected 64 hex digits".into());

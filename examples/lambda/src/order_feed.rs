@@ -6,16 +6,18 @@
 //! Built in CI (`cargo build -p dynamap-example-lambda`); deploy with cargo-lambda and
 //! an event source mapping on the table's stream (view type `NEW_AND_OLD_IMAGES`).
 
-use aws_lambda_events::event::dynamodb::Event;
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use dynamap::ChangeKind;
+use dynamap::changes::aws_lambda_events::event::dynamodb::Event;
+use dynamap::changes::aws_lambda_events::event::streams::{
+    DynamoDbBatchItemFailure, DynamoDbEventResponse,
+};
+use dynamap::changes::ChangeKind;
 use dynamap_example_service::model::Order;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 
 async fn handle(event: LambdaEvent<Event>) -> Result<DynamoDbEventResponse, Error> {
     let mut failures = Vec::new();
     for record in &event.payload.records {
-        match dynamap::from_lambda_record::<Order>(record) {
+        match dynamap::changes::from_lambda_record::<Order>(record) {
             Ok(Some(change)) => match (change.kind, change.old, change.new) {
                 (ChangeKind::Insert, _, Some(order)) => {
                     tracing::info!(order = %order.order_id.0, total = %order.total, "placed")
@@ -31,15 +33,15 @@ async fn handle(event: LambdaEvent<Event>) -> Result<DynamoDbEventResponse, Erro
             Ok(None) => {} // a user or an order line
             Err(e) => {
                 tracing::error!(record = ?record.event_id, error = %e, "undecodable record");
-                failures.push(DynamoDbBatchItemFailure {
-                    item_identifier: record.change.sequence_number.clone(),
-                });
+                let mut failure = DynamoDbBatchItemFailure::default();
+                failure.item_identifier = record.change.sequence_number.clone();
+                failures.push(failure);
             }
         }
     }
-    Ok(DynamoDbEventResponse {
-        batch_item_failures: failures,
-    })
+    let mut response = DynamoDbEventResponse::default();
+    response.batch_item_failures = failures;
+    Ok(response)
 }
 
 #[tokio::main]

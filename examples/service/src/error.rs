@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use dynamap::{CancelReason, Error};
+use dynamap::{error::CancelReason, Error};
 
 /// An HTTP error answer: a status and a message.
 #[derive(Debug)]

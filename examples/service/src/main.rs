@@ -5,7 +5,8 @@
 //! `cargo run -p dynamap-example-service` then
 //! `curl -X POST localhost:3000/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'`.
 
-use dynamap::TokenSecret;
+use dynamap::aws_sdk_dynamodb::Client;
+use dynamap::reads::TokenSecret;
 use dynamap_example_service::{router, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -20,9 +21,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, local_server) = if std::env::var_os("AWS_REGION").is_some() {
         (dynamap::connect().await?, None)
     } else {
-        let server = dynamap::local::LocalServer::from_env()?;
-        tracing::info!(kind = %server.kind(), endpoint = server.endpoint(), "local DynamoDB");
-        (server.client().await?, Some(server))
+        let (client, server) = local_server().await?;
+        (client, Some(server))
     };
     let state = AppState::new(client, &table, cursor_secret()?);
     // The local server lives as long as `local_server` (to the end of main).
@@ -34,6 +34,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(address = %listener.local_addr()?, table, "listening");
     axum::serve(listener, router(state)).await?;
     Ok(())
+}
+
+/// A client of a local server, and the server (it stops when dropped).
+#[cfg(feature = "local-server")]
+async fn local_server() -> Result<(Client, Box<dyn std::any::Any>), Box<dyn std::error::Error>> {
+    let server = dynamap::local::LocalServer::from_env()?;
+    tracing::info!(kind = %server.kind(), endpoint = server.endpoint(), "local DynamoDB");
+    Ok((server.client().await?, Box::new(server)))
+}
+
+#[cfg(not(feature = "local-server"))]
+async fn local_server() -> Result<(Client, Box<dyn std::any::Any>), Box<dyn std::error::Error>> {
+    Err("built without the `local-server` feature: set AWS_REGION to run on AWS".into())
 }
 
 /// `SERVICE_CURSOR_SECRET` (64 hex digits); without it a random one, so cursors do not

@@ -123,7 +123,8 @@ pub async fn create(
 fn missing_as(error: dynamap::Error, what: &str) -> ApiError {
     if let dynamap::Error::TransactionCancelled { actions, .. } = &error {
         if let Some(first) = actions.first() {
-            if first.reason == dynamap::CancelReason::ConditionFailed && first.item.is_none() {
+            if first.reason == dynamap::error::CancelReason::ConditionFailed && first.item.is_none()
+            {
                 return ApiError::not_found(what);
             }
         }
@@ -235,7 +236,7 @@ pub async fn delete(
         Err(e @ dynamap::Error::TransactionCancelled { .. }) => {
             let stale = matches!(&e, dynamap::Error::TransactionCancelled { actions, .. }
                 if actions.first().is_some_and(|a| a.item.is_some()
-                    && a.reason == dynamap::CancelReason::ConditionFailed));
+                    && a.reason == dynamap::error::CancelReason::ConditionFailed));
             match stale {
                 true => Err(ApiError::stale()),
                 false => Err(missing_as(e, "order")),

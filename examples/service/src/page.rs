@@ -3,7 +3,7 @@
 //! secret, so a client can neither read nor forge one, and a user's cursor does not
 //! open another user's partition.
 
-use dynamap::{Page, TokenSecret};
+use dynamap::{reads::Page, reads::TokenSecret};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiResult;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use dynamap::{Table, TokenSecret, TypedMapping};
+use dynamap::{reads::TokenSecret, Table, TypedMapping};
 
 use crate::model::{App, Order, OrderLine, User};
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use dynamap::{DynamoItem, DynamoValue, Error, Item, TypedMapping};
+use dynamap::{value::Item, DynamoItem, DynamoValue, Error, TypedMapping};
 use dynamap_tests::new_mapping;
 
 #[derive(DynamoValue, Debug, Clone, PartialEq)]
@@ -93,7 +93,7 @@ async fn read_back(table: &TypedMapping<Account>, item: Item) -> dynamap::Result
     table.get(&id).await
 }
 
-fn conversion(result: dynamap::Result<Option<Account>>) -> dynamap::ConversionError {
+fn conversion(result: dynamap::Result<Option<Account>>) -> dynamap::error::ConversionError {
     match result {
         Err(Error::Conversion(e)) => e,
         other => panic!("expected a conversion error, got {other:?}"),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use dynamap::prelude::*;
-use dynamap::{Document, Error, Mapping, Number, Value};
+use dynamap::{document::Document, document::Number, document::Value, Error, Mapping};
 use dynamap_tests::{client, new_mapping};
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]

@@ -231,7 +231,9 @@ async fn get_many_streams_in_key_order_taking_keys_only_as_batches_go_out() {
     // in 11 batches, 1,000 found, nothing resent.
     let mut last = Vec::new();
     for streamed in [true, false] {
-        let progress = Arc::new(std::sync::Mutex::new(dynamap::BatchProgress::default()));
+        let progress = Arc::new(std::sync::Mutex::new(
+            dynamap::batches::BatchProgress::default(),
+        ));
         let into = progress.clone();
         let many = table
             .get_many(&asked)
@@ -243,7 +245,7 @@ async fn get_many_streams_in_key_order_taking_keys_only_as_batches_go_out() {
         }
         last.push(*progress.lock().unwrap());
     }
-    let expected = dynamap::BatchProgress {
+    let expected = dynamap::batches::BatchProgress {
         done: 1_000,
         batches: 11,
         retries: 0,

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use dynamap::prelude::*;
-use dynamap::{Change, ChangeCursor, ChangeKind, Changed, Error, RawChange, StartAt, StreamView};
+use dynamap::{
+    changes::Change, changes::ChangeCursor, changes::ChangeKind, changes::Changed,
+    changes::RawChange, changes::StartAt, schema::StreamView, Error,
+};
 use futures::stream::BoxStream;
 use futures::StreamExt;
 
@@ -395,7 +398,11 @@ fn a_recorded_lambda_event_decodes_exactly() {
     let changes: Vec<Change<Member>> = event
         .records
         .iter()
-        .map(|r| dynamap::from_lambda_record::<Member>(r).unwrap().unwrap())
+        .map(|r| {
+            dynamap::changes::from_lambda_record::<Member>(r)
+                .unwrap()
+                .unwrap()
+        })
         .collect();
     assert_eq!(
         changes.iter().map(summary).collect::<Vec<_>>(),
@@ -439,7 +446,7 @@ fn a_bad_image_in_a_lambda_record_is_a_typed_error_naming_the_attribute() {
     let results: Vec<_> = event
         .records
         .iter()
-        .map(dynamap::from_lambda_record::<Member>)
+        .map(dynamap::changes::from_lambda_record::<Member>)
         .collect();
     match &results[0] {
         Err(Error::UndecodableChange { source, position }) => {
@@ -458,7 +465,7 @@ fn dynamodb_json_items_and_export_lines_decode() {
         "address": {"M": {"city": {"S": "Oslo"}, "zip": {"S": "0150"}}},
         "history": {"L": [{"N": "7"}, {"N": "8"}]}, "active": {"BOOL": true},
         "nickname": {"S": "Bo"}}"#;
-    let m: Member = dynamap::from_dynamodb_json(item).unwrap();
+    let m: Member = dynamap::changes::from_dynamodb_json(item).unwrap();
     // Every field, each from its DynamoDB JSON type.
     assert_eq!(
         m,
@@ -478,8 +485,11 @@ fn dynamodb_json_items_and_export_lines_decode() {
         }
     );
     let line = format!(r#"{{"Item": {item}}}"#);
-    assert_eq!(dynamap::from_dynamodb_json::<Member>(&line).unwrap(), m);
-    let err = dynamap::from_dynamodb_json::<Member>(r#"{"id": {"S": "u1"}}"#).unwrap_err();
+    assert_eq!(
+        dynamap::changes::from_dynamodb_json::<Member>(&line).unwrap(),
+        m
+    );
+    let err = dynamap::changes::from_dynamodb_json::<Member>(r#"{"id": {"S": "u1"}}"#).unwrap_err();
     assert!(err.to_string().contains("visits"), "{err}");
 }
 

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use dynamap::{Document, DynamoItem, Error, Key, Mapping, ScalarType, Value};
+use dynamap::{
+    document::Document, document::DocumentKey, document::Value, value::ScalarType, DynamoItem,
+    Error, Mapping,
+};
 use dynamap_tests::{client, new_mapping};
 use futures::TryStreamExt;
 
@@ -81,7 +84,7 @@ async fn dict_operations_on_a_simple_key_table() {
     let keys: BTreeSet<String> = mapping
         .keys()
         .map_ok(|k| match k {
-            Key::Simple(Value::S(s)) => s,
+            DocumentKey::Simple(Value::S(s)) => s,
             other => panic!("unexpected key {other:?}"),
         })
         .try_collect()
@@ -91,10 +94,10 @@ async fn dict_operations_on_a_simple_key_table() {
     assert!(keys.contains("my_key"));
     let values: Vec<Document> = mapping.values().try_collect().await.unwrap();
     assert_eq!(values.len(), 26);
-    let items: Vec<(Key, Document)> = mapping.items().try_collect().await.unwrap();
+    let items: Vec<(DocumentKey, Document)> = mapping.items().try_collect().await.unwrap();
     assert!(items
         .iter()
-        .all(|(k, d)| *k == Key::Simple(d["id"].clone())));
+        .all(|(k, d)| *k == DocumentKey::Simple(d["id"].clone())));
     let pages: Vec<_> = mapping
         .scan()
         .page_size(10)
@@ -192,8 +195,8 @@ async fn composite_keys_and_what_is_refused() {
         "no half item was created"
     );
 
-    let keys: Vec<Key> = mapping.keys().try_collect().await.unwrap();
-    assert_eq!(keys, [Key::from(("alice", 7))]);
+    let keys: Vec<DocumentKey> = mapping.keys().try_collect().await.unwrap();
+    assert_eq!(keys, [DocumentKey::from(("alice", 7))]);
     assert!(Mapping::open(client().await, "no-such-table")
         .await
         .is_err());

@@ -241,7 +241,10 @@ async fn the_guard_lets_an_entity_write_its_own_items_and_new_ones() {
         .await
     {
         Err(Error::TransactionCancelled { actions, .. }) => {
-            assert_eq!(actions[0].reason, dynamap::CancelReason::ConditionFailed);
+            assert_eq!(
+                actions[0].reason,
+                dynamap::error::CancelReason::ConditionFailed
+            );
         }
         other => panic!("expected TransactionCancelled, got {other:?}"),
     }

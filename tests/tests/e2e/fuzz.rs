@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
-use dynamap::{Document, DynamoItem, DynamoValue, Error, Item};
+use dynamap::{document::Document, value::Item, DynamoItem, DynamoValue, Error};
 use proptest::prelude::*;
 
 #[derive(DynamoValue, Debug, Clone, PartialEq)]

@@ -325,7 +325,7 @@ enum Level {
     Gamma,
 }
 
-fn segment<S: dynamap::KeySegment>(value: &S) -> String {
+fn segment<S: dynamap::schema::KeySegment>(value: &S) -> String {
     let mut out = String::new();
     value.write_segment(&mut out).unwrap();
     out

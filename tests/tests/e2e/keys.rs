@@ -1,6 +1,6 @@
 //! Simple and composite keys of every key type; missing keys; empty keys.
 
-use dynamap::{DynamoItem, Error, ScalarType};
+use dynamap::{value::ScalarType, DynamoItem, Error};
 use dynamap_tests::new_mapping;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]

@@ -9,7 +9,7 @@ use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use dynamap::prelude::*;
-use dynamap::Item;
+use dynamap::value::Item;
 
 #[derive(DynamoValue, Debug, Clone, Copy, PartialEq)]
 struct AccountId(uuid::Uuid);
@@ -92,17 +92,15 @@ fn account() -> Account {
 }
 
 fn record(image: Item) -> EventRecord {
-    let mut record = EventRecord {
-        event_name: "INSERT".into(),
-        ..EventRecord::default()
-    };
+    let mut record = EventRecord::default();
+    record.event_name = "INSERT".into();
     record.change.new_image = image.into();
     record
 }
 
 /// What the borrowed path gives (the value, or the error's text) beside the owned one.
 fn both(image: Item) -> (Result<Account, String>, Result<Account, String>) {
-    let borrowed = match dynamap::from_lambda_record::<Account>(&record(image.clone())) {
+    let borrowed = match dynamap::changes::from_lambda_record::<Account>(&record(image.clone())) {
         Ok(change) => Ok(change.expect("an account").new.expect("a new image")),
         Err(dynamap::Error::UndecodableChange { source, .. }) => Err(source.to_string()),
         Err(other) => panic!("unexpected error {other:?}"),

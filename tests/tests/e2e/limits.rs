@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use dynamap::{DynamoItem, DynamoValue, Error, TypedMapping, MAX_ITEM_SIZE};
+use dynamap::{value::MAX_ITEM_SIZE, DynamoItem, DynamoValue, Error, TypedMapping};
 use dynamap_tests::new_mapping;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ async fn an_item_just_under_the_limit_is_stored() {
         body: "z".repeat(5000),
         pages: vec![page; 400],
     };
-    let size = dynamap::item_size(&doc.to_item().unwrap());
+    let size = dynamap::value::item_size(&doc.to_item().unwrap());
     assert!(size > 400_000 && size <= MAX_ITEM_SIZE, "{size}");
     docs.insert(&doc).await.unwrap();
     assert_eq!(docs.get(&"fits".to_string()).await.unwrap(), Some(doc));

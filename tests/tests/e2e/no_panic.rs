@@ -12,7 +12,7 @@ use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use dynamap::{DynamoItem, DynamoValue, Error, Item, RawChange};
+use dynamap::{changes::RawChange, value::Item, DynamoItem, DynamoValue, Error};
 use futures::StreamExt;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -369,7 +369,7 @@ proptest! {
     ) {
         typed(Everything::from_item(new.clone()))?;
         let _ = Everything::key_from_item(&new);
-        typed(dynamap::from_dynamodb_json::<Everything>(&item_json(&new).to_string()))?;
+        typed(dynamap::changes::from_dynamodb_json::<Everything>(&item_json(&new).to_string()))?;
 
         let keys: Item = new.iter().filter(|(k, _)| *k == "id").map(|(k, v)| (k.clone(), v.clone())).collect();
         let record = record_json(name, &keys, Some(&new), old.as_ref(), at);
@@ -393,7 +393,7 @@ proptest! {
                 }
             }
             typed(raw)?;
-            typed(dynamap::from_lambda_record::<Everything>(&lambda))?;
+            typed(dynamap::changes::from_lambda_record::<Everything>(&lambda))?;
         }
     }
 
@@ -508,7 +508,7 @@ fn a_lambda_record_without_a_creation_time_has_none() {
     let from_lambda = RawChange::try_from(&lambda).unwrap();
     assert_eq!(from_json.approximate_time, None);
     assert_eq!(from_lambda.approximate_time, None);
-    let change = dynamap::from_lambda_record::<Everything>(&lambda)
+    let change = dynamap::changes::from_lambda_record::<Everything>(&lambda)
         .unwrap()
         .unwrap();
     assert_eq!(change.approximate_time, None);

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use dynamap::observe::CapacityMeter;
 use dynamap::prelude::*;
-use dynamap::CapacityMeter;
 use futures::TryStreamExt;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};

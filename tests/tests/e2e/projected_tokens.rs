@@ -3,7 +3,7 @@
 //! always filter on the entity attribute, so a limit always trims).
 
 use dynamap::prelude::*;
-use dynamap::{DynamoTable, PageToken, Table};
+use dynamap::{reads::PageToken, DynamoTable, Table};
 use futures::TryStreamExt;
 
 use dynamap_tests::{client, insert_all, new_mapping, unique_table_name};

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use dynamap::prelude::*;
-use dynamap::{Error, PageToken, RetryPolicy};
+use dynamap::{config::RetryPolicy, reads::PageToken, Error};
 use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use dynamap_tests::{insert_all, new_mapping};
 use futures::TryStreamExt;
@@ -88,7 +88,8 @@ async fn bulk_load_through_throttling_and_cut_connections_loses_nothing() {
 async fn resume_until_done(
     make: impl Fn(
         Option<PageToken>,
-    ) -> futures::stream::BoxStream<'static, dynamap::Result<dynamap::Page<Entry>>>,
+    )
+        -> futures::stream::BoxStream<'static, dynamap::Result<dynamap::reads::Page<Entry>>>,
 ) -> (Vec<u32>, u32) {
     let mut seen = Vec::new();
     let mut token = None;
@@ -291,7 +292,7 @@ async fn a_slow_server_and_rejected_credentials_give_typed_errors() {
     let slow = through(&proxy, &accounts)
         .await
         .with_retry(RetryPolicy::none())
-        .with_timeouts(dynamap::Timeouts::default().operation(Duration::from_millis(500)));
+        .with_timeouts(dynamap::config::Timeouts::default().operation(Duration::from_millis(500)));
     let err = slow.get(&"a".to_string()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 

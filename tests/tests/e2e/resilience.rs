@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use dynamap::prelude::*;
-use dynamap::{Error, RetryPolicy, Timeouts};
+use dynamap::{config::RetryPolicy, config::Timeouts, Error};
 use tokio::net::TcpListener;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]

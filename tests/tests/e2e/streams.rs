@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use dynamap::prelude::*;
-use dynamap::{Error, PageToken};
+use dynamap::{reads::PageToken, Error};
 use dynamap_tests::{counting_client, insert_all, new_mapping};
 use futures::{StreamExt, TryStreamExt};
 
@@ -248,7 +248,7 @@ fn orders() -> Vec<Order> {
     out
 }
 
-async fn ids(query: dynamap::Query<'_, Order>) -> Vec<u64> {
+async fn ids(query: dynamap::reads::Query<'_, Order>) -> Vec<u64> {
     query
         .stream()
         .map_ok(|o| o.order_id)

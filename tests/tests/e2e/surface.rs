@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use dynamap::prelude::*;
-use dynamap::{Billing, Error, Mapping, Number, Value};
+use dynamap::{document::Number, document::Value, schema::Billing, Error, Mapping};
 use dynamap_tests::{client, new_mapping, unique_table_name};
 use futures::TryStreamExt;
 
@@ -167,7 +167,7 @@ async fn pages_with_a_limit_end_on_an_exact_count_and_resume_after_it() {
         .insert_many((0..40).map(|i| plan(&format!("p{i:02}"), "free", i)))
         .await
         .unwrap();
-    let pages: Vec<dynamap::Page<Plan>> = plans
+    let pages: Vec<dynamap::reads::Page<Plan>> = plans
         .scan()
         .page_size(7)
         .limit(17)

@@ -1,7 +1,7 @@
 //! Transactions across tables: all or nothing, reasons per action, idempotent tokens.
 
 use dynamap::prelude::*;
-use dynamap::{CancelReason, Error};
+use dynamap::{error::CancelReason, Error};
 use dynamap_tests::new_mapping;
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -49,7 +49,7 @@ fn transfer(
     alice: &String,
     bob: &(String, String),
     amount: i64,
-) -> dynamap::Transaction {
+) -> dynamap::transactions::Transaction {
     let a = Account::fields();
     let w = Wallet::fields();
     dynamap::transaction(accounts.client())

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use dynamap::prelude::*;
-use dynamap::{Error, RetryPolicy};
+use dynamap::{config::RetryPolicy, Error};
 use dynamap_tests::new_mapping;
 use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use futures::StreamExt as _;
@@ -277,7 +277,7 @@ async fn a_bad_item_in_a_bulk_load_is_named_and_the_rest_are_written() {
             body: "ok".into(),
         })
         .collect();
-    all[10].body = "x".repeat(dynamap::MAX_ITEM_SIZE);
+    all[10].body = "x".repeat(dynamap::value::MAX_ITEM_SIZE);
     all[25].id = "k".repeat(2049); // over DynamoDB's 2,048-byte partition key limit
     match docs.insert_many(all).await.unwrap_err() {
         Error::BatchIncomplete {
@@ -593,7 +593,7 @@ async fn a_parallel_scan_of_too_many_segments_is_refused() {
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     let fine: Vec<Doc> = docs
         .scan()
-        .segments(dynamap::MAX_PARALLEL_SEGMENTS)
+        .segments(dynamap::reads::MAX_PARALLEL_SEGMENTS)
         .stream()
         .try_collect()
         .await
@@ -910,7 +910,7 @@ async fn a_refused_item_in_the_unread_rest_is_named() {
             body: "ok".into(),
         })
         .collect();
-    all[290].body = "x".repeat(dynamap::MAX_ITEM_SIZE);
+    all[290].body = "x".repeat(dynamap::value::MAX_ITEM_SIZE);
     match refused.insert_many(all).concurrency(1).await.unwrap_err() {
         Error::BatchIncomplete {
             completed,

@@ -293,7 +293,7 @@ async fn a_set_another_writer_stored_as_a_list_reads_back() {
 struct Rgb(u8, u8, u8);
 
 mod hex_color {
-    use dynamap::ConversionError;
+    use dynamap::error::ConversionError;
 
     pub fn to_stored(color: &super::Rgb) -> Result<String, ConversionError> {
         Ok(format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2))
@@ -630,7 +630,7 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
     let t = |s: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + s);
     let utc = |s: u64| DateTime::<Utc>::from(t(s));
     let offset = |s: u64| time::OffsetDateTime::from(t(s));
-    let clock = dynamap::ManualClock::new(t(0));
+    let clock = dynamap::config::ManualClock::new(t(0));
     let docs = new_mapping::<Doc>("types-stamps")
         .await
         .with_clock(clock.clone());
@@ -721,7 +721,7 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
 #[derive(Debug, Default)]
 struct CountingClock(std::sync::atomic::AtomicU64);
 
-impl dynamap::Clock for CountingClock {
+impl dynamap::config::Clock for CountingClock {
     fn now(&self) -> std::time::SystemTime {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         std::time::SystemTime::now()
@@ -796,7 +796,7 @@ async fn only_stamped_types_read_the_clock() {
 #[derive(Debug, Clone)]
 struct SharedClock(std::sync::Arc<CountingClock>);
 
-impl dynamap::Clock for SharedClock {
+impl dynamap::config::Clock for SharedClock {
     fn now(&self) -> std::time::SystemTime {
         self.0.now()
     }

@@ -1,10 +1,10 @@
 use dynamap::DynamoItem;
 
 mod upper {
-    pub fn to_stored(v: &String) -> Result<String, dynamap::ConversionError> {
+    pub fn to_stored(v: &String) -> Result<String, dynamap::error::ConversionError> {
         Ok(v.to_uppercase())
     }
-    pub fn from_stored(v: String) -> Result<String, dynamap::ConversionError> {
+    pub fn from_stored(v: String) -> Result<String, dynamap::error::ConversionError> {
         Ok(v)
     }
 }

@@ -16,7 +16,7 @@ use crate::error::Rejected;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::key::{check_key, identity, identity_into, IdMap, IdentityHasher, ID_BYTES};
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 use crate::sdk_item::Item;
 use crate::size::check_item_size;
 
@@ -155,12 +155,12 @@ fn put_item<T: DynamoItem>(item: &T, now: std::time::SystemTime) -> Result<Item>
     let mut encoded = item.to_item()?;
     T::stamps(now)?.apply_to(&mut encoded);
     if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
-        crate::mapping::store_next_version::<T>(&mut encoded, name, version)?;
+        crate::operations::store_next_version::<T>(&mut encoded, name, version)?;
     }
     Ok(encoded)
 }
 
-fn put_request(item: Item) -> Result<WriteRequest> {
+fn put_write_request(item: Item) -> Result<WriteRequest> {
     let put = PutRequest::builder()
         .set_item(Some(item))
         .build()
@@ -632,9 +632,9 @@ where
             check_item_size(&encoded)?;
             check_key(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(
-                put_request(encoded)?,
+                put_write_request(encoded)?,
                 // Stamped with the same time, so a resend writes the same item.
-                move || put_request(put_item(item.borrow(), now)?),
+                move || put_write_request(put_item(item.borrow(), now)?),
             ))
         });
         write_all(
@@ -779,7 +779,7 @@ mod tests {
 
     fn put(value: &str) -> Pending<impl Again> {
         let item = Item::from([("v".to_owned(), AttributeValue::S(value.to_owned()))]);
-        let request = put_request(item).unwrap();
+        let request = put_write_request(item).unwrap();
         Pending::new(request, || Ok(WriteRequest::builder().build()))
     }
 

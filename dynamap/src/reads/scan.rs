@@ -10,8 +10,11 @@ use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::expr::all_of;
 use crate::item::{DynamoItem, Projection};
-use crate::key::{PageToken, TokenSecret};
-use crate::mapping::TypedMapping;
+use crate::key::token::StartFrom;
+use crate::key::PageToken;
+#[cfg(feature = "sealed-tokens")]
+use crate::key::TokenSecret;
+use crate::operations::TypedMapping;
 use crate::path::AttrPath;
 use crate::sdk_item::Item;
 
@@ -279,12 +282,12 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>, token: dynamap::PageToken) {
+    /// # fn f(users: dynamap::TypedMapping<User>, token: dynamap::reads::PageToken) {
     /// let rest = users.scan().start_from(token).pages();
     /// # }
     /// ```
     pub fn start_from(mut self, token: PageToken) -> Self {
-        self.options.start_from = Some(token);
+        self.options.start = Some(StartFrom::Token(token));
         self
     }
 
@@ -298,8 +301,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// let next = users.scan().page_size(20).start_from_sealed(cursor, secret).pages();
     /// # }
     /// ```
+    #[cfg(feature = "sealed-tokens")]
     pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
-        self.options.start_from_sealed = Some((sealed.to_owned(), *secret));
+        self.options.start = Some(StartFrom::Sealed(sealed.to_owned(), *secret));
         self
     }
 
@@ -335,7 +339,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let first: Option<dynamap::Page<User>> = users.scan().page_size(25).pages().try_next().await?;
+    /// let first: Option<dynamap::reads::Page<User>> = users.scan().page_size(25).pages().try_next().await?;
     /// # Ok(()) }
     /// ```
     pub fn pages(self) -> BoxStream<'static, Result<Page<Out>>> {
@@ -356,7 +360,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
 /// [`segment(i, n)`](Scan::segment) reaches from many processes.
 ///
 /// ```
-/// assert_eq!(dynamap::MAX_PARALLEL_SEGMENTS, 1024);
+/// assert_eq!(dynamap::reads::MAX_PARALLEL_SEGMENTS, 1024);
 /// ```
 pub const MAX_PARALLEL_SEGMENTS: u32 = 1024;
 
@@ -368,10 +372,7 @@ pub(crate) struct ScanOptions {
     pub limit: Option<usize>,
     pub segments: Option<u32>,
     pub segment: Option<(u32, u32)>,
-    pub start_from: Option<PageToken>,
-    /// A sealed token and its secret, opened when the scan starts (its scope is final
-    /// only then).
-    pub start_from_sealed: Option<(String, TokenSecret)>,
+    pub start: Option<StartFrom>,
 }
 
 impl ScanOptions {
@@ -381,14 +382,19 @@ impl ScanOptions {
     }
 
     fn start_key(&self) -> Result<Option<Item>> {
-        if let Some((sealed, secret)) = &self.start_from_sealed {
+        let scope = || {
             let segment = self
                 .segment
                 .map(|(segment, _)| i32::try_from(segment).unwrap_or(i32::MAX));
-            let scope = crate::key::token::scope_with_segment(&self.scope(), segment);
-            return PageToken::open(sealed, secret, &scope)?.to_key().map(Some);
-        }
-        self.start_from.as_ref().map(PageToken::to_key).transpose()
+            Ok(crate::key::token::scope_with_segment(
+                &self.scope(),
+                segment,
+            ))
+        };
+        self.start
+            .as_ref()
+            .map(|start| start.key(scope))
+            .transpose()
     }
 
     pub(crate) fn raw_pages(

@@ -6,8 +6,8 @@ use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
 use crate::observe::Call;
+use crate::operations::TypedMapping;
 use crate::sdk_item::Item;
 
 /// Deletes one item and returns it; built by [`TypedMapping::remove`], sent by `.await`.
@@ -21,7 +21,7 @@ use crate::sdk_item::Item;
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
 /// let key = "u1";
-/// let request: dynamap::mapping::Remove<'_, User> = users.remove(&key);
+/// let request: dynamap::operations::Remove<'_, User> = users.remove(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
 /// ```

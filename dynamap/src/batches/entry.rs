@@ -2,11 +2,11 @@
 //! few requests as DynamoDB allows.
 
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// Writes many items with BatchWriteItem: chunked, concurrent, retried; see
-    /// [`InsertMany`](crate::InsertMany).
+    /// [`InsertMany`](crate::batches::InsertMany).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -66,7 +66,7 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::InsertMany::from_stream(self, items)
     }
 
-    /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::RemoveMany).
+    /// Deletes many items with BatchWriteItem; see [`RemoveMany`](crate::batches::RemoveMany).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -101,7 +101,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     }
 
     /// Reads many items with BatchGetItem, in the order of their keys; see
-    /// [`GetMany`](crate::GetMany).
+    /// [`GetMany`](crate::batches::GetMany).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]

@@ -70,7 +70,7 @@ impl<T> Page<T> {
     /// The items of this page.
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) { for item in page.items() { println!("{item}"); } }
+    /// # fn f(page: dynamap::reads::Page<String>) { for item in page.items() { println!("{item}"); } }
     /// ```
     pub fn items(&self) -> &[T] {
         &self.items
@@ -79,7 +79,7 @@ impl<T> Page<T> {
     /// The items, owned.
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) { let items: Vec<String> = page.into_items(); }
+    /// # fn f(page: dynamap::reads::Page<String>) { let items: Vec<String> = page.into_items(); }
     /// ```
     pub fn into_items(self) -> Vec<T> {
         self.items
@@ -88,7 +88,7 @@ impl<T> Page<T> {
     /// How many items the page holds (a page can be empty when a filter removed them all).
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) { println!("{}", page.len()); }
+    /// # fn f(page: dynamap::reads::Page<String>) { println!("{}", page.len()); }
     /// ```
     pub fn len(&self) -> usize {
         self.items.len()
@@ -97,7 +97,7 @@ impl<T> Page<T> {
     /// Whether the page holds no items.
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) { if page.is_empty() { println!("filtered out"); } }
+    /// # fn f(page: dynamap::reads::Page<String>) { if page.is_empty() { println!("filtered out"); } }
     /// ```
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -106,7 +106,7 @@ impl<T> Page<T> {
     /// The token to resume after this page; `None` on the last page.
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) {
+    /// # fn f(page: dynamap::reads::Page<String>) {
     /// let next: Option<String> = page.next_token().map(|t| t.to_string());
     /// # }
     /// ```
@@ -117,7 +117,7 @@ impl<T> Page<T> {
     /// The segment this page belongs to, in a parallel scan.
     ///
     /// ```no_run
-    /// # fn f(page: dynamap::Page<String>) { println!("{:?}", page.segment()); }
+    /// # fn f(page: dynamap::reads::Page<String>) { println!("{:?}", page.segment()); }
     /// ```
     pub fn segment(&self) -> Option<u32> {
         self.segment

@@ -95,7 +95,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let clock = dynamap::ManualClock::new(std::time::UNIX_EPOCH);
+    /// let clock = dynamap::config::ManualClock::new(std::time::UNIX_EPOCH);
     /// let users = users.with_clock(clock.clone());
     /// # }
     /// ```
@@ -116,7 +116,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let meter = dynamap::CapacityMeter::new();
+    /// let meter = dynamap::observe::CapacityMeter::new();
     /// let users = users.with_capacity_meter(&meter);
     /// users.insert(&User { id: "u1".into() }).await?;
     /// users.get("u1").await?;
@@ -169,7 +169,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let patient = users.with_retry(dynamap::RetryPolicy::default().max_attempts(10));
+    /// let patient = users.with_retry(dynamap::config::RetryPolicy::default().max_attempts(10));
     /// # }
     /// ```
     pub fn with_retry(&self, policy: crate::resilience::RetryPolicy) -> Self {
@@ -192,7 +192,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # fn f(users: dynamap::TypedMapping<User>) {
     /// use std::time::Duration;
-    /// let strict = users.with_timeouts(dynamap::Timeouts::default().operation(Duration::from_millis(500)));
+    /// let strict = users.with_timeouts(dynamap::config::Timeouts::default().operation(Duration::from_millis(500)));
     /// # }
     /// ```
     pub fn with_timeouts(&self, timeouts: crate::resilience::Timeouts) -> Self {

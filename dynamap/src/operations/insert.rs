@@ -7,8 +7,8 @@ use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
 use crate::observe::Call;
+use crate::operations::TypedMapping;
 use crate::path::AttrPath;
 use crate::size::check_item_size;
 

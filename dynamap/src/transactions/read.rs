@@ -10,7 +10,7 @@ use super::write::cancelled;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 use crate::sdk_item::Item;
 
 /// Reads items from one or more tables as one consistent snapshot (TransactGetItems).
@@ -48,9 +48,9 @@ pub struct ReadTransaction {
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
-/// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
+/// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::transactions::ReadTransaction) {
 /// let id = "u1";
-/// let handle: dynamap::Fetch<User> = read.get(&users, &id);
+/// let handle: dynamap::transactions::Fetch<User> = read.get(&users, &id);
 /// # }
 /// ```
 #[derive(Debug)]
@@ -70,7 +70,7 @@ impl<T> Copy for Fetch<T> {}
 /// The items a [`ReadTransaction`] read, in request order.
 ///
 /// ```no_run
-/// # fn f(results: dynamap::ReadResults) { println!("{} slots", results.len()); }
+/// # fn f(results: dynamap::transactions::ReadResults) { println!("{} slots", results.len()); }
 /// ```
 #[derive(Debug)]
 pub struct ReadResults {
@@ -108,7 +108,7 @@ impl ReadTransaction {
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::ReadTransaction) {
+    /// # fn f(users: dynamap::TypedMapping<User>, read: &mut dynamap::transactions::ReadTransaction) {
     /// let id = "u1";
     /// let user = read.get(&users, &id);
     /// # }
@@ -148,7 +148,7 @@ impl ReadTransaction {
     /// Sends the reads; the same as `.await`.
     ///
     /// ```no_run
-    /// # async fn f(read: dynamap::ReadTransaction) -> dynamap::Result<()> {
+    /// # async fn f(read: dynamap::transactions::ReadTransaction) -> dynamap::Result<()> {
     /// let results = read.send().await?;
     /// # Ok(()) }
     /// ```
@@ -197,7 +197,7 @@ impl ReadResults {
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(mut results: dynamap::ReadResults, handle: dynamap::Fetch<User>) -> dynamap::Result<()> {
+    /// # fn f(mut results: dynamap::transactions::ReadResults, handle: dynamap::transactions::Fetch<User>) -> dynamap::Result<()> {
     /// let user: Option<User> = results.take(handle)?;
     /// # Ok(()) }
     /// ```
@@ -211,7 +211,7 @@ impl ReadResults {
     /// How many reads the transaction made.
     ///
     /// ```no_run
-    /// # fn f(results: dynamap::ReadResults) { assert!(!results.is_empty()); }
+    /// # fn f(results: dynamap::transactions::ReadResults) { assert!(!results.is_empty()); }
     /// ```
     pub fn len(&self) -> usize {
         self.items.len()
@@ -220,7 +220,7 @@ impl ReadResults {
     /// Whether there are no results.
     ///
     /// ```no_run
-    /// # fn f(results: dynamap::ReadResults) { let _ = results.is_empty(); }
+    /// # fn f(results: dynamap::transactions::ReadResults) { let _ = results.is_empty(); }
     /// ```
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

@@ -5,8 +5,8 @@ use aws_sdk_dynamodb::types::Select;
 use crate::error::{Error, Result};
 use crate::expr::Apply;
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
 use crate::observe::{Call, RateLimiter};
+use crate::operations::TypedMapping;
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// DynamoDB's estimate of the item count (DescribeTable's `ItemCount`), as the
@@ -23,7 +23,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "ItemCount")]
     #[doc(alias = "len")]
     pub async fn len_estimate(&self) -> Result<u64> {
-        let description = super::describe_table(self.client(), self.table_name()).await?;
+        let description = crate::schema::describe_table(self.client(), self.table_name()).await?;
         Ok(description
             .item_count
             .and_then(|n| u64::try_from(n).ok())
@@ -59,7 +59,7 @@ impl<T: DynamoItem> TypedMapping<T> {
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let count: dynamap::Count<'_, User> = users.count();
+/// let count: dynamap::reads::Count<'_, User> = users.count();
 /// println!("{} users", count.await?);
 /// # Ok(()) }
 /// ```

@@ -1,6 +1,7 @@
-//! Lazy, typed streams over scans and queries: one page in memory per stream (per
-//! segment for a parallel scan), the next page requested only when the stream is
-//! polled past the current one, nothing sent after the stream is dropped.
+//! Reading many items: lazy, typed scans and queries (one page in memory per stream,
+//! per segment for a parallel scan; the next page requested only when the stream is
+//! polled past the current one; nothing sent after the stream is dropped), collections,
+//! counts and the page tokens that resume them.
 
 mod entry;
 mod page;
@@ -8,6 +9,14 @@ mod query;
 pub(crate) mod read;
 mod scan;
 
+mod count;
+
+pub use crate::key::PageToken;
+#[cfg(feature = "sealed-tokens")]
+pub use crate::key::TokenSecret;
+pub use crate::single_table::{Collection, CollectionQuery};
+pub(crate) use count::count_items;
+pub use count::Count;
 pub use page::Page;
 pub use query::{KeyValue, Query};
 pub use scan::Scan;

@@ -6,8 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
-use crate::path::{AttrPath, Segment};
+use crate::operations::TypedMapping;
+use crate::path::{AttrPath, PathStep};
 use crate::sdk_item::Item;
 
 use super::write_token::{self, WriteToken};
@@ -276,7 +276,7 @@ impl Change {
         mapping: &'a TypedMapping<T>,
         key: Item,
     ) -> super::Modify<'a, T> {
-        let top = |name: &str| AttrPath::from(vec![Segment::Name(name.to_owned().into())]);
+        let top = |name: &str| AttrPath::from(vec![PathStep::Name(name.to_owned().into())]);
         let mut conditions = Vec::new();
         match self.version {
             Some((name, v)) => conditions.push(super::insert::version_is(top(name), v)),

@@ -15,9 +15,12 @@ use crate::error::ConversionError;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
 use crate::item::{DynamoItem, KeyDefinition, Projection};
-use crate::key::{PageToken, TokenSecret};
-use crate::mapping::TypedMapping;
-use crate::path::{AttrPath, Segment};
+use crate::key::token::StartFrom;
+use crate::key::PageToken;
+#[cfg(feature = "sealed-tokens")]
+use crate::key::TokenSecret;
+use crate::operations::TypedMapping;
+use crate::path::{AttrPath, PathStep};
 use crate::sdk_item::Item;
 use crate::value::{ScalarAttribute, ScalarType};
 
@@ -25,13 +28,13 @@ use crate::value::{ScalarAttribute, ScalarType};
 /// values in the template's order.
 ///
 /// ```
-/// use dynamap::KeyValue;
+/// use dynamap::reads::KeyValue;
 /// let mut parts = Vec::new();
 /// "alice".key_values(&mut parts)?;
 /// 7u64.key_values(&mut parts)?;
 /// ("acme", 3u32).key_values(&mut parts)?;
 /// assert_eq!(parts.len(), 4);
-/// # Ok::<(), dynamap::ConversionError>(())
+/// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 pub trait KeyValue {
     /// Appends the value's parts: scalar type and stored form.
@@ -146,8 +149,7 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
     scope: Scope,
     decode: fn(Item) -> Result<Out>,
     limit: Option<usize>,
-    start_from: Option<PageToken>,
-    start_from_sealed: Option<(String, TokenSecret)>,
+    start: Option<StartFrom>,
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
@@ -176,8 +178,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             scope,
             decode,
             limit: None,
-            start_from: None,
-            start_from_sealed: None,
+            start: None,
         }
     }
 
@@ -207,7 +208,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 }
 
 fn is_path(path: &AttrPath, name: &str) -> bool {
-    matches!(path.segments(), [Segment::Name(n)] if n == name)
+    matches!(path.segments(), [PathStep::Name(n)] if n == name)
 }
 
 fn type_name(kind: ScalarType) -> &'static str {
@@ -305,8 +306,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             scope: self.scope,
             decode: decode_projection::<U>,
             limit: self.limit,
-            start_from: self.start_from,
-            start_from_sealed: self.start_from_sealed,
+            start: self.start,
         }
     }
 
@@ -374,12 +374,12 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>, token: dynamap::PageToken) {
+    /// # fn f(events: dynamap::TypedMapping<Event>, token: dynamap::reads::PageToken) {
     /// let rest = events.query("s1").start_from(token).pages();
     /// # }
     /// ```
     pub fn start_from(mut self, token: PageToken) -> Self {
-        self.start_from = Some(token);
+        self.start = Some(StartFrom::Token(token));
         self
     }
 
@@ -393,8 +393,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// let next = events.query("s1").start_from_sealed(cursor, secret).pages();
     /// # }
     /// ```
+    #[cfg(feature = "sealed-tokens")]
     pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
-        self.start_from_sealed = Some((sealed.to_owned(), *secret));
+        self.start = Some(StartFrom::Sealed(sealed.to_owned(), *secret));
         self
     }
 
@@ -452,7 +453,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         let (partition_key, value) = self.partition_value()?;
         let (_, sort_key) = self.keys()?;
         let partition = Node::Compare(
-            AttrPath::from(vec![Segment::Name(partition_key.name.into())]),
+            AttrPath::from(vec![PathStep::Name(partition_key.name.into())]),
             Cmp::Eq,
             value,
         );
@@ -552,16 +553,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             spec.filter = all_of(spec.filter.take().into_iter().chain([scope]).collect());
         }
         let request = spec.render()?;
-        let start = match &self.start_from_sealed {
-            Some((sealed, secret)) => {
-                Some(PageToken::open(sealed, secret, &self.scope()?)?.to_key()?)
-            }
-            None => self
-                .start_from
-                .as_ref()
-                .map(PageToken::to_key)
-                .transpose()?,
-        };
+        let start = self
+            .start
+            .as_ref()
+            .map(|start| start.key(|| self.scope()))
+            .transpose()?;
         Ok(read::pages(self.mapping.client().clone(), Arc::new(request), start).boxed())
     }
 

@@ -2,11 +2,11 @@
 //! built on a scan.
 
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 use crate::single_table::{DynamoIndex, InIndex};
 
 impl<T: DynamoItem> TypedMapping<T> {
-    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::Scan).
+    /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::reads::Scan).
     ///
     /// ```no_run
     /// # use dynamap::prelude::*;
@@ -22,7 +22,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     }
 
     /// A query of one partition (of the table, or of an index with `.index(name)`);
-    /// see [`Query`](crate::Query).
+    /// see [`Query`](crate::reads::Query).
     ///
     /// ```no_run
     /// # use dynamap::prelude::*;

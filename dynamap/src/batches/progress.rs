@@ -4,7 +4,7 @@
 /// `on_progress` callback after each batch.
 ///
 /// ```
-/// let p = dynamap::BatchProgress::default();
+/// let p = dynamap::batches::BatchProgress::default();
 /// assert_eq!(p.done, 0);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct BatchProgress {
 /// The account of a completed batch write.
 ///
 /// ```
-/// let report = dynamap::BatchReport::default();
+/// let report = dynamap::batches::BatchReport::default();
 /// assert_eq!(report.written, 0);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -15,8 +15,8 @@ use crate::expr::{all_of, Apply, Node, Renderer};
 use crate::item::DynamoItem;
 use crate::key::KeyLike;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
-use crate::mapping::TypedMapping;
-use crate::mapping::{delete_expressions, put_request, Marked, Modify};
+use crate::operations::TypedMapping;
+use crate::operations::{delete_expressions, put_request, Marked, Modify};
 use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
@@ -339,7 +339,7 @@ impl Transaction {
             // A check on another entity's item fails, as a write there would.
             let condition = all_of(
                 std::iter::once(condition.into_node())
-                    .chain(crate::mapping::write_guard::<T>())
+                    .chain(crate::operations::write_guard::<T>())
                     .collect(),
             );
             let mut renderer = Renderer::new("TransactWriteItems");
@@ -465,7 +465,7 @@ fn other_entity_or(error: Error, entities: &[Option<(&'static str, &'static str)
         let expected = (*entities.get(action.index)?)?;
         let stored = action.item.as_ref()?;
         (action.reason == CancelReason::ConditionFailed
-            && crate::mapping::is_other_entity(stored, expected))
+            && crate::operations::is_other_entity(stored, expected))
         .then(|| (expected.1, crate::entity_def::entity_of(stored, expected.0)))
     });
     match found {

@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
 use crate::observe::Call;
+use crate::operations::TypedMapping;
 use crate::sdk_item::Item;
 
 /// Reads one item; built by [`TypedMapping::get`], sent by `.await`.
@@ -13,7 +13,7 @@ use crate::sdk_item::Item;
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
 /// let key = "u1";
-/// let request: dynamap::mapping::Get<'_, User> = users.get(&key);
+/// let request: dynamap::operations::Get<'_, User> = users.get(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
 /// ```

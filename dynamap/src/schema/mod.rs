@@ -1,28 +1,30 @@
-//! Creating, describing and deleting the table behind a mapping, from the derived key schema.
+//! A table's shape: its key schema and indexes as the derives declare them, the traits
+//! of single-table designs, and creating, describing and deleting the table.
 
-mod count;
-
-pub(crate) use count::count_items;
-pub use count::Count;
+pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
+pub use crate::key::{KeyLike, KeyPart, KeySegment};
+pub(crate) use crate::reads::count_items;
+pub use crate::single_table::{DynamoIndex, Entity, InIndex, IndexOf};
 
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    LocalSecondaryIndex, Projection, ProjectionType, TableDescription, TableStatus,
+    LocalSecondaryIndex, Projection as SdkProjection, ProjectionType, TableDescription,
+    TableStatus,
 };
 use aws_sdk_dynamodb::Client;
 
 use crate::error::{Error, Result};
-use crate::item::{DynamoItem, IndexDefinition, IndexKind, KeyDefinition, KeySchema};
-use crate::mapping::TypedMapping;
+use crate::item::DynamoItem;
+use crate::operations::TypedMapping;
 use crate::value::ScalarType;
 
 /// How a new table is billed.
 ///
 /// ```
-/// let billing = dynamap::Billing::Provisioned { read: 5, write: 5 };
-/// assert_ne!(billing, dynamap::Billing::OnDemand);
+/// let billing = dynamap::schema::Billing::Provisioned { read: 5, write: 5 };
+/// assert_ne!(billing, dynamap::schema::Billing::OnDemand);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Billing {
@@ -41,8 +43,8 @@ pub enum Billing {
 /// can hold.
 ///
 /// ```
-/// let view = dynamap::StreamView::NewAndOldImages;
-/// assert_ne!(view, dynamap::StreamView::KeysOnly);
+/// let view = dynamap::schema::StreamView::NewAndOldImages;
+/// assert_ne!(view, dynamap::schema::StreamView::KeysOnly);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamView {
@@ -118,7 +120,7 @@ impl<'a> CreateTable<'a> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// users.create_table().stream(dynamap::StreamView::NewAndOldImages).await?;
+    /// users.create_table().stream(dynamap::schema::StreamView::NewAndOldImages).await?;
     /// # Ok(()) }
     /// ```
     pub fn stream(mut self, view: StreamView) -> Self {
@@ -133,7 +135,7 @@ impl<'a> CreateTable<'a> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let created = users.create_table().stream(dynamap::StreamView::NewImage).ensure().await?;
+    /// let created = users.create_table().stream(dynamap::schema::StreamView::NewImage).ensure().await?;
     /// # Ok(()) }
     /// ```
     pub async fn ensure(self) -> Result<bool> {
@@ -160,7 +162,7 @@ impl<'a> CreateTable<'a> {
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// users.create_table().billing(dynamap::Billing::OnDemand).await?;
+    /// users.create_table().billing(dynamap::schema::Billing::OnDemand).await?;
     /// # Ok(()) }
     /// ```
     pub fn billing(mut self, billing: Billing) -> Self {
@@ -537,7 +539,7 @@ pub(crate) async fn create(
                 .map_err(|e| Error::from_build("CreateTable", e))?,
         );
     }
-    let all = Projection::builder()
+    let all = SdkProjection::builder()
         .projection_type(ProjectionType::All)
         .build();
     for index in indexes {

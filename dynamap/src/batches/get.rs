@@ -12,7 +12,7 @@ use super::BatchProgress;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::key::SpareIdMaps;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 
 /// Reads many items with BatchGetItem; from [`TypedMapping::get_many`], sent by `.await`.
 ///
@@ -49,7 +49,7 @@ pub struct GetMany<'a, T: DynamoItem, I, Out = Found> {
 /// key itself, or a reference to it.
 ///
 /// ```
-/// fn returns<O: dynamap::GetManyOutput<T>, T: dynamap::DynamoItem>() {}
+/// fn returns<O: dynamap::batches::GetManyOutput<T>, T: dynamap::DynamoItem>() {}
 /// ```
 pub trait GetManyOutput<T: DynamoItem, Q = <T as DynamoItem>::Key> {
     /// One element of the result: an item, or a key with its item or `None`.
@@ -61,7 +61,7 @@ pub trait GetManyOutput<T: DynamoItem, Q = <T as DynamoItem>::Key> {
 /// The items found, in request order: the default output of [`GetMany`].
 ///
 /// ```
-/// let _: dynamap::Found;
+/// let _: dynamap::batches::Found;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Found;
@@ -70,7 +70,7 @@ pub struct Found;
 /// to it), with its item or `None`: [`GetMany::keyed`].
 ///
 /// ```
-/// let _: dynamap::Keyed;
+/// let _: dynamap::batches::Keyed;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed;

@@ -11,12 +11,12 @@ use crate::error::ConversionError;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Action, Apply, Cmp, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
+use crate::operations::TypedMapping;
 
 use super::stored::{partition_key_path, stored_version};
 use crate::observe::Call;
 use crate::path::{
-    AttrPath, IntoValue, ListValue, Numeric, Removable, Segment, SetValue, Settable,
+    AttrPath, IntoValue, ListValue, Numeric, PathStep, Removable, SetValue, Settable,
 };
 use crate::sdk_item::Item;
 use crate::value::DynamoValue;
@@ -639,7 +639,7 @@ fn entity_actions(
     let mut others = Vec::new();
     for (path, action) in actions.iter() {
         match (path.segments(), action) {
-            ([Segment::Name(name)], Action::Set(value)) => sets.push((&**name, value)),
+            ([PathStep::Name(name)], Action::Set(value)) => sets.push((&**name, value)),
             _ => others.extend(path.top_level()),
         }
     }
@@ -674,7 +674,7 @@ where
 /// What a [`Modify`] returns: nothing (the default), [`ReturnNew`] or [`ReturnOld`].
 ///
 /// ```
-/// fn returns<R: dynamap::mapping::Returning<T>, T: dynamap::DynamoItem>() {}
+/// fn returns<R: dynamap::operations::Returning<T>, T: dynamap::DynamoItem>() {}
 /// ```
 pub trait Returning<T: DynamoItem> {
     /// The result of the call.
@@ -688,7 +688,7 @@ pub trait Returning<T: DynamoItem> {
 /// Return nothing: the default of [`Modify`].
 ///
 /// ```
-/// let _: dynamap::mapping::ReturnNothing;
+/// let _: dynamap::operations::ReturnNothing;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ReturnNothing;
@@ -696,7 +696,7 @@ pub struct ReturnNothing;
 /// Return the item after the update: [`Modify::return_new`].
 ///
 /// ```
-/// let _: dynamap::mapping::ReturnNew;
+/// let _: dynamap::operations::ReturnNew;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ReturnNew;
@@ -704,7 +704,7 @@ pub struct ReturnNew;
 /// Return the item before the update: [`Modify::return_old`].
 ///
 /// ```
-/// let _: dynamap::mapping::ReturnOld;
+/// let _: dynamap::operations::ReturnOld;
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ReturnOld;

@@ -3,8 +3,8 @@
 use crate::error::{Error, Result};
 use crate::expr::{Apply, Renderer};
 use crate::item::DynamoItem;
-use crate::mapping::TypedMapping;
 use crate::observe::Call;
+use crate::operations::TypedMapping;
 use crate::sdk_item::Item;
 
 /// Checks whether a key is present; built by [`TypedMapping::contains_key`].
@@ -14,7 +14,7 @@ use crate::sdk_item::Item;
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
 /// let key = "u1";
-/// let request: dynamap::mapping::ContainsKey<'_, User> = users.contains_key(&key);
+/// let request: dynamap::operations::ContainsKey<'_, User> = users.contains_key(&key);
 /// let answer = request.await?;
 /// # Ok(()) }
 /// ```

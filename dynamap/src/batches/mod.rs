@@ -37,7 +37,7 @@ pub(crate) trait Resend<P> {
 
 /// Sends `pending` with `send` until nothing is left undone: what comes back
 /// unprocessed, and whole requests that were throttled, are resent after the client's
-/// [`RetryPolicy`](crate::RetryPolicy) backoff (exponential, full jitter, capped at its
+/// [`RetryPolicy`](crate::config::RetryPolicy) backoff (exponential, full jitter, capped at its
 /// `max_backoff`), up to `max_attempts` sends. The one retry loop of
 /// BatchWriteItem and BatchGetItem.
 pub(crate) async fn drive<P, R, F, Fut>(
@@ -165,7 +165,7 @@ mod tests {
             operation: "BatchWriteItem",
             table: "t",
             max_attempts: 5,
-            policy: crate::RetryPolicy::default()
+            policy: crate::config::RetryPolicy::default()
                 .initial_backoff(Duration::from_millis(1))
                 .max_backoff(Duration::from_millis(1)),
             deadline: None,

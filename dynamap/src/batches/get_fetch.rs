@@ -41,7 +41,7 @@ pub(super) struct Batches<T: DynamoItem, I> {
 }
 
 impl<T: DynamoItem, I: Iterator<Item: Borrow<T::Key>>> Batches<T, I> {
-    pub fn new(keys: I, distinct_overall: bool, spare: SpareIdMaps<usize>) -> Self {
+    pub(super) fn new(keys: I, distinct_overall: bool, spare: SpareIdMaps<usize>) -> Self {
         Batches {
             // Room for the keys the iterator says it holds (up to a bound, as a hint
             // may be wrong), so a large call does not grow and copy its set over and
@@ -140,7 +140,7 @@ pub(super) struct Reader {
 impl Reader {
     /// Reads one batch, resending unprocessed keys, and puts each item in its place.
     /// Fails only on an answer that is not about the batch's keys or does not decode.
-    pub async fn read<T: DynamoItem, Q: Borrow<T::Key>>(
+    pub(super) async fn read<T: DynamoItem, Q: Borrow<T::Key>>(
         &self,
         batch: KeyBatch<Q>,
     ) -> Result<Placed<Q, T>> {

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::item::DynamoItem;
-use crate::path::{AttrPath, Segment};
+use crate::path::{AttrPath, PathStep};
 
 /// The partition key's path: its presence is how conditions tell an item exists.
 pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
@@ -19,7 +19,7 @@ pub(super) fn partition_key_path<T: DynamoItem>() -> AttrPath {
 struct PartitionKeyPath<T>(PhantomData<T>);
 
 impl<T: DynamoItem> PartitionKeyPath<T> {
-    const SEGMENTS: &'static [Segment] = &[Segment::Name(std::borrow::Cow::Borrowed(
+    const SEGMENTS: &'static [PathStep] = &[PathStep::Name(std::borrow::Cow::Borrowed(
         T::KEY_SCHEMA.partition_key.name,
     ))];
 }
