@@ -20,9 +20,11 @@ fn to_item(item: JsonItem) -> Item {
 
 /// A record's `ApproximateCreationDateTime` (epoch seconds, a float): `None` when it
 /// is not a time a `SystemTime` can hold (negative, not finite, past 2^64 seconds), so
-/// that no number in a record can panic the reader.
+/// that no number in a record can panic the reader; and `None` at 0, which is what
+/// readers such as `aws_lambda_events` fill in for a missing time (no stream record
+/// is from 1970), as the Lambda path reads it.
 fn approximate_time(seconds: f64) -> Option<std::time::SystemTime> {
-    if seconds < 0.0 {
+    if seconds <= 0.0 {
         return None;
     }
     let since = std::time::Duration::try_from_secs_f64(seconds).ok()?;

@@ -433,6 +433,23 @@ fn a_recorded_lambda_event_decodes_exactly() {
         raw.iter().map(summary).collect::<Vec<_>>(),
         expected_fixture_changes()
     );
+
+    // Each record in the neutral form is the same from either reader: keys, both images
+    // (absent where the record has none), position, time.
+    for (record, json) in event
+        .records
+        .iter()
+        .zip(json["Records"].as_array().unwrap())
+    {
+        let from_lambda = RawChange::try_from(record).unwrap();
+        let from_json = RawChange::from_json(&json.to_string()).unwrap();
+        assert_eq!(from_lambda, from_json);
+        assert!(!from_lambda.keys.is_empty());
+        assert_eq!(
+            from_lambda.new_image.is_some(),
+            from_lambda.kind != ChangeKind::Remove
+        );
+    }
 }
 
 #[test]

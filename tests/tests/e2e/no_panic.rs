@@ -508,6 +508,12 @@ fn a_lambda_record_without_a_creation_time_has_none() {
     let from_lambda = RawChange::try_from(&lambda).unwrap();
     assert_eq!(from_json.approximate_time, None);
     assert_eq!(from_lambda.approximate_time, None);
+    // 0 is what a reader fills in for a missing time: none, from either reader.
+    let record = record_json("INSERT", &keys, Some(&keys), None, Some(0.0));
+    let from_json = RawChange::from_json(&record.to_string()).unwrap();
+    let lambda: EventRecord = serde_json::from_value(record).unwrap();
+    assert_eq!(from_json.approximate_time, None);
+    assert_eq!(RawChange::try_from(&lambda).unwrap().approximate_time, None);
     let change = dynamap::changes::from_lambda_record::<Everything>(&lambda)
         .unwrap()
         .unwrap();
