@@ -134,7 +134,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A range on the composed sort key: January's orders only (lines are left out).
     let f = Order::fields();
     let january: Vec<Order> = orders
-        .query(ada.id)
+        .query(&ada.id)
         .sort_key(f.placed_at.between(
             Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             Utc.with_ymd_and_hms(2026, 1, 31, 23, 59, 59).unwrap(),
@@ -149,7 +149,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // its lines, then the profile.
     let view: Vec<UserView> = app
         .collection::<UserView>()
-        .query(ada.id)
+        .query(&ada.id)
         .stream()
         .try_collect()
         .await?;

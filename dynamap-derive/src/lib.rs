@@ -1,5 +1,8 @@
-//! Derive macros for [dynamap](https://docs.rs/dynamap): `#[derive(DynamoItem)]` and
-//! `#[derive(DynamoValue)]`. Use them through the `dynamap` crate, which re-exports both.
+//! Derive macros for [dynamap](https://docs.rs/dynamap): `#[derive(DynamoItem)]` (an
+//! item of a table), `#[derive(DynamoValue)]` (a value stored inside one),
+//! `#[derive(DynamoTable)]` (the table of a single-table design) and
+//! `#[derive(DynamoCollection)]` (the entities one query of such a table returns). Use
+//! them through the `dynamap` crate, which re-exports all four.
 //!
 //! Each derive runs four stages, as serde_derive and thiserror do: `attr` parses the
 //! `#[dynamo(...)]` options, `ast` builds a model of the type, `check` applies every
@@ -31,7 +34,8 @@ pub fn derive_dynamo_item(input: TokenStream) -> TokenStream {
     derive(&input, Derive::Item).into()
 }
 
-/// Derives `dynamap::DynamoValue` for a struct with named fields or a unit-only enum.
+/// Derives `dynamap::DynamoValue` for a struct with named fields, an enum (unit-only, or
+/// tagged with `#[dynamo(tag = "...")]`) or a newtype.
 #[proc_macro_derive(DynamoValue, attributes(dynamo))]
 pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

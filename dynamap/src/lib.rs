@@ -124,6 +124,7 @@ mod entity_def;
 pub mod error;
 mod error_items;
 mod expr;
+mod handle;
 mod item;
 mod key;
 mod limits;

@@ -198,9 +198,7 @@ impl Reader {
             .client
             .batch_get_item()
             .request_items(table.to_string(), request);
-        let output = crate::observe::send(request, call)
-            .await
-            .map_err(|e| Error::from_sdk("BatchGetItem", table, e))?;
+        let output = crate::observe::send_classified(request, call).await?;
         let items = output
             .responses
             .and_then(|mut responses| responses.remove(table.as_ref()))

@@ -228,9 +228,7 @@ async fn send_batch<A: Again>(
             let request = client
                 .batch_write_item()
                 .request_items(table.to_string(), requests);
-            let output = crate::observe::send(request, call)
-                .await
-                .map_err(|e| Error::from_sdk("BatchWriteItem", &table, e))?;
+            let output = crate::observe::send_classified(request, call).await?;
             let unprocessed = output
                 .unprocessed_items
                 .and_then(|mut tables| tables.remove(table.as_ref()))

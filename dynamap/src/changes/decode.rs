@@ -50,11 +50,10 @@ pub trait Changed: Sized + Send + Sync + 'static {
     }
 
     /// The entity attribute and the entity names this type reads: records of other
-    /// entities are skipped. `None` reads every record.
+    /// entities are skipped. `None` reads every record. (No default: each implementor,
+    /// an item type or a collection, says.)
     #[doc(hidden)]
-    fn entities() -> Option<(&'static str, &'static [&'static str])> {
-        None
-    }
+    fn entities() -> Option<(&'static str, &'static [&'static str])>;
 }
 
 impl<T: DynamoItem> Changed for T {

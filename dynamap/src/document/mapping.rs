@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Renderer};
 use crate::key::KeyRole;
 use crate::key::PageToken;
-use crate::observe::{Call, Observer};
+use crate::observe::Call;
 use crate::reads::read::ReadSpec;
 use crate::reads::{self, Page, ScanOptions};
 use crate::sdk_item::Item;
@@ -37,11 +37,9 @@ use crate::value::ScalarType;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Mapping {
-    client: Client,
-    table: String,
+    handle: crate::handle::TableHandle,
     partition_key: TableKey,
     sort_key: Option<TableKey>,
-    observer: Observer,
 }
 
 fn scalar_type(kind: &aws_sdk_dynamodb::types::ScalarAttributeType) -> Option<ScalarType> {
@@ -95,31 +93,20 @@ impl Mapping {
         })?;
         let sort_key = key_of(KeyType::Range)?;
         Ok(Mapping {
-            client,
-            table,
+            handle: crate::handle::TableHandle::new(client, table),
             partition_key,
             sort_key,
-            observer: Observer::default(),
         })
     }
 
-    /// The table's name.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { println!("{}", m.table_name()); }
-    /// ```
-    pub fn table_name(&self) -> &str {
-        &self.table
+    fn with_handle(&self, handle: crate::handle::TableHandle) -> Self {
+        Mapping {
+            handle,
+            ..self.clone()
+        }
     }
 
-    /// The SDK client.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { let _client = m.client(); }
-    /// ```
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
+    crate::handle::table_handle_settings!("# fn f(handle: dynamap::Mapping) {");
 
     /// The partition key attribute.
     ///
@@ -166,13 +153,12 @@ impl Mapping {
     /// ```
     pub async fn get(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
         let request = self
-            .client
+            .handle
+            .client()
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.handle.table_name())
             .set_key(Some(self.key_item(key)?));
-        let output = crate::observe::send(request, self.call())
-            .await
-            .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
+        let output = crate::observe::send_classified(request, self.call()).await?;
         Ok(output.item.map(Document::from_item).transpose()?)
     }
 
@@ -199,13 +185,12 @@ impl Mapping {
         let item = document.to_item();
         crate::size::check_item_size(&item)?;
         let request = self
-            .client
+            .handle
+            .client()
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.handle.table_name())
             .set_item(Some(item));
-        crate::observe::send(request, self.call())
-            .await
-            .map_err(|e| Error::from_sdk("PutItem", &self.table, e))?;
+        crate::observe::send_classified(request, self.call()).await?;
         Ok(())
     }
 
@@ -218,14 +203,13 @@ impl Mapping {
     /// ```
     pub async fn remove(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
         let output = self
-            .client
+            .handle
+            .client()
             .delete_item()
-            .table_name(&self.table)
+            .table_name(self.handle.table_name())
             .set_key(Some(self.key_item(key)?))
             .return_values(ReturnValue::AllOld);
-        let output = crate::observe::send(output, self.call())
-            .await
-            .map_err(|e| Error::from_sdk("DeleteItem", &self.table, e))?;
+        let output = crate::observe::send_classified(output, self.call()).await?;
         Ok(output
             .attributes
             .filter(|item| !item.is_empty())
@@ -245,14 +229,13 @@ impl Mapping {
         let mut renderer = Renderer::new("GetItem");
         renderer.projection(&paths)?;
         let output = self
-            .client
+            .handle
+            .client()
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.handle.table_name())
             .set_key(Some(self.key_item(key)?))
             .apply(renderer.finish());
-        let output = crate::observe::send(output, self.call())
-            .await
-            .map_err(|e| Error::from_sdk("GetItem", &self.table, e))?;
+        let output = crate::observe::send_classified(output, self.call()).await?;
         Ok(output.item.is_some_and(|item| !item.is_empty()))
     }
 
@@ -286,33 +269,19 @@ impl Mapping {
         let mut renderer = Renderer::new("UpdateItem");
         renderer.update(actions, None)?.condition(Some(&exists))?;
         let result = self
-            .client
+            .handle
+            .client()
             .update_item()
-            .table_name(&self.table)
+            .table_name(self.handle.table_name())
             .set_key(Some(self.key_item(key)?))
             .apply(renderer.finish())
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         let result = crate::observe::send(result, self.call()).await;
-        match result.map_err(|e| Error::from_sdk("UpdateItem", &self.table, e)) {
+        match result.map_err(|e| Error::from_sdk("UpdateItem", self.handle.table_name(), e)) {
             Ok(_) => Ok(()),
             Err(Error::ConditionFailed { table, .. }) => Err(Error::NotFound { table }),
             Err(e) => Err(e),
         }
-    }
-
-    /// DynamoDB's estimate of the item count, as the seed's `len()`.
-    ///
-    /// ```no_run
-    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// println!("about {}", m.len_estimate().await?);
-    /// # Ok(()) }
-    /// ```
-    pub async fn len_estimate(&self) -> Result<u64> {
-        let description = crate::schema::describe_table(&self.client, &self.table).await?;
-        Ok(description
-            .item_count
-            .and_then(|n| u64::try_from(n).ok())
-            .unwrap_or(0))
     }
 
     /// The exact item count (a paginated Scan with `Select=COUNT`).
@@ -323,41 +292,12 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        crate::schema::count_items(&self.client, self.call()).await
+        crate::schema::count_items(self.handle.client(), self.call()).await
     }
 
     /// A request on this table, as its observer sees it.
     fn call(&self) -> Call<'_> {
-        Call::new(&self.table, &self.observer)
-    }
-
-    /// The same mapping, adding the capacity DynamoDB reports for each of its calls to
-    /// `meter` (see [`TypedMapping::with_capacity_meter`](crate::TypedMapping::with_capacity_meter)).
-    ///
-    /// ```no_run
-    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let meter = dynamap::observe::CapacityMeter::new();
-    /// let m = m.with_capacity_meter(&meter);
-    /// m.count().await?;
-    /// println!("{} read units", meter.total().units.read);
-    /// # Ok(()) }
-    /// ```
-    pub fn with_capacity_meter(&self, meter: &crate::observe::CapacityMeter) -> Self {
-        let mut mapping = self.clone();
-        mapping.observer.meter = Some(meter.clone());
-        mapping
-    }
-
-    /// The same mapping, its spans naming the key of each single-item call (off by
-    /// default: keys may be personal data).
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { let m = m.with_key_tracing(true); }
-    /// ```
-    pub fn with_key_tracing(&self, on: bool) -> Self {
-        let mut mapping = self.clone();
-        mapping.observer.record_keys = on;
-        mapping
+        Call::new(self.handle.table_name(), self.handle.observer())
     }
 
     fn key_names(&self) -> Vec<String> {
@@ -379,8 +319,8 @@ impl Mapping {
             mapping: self,
             options: ScanOptions {
                 spec: ReadSpec {
-                    table: self.table.clone(),
-                    observer: self.observer.clone(),
+                    table: self.handle.table_name().to_owned(),
+                    observer: self.handle.observer().clone(),
                     ..ReadSpec::default()
                 },
                 ..ScanOptions::default()
@@ -408,7 +348,7 @@ impl Mapping {
             Some(self.key_names().into_iter().map(AttrPath::from).collect());
         let this = self.clone();
         reads::decoded_items(
-            scan.options.raw_pages(&self.client),
+            scan.options.raw_pages(self.handle.client()),
             move |item| this.key_of(&item),
             None,
         )
@@ -422,7 +362,7 @@ impl Mapping {
     pub fn items(&self) -> BoxStream<'static, Result<(DocumentKey, Document)>> {
         let this = self.clone();
         reads::decoded_items(
-            self.scan().options.raw_pages(&self.client),
+            self.scan().options.raw_pages(self.handle.client()),
             move |item| Ok((this.key_of(&item)?, Document::from_item(item)?)),
             None,
         )
@@ -515,7 +455,7 @@ impl DocumentScan<'_> {
     /// ```
     pub fn stream(self) -> BoxStream<'static, Result<Document>> {
         reads::decoded_items(
-            self.options.raw_pages(&self.mapping.client),
+            self.options.raw_pages(self.mapping.client()),
             |item| Ok(Document::from_item(item)?),
             self.options.limit,
         )
@@ -529,7 +469,7 @@ impl DocumentScan<'_> {
     pub fn pages(self) -> BoxStream<'static, Result<Page<Document>>> {
         let scope = self.options.scope();
         reads::decoded_pages(
-            self.options.raw_pages(&self.mapping.client),
+            self.options.raw_pages(self.mapping.client()),
             |item| Ok(Document::from_item(item)?),
             self.options.limit,
             self.mapping.key_names(),

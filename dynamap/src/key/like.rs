@@ -6,7 +6,10 @@ use std::borrow::Cow;
 use crate::error::Result;
 use crate::item::DynamoItem;
 use crate::sdk_item::Item;
-use crate::value::KeyAttribute;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::ConversionError;
+use crate::value::{KeyAttribute, ScalarAttribute, ScalarType};
 
 /// One key value given as `A` or a borrowed form of it (`&str` for `String`,
 /// `&[u8]` for `Vec<u8>`).
@@ -117,3 +120,86 @@ pub(crate) fn key_item<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(key: &Q) -> R
         Cow::Owned(key) => T::__key_into_item(key),
     }
 }
+
+/// A value that names a partition, as every query takes it: by reference, borrowed
+/// parts accepted. Any key type (`&"alice".to_string()`, `&7u64`), a `str`
+/// (`query("alice")`), or for an entity whose partition template has several fields a
+/// tuple of their values in the template's order (`query(&("acme", 3))`). A whole item
+/// key is a [`KeyLike`](crate::schema::KeyLike), taken the same way by `get`, `modify`
+/// and `remove`.
+///
+/// ```
+/// use dynamap::schema::PartitionLike;
+/// let mut parts = Vec::new();
+/// "alice".key_values(&mut parts)?;
+/// 7u64.key_values(&mut parts)?;
+/// ("acme", 3u32).key_values(&mut parts)?;
+/// assert_eq!(parts.len(), 4);
+/// # Ok::<(), dynamap::error::ConversionError>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot name a partition",
+    label = "give the partition key's value by reference (`&value`), a `str`, or a tuple of a template's values"
+)]
+pub trait PartitionLike {
+    /// Appends the value's parts: scalar type and stored form.
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError>;
+}
+
+impl<K: ScalarAttribute> PartitionLike for K {
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError> {
+        let value = self
+            .to_attribute_value()?
+            .ok_or_else(|| ConversionError::missing("a key value"))?;
+        out.push((K::SCALAR_TYPE, value));
+        Ok(())
+    }
+}
+
+impl PartitionLike for str {
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError> {
+        out.push((ScalarType::String, AttributeValue::S(self.to_owned())));
+        Ok(())
+    }
+}
+
+/// A `&str` part inside a tuple of parts: `query(&("acme", 3))`.
+impl PartitionLike for &str {
+    fn key_values(
+        &self,
+        out: &mut Vec<(ScalarType, AttributeValue)>,
+    ) -> Result<(), ConversionError> {
+        (**self).key_values(out)
+    }
+}
+
+macro_rules! tuple_key_value {
+    ($(($($t:ident $i:tt),+)),+) => {$(
+        impl<$($t: PartitionLike),+> PartitionLike for ($($t,)+) {
+            fn key_values(
+                &self,
+                out: &mut Vec<(ScalarType, AttributeValue)>,
+            ) -> Result<(), ConversionError> {
+                $(self.$i.key_values(out)?;)+
+                Ok(())
+            }
+        }
+    )+};
+}
+
+tuple_key_value!(
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+);

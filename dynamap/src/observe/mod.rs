@@ -2,10 +2,13 @@
 //! the capacity DynamoDB reports, added up on a [`CapacityMeter`], and rate limits
 //! that pace scans, queries, counts and batch writes by that capacity.
 //!
-//! Every request goes through one send path: its span (target
-//! `dynamap`, name `dynamodb`, level INFO) carries the operation, table, index, items,
-//! attempts, throttles, consumed capacity, request id, outcome and error code. No item
-//! data is recorded, and keys only after [`TypedMapping::with_key_tracing`]
+//! Every request goes through one send path: its span (target `dynamap`, name
+//! `dynamodb`, level INFO) carries OpenTelemetry's semantic-convention attributes for
+//! DynamoDB (`db.system.name`, `db.operation.name`, `db.collection.name`,
+//! `aws.dynamodb.index_name`, `aws.dynamodb.consumed_capacity`, `aws.request_id`,
+//! `error.type`, `otel.kind`, `otel.status_code`, `otel.name`), so `tracing-opentelemetry`
+//! exports it as a DynamoDB client span, and dynamap's own figures under `dynamap.`
+//! (`items`, `attempts`, `throttles`, `capacity_units`, `key`). No item data is recorded, and keys only after [`TypedMapping::with_key_tracing`]
 //! (keys may be personal data). Without a subscriber the span is disabled and the
 //! request goes out exactly as before.
 //!
@@ -20,7 +23,7 @@ mod span;
 
 pub use capacity::{Capacity, CapacityMeter, Units};
 pub(crate) use rate::RateLimiter;
-pub(crate) use request::send;
+pub(crate) use request::{send, send_classified};
 
 use crate::sdk_item::Item;
 

@@ -78,6 +78,22 @@ pub(crate) async fn send<R: SdkRequest>(request: R, call: Call<'_>) -> Sent<R> {
     result
 }
 
+/// [`send`], with a failure classified as a [`crate::Error`] under the operation's own
+/// name and the call's table: the one place a DynamoDB request's SDK error becomes
+/// dynamap's. (Callers that must tell a lost answer from a refusal use [`send`].)
+pub(crate) async fn send_classified<R: SdkRequest>(
+    request: R,
+    call: Call<'_>,
+) -> crate::error::Result<R::Output>
+where
+    aws_sdk_dynamodb::Error: From<SdkError<R::Error, HttpResponse>>,
+{
+    let table = call.table;
+    send(request, call)
+        .await
+        .map_err(|e| crate::error::Error::from_sdk(R::OPERATION, table, e))
+}
+
 macro_rules! sdk_request {
     (
         $sdk:ident :: $module:ident :: $builder:ident, $op:literal, $output:ident, $error:ident,

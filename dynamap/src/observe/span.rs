@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::RequestId;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Capacity, ConsumedCapacity};
 use tracing::field::Empty;
 use tracing::Span;
 
@@ -13,32 +13,53 @@ use super::observed::Observed;
 use super::Call;
 use crate::sdk_item::Item;
 
-/// Opens the span of a request (disabled, and nearly free, without a subscriber).
+/// The service an operation belongs to, as the AWS SDK names it (`rpc.service`).
+fn service_of(operation: &str) -> &'static str {
+    match operation {
+        "DescribeStream" | "GetShardIterator" | "GetRecords" => "DynamoDB Streams",
+        _ => "DynamoDB",
+    }
+}
+
+/// Opens the span of a request (disabled, and nearly free, without a subscriber). Its
+/// fields follow OpenTelemetry's semantic conventions for DynamoDB (database client
+/// spans, AWS SDK spans), so a backend fed through `tracing-opentelemetry` shows a
+/// DynamoDB call; what the conventions do not name is under `dynamap.`.
 pub(crate) fn open(operation: &'static str, call: &Call<'_>, key: Option<&Item>) -> Span {
     let span = tracing::info_span!(
         target: "dynamap",
         "dynamodb",
-        operation,
-        table = call.table,
-        index = Empty,
-        key = Empty,
-        items = Empty,
-        attempts = Empty,
-        throttles = Empty,
-        capacity = Empty,
-        request_id = Empty,
-        outcome = Empty,
-        error = Empty,
+        "otel.name" = Empty,
+        "otel.kind" = "client",
+        "otel.status_code" = Empty,
+        "db.system.name" = "aws.dynamodb",
+        "db.operation.name" = operation,
+        "db.collection.name" = call.table,
+        "aws.dynamodb.table_names" = call.table,
+        "aws.dynamodb.index_name" = Empty,
+        "aws.dynamodb.consumed_capacity" = Empty,
+        "aws.request_id" = Empty,
+        "rpc.system" = "aws-api",
+        "rpc.service" = service_of(operation),
+        "rpc.method" = operation,
+        "error.type" = Empty,
+        "dynamap.key" = Empty,
+        "dynamap.items" = Empty,
+        "dynamap.attempts" = Empty,
+        "dynamap.throttles" = Empty,
+        "dynamap.capacity_units" = Empty,
     );
     if !span.is_disabled() {
+        // The conventions' span name: the operation and its target.
+        span.record("otel.name", format!("{operation} {}", call.table));
         if let Some(index) = call.index {
-            span.record("index", index);
+            span.record("aws.dynamodb.index_name", index);
         }
         if let (true, Some(key)) = (call.observer.record_keys, call.key.or(key)) {
-            span.record("key", key_text(key));
+            span.record("dynamap.key", key_text(key));
         }
         if let Some(items) = call.items {
-            span.record("items", items);
+            span.record("dynamap.items", as_number(items));
         }
     }
     span
@@ -55,29 +76,106 @@ pub(crate) fn close<O, E>(
     E: ProvideErrorMetadata,
 {
     use std::sync::atomic::Ordering::Relaxed;
-    span.record("attempts", counts.sent.load(Relaxed));
-    span.record("throttles", counts.throttled.load(Relaxed));
+    span.record("dynamap.attempts", as_number(counts.sent.load(Relaxed)));
+    span.record(
+        "dynamap.throttles",
+        as_number(counts.throttled.load(Relaxed)),
+    );
     match result {
         Ok(output) => {
-            span.record("outcome", "ok");
+            span.record("otel.status_code", "OK");
             if let Some(id) = output.request_id() {
-                span.record("request_id", id);
+                span.record("aws.request_id", id);
             }
             if let Some(items) = output.items() {
-                span.record("items", items);
+                span.record("dynamap.items", as_number(items));
             }
             if let (Some(access), false) = (access, output.capacity().is_empty()) {
-                span.record("capacity", units_of(output.capacity(), access).total());
+                span.record(
+                    "dynamap.capacity_units",
+                    units_of(output.capacity(), access).total(),
+                );
+                span.record(
+                    "aws.dynamodb.consumed_capacity",
+                    consumed_capacity_json(output.capacity()),
+                );
             }
         }
         Err(error) => {
-            span.record("outcome", "error");
-            span.record("error", error_kind(error));
+            span.record("otel.status_code", "ERROR");
+            span.record("error.type", error_kind(error));
             if let Some(id) = error.request_id() {
-                span.record("request_id", id);
+                span.record("aws.request_id", id);
             }
         }
     }
+}
+
+/// A count as an `i64`: `tracing-opentelemetry` exports `i64` fields as integers but
+/// unsigned ones as their text.
+fn as_number(count: impl TryInto<i64>) -> i64 {
+    count.try_into().unwrap_or(i64::MAX)
+}
+
+/// The answer's `ConsumedCapacity` entries as the JSON array the conventions ask for
+/// (`tracing` fields hold no arrays, so it is one string holding the array).
+fn consumed_capacity_json(capacity: &[ConsumedCapacity]) -> String {
+    fn units(
+        capacity: Option<f64>,
+        read: Option<f64>,
+        write: Option<f64>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        [
+            ("CapacityUnits", capacity),
+            ("ReadCapacityUnits", read),
+            ("WriteCapacityUnits", write),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), serde_json::json!(value?))))
+        .collect()
+    }
+    fn of(c: &Capacity) -> serde_json::Value {
+        serde_json::Value::Object(units(
+            c.capacity_units,
+            c.read_capacity_units,
+            c.write_capacity_units,
+        ))
+    }
+    fn indexes(
+        map: Option<&std::collections::HashMap<String, Capacity>>,
+    ) -> Option<serde_json::Value> {
+        let sorted: std::collections::BTreeMap<&String, &Capacity> = map?.iter().collect();
+        Some(serde_json::Value::Object(
+            sorted
+                .into_iter()
+                .map(|(name, c)| (name.clone(), of(c)))
+                .collect(),
+        ))
+    }
+    let entries: Vec<serde_json::Value> = capacity
+        .iter()
+        .map(|entry| {
+            let mut object = units(
+                entry.capacity_units,
+                entry.read_capacity_units,
+                entry.write_capacity_units,
+            );
+            if let Some(table) = &entry.table_name {
+                object.insert("TableName".to_owned(), table.clone().into());
+            }
+            if let Some(table) = &entry.table {
+                object.insert("Table".to_owned(), of(table));
+            }
+            if let Some(gsis) = indexes(entry.global_secondary_indexes.as_ref()) {
+                object.insert("GlobalSecondaryIndexes".to_owned(), gsis);
+            }
+            if let Some(lsis) = indexes(entry.local_secondary_indexes.as_ref()) {
+                object.insert("LocalSecondaryIndexes".to_owned(), lsis);
+            }
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    serde_json::Value::Array(entries).to_string()
 }
 
 /// DynamoDB's error code, or what kind of failure left no answer.

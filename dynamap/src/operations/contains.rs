@@ -1,6 +1,6 @@
 //! GetItem projected onto the key attributes.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::{Apply, Renderer};
 use crate::item::DynamoItem;
 use crate::observe::Call;
@@ -72,9 +72,9 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
             .set_key(Some(self.key?))
             .apply(renderer.finish())
             .consistent_read(self.consistent_read);
-        let output = crate::observe::send(request, Call::new(table, self.mapping.observer()))
-            .await
-            .map_err(|e| Error::from_sdk("GetItem", table, e))?;
+        let output =
+            crate::observe::send_classified(request, Call::new(table, self.mapping.observer()))
+                .await?;
         Ok(output.item.is_some_and(|item| !item.is_empty()))
     }
 }

@@ -1,6 +1,6 @@
 //! GetItem.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::item::DynamoItem;
 use crate::observe::Call;
 use crate::operations::TypedMapping;
@@ -73,9 +73,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             .table_name(table)
             .set_key(Some(self.key?))
             .consistent_read(self.consistent_read);
-        let output = crate::observe::send(request, call)
-            .await
-            .map_err(|e| Error::from_sdk("GetItem", table, e))?;
+        let output = crate::observe::send_classified(request, call).await?;
         Ok(output.item)
     }
 }

@@ -1,8 +1,9 @@
 //! PutItem, optionally conditional, with optimistic locking for versioned types.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
-use super::stored::{partition_key_path, stored_version};
+use super::stored::partition_key_path;
+use super::versioning::{store_next_version, stored_version, version_conflict_or, version_is};
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::expr::{all_of, Apply, Node, Rendered, Renderer};
@@ -181,38 +182,6 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     }
 }
 
-/// A failed condition of a versioned write, as [`Error::VersionConflict`] when the
-/// stored version is not `expected` (the item DynamoDB returned says), else unchanged.
-pub(crate) fn version_conflict_or(error: Error, name: &str, expected: u64) -> Error {
-    let Error::ConditionFailed {
-        item: old,
-        table,
-        operation,
-    } = error
-    else {
-        return error;
-    };
-    let found = old.as_ref().and_then(|old| stored_version(old, name));
-    let conflict = match (expected, old.is_some()) {
-        // Version 0 also matches an item stored without a version.
-        (0, true) => found.is_some_and(|v| v != 0),
-        _ => found != Some(expected),
-    };
-    if conflict {
-        Error::VersionConflict {
-            table,
-            expected,
-            found,
-        }
-    } else {
-        Error::ConditionFailed {
-            operation,
-            table,
-            item: old,
-        }
-    }
-}
-
 /// The PutItem of `item` as DynamoDB will receive it, for `insert` and transactions:
 /// the item with its next version, and the condition (`condition`, no item under the
 /// key if `if_absent`, the version read).
@@ -276,35 +245,6 @@ pub(crate) struct PutRequest {
     /// The put's token when the caller's conditions apply (not only the entity
     /// guard) and it was asked for.
     pub token: Option<WriteToken>,
-}
-
-/// The condition that the stored version is `version`. Version 0 means no versioned
-/// item yet: no item, an item stored without the attribute (written by another client,
-/// or read through `#[dynamo(version, default)]`), or one stored at 0.
-pub(crate) fn version_is(path: AttrPath, version: u64) -> Node {
-    let equal = Node::Compare(path.clone(), crate::expr::Cmp::Eq, number(version));
-    if version == 0 {
-        Node::Or(vec![Node::NotExists(path), equal])
-    } else {
-        equal
-    }
-}
-
-/// Stores the version after `current`, as every whole-item write (`insert`,
-/// `insert_many`, transaction puts) does; refuses one the field could not read back.
-pub(crate) fn store_next_version<T: DynamoItem>(
-    item: &mut crate::sdk_item::Item,
-    name: &'static str,
-    current: u64,
-) -> Result<()> {
-    let next = current.saturating_add(1);
-    T::check_version(next)?;
-    item.insert(name.to_owned(), number(next));
-    Ok(())
-}
-
-fn number(n: u64) -> AttributeValue {
-    AttributeValue::N(n.to_string())
 }
 
 super::into_future!(Insert, Option<u64>);

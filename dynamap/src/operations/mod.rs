@@ -9,6 +9,7 @@ mod modify;
 mod remove;
 mod stored;
 mod update_with;
+mod versioning;
 mod write_token;
 
 use std::fmt;
@@ -22,11 +23,12 @@ pub use contains::ContainsKey;
 pub(crate) use entity_guard::{is_other_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
-pub(crate) use insert::{put_request, store_next_version, Marked};
+pub(crate) use insert::{put_request, Marked};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
 pub use update_with::UpdateWith;
+pub(crate) use versioning::store_next_version;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
 ///
@@ -55,12 +57,7 @@ pub use update_with::UpdateWith;
 /// # Ok(()) }
 /// ```
 pub struct TypedMapping<T> {
-    client: Client,
-    table: String,
-    /// The time `created_at` and `updated_at` fields get.
-    clock: std::sync::Arc<dyn crate::clock::Clock>,
-    /// Where its calls' capacity goes, and whether its spans name keys.
-    observer: crate::observe::Observer,
+    handle: crate::handle::TableHandle,
     item: PhantomData<fn() -> T>,
 }
 
@@ -79,160 +76,40 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        Self::on(crate::handle::TableHandle::new(client, table_name.into()))
+    }
+
+    /// A mapping over the table a handle names, with its settings (an entity's, from
+    /// its `Table`).
+    pub(crate) fn on(handle: crate::handle::TableHandle) -> Self {
         TypedMapping {
-            client,
-            table: table_name.into(),
-            clock: std::sync::Arc::new(crate::clock::SystemClock),
-            observer: crate::observe::Observer::default(),
+            handle,
             item: PhantomData,
         }
     }
 
-    /// The same mapping with another clock for `#[dynamo(created_at)]` and
-    /// `#[dynamo(updated_at)]` fields (the system clock by default).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let clock = dynamap::config::ManualClock::new(std::time::UNIX_EPOCH);
-    /// let users = users.with_clock(clock.clone());
-    /// # }
-    /// ```
-    pub fn with_clock(&self, clock: impl crate::clock::Clock + 'static) -> Self {
-        TypedMapping {
-            clock: std::sync::Arc::new(clock),
-            ..self.clone()
-        }
-    }
-
-    /// The same mapping, adding the capacity DynamoDB reports for each of its calls to
-    /// `meter` (single calls, every page of scans and queries, every request of
-    /// batches, transactions it takes part in). Asks DynamoDB for the report
-    /// (`ReturnConsumedCapacity`), which it does not otherwise; clones of the meter
-    /// share their totals, so one meter can add up several mappings.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let meter = dynamap::observe::CapacityMeter::new();
-    /// let users = users.with_capacity_meter(&meter);
-    /// users.insert(&User { id: "u1".into() }).await?;
-    /// users.get("u1").await?;
-    /// let used = meter.total();
-    /// println!("{} read and {} write units", used.units.read, used.units.write);
-    /// # Ok(()) }
-    /// ```
-    pub fn with_capacity_meter(&self, meter: &crate::observe::CapacityMeter) -> Self {
-        let mut mapping = self.clone();
-        mapping.observer.meter = Some(meter.clone());
-        mapping
-    }
-
-    /// The same mapping, its spans naming the key of each single-item call (`key`
-    /// field). Off by default: keys may be personal data.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let users = users.with_key_tracing(true);
-    /// # }
-    /// ```
-    pub fn with_key_tracing(&self, on: bool) -> Self {
-        let mut mapping = self.clone();
-        mapping.observer.record_keys = on;
-        mapping
+    fn with_handle(&self, handle: crate::handle::TableHandle) -> Self {
+        Self::on(handle)
     }
 
     /// What the mapping's calls report to.
     pub(crate) fn observer(&self) -> &crate::observe::Observer {
-        &self.observer
+        self.handle.observer()
     }
+
+    crate::handle::table_handle_settings!(
+        "# #[derive(dynamap::DynamoItem)]\n# struct User { #[dynamo(partition_key)] id: String }\n# fn f(handle: dynamap::TypedMapping<User>) {"
+    );
 
     /// The time a write stamps on its items, by the mapping's clock. Types without
     /// `created_at` or `updated_at` never look at it, so for them the clock is not read
     /// (the epoch stands in): one clock read less per item written.
     pub(crate) fn stamp_time(&self) -> std::time::SystemTime {
         if T::HAS_STAMPS {
-            self.clock.now()
+            self.handle.now()
         } else {
             std::time::UNIX_EPOCH
         }
-    }
-
-    /// The same mapping with another retry policy: a per-table override of the
-    /// client's (say, more patience for a bulk-loaded table).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let patient = users.with_retry(dynamap::config::RetryPolicy::default().max_attempts(10));
-    /// # }
-    /// ```
-    pub fn with_retry(&self, policy: crate::resilience::RetryPolicy) -> Self {
-        let config = self
-            .client
-            .config()
-            .to_builder()
-            .retry_config(policy.to_sdk())
-            .build();
-        TypedMapping {
-            client: Client::from_conf(config),
-            ..self.clone()
-        }
-    }
-
-    /// The same mapping with other time limits.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// use std::time::Duration;
-    /// let strict = users.with_timeouts(dynamap::config::Timeouts::default().operation(Duration::from_millis(500)));
-    /// # }
-    /// ```
-    pub fn with_timeouts(&self, timeouts: crate::resilience::Timeouts) -> Self {
-        let config = self
-            .client
-            .config()
-            .to_builder()
-            .timeout_config(timeouts.to_sdk())
-            .build();
-        TypedMapping {
-            client: Client::from_conf(config),
-            ..self.clone()
-        }
-    }
-
-    /// The table's name.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(client: aws_sdk_dynamodb::Client) {
-    /// let users = dynamap::TypedMapping::<User>::new(client, "users");
-    /// assert_eq!(users.table_name(), "users");
-    /// # }
-    /// ```
-    pub fn table_name(&self) -> &str {
-        &self.table
-    }
-
-    /// The SDK client, for anything dynamap does not cover.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> Result<(), aws_sdk_dynamodb::Error> {
-    /// let tables = users.client().list_tables().send().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn client(&self) -> &Client {
-        &self.client
     }
 
     /// Reads the item stored under `key` (GetItem); `None` when there is none.
@@ -432,10 +309,7 @@ impl<T: DynamoItem> TypedMapping<T> {
 impl<T> Clone for TypedMapping<T> {
     fn clone(&self) -> Self {
         TypedMapping {
-            client: self.client.clone(),
-            table: self.table.clone(),
-            clock: self.clock.clone(),
-            observer: self.observer.clone(),
+            handle: self.handle.clone(),
             item: PhantomData,
         }
     }
@@ -444,7 +318,7 @@ impl<T> Clone for TypedMapping<T> {
 impl<T> fmt::Debug for TypedMapping<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TypedMapping")
-            .field("table", &self.table)
+            .field("table", &self.handle.table_name())
             .field("item", &std::any::type_name::<T>())
             .finish()
     }

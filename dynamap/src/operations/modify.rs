@@ -9,11 +9,12 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditi
 use crate::condition::Condition;
 use crate::error::ConversionError;
 use crate::error::{Error, Result};
-use crate::expr::{all_of, Action, Apply, Cmp, Node, Rendered, Renderer};
+use crate::expr::{all_of, Action, Apply, Node, Rendered, Renderer};
 use crate::item::DynamoItem;
 use crate::operations::TypedMapping;
 
-use super::stored::{partition_key_path, stored_version};
+use super::stored::partition_key_path;
+use super::versioning::{below, past_ceiling, version_ceiling};
 use crate::observe::Call;
 use crate::path::{
     AttrPath, IntoValue, ListValue, Numeric, PathStep, Removable, SetValue, Settable,
@@ -584,39 +585,6 @@ fn render<T: DynamoItem>(
         .update(actions, version.as_ref())?
         .condition(condition.as_ref())?;
     Ok(renderer.finish())
-}
-
-/// The largest version `T`'s version field holds, when that is less than `u64::MAX`.
-fn version_ceiling<T: DynamoItem>() -> Option<u64> {
-    [u64::from(u8::MAX), u64::from(u16::MAX), u64::from(u32::MAX)]
-        .into_iter()
-        .find(|max| T::check_version(max.saturating_add(1)).is_err())
-}
-
-/// `attribute_not_exists(version) OR version < max`.
-fn below(path: AttrPath, max: u64) -> Node {
-    Node::Or(vec![
-        Node::NotExists(path.clone()),
-        Node::Compare(path, Cmp::Lt, AttributeValue::N(max.to_string())),
-    ])
-}
-
-/// A failed update of a versioned item whose stored version is at the field's ceiling:
-/// the error `check_version` gives for the version a bump would store.
-fn past_ceiling<T: DynamoItem>(error: Error) -> Error {
-    let (Some(name), Some(max)) = (T::VERSION_ATTRIBUTE, version_ceiling::<T>()) else {
-        return error;
-    };
-    match &error {
-        Error::ConditionFailed {
-            item: Some(stored), ..
-        } if stored_version(stored, name).is_some_and(|v| v >= max) => {
-            T::check_version(max.saturating_add(1))
-                .err()
-                .unwrap_or(error)
-        }
-        _ => error,
-    }
 }
 
 /// The key's fields of an entity's update (which render the index keys a change to

@@ -50,7 +50,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     pub(crate) fn of_item(mapping: &'a TypedMapping<T>, item: &T) -> Self {
         let mut remove = Remove::new(mapping, T::key_to_item(&item.key()));
         if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
-            remove.condition = Some(super::insert::version_is(
+            remove.condition = Some(super::versioning::version_is(
                 crate::path::AttrPath::top_level_name(name),
                 version,
             ));
@@ -105,11 +105,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 );
             let call = Call::new(table, self.mapping.observer()).sdk_retries(false);
-            async move {
-                crate::observe::send(request, call)
-                    .await
-                    .map_err(|e| Error::from_sdk("DeleteItem", table, e))
-            }
+            async move { crate::observe::send_classified(request, call).await }
         })
         .await;
         let attributes = match (tracked.result, tracked.lost) {
@@ -128,7 +124,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                     ) {
                         (e @ Error::OtherEntity { .. }, _) => e,
                         (e, Some((name, expected))) => {
-                            super::insert::version_conflict_or(e, name, expected)
+                            super::versioning::version_conflict_or(e, name, expected)
                         }
                         (e, None) => e,
                     },

@@ -1,10 +1,8 @@
-//! What a write's condition names and reads back: the partition key's path (whose
-//! presence is how a condition tells that an item exists) and the version an item holds.
-//! A leaf of the write paths, so that they need not import one another for it.
+//! What a write's condition names: the partition key's path, whose presence is how a
+//! condition tells that an item exists. A leaf of the write paths, so that they need not
+//! import one another for it.
 
 use std::marker::PhantomData;
-
-use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::item::DynamoItem;
 use crate::path::{AttrPath, PathStep};
@@ -22,12 +20,4 @@ impl<T: DynamoItem> PartitionKeyPath<T> {
     const SEGMENTS: &'static [PathStep] = &[PathStep::Name(std::borrow::Cow::Borrowed(
         T::KEY_SCHEMA.partition_key.name,
     ))];
-}
-
-/// The version stored in an item, as a `u64`.
-pub(super) fn stored_version(item: &crate::sdk_item::Item, name: &str) -> Option<u64> {
-    match item.get(name) {
-        Some(AttributeValue::N(n)) => n.parse().ok(),
-        _ => None,
-    }
 }

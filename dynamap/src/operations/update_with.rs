@@ -39,7 +39,7 @@ use super::write_token::{self, WriteToken};
 #[must_use = "an UpdateWith does nothing until it is awaited"]
 pub struct UpdateWith<'a, T: DynamoItem, F> {
     mapping: &'a TypedMapping<T>,
-    key: Option<Result<Item>>,
+    key: Result<Item>,
     apply: F,
     max_attempts: u32,
 }
@@ -55,7 +55,7 @@ where
     pub(super) fn new(mapping: &'a TypedMapping<T>, key: Result<Item>, apply: F) -> Self {
         UpdateWith {
             mapping,
-            key: Some(key),
+            key,
             apply,
             max_attempts: DEFAULT_ATTEMPTS,
         }
@@ -91,12 +91,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn send(mut self) -> Result<T> {
-        let key_attributes = self.key.take().unwrap_or_else(|| {
-            Err(Error::InvalidRequest {
-                operation: "UpdateItem",
-                problem: "an update sent twice".to_owned(),
-            })
-        })?;
+        let key_attributes = self.key?;
         let mapping = self.mapping;
         let mut attempt = 0;
         loop {
@@ -172,7 +167,7 @@ where
                         (Some(name), Some(expected)) => Error::VersionConflict {
                             table,
                             expected,
-                            found: super::stored::stored_version(&stored, name),
+                            found: super::versioning::stored_version(&stored, name),
                         },
                         _ => Error::ConditionFailed {
                             operation: "UpdateItem",
@@ -279,7 +274,7 @@ impl Change {
         let top = |name: &str| AttrPath::from(vec![PathStep::Name(name.to_owned().into())]);
         let mut conditions = Vec::new();
         match self.version {
-            Some((name, v)) => conditions.push(super::insert::version_is(top(name), v)),
+            Some((name, v)) => conditions.push(super::versioning::version_is(top(name), v)),
             None => {
                 conditions.extend(
                     self.read
@@ -312,7 +307,7 @@ impl Change {
             // Only one conditional write on version v can land: at v + 1 with another
             // token, it was theirs, and ours can never land.
             Some((name, v))
-                if super::stored::stored_version(stored, name) == Some(v.saturating_add(1)) =>
+                if super::versioning::stored_version(stored, name) == Some(v.saturating_add(1)) =>
             {
                 Outcome::Theirs
             }

@@ -2,34 +2,13 @@
 
 use aws_sdk_dynamodb::types::Select;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::Apply;
 use crate::item::DynamoItem;
 use crate::observe::{Call, RateLimiter};
 use crate::operations::TypedMapping;
 
 impl<T: DynamoItem> TypedMapping<T> {
-    /// DynamoDB's estimate of the item count (DescribeTable's `ItemCount`), as the
-    /// seed's `len()`. DynamoDB refreshes it about every six hours: cheap but stale.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// println!("about {} users", users.len_estimate().await?);
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "DescribeTable")]
-    #[doc(alias = "ItemCount")]
-    #[doc(alias = "len")]
-    pub async fn len_estimate(&self) -> Result<u64> {
-        let description = crate::schema::describe_table(self.client(), self.table_name()).await?;
-        Ok(description
-            .item_count
-            .and_then(|n| u64::try_from(n).ok())
-            .unwrap_or(0))
-    }
-
     /// Reads the whole table to count it exactly: a paginated Scan with `Select=COUNT`,
     /// billed for every item, though it transfers none. [`len_estimate`](Self::len_estimate)
     /// is the cheap one. For an entity of a single-table design, only the entity's
@@ -137,9 +116,7 @@ async fn count_matching(
             .apply(rendered.clone())
             .select(Select::Count)
             .set_exclusive_start_key(start_key);
-        let page = crate::observe::send(scan, call)
-            .await
-            .map_err(|e| Error::from_sdk("Scan", table, e))?;
+        let page = crate::observe::send_classified(scan, call).await?;
         total += u64::try_from(page.count).unwrap_or(0);
         match page.last_evaluated_key {
             Some(key) if !key.is_empty() => start_key = Some(key),

@@ -40,7 +40,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// the sort template becomes an exact range on the composed key. Items of other
     /// entities are filtered out.
     #[doc(alias = "Query")]
-    pub fn query(&self, partition_key: impl super::KeyValue) -> super::Query<'_, T> {
+    pub fn query(
+        &self,
+        partition_key: &(impl crate::key::PartitionLike + ?Sized),
+    ) -> super::Query<'_, T> {
         super::Query::new(self, partition_key)
     }
 
@@ -64,7 +67,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "Query")]
     pub fn query_index<I: DynamoIndex>(
         &self,
-        partition_key: impl super::KeyValue,
+        partition_key: &(impl crate::key::PartitionLike + ?Sized),
     ) -> super::Query<'_, T>
     where
         T: InIndex<I>,

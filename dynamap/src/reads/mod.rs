@@ -18,7 +18,7 @@ pub use crate::single_table::{Collection, CollectionQuery};
 pub(crate) use count::count_items;
 pub use count::Count;
 pub use page::Page;
-pub use query::{KeyValue, Query};
+pub use query::Query;
 pub use scan::Scan;
 pub use scan::MAX_PARALLEL_SEGMENTS;
 pub(crate) use scan::{decode_entry, decode_key, ScanOptions};

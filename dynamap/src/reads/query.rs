@@ -17,82 +17,18 @@ use crate::expr::{all_of, Cmp, Node};
 use crate::item::{DynamoItem, KeyDefinition, Projection};
 use crate::key::token::StartFrom;
 use crate::key::PageToken;
+use crate::key::PartitionLike;
 #[cfg(feature = "sealed-tokens")]
 use crate::key::TokenSecret;
 use crate::operations::TypedMapping;
 use crate::path::{AttrPath, PathStep};
 use crate::sdk_item::Item;
-use crate::value::{ScalarAttribute, ScalarType};
-
-/// A value that can name a partition to query: any key type, a `&str`, or for an entity whose partition template has several fields, a tuple of their
-/// values in the template's order.
-///
-/// ```
-/// use dynamap::reads::KeyValue;
-/// let mut parts = Vec::new();
-/// "alice".key_values(&mut parts)?;
-/// 7u64.key_values(&mut parts)?;
-/// ("acme", 3u32).key_values(&mut parts)?;
-/// assert_eq!(parts.len(), 4);
-/// # Ok::<(), dynamap::error::ConversionError>(())
-/// ```
-pub trait KeyValue {
-    /// Appends the value's parts: scalar type and stored form.
-    fn key_values(
-        &self,
-        out: &mut Vec<(ScalarType, AttributeValue)>,
-    ) -> Result<(), ConversionError>;
-}
-
-impl<K: ScalarAttribute> KeyValue for K {
-    fn key_values(
-        &self,
-        out: &mut Vec<(ScalarType, AttributeValue)>,
-    ) -> Result<(), ConversionError> {
-        let value = self
-            .to_attribute_value()?
-            .ok_or_else(|| ConversionError::missing("a key value"))?;
-        out.push((K::SCALAR_TYPE, value));
-        Ok(())
-    }
-}
-
-impl KeyValue for &str {
-    fn key_values(
-        &self,
-        out: &mut Vec<(ScalarType, AttributeValue)>,
-    ) -> Result<(), ConversionError> {
-        out.push((ScalarType::String, AttributeValue::S((*self).to_owned())));
-        Ok(())
-    }
-}
-
-macro_rules! tuple_key_value {
-    ($(($($t:ident $i:tt),+)),+) => {$(
-        impl<$($t: KeyValue),+> KeyValue for ($($t,)+) {
-            fn key_values(
-                &self,
-                out: &mut Vec<(ScalarType, AttributeValue)>,
-            ) -> Result<(), ConversionError> {
-                $(self.$i.key_values(out)?;)+
-                Ok(())
-            }
-        }
-    )+};
-}
-
-tuple_key_value!(
-    (A 0, B 1),
-    (A 0, B 1, C 2),
-    (A 0, B 1, C 2, D 3),
-    (A 0, B 1, C 2, D 3, E 4),
-    (A 0, B 1, C 2, D 3, E 4, F 5)
-);
+use crate::value::ScalarType;
 
 /// The parts of a partition value, or the first that could not be encoded.
 type Parts = Result<Vec<(ScalarType, AttributeValue)>, ConversionError>;
 
-fn parts(value: impl KeyValue) -> Parts {
+fn parts<Q: PartitionLike + ?Sized>(value: &Q) -> Parts {
     let mut out = Vec::with_capacity(1);
     value.key_values(&mut out)?;
     Ok(out)
@@ -153,16 +89,19 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
-    pub(crate) fn new(mapping: &'a TypedMapping<T>, partition: impl KeyValue) -> Self {
+    pub(crate) fn new<Q: PartitionLike + ?Sized>(
+        mapping: &'a TypedMapping<T>,
+        partition: &Q,
+    ) -> Self {
         Query::of(mapping, partition, Scope::Item, decode_item::<T>)
     }
 }
 
 impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// A query of `partition` reading `scope`'s items, decoded by `decode`.
-    fn of(
+    fn of<Q: PartitionLike + ?Sized>(
         mapping: &'a TypedMapping<T>,
-        partition: impl KeyValue,
+        partition: &Q,
         scope: Scope,
         decode: fn(Item) -> Result<Out>,
     ) -> Self {
@@ -184,9 +123,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 
     /// A query of a collection's partition, decoded by `decode`; `T` is the member
     /// whose partition template renders the partition.
-    pub(crate) fn collection(
+    pub(crate) fn collection<Q: PartitionLike + ?Sized>(
         mapping: &'a TypedMapping<T>,
-        partition: impl KeyValue,
+        partition: &Q,
         members: &'static [&'static str],
         decode: fn(Item) -> Result<Out>,
     ) -> Self {

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::Client;
 use futures::stream::{self, Stream};
 
 use crate::attr_path::AttrPath;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::{Apply, Node, Rendered, Renderer};
 use crate::observe::{Call, Observer, RateLimiter};
 use crate::sdk_item::Item;
@@ -129,9 +129,7 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .consistent_read(request.consistent_read)
             .scan_index_forward(request.scan_forward)
             .set_exclusive_start_key(start);
-        let output = crate::observe::send(query, call)
-            .await
-            .map_err(|e| Error::from_sdk("Query", &request.table, e))?;
+        let output = crate::observe::send_classified(query, call).await?;
         (output.items, output.last_evaluated_key)
     } else {
         let scan = client
@@ -144,9 +142,7 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .set_segment(request.segment.map(|(segment, _)| segment))
             .set_total_segments(request.segment.map(|(_, total)| total))
             .set_exclusive_start_key(start);
-        let output = crate::observe::send(scan, call)
-            .await
-            .map_err(|e| Error::from_sdk("Scan", &request.table, e))?;
+        let output = crate::observe::send_classified(scan, call).await?;
         (output.items, output.last_evaluated_key)
     };
     Ok(RawPage {

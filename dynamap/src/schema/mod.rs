@@ -2,7 +2,7 @@
 //! of single-table designs, and creating, describing and deleting the table.
 
 pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
-pub use crate::key::{KeyLike, KeyPart, KeySegment};
+pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionLike};
 pub(crate) use crate::reads::count_items;
 pub use crate::single_table::{DynamoIndex, Entity, InIndex, IndexOf};
 
@@ -218,9 +218,7 @@ async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()>
         .update_time_to_live()
         .table_name(table)
         .time_to_live_specification(specification);
-    crate::observe::send(request, plain(table))
-        .await
-        .map_err(|e| Error::from_sdk("UpdateTimeToLive", table, e))?;
+    crate::observe::send_classified(request, plain(table)).await?;
     Ok(())
 }
 
@@ -452,17 +450,13 @@ fn plain(table: &str) -> crate::observe::Call<'_> {
 /// Deletes a table and waits until it is gone.
 pub(crate) async fn delete(client: &Client, table: &str) -> Result<()> {
     let request = client.delete_table().table_name(table);
-    crate::observe::send(request, plain(table))
-        .await
-        .map_err(|e| Error::from_sdk("DeleteTable", table, e))?;
+    crate::observe::send_classified(request, plain(table)).await?;
     wait_until_deleted(client, table).await
 }
 
 pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
     let request = client.describe_table().table_name(table);
-    let output = crate::observe::send(request, plain(table))
-        .await
-        .map_err(|e| Error::from_sdk("DescribeTable", table, e))?;
+    let output = crate::observe::send_classified(request, plain(table)).await?;
     output.table.ok_or_else(|| Error::UnexpectedAnswer {
         operation: "DescribeTable",
         problem: format!("no description of `{table}`"),
@@ -566,9 +560,7 @@ pub(crate) async fn create(
             ),
         };
     }
-    crate::observe::send(request, plain(table))
-        .await
-        .map_err(|e| Error::from_sdk("CreateTable", table, e))?;
+    crate::observe::send_classified(request, plain(table)).await?;
     Ok(())
 }
 

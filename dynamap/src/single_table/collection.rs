@@ -5,10 +5,11 @@ use futures::stream::BoxStream;
 use super::DynamoCollection;
 use crate::error::Result;
 use crate::key::PageToken;
+use crate::key::PartitionLike;
 #[cfg(feature = "sealed-tokens")]
 use crate::key::TokenSecret;
 use crate::operations::TypedMapping;
-use crate::reads::{KeyValue, Page, Query};
+use crate::reads::{Page, Query};
 
 /// The reader of collection `C`, from [`Table::collection`](crate::Table::collection).
 ///
@@ -64,7 +65,7 @@ impl<C: DynamoCollection> Collection<C> {
     /// # }
     /// ```
     #[doc(alias = "Query")]
-    pub fn query(&self, partition_key: impl KeyValue) -> CollectionQuery<'_, C> {
+    pub fn query(&self, partition_key: &(impl PartitionLike + ?Sized)) -> CollectionQuery<'_, C> {
         CollectionQuery {
             query: Query::collection(&self.mapping, partition_key, C::MEMBERS, C::from_item),
         }

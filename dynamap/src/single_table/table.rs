@@ -34,16 +34,14 @@ use crate::schema::CreateTable;
 /// # Ok(()) }
 /// ```
 pub struct Table<A> {
-    client: Client,
-    name: String,
+    handle: crate::handle::TableHandle,
     table: PhantomData<fn() -> A>,
 }
 
 impl<A> Clone for Table<A> {
     fn clone(&self) -> Self {
         Table {
-            client: self.client.clone(),
-            name: self.name.clone(),
+            handle: self.handle.clone(),
             table: PhantomData,
         }
     }
@@ -52,7 +50,7 @@ impl<A> Clone for Table<A> {
 impl<A> std::fmt::Debug for Table<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Table")
-            .field("table", &self.name)
+            .field("table", &self.handle.table_name())
             .field("declared_by", &std::any::type_name::<A>())
             .finish()
     }
@@ -71,39 +69,21 @@ impl<A: DynamoTable> Table<A> {
     /// ```
     pub fn new(client: Client, name: impl Into<String>) -> Self {
         Table {
-            client,
-            name: name.into(),
+            handle: crate::handle::TableHandle::new(client, name.into()),
             table: PhantomData,
         }
     }
 
-    /// The table's name.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk")]
-    /// # struct App;
-    /// # fn f(app: dynamap::Table<App>) {
-    /// assert_eq!(app.table_name(), "app");
-    /// # }
-    /// ```
-    pub fn table_name(&self) -> &str {
-        &self.name
+    fn with_handle(&self, handle: crate::handle::TableHandle) -> Self {
+        Table {
+            handle,
+            table: PhantomData,
+        }
     }
 
-    /// The SDK client, for calls dynamap does not wrap.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk")]
-    /// # struct App;
-    /// # fn f(app: dynamap::Table<App>) {
-    /// let client = app.client().clone();
-    /// # }
-    /// ```
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
+    crate::handle::table_handle_settings!(
+        "# #[derive(dynamap::DynamoTable)]\n# #[dynamo(partition_key = \"pk\")]\n# struct App;\n# fn f(handle: dynamap::Table<App>) {"
+    );
 
     /// The mapping of entity `E`: a [`TypedMapping`] whose keys are `E`'s template
     /// fields. Every operation works on it; reads check the entity attribute, and
@@ -121,7 +101,7 @@ impl<A: DynamoTable> Table<A> {
     /// # }
     /// ```
     pub fn entity<E: Entity<Table = A>>(&self) -> TypedMapping<E> {
-        TypedMapping::new(self.client.clone(), self.name.clone())
+        TypedMapping::on(self.handle.clone())
     }
 
     /// The reader of collection `C`: one query returns its members' items of one
@@ -144,7 +124,7 @@ impl<A: DynamoTable> Table<A> {
     /// # }
     /// ```
     pub fn collection<C: DynamoCollection<Table = A>>(&self) -> Collection<C> {
-        Collection::new(TypedMapping::new(self.client.clone(), self.name.clone()))
+        Collection::new(TypedMapping::on(self.handle.clone()))
     }
 
     /// Creates the table with `A`'s keys and every index it declares (on demand unless
@@ -162,8 +142,8 @@ impl<A: DynamoTable> Table<A> {
     #[doc(alias = "CreateTable")]
     pub fn create_table(&self) -> CreateTable<'_> {
         CreateTable::new(
-            &self.client,
-            &self.name,
+            self.handle.client(),
+            self.handle.table_name(),
             A::KEY_SCHEMA,
             A::INDEXES,
             A::TTL_ATTRIBUTE,
@@ -197,6 +177,6 @@ impl<A: DynamoTable> Table<A> {
     /// ```
     #[doc(alias = "DeleteTable")]
     pub async fn delete_table(&self) -> Result<()> {
-        crate::schema::delete(&self.client, &self.name).await
+        crate::schema::delete(self.handle.client(), self.handle.table_name()).await
     }
 }

@@ -149,7 +149,11 @@ async fn fetch(state: &AppState, user_id: UserId, order_id: OrderId) -> ApiResul
 
 /// An order's lines, in line order, as last written (one query of its partition).
 async fn lines_of_order(state: &AppState, order_id: OrderId) -> ApiResult<Vec<OrderLine>> {
-    let lines = state.lines().query(order_id).consistent_read(true).stream();
+    let lines = state
+        .lines()
+        .query(&order_id)
+        .consistent_read(true)
+        .stream();
     Ok(lines.try_collect().await?)
 }
 
@@ -173,7 +177,7 @@ pub async fn list(
 ) -> ApiResult<Json<Listing<Order>>> {
     let mut query = state
         .orders()
-        .query(user_id)
+        .query(&user_id)
         .reverse(true)
         .consistent_read(true)
         .page_size(params.limit());

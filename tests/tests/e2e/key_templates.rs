@@ -97,7 +97,7 @@ async fn ranges_on_the_last_field_of_a_sort_template_are_exact() {
         let lines = lines.clone();
         async move {
             lines
-                .query("o1".to_owned())
+                .query("o1")
                 .sort_key(condition)
                 .stream()
                 .map_ok(|l| l.line)
@@ -126,7 +126,7 @@ async fn ranges_on_the_last_field_of_a_sort_template_are_exact() {
     let names = |condition: Condition<Tag>| {
         let tags = tags.clone();
         async move {
-            tags.query("u".to_owned())
+            tags.query("u")
                 .sort_key(condition)
                 .stream()
                 .map_ok(|t| t.name)
@@ -172,7 +172,7 @@ async fn a_separator_other_than_hash_guards_its_segments() {
     }
     let f = Seat::fields();
     let found: Vec<Seat> = seats
-        .query("main|east".to_owned())
+        .query("main|east")
         .sort_key(f.row.eq("A#1"))
         .stream()
         .try_collect()
@@ -183,7 +183,7 @@ async fn a_separator_other_than_hash_guards_its_segments() {
     // not hold the separator (eq, begins_with); as the last segment, anything goes.
     for condition in [f.row.eq("A|1"), f.row.begins_with("A|")] {
         let err = seats
-            .query("main|east".to_owned())
+            .query("main|east")
             .sort_key(condition)
             .first()
             .await
@@ -202,12 +202,7 @@ async fn a_separator_other_than_hash_guards_its_segments() {
     .unwrap();
     let t = Tag::fields();
     for condition in [t.name.eq("a|b#c"), t.name.begins_with("a|b#")] {
-        let found = tags
-            .query("u".to_owned())
-            .sort_key(condition)
-            .first()
-            .await
-            .unwrap();
+        let found = tags.query("u").sort_key(condition).first().await.unwrap();
         assert_eq!(found.map(|t| t.name), Some("a|b#c".to_owned()));
     }
 }
@@ -293,7 +288,7 @@ async fn modify_renders_what_it_can_of_multi_field_and_local_index_templates() {
         AttributeValue::S("STATE#closed#grace".into())
     );
     let by_queue: Vec<Ticket> = tickets
-        .query_index::<Gsi1>(("billing".to_owned(), 1))
+        .query_index::<Gsi1>(&("billing".to_owned(), 1))
         .stream()
         .try_collect()
         .await
@@ -301,7 +296,7 @@ async fn modify_renders_what_it_can_of_multi_field_and_local_index_templates() {
     assert_eq!(by_queue.len(), 1);
     // A partition rendered for a query is checked as the item's key is.
     let err = tickets
-        .query_index::<Gsi1>(("bill#ing".to_owned(), 1))
+        .query_index::<Gsi1>(&("bill#ing".to_owned(), 1))
         .first()
         .await
         .unwrap_err();
@@ -369,7 +364,7 @@ async fn a_fixed_width_segment_may_hold_the_character_after_it() {
     let item = stored(&readings, &(day, "s-1".to_owned(), 3)).await;
     assert_eq!(item["pk"], AttributeValue::S("DAY#2026-01-02-s-1".into()));
     let found: Vec<Reading> = readings
-        .query((day, "s-1".to_owned()))
+        .query(&(day, "s-1".to_owned()))
         .stream()
         .try_collect()
         .await

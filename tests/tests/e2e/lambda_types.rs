@@ -151,3 +151,76 @@ fn every_bad_value_gives_the_owned_paths_answer() {
     }
     assert_eq!(checked, item.len() * wrong.len());
 }
+
+#[derive(dynamap::DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Shop;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "Basket", pk = "BASKET#{id}", sk = "BASKET")]
+struct Basket {
+    id: String,
+    items: u32,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "Coupon", pk = "BASKET#{id}", sk = "COUPON")]
+struct Coupon {
+    id: String,
+}
+
+/// A record of one entity in the shape Lambda delivers: `new` for an insert, only the
+/// old image for a remove.
+fn entity_record(kind: &str, image: Item) -> EventRecord {
+    let mut record = EventRecord::default();
+    record.event_name = kind.into();
+    record.change.keys = Item::from([
+        ("pk".to_owned(), image["pk"].clone()),
+        ("sk".to_owned(), image["sk"].clone()),
+    ])
+    .into();
+    if kind == "REMOVE" {
+        record.change.old_image = image.into();
+    } else {
+        record.change.new_image = image.into();
+    }
+    record
+}
+
+/// An entity's Lambda records are its own: another entity's records in the same table
+/// are skipped, whether the image is new (an insert) or only old (a remove).
+#[test]
+fn a_lambda_record_of_another_entity_is_skipped_and_its_own_decoded() {
+    use dynamap::changes::from_lambda_record;
+    let basket = Basket {
+        id: "b1".into(),
+        items: 3,
+    };
+    let coupon = Coupon { id: "b1".into() };
+    let mut basket_image = basket.to_item().unwrap();
+    let mut coupon_image = coupon.to_item().unwrap();
+    for (image, entity) in [(&mut basket_image, "Basket"), (&mut coupon_image, "Coupon")] {
+        image.insert("_et".to_owned(), AttributeValue::S(entity.into()));
+    }
+    for kind in ["INSERT", "REMOVE"] {
+        let own = from_lambda_record::<Basket>(&entity_record(kind, basket_image.clone()))
+            .unwrap()
+            .unwrap_or_else(|| panic!("a {kind} of a basket is the basket's"));
+        let image = if kind == "REMOVE" { own.old } else { own.new };
+        assert_eq!(image, Some(basket.clone()), "{kind}");
+        assert!(
+            from_lambda_record::<Basket>(&entity_record(kind, coupon_image.clone()))
+                .unwrap()
+                .is_none(),
+            "a {kind} of a coupon is not a basket's"
+        );
+        let mut unmarked = basket_image.clone();
+        unmarked.remove("_et");
+        assert!(
+            from_lambda_record::<Basket>(&entity_record(kind, unmarked))
+                .unwrap()
+                .is_none(),
+            "an image without the entity attribute belongs to no entity"
+        );
+    }
+}

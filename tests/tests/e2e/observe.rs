@@ -124,7 +124,7 @@ impl Capture {
 fn of<'a>(spans: &'a [Fields], operation: &str) -> Vec<&'a Fields> {
     spans
         .iter()
-        .filter(|s| s.get("operation").map(String::as_str) == Some(operation))
+        .filter(|s| s.get("db.operation.name").map(String::as_str) == Some(operation))
         .collect()
 }
 
@@ -160,15 +160,18 @@ async fn new_table() -> TypedMapping<Entry> {
 /// A data request that went well: one attempt, no throttle, capacity reported (an
 /// empty last page may cost nothing), a request id, and nothing of the item in it.
 fn assert_clean(span: &Fields) {
-    assert_eq!(span["outcome"], "ok", "{span:?}");
-    assert_eq!(number(span, "attempts"), 1.0, "{span:?}");
-    assert_eq!(number(span, "throttles"), 0.0, "{span:?}");
-    assert!(number(span, "capacity") >= 0.0, "{span:?}");
+    assert_eq!(span["otel.status_code"], "OK", "{span:?}");
+    assert_eq!(number(span, "dynamap.attempts"), 1.0, "{span:?}");
+    assert_eq!(number(span, "dynamap.throttles"), 0.0, "{span:?}");
+    assert!(number(span, "dynamap.capacity_units") >= 0.0, "{span:?}");
     assert!(
-        !span.get("request_id").is_none_or(String::is_empty),
+        !span.get("aws.request_id").is_none_or(String::is_empty),
         "{span:?}"
     );
-    assert!(!span.contains_key("key"), "keys only when asked: {span:?}");
+    assert!(
+        !span.contains_key("dynamap.key"),
+        "keys only when asked: {span:?}"
+    );
     assert!(
         span.values().all(|v| !v.contains("hunter")),
         "no item data: {span:?}"
@@ -183,7 +186,10 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
     let table = entries.table_name().to_owned();
     let lifecycle = capture.take();
     assert_eq!(of(&lifecycle, "CreateTable").len(), 1, "{lifecycle:?}");
-    assert_eq!(of(&lifecycle, "CreateTable")[0]["table"], table);
+    assert_eq!(
+        of(&lifecycle, "CreateTable")[0]["db.collection.name"],
+        table
+    );
 
     entries.insert(&entry(1)).await.unwrap();
     assert_eq!(entries.get(&("l", 1)).await.unwrap(), Some(entry(1)));
@@ -203,8 +209,8 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
     let puts = of(&spans, "PutItem");
     assert_eq!(puts.len(), 2, "{spans:?}");
     assert_clean(puts[0]);
-    assert_eq!(puts[1]["outcome"], "error");
-    assert_eq!(puts[1]["error"], "ConditionalCheckFailedException");
+    assert_eq!(puts[1]["otel.status_code"], "ERROR");
+    assert_eq!(puts[1]["error.type"], "ConditionalCheckFailedException");
     let gets = of(&spans, "GetItem");
     assert_eq!(gets.len(), 2);
     for span in gets
@@ -213,21 +219,25 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
         .chain(&of(&spans, "DeleteItem"))
     {
         assert_clean(span);
-        assert!(number(span, "capacity") > 0.0, "{span:?}");
-        assert_eq!(span["table"], table);
+        assert!(number(span, "dynamap.capacity_units") > 0.0, "{span:?}");
+        assert_eq!(span["db.collection.name"], table);
     }
-    assert_eq!(gets[0]["items"], "1");
+    assert_eq!(gets[0]["dynamap.items"], "1");
 
     entries.insert_many((0..30).map(entry)).await.unwrap();
     let batches = capture.take();
     let writes = of(&batches, "BatchWriteItem");
-    let mut sizes: Vec<f64> = writes.iter().map(|s| number(s, "items")).collect();
+    let mut sizes: Vec<f64> = writes.iter().map(|s| number(s, "dynamap.items")).collect();
     sizes.sort_by(f64::total_cmp);
     assert_eq!(sizes, [5.0, 25.0], "a span per request: {batches:?}");
     for span in &writes {
         assert_clean(span);
         // Items under 1 KB cost one write unit each.
-        assert_eq!(number(span, "capacity"), number(span, "items"), "{span:?}");
+        assert_eq!(
+            number(span, "dynamap.capacity_units"),
+            number(span, "dynamap.items"),
+            "{span:?}"
+        );
     }
 
     let found = entries
@@ -255,7 +265,10 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
     let reads = capture.take();
     let batch_gets = of(&reads, "BatchGetItem");
     assert_eq!(
-        batch_gets.iter().map(|s| number(s, "items")).sum::<f64>(),
+        batch_gets
+            .iter()
+            .map(|s| number(s, "dynamap.items"))
+            .sum::<f64>(),
         30.0
     );
     let queries = of(&reads, "Query");
@@ -265,16 +278,28 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
         "a span per page (the last one empty): {reads:?}"
     );
     assert_eq!(
-        queries.iter().map(|s| number(s, "items")).sum::<f64>(),
+        queries
+            .iter()
+            .map(|s| number(s, "dynamap.items"))
+            .sum::<f64>(),
         30.0
     );
     for span in batch_gets.iter().chain(&queries) {
         assert_clean(span);
     }
-    assert!(queries.iter().map(|s| number(s, "capacity")).sum::<f64>() > 0.0);
+    assert!(
+        queries
+            .iter()
+            .map(|s| number(s, "dynamap.capacity_units"))
+            .sum::<f64>()
+            > 0.0
+    );
     let scans = of(&reads, "Scan");
     assert_eq!(
-        scans.iter().map(|s| number(s, "items")).sum::<f64>(),
+        scans
+            .iter()
+            .map(|s| number(s, "dynamap.items"))
+            .sum::<f64>(),
         60.0,
         "{scans:?}"
     );
@@ -291,10 +316,10 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
     let read_span = of(&transactions, "TransactGetItems");
     let write_span = of(&transactions, "TransactWriteItems");
     assert_clean(read_span[0]);
-    assert_eq!(read_span[0]["items"], "1");
+    assert_eq!(read_span[0]["dynamap.items"], "1");
     assert_clean(write_span[0]);
-    assert_eq!(write_span[0]["items"], "2");
-    assert_eq!(write_span[0]["table"], table);
+    assert_eq!(write_span[0]["dynamap.items"], "2");
+    assert_eq!(write_span[0]["db.collection.name"], table);
 
     entries.delete_table().await.unwrap();
     assert_eq!(of(&capture.take(), "DeleteTable").len(), 1);
@@ -311,7 +336,7 @@ async fn keys_are_in_spans_only_when_asked_for() {
     let spans = capture.take();
     for operation in ["PutItem", "GetItem", "DeleteItem"] {
         let span = of(&spans, operation)[0];
-        assert_eq!(span["key"], r#"list="l", n=7"#, "{span:?}");
+        assert_eq!(span["dynamap.key"], r#"list="l", n=7"#, "{span:?}");
         assert!(span.values().all(|v| !v.contains("hunter")), "{span:?}");
     }
     entries.delete_table().await.unwrap();
@@ -345,7 +370,7 @@ async fn capacity_adds_up_across_pages_batches_and_mappings() {
     let read = meter.take();
     let pages = of(&capture.take(), "Scan")
         .into_iter()
-        .map(|s| number(s, "capacity"))
+        .map(|s| number(s, "dynamap.capacity_units"))
         .collect::<Vec<_>>();
     assert_eq!(read.requests, pages.len() as u64);
     assert!(read.units.read > 0.0);
@@ -538,10 +563,10 @@ mod faults {
         let spans = capture.take();
         let writes = of(&spans, "BatchWriteItem");
         assert_eq!(writes.len(), 1, "{spans:?}");
-        assert_eq!(number(writes[0], "attempts"), 2.0, "{spans:?}");
-        assert_eq!(number(writes[0], "throttles"), 1.0, "{spans:?}");
-        assert_eq!(writes[0]["outcome"], "ok");
-        assert_eq!(number(writes[0], "capacity"), 5.0);
+        assert_eq!(number(writes[0], "dynamap.attempts"), 2.0, "{spans:?}");
+        assert_eq!(number(writes[0], "dynamap.throttles"), 1.0, "{spans:?}");
+        assert_eq!(writes[0]["otel.status_code"], "OK");
+        assert_eq!(number(writes[0], "dynamap.capacity_units"), 5.0);
         drop(_guard);
         entries.delete_table().await.unwrap();
     }

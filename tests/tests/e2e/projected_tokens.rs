@@ -102,7 +102,7 @@ async fn an_entity_query_resumes_past_its_first_page_plain_and_projected() {
     let mut token: Option<PageToken> = None;
     let mut ids = Vec::new();
     loop {
-        let mut query = orders.query("c".to_owned()).limit(4);
+        let mut query = orders.query("c").limit(4);
         if let Some(token) = token.take() {
             query = query.start_from(token);
         }
@@ -118,7 +118,7 @@ async fn an_entity_query_resumes_past_its_first_page_plain_and_projected() {
     let mut token: Option<PageToken> = None;
     let mut totals = Vec::new();
     loop {
-        let mut query = orders.query("c".to_owned()).project::<Total>().limit(4);
+        let mut query = orders.query("c").project::<Total>().limit(4);
         if let Some(token) = token.take() {
             query = query.start_from(token);
         }

@@ -237,7 +237,7 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
 
     let view: Vec<UserView> = app
         .collection::<UserView>()
-        .query(ada.id)
+        .query(&ada.id)
         .stream()
         .try_collect()
         .await
@@ -257,7 +257,7 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
     // Pages resume where they stopped, across entities.
     let mut pages = app
         .collection::<UserView>()
-        .query(ada.id)
+        .query(&ada.id)
         .page_size(4)
         .pages();
     let first = pages.try_next().await.unwrap().unwrap();
@@ -265,7 +265,7 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
     drop(pages);
     let rest: Vec<UserView> = app
         .collection::<UserView>()
-        .query(ada.id)
+        .query(&ada.id)
         .start_from(token)
         .stream()
         .try_collect()
@@ -277,7 +277,7 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
     // A collection that does not list lines fails on them, or skips them when asked.
     let err = app
         .collection::<Purchases>()
-        .query(ada.id)
+        .query(&ada.id)
         .stream()
         .try_collect::<Vec<_>>()
         .await
@@ -291,7 +291,7 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
     }
     let purchases: Vec<Purchases> = app
         .collection::<Purchases>()
-        .query(ada.id)
+        .query(&ada.id)
         .skip_unknown(true)
         .stream()
         .try_collect()
@@ -349,7 +349,7 @@ async fn sort_key_ranges_on_a_composed_key_are_exact_across_day_month_and_year()
     ];
     for (name, condition, keep) in cases {
         let found: Vec<Order> = orders
-            .query(ada)
+            .query(&ada)
             .sort_key(condition)
             .stream()
             .try_collect()
@@ -359,7 +359,7 @@ async fn sort_key_ranges_on_a_composed_key_are_exact_across_day_month_and_year()
         assert_eq!(found, expected, "{name}");
     }
     let newest_first: Vec<Order> = orders
-        .query(ada)
+        .query(&ada)
         .reverse(true)
         .stream()
         .try_collect()
@@ -370,7 +370,7 @@ async fn sort_key_ranges_on_a_composed_key_are_exact_across_day_month_and_year()
 
     // A condition on a later field is refused: the key orders by placed_at first.
     let err = orders
-        .query(ada)
+        .query(&ada)
         .sort_key(f.id.eq(all[0].id))
         .stream()
         .try_collect::<Vec<_>>()
@@ -649,10 +649,10 @@ async fn an_entity_sends_no_more_requests_than_a_single_entity_mapping() {
         .update_with(&ada.id, |u| u.name = "Ada L.".into())
         .await
         .unwrap();
-    let _: Vec<Order> = orders.query(ada.id).stream().try_collect().await.unwrap();
+    let _: Vec<Order> = orders.query(&ada.id).stream().try_collect().await.unwrap();
     let _: Vec<UserView> = app
         .collection::<UserView>()
-        .query(ada.id)
+        .query(&ada.id)
         .stream()
         .try_collect()
         .await
@@ -660,4 +660,64 @@ async fn an_entity_sends_no_more_requests_than_a_single_entity_mapping() {
     orders.remove(&placed.key()).await.unwrap();
     // 2 puts, a get, a get, an update, a read and a write, a query, a query, a delete.
     assert_eq!(log.count() - before, 10);
+}
+
+/// An entity with a time its writes stamp, to see which clock stamped it.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = App, entity = "Note", pk = "NOTE#{id}", sk = "NOTE")]
+struct Note {
+    id: String,
+    #[dynamo(updated_at)]
+    updated_at: Option<DateTime<Utc>>,
+}
+
+/// An entity's mapping and a collection from a `Table` carry the table's settings: its
+/// capacity meter, its clock, its client's retry policy.
+#[tokio::test]
+async fn an_entity_and_a_collection_inherit_their_tables_settings() {
+    let meter = dynamap::observe::CapacityMeter::new();
+    let stamp = at(2030, 1, 2, 3, 4, 5, 0);
+    let clock = dynamap::config::ManualClock::new(stamp.into());
+    let app = app()
+        .await
+        .with_capacity_meter(&meter)
+        .with_clock(clock)
+        .with_retry(dynamap::config::RetryPolicy::default().max_attempts(7));
+    let notes = app.entity::<Note>();
+    notes
+        .insert(&Note {
+            id: "n1".into(),
+            updated_at: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        notes.get("n1").await.unwrap().unwrap().updated_at,
+        Some(stamp),
+        "the table's clock stamped it"
+    );
+    let used = meter.take();
+    assert_eq!(used.requests, 2, "{used:?}");
+    assert!(used.units.write > 0.0 && used.units.read > 0.0, "{used:?}");
+    let users = app.entity::<User>();
+    users.insert(&user(1)).await.unwrap();
+    let view: Vec<UserView> = app
+        .collection::<UserView>()
+        .query(&user_id(1))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(view.len(), 1);
+    assert_eq!(
+        meter.take().requests,
+        2,
+        "the collection's query is metered too"
+    );
+    let attempts = notes
+        .client()
+        .config()
+        .retry_config()
+        .map(|retry| retry.max_attempts());
+    assert_eq!(attempts, Some(7), "the table's retry policy");
 }

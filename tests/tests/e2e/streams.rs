@@ -441,7 +441,7 @@ async fn query_mistakes_are_reported_before_sending() {
         .first()
         .await;
     assert!(matches!(ne, Err(Error::InvalidRequest { .. })), "{ne:?}");
-    let wrong_type = table.query(42u64).first().await.unwrap_err();
+    let wrong_type = table.query(&42u64).first().await.unwrap_err();
     assert!(
         wrong_type
             .to_string()

@@ -139,7 +139,7 @@ async fn a_time_sort_key_range_returns_exactly_the_items_in_it() {
     let f = Order::fields();
     let between = |low: DateTime<Utc>, high: DateTime<Utc>| {
         orders
-            .query(id)
+            .query(&id)
             .sort_key(f.placed_at.between(low, high))
             .stream()
             .map_ok(|o| o.placed_at)
@@ -151,7 +151,7 @@ async fn a_time_sort_key_range_returns_exactly_the_items_in_it() {
     let all = between(times[0], times[8]).await.unwrap();
     assert_eq!(all, times, "in time order, every one");
     let before_1970: Vec<_> = orders
-        .query(id)
+        .query(&id)
         .sort_key(
             f.placed_at
                 .lt(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
