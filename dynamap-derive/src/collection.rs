@@ -68,8 +68,8 @@ fn checks(ident: &syn::Ident, members: &[Member]) -> TokenStream {
                 ::dynamap::__private::same_table::<#first_ty, #ty>();
                 ::core::assert!(
                     ::dynamap::__private::same_text(
-                        <#ty as ::dynamap::schema::Entity>::PARTITION_SHAPE,
-                        <#first_ty as ::dynamap::schema::Entity>::PARTITION_SHAPE,
+                        <#ty as ::dynamap::single_table::Entity>::PARTITION_SHAPE,
+                        <#first_ty as ::dynamap::single_table::Entity>::PARTITION_SHAPE,
                     ),
                     #message
                 );
@@ -103,15 +103,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 
         #[automatically_derived]
         impl ::dynamap::DynamoCollection for #ident {
-            type Table = <#first_ty as ::dynamap::schema::Entity>::Table;
+            type Table = <#first_ty as ::dynamap::single_table::Entity>::Table;
             type First = #first_ty;
-            const MEMBERS: &'static [&'static str] = &[#(<#types as ::dynamap::schema::Entity>::NAME),*];
+            const MEMBERS: &'static [&'static str] = &[#(<#types as ::dynamap::single_table::Entity>::NAME),*];
 
             fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 let attribute = <Self::Table as ::dynamap::DynamoTable>::ENTITY_ATTRIBUTE;
                 let found = ::dynamap::__private::entity_of(&item, attribute);
                 let member = match found {
-                    #(::core::option::Option::Some(name) if name == <#types as ::dynamap::schema::Entity>::NAME => #positions,)*
+                    #(::core::option::Option::Some(name) if name == <#types as ::dynamap::single_table::Entity>::NAME => #positions,)*
                     found => {
                         return ::dynamap::__private::Result::Err(
                             ::dynamap::__private::other_entity(Self::MEMBERS, found),

@@ -259,10 +259,10 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             #vis struct #marker;
 
             #[automatically_derived]
-            impl ::dynamap::schema::IndexOf<#ident> for #marker {}
+            impl ::dynamap::single_table::IndexOf<#ident> for #marker {}
 
             #[automatically_derived]
-            impl ::dynamap::schema::DynamoIndex for #marker {
+            impl ::dynamap::single_table::DynamoIndex for #marker {
                 type Table = #ident;
                 const DEFINITION: ::dynamap::schema::IndexDefinition =
                     <#ident as ::dynamap::DynamoTable>::INDEXES[#position];

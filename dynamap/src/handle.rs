@@ -7,9 +7,11 @@
 use std::fmt;
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::Client;
 
 use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
 use crate::observe::{CapacityMeter, Observer};
 use crate::resilience::{RetryPolicy, Timeouts};
 
@@ -105,6 +107,18 @@ impl fmt::Debug for TableHandle {
     }
 }
 
+/// The table's description (DescribeTable): a table-lifecycle request, with a span and
+/// nothing to meter.
+pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
+    let request = client.describe_table().table_name(table);
+    let call = crate::observe::Call::new(table, &Observer::PLAIN);
+    let output = crate::observe::send_classified(request, call).await?;
+    output.table.ok_or_else(|| Error::UnexpectedAnswer {
+        operation: "DescribeTable",
+        problem: format!("no description of `{table}`"),
+    })
+}
+
 /// The settings every handle offers, written once: each returns the same handle with
 /// one setting changed. `$setup` is the example's hidden lines that give a `handle` of
 /// the type the methods are for.
@@ -162,7 +176,7 @@ macro_rules! table_handle_settings {
         #[doc(alias = "len")]
         pub async fn len_estimate(&self) -> crate::error::Result<u64> {
             let description =
-                crate::schema::describe_table(self.handle.client(), self.handle.table_name())
+                crate::handle::describe_table(self.handle.client(), self.handle.table_name())
                     .await?;
             Ok(description
                 .item_count

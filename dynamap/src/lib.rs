@@ -47,13 +47,13 @@
 //! | `#[dynamo(with = "module")]` | field | stored through `module::to_stored(&T) -> Result<S, ConversionError>` and `module::from_stored(S) -> Result<T, ConversionError>`, where `S` is any stored type; typed paths convert through it too |
 //! | `#[dynamo(version)]` | field | an integer version for optimistic locking |
 //! | `#[dynamo(ttl)]` | field | DynamoDB's time to live: stored as whole epoch seconds |
-//! | `#[dynamo(created_at)]` | time field ([`Timestamp`](value::Timestamp)) | set once: by `insert`, `insert_many` and transaction puts when the field is `None`, by `modify`/upsert with `if_not_exists` |
-//! | `#[dynamo(updated_at)]` | time field ([`Timestamp`](value::Timestamp)) | set by every write (`insert`, `insert_many`, `modify`, `update_with`, transactions); the time comes from the mapping's [`Clock`](config::Clock) ([`TypedMapping::with_clock`]) |
+//! | `#[dynamo(created_at)]` | time field ([`Timestamp`](config::Timestamp)) | set once: by `insert`, `insert_many` and transaction puts when the field is `None`, by `modify`/upsert with `if_not_exists` |
+//! | `#[dynamo(updated_at)]` | time field ([`Timestamp`](config::Timestamp)) | set by every write (`insert`, `insert_many`, `modify`, `update_with`, transactions); the time comes from the mapping's [`Clock`](config::Clock) ([`TypedMapping::with_clock`]) |
 //! | `#[dynamo(epoch_seconds)]`, `#[dynamo(epoch_millis)]` | time field ([`EpochTime`](value::EpochTime)) | stored as an epoch number (`N`), exact (a decimal fraction when the time has one) |
 //! | `#[dynamo(transparent)]` | one-field struct (`DynamoValue`) | stored as its field, as a tuple newtype is |
 //! | `#[dynamo(tag = "kind")]` | enum with data (`DynamoValue`) | stored as a map: the variant's name in `kind`, its named fields beside it |
 //! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
-//! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`](schema::Entity), [`Table`]) |
+//! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`](single_table::Entity), [`Table`]) |
 //! | `#[dynamo(index(Gsi1, pk = "...", sk = "..."))]` | entity | the entity's key templates in an index its table declares |
 //! | `#[dynamo(partition_key = "pk", sort_key = "sk", index(Gsi1, partition_key = "..."), entity_attribute = "_et", ttl = "...")]` | unit struct (`DynamoTable`) | the table of a single-table design; `index(Name, local, sort_key = "...")` for a local index |
 //!
@@ -135,7 +135,7 @@ pub mod reads;
 mod resilience;
 pub mod schema;
 mod sdk_item;
-mod single_table;
+pub mod single_table;
 mod size;
 pub mod transactions;
 pub mod value;
@@ -150,7 +150,7 @@ pub mod value;
 /// let timeouts = Timeouts::default();
 /// ```
 pub mod config {
-    pub use crate::clock::{Clock, ManualClock, SystemClock};
+    pub use crate::clock::{Clock, ManualClock, Stamps, SystemClock, Timestamp};
     pub use crate::connect::Connect;
     pub use crate::resilience::{RetryPolicy, Timeouts};
 }
@@ -168,7 +168,7 @@ pub mod local;
 /// ```
 pub mod prelude {
     pub use crate::condition::{AttributeType, Condition, PathExt};
-    pub use crate::schema::Entity;
+    pub use crate::single_table::Entity;
     pub use crate::{
         DynamoCollection, DynamoItem, DynamoTable, DynamoValue, Mapping, Table, TypedMapping,
     };
@@ -259,7 +259,7 @@ pub use dynamap_derive::DynamoValue;
 ///          index(ByDate, local, sort_key = "lsi1sk"))]
 /// struct App;
 /// // declares the marker types `Gsi1` ("gsi1") and `ByDate` ("by_date")
-/// use dynamap::schema::DynamoIndex;
+/// use dynamap::single_table::DynamoIndex;
 /// assert_eq!(ByDate::DEFINITION.name, "by_date");
 /// ```
 pub use dynamap_derive::DynamoTable;

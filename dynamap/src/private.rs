@@ -412,7 +412,7 @@ pub struct Segment<S> {
 
 /// Names `I` as an index of table `T`; the bound refuses another table's index with
 /// `IndexOf`'s message at the entity's attribute.
-pub const fn index_of<I: crate::schema::IndexOf<T>, T: crate::DynamoTable>(
+pub const fn index_of<I: crate::single_table::IndexOf<T>, T: crate::DynamoTable>(
 ) -> crate::schema::IndexDefinition {
     I::DEFINITION
 }
@@ -514,11 +514,15 @@ pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
 
 /// Names two collection members of one table; the bound refuses members of different
 /// tables at the odd one out.
-pub const fn same_table<A: crate::schema::Entity, B: crate::schema::Entity<Table = A::Table>>() {}
+pub const fn same_table<
+    A: crate::single_table::Entity,
+    B: crate::single_table::Entity<Table = A::Table>,
+>() {
+}
 
 /// Names two collection members whose partition templates take values of the same
 /// types; the bound refuses others at the odd one out.
-pub const fn same_partition<A: crate::schema::Entity, B: crate::schema::Entity>()
+pub const fn same_partition<A: crate::single_table::Entity, B: crate::single_table::Entity>()
 where
     B::Partition: SamePartition<A::Partition>,
 {

@@ -326,7 +326,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
         quote! {
             #[automatically_derived]
-            impl #impl_generics ::dynamap::schema::InIndex<#ty> for #ident #ty_generics #where_clause {}
+            impl #impl_generics ::dynamap::single_table::InIndex<#ty> for #ident #ty_generics #where_clause {}
         }
     });
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
@@ -386,7 +386,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         }
 
         #[automatically_derived]
-        impl #impl_generics ::dynamap::schema::Entity for #ident #ty_generics #where_clause {
+        impl #impl_generics ::dynamap::single_table::Entity for #ident #ty_generics #where_clause {
             type Table = #table;
             type Partition = #partition_type;
             const NAME: &'static str = #name;

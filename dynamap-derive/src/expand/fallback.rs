@@ -117,7 +117,7 @@ fn entity_fallback(
     let Some(table) = data.entity.as_ref().and_then(|e| e.table.as_ref()) else {
         return TokenStream::new();
     };
-    let entity_header = header(quote!(::dynamap::schema::Entity));
+    let entity_header = header(quote!(::dynamap::single_table::Entity));
     quote! {
         #entity_header {
             type Table = #table;

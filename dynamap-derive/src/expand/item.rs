@@ -45,8 +45,8 @@ fn stamps(data: &Struct) -> TokenStream {
     let set_created = created.map(|f| {
         let (member, ty) = (f.member, f.ty);
         quote! {
-            if ::dynamap::value::Timestamp::is_unset(&self.#member) {
-                if let ::core::option::Option::Some(v) = <#ty as ::dynamap::value::Timestamp>::from_clock(now) {
+            if ::dynamap::config::Timestamp::is_unset(&self.#member) {
+                if let ::core::option::Option::Some(v) = <#ty as ::dynamap::config::Timestamp>::from_clock(now) {
                     self.#member = v;
                 }
             }
@@ -55,7 +55,7 @@ fn stamps(data: &Struct) -> TokenStream {
     let set_updated = updated.map(|f| {
         let (member, ty) = (f.member, f.ty);
         quote! {
-            if let ::core::option::Option::Some(v) = <#ty as ::dynamap::value::Timestamp>::from_clock(now) {
+            if let ::core::option::Option::Some(v) = <#ty as ::dynamap::config::Timestamp>::from_clock(now) {
                 self.#member = v;
             }
         }
@@ -63,8 +63,8 @@ fn stamps(data: &Struct) -> TokenStream {
     quote! {
         const HAS_STAMPS: bool = true;
 
-        fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::value::Stamps> {
-            let mut stamps = ::dynamap::value::Stamps::default();
+        fn stamps(now: ::std::time::SystemTime) -> ::dynamap::Result<::dynamap::config::Stamps> {
+            let mut stamps = ::dynamap::config::Stamps::default();
             #encode_created
             #encode_updated
             ::dynamap::__private::Result::Ok(stamps)

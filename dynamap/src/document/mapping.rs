@@ -10,7 +10,6 @@ use crate::attr_path::AttrPath;
 use crate::error::{Error, Result};
 use crate::expr::{Action, Apply, Node, Renderer};
 use crate::key::KeyRole;
-use crate::key::PageToken;
 use crate::observe::Call;
 use crate::reads::read::ReadSpec;
 use crate::reads::{self, Page, ScanOptions};
@@ -292,7 +291,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     pub async fn count(&self) -> Result<u64> {
-        crate::schema::count_items(self.handle.client(), self.call()).await
+        crate::reads::count_items(self.handle.client(), self.call()).await
     }
 
     /// A request on this table, as its observer sees it.
@@ -381,36 +380,10 @@ pub struct DocumentScan<'a> {
 }
 
 impl DocumentScan<'_> {
-    /// Items per request.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { let s = m.scan().page_size(25).stream(); }
-    /// ```
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.spec.page_size = Some(n);
-        self
-    }
-
-    /// Paces the scan to `units` read capacity units per second, by the capacity
-    /// DynamoDB reports for each page (see [`Scan::read_units_per_second`](crate::reads::Scan::read_units_per_second)).
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { let s = m.scan().read_units_per_second(20.0).stream(); }
-    /// ```
-    pub fn read_units_per_second(mut self, units: f64) -> Self {
-        self.options.spec.read_units_per_second = Some(units);
-        self
-    }
-
-    /// Stops after `n` documents.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping) { let s = m.scan().limit(10).stream(); }
-    /// ```
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
+    crate::reads::read_settings!(
+        "# fn f(m: dynamap::Mapping) {\n# let read = m.scan();",
+        options
+    );
 
     /// A parallel scan of `n` segments merged into one stream.
     ///
@@ -419,32 +392,6 @@ impl DocumentScan<'_> {
     /// ```
     pub fn segments(mut self, n: u32) -> Self {
         self.options.segments = Some(n.max(1));
-        self
-    }
-
-    /// Resumes after the page that gave `token`.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping, t: dynamap::reads::PageToken) { let s = m.scan().start_from(t).stream(); }
-    /// ```
-    pub fn start_from(mut self, token: PageToken) -> Self {
-        self.options.start = Some(crate::key::token::StartFrom::Token(token));
-        self
-    }
-
-    /// Resumes from a token sealed with [`PageToken::seal`] for this table.
-    ///
-    /// ```no_run
-    /// # fn f(m: dynamap::Mapping, cursor: &str, secret: &[u8; 32]) {
-    /// let s = m.scan().start_from_sealed(cursor, secret).stream();
-    /// # }
-    /// ```
-    #[cfg(feature = "sealed-tokens")]
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::key::TokenSecret) -> Self {
-        self.options.start = Some(crate::key::token::StartFrom::Sealed(
-            sealed.to_owned(),
-            *secret,
-        ));
         self
     }
 

@@ -125,7 +125,7 @@ pub(crate) fn key_item<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(key: &Q) -> R
 /// parts accepted. Any key type (`&"alice".to_string()`, `&7u64`), a `str`
 /// (`query("alice")`), or for an entity whose partition template has several fields a
 /// tuple of their values in the template's order (`query(&("acme", 3))`). A whole item
-/// key is a [`KeyLike`](crate::schema::KeyLike), taken the same way by `get`, `modify`
+/// key is a [`KeyLike`], taken the same way by `get`, `modify`
 /// and `remove`.
 ///
 /// ```

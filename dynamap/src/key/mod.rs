@@ -19,6 +19,6 @@ pub(crate) use like::key_item;
 pub use like::{KeyLike, KeyPart, PartitionLike};
 pub use segment::{push_segment, segment_from_value, KeySegment};
 
-#[cfg(feature = "sealed-tokens")]
-pub use sealed::TokenSecret;
 pub use token::PageToken;
+#[cfg(feature = "sealed-tokens")]
+pub use token::TokenSecret;

@@ -8,7 +8,7 @@ use base64::Engine;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
-use super::token::{PageToken, MAX_TOKEN_CHARS};
+use super::token::{PageToken, TokenSecret, MAX_TOKEN_CHARS};
 use crate::error::Error;
 
 const SEALED_PREFIX: &str = "s1.";
@@ -18,8 +18,6 @@ const TAG_BYTES: usize = 16;
 /// The longest sealed form: the prefix and base64url of nonce, longest text and tag.
 const MAX_SEALED_CHARS: usize =
     SEALED_PREFIX.len() + (4 * (NONCE_BYTES + MAX_TOKEN_CHARS + TAG_BYTES)).div_ceil(3);
-/// The secret that seals page tokens: 32 random bytes, kept on the server.
-pub type TokenSecret = [u8; 32];
 
 impl PageToken {
     /// The token encrypted and authenticated with `secret`, bound to the table, index

@@ -354,13 +354,17 @@ pub(crate) mod tests {
     }
 }
 
+/// The secret that seals page tokens: 32 random bytes, kept on the server.
+#[cfg(feature = "sealed-tokens")]
+pub type TokenSecret = [u8; 32];
+
 /// Where a read resumes: a token, or a sealed one opened when the read starts (its
 /// scope is final only then). One field, so the last `start_from…` call wins.
 #[derive(Clone)]
 pub(crate) enum StartFrom {
     Token(PageToken),
     #[cfg(feature = "sealed-tokens")]
-    Sealed(String, super::sealed::TokenSecret),
+    Sealed(String, TokenSecret),
 }
 
 impl StartFrom {

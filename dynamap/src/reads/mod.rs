@@ -14,7 +14,6 @@ mod count;
 pub use crate::key::PageToken;
 #[cfg(feature = "sealed-tokens")]
 pub use crate::key::TokenSecret;
-pub use crate::single_table::{Collection, CollectionQuery};
 pub(crate) use count::count_items;
 pub use count::Count;
 pub use page::Page;
@@ -82,3 +81,70 @@ pub(crate) fn decoded_pages<Out: Send + Sync + 'static>(
     })
     .boxed()
 }
+
+/// The settings every read of many items offers (a typed scan or query, a collection's
+/// query, an untyped scan), written once. `$setup` is an example's hidden lines that
+/// end inside a function with a `read` in scope, an expression of the builder the
+/// methods are for; `$($field).*` is the path from the builder to the read's state.
+macro_rules! read_settings {
+    ($setup:literal $(, $field:ident)*) => {
+        /// Stops after `n` items overall.
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\nlet first_ten = read.limit(10).stream();\n# }\n```")]
+        pub fn limit(mut self, n: usize) -> Self {
+            self$(.$field)*.limit = Some(n);
+            self
+        }
+
+        /// Items per request (DynamoDB's `Limit`; a page is also cut at 1 MB).
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\nlet pages = read.page_size(100).pages();\n# }\n```")]
+        pub fn page_size(mut self, n: u32) -> Self {
+            self$(.$field)*.spec.page_size = Some(n);
+            self
+        }
+
+        /// Paces the read to `units` read capacity units per second, by the capacity
+        /// DynamoDB reports for each page (one budget for all the segments of a parallel
+        /// scan): a page that overdraws the budget is held until the budget has paid for
+        /// it, so the whole read never runs faster than its units divided by `units`. (A
+        /// server that reports no capacity is not paced.)
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\nlet gentle = read.read_units_per_second(25.0).stream();\n# }\n```")]
+        pub fn read_units_per_second(mut self, units: f64) -> Self {
+            self$(.$field)*.spec.read_units_per_second = Some(units);
+            self
+        }
+
+        /// Strongly consistent reads: twice the read cost, and not available on global
+        /// secondary indexes.
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\nlet fresh = read.consistent_read(true).stream();\n# }\n```")]
+        pub fn consistent_read(mut self, on: bool) -> Self {
+            self$(.$field)*.spec.consistent_read = on;
+            self
+        }
+
+        /// Resumes after the page that gave `token`.
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\n# let token: dynamap::reads::PageToken = \"AQAA\".parse().unwrap();\nlet rest = read.start_from(token).pages();\n# }\n```")]
+        pub fn start_from(mut self, token: crate::key::PageToken) -> Self {
+            self$(.$field)*.start = Some(crate::key::token::StartFrom::Token(token));
+            self
+        }
+
+        /// Resumes from a token sealed with
+        /// [`PageToken::seal`](crate::reads::PageToken::seal); the read fails when the
+        /// token was not sealed with `secret` for this same table, index and partition
+        /// (or scan segment).
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\n# let (cursor, secret) = (\"s1.AAAA\", [7u8; 32]);\nlet next = read.start_from_sealed(cursor, &secret).pages();\n# }\n```")]
+        #[cfg(feature = "sealed-tokens")]
+        pub fn start_from_sealed(mut self, sealed: &str, secret: &crate::key::TokenSecret) -> Self {
+            self$(.$field)*.start = Some(crate::key::token::StartFrom::Sealed(sealed.to_owned(), *secret));
+            self
+        }
+    };
+}
+
+pub(crate) use read_settings;

@@ -16,10 +16,7 @@ use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
 use crate::item::{DynamoItem, KeyDefinition, Projection};
 use crate::key::token::StartFrom;
-use crate::key::PageToken;
 use crate::key::PartitionLike;
-#[cfg(feature = "sealed-tokens")]
-use crate::key::TokenSecret;
 use crate::operations::TypedMapping;
 use crate::path::{AttrPath, PathStep};
 use crate::sdk_item::Item;
@@ -79,13 +76,13 @@ pub(crate) enum Scope {
 #[must_use = "a Query does nothing until its stream is polled"]
 pub struct Query<'a, T: DynamoItem, Out = T> {
     mapping: &'a TypedMapping<T>,
-    spec: ReadSpec,
+    pub(crate) spec: ReadSpec,
     partition: Parts,
     sort: Option<Node>,
     scope: Scope,
     decode: fn(Item) -> Result<Out>,
-    limit: Option<usize>,
-    start: Option<StartFrom>,
+    pub(crate) limit: Option<usize>,
+    pub(crate) start: Option<StartFrom>,
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
@@ -249,94 +246,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
     }
 
-    /// Stops after `n` items overall.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let last_five = events.query("s1").reverse(true).limit(5).stream();
-    /// # }
-    /// ```
-    pub fn limit(mut self, n: usize) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Items per request (DynamoDB's `Limit`).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let pages = events.query("s1").page_size(20).pages();
-    /// # }
-    /// ```
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.spec.page_size = Some(n);
-        self
-    }
-
-    /// Paces the query to `units` read capacity units per second, by the capacity
-    /// DynamoDB reports for each page: a page that overdraws the budget is
-    /// held until the budget has paid for it, so the whole read never runs faster than
-    /// its units divided by `units`. (A server that reports no capacity is not paced.)
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let gentle = events.query("s1").read_units_per_second(25.0).stream();
-    /// # }
-    /// ```
-    pub fn read_units_per_second(mut self, units: f64) -> Self {
-        self.spec.read_units_per_second = Some(units);
-        self
-    }
-
-    /// Strongly consistent reads (not available on global secondary indexes).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>) {
-    /// let fresh = events.query("s1").consistent_read(true).stream();
-    /// # }
-    /// ```
-    pub fn consistent_read(mut self, on: bool) -> Self {
-        self.spec.consistent_read = on;
-        self
-    }
-
-    /// Resumes after the page that gave `token`.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>, token: dynamap::reads::PageToken) {
-    /// let rest = events.query("s1").start_from(token).pages();
-    /// # }
-    /// ```
-    pub fn start_from(mut self, token: PageToken) -> Self {
-        self.start = Some(StartFrom::Token(token));
-        self
-    }
-
-    /// Resumes from a token sealed with [`PageToken::seal`]; the query fails when the
-    /// token was not sealed with `secret` for this table, index and partition.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # fn f(events: dynamap::TypedMapping<Event>, cursor: &str, secret: &[u8; 32]) {
-    /// let next = events.query("s1").start_from_sealed(cursor, secret).pages();
-    /// # }
-    /// ```
-    #[cfg(feature = "sealed-tokens")]
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
-        self.start = Some(StartFrom::Sealed(sealed.to_owned(), *secret));
-        self
-    }
+    super::read_settings!(
+        "# #[derive(dynamap::DynamoItem)]\n# struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }\n# fn f(events: dynamap::TypedMapping<Event>) {\n# let read = events.query(\"s1\");"
+    );
 
     /// The key attributes queried: the table's, or the index's.
     fn keys(&self) -> Result<(KeyDefinition, Option<KeyDefinition>)> {

@@ -11,9 +11,6 @@ use crate::error::{Error, Result};
 use crate::expr::all_of;
 use crate::item::{DynamoItem, Projection};
 use crate::key::token::StartFrom;
-use crate::key::PageToken;
-#[cfg(feature = "sealed-tokens")]
-use crate::key::TokenSecret;
 use crate::operations::TypedMapping;
 use crate::path::AttrPath;
 use crate::sdk_item::Item;
@@ -171,64 +168,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
         )
     }
 
-    /// Stops after `n` items overall.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let first_ten = users.scan().limit(10).stream();
-    /// # }
-    /// ```
-    pub fn limit(mut self, n: usize) -> Self {
-        self.options.limit = Some(n);
-        self
-    }
-
-    /// Items per request (DynamoDB's `Limit`; a page is also cut at 1 MB).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let pages = users.scan().page_size(100).pages();
-    /// # }
-    /// ```
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.options.spec.page_size = Some(n);
-        self
-    }
-
-    /// Paces the scan to `units` read capacity units per second, by the capacity
-    /// DynamoDB reports for each page (one budget for all the segments of a parallel scan): a page that overdraws the budget is
-    /// held until the budget has paid for it, so the whole read never runs faster than
-    /// its units divided by `units`. (A server that reports no capacity is not paced.)
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let gentle = users.scan().segments(4).read_units_per_second(25.0).stream();
-    /// # }
-    /// ```
-    pub fn read_units_per_second(mut self, units: f64) -> Self {
-        self.options.spec.read_units_per_second = Some(units);
-        self
-    }
-
-    /// Strongly consistent reads (twice the read cost).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let all = users.scan().consistent_read(true).stream();
-    /// # }
-    /// ```
-    pub fn consistent_read(mut self, on: bool) -> Self {
-        self.options.spec.consistent_read = on;
-        self
-    }
+    super::read_settings!(
+        "# #[derive(dynamap::DynamoItem)]\n# struct User { #[dynamo(partition_key)] id: String }\n# fn f(users: dynamap::TypedMapping<User>) {\n# let read = users.scan();",
+        options
+    );
 
     /// Scans a secondary index instead of the table.
     ///
@@ -274,36 +217,6 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// ```
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
         self.options.segment = Some((segment, total));
-        self
-    }
-
-    /// Resumes after the page that gave `token` (from [`Page::next_token`]).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>, token: dynamap::reads::PageToken) {
-    /// let rest = users.scan().start_from(token).pages();
-    /// # }
-    /// ```
-    pub fn start_from(mut self, token: PageToken) -> Self {
-        self.options.start = Some(StartFrom::Token(token));
-        self
-    }
-
-    /// Resumes from a token sealed with [`PageToken::seal`]; the scan fails when the
-    /// token was not sealed with `secret` for this table, index (and segment).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # fn f(users: dynamap::TypedMapping<User>, cursor: &str, secret: &[u8; 32]) {
-    /// let next = users.scan().page_size(20).start_from_sealed(cursor, secret).pages();
-    /// # }
-    /// ```
-    #[cfg(feature = "sealed-tokens")]
-    pub fn start_from_sealed(mut self, sealed: &str, secret: &TokenSecret) -> Self {
-        self.options.start = Some(StartFrom::Sealed(sealed.to_owned(), *secret));
         self
     }
 

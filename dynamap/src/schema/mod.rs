@@ -1,10 +1,9 @@
 //! A table's shape: its key schema and indexes as the derives declare them, the traits
 //! of single-table designs, and creating, describing and deleting the table.
 
+pub(crate) use crate::handle::describe_table;
 pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionLike};
-pub(crate) use crate::reads::count_items;
-pub use crate::single_table::{DynamoIndex, Entity, InIndex, IndexOf};
 
 use std::time::{Duration, Instant};
 
@@ -452,15 +451,6 @@ pub(crate) async fn delete(client: &Client, table: &str) -> Result<()> {
     let request = client.delete_table().table_name(table);
     crate::observe::send_classified(request, plain(table)).await?;
     wait_until_deleted(client, table).await
-}
-
-pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
-    let request = client.describe_table().table_name(table);
-    let output = crate::observe::send_classified(request, plain(table)).await?;
-    output.table.ok_or_else(|| Error::UnexpectedAnswer {
-        operation: "DescribeTable",
-        problem: format!("no description of `{table}`"),
-    })
 }
 
 /// `[partition, sort]` as a KeySchema.

@@ -4,10 +4,7 @@ use futures::stream::BoxStream;
 
 use super::DynamoCollection;
 use crate::error::Result;
-use crate::key::PageToken;
 use crate::key::PartitionLike;
-#[cfg(feature = "sealed-tokens")]
-use crate::key::TokenSecret;
 use crate::operations::TypedMapping;
 use crate::reads::{Page, Query};
 
@@ -94,6 +91,11 @@ pub struct CollectionQuery<'a, C: DynamoCollection> {
 }
 
 impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
+    crate::reads::read_settings!(
+        "# #[derive(dynamap::DynamoTable)]\n# #[dynamo(partition_key = \"pk\", sort_key = \"sk\")]\n# struct App;\n# #[derive(dynamap::DynamoItem)]\n# #[dynamo(table = App, entity = \"User\", pk = \"USER#{id}\", sk = \"PROFILE\")]\n# struct User { id: String }\n# #[derive(dynamap::DynamoCollection)]\n# enum Profile { User(User) }\n# fn f(app: dynamap::Table<App>) {\n# let collection = app.collection::<Profile>();\n# let read = collection.query(\"u1\");",
+        query
+    );
+
     /// Skips items of entities the collection does not list (the server filters them
     /// out; they are still read and billed) instead of failing on them.
     ///
@@ -134,135 +136,6 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
     pub fn reverse(self, on: bool) -> Self {
         CollectionQuery {
             query: self.query.reverse(on),
-        }
-    }
-
-    /// Stops after `n` items overall.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(dynamap::DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>) {
-    /// let first_ten = app.collection::<UserView>().query("u1").limit(10).stream();
-    /// # }
-    /// ```
-    pub fn limit(self, n: usize) -> Self {
-        CollectionQuery {
-            query: self.query.limit(n),
-        }
-    }
-
-    /// Items per request (DynamoDB's `Limit`).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(dynamap::DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>) {
-    /// let pages = app.collection::<UserView>().query("u1").page_size(20).pages();
-    /// # }
-    /// ```
-    pub fn page_size(self, n: u32) -> Self {
-        CollectionQuery {
-            query: self.query.page_size(n),
-        }
-    }
-
-    /// Paces the query to `units` read capacity units per second (see
-    /// [`Query::read_units_per_second`](crate::reads::Query::read_units_per_second)).
-    ///
-    /// ```no_run
-    /// # use dynamap::{DynamoCollection, DynamoItem, DynamoTable, Table};
-    /// # #[derive(DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: Table<App>) {
-    /// let gentle = app.collection::<UserView>().query("u1").read_units_per_second(10.0).stream();
-    /// # }
-    /// ```
-    pub fn read_units_per_second(self, units: f64) -> Self {
-        CollectionQuery {
-            query: self.query.read_units_per_second(units),
-        }
-    }
-
-    /// Strongly consistent reads.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(dynamap::DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>) {
-    /// let fresh = app.collection::<UserView>().query("u1").consistent_read(true).stream();
-    /// # }
-    /// ```
-    pub fn consistent_read(self, on: bool) -> Self {
-        CollectionQuery {
-            query: self.query.consistent_read(on),
-        }
-    }
-
-    /// Resumes after the page that gave `token`.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(dynamap::DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>, token: dynamap::reads::PageToken) {
-    /// let rest = app.collection::<UserView>().query("u1").start_from(token).pages();
-    /// # }
-    /// ```
-    pub fn start_from(self, token: PageToken) -> Self {
-        CollectionQuery {
-            query: self.query.start_from(token),
-        }
-    }
-
-    /// Resumes from a token sealed with [`PageToken::seal`] for this table and partition.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
-    /// # struct User { id: String }
-    /// # #[derive(dynamap::DynamoCollection)]
-    /// # enum UserView { User(User) }
-    /// # fn f(app: dynamap::Table<App>, cursor: &str, secret: &[u8; 32]) {
-    /// let next = app.collection::<UserView>().query("u1").start_from_sealed(cursor, secret).pages();
-    /// # }
-    /// ```
-    #[cfg(feature = "sealed-tokens")]
-    pub fn start_from_sealed(self, sealed: &str, secret: &TokenSecret) -> Self {
-        CollectionQuery {
-            query: self.query.start_from_sealed(sealed, secret),
         }
     }
 

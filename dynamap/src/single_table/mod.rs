@@ -45,7 +45,7 @@ pub trait DynamoTable: Send + Sync + 'static {
 /// compiler checks.
 ///
 /// ```
-/// use dynamap::{schema::DynamoIndex, DynamoTable};
+/// use dynamap::{single_table::DynamoIndex, DynamoTable};
 /// #[derive(DynamoTable)]
 /// #[dynamo(partition_key = "pk", sort_key = "sk", index(ByEmail, partition_key = "email_pk"))]
 /// struct App;
@@ -66,7 +66,7 @@ pub trait DynamoIndex: Send + Sync + 'static {
 /// # #[derive(dynamap::DynamoTable)]
 /// # #[dynamo(partition_key = "pk", index(Gsi1, partition_key = "g"))]
 /// # struct App;
-/// fn index_of<I: dynamap::schema::IndexOf<App>>() {}
+/// fn index_of<I: dynamap::single_table::IndexOf<App>>() {}
 /// index_of::<Gsi1>();
 /// ```
 #[diagnostic::on_unimplemented(
@@ -80,7 +80,7 @@ pub trait IndexOf<T: DynamoTable>: DynamoIndex {}
 /// `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]`.
 ///
 /// ```
-/// use dynamap::{DynamoItem, DynamoTable, schema::Entity};
+/// use dynamap::{DynamoItem, DynamoTable, single_table::Entity};
 /// # #[derive(DynamoTable)]
 /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
 /// # struct App;

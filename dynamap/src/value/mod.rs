@@ -36,7 +36,6 @@ pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 
-pub use crate::clock::{Stamps, Timestamp};
 pub use crate::limits::MAX_ITEM_SIZE;
 pub use crate::sdk_item::Item;
 pub use crate::size::item_size;

@@ -683,6 +683,10 @@ async fn an_entity_and_a_collection_inherit_their_tables_settings() {
         .with_capacity_meter(&meter)
         .with_clock(clock)
         .with_retry(dynamap::config::RetryPolicy::default().max_attempts(7));
+    assert!(
+        format!("{app:?}").contains(app.table_name()),
+        "a table's Debug names it"
+    );
     let notes = app.entity::<Note>();
     notes
         .insert(&Note {
