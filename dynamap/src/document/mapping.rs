@@ -1,15 +1,15 @@
 //! `Mapping`: the seed's `DynamoDBMapping`, a table of dynamic documents.
 
-use aws_sdk_dynamodb::types::{KeyType, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::KeyType;
 use aws_sdk_dynamodb::Client;
 use futures::stream::BoxStream;
 
-use super::key::key_value;
+use super::operations::{
+    DocumentContainsKey, DocumentGet, DocumentInsert, DocumentModify, DocumentRemove,
+};
 use super::{Document, DocumentKey, TableKey, Value};
 use crate::attr_path::AttrPath;
 use crate::error::{Error, Result};
-use crate::expr::{Action, Apply, Node, Renderer};
-use crate::key::KeyRole;
 use crate::observe::Call;
 use crate::reads::read::ReadSpec;
 use crate::reads::{self, Page, ScanOptions};
@@ -125,7 +125,7 @@ impl Mapping {
         self.sort_key.as_ref()
     }
 
-    fn key_item(&self, key: impl Into<DocumentKey>) -> Result<Item> {
+    pub(super) fn key_item(&self, key: impl Into<DocumentKey>) -> Result<Item> {
         key.into()
             .to_item(&self.partition_key, self.sort_key.as_ref())
     }
@@ -143,25 +143,20 @@ impl Mapping {
         })
     }
 
-    /// The document under `key`, or `None`.
+    /// The document under `key`, or `None`: a [`DocumentGet`] sent by `.await`.
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let doc = m.get(("alice", 7)).await?;
+    /// let doc = m.get(("alice", 7)).consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
-        let request = self
-            .handle
-            .client()
-            .get_item()
-            .table_name(self.handle.table_name())
-            .set_key(Some(self.key_item(key)?));
-        let output = crate::observe::send_classified(request, self.call()).await?;
-        Ok(output.item.map(Document::from_item).transpose()?)
+    #[doc(alias = "GetItem")]
+    pub fn get(&self, key: impl Into<DocumentKey>) -> DocumentGet<'_> {
+        DocumentGet::new(self, self.key_item(key))
     }
 
-    /// Stores `document`, replacing any with the same key; it must hold the key attributes.
+    /// Stores `document`, replacing any with the same key; it must hold the key
+    /// attributes. A [`DocumentInsert`] sent by `.await`.
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
@@ -169,79 +164,41 @@ impl Mapping {
     /// m.insert(&doc).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn insert(&self, document: &Document) -> Result<()> {
-        let roles = [
-            (Some(&self.partition_key), KeyRole::Partition),
-            (self.sort_key.as_ref(), KeyRole::Sort),
-        ];
-        for (key, role) in roles {
-            let Some(key) = key else { continue };
-            let value = document.get(&key.name).ok_or_else(|| {
-                Error::Key(format!("the document has no key attribute `{}`", key.name))
-            })?;
-            key_value(key, value, role)?;
-        }
-        let item = document.to_item();
-        crate::size::check_item_size(&item)?;
-        let request = self
-            .handle
-            .client()
-            .put_item()
-            .table_name(self.handle.table_name())
-            .set_item(Some(item));
-        crate::observe::send_classified(request, self.call()).await?;
-        Ok(())
+    #[doc(alias = "PutItem")]
+    pub fn insert<'a>(&'a self, document: &'a Document) -> DocumentInsert<'a> {
+        DocumentInsert::new(self, document)
     }
 
-    /// Deletes the document under `key` and returns it (one DeleteItem).
+    /// Deletes the document under `key` and returns it (one DeleteItem). A
+    /// [`DocumentRemove`] sent by `.await`.
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
     /// let old = m.remove("k").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn remove(&self, key: impl Into<DocumentKey>) -> Result<Option<Document>> {
-        let output = self
-            .handle
-            .client()
-            .delete_item()
-            .table_name(self.handle.table_name())
-            .set_key(Some(self.key_item(key)?))
-            .return_values(ReturnValue::AllOld);
-        let output = crate::observe::send_classified(output, self.call()).await?;
-        Ok(output
-            .attributes
-            .filter(|item| !item.is_empty())
-            .map(Document::from_item)
-            .transpose()?)
+    #[doc(alias = "DeleteItem")]
+    pub fn remove(&self, key: impl Into<DocumentKey>) -> DocumentRemove<'_> {
+        DocumentRemove::new(self, self.key_item(key))
     }
 
-    /// Whether a document is stored under `key` (reads only the key attributes).
+    /// Whether a document is stored under `key` (reads only the key attributes). A
+    /// [`DocumentContainsKey`] sent by `.await`.
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
     /// let there = m.contains_key("k").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn contains_key(&self, key: impl Into<DocumentKey>) -> Result<bool> {
-        let paths: Vec<AttrPath> = self.key_names().into_iter().map(AttrPath::from).collect();
-        let mut renderer = Renderer::new("GetItem");
-        renderer.projection(&paths)?;
-        let output = self
-            .handle
-            .client()
-            .get_item()
-            .table_name(self.handle.table_name())
-            .set_key(Some(self.key_item(key)?))
-            .apply(renderer.finish());
-        let output = crate::observe::send_classified(output, self.call()).await?;
-        Ok(output.item.is_some_and(|item| !item.is_empty()))
+    pub fn contains_key(&self, key: impl Into<DocumentKey>) -> DocumentContainsKey<'_> {
+        DocumentContainsKey::new(self, self.key_item(key))
     }
 
     /// Changes some attributes of the existing document under `key`, as the seed's
     /// `modify_item`: each attribute of `changes` is set, and one set to
     /// [`Value::Null`] is removed. Fails with [`Error::NotFound`] if there is no such
-    /// document, and before sending if `changes` touches a key attribute.
+    /// document, and before sending if `changes` touches a key attribute. A
+    /// [`DocumentModify`] sent by `.await`.
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
@@ -249,38 +206,13 @@ impl Mapping {
     /// m.modify("k", &changes).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn modify(&self, key: impl Into<DocumentKey>, changes: &Document) -> Result<()> {
-        let key_names = self.key_names();
-        let mut actions = Vec::with_capacity(changes.len());
-        for (name, value) in changes.iter() {
-            if key_names.contains(name) {
-                return Err(Error::Key(format!(
-                    "`{name}` is a key attribute: insert under the new key and remove the old one instead"
-                )));
-            }
-            let action = match value {
-                Value::Null => Action::Remove,
-                value => Action::Set(value.to_attribute_value()),
-            };
-            actions.push((AttrPath::from(name.clone()), action));
-        }
-        let exists = Node::Exists(AttrPath::from(self.partition_key.name.clone()));
-        let mut renderer = Renderer::new("UpdateItem");
-        renderer.update(actions, None)?.condition(Some(&exists))?;
-        let result = self
-            .handle
-            .client()
-            .update_item()
-            .table_name(self.handle.table_name())
-            .set_key(Some(self.key_item(key)?))
-            .apply(renderer.finish())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        let result = crate::observe::send(result, self.call()).await;
-        match result.map_err(|e| Error::from_sdk("UpdateItem", self.handle.table_name(), e)) {
-            Ok(_) => Ok(()),
-            Err(Error::ConditionFailed { table, .. }) => Err(Error::NotFound { table }),
-            Err(e) => Err(e),
-        }
+    #[doc(alias = "UpdateItem")]
+    pub fn modify<'a>(
+        &'a self,
+        key: impl Into<DocumentKey>,
+        changes: &'a Document,
+    ) -> DocumentModify<'a> {
+        DocumentModify::new(self, self.key_item(key), changes)
     }
 
     /// The exact item count (a paginated Scan with `Select=COUNT`).
@@ -295,11 +227,11 @@ impl Mapping {
     }
 
     /// A request on this table, as its observer sees it.
-    fn call(&self) -> Call<'_> {
+    pub(super) fn call(&self) -> Call<'_> {
         Call::new(self.handle.table_name(), self.handle.observer())
     }
 
-    fn key_names(&self) -> Vec<String> {
+    pub(super) fn key_names(&self) -> Vec<String> {
         std::iter::once(&self.partition_key)
             .chain(self.sort_key.as_ref())
             .map(|k| k.name.clone())

@@ -5,9 +5,13 @@ mod json;
 mod key;
 mod mapping;
 mod number;
+mod operations;
 mod value;
 
 pub use key::{DocumentKey, TableKey};
 pub use mapping::{DocumentScan, Mapping};
 pub use number::Number;
+pub use operations::{
+    DocumentContainsKey, DocumentGet, DocumentInsert, DocumentModify, DocumentRemove,
+};
 pub use value::{Document, Value};

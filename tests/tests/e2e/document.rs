@@ -57,6 +57,21 @@ async fn dict_operations_on_a_simple_key_table() {
     assert!(mapping.contains_key("my_key").await.unwrap());
     assert!(!mapping.contains_key("other").await.unwrap());
     assert_eq!(mapping.get("other").await.unwrap(), None);
+    // The operations are builders, as a TypedMapping's are.
+    assert_eq!(
+        mapping
+            .get("my_key")
+            .consistent_read(true)
+            .send()
+            .await
+            .unwrap(),
+        Some(item.clone())
+    );
+    assert!(mapping
+        .contains_key("my_key")
+        .consistent_read(true)
+        .await
+        .unwrap());
 
     // modify_item: attributes set, None (Null) removes.
     let changes = doc(vec![
