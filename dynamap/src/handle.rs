@@ -7,11 +7,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::Client;
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, Result};
 use crate::observe::{CapacityMeter, Observer};
 use crate::resilience::{RetryPolicy, Timeouts};
 
@@ -107,18 +105,6 @@ impl fmt::Debug for TableHandle {
     }
 }
 
-/// The table's description (DescribeTable): a table-lifecycle request, with a span and
-/// nothing to meter.
-pub(crate) async fn describe_table(client: &Client, table: &str) -> Result<TableDescription> {
-    let request = client.describe_table().table_name(table);
-    let call = crate::observe::Call::new(table, &Observer::PLAIN);
-    let output = crate::observe::send_classified(request, call).await?;
-    output.table.ok_or_else(|| Error::UnexpectedAnswer {
-        operation: "DescribeTable",
-        problem: format!("no description of `{table}`"),
-    })
-}
-
 /// The settings every handle offers, written once: each returns the same handle with
 /// one setting changed. `$setup` is the example's hidden lines that give a `handle` of
 /// the type the methods are for.
@@ -176,12 +162,31 @@ macro_rules! table_handle_settings {
         #[doc(alias = "len")]
         pub async fn len_estimate(&self) -> crate::error::Result<u64> {
             let description =
-                crate::handle::describe_table(self.handle.client(), self.handle.table_name())
+                crate::lifecycle::describe_table(self.handle.client(), self.handle.table_name())
                     .await?;
             Ok(description
                 .item_count
                 .and_then(|n| u64::try_from(n).ok())
                 .unwrap_or(0))
+        }
+
+        /// The table's description (status, item count, size, indexes...) from
+        /// DescribeTable.
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\n# async {\nlet description = handle.describe_table().await?;\nprintln!(\"{:?}\", description.table_status);\n# Ok::<(), dynamap::Error>(()) };\n# }\n```")]
+        #[doc(alias = "DescribeTable")]
+        pub async fn describe_table(
+            &self,
+        ) -> crate::error::Result<aws_sdk_dynamodb::types::TableDescription> {
+            crate::lifecycle::describe_table(self.handle.client(), self.handle.table_name()).await
+        }
+
+        /// Deletes the table and everything in it, and waits until it is gone.
+        ///
+        #[doc = concat!("```no_run\n", $setup, "\n# async {\nhandle.delete_table().await?;\n# Ok::<(), dynamap::Error>(()) };\n# }\n```")]
+        #[doc(alias = "DeleteTable")]
+        pub async fn delete_table(&self) -> crate::error::Result<()> {
+            crate::lifecycle::delete_table(self.handle.client(), self.handle.table_name()).await
         }
 
         /// The table's name.

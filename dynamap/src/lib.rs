@@ -127,6 +127,7 @@ mod expr;
 mod handle;
 mod item;
 mod key;
+mod lifecycle;
 mod limits;
 pub mod observe;
 pub mod operations;

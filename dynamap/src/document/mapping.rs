@@ -62,7 +62,7 @@ impl Mapping {
     /// ```
     pub async fn open(client: Client, table: impl Into<String>) -> Result<Self> {
         let table = table.into();
-        let description = crate::schema::describe_table(&client, &table).await?;
+        let description = crate::lifecycle::describe_table(&client, &table).await?;
         let key_of = |wanted: KeyType| -> Result<Option<TableKey>> {
             let Some(element) = description
                 .key_schema()

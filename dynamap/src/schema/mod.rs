@@ -1,16 +1,13 @@
 //! A table's shape: its key schema and indexes as the derives declare them, the traits
 //! of single-table designs, and creating, describing and deleting the table.
 
-pub(crate) use crate::handle::describe_table;
 pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionLike};
-
-use std::time::{Duration, Instant};
+pub(crate) use crate::lifecycle::{describe_table, wait_until_active};
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     LocalSecondaryIndex, Projection as SdkProjection, ProjectionType, TableDescription,
-    TableStatus,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -314,9 +311,6 @@ pub(crate) fn check_schema(
     })
 }
 
-/// How long `create_table` and `delete_table` wait for DynamoDB to finish.
-const WAIT_LIMIT: Duration = Duration::from_secs(300);
-
 impl<T: DynamoItem> TypedMapping<T> {
     /// Creates the table from `T`'s key schema and indexes, billed on demand unless
     /// [`CreateTable::provisioned`] is set, waits until it is `ACTIVE`, and turns on
@@ -355,35 +349,6 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub async fn ensure_table(&self) -> Result<bool> {
         let owner = std::any::type_name::<T>();
         ensure(self.create_table(), owner).await
-    }
-
-    /// Deletes the table and everything in it, and waits until it is gone.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// users.delete_table().await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "DeleteTable")]
-    pub async fn delete_table(&self) -> Result<()> {
-        delete(self.client(), self.table_name()).await
-    }
-
-    /// The table's description (status, item count, size, indexes...) from DescribeTable.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String }
-    /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let description = users.describe_table().await?;
-    /// println!("{:?}", description.table_status);
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "DescribeTable")]
-    pub async fn describe_table(&self) -> Result<TableDescription> {
-        describe_table(self.client(), self.table_name()).await
     }
 }
 
@@ -444,13 +409,6 @@ fn check_stream(
 /// A table-lifecycle request: a span, nothing to meter.
 fn plain(table: &str) -> crate::observe::Call<'_> {
     crate::observe::Call::new(table, &crate::observe::Observer::PLAIN)
-}
-
-/// Deletes a table and waits until it is gone.
-pub(crate) async fn delete(client: &Client, table: &str) -> Result<()> {
-    let request = client.delete_table().table_name(table);
-    crate::observe::send_classified(request, plain(table)).await?;
-    wait_until_deleted(client, table).await
 }
 
 /// `[partition, sort]` as a KeySchema.
@@ -552,71 +510,4 @@ pub(crate) async fn create(
     }
     crate::observe::send_classified(request, plain(table)).await?;
     Ok(())
-}
-
-/// Polls with a delay that grows from 50 ms to 2 s: DynamoDB Local answers at once,
-/// the real service takes seconds.
-struct Poll {
-    started: Instant,
-    delay: Duration,
-}
-
-impl Poll {
-    fn new() -> Self {
-        Poll {
-            started: Instant::now(),
-            delay: Duration::from_millis(50),
-        }
-    }
-
-    /// Sleeps before the next look; `false` once the wait limit is spent.
-    async fn next(&mut self) -> bool {
-        if self.started.elapsed() > WAIT_LIMIT {
-            return false;
-        }
-        tokio::time::sleep(self.delay).await;
-        self.delay = (self.delay * 2).min(Duration::from_secs(2));
-        true
-    }
-}
-
-pub(crate) async fn wait_until_active(client: &Client, table: &str) -> Result<()> {
-    let mut poll = Poll::new();
-    loop {
-        if describe_table(client, table).await?.table_status == Some(TableStatus::Active) {
-            return Ok(());
-        }
-        if !poll.next().await {
-            return Err(Error::TableWait {
-                table: table.to_owned(),
-                state: "ACTIVE",
-                waited: WAIT_LIMIT,
-            });
-        }
-    }
-}
-
-async fn wait_until_deleted(client: &Client, table: &str) -> Result<()> {
-    let mut poll = Poll::new();
-    loop {
-        match describe_table(client, table).await {
-            Err(Error::Sdk { source, .. })
-                if matches!(
-                    *source,
-                    aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
-                ) =>
-            {
-                return Ok(())
-            }
-            Err(other) => return Err(other),
-            Ok(_) => {}
-        }
-        if !poll.next().await {
-            return Err(Error::TableWait {
-                table: table.to_owned(),
-                state: "deleted",
-                waited: WAIT_LIMIT,
-            });
-        }
-    }
 }

@@ -164,19 +164,4 @@ impl<A: DynamoTable> Table<A> {
     pub async fn ensure_table(&self) -> Result<bool> {
         crate::schema::ensure(self.create_table(), std::any::type_name::<A>()).await
     }
-
-    /// Deletes the table and everything in it, and waits until it is gone.
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoTable)]
-    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
-    /// # struct App;
-    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
-    /// app.delete_table().await?;
-    /// # Ok(()) }
-    /// ```
-    #[doc(alias = "DeleteTable")]
-    pub async fn delete_table(&self) -> Result<()> {
-        crate::schema::delete(self.handle.client(), self.handle.table_name()).await
-    }
 }
