@@ -7,10 +7,11 @@ mod get;
 mod get_fetch;
 mod progress;
 mod write;
+mod write_builders;
 
 pub use get::{Found, GetMany, GetManyOutput, Keyed};
 pub use progress::{BatchProgress, BatchReport};
-pub use write::{InsertMany, RemoveMany};
+pub use write_builders::{InsertMany, RemoveMany};
 
 use crate::error::Error;
 pub(crate) use crate::resilience::is_retryable;
