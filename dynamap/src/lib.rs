@@ -190,7 +190,7 @@ pub mod prelude {
 pub struct ReadmeDoctests;
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use condition::Condition;

@@ -49,8 +49,8 @@ macro_rules! write_options {
         }
 
         /// A limit on the whole call: once it passes, nothing more is sent and no batch is
-        /// retried, and the call ends with [`Error::BatchIncomplete`] (its source
-        /// [`Error::Timeout`]) holding every item not written. Without it a throttled
+        /// retried, and the call ends with [`Error::BatchIncomplete`](crate::Error::BatchIncomplete) (its source
+        /// [`Error::Timeout`](crate::Error::Timeout)) holding every item not written. Without it a throttled
         /// table is retried for as long as `max_attempts` and the retry policy allow.
         ///
         /// ```no_run
@@ -111,7 +111,7 @@ macro_rules! write_options {
 /// read and written back by every other write path. An item that cannot be sent (too
 /// large, unencodable, a key over DynamoDB's limits) is refused on its own and the
 /// others still go. On final failure of a batch nothing more is sent. Either way
-/// [`Error::BatchIncomplete`] says how many were written, holds every item that was
+/// [`Error::BatchIncomplete`](crate::Error::BatchIncomplete) says how many were written, holds every item that was
 /// not (the rest of the input included), and names each refused item by its position.
 ///
 /// ```no_run

@@ -1,0 +1,156 @@
+//! Single-table entities and collections: templates, key segments, the entity
+//! attribute, and the constant checks that refuse a mistaken design at compile time.
+
+use super::*;
+
+pub use crate::entity_def::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
+pub use crate::key::{push_segment, segment_from_value};
+
+/// What the generated code does with a key-template field of type `S`. One function
+/// names every use, so a type that cannot be a segment is reported once, at the field,
+/// with `KeySegment`'s message.
+pub const fn segment<S: crate::key::KeySegment>() -> Segment<S> {
+    Segment {
+        fixed_width: S::FIXED_WIDTH,
+        push: push_segment::<S>,
+        from_value: segment_from_value::<S>,
+    }
+}
+
+/// A key-template field's segment functions (see [`segment`]).
+pub struct Segment<S> {
+    /// Whether every value writes the same number of bytes.
+    pub fixed_width: bool,
+    /// Appends a value's segment to a composed key.
+    pub push: fn(&mut String, &S, &'static str, Option<char>) -> Result<(), ConversionError>,
+    /// Appends the segment of a value in its stored form.
+    pub from_value: fn(&AttributeValue, &mut String) -> Result<(), ConversionError>,
+}
+
+/// Names `I` as an index of table `T`; the bound refuses another table's index with
+/// `IndexOf`'s message at the entity's attribute.
+pub const fn index_of<I: crate::single_table::IndexOf<T>, T: crate::DynamoTable>(
+) -> crate::schema::IndexDefinition {
+    I::DEFINITION
+}
+
+pub use crate::entity_def::entity_of;
+
+/// Refuses an item of another entity than `expected`.
+#[inline]
+pub fn check_entity(
+    item: &Item,
+    attribute: &str,
+    expected: &'static str,
+) -> crate::error::Result<()> {
+    match entity_of(item, attribute) {
+        Some(name) if name == expected => Ok(()),
+        found => Err(other_entity(&[expected], found)),
+    }
+}
+
+/// The error for an item of an entity not among `expected`.
+pub fn other_entity(expected: &[&'static str], found: Option<&str>) -> crate::Error {
+    crate::Error::other_entity(expected, found)
+}
+
+/// Compares two texts in a constant: collection members must share a partition shape.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a table declares a sort key, in a constant: an entity's `sk` template must
+/// match.
+pub const fn has_sort_key(schema: &crate::schema::KeySchema) -> bool {
+    schema.sort_key.is_some()
+}
+
+/// The name of a table's sort key, in a constant (`""` without one: the entity's
+/// checks refuse a sort template then).
+pub const fn sort_key_name(schema: &crate::schema::KeySchema) -> &'static str {
+    match schema.sort_key {
+        Some(key) => key.name,
+        None => "",
+    }
+}
+
+/// The name of an index's sort key, in a constant (`""` without one).
+pub const fn sort_key_of(index: &crate::schema::IndexDefinition) -> &'static str {
+    match index.sort_key {
+        Some(key) => key.name,
+        None => "",
+    }
+}
+
+/// A key's name, if there is the key, in a constant.
+pub const fn key_name(key: Option<crate::schema::KeyDefinition>) -> Option<&'static str> {
+    match key {
+        Some(key) => Some(key.name),
+        None => None,
+    }
+}
+
+/// Whether an index is global, in a constant.
+pub const fn is_global(index: &crate::schema::IndexDefinition) -> bool {
+    matches!(index.kind, crate::schema::IndexKind::Global)
+}
+
+/// Whether table `T` keeps attribute `name` for itself: a key of the table or of an
+/// index, or the entity attribute. An entity's field may not be stored there.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
+    let schema = T::KEY_SCHEMA;
+    if same_text(name, schema.partition_key.name)
+        || same_text(name, sort_key_name(&schema))
+        || same_text(name, T::ENTITY_ATTRIBUTE)
+    {
+        return true;
+    }
+    let mut i = 0;
+    while i < T::INDEXES.len() {
+        let index = &T::INDEXES[i];
+        if same_text(name, index.partition_key.name) || same_text(name, sort_key_of(index)) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Names two collection members of one table; the bound refuses members of different
+/// tables at the odd one out.
+pub const fn same_table<
+    A: crate::single_table::Entity,
+    B: crate::single_table::Entity<Table = A::Table>,
+>() {
+}
+
+/// Names two collection members whose partition templates take values of the same
+/// types; the bound refuses others at the odd one out.
+pub const fn same_partition<A: crate::single_table::Entity, B: crate::single_table::Entity>()
+where
+    B::Partition: SamePartition<A::Partition>,
+{
+}
+
+/// The partition values of one collection member are those of another.
+#[diagnostic::on_unimplemented(
+    message = "this collection member's partition template takes `{Self}`, the first member's takes `{P}`",
+    label = "members of a collection share one partition template",
+    note = "a collection's members are read by one query of one partition: their partition templates take the same fields"
+)]
+pub trait SamePartition<P> {}
+
+impl<P> SamePartition<P> for P {}

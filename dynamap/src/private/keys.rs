@@ -1,0 +1,97 @@
+//! Key fields, index key fields and version fields of a derived item.
+
+use super::*;
+
+/// Encodes a key value; keys are never absent, and never empty (DynamoDB refuses empty
+/// strings and binaries in keys). Bounded by `DynamoValue` only: [`key_type`] is the one
+/// place that rejects unsupported key types, so the user sees that error once.
+#[inline]
+pub fn encode_key<K: DynamoValue>(
+    name: &'static str,
+    key: &K,
+) -> Result<AttributeValue, ConversionError> {
+    checked_key(name, key.to_attribute_value())
+}
+
+/// [`encode_key`] of a key the caller gives up: its text moves into the attribute.
+#[inline]
+pub fn encode_key_owned<K: DynamoValue>(
+    name: &'static str,
+    key: K,
+) -> Result<AttributeValue, ConversionError> {
+    checked_key(name, key.__into_attribute_value())
+}
+
+/// An encoded key value, present and within DynamoDB's rules.
+#[inline]
+fn checked_key(
+    name: &'static str,
+    encoded: Result<Option<AttributeValue>, ConversionError>,
+) -> Result<AttributeValue, ConversionError> {
+    let value = encoded
+        .map_err(|e| e.in_attribute(name))?
+        .ok_or_else(|| ConversionError::missing("a key value").in_attribute(name))?;
+    crate::key::check_key_value(name, &value, None)?;
+    Ok(value)
+}
+
+/// Reads a key attribute out of an item without taking it.
+#[inline]
+pub fn decode_key<K: DynamoValue>(item: &Item, name: &'static str) -> Result<K, ConversionError> {
+    match item.get(name) {
+        Some(v) => K::from_attribute_value(v.clone()),
+        None => Err(ConversionError::missing(K::EXPECTED)),
+    }
+    .map_err(|e| e.in_attribute(name))
+}
+
+/// The scalar type of a key field; the bound is what rejects unsupported key types,
+/// with `KeyAttribute`'s diagnostic at the user's field.
+pub const fn key_type<K: KeyAttribute>() -> crate::value::ScalarType {
+    K::SCALAR_TYPE
+}
+
+/// Reads a `#[dynamo(version)]` field; the bound reports non-integer version fields.
+#[inline]
+pub fn version_of<V: crate::path::VersionNumber>(value: &V) -> u64 {
+    value.to_version().unwrap_or(0)
+}
+
+/// Writes a bumped version back into the field.
+#[inline]
+pub fn version_from<V: crate::path::VersionNumber>(
+    version: u64,
+    name: &'static str,
+) -> crate::error::Result<V> {
+    V::from_version(version).ok_or_else(|| {
+        crate::error::Error::Conversion(
+            ConversionError::new("a version that fits the field", version.to_string())
+                .in_attribute(name),
+        )
+    })
+}
+
+/// The scalar type of an index key field; index keys may be optional (a sparse index
+/// holds only the items that have the attribute).
+pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::value::ScalarType {
+    K::SCALAR_TYPE
+}
+
+/// A type that can be a secondary index key: a key type, or an `Option` of one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a secondary index key",
+    label = "index keys must be String, an integer type, or bytes (Vec<u8>), optionally in an Option",
+    note = "DynamoDB index keys are scalars of type S, N or B"
+)]
+pub trait IndexKeyAttribute {
+    /// S, N or B.
+    const SCALAR_TYPE: crate::value::ScalarType;
+}
+
+impl<K: KeyAttribute> IndexKeyAttribute for K {
+    const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
+}
+
+impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
+    const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
+}
