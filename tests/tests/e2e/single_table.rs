@@ -718,10 +718,19 @@ async fn an_entity_and_a_collection_inherit_their_tables_settings() {
         2,
         "the collection's query is metered too"
     );
+    assert!(matches!(
+        app.collection::<UserView>().query(&user_id(1)).first().await,
+        Ok(Some(UserView::User(found))) if found.id == user_id(1)
+    ));
     let attempts = notes
         .client()
         .config()
         .retry_config()
         .map(|retry| retry.max_attempts());
     assert_eq!(attempts, Some(7), "the table's retry policy");
+    app.delete_table().await.unwrap();
+    assert!(
+        app.describe_table().await.is_err(),
+        "the table is gone once delete_table returns"
+    );
 }
