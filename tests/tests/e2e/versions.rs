@@ -380,4 +380,58 @@ async fn modify_never_bumps_a_version_past_what_its_field_reads_back() {
     );
     let stored = table.get("s").await.unwrap().unwrap();
     assert_eq!((stored.n, stored.version), (2, 255), "nothing was written");
+    // Below the ceiling, a failed condition of the caller's stays `ConditionFailed`.
+    table
+        .insert(&Small {
+            id: "t".into(),
+            n: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let refused = table
+        .modify("t")
+        .add(f.n, 1)
+        .when(f.n.gt(100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::ConditionFailed { .. }),
+        "{refused:?}"
+    );
+}
+
+/// A write based on version 0 matches an item another client stored without a version:
+/// when it fails, it fails on the caller's own condition (`ConditionFailed`), not as a
+/// version conflict.
+#[tokio::test]
+async fn version_zero_over_an_unversioned_item_fails_on_the_callers_condition() {
+    let accounts = new_mapping::<Account>("version-zero-unversioned").await;
+    use aws_sdk_dynamodb::types::AttributeValue;
+    accounts
+        .client()
+        .put_item()
+        .table_name(accounts.table_name())
+        .item("id", AttributeValue::S("a".into()))
+        .item("balance", AttributeValue::N("5".into()))
+        .send()
+        .await
+        .unwrap();
+    let account = Account {
+        id: "a".into(),
+        balance: 10,
+        version: 0,
+    };
+    let refused = accounts
+        .insert(&account)
+        .when(Account::fields().balance.gt(100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::ConditionFailed { .. }),
+        "the version held; the caller's condition failed: {refused:?}"
+    );
+    // Without the failing condition, version 0 takes the unversioned item over.
+    accounts.insert(&account).await.unwrap();
+    assert_eq!(accounts.get("a").await.unwrap().unwrap().version, 1);
 }
