@@ -215,15 +215,17 @@ impl Mapping {
         DocumentModify::new(self, self.key_item(key), changes)
     }
 
-    /// The exact item count (a paginated Scan with `Select=COUNT`).
+    /// The exact item count: a paginated Scan with `Select=COUNT`, billed for every
+    /// item, sent by `.await` (a [`Count`](crate::reads::Count), as a `TypedMapping`'s).
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// println!("exactly {}", m.count().await?);
+    /// println!("exactly {}", m.count().read_units_per_second(50.0).await?);
     /// # Ok(()) }
     /// ```
-    pub async fn count(&self) -> Result<u64> {
-        crate::reads::count_items(self.handle.client(), self.call()).await
+    #[doc(alias = "Select::Count")]
+    pub fn count(&self) -> crate::reads::Count<'_> {
+        crate::reads::Count::new(&self.handle, None)
     }
 
     /// A request on this table, as its observer sees it.

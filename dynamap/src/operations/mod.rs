@@ -92,6 +92,11 @@ impl<T: DynamoItem> TypedMapping<T> {
         Self::on(handle)
     }
 
+    /// The handle it is a view of.
+    pub(crate) fn handle(&self) -> &crate::handle::TableHandle {
+        &self.handle
+    }
+
     /// What the mapping's calls report to.
     pub(crate) fn observer(&self) -> &crate::observe::Observer {
         self.handle.observer()

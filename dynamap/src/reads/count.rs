@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::Select;
 
 use crate::error::Result;
-use crate::expr::Apply;
+use crate::expr::{Apply, Node};
 use crate::item::DynamoItem;
 use crate::observe::{Call, RateLimiter};
 use crate::operations::TypedMapping;
@@ -23,32 +23,39 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "Select::Count")]
-    pub fn count(&self) -> Count<'_, T> {
-        Count {
-            mapping: self,
-            read_units_per_second: None,
-        }
+    pub fn count(&self) -> Count<'_> {
+        Count::new(self.handle(), T::ENTITY.map(|entity| entity.filter()))
     }
 }
 
-/// An exact count of a mapping's items; built by [`TypedMapping::count`], sent by
-/// `.await`.
+/// An exact count of a mapping's items; built by [`TypedMapping::count`] or
+/// [`Mapping::count`](crate::Mapping::count), sent by `.await`.
 ///
 /// ```no_run
 /// # #[derive(dynamap::DynamoItem)]
 /// # struct User { #[dynamo(partition_key)] id: String }
 /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let count: dynamap::reads::Count<'_, User> = users.count();
+/// let count: dynamap::reads::Count<'_> = users.count();
 /// println!("{} users", count.await?);
 /// # Ok(()) }
 /// ```
 #[must_use = "a Count does nothing until it is awaited"]
-pub struct Count<'a, T> {
-    mapping: &'a TypedMapping<T>,
+pub struct Count<'a> {
+    handle: &'a crate::handle::TableHandle,
+    /// Which items count: an entity's only, or every item.
+    filter: Option<Node>,
     read_units_per_second: Option<f64>,
 }
 
-impl<T: DynamoItem> Count<'_, T> {
+impl<'a> Count<'a> {
+    pub(crate) fn new(handle: &'a crate::handle::TableHandle, filter: Option<Node>) -> Self {
+        Count {
+            handle,
+            filter,
+            read_units_per_second: None,
+        }
+    }
+
     /// Paces the counting scan to `units` read capacity units per second, by the
     /// capacity DynamoDB reports for each page: the count never finishes before its
     /// units divided by `units`.
@@ -75,15 +82,14 @@ impl<T: DynamoItem> Count<'_, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<u64> {
-        let filter = T::ENTITY.map(|entity| entity.filter());
         let rate = self.read_units_per_second.map(RateLimiter::new);
-        let mapping = self.mapping;
-        let call = Call::new(mapping.table_name(), mapping.observer()).rate(rate.as_deref());
-        count_matching(mapping.client(), call, filter).await
+        let handle = self.handle;
+        let call = Call::new(handle.table_name(), handle.observer()).rate(rate.as_deref());
+        count_matching(handle.client(), call, self.filter).await
     }
 }
 
-impl<'a, T: DynamoItem> std::future::IntoFuture for Count<'a, T> {
+impl<'a> std::future::IntoFuture for Count<'a> {
     type Output = Result<u64>;
     type IntoFuture = futures::future::BoxFuture<'a, Result<u64>>;
 
@@ -92,16 +98,11 @@ impl<'a, T: DynamoItem> std::future::IntoFuture for Count<'a, T> {
     }
 }
 
-/// Counts a table's items with a paginated `Select=COUNT` scan.
-pub(crate) async fn count_items(client: &aws_sdk_dynamodb::Client, call: Call<'_>) -> Result<u64> {
-    count_matching(client, call, None).await
-}
-
 /// Counts the items matching `filter` with a paginated `Select=COUNT` scan.
 async fn count_matching(
     client: &aws_sdk_dynamodb::Client,
     call: Call<'_>,
-    filter: Option<crate::expr::Node>,
+    filter: Option<Node>,
 ) -> Result<u64> {
     let table = call.table;
     let mut renderer = crate::expr::Renderer::new("Scan");

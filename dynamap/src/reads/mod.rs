@@ -14,7 +14,6 @@ mod count;
 pub use crate::key::PageToken;
 #[cfg(feature = "sealed-tokens")]
 pub use crate::key::TokenSecret;
-pub(crate) use count::count_items;
 pub use count::Count;
 pub use page::Page;
 pub use query::Query;
