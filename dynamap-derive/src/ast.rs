@@ -150,6 +150,18 @@ impl TemplateModel {
         })
     }
 
+    /// Each placeholder's field once, in the order of first use: what names one
+    /// rendering of the template.
+    pub fn distinct_fields(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.fields() {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     /// The template with its fields as `{}`.
     pub fn shape(&self) -> String {
         self.parts

@@ -32,6 +32,12 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// The primary key: the partition key's type, or `(partition, sort)`.
     type Key: Clone + Send + Sync + 'static;
 
+    /// What names one partition, as `query` takes it: the partition key's type, or
+    /// for an entity its partition template's field types (one type, a tuple for
+    /// several fields, `()` for a template without fields); a
+    /// [`PartitionValue`](crate::schema::PartitionValue) whenever the type can be queried.
+    type Partition: Clone + Send + Sync + 'static;
+
     /// Attribute names and types of the primary key.
     const KEY_SCHEMA: KeySchema;
 

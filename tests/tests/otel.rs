@@ -75,8 +75,7 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
             .await;
         assert!(refused.is_err());
         let blue: Vec<Player> = players
-            .query("blue")
-            .index("by_team")
+            .query_index_named::<String>("by_team", "blue")
             .stream()
             .try_collect()
             .await

@@ -18,6 +18,20 @@ fn field_named<'d, 'a>(data: &'d Struct<'a>, name: &str) -> &'d Field<'a> {
         .expect("`check` makes every placeholder name a field")
 }
 
+/// The type that names one rendering of `template`: its one field's type, a tuple of
+/// its fields' types, or `()` for a template without fields.
+fn template_type(template: &TemplateModel, data: &Struct) -> TokenStream {
+    let types: Vec<&syn::Type> = template
+        .distinct_fields()
+        .into_iter()
+        .map(|name| field_named(data, name).ty)
+        .collect();
+    match types.as_slice() {
+        [one] => quote!(#one),
+        many => quote!((#(#many,)*)),
+    }
+}
+
 /// Code that renders `template` into a `String`, the value of each field given by
 /// `value` (an expression of type `&FieldType`).
 fn render(
@@ -305,28 +319,17 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let index_list = entity.indexes.iter().map(|i| index_definition(i, table));
     let key_stored = key_fields.iter().map(|f| &f.name);
 
-    let partition_types: Vec<_> = {
-        let mut names: Vec<&str> = Vec::new();
-        for n in pk.fields() {
-            if !names.contains(&n) {
-                names.push(n);
-            }
-        }
-        names.iter().map(|n| field_named(data, n).ty).collect()
-    };
-    let partition_type = if partition_types.len() == 1 {
-        let ty = partition_types[0];
-        quote!(#ty)
-    } else {
-        quote!((#(#partition_types,)*))
-    };
+    let partition_type = template_type(pk, data);
     let shape = pk.shape();
     let in_indexes = entity.indexes.iter().map(|index| {
         let ty = &index.index;
+        let index_partition = template_type(index.pk.as_ref().unwrap_or(pk), data);
         let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
         quote! {
             #[automatically_derived]
-            impl #impl_generics ::dynamap::single_table::InIndex<#ty> for #ident #ty_generics #where_clause {}
+            impl #impl_generics ::dynamap::single_table::InIndex<#ty> for #ident #ty_generics #where_clause {
+                type Partition = #index_partition;
+            }
         }
     });
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
@@ -339,6 +342,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
 
         #header {
             type Key = #key_type;
+            type Partition = #partition_type;
 
             const KEY_SCHEMA: ::dynamap::schema::KeySchema = #table_trait::KEY_SCHEMA;
 
@@ -388,7 +392,6 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         #[automatically_derived]
         impl #impl_generics ::dynamap::single_table::Entity for #ident #ty_generics #where_clause {
             type Table = #table;
-            type Partition = #partition_type;
             const NAME: &'static str = #name;
             const PARTITION_SHAPE: &'static str = #shape;
         }

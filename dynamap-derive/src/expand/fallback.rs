@@ -63,9 +63,11 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
     if derive == Derive::Item {
         let item_header = header(quote!(::dynamap::DynamoItem));
         let key = key_type(model);
+        let partition = partition_type(model);
         out.extend(quote! {
             #item_header {
                 type Key = #key;
+                type Partition = #partition;
 
                 const KEY_SCHEMA: ::dynamap::schema::KeySchema = ::dynamap::schema::KeySchema {
                     partition_key: ::dynamap::schema::KeyDefinition {
@@ -121,7 +123,6 @@ fn entity_fallback(
     quote! {
         #entity_header {
             type Table = #table;
-            type Partition = ();
             const NAME: &'static str = "";
             const PARTITION_SHAPE: &'static str = "";
         }
@@ -134,6 +135,45 @@ fn sane(data: &crate::ast::Struct) -> bool {
     data.fields.iter().all(|f| {
         f.storage != crate::ast::Storage::Flatten || !(f.is_key || f.is_version || f.is_ttl)
     })
+}
+
+/// The partition type the user meant (the partition template's fields, or the first
+/// partition key field), so partitions given at uses type-check; `()` when it cannot
+/// be told.
+fn partition_type(model: Option<&Container>) -> TokenStream {
+    let Some(Container {
+        body: Body::Struct(data),
+        ..
+    }) = model
+    else {
+        return quote!(());
+    };
+    let field_type = |name: &str| {
+        data.fields
+            .iter()
+            .find(|f| f.member.to_string().trim_start_matches("r#") == name)
+            .map(|f| f.ty)
+    };
+    if let Some(entity) = &data.entity {
+        let types: Option<Vec<&syn::Type>> = entity.pk.as_ref().map_or(Some(Vec::new()), |pk| {
+            pk.distinct_fields().into_iter().map(field_type).collect()
+        });
+        return match types.as_deref() {
+            Some([one]) => quote!(#one),
+            Some(many) => quote!((#(#many,)*)),
+            None => quote!(()),
+        };
+    }
+    match data.key.as_ref().filter(|_| sane(data)) {
+        Some(key) => match data.fields.get(key.partition) {
+            Some(field) => {
+                let ty = field.ty;
+                quote!(#ty)
+            }
+            None => quote!(()),
+        },
+        None => quote!(()),
+    }
 }
 
 /// The key type the user meant (the first partition and sort key fields), so keys

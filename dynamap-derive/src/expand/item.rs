@@ -163,6 +163,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     quote! {
         #header {
             type Key = #key_type;
+            type Partition = #pk_ty;
 
             const KEY_SCHEMA: ::dynamap::schema::KeySchema = ::dynamap::schema::KeySchema {
                 partition_key: #pk_def,

@@ -2,9 +2,11 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::key::{check_key_value, KeyRole};
+use std::borrow::Cow;
 
-use super::Value;
+use crate::key::{check_key_value, KeyLike, KeyRole};
+
+use super::{Number, Value};
 use crate::error::Error;
 use crate::sdk_item::Item;
 use crate::value::ScalarType;
@@ -35,6 +37,94 @@ impl<V: Into<Value>> From<V> for DocumentKey {
 impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for DocumentKey {
     fn from((partition, sort): (A, B)) -> Self {
         DocumentKey::Composite(partition.into(), sort.into())
+    }
+}
+
+/// A document key names itself, so `get(&key)` takes it by reference as a typed
+/// mapping's `get` takes its key.
+impl KeyLike<DocumentKey> for DocumentKey {
+    #[inline]
+    fn to_key(&self) -> Cow<'_, DocumentKey> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// One value names the item of a table with a partition key only: `get("u1")`,
+/// `get(&7)`.
+impl<Q: DocumentKeyPart + ?Sized> KeyLike<DocumentKey> for Q {
+    #[inline]
+    fn to_key(&self) -> Cow<'_, DocumentKey> {
+        Cow::Owned(DocumentKey::Simple(self.to_part().into_owned()))
+    }
+}
+
+/// A pair names the item of a table with a sort key too: `get(&("alice", 7))`.
+impl<A: DocumentKeyPart, B: DocumentKeyPart> KeyLike<DocumentKey> for (A, B) {
+    #[inline]
+    fn to_key(&self) -> Cow<'_, DocumentKey> {
+        Cow::Owned(DocumentKey::Composite(
+            self.0.to_part().into_owned(),
+            self.1.to_part().into_owned(),
+        ))
+    }
+}
+
+/// One value of a [`DocumentKey`], as a [`Mapping`](crate::Mapping)'s `get` takes it:
+/// a string, an integer or bytes, owned or borrowed, or a [`Value`].
+///
+/// ```
+/// use dynamap::document::{DocumentKeyPart, Value};
+/// assert_eq!(*"alice".to_part(), Value::S("alice".into()));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be a value of an untyped table's key",
+    label = "give a string, an integer or bytes"
+)]
+pub trait DocumentKeyPart {
+    /// The value, borrowed when it already is one.
+    fn to_part(&self) -> Cow<'_, Value>;
+}
+
+impl DocumentKeyPart for Value {
+    #[inline]
+    fn to_part(&self) -> Cow<'_, Value> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// The key values an untyped table takes: strings, integers and bytes, owned or
+/// borrowed.
+macro_rules! document_key_part {
+    ($($t:ty),*) => {$(
+        impl DocumentKeyPart for $t {
+            #[inline]
+            fn to_part(&self) -> Cow<'_, Value> {
+                Cow::Owned(Value::from(self.to_owned()))
+            }
+        }
+    )*};
+}
+
+document_key_part!(
+    str,
+    &str,
+    String,
+    Number,
+    Vec<u8>,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64
+);
+
+impl DocumentKeyPart for [u8] {
+    #[inline]
+    fn to_part(&self) -> Cow<'_, Value> {
+        Cow::Owned(Value::from(self.to_vec()))
     }
 }
 

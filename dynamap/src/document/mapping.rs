@@ -10,6 +10,7 @@ use super::operations::{
 use super::{Document, DocumentKey, TableKey, Value};
 use crate::attr_path::AttrPath;
 use crate::error::{Error, Result};
+use crate::key::KeyLike;
 use crate::observe::Call;
 use crate::reads::read::ReadSpec;
 use crate::reads::{self, Page, ScanOptions};
@@ -125,8 +126,8 @@ impl Mapping {
         self.sort_key.as_ref()
     }
 
-    pub(super) fn key_item(&self, key: impl Into<DocumentKey>) -> Result<Item> {
-        key.into()
+    pub(super) fn key_item(&self, key: &(impl KeyLike<DocumentKey> + ?Sized)) -> Result<Item> {
+        key.to_key()
             .to_item(&self.partition_key, self.sort_key.as_ref())
     }
 
@@ -147,11 +148,11 @@ impl Mapping {
     ///
     /// ```no_run
     /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
-    /// let doc = m.get(("alice", 7)).consistent_read(true).await?;
+    /// let doc = m.get(&("alice", 7)).consistent_read(true).await?;
     /// # Ok(()) }
     /// ```
     #[doc(alias = "GetItem")]
-    pub fn get(&self, key: impl Into<DocumentKey>) -> DocumentGet<'_> {
+    pub fn get(&self, key: &(impl KeyLike<DocumentKey> + ?Sized)) -> DocumentGet<'_> {
         DocumentGet::new(self, self.key_item(key))
     }
 
@@ -178,7 +179,7 @@ impl Mapping {
     /// # Ok(()) }
     /// ```
     #[doc(alias = "DeleteItem")]
-    pub fn remove(&self, key: impl Into<DocumentKey>) -> DocumentRemove<'_> {
+    pub fn remove(&self, key: &(impl KeyLike<DocumentKey> + ?Sized)) -> DocumentRemove<'_> {
         DocumentRemove::new(self, self.key_item(key))
     }
 
@@ -190,7 +191,10 @@ impl Mapping {
     /// let there = m.contains_key("k").await?;
     /// # Ok(()) }
     /// ```
-    pub fn contains_key(&self, key: impl Into<DocumentKey>) -> DocumentContainsKey<'_> {
+    pub fn contains_key(
+        &self,
+        key: &(impl KeyLike<DocumentKey> + ?Sized),
+    ) -> DocumentContainsKey<'_> {
         DocumentContainsKey::new(self, self.key_item(key))
     }
 
@@ -209,7 +213,7 @@ impl Mapping {
     #[doc(alias = "UpdateItem")]
     pub fn modify<'a>(
         &'a self,
-        key: impl Into<DocumentKey>,
+        key: &(impl KeyLike<DocumentKey> + ?Sized),
         changes: &'a Document,
     ) -> DocumentModify<'a> {
         DocumentModify::new(self, self.key_item(key), changes)

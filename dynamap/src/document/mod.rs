@@ -8,7 +8,7 @@ mod number;
 mod operations;
 mod value;
 
-pub use key::{DocumentKey, TableKey};
+pub use key::{DocumentKey, DocumentKeyPart, TableKey};
 pub use mapping::{DocumentScan, Mapping};
 pub use number::Number;
 pub use operations::{

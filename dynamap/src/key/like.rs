@@ -9,7 +9,7 @@ use crate::sdk_item::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::ConversionError;
-use crate::value::{KeyAttribute, ScalarAttribute, ScalarType};
+use crate::value::{KeyAttribute, ScalarType};
 
 /// One key value given as `A` or a borrowed form of it (`&str` for `String`,
 /// `&[u8]` for `Vec<u8>`).
@@ -63,21 +63,24 @@ impl KeyPart<Vec<u8>> for &[u8] {
     }
 }
 
-/// A value that names an item of a table whose key is `K`: `K` itself, a borrowed form
+/// A value that names a key (or a partition) of type `K`: `K` itself, a borrowed form
 /// of a one-value key (`"u1"` for `String`), or a tuple of parts for a key of several
 /// values (`("alice", 7)` for `(String, u64)`; an entity's key is its template fields).
+/// Every entry point that takes a key or a partition takes it as `&impl KeyLike<K>`:
+/// `get`, `modify`, `remove`, `contains_key`, transactions, `query` (with `K` the
+/// item's [`Partition`](crate::DynamoItem::Partition)), and an untyped
+/// [`Mapping`](crate::Mapping)'s operations (with `K` a
+/// [`DocumentKey`](crate::document::DocumentKey)).
 ///
 /// ```
-/// # #[derive(dynamap::DynamoItem)]
-/// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64 }
 /// use dynamap::schema::KeyLike;
-/// let by_parts = ("alice", 7).to_key();
+/// let by_parts = KeyLike::<(String, u64)>::to_key(&("alice", 7));
 /// let owned: (String, u64) = ("alice".to_string(), 7);
 /// assert_eq!(*by_parts, owned);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "a `{Self}` cannot name an item whose key is `{K}`",
-    label = "give the key (`{K}`), or its parts as borrowed values"
+    message = "a `{Self}` cannot name a key or partition of type `{K}`",
+    label = "give a `{K}`, or its parts as borrowed values"
 )]
 pub trait KeyLike<K: Clone> {
     /// The key, borrowed when `self` is one.
@@ -121,27 +124,30 @@ pub(crate) fn key_item<T: DynamoItem, Q: KeyLike<T::Key> + ?Sized>(key: &Q) -> R
     }
 }
 
-/// A value that names a partition, as every query takes it: by reference, borrowed
-/// parts accepted. Any key type (`&"alice".to_string()`, `&7u64`), a `str`
-/// (`query("alice")`), or for an entity whose partition template has several fields a
-/// tuple of their values in the template's order (`query(&("acme", 3))`). A whole item
-/// key is a [`KeyLike`], taken the same way by `get`, `modify`
-/// and `remove`.
+/// The type of a whole partition key, as [`DynamoItem::Partition`] and
+/// [`InIndex::Partition`](crate::single_table::InIndex::Partition) name it: one key
+/// attribute's type for a plain table, the partition template's field types for an
+/// entity (one type, a tuple for several fields, `()` for a template without fields).
+/// A query takes its value the way `get` takes a key: by reference, as a [`KeyLike`]
+/// of this type, borrowed parts accepted (`query("alice")`, `query(&("acme", 3))`).
 ///
 /// ```
-/// use dynamap::schema::PartitionLike;
+/// use dynamap::schema::PartitionValue;
 /// let mut parts = Vec::new();
-/// "alice".key_values(&mut parts)?;
+/// "alice".to_string().key_values(&mut parts)?;
 /// 7u64.key_values(&mut parts)?;
-/// ("acme", 3u32).key_values(&mut parts)?;
+/// ("acme".to_string(), 3u32).key_values(&mut parts)?;
+/// ().key_values(&mut parts)?;
 /// assert_eq!(parts.len(), 4);
 /// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
+///
+/// [`DynamoItem::Partition`]: crate::DynamoItem::Partition
 #[diagnostic::on_unimplemented(
-    message = "a `{Self}` cannot name a partition",
-    label = "give the partition key's value by reference (`&value`), a `str`, or a tuple of a template's values"
+    message = "`{Self}` cannot be the type of a partition key",
+    label = "a partition key is a key attribute's type, or a tuple of them"
 )]
-pub trait PartitionLike {
+pub trait PartitionValue: Clone + Send + Sync + 'static {
     /// Appends the value's parts: scalar type and stored form.
     fn key_values(
         &self,
@@ -149,7 +155,7 @@ pub trait PartitionLike {
     ) -> Result<(), ConversionError>;
 }
 
-impl<K: ScalarAttribute> PartitionLike for K {
+impl<K: KeyAttribute + Send + Sync + 'static> PartitionValue for K {
     fn key_values(
         &self,
         out: &mut Vec<(ScalarType, AttributeValue)>,
@@ -162,29 +168,24 @@ impl<K: ScalarAttribute> PartitionLike for K {
     }
 }
 
-impl PartitionLike for str {
-    fn key_values(
-        &self,
-        out: &mut Vec<(ScalarType, AttributeValue)>,
-    ) -> Result<(), ConversionError> {
-        out.push((ScalarType::String, AttributeValue::S(self.to_owned())));
+/// The partition of a template without fields (`pk = "ORDERS"`): it has no values.
+impl PartitionValue for () {
+    fn key_values(&self, _: &mut Vec<(ScalarType, AttributeValue)>) -> Result<(), ConversionError> {
         Ok(())
     }
 }
 
-/// A `&str` part inside a tuple of parts: `query(&("acme", 3))`.
-impl PartitionLike for &str {
-    fn key_values(
-        &self,
-        out: &mut Vec<(ScalarType, AttributeValue)>,
-    ) -> Result<(), ConversionError> {
-        (**self).key_values(out)
+/// `&()` names the one partition of a template without fields.
+impl KeyLike<()> for () {
+    #[inline]
+    fn to_key(&self) -> Cow<'_, ()> {
+        Cow::Borrowed(self)
     }
 }
 
-macro_rules! tuple_key_value {
+macro_rules! tuple_partition {
     ($(($($t:ident $i:tt),+)),+) => {$(
-        impl<$($t: PartitionLike),+> PartitionLike for ($($t,)+) {
+        impl<$($t: PartitionValue),+> PartitionValue for ($($t,)+) {
             fn key_values(
                 &self,
                 out: &mut Vec<(ScalarType, AttributeValue)>,
@@ -196,7 +197,7 @@ macro_rules! tuple_key_value {
     )+};
 }
 
-tuple_key_value!(
+tuple_partition!(
     (A 0, B 1),
     (A 0, B 1, C 2),
     (A 0, B 1, C 2, D 3),

@@ -16,7 +16,7 @@ pub(crate) use identity::{
     check_key, check_key_value, identity, identity_hasher, identity_into, IdentityHasher, KeyRole,
 };
 pub(crate) use like::key_item;
-pub use like::{KeyLike, KeyPart, PartitionLike};
+pub use like::{KeyLike, KeyPart, PartitionValue};
 pub use segment::{push_segment, segment_from_value, KeySegment};
 
 pub use token::PageToken;

@@ -2,6 +2,7 @@
 //! built on a scan.
 
 use crate::item::DynamoItem;
+use crate::key::{KeyLike, PartitionValue};
 use crate::operations::TypedMapping;
 use crate::single_table::{DynamoIndex, InIndex};
 
@@ -21,8 +22,10 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::Scan::new(self)
     }
 
-    /// A query of one partition (of the table, or of an index with `.index(name)`);
-    /// see [`Query`](crate::reads::Query).
+    /// A query of one partition of the table; see [`Query`](crate::reads::Query).
+    /// `partition_key` is taken as `get` takes a key: by reference, as a value of the
+    /// item's [`Partition`](DynamoItem::Partition) type or a borrowed form of it (`"alice"`
+    /// for a `String`), so a value of another type does not compile.
     ///
     /// ```no_run
     /// # use dynamap::prelude::*;
@@ -42,9 +45,12 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "Query")]
     pub fn query(
         &self,
-        partition_key: &(impl crate::key::PartitionLike + ?Sized),
-    ) -> super::Query<'_, T> {
-        super::Query::new(self, partition_key)
+        partition_key: &(impl KeyLike<T::Partition> + ?Sized),
+    ) -> super::Query<'_, T>
+    where
+        T::Partition: PartitionValue,
+    {
+        super::Query::new(self, &*partition_key.to_key())
     }
 
     /// A query of index `I` of an entity's table; only an index the entity takes part
@@ -67,12 +73,43 @@ impl<T: DynamoItem> TypedMapping<T> {
     #[doc(alias = "Query")]
     pub fn query_index<I: DynamoIndex>(
         &self,
-        partition_key: &(impl crate::key::PartitionLike + ?Sized),
+        partition_key: &(impl KeyLike<<T as InIndex<I>>::Partition> + ?Sized),
     ) -> super::Query<'_, T>
     where
         T: InIndex<I>,
+        <T as InIndex<I>>::Partition: PartitionValue,
     {
-        super::Query::new(self, partition_key).index(I::DEFINITION.name)
+        super::Query::new(self, &*partition_key.to_key()).index(I::DEFINITION.name)
+    }
+
+    /// A query of the secondary index named `index`, declared on a plain type
+    /// (`gsi_partition_key`, `gsi_sort_key`, `lsi_sort_key`), or of an entity's index
+    /// by its name: the string form, where [`query_index`](Self::query_index) names the
+    /// index by a type. `partition_key` is taken as `query` takes it, as a value of the
+    /// type `P` you name for the index's partition key (`::<String>`: a string names
+    /// the index, so the compiler cannot know it). The index's declared key type is
+    /// checked when the query is sent ([`Error::Key`] on a mismatch,
+    /// [`Error::UnknownIndex`] for a name the type does not declare).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(gsi_partition_key = "by_email")] email: String,
+    /// #   #[dynamo(gsi_partition_key = "by_level")] level: u32 }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let found = users.query_index_named::<String>("by_email", "ada@example.com").stream();
+    /// let experts = users.query_index_named::<u32>("by_level", &9).stream();
+    /// # }
+    /// ```
+    ///
+    /// [`Error::Key`]: crate::Error::Key
+    /// [`Error::UnknownIndex`]: crate::Error::UnknownIndex
+    #[doc(alias = "Query")]
+    pub fn query_index_named<P: PartitionValue>(
+        &self,
+        index: &str,
+        partition_key: &(impl KeyLike<P> + ?Sized),
+    ) -> super::Query<'_, T> {
+        super::Query::new(self, &*partition_key.to_key()).index(index)
     }
 
     /// Reads the whole table: every item, lazily, a scan page at a time (the seed's

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::expr::{all_of, Cmp, Node};
 use crate::item::{DynamoItem, KeyDefinition, Projection};
 use crate::key::token::StartFrom;
-use crate::key::PartitionLike;
+use crate::key::PartitionValue;
 use crate::operations::TypedMapping;
 use crate::path::{AttrPath, PathStep};
 use crate::sdk_item::Item;
@@ -25,7 +25,7 @@ use crate::value::ScalarType;
 /// The parts of a partition value, or the first that could not be encoded.
 type Parts = Result<Vec<(ScalarType, AttributeValue)>, ConversionError>;
 
-fn parts<Q: PartitionLike + ?Sized>(value: &Q) -> Parts {
+fn parts<P: PartitionValue>(value: &P) -> Parts {
     let mut out = Vec::with_capacity(1);
     value.key_values(&mut out)?;
     Ok(out)
@@ -70,7 +70,7 @@ pub(crate) enum Scope {
 ///     .stream()
 ///     .try_collect()
 ///     .await?;
-/// let paid = orders.query("paid").index("by_status").first().await?;
+/// let paid = orders.query_index_named::<String>("by_status", "paid").first().await?;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Query does nothing until its stream is polled"]
@@ -86,19 +86,16 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
-    pub(crate) fn new<Q: PartitionLike + ?Sized>(
-        mapping: &'a TypedMapping<T>,
-        partition: &Q,
-    ) -> Self {
+    pub(crate) fn new<P: PartitionValue>(mapping: &'a TypedMapping<T>, partition: &P) -> Self {
         Query::of(mapping, partition, Scope::Item, decode_item::<T>)
     }
 }
 
 impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// A query of `partition` reading `scope`'s items, decoded by `decode`.
-    fn of<Q: PartitionLike + ?Sized>(
+    fn of<P: PartitionValue>(
         mapping: &'a TypedMapping<T>,
-        partition: &Q,
+        partition: &P,
         scope: Scope,
         decode: fn(Item) -> Result<Out>,
     ) -> Self {
@@ -120,9 +117,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 
     /// A query of a collection's partition, decoded by `decode`; `T` is the member
     /// whose partition template renders the partition.
-    pub(crate) fn collection<Q: PartitionLike + ?Sized>(
+    pub(crate) fn collection<P: PartitionValue>(
         mapping: &'a TypedMapping<T>,
-        partition: &Q,
+        partition: &P,
         members: &'static [&'static str],
         decode: fn(Item) -> Result<Out>,
     ) -> Self {
@@ -172,18 +169,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         self
     }
 
-    /// Queries a secondary index declared on the type (`gsi_partition_key`,
-    /// `gsi_sort_key`, `lsi_sort_key`).
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(gsi_partition_key = "by_email")] email: String }
-    /// # fn f(users: dynamap::TypedMapping<User>) {
-    /// let found = users.query("ada@example.com").index("by_email").stream();
-    /// # }
-    /// ```
-    pub fn index(mut self, name: impl Into<String>) -> Self {
-        self.spec.index = Some(name.into());
+    /// The index to read: set by `query_index` and `query_index_named`.
+    pub(crate) fn index(mut self, name: &str) -> Self {
+        self.spec.index = Some(name.to_owned());
         self
     }
 

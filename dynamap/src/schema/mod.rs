@@ -2,7 +2,7 @@
 //! of single-table designs, and creating, describing and deleting the table.
 
 pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
-pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionLike};
+pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
 pub(crate) use crate::lifecycle::{describe_table, wait_until_active};
 
 use aws_sdk_dynamodb::types::{

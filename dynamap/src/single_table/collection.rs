@@ -4,7 +4,8 @@ use futures::stream::BoxStream;
 
 use super::DynamoCollection;
 use crate::error::Result;
-use crate::key::PartitionLike;
+use crate::item::DynamoItem;
+use crate::key::{KeyLike, PartitionValue};
 use crate::operations::TypedMapping;
 use crate::reads::{Page, Query};
 
@@ -62,9 +63,16 @@ impl<C: DynamoCollection> Collection<C> {
     /// # }
     /// ```
     #[doc(alias = "Query")]
-    pub fn query(&self, partition_key: &(impl PartitionLike + ?Sized)) -> CollectionQuery<'_, C> {
+    pub fn query(
+        &self,
+        partition_key: &(impl KeyLike<<C::First as DynamoItem>::Partition> + ?Sized),
+    ) -> CollectionQuery<'_, C>
+    where
+        <C::First as DynamoItem>::Partition: PartitionValue,
+    {
+        let partition = partition_key.to_key();
         CollectionQuery {
-            query: Query::collection(&self.mapping, partition_key, C::MEMBERS, C::from_item),
+            query: Query::collection(&self.mapping, &*partition, C::MEMBERS, C::from_item),
         }
     }
 }

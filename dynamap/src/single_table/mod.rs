@@ -99,9 +99,6 @@ pub trait IndexOf<T: DynamoTable>: DynamoIndex {}
 pub trait Entity: DynamoItem {
     /// The table the entity is stored in.
     type Table: DynamoTable;
-    /// The types of the partition template's fields, in order (one type, or a tuple):
-    /// what a query of the entity's partition takes.
-    type Partition;
     /// The entity's name, stored in the table's entity attribute.
     const NAME: &'static str;
     /// The partition template with its fields as `{}`: entities whose shapes and
@@ -118,7 +115,13 @@ pub trait Entity: DynamoItem {
     label = "this entity declares no key templates for the index",
     note = "add `index({I}, pk = \"...\", sk = \"...\")` to the entity's #[dynamo(...)]"
 )]
-pub trait InIndex<I: DynamoIndex>: Entity {}
+pub trait InIndex<I: DynamoIndex>: Entity {
+    /// The types of the index's partition template's fields, as
+    /// [`query_index`](crate::TypedMapping::query_index) takes them (the entity's own
+    /// [`Partition`](crate::DynamoItem::Partition) when the index keeps the table's
+    /// partition template).
+    type Partition: Clone + Send + Sync + 'static;
+}
 
 /// Entities that share a partition, read together by one query: derived on an enum
 /// with one variant per entity (`enum UserView { User(User), Order(Order) }`); the

@@ -162,7 +162,7 @@ async fn composite_keys_and_what_is_refused() {
     ]);
     mapping.insert(&order).await.unwrap();
     assert_eq!(
-        mapping.get(("alice", 7)).await.unwrap(),
+        mapping.get(&("alice", 7)).await.unwrap(),
         Some(order.clone())
     );
 
@@ -171,7 +171,7 @@ async fn composite_keys_and_what_is_refused() {
         matches!(&simple, Error::Key(m) if m.contains("(partition, sort) pair")),
         "{simple}"
     );
-    let wrong_type = mapping.get(("alice", "7")).await.unwrap_err();
+    let wrong_type = mapping.get(&("alice", "7")).await.unwrap_err();
     assert!(
         matches!(&wrong_type, Error::Key(m) if m.contains("`order_id` is a number")),
         "{wrong_type}"
@@ -184,23 +184,23 @@ async fn composite_keys_and_what_is_refused() {
         matches!(&no_key, Error::Key(m) if m.contains("`order_id`")),
         "{no_key}"
     );
-    let empty = mapping.get(("", 1)).await.unwrap_err();
+    let empty = mapping.get(&("", 1)).await.unwrap_err();
     assert!(
         matches!(&empty, Error::Conversion(e) if e.attribute() == "customer" && e.found() == "an empty value"),
         "{empty}"
     );
-    let long = mapping.get(("a".repeat(2049), 1)).await.unwrap_err();
+    let long = mapping.get(&("a".repeat(2049), 1)).await.unwrap_err();
     assert!(
         matches!(&long, Error::Conversion(e) if e.expected().contains("2,048 bytes")),
         "{long}"
     );
     let rekey = mapping
-        .modify(("alice", 7), &doc(vec![("order_id", 8.into())]))
+        .modify(&("alice", 7), &doc(vec![("order_id", 8.into())]))
         .await
         .unwrap_err();
     assert!(matches!(rekey, Error::Key(_)), "{rekey}");
     let missing = mapping
-        .modify(("bob", 1), &doc(vec![("total", 1.into())]))
+        .modify(&("bob", 1), &doc(vec![("total", 1.into())]))
         .await
         .unwrap_err();
     assert!(matches!(missing, Error::NotFound { .. }), "{missing}");

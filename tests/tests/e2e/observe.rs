@@ -431,8 +431,7 @@ async fn a_per_index_meter_splits_writes_and_queries_by_index() {
         "{written:?}"
     );
     let blue: Vec<Member> = members
-        .query("blue")
-        .index("by_team")
+        .query_index_named::<String>("by_team", "blue")
         .stream()
         .try_collect()
         .await

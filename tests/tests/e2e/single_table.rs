@@ -86,6 +86,20 @@ struct Member {
     name: String,
 }
 
+/// One partition for every setting: a template without fields, queried with `&()`.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = App,
+    entity = "Setting",
+    pk = "SETTINGS",
+    sk = "SETTING#{name}",
+    index(Gsi1, pk = "SETTINGS_BY_VALUE", sk = "VALUE#{value}")
+)]
+struct Setting {
+    name: String,
+    value: String,
+}
+
 #[derive(DynamoCollection, Debug, PartialEq)]
 enum UserView {
     User(User),
@@ -733,4 +747,56 @@ async fn an_entity_and_a_collection_inherit_their_tables_settings() {
         app.describe_table().await.is_err(),
         "the table is gone once delete_table returns"
     );
+}
+
+#[tokio::test]
+async fn a_partition_template_without_fields_is_queried_with_the_unit_value() {
+    let app = app().await;
+    let settings = app.entity::<Setting>();
+    for (name, value) in [("theme", "dark"), ("locale", "fr"), ("beta", "on")] {
+        settings
+            .insert(&Setting {
+                name: name.into(),
+                value: value.into(),
+            })
+            .await
+            .unwrap();
+    }
+    app.entity::<User>().insert(&user(1)).await.unwrap();
+    let beta = stored(&settings, &"beta".to_string()).await;
+    assert_eq!(beta["pk"], AttributeValue::S("SETTINGS".into()));
+    assert_eq!(
+        beta["gsi1pk"],
+        AttributeValue::S("SETTINGS_BY_VALUE".into())
+    );
+
+    let names: Vec<String> = settings
+        .query(&())
+        .stream()
+        .map_ok(|s| s.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["beta", "locale", "theme"], "in sort-key order");
+    let by_value: Vec<String> = settings
+        .query_index::<Gsi1>(&())
+        .stream()
+        .map_ok(|s| s.value)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_value,
+        ["dark", "fr", "on"],
+        "in the index's sort-key order"
+    );
+    let after_f = settings
+        .query(&())
+        .sort_key(Setting::fields().name.gt("f".to_string()))
+        .stream()
+        .map_ok(|s| s.name)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert_eq!(after_f, ["locale", "theme"]);
 }

@@ -318,8 +318,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
 
     // A global index: another partition key, a sort key of its own.
     let paid: Vec<Order> = table
-        .query("paid")
-        .index("by_status")
+        .query_index_named::<String>("by_status", "paid")
         .stream()
         .try_collect()
         .await
@@ -330,15 +329,13 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
         "sorted by the index's sort key"
     );
     let big_paid = table
-        .query("paid")
-        .index("by_status")
+        .query_index_named::<String>("by_status", "paid")
         .sort_key(f.total.ge(390))
         .stream();
     let big_paid: Vec<i64> = big_paid.map_ok(|o| o.total).try_collect().await.unwrap();
     assert_eq!(big_paid, [400, 401]);
     let reversed = table
-        .query("shipped")
-        .index("by_status")
+        .query_index_named::<String>("by_status", "shipped")
         .reverse(true)
         .first()
         .await
@@ -355,20 +352,22 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
         .unwrap();
     assert_eq!(coupons.len(), 8);
     assert_eq!(
-        table.query("C20").index("by_coupon").stream().count().await,
+        table
+            .query_index_named::<String>("by_coupon", "C20")
+            .stream()
+            .count()
+            .await,
         2
     );
 
     // Local indexes: the table's partition key, another sort key; string begins_with.
     let by_total = ids(table
-        .query("alice")
-        .index("by_total")
+        .query_index_named::<String>("by_total", "alice")
         .sort_key(f.total.between(100, 130)))
     .await;
     assert_eq!(by_total, [10, 11, 12, 13]);
     let on_the_5th = table
-        .query("bob")
-        .index("by_day")
+        .query_index_named::<String>("by_day", "bob")
         .sort_key(f.day.begins_with("2026-11-05"))
         .stream();
     let mut on_the_5th: Vec<u64> = on_the_5th
@@ -379,8 +378,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
     on_the_5th.sort();
     assert_eq!(on_the_5th, [4, 32]);
     let consistent = table
-        .query("alice")
-        .index("by_total")
+        .query_index_named::<String>("by_total", "alice")
         .consistent_read(true)
         .first()
         .await
@@ -402,10 +400,11 @@ async fn query_pages_resume_from_tokens_on_table_and_index() {
         let mut seen = Vec::new();
         let mut token: Option<PageToken> = None;
         loop {
-            let mut query = table.query(partition).page_size(7);
-            if let Some(index) = index {
-                query = query.index(index);
+            let mut query = match index {
+                Some(index) => table.query_index_named::<String>(index, partition),
+                None => table.query(partition),
             }
+            .page_size(7);
             if let Some(token) = token.take() {
                 query = query.start_from(token);
             }
@@ -441,16 +440,21 @@ async fn query_mistakes_are_reported_before_sending() {
         .first()
         .await;
     assert!(matches!(ne, Err(Error::InvalidRequest { .. })), "{ne:?}");
-    let wrong_type = table.query(&42u64).first().await.unwrap_err();
+    // A partition value of another type does not compile for `query` (tests/ui); by
+    // an index's name the compiler cannot know the type, so the query refuses it.
+    let wrong_type = table
+        .query_index_named::<u64>("by_status", &42)
+        .first()
+        .await
+        .unwrap_err();
     assert!(
         wrong_type
             .to_string()
-            .contains("partition key `customer` is a string (S)"),
+            .contains("partition key `status` is a string (S)"),
         "{wrong_type}"
     );
     let unknown = table
-        .query("alice")
-        .index("by_colour")
+        .query_index_named::<String>("by_colour", "alice")
         .first()
         .await
         .unwrap_err();
