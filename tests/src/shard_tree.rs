@@ -2,7 +2,9 @@
 //! never make (they keep one shard per stream): parents closed with records, children
 //! and grandchildren, a shard whose parent has aged out. It speaks the Streams API's
 //! JSON protocol (DescribeStream, GetShardIterator, GetRecords) to the real SDK client,
-//! and records which shard each GetRecords read, so a test can check the order.
+//! and records which shard each GetRecords read, so a test can check the order, and
+//! every call, so a test can count them. A test may change the tree while a feed reads
+//! it (close a shard, start another, disable the stream).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -27,7 +29,33 @@ pub struct TreeShard {
     /// the shard).
     pub closed: bool,
     /// The `user` key of each record.
-    pub users: Vec<&'static str>,
+    pub users: Vec<String>,
+}
+
+impl TreeShard {
+    /// A shard of `users`' records.
+    pub fn new(
+        id: &'static str,
+        parent: Option<&'static str>,
+        closed: bool,
+        users: &[&str],
+    ) -> Self {
+        TreeShard {
+            id,
+            parent,
+            closed,
+            users: users.iter().map(|u| (*u).to_owned()).collect(),
+        }
+    }
+}
+
+/// What the server serves, which a test may change while it runs.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// The shards, in listing order.
+    pub shards: Vec<TreeShard>,
+    /// Whether DescribeStream says `DISABLED` (else `ENABLED`).
+    pub disabled: bool,
 }
 
 /// A running server; stops when dropped.
@@ -36,6 +64,11 @@ pub struct ShardTree {
     pub url: String,
     /// The shard of each GetRecords that returned records, in order.
     pub reads: Arc<Mutex<Vec<String>>>,
+    /// Every call, in order: the operation (`DescribeStream`, `GetShardIterator`,
+    /// `GetRecords`) and, but for DescribeStream, its shard.
+    pub calls: Arc<Mutex<Vec<(String, String)>>>,
+    /// The tree served; change it to change what later calls see.
+    pub tree: Arc<Mutex<Tree>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -49,7 +82,7 @@ fn sequence(shard: usize, record: usize) -> String {
     format!("{:021}", (shard + 1) * 1_000 + record)
 }
 
-fn describe(shards: &[TreeShard], listed: &[&str]) -> Json {
+fn describe(shards: &[TreeShard], listed: &[&str], disabled: bool) -> Json {
     let shards: Vec<Json> = shards
         .iter()
         .enumerate()
@@ -68,7 +101,7 @@ fn describe(shards: &[TreeShard], listed: &[&str]) -> Json {
         .collect();
     json!({ "StreamDescription": {
         "StreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x",
-        "StreamStatus": "ENABLED",
+        "StreamStatus": if disabled { "DISABLED" } else { "ENABLED" },
         "StreamViewType": "NEW_IMAGE",
         "TableName": "t",
         "KeySchema": [{ "AttributeName": "user", "KeyType": "HASH" }],
@@ -76,14 +109,38 @@ fn describe(shards: &[TreeShard], listed: &[&str]) -> Json {
     }})
 }
 
-fn answer(shards: &[TreeShard], target: &str, body: &Json, reads: &Mutex<Vec<String>>) -> Json {
+/// What the server keeps between calls.
+struct State {
+    tree: Arc<Mutex<Tree>>,
+    reads: Arc<Mutex<Vec<String>>>,
+    calls: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+fn answer(state: &State, target: &str, body: &Json) -> Json {
+    let operation = target.rsplit('.').next().unwrap_or_default().to_owned();
+    let shard = body["ShardId"]
+        .as_str()
+        .or_else(|| {
+            body["ShardIterator"]
+                .as_str()
+                .and_then(|i| i.split('|').next())
+        })
+        .unwrap_or_default()
+        .to_owned();
+    if let Ok(mut calls) = state.calls.lock() {
+        calls.push((operation, shard));
+    }
+    let Ok(tree) = state.tree.lock() else {
+        return json!({});
+    };
+    let shards = &tree.shards;
     let listed: Vec<&str> = shards
         .iter()
         .map(|s| s.id)
         .filter(|id| !id.starts_with("gone"))
         .collect();
     if target.ends_with("DescribeStream") {
-        return describe(shards, &listed);
+        return describe(shards, &listed, tree.disabled);
     }
     if target.ends_with("GetShardIterator") {
         let id = body["ShardId"].as_str().unwrap_or_default();
@@ -99,14 +156,15 @@ fn answer(shards: &[TreeShard], target: &str, body: &Json, reads: &Mutex<Vec<Str
         };
         return json!({ "ShardIterator": format!("{id}|{position}") });
     }
-    // GetRecords: two records a page.
+    // GetRecords: the records asked for (`Limit`), two when it is not given.
+    let limit = body["Limit"].as_u64().map_or(2, |n| n as usize);
     let iterator = body["ShardIterator"].as_str().unwrap_or_default();
     let (id, position) = iterator.split_once('|').unwrap_or_default();
     let position: usize = position.parse().unwrap_or(0);
     let Some((i, shard)) = shards.iter().enumerate().find(|(_, s)| s.id == id) else {
         return json!({ "Records": [] });
     };
-    let end = (position + 2).min(shard.users.len());
+    let end = (position + limit).min(shard.users.len());
     let records: Vec<Json> = (position..end)
         .map(|r| {
             json!({
@@ -124,7 +182,7 @@ fn answer(shards: &[TreeShard], target: &str, body: &Json, reads: &Mutex<Vec<Str
         })
         .collect();
     if !records.is_empty() {
-        if let Ok(mut reads) = reads.lock() {
+        if let Ok(mut reads) = state.reads.lock() {
             reads.push(id.to_owned());
         }
     }
@@ -148,14 +206,21 @@ impl ShardTree {
             "http://{}",
             listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
         );
-        let reads = Arc::new(Mutex::new(Vec::new()));
-        let (shared, seen) = (Arc::new(shards), reads.clone());
+        let state = Arc::new(State {
+            tree: Arc::new(Mutex::new(Tree {
+                shards,
+                disabled: false,
+            })),
+            reads: Arc::new(Mutex::new(Vec::new())),
+            calls: Arc::new(Mutex::new(Vec::new())),
+        });
+        let (reads, calls, tree) = (state.reads.clone(), state.calls.clone(), state.tree.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (shards, reads) = (shared.clone(), seen.clone());
+                let state = state.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
-                        let (shards, reads) = (shards.clone(), reads.clone());
+                        let state = state.clone();
                         async move {
                             let target = request
                                 .headers()
@@ -170,7 +235,7 @@ impl ShardTree {
                                 .map_err(std::io::Error::other)?
                                 .to_bytes();
                             let body: Json = serde_json::from_slice(&body).unwrap_or(Json::Null);
-                            let answer = answer(&shards, &target, &body, &reads);
+                            let answer = answer(&state, &target, &body);
                             Response::builder()
                                 .header("content-type", "application/x-amz-json-1.0")
                                 .body(Full::new(Bytes::from(answer.to_string())))
@@ -183,6 +248,43 @@ impl ShardTree {
                 });
             }
         });
-        ShardTree { url, reads, task }
+        ShardTree {
+            url,
+            reads,
+            calls,
+            tree,
+            task,
+        }
+    }
+
+    /// A Streams client that talks to this server.
+    pub fn client(&self) -> aws_sdk_dynamodbstreams::Client {
+        aws_sdk_dynamodbstreams::Client::from_conf(
+            aws_sdk_dynamodbstreams::Config::builder()
+                .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+                .endpoint_url(&self.url)
+                .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
+                .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
+                    "test", "test", None, None, "test",
+                ))
+                .build(),
+        )
+    }
+
+    /// Changes the tree served from the next call on.
+    ///
+    /// # Panics
+    /// When a thread panicked holding the tree.
+    pub fn change(&self, change: impl FnOnce(&mut Tree)) {
+        change(&mut self.tree.lock().unwrap_or_else(|e| panic!("{e}")));
+    }
+
+    /// How many calls of `operation` were made so far.
+    ///
+    /// # Panics
+    /// When a thread panicked holding the log.
+    pub fn count(&self, operation: &str) -> usize {
+        let calls = self.calls.lock().unwrap_or_else(|e| panic!("{e}"));
+        calls.iter().filter(|(op, _)| op == operation).count()
     }
 }

@@ -64,6 +64,7 @@ pub struct Changes<T> {
     poll: Duration,
     streams: Option<aws_sdk_dynamodbstreams::Client>,
     records_per_request: Option<i32>,
+    refresh: Duration,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -76,6 +77,7 @@ impl<T: Changed> Changes<T> {
             poll: Duration::from_secs(1),
             streams: None,
             records_per_request: None,
+            refresh: REFRESH,
             decoded: PhantomData,
         }
     }
@@ -125,6 +127,23 @@ impl<T: Changed> Changes<T> {
         self
     }
 
+    /// How often the shard list is read again while shards are open, to find the
+    /// shards DynamoDB starts (30 s by default; DynamoDB rolls a stream's shards over
+    /// about every four hours and splits them as a table grows). A shard that closes is
+    /// followed by its children at once, whatever this is.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem, Debug)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) {
+    /// let watchful = users.changes().shard_refresh_interval(std::time::Duration::from_secs(5)).stream();
+    /// # }
+    /// ```
+    pub fn shard_refresh_interval(mut self, every: Duration) -> Self {
+        self.refresh = every;
+        self
+    }
+
     /// The DynamoDB Streams client to read with, instead of one made from the mapping's
     /// client.
     ///
@@ -143,7 +162,8 @@ impl<T: Changed> Changes<T> {
     }
 
     /// The changes, in order per item, as they come; the stream does not end (it waits
-    /// for new changes) unless the stream itself is disabled and read to its end.
+    /// for new changes) unless the stream itself is disabled and read to its end
+    /// (after which it keeps answering `None`).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem, Debug)]
@@ -166,10 +186,13 @@ impl<T: Changed> Changes<T> {
             pause: MIN_PAUSE,
             error_pause: Duration::ZERO,
             ended: false,
+            stream_open: true,
         };
         futures::stream::unfold(reader, |mut reader| async move {
             reader.next().await.map(|item| (item, reader))
         })
+        // Polled again after its end, a feed answers `None` again rather than panic.
+        .fuse()
         .boxed()
     }
 }
@@ -193,8 +216,8 @@ const ROUND_LIMIT: usize = 1_000;
 /// seconds: erring early delivers some older changes rather than skipping newer ones.
 const LATEST_MARGIN: Duration = Duration::from_secs(65);
 
-/// How often the shard list is read again while shards are open (DynamoDB rolls shards
-/// over about every four hours).
+/// How often the shard list is read again while shards are open, by default (DynamoDB
+/// rolls shards over about every four hours).
 const REFRESH: Duration = Duration::from_secs(30);
 
 struct Shard {
@@ -232,6 +255,9 @@ struct Reader<T: Changed> {
     /// The pause before the next round after an error (zero after a good round).
     error_pause: Duration,
     ended: bool,
+    /// Whether the stream was enabled when the shard list was last read (a disabled
+    /// stream's shards all end, and no new ones start).
+    stream_open: bool,
 }
 
 impl<T: Changed> Reader<T> {
@@ -262,7 +288,9 @@ impl<T: Changed> Reader<T> {
         if self.client.is_none() {
             self.open().await?;
         }
-        let stale = self.refreshed.is_none_or(|at| at.elapsed() > REFRESH);
+        let stale = self
+            .refreshed
+            .is_none_or(|at| at.elapsed() > self.feed.refresh);
         if stale || self.shards.is_empty() {
             self.refresh().await?;
         }
@@ -270,7 +298,9 @@ impl<T: Changed> Reader<T> {
             .filter(|i| self.readable(*i))
             .collect();
         if readable.is_empty() {
-            if self.shards.is_empty() && !self.finished.is_empty() && !self.open_stream().await? {
+            // Every shard read to its end, and none to come: the stream is disabled (the
+            // shard list was read this round, as there are no open shards).
+            if self.shards.is_empty() && !self.stream_open {
                 self.ended = true;
                 return Ok(());
             }
@@ -349,13 +379,6 @@ impl<T: Changed> Reader<T> {
         Ok(())
     }
 
-    /// Whether the stream is still enabled (a disabled stream's shards all end).
-    async fn open_stream(&self) -> Result<bool> {
-        let description = self.describe(None).await?;
-        Ok(description.stream_status
-            != Some(aws_sdk_dynamodbstreams::types::StreamStatus::Disabled))
-    }
-
     async fn describe(
         &self,
         after: Option<String>,
@@ -388,6 +411,10 @@ impl<T: Changed> Reader<T> {
         let mut after: Option<String> = None;
         loop {
             let description = self.describe(after.clone()).await?;
+            if after.is_none() {
+                self.stream_open = description.stream_status
+                    != Some(aws_sdk_dynamodbstreams::types::StreamStatus::Disabled);
+            }
             listed.extend(description.shards.unwrap_or_default());
             match description.last_evaluated_shard_id {
                 Some(last) => after = Some(last),

@@ -780,48 +780,14 @@ async fn a_time_to_live_removal_on_a_live_feed_as_each_server_gives_it() {
 async fn a_tree_of_shards_is_read_parents_before_children() {
     use dynamap_tests::shard_tree::{ShardTree, TreeShard};
     let tree = ShardTree::start(vec![
-        TreeShard {
-            id: "root",
-            parent: None,
-            closed: true,
-            users: vec!["r1", "r2", "r3"],
-        },
-        TreeShard {
-            id: "left",
-            parent: Some("root"),
-            closed: true,
-            users: vec!["l1", "l2"],
-        },
-        TreeShard {
-            id: "right",
-            parent: Some("root"),
-            closed: false,
-            users: vec!["q1"],
-        },
-        TreeShard {
-            id: "leftleft",
-            parent: Some("left"),
-            closed: false,
-            users: vec!["ll1", "ll2", "ll3"],
-        },
-        TreeShard {
-            id: "orphan",
-            parent: Some("gone-1"),
-            closed: false,
-            users: vec!["o1"],
-        },
+        TreeShard::new("root", None, true, &["r1", "r2", "r3"]),
+        TreeShard::new("left", Some("root"), true, &["l1", "l2"]),
+        TreeShard::new("right", Some("root"), false, &["q1"]),
+        TreeShard::new("leftleft", Some("left"), false, &["ll1", "ll2", "ll3"]),
+        TreeShard::new("orphan", Some("gone-1"), false, &["o1"]),
     ])
     .await;
-    let streams = aws_sdk_dynamodbstreams::Client::from_conf(
-        aws_sdk_dynamodbstreams::Config::builder()
-            .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
-            .endpoint_url(&tree.url)
-            .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
-                "test", "test", None, None, "test",
-            ))
-            .build(),
-    );
+    let streams = tree.client();
     let visits = visits().await;
     let mut feed = visits
         .changes()
@@ -855,4 +821,143 @@ async fn a_tree_of_shards_is_read_parents_before_children() {
     assert!(more.is_err(), "{more:?}");
     let reads = tree.reads.lock().unwrap().clone();
     assert!(reads.iter().position(|s| s == "root") < reads.iter().position(|s| s == "left"));
+}
+
+/// The keys of a feed's next `n` changes (fewer if none comes for five seconds).
+async fn keys_of(
+    feed: &mut BoxStream<'static, dynamap::Result<Change<Visit>>>,
+    n: usize,
+) -> Vec<String> {
+    take(feed, n)
+        .await
+        .into_iter()
+        .map(|c| c.unwrap().key)
+        .collect()
+}
+
+/// A feed of `visits` reading `tree`'s shards.
+fn tree_feed(
+    visits: &TypedMapping<Visit>,
+    tree: &dynamap_tests::shard_tree::ShardTree,
+    changes: impl FnOnce(dynamap::changes::Changes<Visit>) -> dynamap::changes::Changes<Visit>,
+) -> BoxStream<'static, dynamap::Result<Change<Visit>>> {
+    changes(visits.changes().streams_client(tree.client())).stream()
+}
+
+/// A disabled stream's feed ends once its shards are read to their end; an enabled
+/// stream's feed waits for new shards even when every shard it knows has closed.
+#[tokio::test]
+async fn a_feed_ends_with_its_disabled_stream_and_waits_while_it_is_enabled() {
+    use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+    let visits = visits().await;
+    let tree = ShardTree::start(vec![
+        TreeShard::new("root", None, true, &["r1", "r2", "r3"]),
+        TreeShard::new("child", Some("root"), true, &["c1"]),
+    ])
+    .await;
+    let mut feed = tree_feed(&visits, &tree, |c| {
+        c.poll_interval(Duration::from_millis(20))
+    });
+    assert_eq!(keys_of(&mut feed, 4).await, ["r1", "r2", "r3", "c1"]);
+    let waiting = tokio::time::timeout(Duration::from_millis(500), feed.next()).await;
+    assert!(
+        waiting.is_err(),
+        "an enabled stream's feed waits: {waiting:?}"
+    );
+
+    tree.change(|t| t.disabled = true);
+    let end = tokio::time::timeout(Duration::from_secs(5), feed.next()).await;
+    assert!(matches!(end, Ok(None)), "the feed ends: {end:?}");
+
+    // Disabled with records still unread: they come first, then the end.
+    let tree = ShardTree::start(vec![TreeShard::new("last", None, true, &["z1", "z2"])]).await;
+    tree.change(|t| t.disabled = true);
+    let mut feed = tree_feed(&visits, &tree, |c| c);
+    assert_eq!(keys_of(&mut feed, 2).await, ["z1", "z2"]);
+    let end = tokio::time::timeout(Duration::from_secs(5), feed.next()).await;
+    assert!(matches!(end, Ok(None)), "the feed ends: {end:?}");
+    // Polled again after its end, it answers the end again.
+    assert!(feed.next().await.is_none());
+}
+
+/// An idle feed polls its shard with a pause that grows to the poll interval, and reads
+/// the shard list only at the refresh interval: it does not loop on the service.
+#[tokio::test]
+async fn an_idle_feed_pauses_between_polls_and_refreshes_at_its_interval() {
+    use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+    let visits = visits().await;
+    let tree = ShardTree::start(vec![TreeShard::new("open", None, false, &["a1"])]).await;
+    let mut feed = tree_feed(&visits, &tree, |c| {
+        c.poll_interval(Duration::from_millis(200))
+            .shard_refresh_interval(Duration::from_millis(700))
+    });
+    assert_eq!(keys_of(&mut feed, 1).await, ["a1"]);
+    let (reads, lists) = (tree.count("GetRecords"), tree.count("DescribeStream"));
+    let idle = tokio::time::timeout(Duration::from_millis(2_000), feed.next()).await;
+    assert!(idle.is_err(), "{idle:?}");
+    let reads = tree.count("GetRecords") - reads;
+    let lists = tree.count("DescribeStream") - lists;
+    // Pauses of 50, 100, 200, 200, ... ms: about 11 polls in 2 s; a loop would make
+    // hundreds, a pause that shrinks or stays short tens.
+    assert!((6..=14).contains(&reads), "{reads} polls in 2 s");
+    // A refresh every 700 ms: 2 or 3 in 2 s, not one a round.
+    assert!((2..=4).contains(&lists), "{lists} shard listings in 2 s");
+}
+
+/// A shard DynamoDB starts while another stays open is found at the next refresh and
+/// read from its first record, even by a feed that started at the latest change; no
+/// record comes twice.
+#[tokio::test]
+async fn a_new_shard_is_found_at_the_refresh_and_read_from_its_start() {
+    use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+    let visits = visits().await;
+    let tree = ShardTree::start(vec![TreeShard::new("open", None, false, &["old"])]).await;
+    let mut feed = tree_feed(&visits, &tree, |c| {
+        c.start_at(StartAt::Latest)
+            .poll_interval(Duration::from_millis(20))
+            .shard_refresh_interval(Duration::from_millis(300))
+    });
+    let nothing = tokio::time::timeout(Duration::from_millis(400), feed.next()).await;
+    assert!(nothing.is_err(), "at the latest change: {nothing:?}");
+    tree.change(|t| {
+        t.shards[0].users.push("a2".into());
+        t.shards
+            .push(TreeShard::new("split", None, false, &["n1", "n2", "n3"]));
+    });
+    let got: BTreeSet<String> = keys_of(&mut feed, 4).await.into_iter().collect();
+    let expected: BTreeSet<String> = ["a2", "n1", "n2", "n3"].map(String::from).into();
+    assert_eq!(got, expected);
+    let more = tokio::time::timeout(Duration::from_millis(700), feed.next()).await;
+    assert!(more.is_err(), "nothing twice: {more:?}");
+
+    // A closed shard's child, found when its parent ends, is read from its start too.
+    tree.change(|t| {
+        t.shards[0].closed = true;
+        t.shards
+            .push(TreeShard::new("child", Some("open"), false, &["k1", "k2"]));
+    });
+    assert_eq!(keys_of(&mut feed, 2).await, ["k1", "k2"]);
+}
+
+/// A shard that fills a round's buffer on its own does not starve the others: the next
+/// round starts with the shards the last one did not reach.
+#[tokio::test]
+async fn a_busy_shard_does_not_starve_the_others() {
+    use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+    let visits = visits().await;
+    let busy: Vec<String> = (0..2_500).map(|i| format!("b{i}")).collect();
+    let busy: Vec<&str> = busy.iter().map(String::as_str).collect();
+    let tree = ShardTree::start(vec![
+        TreeShard::new("busy", None, false, &busy),
+        TreeShard::new("quiet", None, false, &["q1"]),
+    ])
+    .await;
+    let mut feed = tree_feed(&visits, &tree, |c| {
+        c.records_per_request(1_000)
+            .poll_interval(Duration::from_millis(20))
+    });
+    let got = keys_of(&mut feed, 2_501).await;
+    assert_eq!(got.len(), 2_501);
+    let quiet = got.iter().position(|k| k == "q1").unwrap();
+    assert!(quiet <= 1_000, "the quiet shard's record came {quiet}th");
 }
