@@ -207,6 +207,8 @@ pub struct SentRequest {
     pub operation: String,
     /// The ProjectionExpression of a Scan or Query, if any.
     pub projection: Option<String>,
+    /// The `Select` of a Scan or Query, if any (`COUNT` for a count).
+    pub select: Option<String>,
 }
 
 impl RequestLog {
@@ -238,17 +240,27 @@ impl aws_sdk_dynamodb::config::Intercept for Counter {
     ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
         use aws_sdk_dynamodb::operation::{query::QueryInput, scan::ScanInput};
         let input = context.input();
-        let (operation, projection) = if let Some(scan) = input.downcast_ref::<ScanInput>() {
-            ("Scan", scan.projection_expression.clone())
+        let (operation, projection, select) = if let Some(scan) = input.downcast_ref::<ScanInput>()
+        {
+            (
+                "Scan",
+                scan.projection_expression.clone(),
+                scan.select.clone(),
+            )
         } else if let Some(query) = input.downcast_ref::<QueryInput>() {
-            ("Query", query.projection_expression.clone())
+            (
+                "Query",
+                query.projection_expression.clone(),
+                query.select.clone(),
+            )
         } else {
-            ("other", None)
+            ("other", None, None)
         };
         if let Ok(mut entries) = self.0.entries.lock() {
             entries.push(SentRequest {
                 operation: operation.to_owned(),
                 projection,
+                select: select.map(|s| s.as_str().to_owned()),
             });
         }
         Ok(())

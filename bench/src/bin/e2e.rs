@@ -138,6 +138,31 @@ async fn raw_scan(client: &Client, table: &str, segments: i32) -> u64 {
     counts.into_iter().sum()
 }
 
+/// The hand-written count of the orders over `min_total`: a paginated `Select=COUNT`
+/// Scan with a filter.
+async fn raw_count(client: &Client, table: &str, min_total: i64) -> u64 {
+    let mut start = None;
+    let mut n = 0u64;
+    loop {
+        let page = client
+            .scan()
+            .table_name(table)
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .filter_expression("#t > :v")
+            .expression_attribute_names("#t", "total_cents")
+            .expression_attribute_values(":v", AttributeValue::N(min_total.to_string()))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .expect("count");
+        n += u64::try_from(page.count).unwrap_or(0);
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return n,
+        }
+    }
+}
+
 /// A workload to time: it reports how many operations it did.
 type Contender<'a> = Box<dyn Fn() -> futures::future::BoxFuture<'a, u64> + 'a>;
 
@@ -470,6 +495,43 @@ async fn run(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
     report.add_all(&format!("full scan of {total} items"), &results);
+
+    // A count with a filter: the same Select=COUNT pages, each counted once.
+    let min_total = 12_345 + 1_000;
+    let expected = raw_count(&client, &table, min_total).await;
+    let f = Order::fields();
+    let counted = orders
+        .scan()
+        .filter(f.total_cents.gt(min_total))
+        .count()
+        .await?;
+    assert_eq!(counted, expected, "the same count");
+    let results = compare(
+        ROUNDS,
+        vec![
+            (
+                "raw Scan Select=COUNT + filter",
+                Box::new(|| {
+                    boxed(async {
+                        std::hint::black_box(raw_count(&client, &table, min_total).await);
+                        1
+                    })
+                }),
+            ),
+            (
+                "dynamap scan().filter(..).count()",
+                Box::new(|| {
+                    boxed(async {
+                        let scan = orders.scan().filter(f.total_cents.gt(min_total));
+                        std::hint::black_box(scan.count().await.expect("count"));
+                        1
+                    })
+                }),
+            ),
+        ],
+    )
+    .await;
+    report.add_all(&format!("count of {total} items with a filter"), &results);
 
     // Last: once a subscriber has been set anywhere, every span in the process (the
     // SDK's too) asks for the current one, so no earlier row pays for this one.

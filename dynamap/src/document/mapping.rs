@@ -362,3 +362,20 @@ impl DocumentScan<'_> {
         )
     }
 }
+
+impl<'a> DocumentScan<'a> {
+    /// How many documents the scan matches (its segments, start and limit), sent with
+    /// `Select=COUNT`: a [`Count`](crate::reads::Count), sent by `.await`.
+    ///
+    /// ```no_run
+    /// # async fn f(m: dynamap::Mapping) -> dynamap::Result<()> {
+    /// let n = m.scan().segments(4).count().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "Select::Count")]
+    pub fn count(self) -> crate::reads::Count<'a> {
+        let start = self.options.start_key();
+        let client = self.mapping.client();
+        crate::reads::Count::of(client, start.map(|start| (self.options, start)))
+    }
+}

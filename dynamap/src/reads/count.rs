@@ -1,16 +1,19 @@
 //! How many items: DynamoDB's estimate, or an exact count by scanning.
 
-use aws_sdk_dynamodb::types::Select;
+use futures::TryStreamExt;
 
+use super::read::ReadSpec;
+use super::ScanOptions;
 use crate::error::Result;
-use crate::expr::{Apply, Node};
+use crate::expr::Node;
 use crate::item::DynamoItem;
-use crate::observe::{Call, RateLimiter};
 use crate::operations::TypedMapping;
+use crate::sdk_item::Item;
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// Reads the whole table to count it exactly: a paginated Scan with `Select=COUNT`,
-    /// billed for every item, though it transfers none. [`len_estimate`](Self::len_estimate)
+    /// billed for every item, though it transfers none (`.count()` on a scan or a query
+    /// counts what that read matches). [`len_estimate`](Self::len_estimate)
     /// is the cheap one. For an entity of a single-table design, only the entity's
     /// items are counted (the scan filters on the entity attribute; the table's other
     /// items are still read and billed), while `len_estimate` counts the whole table.
@@ -28,35 +31,70 @@ impl<T: DynamoItem> TypedMapping<T> {
     }
 }
 
-/// An exact count of a mapping's items; built by [`TypedMapping::count`] or
-/// [`Mapping::count`](crate::Mapping::count), sent by `.await`.
+/// An exact count of the items a read matches, sent by `.await`: a paginated read with
+/// `Select=COUNT`, billed like the read itself, though it transfers no item. Built by
+/// [`TypedMapping::count`] or [`Mapping::count`](crate::Mapping::count) (every item of
+/// the mapping), or by `.count()` on a [`Scan`](super::Scan), a [`Query`](super::Query)
+/// or a collection's query (what that read would return: its filter, index, segments,
+/// start and limit).
 ///
 /// ```no_run
-/// # #[derive(dynamap::DynamoItem)]
-/// # struct User { #[dynamo(partition_key)] id: String }
-/// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-/// let count: dynamap::reads::Count<'_> = users.count();
-/// println!("{} users", count.await?);
+/// # use dynamap::prelude::*;
+/// # #[derive(DynamoItem)]
+/// # struct Order { #[dynamo(partition_key)] customer: String, #[dynamo(sort_key)] id: u64, total: i64 }
+/// # async fn f(orders: TypedMapping<Order>) -> dynamap::Result<()> {
+/// let all: dynamap::reads::Count<'_> = orders.count();
+/// println!("{} orders", all.await?);
+/// let f = Order::fields();
+/// let big = orders.query("alice").filter(f.total.gt(100)).count().await?;
+/// let segmented = orders.scan().filter(f.total.gt(100)).segments(4).count().await?;
 /// # Ok(()) }
 /// ```
 #[must_use = "a Count does nothing until it is awaited"]
 pub struct Count<'a> {
-    handle: &'a crate::handle::TableHandle,
-    /// Which items count: an entity's only, or every item.
-    filter: Option<Node>,
-    read_units_per_second: Option<f64>,
+    client: &'a aws_sdk_dynamodb::Client,
+    /// What is counted, or why it cannot be.
+    read: Result<CountedRead>,
+}
+
+/// A read whose matches are counted: a scan, or a query (a spec with a key condition),
+/// from its start.
+struct CountedRead {
+    options: ScanOptions,
+    start: Option<Item>,
 }
 
 impl<'a> Count<'a> {
-    pub(crate) fn new(handle: &'a crate::handle::TableHandle, filter: Option<Node>) -> Self {
+    /// A count of what `options` reads from `start`.
+    pub(crate) fn of(
+        client: &'a aws_sdk_dynamodb::Client,
+        options: Result<(ScanOptions, Option<Item>)>,
+    ) -> Self {
         Count {
-            handle,
-            filter,
-            read_units_per_second: None,
+            client,
+            read: options.map(|(mut options, start)| {
+                options.spec.count_only = true;
+                CountedRead { options, start }
+            }),
         }
     }
 
-    /// Paces the counting scan to `units` read capacity units per second, by the
+    /// A count of every item of the table (for an entity: those `filter` keeps).
+    pub(crate) fn new(handle: &'a crate::handle::TableHandle, filter: Option<Node>) -> Self {
+        let spec = ReadSpec {
+            table: handle.table_name().to_owned(),
+            observer: handle.observer().clone(),
+            filter,
+            ..ReadSpec::default()
+        };
+        let options = ScanOptions {
+            spec,
+            ..ScanOptions::default()
+        };
+        Count::of(handle.client(), Ok((options, None)))
+    }
+
+    /// Paces the counting reads to `units` read capacity units per second, by the
     /// capacity DynamoDB reports for each page: the count never finishes before its
     /// units divided by `units`.
     ///
@@ -68,7 +106,9 @@ impl<'a> Count<'a> {
     /// # Ok(()) }
     /// ```
     pub fn read_units_per_second(mut self, units: f64) -> Self {
-        self.read_units_per_second = Some(units);
+        if let Ok(read) = &mut self.read {
+            read.options.spec.read_units_per_second = Some(units);
+        }
         self
     }
 
@@ -82,10 +122,18 @@ impl<'a> Count<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<u64> {
-        let rate = self.read_units_per_second.map(RateLimiter::new);
-        let handle = self.handle;
-        let call = Call::new(handle.table_name(), handle.observer()).rate(rate.as_deref());
-        count_matching(handle.client(), call, self.filter).await
+        let read = self.read?;
+        let limit = read.options.limit.map(|n| n as u64);
+        let mut pages = read.options.raw_pages_from(self.client, read.start)?;
+        let mut total: u64 = 0;
+        while let Some(page) = pages.try_next().await? {
+            total = total.saturating_add(page.count);
+            if let Some(limit) = limit.filter(|limit| total >= *limit) {
+                // The read would have stopped at its limit: so does its count.
+                return Ok(limit);
+            }
+        }
+        Ok(total)
     }
 }
 
@@ -95,33 +143,5 @@ impl<'a> std::future::IntoFuture for Count<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-
-/// Counts the items matching `filter` with a paginated `Select=COUNT` scan.
-async fn count_matching(
-    client: &aws_sdk_dynamodb::Client,
-    call: Call<'_>,
-    filter: Option<Node>,
-) -> Result<u64> {
-    let table = call.table;
-    let mut renderer = crate::expr::Renderer::new("Scan");
-    renderer.filter(filter.as_ref())?;
-    let rendered = renderer.finish();
-    let mut total: u64 = 0;
-    let mut start_key = None;
-    loop {
-        let scan = client
-            .scan()
-            .table_name(table)
-            .apply(rendered.clone())
-            .select(Select::Count)
-            .set_exclusive_start_key(start_key);
-        let page = crate::observe::send_classified(scan, call).await?;
-        total += u64::try_from(page.count).unwrap_or(0);
-        match page.last_evaluated_key {
-            Some(key) if !key.is_empty() => start_key = Some(key),
-            _ => return Ok(total),
-        }
     }
 }

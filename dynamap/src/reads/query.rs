@@ -378,11 +378,12 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         ))
     }
 
-    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+    /// What the query asks for (its key condition and its scope's filter added), and
+    /// where it starts.
+    fn read(&self, page_size_hint: bool) -> Result<(ReadSpec, Option<Item>)> {
         let mut spec = self.spec.clone();
         spec.key_condition = Some(self.key_condition()?);
-        spec.project_keys(&resume_key_names::<T>(spec.index.as_deref()));
-        if let (Some(limit), None) = (self.limit, &spec.filter) {
+        if let (Some(limit), None, true) = (self.limit, &spec.filter, page_size_hint) {
             // Another entity's items are rare in a range the templates narrow: a page
             // of `limit` items is still the right first guess.
             let limit = u32::try_from(limit).unwrap_or(u32::MAX).max(1);
@@ -391,13 +392,44 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         if let Some(scope) = self.scope_filter() {
             spec.filter = all_of(spec.filter.take().into_iter().chain([scope]).collect());
         }
-        let request = spec.render()?;
         let start = self
             .start
             .as_ref()
             .map(|start| start.key(|| self.scope()))
             .transpose()?;
+        Ok((spec, start))
+    }
+
+    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+        let (mut spec, start) = self.read(true)?;
+        spec.project_keys(&resume_key_names::<T>(spec.index.as_deref()));
+        let request = spec.render()?;
         Ok(read::pages(self.mapping.client().clone(), Arc::new(request), start).boxed())
+    }
+
+    /// How many items the query matches (its sort-key range, filter, start and limit):
+    /// the query sent with `Select=COUNT`, page by page, billed as the query, with no
+    /// item transferred. A [`Count`](super::Count), sent by `.await`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64, kind: String }
+    /// # async fn f(events: TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let errors = events.query("s1").filter(Event::fields().kind.eq("error")).count().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "Select::Count")]
+    pub fn count(self) -> super::Count<'a> {
+        let read = self.read(false).map(|(spec, start)| {
+            let options = super::ScanOptions {
+                spec,
+                limit: self.limit,
+                ..super::ScanOptions::default()
+            };
+            (options, start)
+        });
+        super::Count::of(self.mapping.client(), read)
     }
 
     /// The items, one by one, in sort-key order (or reversed).

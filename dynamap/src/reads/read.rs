@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::types::Select;
 use aws_sdk_dynamodb::Client;
 use futures::stream::{self, Stream};
 
@@ -27,6 +28,8 @@ pub(crate) struct ReadRequest {
     pub observer: Observer,
     /// The budget every page pays into (shared by the segments of a parallel scan).
     pub rate: Option<Arc<RateLimiter>>,
+    /// `Select=COUNT`: pages carry a count, no items.
+    pub count_only: bool,
 }
 
 /// The parts of a request before rendering.
@@ -43,6 +46,8 @@ pub(crate) struct ReadSpec {
     pub observer: Observer,
     /// Read capacity units per second to pace the pages to.
     pub read_units_per_second: Option<f64>,
+    /// Count the items instead of reading them (`Select=COUNT`, no projection).
+    pub count_only: bool,
 }
 
 impl ReadSpec {
@@ -69,7 +74,7 @@ impl ReadSpec {
         renderer
             .key_condition(self.key_condition.as_ref())?
             .filter(self.filter.as_ref())?;
-        if let Some(paths) = &self.projection {
+        if let (Some(paths), false) = (&self.projection, self.count_only) {
             renderer.projection(paths)?;
         }
         let page_size = self
@@ -85,6 +90,7 @@ impl ReadSpec {
             segment: None,
             observer: self.observer.clone(),
             rate: self.read_units_per_second.map(RateLimiter::new),
+            count_only: self.count_only,
         })
     }
 }
@@ -93,6 +99,9 @@ impl ReadSpec {
 #[derive(Debug)]
 pub(crate) struct RawPage {
     pub items: Vec<Item>,
+    /// The items the page matched: as many as `items`, or for `Select=COUNT` the
+    /// count DynamoDB gave.
+    pub count: u64,
     pub last_key: Option<Item>,
     pub segment: Option<i32>,
 }
@@ -106,6 +115,7 @@ impl RawPage {
             return;
         }
         self.items.truncate(n);
+        self.count = self.items.len() as u64;
         self.last_key = self.items.last().map(|last| {
             key_names
                 .iter()
@@ -119,7 +129,8 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
     let call = Call::new(&request.table, &request.observer)
         .index(request.index.as_deref())
         .rate(request.rate.as_deref());
-    let (items, last_key) = if request.expressions.key_condition.is_some() {
+    let select = request.count_only.then_some(Select::Count);
+    let (items, count, last_key) = if request.expressions.key_condition.is_some() {
         let query = client
             .query()
             .table_name(&request.table)
@@ -128,9 +139,10 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .set_limit(request.page_size)
             .consistent_read(request.consistent_read)
             .scan_index_forward(request.scan_forward)
+            .set_select(select)
             .set_exclusive_start_key(start);
         let output = crate::observe::send_classified(query, call).await?;
-        (output.items, output.last_evaluated_key)
+        (output.items, output.count, output.last_evaluated_key)
     } else {
         let scan = client
             .scan()
@@ -141,12 +153,20 @@ async fn fetch(client: &Client, request: &ReadRequest, start: Option<Item>) -> R
             .consistent_read(request.consistent_read)
             .set_segment(request.segment.map(|(segment, _)| segment))
             .set_total_segments(request.segment.map(|(_, total)| total))
+            .set_select(select)
             .set_exclusive_start_key(start);
         let output = crate::observe::send_classified(scan, call).await?;
-        (output.items, output.last_evaluated_key)
+        (output.items, output.count, output.last_evaluated_key)
+    };
+    let items = items.unwrap_or_default();
+    let count = match request.count_only {
+        // A count below zero is no answer DynamoDB gives: it counts as nothing.
+        true => u64::try_from(count).unwrap_or(0),
+        false => items.len() as u64,
     };
     Ok(RawPage {
-        items: items.unwrap_or_default(),
+        items,
+        count,
         last_key: last_key.filter(|key| !key.is_empty()),
         segment: request.segment.map(|(segment, _)| segment),
     })

@@ -245,6 +245,28 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
         decoded_items(self.raw_pages(), self.decode, self.options.limit)
     }
 
+    /// How many items the scan matches (its filter, index, segments, start and limit):
+    /// the scan sent with `Select=COUNT`, page by page, billed as the scan, with no item
+    /// transferred; with `.segments(n)`, the segments are counted concurrently. A
+    /// [`Count`](super::Count), sent by `.await`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String, active: bool }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let active = users.scan().filter(User::fields().active.eq(true)).segments(4).count().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "Select::Count")]
+    pub fn count(self) -> super::Count<'a> {
+        let start = self.options.start_key();
+        super::Count::of(
+            self.mapping.client(),
+            start.map(|start| (self.options, start)),
+        )
+    }
+
     /// Whole pages, each with the token to resume after it.
     ///
     /// ```no_run
@@ -294,7 +316,7 @@ impl ScanOptions {
         crate::key::token::scan_scope(&self.spec.table, self.spec.index.as_deref())
     }
 
-    fn start_key(&self) -> Result<Option<Item>> {
+    pub(crate) fn start_key(&self) -> Result<Option<Item>> {
         let scope = || {
             let segment = self
                 .segment
@@ -314,6 +336,16 @@ impl ScanOptions {
         &self,
         client: &aws_sdk_dynamodb::Client,
     ) -> Result<BoxStream<'static, Result<RawPage>>> {
+        self.raw_pages_from(client, self.start_key()?)
+    }
+
+    /// The pages from `start` (a scan's token, or a query's, already opened): a query
+    /// is a spec with a key condition, and reads one partition.
+    pub(crate) fn raw_pages_from(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        start: Option<Item>,
+    ) -> Result<BoxStream<'static, Result<RawPage>>> {
         let mut spec = self.spec.clone();
         if let (Some(limit), None) = (self.limit, &spec.filter) {
             // Without a filter, asking for no more than the limit reads no more.
@@ -322,7 +354,6 @@ impl ScanOptions {
         }
         let mut request = spec.render()?;
         let client = client.clone();
-        let start = self.start_key()?;
         match (self.segments, self.segment) {
             (Some(_), Some(_)) => Err(refuse(
                 "use either .segments(n) (all segments) or .segment(i, n) (one), not both"

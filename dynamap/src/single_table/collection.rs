@@ -187,6 +187,28 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
         self.query.pages()
     }
 
+    /// How many items of the partition the query matches (every entity's, or with
+    /// `skip_unknown` the members' only), sent with `Select=COUNT`: a
+    /// [`Count`](crate::reads::Count), sent by `.await`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # #[derive(dynamap::DynamoCollection)]
+    /// # enum UserView { User(User) }
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// let items = app.collection::<UserView>().query("u1").count().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "Select::Count")]
+    pub fn count(self) -> crate::reads::Count<'a> {
+        self.query.count()
+    }
+
     /// The first item, if any.
     ///
     /// ```no_run

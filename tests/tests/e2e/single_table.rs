@@ -315,6 +315,34 @@ async fn a_collection_query_returns_one_users_items_in_sort_order() {
         purchases,
         vec![Purchases::Order(early), Purchases::Order(late)]
     );
+
+    // Counts: the same items, none transferred.
+    let collection = app.collection::<UserView>();
+    assert_eq!(collection.query(&ada.id).count().await.unwrap(), 6);
+    assert_eq!(collection.query(&bob.id).count().await.unwrap(), 3);
+    let purchases = app.collection::<Purchases>();
+    assert_eq!(
+        purchases.query(&ada.id).count().await.unwrap(),
+        6,
+        "every item of the partition"
+    );
+    assert_eq!(
+        purchases
+            .query(&ada.id)
+            .skip_unknown(true)
+            .count()
+            .await
+            .unwrap(),
+        2,
+        "the members' items only"
+    );
+    assert_eq!(
+        orders.query(&ada.id).count().await.unwrap(),
+        2,
+        "the entity's items only"
+    );
+    assert_eq!(lines.query(&ada.id).count().await.unwrap(), 3);
+    assert_eq!(lines.count().await.unwrap(), 4);
 }
 
 #[tokio::test]
