@@ -273,6 +273,30 @@ fn compare<P: TypedPath>(path: &P, cmp: Cmp, value: P::Value) -> Condition<P::Ro
     Condition::from_node(node)
 }
 
+fn compare_paths<P: TypedPath, Q: TypedPath>(path: &P, cmp: Cmp, other: &Q) -> Condition<P::Root> {
+    Condition::from_node(Node::ComparePaths(path.attr_path(), cmp, other.attr_path()))
+}
+
+/// Two attribute types DynamoDB compares with each other: the same type, or the same
+/// type where one side is optional (an absent attribute makes the comparison false).
+/// What [`PathExt::lt_path`] and its siblings require of their two paths.
+///
+/// ```
+/// fn comparable<A: dynamap::condition::Comparable<B>, B>() {}
+/// comparable::<u32, u32>();
+/// comparable::<Option<u32>, u32>();
+/// comparable::<u32, Option<u32>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "an attribute of type `{Self}` cannot be compared with one of type `{Other}`",
+    label = "compare attributes of one type (either may be an `Option`)"
+)]
+pub trait Comparable<Other> {}
+
+impl<V> Comparable<V> for V {}
+impl<V> Comparable<Option<V>> for V {}
+impl<V> Comparable<V> for Option<V> {}
+
 /// Conditions on any typed path: `f.status.eq(Status::Paid)`, `f.total.between(1, 9)`.
 /// In scope through `use dynamap::prelude::*`.
 ///
@@ -377,6 +401,134 @@ pub trait PathExt: TypedPath {
             (Err(e), _) | (_, Err(e)) => Node::Invalid(e),
         };
         Condition::from_node(node)
+    }
+
+    /// `path IN (v1, v2, ...)`: the attribute equals one of `values` (1 to 100 of them,
+    /// DynamoDB's limit; more, or none, is an [`Error::InvalidRequest`] when sent).
+    ///
+    /// [`Error::InvalidRequest`]: crate::Error::InvalidRequest
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String, status: String }
+    /// let open = Order::fields().status.is_in(["placed", "paid"]);
+    /// ```
+    fn is_in<V: IntoValue<Self::Value>>(
+        &self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Condition<Self::Root> {
+        let values: std::result::Result<Vec<_>, _> = values
+            .into_iter()
+            .map(|value| operand(self, value.into_value()))
+            .collect();
+        Condition::from_node(match values {
+            Ok(values) => Node::In(self.attr_path(), values),
+            Err(e) => Node::Invalid(e),
+        })
+    }
+
+    /// `path = other`: two attributes of the same item, of comparable types (the same
+    /// type, or one of them optional), compared by the server.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Stock { #[dynamo(partition_key)] sku: String, reserved: u32, on_hand: u32 }
+    /// let f = Stock::fields();
+    /// let sold_out = f.reserved.eq_path(&f.on_hand);
+    /// ```
+    fn eq_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Eq, other)
+    }
+
+    /// `path <> other`, two attributes of the same item.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Copy { #[dynamo(partition_key)] id: String, draft: String, published: Option<String> }
+    /// let f = Copy::fields();
+    /// let unpublished_changes = f.draft.ne_path(&f.published);
+    /// ```
+    fn ne_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Ne, other)
+    }
+
+    /// `path < other`, two attributes of the same item.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Stock { #[dynamo(partition_key)] sku: String, on_hand: u32, reorder_at: u32 }
+    /// let f = Stock::fields();
+    /// let reorder = f.on_hand.lt_path(&f.reorder_at);
+    /// ```
+    fn lt_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Lt, other)
+    }
+
+    /// `path <= other`, two attributes of the same item.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Stock { #[dynamo(partition_key)] sku: String, reserved: u32, on_hand: u32 }
+    /// let f = Stock::fields();
+    /// let coverable = f.reserved.le_path(&f.on_hand);
+    /// ```
+    fn le_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Le, other)
+    }
+
+    /// `path > other`, two attributes of the same item.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Bid { #[dynamo(partition_key)] id: String, offer: u64, best: Option<u64> }
+    /// let f = Bid::fields();
+    /// let better = f.offer.gt_path(&f.best);
+    /// ```
+    fn gt_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Gt, other)
+    }
+
+    /// `path >= other`, two attributes of the same item.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Account { #[dynamo(partition_key)] id: String, balance: i64, hold: i64 }
+    /// let f = Account::fields();
+    /// let covered = f.balance.ge_path(&f.hold);
+    /// ```
+    fn ge_path<Q>(&self, other: &Q) -> Condition<Self::Root>
+    where
+        Q: TypedPath<Root = Self::Root>,
+        Q::Value: Comparable<Self::Value>,
+    {
+        compare_paths(self, Cmp::Ge, other)
     }
 
     /// `begins_with(path, prefix)`, for strings and binary values.

@@ -8,6 +8,9 @@ use crate::attr_path::AttrPath;
 use crate::error::ConversionError;
 use crate::error::{Error, Result};
 
+/// The most values DynamoDB takes in one `IN`.
+pub(crate) const MAX_IN_VALUES: usize = 100;
+
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cmp {
@@ -37,6 +40,10 @@ impl Cmp {
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
     Compare(AttrPath, Cmp, AttributeValue),
+    /// Two attributes of the item compared with each other.
+    ComparePaths(AttrPath, Cmp, AttrPath),
+    /// `path IN (v1, v2, ...)`: 1 to 100 values (checked when rendered).
+    In(AttrPath, Vec<AttributeValue>),
     Between(AttrPath, AttributeValue, AttributeValue),
     BeginsWith(AttrPath, AttributeValue),
     Contains(AttrPath, AttributeValue),
@@ -60,6 +67,7 @@ impl Node {
         let empty = |path: &AttrPath| path.segments().is_empty();
         let bad = match self {
             Node::Compare(path, ..)
+            | Node::In(path, _)
             | Node::Between(path, ..)
             | Node::BeginsWith(path, _)
             | Node::Contains(path, _)
@@ -68,6 +76,7 @@ impl Node {
             | Node::Type(path, _)
             | Node::Size(path, ..)
             | Node::SizeBetween(path, ..) => empty(path),
+            Node::ComparePaths(left, _, right) => empty(left) || empty(right),
             Node::And(nodes) | Node::Or(nodes) => {
                 for node in nodes {
                     node.check_paths()?;
@@ -97,6 +106,39 @@ impl Node {
                     cmp.symbol(),
                     p.value(value.clone())
                 )
+            }
+            Node::ComparePaths(left, cmp, right) => {
+                if left == right {
+                    return Err(Error::InvalidRequest {
+                        operation: "a condition",
+                        problem: format!(
+                            "`{left}` is compared with itself, which DynamoDB refuses: compare two attributes"
+                        ),
+                    });
+                }
+                format!("{} {} {}", p.path(left), cmp.symbol(), p.path(right))
+            }
+            Node::In(path, values) => {
+                if values.is_empty() || values.len() > MAX_IN_VALUES {
+                    return Err(Error::InvalidRequest {
+                        operation: "a condition",
+                        problem: format!(
+                            "`is_in` on `{path}` takes 1 to {MAX_IN_VALUES} values (DynamoDB's limit), not {}; \
+                             split a longer list with `|`",
+                            values.len()
+                        ),
+                    });
+                }
+                let mut text = p.path(path);
+                text.push_str(" IN (");
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(", ");
+                    }
+                    p.value(value.clone()).push_to(&mut text);
+                }
+                text.push(')');
+                text
             }
             Node::Between(path, low, high) => format!(
                 "{} BETWEEN {} AND {}",
@@ -191,6 +233,48 @@ mod tests {
         let mut r = Renderer::new("PutItem");
         r.condition(Some(&node)).unwrap();
         r.finish()
+    }
+
+    #[test]
+    fn in_lists_and_attribute_comparisons_render_and_their_limits_hold() {
+        assert_eq!(
+            text(Node::In(path("a"), vec![s("x"), s("y"), s("x")])),
+            "#n0 IN (:v0, :v1, :v2)"
+        );
+        assert_eq!(text(Node::In(path("a"), vec![s("x")])), "#n0 IN (:v0)");
+        let hundred: Vec<AttributeValue> = (0..MAX_IN_VALUES).map(|i| s(&i.to_string())).collect();
+        assert!(text(Node::In(path("a"), hundred.clone())).ends_with(":v99)"));
+        let refused = |node: Node| {
+            let mut r = Renderer::new("Scan");
+            match r.filter(Some(&node)) {
+                Err(Error::InvalidRequest { problem, .. }) => problem,
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        };
+        let mut over = hundred;
+        over.push(s("one more"));
+        assert!(refused(Node::In(path("a"), over)).contains("not 101"));
+        assert!(refused(Node::In(path("a"), Vec::new())).contains("not 0"));
+        for (cmp, symbol) in [
+            (Cmp::Eq, "="),
+            (Cmp::Ne, "<>"),
+            (Cmp::Lt, "<"),
+            (Cmp::Ge, ">="),
+        ] {
+            assert_eq!(
+                text(Node::ComparePaths(path("a"), cmp, path("b"))),
+                format!("#n0 {symbol} #n1")
+            );
+        }
+        assert!(refused(Node::ComparePaths(path("a"), Cmp::Lt, path("a"))).contains("with itself"));
+        let empty = AttrPath::from(Vec::new());
+        assert!(Node::ComparePaths(path("a"), Cmp::Lt, empty.clone())
+            .check_paths()
+            .is_err());
+        assert!(Node::ComparePaths(empty.clone(), Cmp::Lt, path("a"))
+            .check_paths()
+            .is_err());
+        assert!(Node::In(empty, vec![s("x")]).check_paths().is_err());
     }
 
     /// The text DynamoDB receives for each kind of condition, pinned.

@@ -211,6 +211,29 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         self.push(path.attr_path(), Ok(Some(Action::Remove)))
     }
 
+    /// Removes the element at `index` of a list (`REMOVE list[index]`); the elements
+    /// after it move up one place. An index past the end removes nothing. Several
+    /// `remove_at` of one list name positions in the list as it was before the change.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Log { #[dynamo(partition_key)] id: String, lines: Vec<String> }
+    /// # async fn f(logs: TypedMapping<Log>) -> dynamap::Result<()> {
+    /// let key = "l1";
+    /// logs.modify(&key).remove_at(Log::fields().lines, 0).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn remove_at<P>(self, list: P, index: usize) -> Self
+    where
+        P: Settable<Root = T>,
+        P::Value: ListValue,
+    {
+        let mut path = list.attr_path();
+        path.push(crate::path::PathStep::Position(index));
+        self.push(path, Ok(Some(Action::Remove)))
+    }
+
     /// Adds to a number atomically; a missing number counts as zero.
     ///
     /// ```no_run

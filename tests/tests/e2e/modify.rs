@@ -660,3 +660,150 @@ async fn modify_of_a_missing_item_is_not_found_unless_upserted() {
         .unwrap();
     assert_eq!(tallies.get("none").await.unwrap().unwrap().n, 1);
 }
+
+/// `is_in`, comparing two attributes, and removing list elements by position, as a
+/// write's condition, a scan's filter and a modify's action; what DynamoDB refuses is
+/// refused before sending.
+#[tokio::test]
+async fn in_lists_attribute_comparisons_and_list_removals() {
+    use futures::TryStreamExt;
+    let orders = new_mapping::<Order>("modify-conditions").await;
+    let f = Order::fields();
+    for id in 1..=6u64 {
+        let mut o = order(id);
+        o.state = [Status::Paid, Status::Shipped, Status::Delivered][(id % 3) as usize];
+        o.total_cents = id as i64 * 100;
+        o.limits = BTreeMap::from([("daily".to_string(), 2), ("weekly".to_string(), id as u32)]);
+        o.lines = (0..4).map(|l| format!("line-{l}")).collect();
+        if id == 6 {
+            o.note = None;
+        }
+        if id == 2 {
+            o.name = "leave at door".into();
+        }
+        orders.insert(&o).await.unwrap();
+    }
+    let ids = |orders: Vec<Order>| {
+        let mut ids: Vec<u64> = orders.into_iter().map(|o| o.order_id).collect();
+        ids.sort();
+        ids
+    };
+
+    // IN: ids 1, 4 are shipped (1 % 3), ids 3, 6 paid (0).
+    let some = orders
+        .scan()
+        .filter(f.state.is_in([Status::Paid, Status::Shipped]))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(some), [1, 3, 4, 6]);
+    let err = orders
+        .scan()
+        .filter(f.total_cents.is_in(Vec::<i64>::new()))
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    let err = orders
+        .scan()
+        .filter(f.total_cents.is_in(0..101))
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("1 to 100 values"), "{err}");
+    let hundred = orders
+        .scan()
+        .filter(f.total_cents.is_in((1..=100).map(|n| n * 100)))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(hundred, 6, "100 values are DynamoDB's limit, and taken");
+
+    // Two attributes of one item: the weekly limit above the daily one (ids 3..6).
+    let above = orders
+        .scan()
+        .filter(f.limits.key("weekly").gt_path(&f.limits.key("daily")))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(above), [3, 4, 5, 6]);
+    let equal = orders
+        .scan()
+        .filter(f.limits.key("weekly").eq_path(&f.limits.key("daily")))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(equal), [2]);
+    // As a write's condition: holds for id 5, not for id 1.
+    let key = (String::from("alice"), 5);
+    orders
+        .modify(&key)
+        .set(f.name, "over".to_string())
+        .when(f.limits.key("weekly").ge_path(&f.limits.key("daily")))
+        .await
+        .unwrap();
+    let err = orders
+        .modify(&(String::from("alice"), 1))
+        .set(f.name, "over".to_string())
+        .when(f.limits.key("weekly").ge_path(&f.limits.key("daily")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
+    // An absent attribute (id 6 has no note) equals nothing and differs from every
+    // value; id 2's name is its note.
+    let same = orders
+        .scan()
+        .filter(f.note.eq_path(&f.name))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(same), [2]);
+    let differing = orders
+        .scan()
+        .filter(f.note.ne_path(&f.name))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(differing, 5);
+    // DynamoDB refuses an attribute compared with itself: refused before sending.
+    let itself = orders
+        .scan()
+        .filter(f.note.eq_path(&f.note))
+        .count()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&itself, Error::InvalidRequest { problem, .. } if problem.contains("with itself")),
+        "{itself:?}"
+    );
+
+    // Removing list elements by position: positions name the list as it was.
+    let changed: Order = orders
+        .modify(&key)
+        .remove_at(f.lines, 0)
+        .remove_at(f.lines, 2)
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(changed.lines, ["line-1", "line-3"]);
+    let past_the_end: Order = orders
+        .modify(&key)
+        .remove_at(f.lines, 9)
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(past_the_end.lines, ["line-1", "line-3"]);
+    let in_history: Order = orders
+        .modify(&key)
+        .remove_at(f.history, 0)
+        .return_new()
+        .await
+        .unwrap();
+    assert!(in_history.history.is_empty());
+}
