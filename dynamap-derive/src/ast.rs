@@ -58,6 +58,8 @@ pub struct Struct<'a> {
     pub indexes: Vec<Index>,
     /// The first `#[dynamo(ttl)]` field, an index into `fields`.
     pub ttl: Option<usize>,
+    /// Where `#[dynamo(hide_expired)]` was written, if it was.
+    pub hide_expired: Option<Span>,
     /// The entity options (`table`, `entity`, `pk`, `sk`, `index(...)`), when given.
     pub entity: Option<Box<EntityModel>>,
 }
@@ -512,6 +514,7 @@ fn struct_body<'a>(
         ttl,
         indexes: indexes(&fields),
         fields,
+        hide_expired: container.hide_expired,
         entity: None,
     }
 }

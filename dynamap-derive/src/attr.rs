@@ -27,6 +27,8 @@ pub struct ContainerAttrs {
     pub sk: Option<LitStr>,
     /// `index(Gsi1, pk = "...", sk = "...")`: an index the entity takes part in.
     pub indexes: Vec<EntityIndexAttrs>,
+    /// `#[dynamo(hide_expired)]`: reads leave out items past their time to live.
+    pub hide_expired: Option<proc_macro2::Span>,
 }
 
 /// `index(Gsi1, pk = "...", sk = "...")` on an entity.
@@ -88,7 +90,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key";
@@ -187,6 +189,8 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         } else if meta.path.is_ident("index") {
             out.indexes.push(entity_index(meta)?);
             Ok(())
+        } else if meta.path.is_ident("hide_expired") {
+            set_once(&mut out.hide_expired, meta.path.span(), meta)
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }

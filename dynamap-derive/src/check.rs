@@ -51,6 +51,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
             if container.derive == Derive::Item {
                 indexes_are_complete(cx, data);
             }
+            hide_expired_needs_a_ttl(cx, container, data);
             match &data.entity {
                 Some(entity) => {
                     entity_has_a_table(cx, entity);
@@ -968,5 +969,25 @@ fn entity_index_is_named_once(cx: &Ctxt, entity: &EntityModel) {
                 "give the index's templates: `pk = \"...\"` (for a global index) and `sk = \"...\"`",
             );
         }
+    }
+}
+
+/// `hide_expired` leaves out items past their time to live: an item type with a
+/// `#[dynamo(ttl)]` field has one.
+fn hide_expired_needs_a_ttl(cx: &Ctxt, container: &Container, data: &Struct) {
+    let Some(span) = data.hide_expired else {
+        return;
+    };
+    if container.derive != Derive::Item {
+        cx.at(
+            span,
+            "`hide_expired` belongs to #[derive(DynamoItem)]: it is about reads of items",
+        );
+    } else if data.ttl.is_none() {
+        cx.at(
+            span,
+            "`hide_expired` leaves out items past their time to live, and this type has none: \
+             mark its expiry field `#[dynamo(ttl)]`",
+        );
     }
 }

@@ -100,6 +100,10 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// `create_table` turns DynamoDB's time to live on for it.
     const TTL_ATTRIBUTE: Option<&'static str> = None;
 
+    /// Whether reads leave out items past their time to live unless told otherwise
+    /// (`#[dynamo(hide_expired)]` on the type).
+    const HIDE_EXPIRED: bool = false;
+
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 

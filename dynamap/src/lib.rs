@@ -123,6 +123,7 @@ pub mod document;
 mod entity_def;
 pub mod error;
 mod error_items;
+mod expiry;
 mod expr;
 mod handle;
 mod item;

@@ -41,6 +41,9 @@ pub struct FaultPlan {
     /// Answer this error (400, with this code, such as `ExpiredIteratorException`)
     /// without forwarding, with this probability.
     pub answer_error: (f64, &'static str),
+    /// Forward a Scan or Query that resumes after a key, then answer with that key as
+    /// the page's resume key, as a server that made no progress would.
+    pub stall_pages: f64,
     /// Faults injected at most; after that, requests are only forwarded.
     pub max_faults: u64,
     /// Only operations whose name ends with one of these are faulted (`UpdateItem`,
@@ -68,6 +71,7 @@ impl Default for FaultPlan {
             drop_after: 0.0,
             reject_credentials: 0.0,
             answer_error: (0.0, ""),
+            stall_pages: 0.0,
             max_faults: 100_000,
             only: &[],
             seed: 42,
@@ -100,6 +104,8 @@ pub struct ProxyStats {
     pub rejected: AtomicU64,
     /// Requests answered with the plan's `answer_error`.
     pub answered_errors: AtomicU64,
+    /// Pages answered with their start key as their resume key.
+    pub stalled: AtomicU64,
 }
 
 impl ProxyStats {
@@ -113,6 +119,7 @@ impl ProxyStats {
             &self.delayed,
             &self.rejected,
             &self.answered_errors,
+            &self.stalled,
         ]
         .iter()
         .map(|c| c.load(Ordering::Relaxed))
@@ -231,6 +238,23 @@ fn bounce_writes(shared: &Shared, body: &Bytes) -> Option<(Bytes, serde_json::Ma
     Some((Bytes::from(serde_json::to_vec(&request).ok()?), bounced))
 }
 
+/// The ExclusiveStartKey of a Scan or Query body, if it has one.
+fn start_key_of(target: &str, body: &Bytes) -> Option<Json> {
+    if !(target.ends_with(".Scan") || target.ends_with(".Query")) {
+        return None;
+    }
+    let request: Json = serde_json::from_slice(body).ok()?;
+    request.get("ExclusiveStartKey").cloned()
+}
+
+fn with_resume_key(body: &Bytes, key: Json) -> Option<Bytes> {
+    let mut response: Json = serde_json::from_slice(body).ok()?;
+    response
+        .as_object_mut()?
+        .insert("LastEvaluatedKey".to_owned(), key);
+    Some(Bytes::from(serde_json::to_vec(&response).ok()?))
+}
+
 fn add_unprocessed(body: &Bytes, bounced: serde_json::Map<String, Json>) -> Option<Bytes> {
     let mut response: Json = serde_json::from_slice(body).ok()?;
     let object = response.as_object_mut()?;
@@ -323,6 +347,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
             tokio::time::sleep(shared.plan.delay.1).await;
         }
     }
+    let start_key = match data_operation {
+        true => start_key_of(&target, &body),
+        false => None,
+    };
     let (body, bounced) = match target.ends_with(".BatchWriteItem") {
         true => match bounce_writes(&shared, &body) {
             Some((changed, bounced)) => (changed, Some(bounced)),
@@ -362,6 +390,12 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
     if let Some(bounced) = bounced {
         if parts.status.is_success() {
             body = add_unprocessed(&body, bounced).unwrap_or(body);
+        }
+    }
+    if let Some(start) = start_key {
+        if parts.status.is_success() && shared.roll(shared.plan.stall_pages) {
+            stats.stalled.fetch_add(1, Ordering::Relaxed);
+            body = with_resume_key(&body, start).unwrap_or(body);
         }
     }
     let mut response = Response::builder().status(parts.status);

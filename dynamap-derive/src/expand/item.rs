@@ -217,11 +217,13 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         let name = &field.name;
         let ty = field.ty;
         let check = quote_spanned!(ty.span()=> ::dynamap::__private::ttl_check::<#ty>());
+        let hide = data.hide_expired.is_some();
         quote! {
             const TTL_ATTRIBUTE: ::core::option::Option<&'static str> = {
                 #check;
                 ::core::option::Option::Some(#name)
             };
+            const HIDE_EXPIRED: bool = #hide;
         }
     });
     let stamps = stamps(data);
@@ -304,5 +306,18 @@ pub fn key_members(
         fn key_from_item(item: &::dynamap::value::Item) -> ::dynamap::Result<Self::Key> {
             ::dynamap::__private::Result::Ok(#key_read)
         }
+    }
+}
+
+/// `Expiring` for a type with a time to live, so its reads offer `hide_expired`.
+pub fn expiring(container: &Container, data: &Struct) -> TokenStream {
+    if data.ttl.is_none() {
+        return TokenStream::new();
+    }
+    let ident = container.ident;
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::dynamap::schema::Expiring for #ident #ty_generics #where_clause {}
     }
 }

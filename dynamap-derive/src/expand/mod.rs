@@ -25,8 +25,10 @@ pub fn expand(container: &Container) -> TokenStream {
             out.extend(paths::expand(container, data));
             if let Some(model) = &data.entity {
                 out.extend(entity::entity(container, data, model));
+                out.extend(item::expiring(container, data));
             } else if let Some(key) = &data.key {
                 out.extend(item::item(container, data, key));
+                out.extend(item::expiring(container, data));
             }
             out
         }

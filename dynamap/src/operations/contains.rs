@@ -25,6 +25,7 @@ pub struct ContainsKey<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,
     consistent_read: bool,
+    hide_expired: bool,
 }
 
 impl<'a, T: DynamoItem> ContainsKey<'a, T> {
@@ -33,8 +34,11 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
             mapping,
             key,
             consistent_read: false,
+            hide_expired: T::HIDE_EXPIRED,
         }
     }
+
+    crate::expiry::hide_expired_setter!("sessions.contains_key(\"s1\")");
 
     /// Sees the latest committed write (strongly consistent read).
     ///
@@ -63,7 +67,12 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
         let table = self.mapping.table_name();
         // Names go through placeholders: key attributes may be reserved words.
         let mut renderer = Renderer::new("GetItem");
-        renderer.projection(&T::KEY_SCHEMA.paths())?;
+        let mut paths = T::KEY_SCHEMA.paths();
+        let hide_expired = self.hide_expired.then(|| self.mapping.handle().now());
+        if let (Some(_), Some(ttl)) = (hide_expired, T::TTL_ATTRIBUTE) {
+            paths.push(crate::attr_path::AttrPath::top_level_name(ttl));
+        }
+        renderer.projection(&paths)?;
         let request = self
             .mapping
             .client()
@@ -75,7 +84,10 @@ impl<'a, T: DynamoItem> ContainsKey<'a, T> {
         let output =
             crate::observe::send_classified(request, Call::new(table, self.mapping.observer()))
                 .await?;
-        Ok(output.item.is_some_and(|item| !item.is_empty()))
+        Ok(output.item.is_some_and(|item| {
+            !item.is_empty()
+                && hide_expired.is_none_or(|now| !crate::expiry::is_expired::<T>(&item, now))
+        }))
     }
 }
 

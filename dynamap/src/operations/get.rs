@@ -24,6 +24,7 @@ pub struct Get<'a, T: DynamoItem> {
     mapping: &'a TypedMapping<T>,
     key: Result<Item>,
     consistent_read: bool,
+    hide_expired: bool,
 }
 
 impl<'a, T: DynamoItem> Get<'a, T> {
@@ -32,8 +33,11 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             mapping,
             key,
             consistent_read: false,
+            hide_expired: T::HIDE_EXPIRED,
         }
     }
+
+    crate::expiry::hide_expired_setter!("sessions.get(\"s1\")");
 
     /// Reads the latest committed write (strongly consistent; twice the read cost).
     ///
@@ -59,7 +63,12 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
-        self.send_raw().await?.map(T::from_item).transpose()
+        let hide_expired = self.hide_expired.then(|| self.mapping.handle().now());
+        let item = self.send_raw().await?;
+        let item = item.filter(|item| {
+            hide_expired.is_none_or(|now| !crate::expiry::is_expired::<T>(item, now))
+        });
+        item.map(T::from_item).transpose()
     }
 
     /// The item as stored, not decoded (a read-modify-write conditions on it).

@@ -83,6 +83,7 @@ pub struct Query<'a, T: DynamoItem, Out = T> {
     decode: fn(Item) -> Result<Out>,
     pub(crate) limit: Option<usize>,
     pub(crate) start: Option<StartFrom>,
+    hide_expired: bool,
 }
 
 impl<'a, T: DynamoItem> Query<'a, T> {
@@ -112,6 +113,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             decode,
             limit: None,
             start: None,
+            hide_expired: T::HIDE_EXPIRED,
         }
     }
 
@@ -127,7 +129,12 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             members,
             skip_unknown: false,
         };
-        Query::of(mapping, partition, scope, decode)
+        Query {
+            // The members keep their times to live apart: one member's rule is not the
+            // collection's, so a collection shows every item.
+            hide_expired: false,
+            ..Query::of(mapping, partition, scope, decode)
+        }
     }
 
     /// For a collection: whether items of entities it does not list are skipped
@@ -231,12 +238,15 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             decode: decode_projection::<U>,
             limit: self.limit,
             start: self.start,
+            hide_expired: self.hide_expired,
         }
     }
 
     super::read_settings!(
         "# #[derive(dynamap::DynamoItem)]\n# struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }\n# fn f(events: dynamap::TypedMapping<Event>) {\n# let read = events.query(\"s1\");"
     );
+
+    crate::expiry::hide_expired_setter!("sessions.query(\"s1\")");
 
     /// The key attributes queried: the table's, or the index's.
     fn keys(&self) -> Result<(KeyDefinition, Option<KeyDefinition>)> {
@@ -383,6 +393,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     fn read(&self, page_size_hint: bool) -> Result<(ReadSpec, Option<Item>)> {
         let mut spec = self.spec.clone();
         spec.key_condition = Some(self.key_condition()?);
+        spec.one_page = spec.index.is_none() && T::KEY_SCHEMA.sort_key.is_none();
         if let (Some(limit), None, true) = (self.limit, &spec.filter, page_size_hint) {
             // Another entity's items are rare in a range the templates narrow: a page
             // of `limit` items is still the right first guess.
@@ -391,6 +402,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
         if let Some(scope) = self.scope_filter() {
             spec.filter = all_of(spec.filter.take().into_iter().chain([scope]).collect());
+        }
+        if self.hide_expired {
+            let hidden = crate::expiry::unexpired::<T>(self.mapping.handle().now());
+            spec.filter = all_of(spec.filter.take().into_iter().chain(hidden).collect());
         }
         let start = self
             .start

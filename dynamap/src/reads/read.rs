@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::Client;
 use futures::stream::{self, Stream};
 
 use crate::attr_path::AttrPath;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expr::{Apply, Node, Rendered, Renderer};
 use crate::observe::{Call, Observer, RateLimiter};
 use crate::sdk_item::Item;
@@ -30,6 +30,9 @@ pub(crate) struct ReadRequest {
     pub rate: Option<Arc<RateLimiter>>,
     /// `Select=COUNT`: pages carry a count, no items.
     pub count_only: bool,
+    /// A query of a table without a sort key: its partition holds one item, so the
+    /// first page is the whole answer, whatever resume key comes with it.
+    pub one_page: bool,
 }
 
 /// The parts of a request before rendering.
@@ -48,6 +51,8 @@ pub(crate) struct ReadSpec {
     pub read_units_per_second: Option<f64>,
     /// Count the items instead of reading them (`Select=COUNT`, no projection).
     pub count_only: bool,
+    /// See [`ReadRequest::one_page`].
+    pub one_page: bool,
 }
 
 impl ReadSpec {
@@ -91,6 +96,7 @@ impl ReadSpec {
             observer: self.observer.clone(),
             rate: self.read_units_per_second.map(RateLimiter::new),
             count_only: self.count_only,
+            one_page: self.one_page,
         })
     }
 }
@@ -191,8 +197,24 @@ pub(crate) fn pages(
             let Cursor::Next(start) = cursor else {
                 return Ok(None);
             };
-            let page = fetch(&client, &request, start).await?;
+            let mut page = fetch(&client, &request, start.clone()).await?;
+            if request.one_page {
+                page.last_key = None;
+            }
             let next = match &page.last_key {
+                // Resuming where it started would ask for the same page for ever.
+                Some(key) if Some(key) == start.as_ref() => {
+                    return Err(Error::UnexpectedAnswer {
+                        operation: if request.expressions.key_condition.is_some() {
+                            "Query"
+                        } else {
+                            "Scan"
+                        },
+                        problem: "the page's resume key is the key it started after: the \
+                                  server made no progress"
+                            .to_owned(),
+                    });
+                }
                 Some(key) => Cursor::Next(Some(key.clone())),
                 None => Cursor::Done,
             };

@@ -41,6 +41,7 @@ pub struct Scan<'a, T: DynamoItem, Out = T> {
     mapping: &'a TypedMapping<T>,
     options: ScanOptions,
     decode: fn(Item) -> Result<Out>,
+    hide_expired: bool,
 }
 
 pub(crate) fn decode_item<T: DynamoItem>(item: Item) -> Result<T> {
@@ -104,6 +105,7 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
                 ..ScanOptions::default()
             },
             decode: decode_item::<T>,
+            hide_expired: T::HIDE_EXPIRED,
         }
     }
 }
@@ -120,6 +122,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
             mapping: self.mapping,
             options,
             decode,
+            hide_expired: self.hide_expired,
         }
     }
 
@@ -173,6 +176,28 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
         options
     );
 
+    crate::expiry::hide_expired_setter!("sessions.scan()");
+
+    /// What the scan asks for: its options, with the filter that hides expired items
+    /// when it does.
+    fn effective_options(&self) -> ScanOptions {
+        let mut options = self.options.clone();
+        if self.hide_expired {
+            let now = self.mapping.handle().now();
+            let hidden = crate::expiry::unexpired::<T>(now);
+            options.spec.filter = all_of(
+                options
+                    .spec
+                    .filter
+                    .take()
+                    .into_iter()
+                    .chain(hidden)
+                    .collect(),
+            );
+        }
+        options
+    }
+
     /// Scans a secondary index instead of the table.
     ///
     /// ```no_run
@@ -221,7 +246,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     }
 
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
-        let mut options = self.options.clone();
+        let mut options = self.effective_options();
         options
             .spec
             .project_keys(&resume_key_names::<T>(options.spec.index.as_deref()));
@@ -260,11 +285,9 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// ```
     #[doc(alias = "Select::Count")]
     pub fn count(self) -> super::Count<'a> {
-        let start = self.options.start_key();
-        super::Count::of(
-            self.mapping.client(),
-            start.map(|start| (self.options, start)),
-        )
+        let options = self.effective_options();
+        let start = options.start_key();
+        super::Count::of(self.mapping.client(), start.map(|start| (options, start)))
     }
 
     /// Whole pages, each with the token to resume after it.

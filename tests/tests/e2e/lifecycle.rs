@@ -248,3 +248,196 @@ async fn provisioned_billing_sets_capacity() {
         Some(7)
     );
 }
+
+/// The same table as `Session`, read with expired items hidden unless asked otherwise.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(hide_expired)]
+struct LiveSession {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(ttl, rename = "expiresAt")]
+    expires_at: SystemTime,
+}
+
+#[derive(DynamoValue, Debug)]
+struct SessionId {
+    id: String,
+}
+
+/// Reads hide items past their time to live when asked (or by the type's default),
+/// by the mapping's clock: get, contains_key, scans, queries and their counts. The
+/// items expire an hour and more from now by the clock, so no server deletes them
+/// while the test runs.
+#[tokio::test]
+async fn reads_hide_expired_items_when_asked() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use futures::TryStreamExt;
+    let start = SystemTime::now();
+    let hour = Duration::from_secs(3600);
+    let name = unique_table_name("ttl-hide");
+    let plain = TypedMapping::<Session>::new(client().await, &name);
+    plain.create_table().await.unwrap();
+    for (id, hours) in [("s1", 1), ("s2", 2), ("s3", 3)] {
+        let session = Session {
+            id: id.into(),
+            expires_at: start + hour * hours,
+        };
+        plain.insert(&session).await.unwrap();
+    }
+    // Another writer's items: a TTL that is no number, and none at all: never expire.
+    for (id, ttl) in [("w1", Some(AttributeValue::S("soon".into()))), ("w2", None)] {
+        let mut item =
+            std::collections::HashMap::from([("id".to_owned(), AttributeValue::S(id.into()))]);
+        if let Some(ttl) = ttl {
+            item.insert("expiresAt".to_owned(), ttl);
+        }
+        plain
+            .client()
+            .put_item()
+            .table_name(&name)
+            .set_item(Some(item))
+            .send()
+            .await
+            .unwrap();
+    }
+    // By this clock, s1 has expired (at its second: an item expiring exactly now has).
+    let clock = dynamap::config::ManualClock::new(start + hour + Duration::from_millis(999));
+    let sessions = plain.with_clock(clock.clone());
+    let s1 = "s1".to_string();
+
+    assert!(
+        sessions.get(&s1).await.unwrap().is_some(),
+        "shown by default"
+    );
+    assert_eq!(sessions.get(&s1).hide_expired(true).await.unwrap(), None);
+    assert!(sessions
+        .get("s2")
+        .hide_expired(true)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(sessions.contains_key(&s1).await.unwrap());
+    assert!(!sessions.contains_key(&s1).hide_expired(true).await.unwrap());
+    assert!(sessions
+        .contains_key("s2")
+        .hide_expired(true)
+        .await
+        .unwrap());
+
+    let ids = |read: futures::stream::BoxStream<'static, dynamap::Result<SessionId>>| async move {
+        let mut ids: Vec<String> = read.map_ok(|s| s.id).try_collect().await.unwrap();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(sessions
+            .scan()
+            .hide_expired(true)
+            .project::<SessionId>()
+            .stream())
+        .await,
+        ["s2", "s3", "w1", "w2"]
+    );
+    assert_eq!(
+        ids(sessions.scan().project::<SessionId>().stream())
+            .await
+            .len(),
+        5
+    );
+    assert_eq!(sessions.scan().hide_expired(true).count().await.unwrap(), 4);
+    assert_eq!(
+        sessions
+            .query(&s1)
+            .hide_expired(true)
+            .count()
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(sessions.query(&s1).count().await.unwrap(), 1);
+    assert_eq!(
+        sessions
+            .query("s2")
+            .hide_expired(true)
+            .first()
+            .await
+            .unwrap()
+            .map(|s| s.id),
+        Some("s2".into())
+    );
+
+    // The type's default, and the clock moving on.
+    let live = TypedMapping::<LiveSession>::new(client().await, &name).with_clock(clock.clone());
+    assert_eq!(live.get(&s1).await.unwrap(), None);
+    assert!(live.get(&s1).hide_expired(false).await.unwrap().is_some());
+    clock.set(start + hour * 2 + Duration::from_secs(1));
+    assert_eq!(
+        ids(live.scan().project::<SessionId>().stream()).await,
+        ["s3", "w1", "w2"]
+    );
+    assert_eq!(live.query("s2").first().await.unwrap(), None);
+    plain.delete_table().await.unwrap();
+}
+
+/// A query of a table without a sort key reads one partition of one item: it ends
+/// after its first page on each server. The embedded server answers a query resumed
+/// after that item with the same resume key again, for ever (DynamoDB Local answers
+/// none): dynamap reads one page only, and refuses an answer that resumes where it
+/// started rather than asking for it again.
+#[tokio::test]
+async fn a_query_of_a_partition_without_a_sort_key_ends_on_each_server() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let sessions = TypedMapping::<Session>::new(client().await, unique_table_name("one-item"));
+    sessions.create_table().await.unwrap();
+    let session = Session {
+        id: "s2".into(),
+        expires_at: SystemTime::now() + Duration::from_secs(9_999),
+    };
+    sessions.insert(&session).await.unwrap();
+    // What each server answers: Limit 1 and a filter that drops the one item.
+    let mut start = None;
+    let mut pages = 0;
+    while pages < 3 {
+        let page = sessions
+            .client()
+            .query()
+            .table_name(sessions.table_name())
+            .key_condition_expression("id = :id")
+            .expression_attribute_values(":id", AttributeValue::S("s2".into()))
+            .filter_expression("attribute_not_exists(expiresAt)")
+            .limit(1)
+            .set_exclusive_start_key(start.clone())
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            break;
+        }
+    }
+    match dynamap_tests::server_kind() {
+        dynamap::local::ServerKind::Embedded => {
+            assert_eq!(
+                pages, 3,
+                "the embedded server resumes where it started, for ever"
+            )
+        }
+        _ => assert_eq!(pages, 1, "{:?}", dynamap_tests::server_kind()),
+    }
+    // dynamap's query ends, on either server, with its filter and a limit of 1.
+    let f = Session::fields();
+    let found = tokio::time::timeout(
+        Duration::from_secs(10),
+        sessions
+            .query("s2")
+            .filter(f.expires_at.lt(SystemTime::now()))
+            .first(),
+    )
+    .await
+    .expect("the query ends");
+    assert_eq!(found.unwrap(), None);
+    let count = sessions.query("s2").page_size(1).count().await.unwrap();
+    assert_eq!(count, 1);
+    sessions.delete_table().await.unwrap();
+}

@@ -11,7 +11,7 @@ use dynamap::prelude::*;
 use dynamap::{config::RetryPolicy, reads::PageToken, Error};
 use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 use dynamap_tests::{insert_all, new_mapping};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 struct Entry {
@@ -348,4 +348,50 @@ fn entries_for_accounts() -> Vec<Account> {
             version: 0,
         })
         .collect()
+}
+
+/// A page whose resume key is the key it started after (a server that made no
+/// progress) is an `Error::UnexpectedAnswer` at once: asking for the same page again
+/// would read it for ever, and hand its items out each time.
+#[tokio::test]
+async fn a_page_that_resumes_where_it_started_is_an_error_not_a_loop() {
+    if !proxy::possible("a_page_that_resumes_where_it_started_is_an_error_not_a_loop") {
+        return;
+    }
+    let table = new_mapping::<Entry>("proxy-stall").await;
+    insert_all(&table, entries(60)).await;
+    let proxy = FaultProxy::start(
+        &upstream(),
+        FaultPlan {
+            stall_pages: 1.0,
+            max_faults: 20,
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let faulty = through(&proxy, &table).await;
+    for read in [
+        faulty.scan().page_size(7).stream().boxed(),
+        faulty.query("g1").page_size(3).stream().boxed(),
+    ] {
+        let got = tokio::time::timeout(Duration::from_secs(20), read.try_collect::<Vec<Entry>>())
+            .await
+            .expect("the read ends");
+        match got {
+            Err(Error::UnexpectedAnswer { problem, .. }) => {
+                assert!(problem.contains("no progress"), "{problem}")
+            }
+            other => panic!("expected UnexpectedAnswer, got {other:?}"),
+        }
+    }
+    let counted = faulty.query("g2").page_size(2).count().await;
+    assert!(
+        matches!(counted, Err(Error::UnexpectedAnswer { .. })),
+        "{counted:?}"
+    );
+    assert_eq!(
+        proxy.stats.stalled.load(Ordering::Relaxed),
+        3,
+        "one stalled page each"
+    );
 }
