@@ -30,6 +30,9 @@ pub struct TreeShard {
     pub closed: bool,
     /// The `user` key of each record.
     pub users: Vec<String>,
+    /// The `ApproximateCreationDateTime` (epoch seconds) of the records at the same
+    /// positions; records past its end carry none.
+    pub created: Vec<f64>,
 }
 
 impl TreeShard {
@@ -45,7 +48,17 @@ impl TreeShard {
             parent,
             closed,
             users: users.iter().map(|u| (*u).to_owned()).collect(),
+            created: Vec::new(),
         }
+    }
+
+    /// The same shard, its records so far created `seconds_ago`.
+    pub fn created_ago(mut self, seconds_ago: f64) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        self.created = vec![now - seconds_ago; self.users.len()];
+        self
     }
 }
 
@@ -167,7 +180,7 @@ fn answer(state: &State, target: &str, body: &Json) -> Json {
     let end = (position + limit).min(shard.users.len());
     let records: Vec<Json> = (position..end)
         .map(|r| {
-            json!({
+            let mut record = json!({
                 "eventID": sequence(i, r),
                 "eventName": "INSERT",
                 "eventSource": "aws:dynamodb",
@@ -178,7 +191,11 @@ fn answer(state: &State, target: &str, body: &Json) -> Json {
                     "SizeBytes": 10,
                     "StreamViewType": "NEW_IMAGE",
                 }
-            })
+            });
+            if let Some(created) = shard.created.get(r) {
+                record["dynamodb"]["ApproximateCreationDateTime"] = json!(created);
+            }
+            record
         })
         .collect();
     if !records.is_empty() {

@@ -644,6 +644,57 @@ mod faults {
         assert_eq!(got.into_iter().next().unwrap().unwrap().key, "after");
     }
 
+    /// A `Latest` feed whose iterator expires before the shard delivered anything reads
+    /// the shard again from its oldest record, and leaves out the records created
+    /// before its start (less a margin): a shard of the tests' Streams server holds
+    /// two records created an hour ago, a proxy expires the iterator once.
+    #[tokio::test]
+    async fn a_latest_feed_read_again_after_an_expiry_leaves_out_older_records() {
+        use dynamap_tests::shard_tree::{ShardTree, TreeShard};
+        if !proxy::possible("latest feed, older records") {
+            return;
+        }
+        let visits = visits().await;
+        let tree = ShardTree::start(vec![
+            TreeShard::new("open", None, false, &["old1", "old2"]).created_ago(3_600.0)
+        ])
+        .await;
+        let armed = Arc::new(AtomicBool::new(false));
+        let faulty = FaultProxy::start(
+            &tree.url,
+            FaultPlan {
+                answer_error: (1.0, "ExpiredIteratorException"),
+                max_faults: 1,
+                only: &["GetRecords"],
+                armed: Some(armed.clone()),
+                ..FaultPlan::default()
+            },
+        )
+        .await;
+        let streams = aws_sdk_dynamodbstreams::Client::from_conf(
+            tree.client()
+                .config()
+                .to_builder()
+                .endpoint_url(&faulty.url)
+                .build(),
+        );
+        let mut feed = visits
+            .changes()
+            .streams_client(streams)
+            .start_at(StartAt::Latest)
+            .poll_interval(Duration::from_millis(20))
+            .stream();
+        let first = tokio::time::timeout(Duration::from_millis(300), feed.next()).await;
+        assert!(first.is_err(), "nothing after the start yet: {first:?}");
+        armed.store(true, Ordering::Relaxed);
+        tree.change(|t| t.shards[0].users.push("new1".into()));
+        let got = keys_of(&mut feed, 1).await;
+        assert_eq!(faulty.stats.answered_errors.load(Ordering::Relaxed), 1);
+        assert_eq!(got, ["new1"], "the hour-old records stay out");
+        let more = tokio::time::timeout(Duration::from_millis(300), feed.next()).await;
+        assert!(more.is_err(), "{more:?}");
+    }
+
     /// Pinned: the servers round a record's creation time differently. AWS documents
     /// "rounded down to the closest second"; the embedded server does that, DynamoDB
     /// Local rounds down to the minute (the feed's `Latest` margin covers both).
@@ -960,4 +1011,78 @@ async fn a_busy_shard_does_not_starve_the_others() {
     assert_eq!(got.len(), 2_501);
     let quiet = got.iter().position(|k| k == "q1").unwrap();
     assert!(quiet <= 1_000, "the quiet shard's record came {quiet}th");
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Kinds {
+    #[dynamo(partition_key)]
+    id: String,
+    count: u32,
+    data: Vec<u8>,
+    flag: bool,
+    nothing: Option<String>,
+    tags: BTreeSet<String>,
+    scores: BTreeSet<u32>,
+    blobs: BTreeSet<Vec<u8>>,
+    list: Vec<String>,
+    map: std::collections::BTreeMap<String, u32>,
+}
+
+/// Every kind of attribute value comes through a live feed as it was written: binary,
+/// boolean, null, the three sets, lists and maps, as the Streams API names them.
+#[tokio::test]
+async fn every_kind_of_attribute_comes_through_a_feed() {
+    let client = client().await;
+    let kinds = TypedMapping::<Kinds>::new(client.clone(), unique_table_name("changes-kinds"));
+    kinds
+        .create_table()
+        .stream(StreamView::NewAndOldImages)
+        .await
+        .unwrap();
+    let mut feed = kinds
+        .changes()
+        .poll_interval(Duration::from_millis(20))
+        .stream();
+    let item = Kinds {
+        id: "k1".into(),
+        count: 7,
+        data: vec![0, 1, 255],
+        flag: true,
+        nothing: None,
+        tags: BTreeSet::from(["a".to_owned(), "b".to_owned()]),
+        scores: BTreeSet::from([1, 20]),
+        blobs: BTreeSet::from([vec![1], vec![2, 3]]),
+        list: vec!["x".into(), "y".into()],
+        map: [("one".to_owned(), 1)].into(),
+    };
+    kinds.insert(&item).await.unwrap();
+    // Another writer's NULL where the type has an absent Option.
+    let mut raw = Kinds::to_item(&Kinds {
+        id: "k2".into(),
+        ..item.clone()
+    })
+    .unwrap();
+    raw.insert("nothing".to_owned(), AttributeValue::Null(true));
+    client
+        .put_item()
+        .table_name(kinds.table_name())
+        .set_item(Some(raw))
+        .send()
+        .await
+        .unwrap();
+    let got: Vec<Kinds> = take(&mut feed, 2)
+        .await
+        .into_iter()
+        .map(|c| c.unwrap().new.expect("an image"))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            item.clone(),
+            Kinds {
+                id: "k2".into(),
+                ..item
+            }
+        ]
+    );
 }
