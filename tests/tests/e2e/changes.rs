@@ -517,6 +517,24 @@ mod faults {
 
     use dynamap_tests::proxy::{self, FaultPlan, FaultProxy};
 
+    /// A proxy in front of `upstream` that answers one GetRecords with
+    /// `ExpiredIteratorException`, once armed.
+    async fn expiring_once(upstream: &str) -> (FaultProxy, Arc<AtomicBool>) {
+        let armed = Arc::new(AtomicBool::new(false));
+        let faulty = FaultProxy::start(
+            upstream,
+            FaultPlan {
+                answer_error: (1.0, "ExpiredIteratorException"),
+                max_faults: 1,
+                only: &["GetRecords"],
+                armed: Some(armed.clone()),
+                ..FaultPlan::default()
+            },
+        )
+        .await;
+        (faulty, armed)
+    }
+
     /// A feed of a table with five inserts, read a record per request through a proxy
     /// answering up to `faults` GetRecords with `error`, each with probability `p`.
     async fn through_faults(
@@ -598,18 +616,7 @@ mod faults {
         }
         let visits = visits().await;
         visits.insert(&visit("before", 1)).await.unwrap();
-        let armed = Arc::new(AtomicBool::new(false));
-        let faulty = FaultProxy::start(
-            &dynamap_tests::endpoint(),
-            FaultPlan {
-                answer_error: (1.0, "ExpiredIteratorException"),
-                max_faults: 1,
-                only: &["GetRecords"],
-                armed: Some(armed.clone()),
-                ..FaultPlan::default()
-            },
-        )
-        .await;
+        let (faulty, armed) = expiring_once(&dynamap_tests::endpoint()).await;
         let through = proxy::through(&faulty, &visits).await;
         let mut feed = through
             .changes()
@@ -659,18 +666,7 @@ mod faults {
             TreeShard::new("open", None, false, &["old1", "old2"]).created_ago(3_600.0)
         ])
         .await;
-        let armed = Arc::new(AtomicBool::new(false));
-        let faulty = FaultProxy::start(
-            &tree.url,
-            FaultPlan {
-                answer_error: (1.0, "ExpiredIteratorException"),
-                max_faults: 1,
-                only: &["GetRecords"],
-                armed: Some(armed.clone()),
-                ..FaultPlan::default()
-            },
-        )
-        .await;
+        let (faulty, armed) = expiring_once(&tree.url).await;
         let streams = aws_sdk_dynamodbstreams::Client::from_conf(
             tree.client()
                 .config()
