@@ -90,7 +90,7 @@ macro_rules! hide_expired_setter {
         )]
         pub fn hide_expired(mut self, on: bool) -> Self
         where
-            T: crate::schema::Expiring,
+            T: crate::expiry::Expiring,
         {
             self.hide_expired = on;
             self
