@@ -13,7 +13,7 @@ use super::{decoded_items, decoded_pages, Page};
 use crate::condition::Condition;
 use crate::error::ConversionError;
 use crate::error::{Error, Result};
-use crate::expr::{all_of, Cmp, Node};
+use crate::expr::{Cmp, Node};
 use crate::item::{DynamoItem, KeyDefinition, Projection};
 use crate::key::token::StartFrom;
 use crate::key::PartitionValue;
@@ -209,7 +209,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// ```
     pub fn filter(mut self, condition: Condition<T>) -> Self {
         let node = condition.into_node();
-        self.spec.filter = all_of(self.spec.filter.take().into_iter().chain([node]).collect());
+        self.spec.and_filter(Some(node));
         self
     }
 
@@ -401,11 +401,11 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             spec.page_size = Some(spec.page_size.map_or(limit, |size| size.min(limit)));
         }
         if let Some(scope) = self.scope_filter() {
-            spec.filter = all_of(spec.filter.take().into_iter().chain([scope]).collect());
+            spec.and_filter(Some(scope));
         }
         if self.hide_expired {
             let hidden = crate::expiry::unexpired::<T>(self.mapping.handle().now());
-            spec.filter = all_of(spec.filter.take().into_iter().chain(hidden).collect());
+            spec.and_filter(hidden);
         }
         let start = self
             .start

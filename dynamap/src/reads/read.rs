@@ -56,6 +56,11 @@ pub(crate) struct ReadSpec {
 }
 
 impl ReadSpec {
+    /// Narrows the filter to the items `node` keeps too (AND); `None` keeps it.
+    pub(crate) fn and_filter(&mut self, node: Option<Node>) {
+        self.filter = crate::expr::all_of(self.filter.take().into_iter().chain(node).collect());
+    }
+
     /// A projected read also reads `key_names` (the key attributes a LastEvaluatedKey
     /// is made of): a page trimmed to a limit resumes after its last item, and only
     /// that item's key can make the token.

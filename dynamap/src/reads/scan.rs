@@ -8,7 +8,6 @@ use super::read::{self, RawPage, ReadSpec};
 use super::{decoded_items, decoded_pages, Page};
 use crate::condition::Condition;
 use crate::error::{Error, Result};
-use crate::expr::all_of;
 use crate::item::{DynamoItem, Projection};
 use crate::key::token::StartFrom;
 use crate::operations::TypedMapping;
@@ -139,15 +138,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
     /// ```
     pub fn filter(mut self, condition: Condition<T>) -> Self {
         let node = condition.into_node();
-        self.options.spec.filter = all_of(
-            self.options
-                .spec
-                .filter
-                .take()
-                .into_iter()
-                .chain([node])
-                .collect(),
-        );
+        self.options.spec.and_filter(Some(node));
         self
     }
 
@@ -185,15 +176,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Scan<'a, T, Out> {
         if self.hide_expired {
             let now = self.mapping.handle().now();
             let hidden = crate::expiry::unexpired::<T>(now);
-            options.spec.filter = all_of(
-                options
-                    .spec
-                    .filter
-                    .take()
-                    .into_iter()
-                    .chain(hidden)
-                    .collect(),
-            );
+            options.spec.and_filter(hidden);
         }
         options
     }
