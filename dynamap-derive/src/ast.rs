@@ -267,6 +267,9 @@ pub struct Index {
     pub span: Span,
     pub partition: Option<usize>,
     pub sort: Option<usize>,
+    /// The marker types its mentions declare (`gsi_partition_key(ByStatus)`), in order:
+    /// one is expected, `check` reports more.
+    pub markers: Vec<syn::Ident>,
 }
 
 /// The unit type of an epoch field: `::dynamap::path::EpochSeconds` or `EpochMillis`.
@@ -534,6 +537,7 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
                         span: lit.span(),
                         partition: None,
                         sort: None,
+                        markers: Vec::new(),
                     });
                     let last = indexes.len() - 1;
                     &mut indexes[last]
@@ -545,6 +549,11 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
                 &mut index.sort
             };
             slot.get_or_insert(position);
+        }
+        for (lit, marker) in &field.attrs.index_markers {
+            if let Some(index) = indexes.iter_mut().find(|i| i.name == lit.value()) {
+                index.markers.push(marker.clone());
+            }
         }
     }
     indexes

@@ -81,6 +81,9 @@ pub struct FieldAttrs {
     pub gsi_partition_key: Vec<LitStr>,
     pub gsi_sort_key: Vec<LitStr>,
     pub lsi_sort_key: Vec<LitStr>,
+    /// `gsi_partition_key(ByStatus)`: the marker type an index mention declares, with
+    /// the index's name (given, or the marker's name in snake case).
+    pub index_markers: Vec<(LitStr, syn::Ident)>,
 }
 
 /// Options on an enum variant.
@@ -279,19 +282,63 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         } else if meta.path.is_ident("epoch_millis") {
             set_once(&mut out.epoch_millis, span, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
-            out.gsi_partition_key.push(meta.value()?.parse()?);
-            Ok(())
+            index_mention(meta, &mut out.gsi_partition_key, &mut out.index_markers)
         } else if meta.path.is_ident("gsi_sort_key") {
-            out.gsi_sort_key.push(meta.value()?.parse()?);
-            Ok(())
+            index_mention(meta, &mut out.gsi_sort_key, &mut out.index_markers)
         } else if meta.path.is_ident("lsi_sort_key") {
-            out.lsi_sort_key.push(meta.value()?.parse()?);
-            Ok(())
+            index_mention(meta, &mut out.lsi_sort_key, &mut out.index_markers)
         } else {
             Err(unknown(meta, FIELD_OPTIONS))
         }
     });
     out
+}
+
+/// `gsi_partition_key = "by_status"` names an index by its name;
+/// `gsi_partition_key(ByStatus)` or `gsi_partition_key(ByStatus, name = "status-index")`
+/// also declares its marker type, which `query_index::<ByStatus>` names.
+fn index_mention(
+    meta: &syn::meta::ParseNestedMeta,
+    names: &mut Vec<LitStr>,
+    markers: &mut Vec<(LitStr, syn::Ident)>,
+) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        names.push(meta.value()?.parse()?);
+        return Ok(());
+    }
+    let mut marker: Option<syn::Ident> = None;
+    let mut name: Option<LitStr> = None;
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("name") {
+            name = Some(inner.value()?.parse()?);
+            Ok(())
+        } else if let (None, Some(ident), false) = (
+            &marker,
+            inner.path.get_ident(),
+            inner.input.peek(syn::Token![=]),
+        ) {
+            marker = Some(ident.clone());
+            Ok(())
+        } else {
+            Err(inner.error(
+                "an index with a marker type is `(ByStatus)` or `(ByStatus, name = \"status-index\")`",
+            ))
+        }
+    })?;
+    let marker = marker.ok_or_else(|| {
+        meta.error(
+            "name the index's marker type: `(ByStatus)`, or `= \"by_status\"` for a name only",
+        )
+    })?;
+    let name = name.unwrap_or_else(|| {
+        LitStr::new(
+            &RenameRule::Snake.apply_to_variant(&marker.to_string()),
+            marker.span(),
+        )
+    });
+    names.push(name.clone());
+    markers.push((name, marker));
+    Ok(())
 }
 
 pub fn variant(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {

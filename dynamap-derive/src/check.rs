@@ -50,6 +50,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
             }
             if container.derive == Derive::Item {
                 indexes_are_complete(cx, data);
+                index_has_one_marker(cx, container, data);
             }
             hide_expired_needs_a_ttl(cx, container, data);
             match &data.entity {
@@ -480,6 +481,47 @@ fn indexes_are_complete(cx: &Ctxt, data: &Struct) {
                     "local index `{}` needs a table with a sort key: a local index replaces the sort key",
                     index.name
                 ),
+            );
+        }
+    }
+}
+
+/// A marker type names one index (`gsi_partition_key(ByStatus)`): declared once per
+/// index, not by two indexes, and not on a generic type, whose index definitions the
+/// marker could not name without its parameters.
+fn index_has_one_marker(cx: &Ctxt, container: &Container, data: &Struct) {
+    for (position, index) in data.indexes.iter().enumerate() {
+        let mut markers = index.markers.iter();
+        let Some(first) = markers.next() else {
+            continue;
+        };
+        for other in markers.filter(|m| *m != first) {
+            cx.spanned(
+                other,
+                format!(
+                    "index `{}` already has the marker type `{first}`: name it the same way, \
+                     or only once",
+                    index.name
+                ),
+            );
+        }
+        if let Some(earlier) = data.indexes[..position]
+            .iter()
+            .find(|i| i.markers.first() == Some(first))
+        {
+            cx.spanned(
+                first,
+                format!(
+                    "`{first}` already names index `{}`: each index needs its own marker type",
+                    earlier.name
+                ),
+            );
+        }
+        if !container.generics.params.is_empty() {
+            cx.spanned(
+                first,
+                "a generic type cannot declare index marker types: name the index with \
+                 `= \"...\"` and query it with `query_index_named`",
             );
         }
     }

@@ -263,7 +263,6 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
 
             #[automatically_derived]
             impl ::dynamap::single_table::DynamoIndex for #marker {
-                type Table = #ident;
                 const DEFINITION: ::dynamap::schema::IndexDefinition =
                     <#ident as ::dynamap::DynamoTable>::INDEXES[#position];
             }

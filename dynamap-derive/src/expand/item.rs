@@ -321,3 +321,50 @@ pub fn expiring(container: &Container, data: &Struct) -> TokenStream {
         impl #impl_generics ::dynamap::schema::Expiring for #ident #ty_generics #where_clause {}
     }
 }
+
+/// The marker types a plain type's indexes declare (`gsi_partition_key(ByStatus)`):
+/// each names its index to `query_index`, with the partition's type (the index's
+/// partition key field, or the table's for a local index).
+pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenStream {
+    let ident = container.ident;
+    let vis = container.vis;
+    let markers = data
+        .indexes
+        .iter()
+        .enumerate()
+        .filter_map(|(position, index)| {
+            let marker = index.markers.first()?;
+            // An optional index key (a sparse index) is queried by its value.
+            let partition_ty = match index.partition {
+                Some(i) => {
+                    let ty = data.fields[i].ty;
+                    quote!(<#ty as ::dynamap::__private::IndexKeyAttribute>::Key)
+                }
+                None => {
+                    let ty = data.fields[key.partition].ty;
+                    quote!(#ty)
+                }
+            };
+            let doc = format!(
+                "Index `{}` of [`{ident}`]: name it in `query_index::<{marker}>`.",
+                index.name
+            );
+            Some(quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+                #vis struct #marker;
+
+                #[automatically_derived]
+                impl ::dynamap::single_table::DynamoIndex for #marker {
+                    const DEFINITION: ::dynamap::schema::IndexDefinition =
+                        <#ident as ::dynamap::DynamoItem>::INDEXES[#position];
+                }
+
+                #[automatically_derived]
+                impl ::dynamap::single_table::InIndex<#marker> for #ident {
+                    type Partition = #partition_ty;
+                }
+            })
+        });
+    quote!(#(#markers)*)
+}

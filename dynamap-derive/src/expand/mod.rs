@@ -28,6 +28,7 @@ pub fn expand(container: &Container) -> TokenStream {
                 out.extend(item::expiring(container, data));
             } else if let Some(key) = &data.key {
                 out.extend(item::item(container, data, key));
+                out.extend(item::index_markers(container, data, key));
                 out.extend(item::expiring(container, data));
             }
             out

@@ -86,12 +86,16 @@ pub const fn index_key_type<K: IndexKeyAttribute>() -> crate::value::ScalarType 
 pub trait IndexKeyAttribute {
     /// S, N or B.
     const SCALAR_TYPE: crate::value::ScalarType;
+    /// The key's type without its `Option`: what a query of the index takes.
+    type Key;
 }
 
 impl<K: KeyAttribute> IndexKeyAttribute for K {
     const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
+    type Key = K;
 }
 
 impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
     const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
+    type Key = K;
 }

@@ -22,6 +22,26 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::Scan::new(self)
     }
 
+    /// A scan of index `I` (a sparse index holds only the items it keys); only an index
+    /// the type takes part in compiles, as for [`query_index`](Self::query_index).
+    /// [`Scan::index`](crate::reads::Scan::index) is the string form.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByCoupon))] coupon: String }
+    /// # fn f(orders: dynamap::TypedMapping<Order>) {
+    /// let with_coupons = orders.scan_index::<ByCoupon>().segments(4).stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Scan")]
+    pub fn scan_index<I: DynamoIndex>(&self) -> super::Scan<'_, T>
+    where
+        T: InIndex<I>,
+    {
+        super::Scan::new(self).index(I::DEFINITION.name)
+    }
+
     /// A query of one partition of the table; see [`Query`](crate::reads::Query).
     /// `partition_key` is taken as `get` takes a key: by reference, as a value of the
     /// item's [`Partition`](DynamoItem::Partition) type or a borrowed form of it (`"alice"`
@@ -53,8 +73,26 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::Query::new(self, &*partition_key.to_key())
     }
 
-    /// A query of index `I` of an entity's table; only an index the entity takes part
-    /// in compiles. `partition_key` is the value of the index's partition template.
+    /// A query of index `I`; only an index the type takes part in compiles.
+    /// `partition_key` is the value of the index's partition key: its template's fields
+    /// for an entity, its field for a plain type whose index mention names a marker
+    /// (`#[dynamo(gsi_partition_key(ByStatus))]`).
+    ///
+    /// ```
+    /// use dynamap::{DynamoItem, TypedMapping};
+    /// #[derive(DynamoItem)]
+    /// struct Order {
+    ///     #[dynamo(partition_key)]
+    ///     id: String,
+    ///     #[dynamo(gsi_partition_key(ByStatus))]
+    ///     status: String,
+    ///     #[dynamo(gsi_sort_key(ByStatus))]
+    ///     placed_at: u64,
+    /// }
+    /// # fn f(orders: TypedMapping<Order>) {
+    /// let open = orders.query_index::<ByStatus>("open").reverse(true).stream();
+    /// # }
+    /// ```
     ///
     /// ```
     /// use dynamap::{DynamoItem, DynamoTable, TypedMapping};
@@ -83,9 +121,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     }
 
     /// A query of the secondary index named `index`, declared on a plain type
-    /// (`gsi_partition_key`, `gsi_sort_key`, `lsi_sort_key`), or of an entity's index
-    /// by its name: the string form, where [`query_index`](Self::query_index) names the
-    /// index by a type. `partition_key` is taken as `query` takes it, as a value of the
+    /// (`gsi_partition_key = "..."`, `gsi_sort_key`, `lsi_sort_key`), or of an entity's
+    /// index by its name: the string form, where [`query_index`](Self::query_index)
+    /// names the index by a marker type. Prefer the marker: this form is the escape hatch
+    /// for generic types, which cannot declare markers, and for names chosen at run time. `partition_key` is taken as `query` takes it, as a value of the
     /// type `P` you name for the index's partition key (`::<String>`: a string names
     /// the index, so the compiler cannot know it). The index's declared key type is
     /// checked when the query is sent ([`Error::Key`] on a mismatch,

@@ -40,20 +40,28 @@ pub trait DynamoTable: Send + Sync + 'static {
     const TTL_ATTRIBUTE: Option<&'static str> = None;
 }
 
-/// A secondary index of a [`DynamoTable`]: a marker type the table's derive declares
-/// for each `index(Name, ...)`, so that an entity names an index by a type the
-/// compiler checks.
+/// A secondary index named by a marker type, so that entities and queries name it by
+/// a type the compiler checks. A [`DynamoTable`]'s derive declares one for each
+/// `index(Name, ...)`; a plain item type's derive declares one for each index mention
+/// that names its marker (`#[dynamo(gsi_partition_key(ByStatus))]`).
 ///
 /// ```
-/// use dynamap::{single_table::DynamoIndex, DynamoTable};
+/// use dynamap::{single_table::DynamoIndex, DynamoItem, DynamoTable};
 /// #[derive(DynamoTable)]
 /// #[dynamo(partition_key = "pk", sort_key = "sk", index(ByEmail, partition_key = "email_pk"))]
 /// struct App;
 /// assert_eq!(<ByEmail as DynamoIndex>::DEFINITION.name, "by_email");
+///
+/// #[derive(DynamoItem)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     #[dynamo(gsi_partition_key(ByStatus))]
+///     status: String,
+/// }
+/// assert_eq!(<ByStatus as DynamoIndex>::DEFINITION.name, "by_status");
 /// ```
 pub trait DynamoIndex: Send + Sync + 'static {
-    /// The table the index belongs to.
-    type Table: DynamoTable;
     /// Its name and key attributes.
     const DEFINITION: IndexDefinition;
 }
@@ -106,20 +114,36 @@ pub trait Entity: DynamoItem {
     const PARTITION_SHAPE: &'static str;
 }
 
-/// An entity that takes part in index `I`: what [`TypedMapping::query_index`]
-/// requires, so a query of an index the entity is not in does not compile.
+/// An item type that takes part in index `I`: what [`TypedMapping::query_index`]
+/// requires, so a query of an index the type is not in does not compile. An entity
+/// takes part by its `index(I, pk = "...", sk = "...")` templates; a plain type by the
+/// field that declares the marker (`#[dynamo(gsi_partition_key(I))]`).
+///
+/// ```
+/// use dynamap::{single_table::InIndex, DynamoItem};
+/// #[derive(DynamoItem)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     #[dynamo(gsi_partition_key(ByCustomer))]
+///     customer: u64,
+/// }
+/// fn partition_of<T: InIndex<ByCustomer, Partition = u64>>() {}
+/// partition_of::<Order>();
+/// ```
 ///
 /// [`TypedMapping::query_index`]: crate::TypedMapping::query_index
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not take part in index `{I}`",
-    label = "this entity declares no key templates for the index",
-    note = "add `index({I}, pk = \"...\", sk = \"...\")` to the entity's #[dynamo(...)]"
+    label = "this type declares no keys for the index",
+    note = "an entity takes part with `index({I}, pk = \"...\", sk = \"...\")` on the struct; \
+            a plain type with `#[dynamo(gsi_partition_key({I}))]` on a field"
 )]
-pub trait InIndex<I: DynamoIndex>: Entity {
-    /// The types of the index's partition template's fields, as
-    /// [`query_index`](crate::TypedMapping::query_index) takes them (the entity's own
-    /// [`Partition`](crate::DynamoItem::Partition) when the index keeps the table's
-    /// partition template).
+pub trait InIndex<I: DynamoIndex>: DynamoItem {
+    /// The value [`query_index`](crate::TypedMapping::query_index) takes: the types of
+    /// an entity's index partition template's fields, or a plain type's index partition
+    /// key field (the type's own [`Partition`](crate::DynamoItem::Partition) when the
+    /// index keeps the table's partition key: a local index).
     type Partition: Clone + Send + Sync + 'static;
 }
 

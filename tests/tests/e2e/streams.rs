@@ -221,13 +221,14 @@ struct Order {
     customer: String,
     #[dynamo(sort_key)]
     order_id: u64,
-    #[dynamo(gsi_partition_key = "by_status", rename = "status")]
+    #[dynamo(gsi_partition_key(ByStatus), rename = "status")]
     state: String,
-    #[dynamo(gsi_sort_key = "by_status", lsi_sort_key = "by_total")]
+    #[dynamo(gsi_sort_key(ByStatus), lsi_sort_key(ByTotal))]
     total: i64,
+    // The name form, beside the marker form: both name the index.
     #[dynamo(lsi_sort_key = "by_day")]
     day: String,
-    #[dynamo(gsi_partition_key = "by_coupon")]
+    #[dynamo(gsi_partition_key(ByCoupon, name = "coupon-index"))]
     coupon: Option<String>,
 }
 
@@ -318,7 +319,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
 
     // A global index: another partition key, a sort key of its own.
     let paid: Vec<Order> = table
-        .query_index_named::<String>("by_status", "paid")
+        .query_index::<ByStatus>("paid")
         .stream()
         .try_collect()
         .await
@@ -329,40 +330,39 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
         "sorted by the index's sort key"
     );
     let big_paid = table
-        .query_index_named::<String>("by_status", "paid")
+        .query_index::<ByStatus>("paid")
         .sort_key(f.total.ge(390))
         .stream();
     let big_paid: Vec<i64> = big_paid.map_ok(|o| o.total).try_collect().await.unwrap();
     assert_eq!(big_paid, [400, 401]);
     let reversed = table
-        .query_index_named::<String>("by_status", "shipped")
+        .query_index::<ByStatus>("shipped")
         .reverse(true)
         .first()
         .await
         .unwrap()
         .unwrap();
     assert_eq!(reversed.total, 391);
-    // A sparse index: only items with a coupon.
+    // A marker names the index its mention names (here given in full).
+    use dynamap::single_table::DynamoIndex;
+    assert_eq!(ByCoupon::DEFINITION.name, "coupon-index");
+    assert_eq!(ByStatus::DEFINITION.name, "by_status");
+    // A sparse index: only items with a coupon, queried by the value, not an Option.
     let coupons = table
-        .scan()
-        .index("by_coupon")
+        .scan_index::<ByCoupon>()
         .stream()
         .try_collect::<Vec<Order>>()
         .await
         .unwrap();
     assert_eq!(coupons.len(), 8);
     assert_eq!(
-        table
-            .query_index_named::<String>("by_coupon", "C20")
-            .stream()
-            .count()
-            .await,
+        table.query_index::<ByCoupon>("C20").stream().count().await,
         2
     );
 
     // Local indexes: the table's partition key, another sort key; string begins_with.
     let by_total = ids(table
-        .query_index_named::<String>("by_total", "alice")
+        .query_index::<ByTotal>("alice")
         .sort_key(f.total.between(100, 130)))
     .await;
     assert_eq!(by_total, [10, 11, 12, 13]);
@@ -378,7 +378,7 @@ async fn queries_with_every_sort_key_condition_on_table_and_indexes() {
     on_the_5th.sort();
     assert_eq!(on_the_5th, [4, 32]);
     let consistent = table
-        .query_index_named::<String>("by_total", "alice")
+        .query_index::<ByTotal>("alice")
         .consistent_read(true)
         .first()
         .await
