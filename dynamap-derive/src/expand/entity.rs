@@ -167,6 +167,7 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
             };
         });
     }
+    checks.extend(one_template_per_attribute(container, entity, table));
     for field in data
         .fields
         .iter()
@@ -186,6 +187,99 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
         });
     }
     quote!(#(#checks)*)
+}
+
+/// Every key attribute an entity writes holds one template's value: an index keyed by
+/// one of the table's own key attributes (an inverted index, `partition_key = "sk"`),
+/// or two indexes sharing an attribute, must render there what the other template
+/// does. Otherwise the last one written wins: the item's key is overwritten and `get`
+/// no longer finds it. Checked in a constant, since only the table knows its names.
+fn one_template_per_attribute(
+    container: &Container,
+    entity: &EntityModel,
+    table: &syn::Path,
+) -> Vec<TokenStream> {
+    let ident = container.ident;
+    let schema = quote!(<#table as ::dynamap::DynamoTable>::KEY_SCHEMA);
+    // (the attribute's name in a constant, the template, what it is, where to report)
+    let mut writes: Vec<(TokenStream, &TemplateModel, String, bool)> = Vec::new();
+    if let Some(pk) = &entity.pk {
+        writes.push((
+            quote!(#schema.partition_key.name),
+            pk,
+            "the entity's `pk`".to_owned(),
+            false,
+        ));
+    }
+    if let Some(sk) = &entity.sk {
+        writes.push((
+            quote!(::dynamap::__private::sort_key_name(&#schema)),
+            sk,
+            "the entity's `sk`".to_owned(),
+            false,
+        ));
+    }
+    for index in &entity.indexes {
+        let definition = index_definition(index, table);
+        let path = &index.index;
+        let index_name = quote!(#path).to_string().replace(' ', "");
+        if let Some(pk) = &index.pk {
+            writes.push((
+                quote!(#definition.partition_key.name),
+                pk,
+                format!("index `{index_name}`'s `pk`"),
+                true,
+            ));
+        }
+        if let Some(sk) = &index.sk {
+            writes.push((
+                quote!(::dynamap::__private::sort_key_of(&#definition)),
+                sk,
+                format!("index `{index_name}`'s `sk`"),
+                true,
+            ));
+        }
+    }
+    let mut checks = Vec::new();
+    for (at, (attribute, template_model, what, is_index)) in writes.iter().enumerate() {
+        if !is_index {
+            continue;
+        }
+        let template_lit = &template_model.lit;
+        for (other_attribute, other, other_what, other_is_index) in &writes[..at] {
+            if template_lit.value() == other.lit.value() {
+                continue;
+            }
+            let (template, other_template) = (template_lit.value(), other.lit.value());
+            let message = if *other_is_index {
+                format!(
+                    "entity `{ident}`: {what} (\"{template}\") and {other_what} \
+                     (\"{other_template}\") are stored in the same attribute, so one index \
+                     would hold the other's keys: give both the same template, or the \
+                     indexes attributes of their own"
+                )
+            } else {
+                format!(
+                    "entity `{ident}`: {what} (\"{template}\") and {other_what} \
+                     (\"{other_template}\") are stored in the same attribute, so writing the \
+                     index key would overwrite the item's key and `get` would not find it; \
+                     an index keyed by the table's own attribute (an inverted index) takes \
+                     that attribute's template: give it \"{other_template}\""
+                )
+            }
+            // `assert!` reads its message as a format string; templates hold braces.
+            .replace('{', "{{")
+            .replace('}', "}}");
+            let span = template_lit.span();
+            checks.push(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    !::dynamap::__private::same_text(#attribute, #other_attribute),
+                    #message
+                );
+            });
+        }
+    }
+    checks
 }
 
 pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> TokenStream {

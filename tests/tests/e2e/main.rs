@@ -1,6 +1,7 @@
 //! End-to-end tests against DynamoDB Local (or `DYNAMAP_TEST_ENDPOINT`). One binary, so
 //! the server starts once and the SDK is linked once.
 
+mod access_patterns;
 mod bad_data;
 mod bad_input;
 mod batch;
