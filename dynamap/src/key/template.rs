@@ -162,7 +162,8 @@ impl EntityDef {
         let Some(condition) = condition else {
             return Ok(default_sort(template, path));
         };
-        SortRange::new(self, template, condition)?.render(condition, path)
+        let (range, condition) = SortRange::new(self, template, condition)?;
+        range.render(condition, path)
     }
 
     /// The entity condition scans and queries of the entity filter on.
@@ -284,9 +285,73 @@ fn below(text: &str) -> Option<String> {
     Some(chars.into_iter().collect())
 }
 
+/// The conditions ANDed in `node` (itself when it is not an `and`).
+fn conjuncts<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
+    match node {
+        Node::And(nodes) => nodes.iter().for_each(|n| conjuncts(n, out)),
+        other => out.push(other),
+    }
+}
+
+/// The field a sort-key condition is on, if it is of a kind a key condition allows.
+fn condition_field(condition: &Node) -> Result<&str> {
+    let path = match condition {
+        Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => path,
+        Node::Between(path, ..) | Node::BeginsWith(path, _) => path,
+        Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
+        _ => {
+            return Err(refused(
+                "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on a field of the sort template (several joined with &: equality on the leading fields, then one on the next); use .filter(..) for other conditions".to_owned(),
+            ))
+        }
+    };
+    Ok(match path.segments() {
+        [PathStep::Name(name)] => &**name,
+        _ => "",
+    })
+}
+
+/// The refusal of conditions that are not on the template's leading fields: field
+/// `position` of the template has none, or (`usize::MAX`) some name no field of it.
+fn not_leading(
+    entity: &EntityDef,
+    template: &Template,
+    left: &[(&str, &Node)],
+    position: usize,
+) -> Error {
+    let names: Vec<String> = left.iter().map(|(n, _)| format!("`{n}`")).collect();
+    let first = template.fields().next().map(|i| entity.segment_name(i));
+    if position == 0 && left.len() == 1 {
+        let expected = first.map_or_else(
+            || format!("`{}` has no field", template.text),
+            |field| format!("its first field is `{field}`"),
+        );
+        return refused(format!(
+            "a sort-key condition on {}: a query of `{}` narrows the first field of the sort template `{}` ({expected}); use .filter(..) for other fields",
+            names.join(", "),
+            entity.name,
+            template.text
+        ));
+    }
+    let missing = template
+        .fields()
+        .nth(position)
+        .map_or_else(String::new, |i| {
+            format!(" (`{}` has none)", entity.segment_name(i))
+        });
+    refused(format!(
+        "a sort-key condition on {}: a query of `{}` narrows the sort template `{}` by equality on its leading fields, then one condition on the next, each field in turn{missing}; use .filter(..) for other fields",
+        names.join(", "),
+        entity.name,
+        template.text
+    ))
+}
+
 /// Where a condition's field sits in the sort template.
 struct SortRange<'e> {
-    /// The text before the field.
+    /// Whether equalities on leading fields came before the field.
+    compound: bool,
+    /// The text before the field, with the leading fields' segments in a compound range.
     prefix: String,
     /// The field.
     segment: &'e SegmentDef,
@@ -298,54 +363,76 @@ struct SortRange<'e> {
 }
 
 impl<'e> SortRange<'e> {
-    fn new(entity: &'e EntityDef, template: &Template, condition: &Node) -> Result<Self> {
-        let path = match condition {
-            Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => path,
-            Node::Between(path, ..) | Node::BeginsWith(path, _) => path,
-            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
-            _ => {
-                return Err(refused(
-                    "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on a field of the sort template; use .filter(..) for other conditions".to_owned(),
-                ))
+    /// The range the conditions select: one condition on the sort template's first
+    /// field, or a compound one (`a.eq(x) & b.between(y, z)`): equality on the leading
+    /// fields, whose segments join the prefix, then one condition on the next field.
+    /// Returns the range and the condition on its field.
+    fn new<'n>(
+        entity: &'e EntityDef,
+        template: &Template,
+        condition: &'n Node,
+    ) -> Result<(Self, &'n Node)> {
+        let mut conditions = Vec::new();
+        conjuncts(condition, &mut conditions);
+        let mut named = Vec::with_capacity(conditions.len());
+        for node in conditions {
+            named.push((condition_field(node)?, node));
+        }
+        for (at, (name, _)) in named.iter().enumerate() {
+            if named.iter().take(at).any(|(earlier, _)| earlier == name) {
+                return Err(refused(format!(
+                    "two sort-key conditions on `{name}`: give one (between for a range)"
+                )));
             }
-        };
-        let name = match path.segments() {
-            [PathStep::Name(name)] => &**name,
-            _ => "",
-        };
-        let first = template
+        }
+        let mut prefix = template.prefix();
+        let fields = template
             .parts
             .iter()
-            .position(|p| matches!(p, Part::Field(_)));
-        let field_at = |at: usize| match template.parts.get(at) {
-            Some(Part::Field(i)) => Some(*i),
-            _ => None,
-        };
-        let at = first.filter(|at| field_at(*at).is_some_and(|i| entity.segment_name(i) == name));
-        let (Some(at), Some(field)) = (at, at.and_then(field_at)) else {
-            let expected = first
-                .and_then(field_at)
-                .map(|i| entity.segment_name(i))
-                .map_or_else(
-                    || format!("`{}` has no field", template.text),
-                    |field| format!("its first field is `{field}`"),
-                );
-            return Err(refused(format!(
-                "a sort-key condition on `{name}`: a query of `{}` narrows the first field of the sort template `{}` ({expected}); use .filter(..) for other fields",
-                entity.name, template.text
-            )));
-        };
-        let after = match template.parts.get(at + 1) {
-            None => None,
-            Some(Part::Text(text)) => Some((*text, template.parts.len() > at + 2)),
-            Some(Part::Field(_)) => Some(("", true)),
-        };
-        Ok(SortRange {
-            prefix: template.prefix(),
-            segment: entity.segment(field)?,
-            after,
-            separator: template.separator_after(at),
-        })
+            .enumerate()
+            .filter_map(|(at, part)| match part {
+                Part::Field(i) => Some((at, *i)),
+                Part::Text(_) => None,
+            });
+        for (position, (at, field)) in fields.enumerate() {
+            let name = entity.segment_name(field);
+            let Some(found) = named.iter().position(|(n, _)| *n == name) else {
+                return Err(not_leading(entity, template, &named, position));
+            };
+            let (_, node) = named.remove(found);
+            let segment = entity.segment(field)?;
+            let separator = template.separator_after(at);
+            if named.is_empty() {
+                let after = match template.parts.get(at + 1) {
+                    None => None,
+                    Some(Part::Text(text)) => Some((*text, template.parts.len() > at + 2)),
+                    Some(Part::Field(_)) => Some(("", true)),
+                };
+                let range = SortRange {
+                    compound: position > 0,
+                    prefix,
+                    segment,
+                    after,
+                    separator,
+                };
+                return Ok((range, node));
+            }
+            let Node::Compare(_, Cmp::Eq, value) = node else {
+                return Err(refused(format!(
+                    "a compound sort-key condition on `{}` takes equality on each field before the last one it narrows; `{name}` has a range (put the range on the last field, or use .filter(..))",
+                    template.text
+                )));
+            };
+            let start = prefix.len();
+            (segment.from_value)(value, &mut prefix).map_err(|e| e.in_attribute(segment.name))?;
+            if !segment.fixed_width {
+                check_separator(&prefix[start..], segment.name, separator)?;
+            }
+            if let Some(Part::Text(text)) = template.parts.get(at + 1) {
+                prefix.push_str(text);
+            }
+        }
+        Err(not_leading(entity, template, &named, usize::MAX))
     }
 
     fn segment(&self) -> &SegmentDef {
@@ -431,6 +518,12 @@ impl<'e> SortRange<'e> {
                 Some(end) => Node::Between(path, s(key), s(end)),
                 None => Node::Compare(path, Cmp::Ge, s(key)),
             },
+            // After equalities the range must stop at the prefix's end: the smallest
+            // text above `key` is `key` and U+0000.
+            Cmp::Gt if !fixed && self.compound => match prefix_end {
+                Some(end) => Node::Between(path, s(format!("{key}\u{0}")), s(end)),
+                None => Node::Compare(path, Cmp::Gt, s(key)),
+            },
             Cmp::Gt if !fixed => Node::Compare(path, Cmp::Gt, s(key)),
             Cmp::Gt => {
                 let start = self.upper_exclusive(&key)?;
@@ -445,6 +538,14 @@ impl<'e> SortRange<'e> {
                     Some(start) => Node::Between(path, s(start), s(end)),
                     None => Node::Compare(path, Cmp::Le, s(end)),
                 }
+            }
+            // No text is the largest below `key`, so after equalities (which must
+            // bound the range below) a `lt` on text of any width has no exact range.
+            Cmp::Lt if !fixed && self.compound => {
+                return Err(refused(format!(
+                    "lt on `{}` after equalities on the fields before it is not one exact key range (its segments vary in width); use le or between",
+                    self.segment().name
+                )))
             }
             Cmp::Lt if !fixed => Node::Compare(path, Cmp::Lt, s(key)),
             Cmp::Lt => match prefix {
@@ -621,6 +722,88 @@ mod tests {
         assert!(err.to_string().contains("first field is `day`"), "{err}");
         let err = sort(Node::Compare(day(), Cmp::Ne, n(1))).unwrap_err();
         assert!(err.to_string().contains(".filter"), "{err}");
+    }
+
+    fn id() -> AttrPath {
+        AttrPath::top_level_name("id")
+    }
+
+    fn and(nodes: Vec<Node>) -> Node {
+        Node::And(nodes)
+    }
+
+    #[test]
+    fn equalities_on_leading_fields_then_one_condition_are_one_exact_range() {
+        let path = AttrPath::top_level_name("sk");
+        let on_5 = || Node::Compare(day(), Cmp::Eq, n(5));
+        let key = "ORDER#0000000005#";
+        same(
+            sort(and(vec![on_5(), Node::Between(id(), sk("a"), sk("c"))])).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk(&format!("{key}a")),
+                sk(&format!("{key}c")),
+            )),
+        );
+        // In any order, nested, both equal: the whole key.
+        same(
+            sort(and(vec![
+                Node::Compare(id(), Cmp::Eq, sk("x")),
+                and(vec![on_5()]),
+            ]))
+            .unwrap(),
+            Some(Node::Compare(path.clone(), Cmp::Eq, sk(&format!("{key}x")))),
+        );
+        // Bounded above by the prefix's end: the next day's keys are not read.
+        same(
+            sort(and(vec![on_5(), Node::Compare(id(), Cmp::Gt, sk("b"))])).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk(&format!("{key}b\u{0}")),
+                sk("ORDER#0000000005$"),
+            )),
+        );
+        same(
+            sort(and(vec![on_5(), Node::Compare(id(), Cmp::Ge, sk("b"))])).unwrap(),
+            Some(Node::Between(
+                path.clone(),
+                sk(&format!("{key}b")),
+                sk("ORDER#0000000005$"),
+            )),
+        );
+        same(
+            sort(and(vec![on_5(), Node::Compare(id(), Cmp::Le, sk("b"))])).unwrap(),
+            Some(Node::Between(path.clone(), sk(key), sk(&format!("{key}b")))),
+        );
+        same(
+            sort(and(vec![on_5(), Node::BeginsWith(id(), sk("b"))])).unwrap(),
+            Some(Node::BeginsWith(path, sk(&format!("{key}b")))),
+        );
+    }
+
+    #[test]
+    fn compound_conditions_that_are_not_one_exact_range_are_refused() {
+        let on_5 = || Node::Compare(day(), Cmp::Eq, n(5));
+        let refusal = |node: Node| sort(node).unwrap_err().to_string();
+        let lt = refusal(and(vec![on_5(), Node::Compare(id(), Cmp::Lt, sk("b"))]));
+        assert!(lt.contains("use le or between"), "{lt}");
+        let range_first = refusal(and(vec![
+            Node::Compare(day(), Cmp::Ge, n(5)),
+            Node::Compare(id(), Cmp::Eq, sk("b")),
+        ]));
+        assert!(range_first.contains("`day` has a range"), "{range_first}");
+        let twice = refusal(and(vec![on_5(), Node::Compare(day(), Cmp::Le, n(9))]));
+        assert!(
+            twice.contains("two sort-key conditions on `day`"),
+            "{twice}"
+        );
+        let gap = refusal(and(vec![
+            Node::Compare(id(), Cmp::Eq, sk("b")),
+            Node::Compare(AttrPath::top_level_name("user_id"), Cmp::Eq, sk("u")),
+        ]));
+        assert!(gap.contains("(`day` has none)"), "{gap}");
+        let not_key = refusal(and(vec![on_5(), Node::Exists(id())]));
+        assert!(not_key.contains(".filter"), "{not_key}");
     }
 
     #[test]

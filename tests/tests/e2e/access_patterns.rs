@@ -1,8 +1,10 @@
 //! The shapes of published designs (#33), each against a Rust-side oracle: an inverted
-//! index over the table's own key attributes (many-to-many), ...
+//! index over the table's own key attributes (many-to-many), compound sort-key ranges
+//! (equality on leading fields, then a range).
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, TimeZone, Utc};
 use dynamap::prelude::*;
 use dynamap::{DynamoTable, Table};
 use futures::TryStreamExt;
@@ -87,4 +89,222 @@ async fn an_inverted_index_reads_a_many_to_many_relation_from_both_sides() {
             .unwrap(),
         Some(one.clone())
     );
+}
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Shop;
+
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Status {
+    Open,
+    Paid,
+    Shipped,
+}
+
+/// "A store's open orders placed in a date range": equality on the status, a range on
+/// the time, in one sort key.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Shop,
+    entity = "Order",
+    pk = "STORE#{store}",
+    sk = "ORDER#{status}#{placed_at}#{id}"
+)]
+struct Order {
+    store: String,
+    status: Status,
+    placed_at: DateTime<Utc>,
+    id: String,
+    total: u32,
+}
+
+/// Orders around a year's end and a month's end, several a day, every status.
+fn orders() -> Vec<Order> {
+    let days = [
+        (2025, 12, 30),
+        (2025, 12, 31),
+        (2026, 1, 1),
+        (2026, 1, 2),
+        (2026, 1, 31),
+        (2026, 2, 1),
+        (2026, 2, 28),
+        (2026, 3, 1),
+    ];
+    let mut out = Vec::new();
+    for (n, (y, m, d)) in days.into_iter().enumerate() {
+        for hour in [0, 11, 23] {
+            for (k, status) in [Status::Open, Status::Paid, Status::Shipped]
+                .into_iter()
+                .enumerate()
+            {
+                for id in ["a", "b", "bb", "c"] {
+                    out.push(Order {
+                        store: if (n + k) % 5 == 4 { "s2" } else { "s1" }.to_owned(),
+                        status,
+                        placed_at: Utc.with_ymd_and_hms(y, m, d, hour, 59, 59).unwrap(),
+                        id: format!("{id}{n}"),
+                        total: (n * 10 + k) as u32,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+async fn read(query: dynamap::reads::Query<'_, Order>) -> Vec<Order> {
+    query
+        .page_size(4)
+        .stream()
+        .try_collect::<Vec<Order>>()
+        .await
+        .unwrap()
+}
+
+/// The oracle: the store's orders that match, in sort-key order.
+fn expected(store: &str, keep: impl Fn(&Order) -> bool) -> Vec<Order> {
+    let mut out: Vec<Order> = orders()
+        .into_iter()
+        .filter(|o| o.store == store && keep(o))
+        .collect();
+    out.sort_by(|a, b| {
+        (format!("{:?}", a.status), a.placed_at, &a.id).cmp(&(
+            format!("{:?}", b.status),
+            b.placed_at,
+            &b.id,
+        ))
+    });
+    out
+}
+
+#[tokio::test]
+async fn compound_sort_key_conditions_read_exactly_the_range_across_day_month_and_year_ends() {
+    let shop = Table::<Shop>::new(client().await, unique_table_name("compound"));
+    shop.create_table().await.unwrap();
+    let orders_of = shop.entity::<Order>();
+    dynamap_tests::insert_all(&orders_of, orders()).await;
+    let f = Order::fields();
+    let at = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 59, 59).unwrap();
+
+    // Across the year's end, then the month's end, bounds included.
+    for (low, high) in [
+        (at(2025, 12, 31, 11), at(2026, 1, 1, 11)),
+        (at(2026, 1, 31, 23), at(2026, 2, 1, 0)),
+        (at(2026, 2, 28, 0), at(2026, 3, 1, 23)),
+    ] {
+        for status in [Status::Open, Status::Paid, Status::Shipped] {
+            let got = read(
+                orders_of
+                    .query("s1")
+                    .sort_key(f.status.eq(status) & f.placed_at.between(low, high)),
+            )
+            .await;
+            let want = expected("s1", |o| {
+                o.status == status && (low..=high).contains(&o.placed_at)
+            });
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "{status:?} in {low}..={high}");
+        }
+    }
+    // Each comparison, on either side of a year's end: nothing of another status.
+    let new_year = at(2026, 1, 1, 0);
+    let cases: [(Condition<Order>, Box<dyn Fn(&Order) -> bool>); 4] = [
+        (
+            f.placed_at.lt(new_year),
+            Box::new(move |o: &Order| o.placed_at < new_year),
+        ),
+        (
+            f.placed_at.le(new_year),
+            Box::new(move |o: &Order| o.placed_at <= new_year),
+        ),
+        (
+            f.placed_at.gt(new_year),
+            Box::new(move |o: &Order| o.placed_at > new_year),
+        ),
+        (
+            f.placed_at.ge(new_year),
+            Box::new(move |o: &Order| o.placed_at >= new_year),
+        ),
+    ];
+    for (condition, keep) in cases {
+        let got = read(
+            orders_of
+                .query("s1")
+                .sort_key(f.status.eq(Status::Paid) & condition),
+        )
+        .await;
+        let want = expected("s1", |o| o.status == Status::Paid && keep(o));
+        assert!(!want.is_empty());
+        assert_eq!(got, want);
+    }
+    // Three levels: a status, an instant, then a range of ids (variable width, last).
+    let instant = at(2026, 1, 2, 11);
+    let on = |o: &Order| o.status == Status::Open && o.placed_at == instant;
+    let got =
+        read(orders_of.query("s1").sort_key(
+            f.status.eq(Status::Open) & f.placed_at.eq(instant) & f.id.gt("b3".to_owned()),
+        ))
+        .await;
+    assert_eq!(got, expected("s1", |o| on(o) && o.id.as_str() > "b3"));
+    assert_eq!(
+        got.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+        ["bb3", "c3"]
+    );
+    let got = read(orders_of.query("s1").sort_key(
+        f.status.eq(Status::Open)
+            & f.placed_at.eq(instant)
+            & f.id.between("b3".to_owned(), "bb3".to_owned()),
+    ))
+    .await;
+    assert_eq!(
+        got,
+        expected("s1", |o| on(o) && ("b3"..="bb3").contains(&o.id.as_str()))
+    );
+    // Reversed, limited: the newest open orders before the year's end.
+    let got = orders_of
+        .query("s1")
+        .sort_key(f.status.eq(Status::Open) & f.placed_at.lt(new_year))
+        .reverse(true)
+        .limit(5)
+        .stream()
+        .try_collect::<Vec<Order>>()
+        .await
+        .unwrap();
+    let mut want = expected("s1", |o| o.status == Status::Open && o.placed_at < new_year);
+    want.reverse();
+    want.truncate(5);
+    assert_eq!(got, want);
+    // Counted the same way.
+    let count = orders_of
+        .query("s1")
+        .sort_key(f.status.eq(Status::Shipped) & f.placed_at.ge(new_year))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(
+        count as usize,
+        expected("s1", |o| o.status == Status::Shipped
+            && o.placed_at >= new_year)
+        .len()
+    );
+
+    // What is not one exact range is refused before sending, never answered loosely.
+    for refused in [
+        f.status.ge(Status::Paid) & f.placed_at.eq(new_year),
+        f.placed_at.between(new_year, at(2026, 3, 1, 0)),
+        f.status.eq(Status::Open) & f.placed_at.eq(new_year) & f.id.lt("b".to_owned()),
+        f.status.eq(Status::Open) & f.id.eq("b".to_owned()),
+    ] {
+        let err = orders_of
+            .query("s1")
+            .sort_key(refused)
+            .first()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, dynamap::Error::InvalidRequest { .. }),
+            "{err}"
+        );
+    }
 }
