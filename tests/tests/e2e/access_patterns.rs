@@ -153,6 +153,9 @@ fn orders() -> Vec<Order> {
     out
 }
 
+/// Which orders an oracle keeps.
+type Keep = Box<dyn Fn(&Order) -> bool>;
+
 async fn read(query: dynamap::reads::Query<'_, Order>) -> Vec<Order> {
     query
         .page_size(4)
@@ -209,7 +212,7 @@ async fn compound_sort_key_conditions_read_exactly_the_range_across_day_month_an
     }
     // Each comparison, on either side of a year's end: nothing of another status.
     let new_year = at(2026, 1, 1, 0);
-    let cases: [(Condition<Order>, Box<dyn Fn(&Order) -> bool>); 4] = [
+    let cases: [(Condition<Order>, Keep); 4] = [
         (
             f.placed_at.lt(new_year),
             Box::new(move |o: &Order| o.placed_at < new_year),
