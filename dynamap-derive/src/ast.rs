@@ -272,6 +272,25 @@ pub struct Index {
     pub markers: Vec<syn::Ident>,
 }
 
+/// `T` of a field typed `Option<T>` (by its last path segment, as serde does).
+pub fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The unit type of an epoch field: `::dynamap::path::EpochSeconds` or `EpochMillis`.
 pub fn epoch_unit(attrs: &FieldAttrs) -> proc_macro2::TokenStream {
     if attrs.epoch_millis.is_some() {

@@ -58,6 +58,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                     entity_has_a_table(cx, entity);
                     entity_has_a_partition_template(cx, entity);
                     entity_keys_come_from_templates(cx, data);
+                    primary_template_fields_are_not_options(cx, data, entity);
                     for template in entity.templates() {
                         template_is_well_formed(cx, template);
                         template_fields_are_separated(cx, template);
@@ -173,8 +174,7 @@ fn key_is_stored(cx: &Ctxt, at: &At) {
 /// `Option<...>` by its last path segment: enough to explain this mistake early; the
 /// `KeyAttribute` bound on key types is what decides the rest.
 fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
-        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+    crate::ast::option_inner(ty).is_some()
 }
 
 fn key_is_not_an_option(cx: &Ctxt, at: &At) {
@@ -921,6 +921,29 @@ fn entity_keys_come_from_templates(cx: &Ctxt, data: &Struct) {
                 "an entity's keys come from its templates (`pk`, `sk`, `index(...)` on the \
                  struct): remove this key option, or drop `table` to key the struct by its fields",
             );
+        }
+    }
+}
+
+/// Every item has its key, so a primary template cannot name an `Option`; an index
+/// template can (the item is in that index only while the field is `Some`).
+fn primary_template_fields_are_not_options(cx: &Ctxt, data: &Struct, entity: &EntityModel) {
+    for template in entity.pk.iter().chain(&entity.sk) {
+        for name in template.distinct_fields() {
+            let field = data
+                .fields
+                .iter()
+                .find(|f| f.member.to_string().trim_start_matches("r#") == name);
+            if field.is_some_and(|f| is_option(f.ty)) {
+                cx.at(
+                    template.lit.span(),
+                    format!(
+                        "`{{{name}}}` is an Option: every item has its key, so the table's key \
+                         templates take fields that always have a value (an Option belongs in \
+                         an index template, which makes the index sparse)"
+                    ),
+                );
+            }
         }
     }
 }

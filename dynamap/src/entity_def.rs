@@ -78,6 +78,9 @@ pub struct SegmentDef {
     pub name: &'static str,
     /// Whether its segments all have one width.
     pub fixed_width: bool,
+    /// Whether the field is an `Option` (only an index template can name one: the
+    /// item is in that index while the field is `Some`).
+    pub optional: bool,
     /// Writes the segment of a value given in its stored form.
     pub from_value: fn(&AttributeValue, &mut String) -> std::result::Result<(), ConversionError>,
 }

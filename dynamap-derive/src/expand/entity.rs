@@ -18,13 +18,19 @@ fn field_named<'d, 'a>(data: &'d Struct<'a>, name: &str) -> &'d Field<'a> {
         .expect("`check` makes every placeholder name a field")
 }
 
+/// The type a field's segments are rendered from: `T` for an `Option<T>` (a field of a
+/// sparse index's template), else the field's own.
+fn segment_type<'a>(field: &Field<'a>) -> &'a syn::Type {
+    crate::ast::option_inner(field.ty).unwrap_or(field.ty)
+}
+
 /// The type that names one rendering of `template`: its one field's type, a tuple of
 /// its fields' types, or `()` for a template without fields.
 fn template_type(template: &TemplateModel, data: &Struct) -> TokenStream {
     let types: Vec<&syn::Type> = template
         .distinct_fields()
         .into_iter()
-        .map(|name| field_named(data, name).ty)
+        .map(|name| segment_type(field_named(data, name)))
         .collect();
     match types.as_slice() {
         [one] => quote!(#one),
@@ -62,7 +68,7 @@ fn render(
                 _ => quote!(::core::option::Option::None),
             };
             let stored = &field.name;
-            let ty = field.ty;
+            let ty = segment_type(field);
             let v = value(field);
             quote_spanned! {ty.span()=>
                 (::dynamap::__private::segment::<#ty>().push)(&mut __key, #v, #stored, #separator)?;
@@ -82,6 +88,57 @@ fn insert(name: TokenStream, value: TokenStream) -> TokenStream {
             ::std::string::String::from(#name),
             ::dynamap::__private::AttributeValue::S(#value),
         );
+    }
+}
+
+/// Code that inserts an index's keys rendered from `self`. An index whose templates
+/// name `Option` fields is sparse: its keys are written only when every such field is
+/// `Some`, so the item is in the index exactly then.
+fn index_keys(index: &EntityIndex, table: &syn::Path, data: &Struct) -> TokenStream {
+    let definition = index_definition(index, table);
+    let mut optional: Vec<&Field> = Vec::new();
+    for name in index
+        .pk
+        .iter()
+        .chain(&index.sk)
+        .flat_map(TemplateModel::fields)
+    {
+        let field = field_named(data, name);
+        if crate::ast::option_inner(field.ty).is_some()
+            && !optional.iter().any(|f| f.member == field.member)
+        {
+            optional.push(field);
+        }
+    }
+    let bound = |f: &Field| -> syn::Ident { quote::format_ident!("__sparse_{}", f.member) };
+    let value = |f: &Field| {
+        if optional.iter().any(|o| o.member == f.member) {
+            let ident = bound(f);
+            quote!(#ident)
+        } else {
+            let member = f.member;
+            quote!(&self.#member)
+        }
+    };
+    let mut inserts = Vec::new();
+    if let Some(ipk) = &index.pk {
+        let rendered = render(ipk, data, &value);
+        inserts.push(insert(quote!(#definition.partition_key.name), rendered));
+    }
+    if let Some(isk) = &index.sk {
+        let rendered = render(isk, data, &value);
+        let attribute = quote!(::dynamap::__private::sort_key_of(&#definition));
+        inserts.push(insert(attribute, rendered));
+    }
+    if optional.is_empty() {
+        return quote!(#(#inserts)*);
+    }
+    let idents = optional.iter().map(|f| bound(f));
+    let members = optional.iter().map(|f| f.member);
+    quote! {
+        if let (#(::core::option::Option::Some(#idents),)*) = (#(&self.#members,)*) {
+            #(#inserts)*
+        }
     }
 }
 
@@ -344,16 +401,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         key_keys.push(insert(sk_name.clone(), render(sk, data, &of_key)));
     }
     for index in &entity.indexes {
-        let definition = index_definition(index, table);
-        if let Some(ipk) = &index.pk {
-            let value = render(ipk, data, &of_self);
-            self_keys.push(insert(quote!(#definition.partition_key.name), value));
-        }
-        if let Some(isk) = &index.sk {
-            let value = render(isk, data, &of_self);
-            let attribute = quote!(::dynamap::__private::sort_key_of(&#definition));
-            self_keys.push(insert(attribute, value));
-        }
+        self_keys.push(index_keys(index, table, data));
     }
     let entity_attribute = quote!(#table_trait::ENTITY_ATTRIBUTE);
     let mark = insert(
@@ -380,11 +428,13 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let segment_defs = segments.iter().map(|n| {
         let field = field_named(data, n);
         let stored = &field.name;
-        let ty = field.ty;
+        let ty = segment_type(field);
+        let optional = crate::ast::option_inner(field.ty).is_some();
         quote_spanned! {ty.span()=>
             ::dynamap::__private::SegmentDef {
                 name: #stored,
                 fixed_width: ::dynamap::__private::segment::<#ty>().fixed_width,
+                optional: #optional,
                 from_value: ::dynamap::__private::segment::<#ty>().from_value,
             }
         }

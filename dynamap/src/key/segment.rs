@@ -33,7 +33,7 @@ use crate::value::KeyAttribute;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a segment of a key template",
     label = "this field is named in a key template",
-    note = "key templates take String, integers, uuid::Uuid, chrono/time timestamps and dates, unit enums and newtypes of those (derive DynamoValue), never Option"
+    note = "key templates take String, integers, uuid::Uuid, chrono/time timestamps and dates, unit enums and newtypes of those (derive DynamoValue), and an Option of those only in an index template (a sparse index)"
 )]
 pub trait KeySegment: KeyAttribute {
     /// Whether every value writes the same number of bytes: such a segment needs no

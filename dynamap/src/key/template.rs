@@ -175,41 +175,58 @@ impl EntityDef {
         )
     }
 
-    /// The index key attributes a `modify` must rewrite: for every index whose template
-    /// names a field the update sets, the rendered keys. Every field of such an index's
-    /// templates must be set by the same update or be one of the key's fields (`key`,
-    /// which cannot change), and no other change may touch one. An index whose key
-    /// attributes the update already sets (a read-modify-write renders them from the
-    /// whole item) is left as set.
+    /// The index key attributes a `modify` must rewrite (`Some`) or remove (`None`): for
+    /// every index whose template names a field the update sets, the rendered keys;
+    /// for a sparse index whose optional field the update removes, the removal of its
+    /// keys (the item leaves the index). Every field of a rewritten index's templates
+    /// must be set by the same update or be one of the key's fields (`key`, which
+    /// cannot change), and no other change may touch one. An index whose key
+    /// attributes the update already sets or removes (a read-modify-write renders them
+    /// from the whole item) is left as it is.
     pub(crate) fn index_updates(
         &self,
         sets: &[(&str, &AttributeValue)],
+        removes: &[&str],
         others: &[&str],
         key: &crate::sdk_item::Item,
-    ) -> Result<Vec<(&'static str, AttributeValue)>> {
+    ) -> Result<Vec<(&'static str, Option<AttributeValue>)>> {
         let mut updates = Vec::new();
         for index in self.indexes {
             let (partition_name, sort_name) = index.attributes;
-            let rendered = sets
-                .iter()
-                .any(|(name, _)| *name == partition_name || Some(*name) == sort_name);
+            let is_key = |name: &str| name == partition_name || Some(name) == sort_name;
+            let rendered = sets.iter().any(|(name, _)| is_key(name))
+                || removes.iter().any(|name| is_key(name));
             if rendered {
                 continue;
             }
             let KeyTemplates { partition, sort } = &index.templates;
             let templates: Vec<&Template> = std::iter::once(partition).chain(sort).collect();
-            let names: Vec<&str> = templates
+            let fields: Vec<&SegmentDef> = templates
                 .iter()
                 .flat_map(|t| t.fields())
-                .map(|i| self.segment_name(i))
+                .filter_map(|i| self.segments.get(i))
                 .collect();
-            if let Some(other) = others.iter().find(|name| names.contains(name)) {
+            let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            let touched = |name: &str| names.contains(&name);
+            let optional = |name: &str| fields.iter().any(|f| f.name == name && f.optional);
+            if let Some(other) = others
+                .iter()
+                .chain(removes.iter().filter(|name| !optional(name)))
+                .find(|name| touched(name))
+            {
                 return Err(refused_update(format!(
                     "`{other}` is part of index `{}`'s key: only `set` can change it (the index key is rendered anew)",
                     index.name
                 )));
             }
-            if !sets.iter().any(|(name, _)| names.contains(name)) {
+            if removes.iter().any(|name| touched(name)) {
+                if !index.local {
+                    updates.push((partition_name, None));
+                }
+                updates.extend(sort_name.map(|name| (name, None)));
+                continue;
+            }
+            if !sets.iter().any(|(name, _)| touched(name)) {
                 continue;
             }
             let value = |i: usize| {
@@ -228,11 +245,11 @@ impl EntityDef {
             if !index.local {
                 updates.push((
                     partition_name,
-                    AttributeValue::S(partition.render(self, value)?),
+                    Some(AttributeValue::S(partition.render(self, value)?)),
                 ));
             }
             if let (Some(template), Some(name)) = (sort, sort_name) {
-                updates.push((name, AttributeValue::S(template.render(self, value)?)));
+                updates.push((name, Some(AttributeValue::S(template.render(self, value)?))));
             }
         }
         Ok(updates)
@@ -585,16 +602,19 @@ mod tests {
         SegmentDef {
             name: "user_id",
             fixed_width: false,
+            optional: false,
             from_value: segment_from_value::<String>,
         },
         SegmentDef {
             name: "day",
             fixed_width: true,
+            optional: false,
             from_value: segment_from_value::<u32>,
         },
         SegmentDef {
             name: "id",
             fixed_width: false,
+            optional: false,
             from_value: segment_from_value::<String>,
         },
     ];

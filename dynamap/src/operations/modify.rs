@@ -627,21 +627,24 @@ fn entity_actions(
     fields: Fields<'_>,
 ) -> Result<()> {
     let mut sets = Vec::new();
+    let mut removes = Vec::new();
     let mut others = Vec::new();
     for (path, action) in actions.iter() {
         match (path.segments(), action) {
             ([PathStep::Name(name)], Action::Set(value)) => sets.push((&**name, value)),
+            ([PathStep::Name(name)], Action::Remove) => removes.push(&**name),
             _ => others.extend(path.top_level()),
         }
     }
-    let updates = entity.index_updates(&sets, &others, fields.key)?;
+    let updates = entity.index_updates(&sets, &removes, &others, fields.key)?;
     for (name, value) in updates {
         // A read-modify-write sets the index keys it rendered from the whole item.
         if !actions
             .iter()
             .any(|(path, _)| path.top_level() == Some(name))
         {
-            actions.push((AttrPath::top_level_name(name), Action::Set(value)));
+            let action = value.map_or(Action::Remove, Action::Set);
+            actions.push((AttrPath::top_level_name(name), action));
         }
     }
     if fields.upsert {

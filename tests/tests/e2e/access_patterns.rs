@@ -311,3 +311,188 @@ async fn compound_sort_key_conditions_read_exactly_the_range_across_day_month_an
         );
     }
 }
+
+#[derive(DynamoTable)]
+#[dynamo(
+    partition_key = "pk",
+    sort_key = "sk",
+    index(ByCoupon, partition_key = "gsi1pk", sort_key = "gsi1sk"),
+    index(Shipped, partition_key = "gsi2pk", sort_key = "gsi2sk")
+)]
+struct Store;
+
+/// Two sparse indexes: orders by coupon (only those with one), and every shipped
+/// order by its shipping time under one constant partition (only shipped ones).
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Store,
+    entity = "Order",
+    pk = "USER#{user}",
+    sk = "ORDER#{id}",
+    index(ByCoupon, pk = "COUPON#{coupon}", sk = "ORDER#{id}"),
+    index(Shipped, pk = "SHIPPED", sk = "{shipped_at}#{id}")
+)]
+struct Sale {
+    user: String,
+    id: u32,
+    coupon: Option<String>,
+    shipped_at: Option<DateTime<Utc>>,
+}
+
+fn sale_data() -> Vec<Sale> {
+    (0..60u32)
+        .map(|id| Sale {
+            user: format!("u{}", id % 4),
+            id,
+            coupon: (id % 3 == 0).then(|| format!("C{}", id % 2)),
+            shipped_at: (id % 5 != 0).then(|| {
+                Utc.with_ymd_and_hms(2026, 1, 1 + id % 28, 12, 0, 0)
+                    .unwrap()
+            }),
+        })
+        .collect()
+}
+
+async fn with_coupon(sales: &TypedMapping<Sale>, coupon: &str) -> Vec<u32> {
+    let mut ids: Vec<u32> = sales
+        .query_index::<ByCoupon>(coupon)
+        .stream()
+        .map_ok(|s| s.id)
+        .try_collect()
+        .await
+        .unwrap();
+    ids.sort();
+    ids
+}
+
+async fn shipped(sales: &TypedMapping<Sale>) -> Vec<u32> {
+    sales
+        .query_index::<Shipped>(&())
+        .stream()
+        .map_ok(|s| s.id)
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+fn expected_shipped(data: &[Sale]) -> Vec<u32> {
+    let mut out: Vec<(DateTime<Utc>, u32)> = data
+        .iter()
+        .filter_map(|s| s.shipped_at.map(|t| (t, s.id)))
+        .collect();
+    // The sort key is the time, then the id as text (`{shipped_at}#{id}`, ids zero-padded).
+    out.sort();
+    out.into_iter().map(|(_, id)| id).collect()
+}
+
+#[tokio::test]
+async fn an_option_in_an_index_template_makes_the_index_sparse_and_writes_follow_it() {
+    let store = Table::<Store>::new(client().await, unique_table_name("sparse"));
+    store.create_table().await.unwrap();
+    let sales = store.entity::<Sale>();
+    let mut data = sale_data();
+    dynamap_tests::insert_all(&sales, data.clone()).await;
+    let coupon = |data: &[Sale], c: &str| -> Vec<u32> {
+        data.iter()
+            .filter(|s| s.coupon.as_deref() == Some(c))
+            .map(|s| s.id)
+            .collect()
+    };
+    assert_eq!(with_coupon(&sales, "C0").await, coupon(&data, "C0"));
+    assert_eq!(with_coupon(&sales, "C1").await, coupon(&data, "C1"));
+    assert_eq!(shipped(&sales).await, expected_shipped(&data));
+    let in_index: BTreeSet<u32> = sales
+        .scan_index::<ByCoupon>()
+        .stream()
+        .map_ok(|s| s.id)
+        .try_collect()
+        .await
+        .unwrap();
+    let having: BTreeSet<u32> = data
+        .iter()
+        .filter(|s| s.coupon.is_some())
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(in_index, having);
+    // An item without the field is stored without the index's keys.
+    let raw = dynamap_tests::stored(&sales, &("u1".to_owned(), 1)).await;
+    assert!(
+        !raw.contains_key("gsi1pk") && !raw.contains_key("gsi1sk"),
+        "{raw:?}"
+    );
+
+    // modify: set adds the item to the index, None and remove take it out.
+    let f = Sale::fields();
+    sales
+        .modify(&("u1", 1))
+        .set(f.coupon, Some("C1".to_owned()))
+        .await
+        .unwrap();
+    data[1].coupon = Some("C1".to_owned());
+    sales
+        .modify(&("u0", 0))
+        .set(f.coupon, None::<String>)
+        .await
+        .unwrap();
+    data[0].coupon = None;
+    sales.modify(&("u3", 3)).remove(f.coupon).await.unwrap();
+    data[3].coupon = None;
+    let now = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+    sales
+        .modify(&("u0", 20))
+        .set(f.shipped_at, Some(now))
+        .await
+        .unwrap();
+    data[20].shipped_at = Some(now);
+    sales
+        .modify(&("u1", 21))
+        .remove(f.shipped_at)
+        .await
+        .unwrap();
+    data[21].shipped_at = None;
+    assert_eq!(with_coupon(&sales, "C0").await, coupon(&data, "C0"));
+    assert_eq!(with_coupon(&sales, "C1").await, coupon(&data, "C1"));
+    assert_eq!(shipped(&sales).await, expected_shipped(&data));
+
+    // update_with renders the index keys from the whole item, both ways.
+    sales
+        .update_with(&("u2", 6), |s| s.coupon = None)
+        .await
+        .unwrap();
+    data[6].coupon = None;
+    sales
+        .update_with(&("u2", 10), |s| s.coupon = Some("C0".to_owned()))
+        .await
+        .unwrap();
+    data[10].coupon = Some("C0".to_owned());
+    sales
+        .update_with(&("u2", 22), |s| s.shipped_at = None)
+        .await
+        .unwrap();
+    data[22].shipped_at = None;
+    assert_eq!(with_coupon(&sales, "C0").await, coupon(&data, "C0"));
+    assert_eq!(with_coupon(&sales, "C1").await, coupon(&data, "C1"));
+    assert_eq!(shipped(&sales).await, expected_shipped(&data));
+    // Every stored item agrees with its fields: index keys exactly when Some.
+    for sale in &data {
+        let raw = dynamap_tests::stored(&sales, &(sale.user.clone(), sale.id)).await;
+        assert_eq!(
+            raw.contains_key("gsi1pk"),
+            sale.coupon.is_some(),
+            "{sale:?}"
+        );
+        assert_eq!(
+            raw.contains_key("gsi2sk"),
+            sale.shipped_at.is_some(),
+            "{sale:?}"
+        );
+        assert_eq!(
+            sales
+                .get(&(sale.user.as_str(), sale.id))
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(sale)
+        );
+    }
+}

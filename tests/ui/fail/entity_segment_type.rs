@@ -1,4 +1,4 @@
-// A template field must be a key segment: no floats, no options, no collections.
+// A template field must be a key segment: no floats, no collections.
 use dynamap::{DynamoItem, DynamoTable};
 
 #[derive(DynamoTable)]
@@ -9,7 +9,7 @@ struct App;
 #[dynamo(table = App, pk = "POINT#{x}", sk = "NOTE#{note}")]
 struct Point {
     x: f64,
-    note: Option<String>,
+    note: Vec<String>,
 }
 
 fn main() {}
