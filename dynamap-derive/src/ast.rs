@@ -97,6 +97,36 @@ pub enum TemplatePart {
     Text(String),
     /// A placeholder: the field's name as written.
     Field(String),
+    /// `{shard:N}` (computed from the item's key) or `{shard:N:random}`: one of `N`
+    /// physical partitions of a logical one.
+    Shard {
+        count: u32,
+        random: bool,
+    },
+}
+
+/// The most shards a template may declare: a query sends one request per shard.
+pub const MAX_SHARDS: u32 = 32;
+
+/// `shard:N` or `shard:N:random`, if the placeholder is a shard.
+fn shard_placeholder(name: &str) -> Option<Result<TemplatePart, String>> {
+    let rest = name.strip_prefix("shard:")?;
+    let (count, random) = match rest.split_once(':') {
+        Some((count, "random")) => (count, true),
+        Some(_) => return Some(Err(shard_syntax())),
+        None => (rest, false),
+    };
+    Some(match count.trim().parse::<u32>() {
+        Ok(count) if (2..=MAX_SHARDS).contains(&count) => Ok(TemplatePart::Shard { count, random }),
+        _ => Err(shard_syntax()),
+    })
+}
+
+fn shard_syntax() -> String {
+    format!(
+        "a shard is `{{shard:N}}` (its shard computed from the item's key) or \
+         `{{shard:N:random}}`, N from 2 to {MAX_SHARDS}"
+    )
 }
 
 impl TemplateModel {
@@ -118,7 +148,13 @@ impl TemplateModel {
                             "a placeholder is `{field}`, a field's name between braces".to_owned()
                         });
                     }
-                    parts.push(TemplatePart::Field(name.trim().to_owned()));
+                    match shard_placeholder(name.trim()) {
+                        Some(Ok(shard)) => parts.push(shard),
+                        Some(Err(problem)) => {
+                            syntax_error.get_or_insert(problem);
+                        }
+                        None => parts.push(TemplatePart::Field(name.trim().to_owned())),
+                    }
                 }
                 '}' => {
                     syntax_error.get_or_insert_with(|| {
@@ -148,7 +184,15 @@ impl TemplateModel {
     pub fn fields(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
             TemplatePart::Field(name) => Some(name.as_str()),
-            TemplatePart::Text(_) => None,
+            TemplatePart::Text(_) | TemplatePart::Shard { .. } => None,
+        })
+    }
+
+    /// The template's shard, if it has one: `(count, random)`.
+    pub fn shard(&self) -> Option<(u32, bool)> {
+        self.parts.iter().find_map(|p| match p {
+            TemplatePart::Shard { count, random } => Some((*count, *random)),
+            _ => None,
         })
     }
 
@@ -169,8 +213,11 @@ impl TemplateModel {
         self.parts
             .iter()
             .map(|p| match p {
-                TemplatePart::Text(text) => text.as_str(),
-                TemplatePart::Field(_) => "{}",
+                TemplatePart::Text(text) => text.clone(),
+                TemplatePart::Field(_) => "{}".to_owned(),
+                TemplatePart::Shard { count, random } => {
+                    format!("{{shard:{count}{}}}", if *random { ":random" } else { "" })
+                }
             })
             .collect()
     }

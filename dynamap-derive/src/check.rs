@@ -59,6 +59,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                     entity_has_a_partition_template(cx, entity);
                     entity_keys_come_from_templates(cx, data);
                     primary_template_fields_are_not_options(cx, data, entity);
+                    shards_are_in_index_partitions(cx, entity);
                     for template in entity.templates() {
                         template_is_well_formed(cx, template);
                         template_fields_are_separated(cx, template);
@@ -944,6 +945,36 @@ fn primary_template_fields_are_not_options(cx: &Ctxt, data: &Struct, entity: &En
                     ),
                 );
             }
+        }
+    }
+}
+
+/// A shard spreads an index's partition over several: it belongs in an index's `pk`
+/// template, once. In the table's own key it would make `get` guess (a random shard) or
+/// depend on itself (a shard computed from the key); in a sort template it spreads
+/// nothing.
+fn shards_are_in_index_partitions(cx: &Ctxt, entity: &EntityModel) {
+    let shard_count = |t: &TemplateModel| {
+        t.parts
+            .iter()
+            .filter(|p| matches!(p, TemplatePart::Shard { .. }))
+            .count()
+    };
+    let elsewhere = entity
+        .pk
+        .iter()
+        .chain(&entity.sk)
+        .chain(entity.indexes.iter().flat_map(|i| &i.sk));
+    for template in elsewhere.filter(|t| shard_count(t) > 0) {
+        cx.at(
+            template.lit.span(),
+            "a shard belongs in an index's `pk` template (`index(Gsi1, pk = \"OPEN#{shard:8}\", ...)`): \
+             it spreads one hot listing over several partitions, which a query of the index merges",
+        );
+    }
+    for template in entity.indexes.iter().filter_map(|i| i.pk.as_ref()) {
+        if shard_count(template) > 1 {
+            cx.at(template.lit.span(), "a template takes one shard");
         }
     }
 }

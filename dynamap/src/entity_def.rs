@@ -68,6 +68,14 @@ pub enum Part {
     Text(&'static str),
     /// A field: an index into [`EntityDef::segments`].
     Field(usize),
+    /// One of `count` shards (`{shard:N}`), computed from the item's key or drawn at
+    /// random; only an index's partition template has one.
+    Shard {
+        /// How many shards.
+        count: u32,
+        /// Drawn at random on each write (else computed from the item's key).
+        random: bool,
+    },
 }
 
 /// A field named by a template.

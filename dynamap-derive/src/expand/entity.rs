@@ -54,10 +54,15 @@ fn render(
         .map(|p| match p {
             TemplatePart::Text(text) => text.len(),
             TemplatePart::Field(_) => 40,
+            TemplatePart::Shard { .. } => 2,
         })
         .sum();
     let steps = parts.iter().enumerate().map(|(at, part)| match part {
         TemplatePart::Text(text) => quote!(__key.push_str(#text);),
+        // `__shard` is computed by the caller (`index_keys`), the one place shards are.
+        TemplatePart::Shard { count, .. } => {
+            quote!(::dynamap::__private::push_shard(&mut __key, __shard, #count);)
+        }
         TemplatePart::Field(name) => {
             let field = field_named(data, name);
             let separator = match parts.get(at + 1) {
@@ -123,7 +128,24 @@ fn index_keys(index: &EntityIndex, table: &syn::Path, data: &Struct) -> TokenStr
     let mut inserts = Vec::new();
     if let Some(ipk) = &index.pk {
         let rendered = render(ipk, data, &value);
-        inserts.push(insert(quote!(#definition.partition_key.name), rendered));
+        let shard = ipk.shard().map(|(count, random)| {
+            if random {
+                quote!(let __shard = ::dynamap::__private::random_shard(#count);)
+            } else {
+                // From the item's own key, already in `item`: a rewrite keeps its shard.
+                let schema = quote!(<#table as ::dynamap::DynamoTable>::KEY_SCHEMA);
+                quote! {
+                    let __shard = ::dynamap::__private::shard_of_item(
+                        &item,
+                        #schema.partition_key.name,
+                        ::dynamap::__private::sort_key_name(&#schema),
+                        #count,
+                    );
+                }
+            }
+        });
+        let attribute = insert(quote!(#definition.partition_key.name), rendered);
+        inserts.push(quote!({ #shard #attribute }));
     }
     if let Some(isk) = &index.sk {
         let rendered = render(isk, data, &value);
@@ -154,6 +176,9 @@ fn template_def(template: &TemplateModel, segments: &[&str]) -> TokenStream {
     let text = template.lit.value();
     let parts = template.parts.iter().map(|p| match p {
         TemplatePart::Text(t) => quote!(::dynamap::__private::Part::Text(#t)),
+        TemplatePart::Shard { count, random } => {
+            quote!(::dynamap::__private::Part::Shard { count: #count, random: #random })
+        }
         TemplatePart::Field(name) => {
             let i = segments.iter().position(|s| s == name).unwrap_or(0);
             quote!(::dynamap::__private::Part::Field(#i))

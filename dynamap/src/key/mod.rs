@@ -8,6 +8,7 @@ mod like;
 #[cfg(feature = "sealed-tokens")]
 mod sealed;
 mod segment;
+pub(crate) mod shard;
 mod template;
 pub(crate) mod token;
 

@@ -19,7 +19,15 @@ impl Template {
     pub(crate) fn fields(&self) -> impl Iterator<Item = usize> + '_ {
         self.parts.iter().filter_map(|part| match part {
             Part::Field(i) => Some(*i),
-            Part::Text(_) => None,
+            Part::Text(_) | Part::Shard { .. } => None,
+        })
+    }
+
+    /// The template's shard, if it has one: `(count, random)`.
+    pub(crate) fn shard(&self) -> Option<(u32, bool)> {
+        self.parts.iter().find_map(|part| match part {
+            Part::Shard { count, random } => Some((*count, *random)),
+            _ => None,
         })
     }
 
@@ -38,21 +46,27 @@ impl Template {
             .iter()
             .map_while(|part| match part {
                 Part::Text(text) => Some(*text),
-                Part::Field(_) => None,
+                Part::Field(_) | Part::Shard { .. } => None,
             })
             .collect()
     }
 
-    /// Renders the template, the value of field `i` given by `value(i)`.
+    /// Renders the template, the value of field `i` given by `value(i)` and its shard
+    /// (if it has one) by `shard`.
     pub(crate) fn render<'v>(
         &self,
         entity: &EntityDef,
+        shard: Option<u32>,
         mut value: impl FnMut(usize) -> Result<&'v AttributeValue>,
     ) -> Result<String> {
         let mut out = String::with_capacity(self.text.len() + 40);
         for (at, part) in self.parts.iter().enumerate() {
             match part {
                 Part::Text(text) => out.push_str(text),
+                Part::Shard { count, .. } => {
+                    let shard = shard.ok_or_else(|| entity.unsharded(self))?;
+                    super::shard::push_shard(&mut out, shard, *count);
+                }
                 Part::Field(i) => {
                     let segment = entity.segment(*i)?;
                     let start = out.len();
@@ -76,6 +90,17 @@ impl EntityDef {
 
     fn segment_name(&self, i: usize) -> &'static str {
         self.segments.get(i).map_or("?", |s| s.name)
+    }
+
+    /// A sharded template rendered without its shard: only dynamap's own code could.
+    fn unsharded(&self, template: &Template) -> Error {
+        Error::InvalidRequest {
+            operation: "Query",
+            problem: format!(
+                "the template `{}` of `{}` was rendered without its shard",
+                template.text, self.name
+            ),
+        }
     }
 
     /// A description whose templates name a field it does not list: only a
@@ -107,13 +132,14 @@ impl EntityDef {
         }
     }
 
-    /// The partition key value for a query, from the values of the partition
-    /// template's fields, given in the template's order.
-    pub(crate) fn partition_value(
+    /// The partition key values for a query, from the values of the partition
+    /// template's fields, given in the template's order: one value, or one per shard
+    /// (in shard order) for a sharded template.
+    pub(crate) fn partition_values(
         &self,
         index: Option<&str>,
         values: &[AttributeValue],
-    ) -> Result<AttributeValue> {
+    ) -> Result<Vec<AttributeValue>> {
         let template = &self.templates(index)?.partition;
         let fields: Vec<usize> = template.fields().collect();
         if fields.len() != values.len() {
@@ -130,14 +156,43 @@ impl EntityDef {
                 ),
             });
         }
-        let rendered = template.render(self, |i| {
+        let value = |i: usize| {
             fields
                 .iter()
                 .position(|f| *f == i)
                 .and_then(|position| values.get(position))
                 .ok_or_else(|| self.inconsistent(i))
-        })?;
-        Ok(AttributeValue::S(rendered))
+        };
+        let shards = match template.shard() {
+            Some((count, _)) => (0..count).map(Some).collect(),
+            None => vec![None],
+        };
+        shards
+            .into_iter()
+            .map(|shard| Ok(AttributeValue::S(template.render(self, shard, value)?)))
+            .collect()
+    }
+
+    /// The shard a write of the item whose key fields are `key` puts in `template`'s
+    /// partition: computed from its primary key as the derive computes it on `insert`,
+    /// or drawn at random. `None` for a template without a shard.
+    fn shard_for(&self, template: &Template, key: &crate::sdk_item::Item) -> Result<Option<u32>> {
+        let Some((count, random)) = template.shard() else {
+            return Ok(None);
+        };
+        if random {
+            return Ok(Some(super::shard::random_shard(count)));
+        }
+        let value = |i: usize| {
+            let name = self.segment_name(i);
+            key.get(name).ok_or_else(|| self.inconsistent(i))
+        };
+        let partition = self.primary.partition.render(self, None, value)?;
+        let sort = match &self.primary.sort {
+            Some(sort) => sort.render(self, None, value)?,
+            None => String::new(),
+        };
+        Ok(Some(super::shard::shard_of(&partition, &sort, count)))
     }
 
     /// The condition on the sort key attribute `key`: the caller's condition on a field
@@ -243,13 +298,15 @@ impl EntityDef {
                     })
             };
             if !index.local {
+                let shard = self.shard_for(partition, key)?;
                 updates.push((
                     partition_name,
-                    Some(AttributeValue::S(partition.render(self, value)?)),
+                    Some(AttributeValue::S(partition.render(self, shard, value)?)),
                 ));
             }
             if let (Some(template), Some(name)) = (sort, sort_name) {
-                updates.push((name, Some(AttributeValue::S(template.render(self, value)?))));
+                let rendered = template.render(self, None, value)?;
+                updates.push((name, Some(AttributeValue::S(rendered))));
             }
         }
         Ok(updates)
@@ -409,7 +466,7 @@ impl<'e> SortRange<'e> {
             .enumerate()
             .filter_map(|(at, part)| match part {
                 Part::Field(i) => Some((at, *i)),
-                Part::Text(_) => None,
+                Part::Text(_) | Part::Shard { .. } => None,
             });
         for (position, (at, field)) in fields.enumerate() {
             let name = entity.segment_name(field);
@@ -423,7 +480,7 @@ impl<'e> SortRange<'e> {
                 let after = match template.parts.get(at + 1) {
                     None => None,
                     Some(Part::Text(text)) => Some((*text, template.parts.len() > at + 2)),
-                    Some(Part::Field(_)) => Some(("", true)),
+                    Some(Part::Field(_) | Part::Shard { .. }) => Some(("", true)),
                 };
                 let range = SortRange {
                     compound: position > 0,
@@ -666,10 +723,10 @@ mod tests {
     #[test]
     fn the_partition_is_rendered_from_its_fields() {
         let value = ORDER
-            .partition_value(None, &[AttributeValue::S("u1".into())])
+            .partition_values(None, &[AttributeValue::S("u1".into())])
             .unwrap();
-        assert_eq!(value, sk("USER#u1"));
-        let err = ORDER.partition_value(None, &[]).unwrap_err();
+        assert_eq!(value, [sk("USER#u1")]);
+        let err = ORDER.partition_values(None, &[]).unwrap_err();
         assert!(err.to_string().contains("takes 1 value"), "{err}");
     }
 

@@ -56,10 +56,11 @@ impl Hash for PageToken {
 }
 
 const FORMAT_VERSION: u8 = 1;
-/// A key has at most four attributes: the table's two and an index's two.
-const MAX_KEY_ATTRIBUTES: u16 = 4;
-/// Four key values at DynamoDB's limits, their names and the framing fit well within.
-pub(super) const MAX_TOKEN_CHARS: usize = 16 * 1024;
+/// A key has at most four attributes (the table's two and an index's two), and a
+/// sharded query's token holds one key per shard.
+const MAX_KEY_ATTRIBUTES: u16 = 4 * super::shard::MAX_SHARDS as u16;
+/// A few keys at DynamoDB's limits, or one per shard of typical size, fit within.
+pub(super) const MAX_TOKEN_CHARS: usize = 64 * 1024;
 const TAG_S: u8 = 0;
 const TAG_N: u8 = 1;
 const TAG_B: u8 = 2;
@@ -299,10 +300,10 @@ pub(crate) mod tests {
             .contains("too long"));
     }
 
-    /// A token of exactly the longest accepted length: 12,288 bytes, 16,384 characters.
+    /// A token of exactly the longest accepted length: 49,152 bytes, 65,536 characters.
     pub(crate) fn longest_token(scope: &Arc<str>) -> PageToken {
-        // 1 + 2 (header) + 2 + 1 ("k") + 1 + 4 (framing) + 12,277 = 12,288 bytes.
-        let key = HashMap::from([("k".to_owned(), AttributeValue::S("a".repeat(12_277)))]);
+        // 1 + 2 (header) + 2 + 1 ("k") + 1 + 4 (framing) + 49,141 = 49,152 bytes.
+        let key = HashMap::from([("k".to_owned(), AttributeValue::S("a".repeat(49_141)))]);
         PageToken::from_key(&key, scope).unwrap()
     }
 
@@ -312,14 +313,12 @@ pub(crate) mod tests {
         let longest = longest_token(&scope);
         assert_eq!(longest.as_str().len(), MAX_TOKEN_CHARS);
         assert!(longest.as_str().parse::<PageToken>().is_ok());
-        // Four key attributes (a table's two and an index's two) are a key.
-        let four = HashMap::from([
-            ("a".to_owned(), AttributeValue::S("1".into())),
-            ("b".to_owned(), AttributeValue::N("2".into())),
-            ("c".to_owned(), AttributeValue::S("3".into())),
-            ("d".to_owned(), AttributeValue::S("4".into())),
-        ]);
-        let token = PageToken::from_key(&four, &scope).unwrap();
+        // Four key attributes (a table's two and an index's two) for each of the most
+        // shards a query reads is the most a token holds.
+        let most: HashMap<String, AttributeValue> = (0..MAX_KEY_ATTRIBUTES)
+            .map(|i| (format!("{i}"), AttributeValue::S(i.to_string())))
+            .collect();
+        let token = PageToken::from_key(&most, &scope).unwrap();
         assert_eq!(
             token
                 .as_str()
@@ -327,8 +326,13 @@ pub(crate) mod tests {
                 .unwrap()
                 .to_key()
                 .unwrap(),
-            four
+            most
         );
+        let mut one_more = most;
+        one_more.insert("x".to_owned(), AttributeValue::S("x".to_owned()));
+        let token = PageToken::from_key(&one_more, &scope).unwrap();
+        let err = token.as_str().parse::<PageToken>().unwrap_err();
+        assert!(err.to_string().contains("more attributes"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::*;
 
 pub use crate::entity_def::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
+pub use crate::key::shard::{push_shard, random_shard, shard_of_item};
 pub use crate::key::{push_segment, segment_from_value};
 
 /// What the generated code does with a key-template field of type `S`. One function

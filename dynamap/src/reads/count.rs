@@ -53,8 +53,9 @@ impl<T: DynamoItem> TypedMapping<T> {
 #[must_use = "a Count does nothing until it is awaited"]
 pub struct Count<'a> {
     client: &'a aws_sdk_dynamodb::Client,
-    /// What is counted, or why it cannot be.
-    read: Result<CountedRead>,
+    /// What is counted (the reads of a sharded query's shards, one after another), or
+    /// why it cannot be.
+    reads: Result<Vec<CountedRead>>,
 }
 
 /// A read whose matches are counted: a scan, or a query (a spec with a key condition),
@@ -70,13 +71,25 @@ impl<'a> Count<'a> {
         client: &'a aws_sdk_dynamodb::Client,
         options: Result<(ScanOptions, Option<Item>)>,
     ) -> Self {
-        Count {
-            client,
-            read: options.map(|(mut options, start)| {
-                options.spec.count_only = true;
-                CountedRead { options, start }
-            }),
-        }
+        Count::of_each(client, options.map(|read| vec![read]))
+    }
+
+    /// A count of what all of `reads` read, each from its start: their sum, up to the
+    /// limit they share.
+    pub(crate) fn of_each(
+        client: &'a aws_sdk_dynamodb::Client,
+        reads: Result<Vec<(ScanOptions, Option<Item>)>>,
+    ) -> Self {
+        let reads = reads.map(|reads| {
+            reads
+                .into_iter()
+                .map(|(mut options, start)| {
+                    options.spec.count_only = true;
+                    CountedRead { options, start }
+                })
+                .collect()
+        });
+        Count { client, reads }
     }
 
     /// A count of every item of the table (for an entity: those `filter` keeps).
@@ -106,8 +119,10 @@ impl<'a> Count<'a> {
     /// # Ok(()) }
     /// ```
     pub fn read_units_per_second(mut self, units: f64) -> Self {
-        if let Ok(read) = &mut self.read {
-            read.options.spec.read_units_per_second = Some(units);
+        if let Ok(reads) = &mut self.reads {
+            for read in reads {
+                read.options.spec.read_units_per_second = Some(units);
+            }
         }
         self
     }
@@ -122,15 +137,17 @@ impl<'a> Count<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<u64> {
-        let read = self.read?;
-        let limit = read.options.limit.map(|n| n as u64);
-        let mut pages = read.options.raw_pages_from(self.client, read.start)?;
         let mut total: u64 = 0;
-        while let Some(page) = pages.try_next().await? {
-            total = total.saturating_add(page.count);
-            if let Some(limit) = limit.filter(|limit| total >= *limit) {
-                // The read would have stopped at its limit: so does its count.
-                return Ok(limit);
+        // One read after another, so a pace set on the count holds for all of them.
+        for read in self.reads? {
+            let limit = read.options.limit.map(|n| n as u64);
+            let mut pages = read.options.raw_pages_from(self.client, read.start)?;
+            while let Some(page) = pages.try_next().await? {
+                total = total.saturating_add(page.count);
+                if let Some(limit) = limit.filter(|limit| total >= *limit) {
+                    // The read would have stopped at its limit: so does its count.
+                    return Ok(limit);
+                }
             }
         }
         Ok(total)

@@ -4,6 +4,7 @@
 //! counts and the page tokens that resume them.
 
 mod entry;
+mod merge;
 mod page;
 mod query;
 pub(crate) mod read;

@@ -264,9 +264,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
     }
 
-    /// The partition key and the value queried: the value given, or for an entity the
-    /// partition template rendered from the values given.
-    fn partition_value(&self) -> Result<(KeyDefinition, AttributeValue)> {
+    /// The partition key and the values queried: the value given, or for an entity the
+    /// partition template rendered from the values given (once per shard, in shard
+    /// order, for a sharded template).
+    fn partition_values(&self) -> Result<(KeyDefinition, Vec<AttributeValue>)> {
         let (partition_key, _) = self.keys()?;
         let parts = self
             .partition
@@ -274,8 +275,8 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             .map_err(|e| Error::Conversion(e.in_attribute(partition_key.name)))?;
         if let Some(entity) = T::ENTITY {
             let values: Vec<AttributeValue> = parts.into_iter().map(|(_, v)| v).collect();
-            let value = entity.partition_value(self.spec.index.as_deref(), &values)?;
-            return Ok((partition_key, value));
+            let rendered = entity.partition_values(self.spec.index.as_deref(), &values)?;
+            return Ok((partition_key, rendered));
         }
         let mut parts = parts.into_iter();
         let (Some((kind, value)), None) = (parts.next(), parts.next()) else {
@@ -295,17 +296,13 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
                 type_name(kind)
             )));
         }
-        Ok((partition_key, value))
+        Ok((partition_key, vec![value]))
     }
 
-    fn key_condition(&self) -> Result<Node> {
-        let (partition_key, value) = self.partition_value()?;
+    /// The key condition of each partition queried (one, or one per shard).
+    fn key_conditions(&self) -> Result<Vec<Node>> {
+        let (partition_key, values) = self.partition_values()?;
         let (_, sort_key) = self.keys()?;
-        let partition = Node::Compare(
-            AttrPath::from(vec![PathStep::Name(partition_key.name.into())]),
-            Cmp::Eq,
-            value,
-        );
         let sort = match (T::ENTITY, self.scope) {
             // A collection reads the whole partition, whatever the members' templates.
             (Some(_), Scope::Collection { .. }) => None,
@@ -319,10 +316,18 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             },
             (None, _) => self.plain_sort_condition(sort_key)?,
         };
-        Ok(match sort {
-            Some(sort) => Node::And(vec![partition, sort]),
-            None => partition,
-        })
+        let conditions = values.into_iter().map(|value| {
+            let partition = Node::Compare(
+                AttrPath::from(vec![PathStep::Name(partition_key.name.into())]),
+                Cmp::Eq,
+                value,
+            );
+            match &sort {
+                Some(sort) => Node::And(vec![partition, sort.clone()]),
+                None => partition,
+            }
+        });
+        Ok(conditions.collect())
     }
 
     /// The caller's sort-key condition, checked to be one DynamoDB takes.
@@ -378,9 +383,14 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
     }
 
-    /// What this query's tokens are bound to when sealed: table, index, partition.
+    /// What this query's tokens are bound to when sealed: table, index, partition (all
+    /// its shards').
     fn scope(&self) -> Result<std::sync::Arc<str>> {
-        let (_, partition) = self.partition_value()?;
+        let (_, mut values) = self.partition_values()?;
+        let partition = match values.len() {
+            1 => values.remove(0),
+            _ => AttributeValue::L(values),
+        };
         Ok(crate::key::token::query_scope(
             &self.spec.table,
             self.spec.index.as_deref(),
@@ -388,11 +398,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         ))
     }
 
-    /// What the query asks for (its key condition and its scope's filter added), and
-    /// where it starts.
-    fn read(&self, page_size_hint: bool) -> Result<(ReadSpec, Option<Item>)> {
+    /// What the query asks for (its key condition and its scope's filter added): one
+    /// read, or one per shard of a sharded partition; and where it starts.
+    fn read(&self, page_size_hint: bool) -> Result<(Vec<ReadSpec>, Option<Item>)> {
         let mut spec = self.spec.clone();
-        spec.key_condition = Some(self.key_condition()?);
         spec.one_page = spec.index.is_none() && T::KEY_SCHEMA.sort_key.is_none();
         if let (Some(limit), None, true) = (self.limit, &spec.filter, page_size_hint) {
             // Another entity's items are rare in a range the templates narrow: a page
@@ -412,14 +421,44 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             .as_ref()
             .map(|start| start.key(|| self.scope()))
             .transpose()?;
-        Ok((spec, start))
+        let specs = self
+            .key_conditions()?
+            .into_iter()
+            .map(|condition| ReadSpec {
+                key_condition: Some(condition),
+                ..spec.clone()
+            })
+            .collect();
+        Ok((specs, start))
     }
 
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
-        let (mut spec, start) = self.read(true)?;
-        spec.project_keys(&resume_key_names::<T>(spec.index.as_deref()));
-        let request = spec.render()?;
-        Ok(read::pages(self.mapping.client().clone(), Arc::new(request), start).boxed())
+        let (specs, start) = self.read(true)?;
+        let key_names = resume_key_names::<T>(self.spec.index.as_deref());
+        let mut requests = Vec::with_capacity(specs.len());
+        for mut spec in specs {
+            spec.project_keys(&key_names);
+            requests.push(spec.render()?);
+        }
+        let client = self.mapping.client().clone();
+        if let [_] = requests.as_slice() {
+            let request = requests.remove(0);
+            return Ok(read::pages(client, Arc::new(request), start).boxed());
+        }
+        // One budget for every shard, as for the segments of a parallel scan.
+        let rate = requests.first().and_then(|r| r.rate.clone());
+        for request in &mut requests {
+            request.rate = rate.clone();
+        }
+        let starts = super::merge::positions(start, requests.len())?;
+        let merge = super::merge::Merge {
+            sort_key: self.keys()?.1.map(|key| key.name.to_owned()),
+            reverse: self.spec.reverse,
+            page_size: self.spec.page_size.map(|n| n as usize),
+            limit: self.limit,
+            key_names,
+        };
+        Ok(super::merge::merged_pages(client, requests, starts, merge))
     }
 
     /// How many items the query matches (its sort-key range, filter, start and limit):
@@ -436,15 +475,31 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// ```
     #[doc(alias = "Select::Count")]
     pub fn count(self) -> super::Count<'a> {
-        let read = self.read(false).map(|(spec, start)| {
-            let options = super::ScanOptions {
-                spec,
-                limit: self.limit,
-                ..super::ScanOptions::default()
+        let reads = self.read(false).and_then(|(specs, start)| {
+            // Each shard from its own position; a finished one counts nothing more.
+            let starts = match specs.len() {
+                1 => vec![start.map_or(
+                    super::merge::ShardStart::Fresh,
+                    super::merge::ShardStart::After,
+                )],
+                n => super::merge::positions(start, n)?,
             };
-            (options, start)
+            let reads = specs.into_iter().zip(starts).filter_map(|(spec, start)| {
+                let start = match start {
+                    super::merge::ShardStart::Done => return None,
+                    super::merge::ShardStart::Fresh => None,
+                    super::merge::ShardStart::After(key) => Some(key),
+                };
+                let options = super::ScanOptions {
+                    spec,
+                    limit: self.limit,
+                    ..super::ScanOptions::default()
+                };
+                Some((options, start))
+            });
+            Ok(reads.collect())
         });
-        super::Count::of(self.mapping.client(), read)
+        super::Count::of_each(self.mapping.client(), reads)
     }
 
     /// The items, one by one, in sort-key order (or reversed).

@@ -496,3 +496,278 @@ async fn an_option_in_an_index_template_makes_the_index_sparse_and_writes_follow
         );
     }
 }
+
+#[derive(DynamoTable)]
+#[dynamo(
+    partition_key = "pk",
+    sort_key = "sk",
+    index(OpenByDate, partition_key = "gsi1pk", sort_key = "gsi1sk"),
+    index(Spread, partition_key = "gsi2pk", sort_key = "gsi2sk")
+)]
+struct Ledger;
+
+/// "Every open order in a date range, across customers": a hot listing spread over 8
+/// shards (the shard computed from the order's key), and over 4 drawn at random.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Ledger,
+    entity = "Ticket",
+    pk = "CUSTOMER#{customer}",
+    sk = "TICKET#{id}",
+    index(OpenByDate, pk = "OPEN#{shard:8}", sk = "{opened_at}#{id}"),
+    index(Spread, pk = "SPREAD#{shard:4:random}", sk = "{id}")
+)]
+struct Ticket {
+    customer: String,
+    id: u32,
+    opened_at: DateTime<Utc>,
+    total: u32,
+}
+
+fn tickets() -> Vec<Ticket> {
+    (0..150u32)
+        .map(|id| Ticket {
+            customer: format!("c{}", id % 9),
+            id,
+            // Several tickets share an instant: the id orders them.
+            opened_at: Utc
+                .with_ymd_and_hms(2026, 1 + (id * 7) % 12, 1 + id % 27, 8, 0, 0)
+                .unwrap(),
+            total: (id * 37) % 100,
+        })
+        .collect()
+}
+
+/// The tickets opened in `from..=to` with a total above 30.
+fn ranged(
+    tickets: &TypedMapping<Ticket>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> dynamap::reads::Query<'_, Ticket> {
+    let f = Ticket::fields();
+    tickets
+        .query_index::<OpenByDate>(&())
+        .sort_key(f.opened_at.between(from, to))
+        .filter(f.total.gt(30))
+}
+
+/// The oracle: the tickets kept, in the index's sort order.
+fn in_order(keep: impl Fn(&Ticket) -> bool, reverse: bool) -> Vec<u32> {
+    let mut out: Vec<(DateTime<Utc>, u32)> = tickets()
+        .into_iter()
+        .filter(|t| keep(t))
+        .map(|t| (t.opened_at, t.id))
+        .collect();
+    out.sort();
+    if reverse {
+        out.reverse();
+    }
+    out.into_iter().map(|(_, id)| id).collect()
+}
+
+async fn ids_of(query: dynamap::reads::Query<'_, Ticket>) -> Vec<u32> {
+    query.stream().map_ok(|t| t.id).try_collect().await.unwrap()
+}
+
+/// Every page from a token, until the last: the ids in order, and how many pages.
+async fn paged(
+    tickets: &TypedMapping<Ticket>,
+    make: impl Fn(&TypedMapping<Ticket>) -> dynamap::reads::Query<'_, Ticket>,
+) -> (Vec<u32>, usize) {
+    let mut ids = Vec::new();
+    let mut token = None;
+    let mut pages = 0;
+    loop {
+        let mut query = make(tickets);
+        if let Some(token) = token.take() {
+            query = query.start_from(token);
+        }
+        let page = query.pages().try_next().await.unwrap().expect("a page");
+        pages += 1;
+        ids.extend(page.items().iter().map(|t| t.id));
+        match page.next_token() {
+            Some(next) => token = Some(next.clone()),
+            None => return (ids, pages),
+        }
+        assert!(pages < 1000, "the pages never end");
+    }
+}
+
+#[tokio::test]
+async fn a_sharded_index_is_read_as_one_partition_merged_in_sort_key_order() {
+    let ledger = Table::<Ledger>::new(client().await, unique_table_name("sharded"));
+    ledger.create_table().await.unwrap();
+    let all = ledger.entity::<Ticket>();
+    dynamap_tests::insert_all(&all, tickets()).await;
+    let f = Ticket::fields();
+
+    // The shards are spread, and each item sits in the shard its key gives.
+    let mut shards = BTreeSet::new();
+    for ticket in tickets().iter().take(40) {
+        let raw = dynamap_tests::stored(&all, &(ticket.customer.clone(), ticket.id)).await;
+        shards.insert(raw["gsi1pk"].as_s().unwrap().clone());
+    }
+    assert!(shards.len() >= 6, "{shards:?}");
+    assert!(
+        shards.iter().all(|s| s.len() == "OPEN#0".len()),
+        "{shards:?}"
+    );
+
+    // The whole listing, each way; a sort-key range and a filter, applied in every shard.
+    let everything = |_: &Ticket| true;
+    assert_eq!(
+        ids_of(all.query_index::<OpenByDate>(&())).await,
+        in_order(everything, false)
+    );
+    assert_eq!(
+        ids_of(all.query_index::<OpenByDate>(&()).reverse(true)).await,
+        in_order(everything, true)
+    );
+    let (from, to) = (
+        Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
+    );
+    let in_range = |t: &Ticket| (from..=to).contains(&t.opened_at) && t.total > 30;
+    assert_eq!(
+        ids_of(ranged(&all, from, to)).await,
+        in_order(in_range, false)
+    );
+    assert!(in_order(in_range, false).len() > 10);
+
+    // A limit, the first item, a count: as of one partition.
+    assert_eq!(
+        ids_of(all.query_index::<OpenByDate>(&()).limit(7)).await,
+        in_order(everything, false)[..7]
+    );
+    let first = all
+        .query_index::<OpenByDate>(&())
+        .reverse(true)
+        .first()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.map(|t| t.id),
+        in_order(everything, true).first().copied()
+    );
+    assert_eq!(
+        all.query_index::<OpenByDate>(&()).count().await.unwrap(),
+        150
+    );
+    assert_eq!(
+        ranged(&all, from, to).count().await.unwrap() as usize,
+        in_order(in_range, false).len()
+    );
+    assert_eq!(
+        all.query_index::<OpenByDate>(&())
+            .limit(9)
+            .count()
+            .await
+            .unwrap(),
+        9
+    );
+
+    // Pages resumed from tokens: every item once, in order, each way, across shard pages.
+    let (ids, pages) = paged(&all, |t| t.query_index::<OpenByDate>(&()).page_size(4)).await;
+    assert_eq!(ids, in_order(everything, false));
+    assert!(pages > 30, "{pages}");
+    let (ids, _) = paged(&all, |t| {
+        t.query_index::<OpenByDate>(&()).page_size(6).reverse(true)
+    })
+    .await;
+    assert_eq!(ids, in_order(everything, true));
+    let (ids, _) = paged(&all, |t| ranged(t, from, to).page_size(3)).await;
+    assert_eq!(ids, in_order(in_range, false));
+    // A token of a limited read resumes after the limit's last item.
+    let page = all
+        .query_index::<OpenByDate>(&())
+        .limit(5)
+        .pages()
+        .try_next()
+        .await
+        .unwrap()
+        .unwrap();
+    let rest = ids_of(
+        all.query_index::<OpenByDate>(&())
+            .start_from(page.next_token().unwrap().clone()),
+    )
+    .await;
+    assert_eq!(rest, in_order(everything, false)[5..]);
+    // A token counts from where it stopped.
+    assert_eq!(
+        all.query_index::<OpenByDate>(&())
+            .start_from(page.next_token().unwrap().clone())
+            .count()
+            .await
+            .unwrap(),
+        145
+    );
+    // A token of an unsharded read is refused, not misread.
+    let plain = all
+        .query("c1")
+        .limit(1)
+        .pages()
+        .try_next()
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = all
+        .query_index::<OpenByDate>(&())
+        .start_from(plain.next_token().unwrap().clone())
+        .first()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, dynamap::Error::InvalidPageToken { .. }),
+        "{refused}"
+    );
+
+    // One query per shard, concurrently: 8 requests read a small listing.
+    let (counting, log) = dynamap_tests::counting_client(all.client());
+    let counted = TypedMapping::<Ticket>::new(counting, all.table_name());
+    let before = log.sent().len();
+    assert_eq!(
+        ids_of(counted.query_index::<OpenByDate>(&())).await.len(),
+        150
+    );
+    let queries = log.sent()[before..]
+        .iter()
+        .filter(|r| r.operation == "Query")
+        .count();
+    assert_eq!(queries, 8);
+
+    // Rewrites keep an item's shard: its key decides it.
+    let moved = Ticket {
+        opened_at: Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
+        ..tickets()[3].clone()
+    };
+    let key = (moved.customer.clone(), moved.id);
+    let shard_before = dynamap_tests::stored(&all, &key).await["gsi1pk"].clone();
+    all.insert(&moved).await.unwrap();
+    assert_eq!(
+        dynamap_tests::stored(&all, &key).await["gsi1pk"],
+        shard_before
+    );
+    let later = Utc.with_ymd_and_hms(2027, 2, 1, 0, 0, 0).unwrap();
+    all.modify(&key).set(f.opened_at, later).await.unwrap();
+    assert_eq!(
+        dynamap_tests::stored(&all, &key).await["gsi1pk"],
+        shard_before
+    );
+    let last = all
+        .query_index::<OpenByDate>(&())
+        .reverse(true)
+        .first()
+        .await
+        .unwrap();
+    assert_eq!(last.map(|t| (t.id, t.opened_at)), Some((3, later)));
+
+    // Random shards: spread, and still read whole.
+    let mut random = BTreeSet::new();
+    for ticket in tickets().iter().take(40) {
+        let raw = dynamap_tests::stored(&all, &(ticket.customer.clone(), ticket.id)).await;
+        random.insert(raw["gsi2pk"].as_s().unwrap().clone());
+    }
+    assert_eq!(random.len(), 4, "{random:?}");
+    let spread = ids_of(all.query_index::<Spread>(&())).await;
+    assert_eq!(spread, (0..150).collect::<Vec<u32>>());
+}
