@@ -60,7 +60,11 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
     let table = unique_table_name("otel");
     runtime.block_on(async {
         let players: TypedMapping<Player> = TypedMapping::new(client().await, table.clone());
-        players.create_table().await.unwrap();
+        players
+            .create_table()
+            .stream(dynamap::schema::StreamView::NewImage)
+            .await
+            .unwrap();
         let ada = Player {
             id: "p1".into(),
             team: "blue".into(),
@@ -81,16 +85,54 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
             .await
             .unwrap();
         assert_eq!(blue.len(), 1);
+        // A miss reads no item; a read transaction counts the items it found.
+        assert_eq!(players.get("nobody").await.unwrap(), None);
+        let grace = Player {
+            id: "p2".into(),
+            team: "red".into(),
+            secret: "hunter2".into(),
+        };
+        players.insert(&grace).await.unwrap();
+        let mut read = dynamap::read_transaction(players.client());
+        let _ = read.get(&players, "p1");
+        let _ = read.get(&players, "nobody");
+        let _ = read.get(&players, "p2");
+        read.send().await.unwrap();
+        // A change feed's reads count the records they brought: two inserts, one write
+        // refused (no record), so two records.
+        let mut feed = players
+            .changes()
+            .poll_interval(std::time::Duration::from_millis(50))
+            .stream();
+        for _ in 0..2 {
+            let record = tokio::time::timeout(std::time::Duration::from_secs(10), feed.try_next())
+                .await
+                .expect("an insert's record")
+                .unwrap();
+            assert!(record.is_some());
+        }
+        // Polls that find nothing more count nothing.
+        let idle =
+            tokio::time::timeout(std::time::Duration::from_millis(400), feed.try_next()).await;
+        assert!(idle.is_err(), "no second record: {idle:?}");
     });
     provider.force_flush().unwrap();
     let spans = exporter.get_finished_spans().unwrap();
 
-    // Every request span: a client span of DynamoDB, named as the conventions name it.
+    // Every request span: a client span of DynamoDB (or its Streams), named as the
+    // conventions name it.
+    let streams = ["DescribeStream", "GetShardIterator", "GetRecords"];
     for span in &spans {
         assert_eq!(span.span_kind, SpanKind::Client, "{span:#?}");
         assert_eq!(text(span, "db.system.name"), "aws.dynamodb");
         assert_eq!(text(span, "rpc.system"), "aws-api");
-        assert_eq!(text(span, "rpc.service"), "DynamoDB");
+        let operation = text(span, "db.operation.name");
+        let service = if streams.contains(&operation.as_str()) {
+            "DynamoDB Streams"
+        } else {
+            "DynamoDB"
+        };
+        assert_eq!(text(span, "rpc.service"), service);
         let operation = text(span, "db.operation.name");
         assert_eq!(text(span, "rpc.method"), operation);
         assert_eq!(text(span, "db.collection.name"), table);
@@ -105,7 +147,7 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
     }
 
     let get = spans_named(&spans, &format!("GetItem {table}"));
-    assert_eq!(get.len(), 1, "{spans:#?}");
+    assert_eq!(get.len(), 2, "a hit, then a miss: {spans:#?}");
     let get = get[0];
     assert_eq!(get.status, Status::Ok);
     assert!(!text(get, "aws.request_id").is_empty());
@@ -126,7 +168,7 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
     );
 
     let puts = spans_named(&spans, &format!("PutItem {table}"));
-    assert_eq!(puts.len(), 2, "{spans:#?}");
+    assert_eq!(puts.len(), 3, "{spans:#?}");
     assert_eq!(puts[0].status, Status::Ok);
     assert!(
         matches!(puts[1].status, Status::Error { .. }),
@@ -141,4 +183,24 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
     let query = spans_named(&spans, &format!("Query {table}"));
     assert!(!query.is_empty(), "{spans:#?}");
     assert_eq!(text(query[0], "aws.dynamodb.index_name"), "by_team");
+
+    // Items read, per operation: a hit, a miss, a transaction's hits, a feed's records.
+    let gets = spans_named(&spans, &format!("GetItem {table}"));
+    let items: Vec<Option<&Value>> = gets.iter().map(|s| attribute(s, "dynamap.items")).collect();
+    assert_eq!(items, [Some(&Value::I64(1)), Some(&Value::I64(0))]);
+    let transaction = spans_named(&spans, &format!("TransactGetItems {table}"));
+    assert_eq!(transaction.len(), 1, "{spans:#?}");
+    assert_eq!(
+        attribute(transaction[0], "dynamap.items"),
+        Some(&Value::I64(2))
+    );
+    let records: i64 = spans
+        .iter()
+        .filter(|s| text(s, "db.operation.name") == "GetRecords")
+        .map(|s| match attribute(s, "dynamap.items") {
+            Some(Value::I64(n)) => *n,
+            other => panic!("a GetRecords span without its item count: {other:?}"),
+        })
+        .sum();
+    assert_eq!(records, 2);
 }

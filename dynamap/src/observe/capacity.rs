@@ -250,6 +250,9 @@ mod tests {
             .build();
         meter.add(&[written], Access::Write);
         meter.add(&[], Access::Write);
+        // `total` reads without resetting; `take` reads and resets.
+        assert_eq!(meter.total(), meter.total());
+        assert_eq!(meter.total().requests, 3);
         let used = meter.take();
         assert_eq!(used.requests, 3);
         assert_eq!(
