@@ -94,6 +94,8 @@ fn token_key(positions: &[ShardStart]) -> Option<Item> {
 struct Shard {
     pages: Option<BoxStream<'static, Result<RawPage>>>,
     buffer: VecDeque<Item>,
+    /// The sort key of the item at the head of `buffer`, looked up once per item.
+    head: Option<AttributeValue>,
     /// Whether the page in `buffer` was the shard's last.
     last_page: bool,
     position: ShardStart,
@@ -107,7 +109,7 @@ impl Shard {
 
     /// Takes the page: its items to merge, its resume key as the position when it
     /// holds none (a filter removed them all), its end as the shard's.
-    fn receive(&mut self, page: Option<RawPage>) {
+    fn receive(&mut self, page: Option<RawPage>, sort_key: Option<&str>) {
         let Some(page) = page else {
             self.pages = None;
             self.position = ShardStart::Done;
@@ -124,7 +126,13 @@ impl Shard {
             };
         }
         self.buffer = page.items.into();
+        self.head = head_key(&self.buffer, sort_key);
     }
+}
+
+/// The sort key of the first item of `buffer`.
+fn head_key(buffer: &VecDeque<Item>, sort_key: Option<&str>) -> Option<AttributeValue> {
+    buffer.front().and_then(|item| item.get(sort_key?).cloned())
 }
 
 /// What a merged read needs beside its shards.
@@ -149,6 +157,7 @@ struct State {
 impl State {
     /// Fetches, concurrently, the next page of every shard that has none waiting.
     async fn fill(&mut self) -> Result<()> {
+        let sort_key = self.merge.sort_key.as_deref();
         while self.shards.iter().any(Shard::needs_page) {
             let waiting = self.shards.iter_mut().filter(|s| s.needs_page());
             let fetched = futures::future::join_all(waiting.map(|shard| async move {
@@ -156,7 +165,7 @@ impl State {
                     Some(pages) => pages.next().await.transpose()?,
                     None => None,
                 };
-                shard.receive(page);
+                shard.receive(page, sort_key);
                 Ok::<(), Error>(())
             }))
             .await;
@@ -171,13 +180,10 @@ impl State {
             .shards
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.buffer.front().map(|item| (i, item)));
-        let order = |a: &(usize, &Item), b: &(usize, &Item)| {
-            let by_key = match &self.merge.sort_key {
-                Some(name) => compare(a.1.get(name), b.1.get(name)),
-                None => Ordering::Equal,
-            };
-            let forward = by_key.then(a.0.cmp(&b.0));
+            .filter(|(_, s)| !s.buffer.is_empty())
+            .map(|(i, s)| (i, s.head.as_ref()));
+        let order = |a: &(usize, Option<&AttributeValue>), b: &(usize, Option<&AttributeValue>)| {
+            let forward = compare(a.1, b.1).then(a.0.cmp(&b.0));
             if self.merge.reverse {
                 forward.reverse()
             } else {
@@ -187,21 +193,16 @@ impl State {
         heads.min_by(order).map(|(i, _)| i)
     }
 
-    /// Takes the next item of shard `i`, moving its position past it.
+    /// Takes the next item of shard `i`. Its position moves past the item when the
+    /// page is made (`page`): only the last item taken from each shard makes a key.
     fn take(&mut self, i: usize) -> Option<Item> {
-        let key_names = &self.merge.key_names;
+        let sort_key = self.merge.sort_key.as_deref();
         let shard = self.shards.get_mut(i)?;
         let item = shard.buffer.pop_front()?;
-        shard.position = if shard.buffer.is_empty() && shard.last_page {
-            ShardStart::Done
-        } else {
-            ShardStart::After(
-                key_names
-                    .iter()
-                    .filter_map(|name| item.get(name).map(|v| (name.clone(), v.clone())))
-                    .collect(),
-            )
-        };
+        shard.head = head_key(&shard.buffer, sort_key);
+        if shard.buffer.is_empty() && shard.last_page {
+            shard.position = ShardStart::Done;
+        }
         Some(item)
     }
 
@@ -213,6 +214,8 @@ impl State {
             (size, left) => size.or(left).unwrap_or(usize::MAX),
         };
         let mut items = Vec::new();
+        // Where in `items` the last item taken from each shard is.
+        let mut last_taken: Vec<Option<usize>> = vec![None; self.shards.len()];
         while items.len() < cap {
             if self.shards.iter().any(Shard::needs_page) {
                 if !items.is_empty() && self.merge.page_size.is_none() {
@@ -221,7 +224,24 @@ impl State {
                 self.fill().await?;
             }
             let Some(i) = self.next_shard() else { break };
-            items.extend(self.take(i));
+            if let (Some(item), Some(slot)) = (self.take(i), last_taken.get_mut(i)) {
+                *slot = Some(items.len());
+                items.push(item);
+            }
+        }
+        let key_names = &self.merge.key_names;
+        for (shard, taken) in self.shards.iter_mut().zip(&last_taken) {
+            let Some(item) = taken.and_then(|at| items.get(at)) else {
+                continue;
+            };
+            if shard.position != ShardStart::Done {
+                shard.position = ShardStart::After(
+                    key_names
+                        .iter()
+                        .filter_map(|name| item.get(name).map(|v| (name.clone(), v.clone())))
+                        .collect(),
+                );
+            }
         }
         if let Some(left) = &mut self.remaining {
             *left = left.saturating_sub(items.len());
@@ -288,6 +308,7 @@ pub(crate) fn merged_pages(
             Shard {
                 pages,
                 buffer: VecDeque::new(),
+                head: None,
                 last_page: false,
                 position: start,
             }
