@@ -205,3 +205,74 @@ pub(crate) fn key_text(key: &Item) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::operation::get_item::GetItemError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+
+    #[test]
+    fn capacity_is_reported_as_dynamodbs_json() {
+        let units = |total: f64| Capacity::builder().capacity_units(total).build();
+        let entry = ConsumedCapacity::builder()
+            .table_name("t")
+            .capacity_units(3.0)
+            .read_capacity_units(1.0)
+            .write_capacity_units(2.0)
+            .table(units(1.5))
+            .global_secondary_indexes("gsi2", units(0.5))
+            .global_secondary_indexes("gsi1", units(1.0))
+            .local_secondary_indexes("lsi", units(0.25))
+            .build();
+        let json: serde_json::Value =
+            serde_json::from_str(&consumed_capacity_json(&[entry])).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{
+                "TableName": "t",
+                "CapacityUnits": 3.0,
+                "ReadCapacityUnits": 1.0,
+                "WriteCapacityUnits": 2.0,
+                "Table": { "CapacityUnits": 1.5 },
+                "GlobalSecondaryIndexes": {
+                    "gsi1": { "CapacityUnits": 1.0 },
+                    "gsi2": { "CapacityUnits": 0.5 }
+                },
+                "LocalSecondaryIndexes": { "lsi": { "CapacityUnits": 0.25 } }
+            }])
+        );
+        assert_eq!(consumed_capacity_json(&[]), "[]");
+    }
+
+    #[test]
+    fn failures_without_an_answer_are_named_by_kind() {
+        type Failed = SdkError<GetItemError, ()>;
+        let kinds = [
+            (Failed::timeout_error("slow"), "timeout"),
+            (
+                Failed::dispatch_failure(ConnectorError::io("refused".into())),
+                "dispatch failure",
+            ),
+            (Failed::response_error("garbled", ()), "unreadable response"),
+            (
+                Failed::construction_failure("bad input"),
+                "construction failure",
+            ),
+        ];
+        for (error, kind) in &kinds {
+            assert_eq!(error_kind(error), *kind);
+        }
+    }
+
+    #[test]
+    fn keys_are_shown_in_name_order_and_binaries_by_length() {
+        let key = Item::from([
+            ("s".to_owned(), AttributeValue::S("a b".to_owned())),
+            ("n".to_owned(), AttributeValue::N("7".to_owned())),
+            ("b".to_owned(), AttributeValue::B(vec![1, 2, 3].into())),
+            ("x".to_owned(), AttributeValue::Bool(true)),
+        ]);
+        assert_eq!(key_text(&key), r#"b=<3 bytes>, n=7, s="a b", x=?"#);
+    }
+}
