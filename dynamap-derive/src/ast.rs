@@ -60,6 +60,8 @@ pub struct Struct<'a> {
     pub ttl: Option<usize>,
     /// Where `#[dynamo(hide_expired)]` was written, if it was.
     pub hide_expired: Option<Span>,
+    /// `projection_of(ByStatus)`: the indexes whose projection the struct reads.
+    pub projection_of: Vec<syn::Path>,
     /// The entity options (`table`, `entity`, `pk`, `sk`, `index(...)`), when given.
     pub entity: Option<Box<EntityModel>>,
 }
@@ -317,6 +319,9 @@ pub struct Index {
     /// The marker types its mentions declare (`gsi_partition_key(ByStatus)`), in order:
     /// one is expected, `check` reports more.
     pub markers: Vec<syn::Ident>,
+    /// What it projects, when a mention says (`keys_only`, `include(..)`): whole items
+    /// otherwise.
+    pub projection: Option<crate::attr::ProjectionAttr>,
 }
 
 /// `T` of a field typed `Option<T>` (by its last path segment, as serde does).
@@ -584,6 +589,7 @@ fn struct_body<'a>(
         indexes: indexes(&fields),
         fields,
         hide_expired: container.hide_expired,
+        projection_of: container.projection_of.clone(),
         entity: None,
     }
 }
@@ -604,6 +610,7 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
                         partition: None,
                         sort: None,
                         markers: Vec::new(),
+                        projection: None,
                     });
                     let last = indexes.len() - 1;
                     &mut indexes[last]
@@ -619,6 +626,11 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
         for (lit, marker) in &field.attrs.index_markers {
             if let Some(index) = indexes.iter_mut().find(|i| i.name == lit.value()) {
                 index.markers.push(marker.clone());
+            }
+        }
+        for (lit, projection) in &field.attrs.index_projections {
+            if let Some(index) = indexes.iter_mut().find(|i| i.name == lit.value()) {
+                index.projection.get_or_insert_with(|| projection.clone());
             }
         }
     }

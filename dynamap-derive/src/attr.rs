@@ -29,6 +29,74 @@ pub struct ContainerAttrs {
     pub indexes: Vec<EntityIndexAttrs>,
     /// `#[dynamo(hide_expired)]`: reads leave out items past their time to live.
     pub hide_expired: Option<proc_macro2::Span>,
+    /// `projection_of(ByStatus)`: the indexes whose projection this type reads.
+    pub projection_of: Vec<syn::Path>,
+}
+
+/// What an index holds beside the keys: `keys_only`, or `include("a", "b")`; whole
+/// items when neither is given.
+#[derive(Clone)]
+pub enum ProjectionAttr {
+    KeysOnly,
+    Include(Vec<LitStr>),
+}
+
+impl ProjectionAttr {
+    /// The `IndexProjection` this declares, `extra` attributes included too (a
+    /// single-table index always holds the entity attribute).
+    pub fn tokens(
+        projection: Option<&ProjectionAttr>,
+        extra: &[String],
+    ) -> proc_macro2::TokenStream {
+        let include = |names: Vec<String>| quote::quote!(::dynamap::schema::IndexProjection::Include(&[#(#names),*]));
+        match projection {
+            None => quote::quote!(::dynamap::schema::IndexProjection::All),
+            Some(ProjectionAttr::KeysOnly) if extra.is_empty() => {
+                quote::quote!(::dynamap::schema::IndexProjection::KeysOnly)
+            }
+            Some(ProjectionAttr::KeysOnly) => include(extra.to_vec()),
+            Some(ProjectionAttr::Include(names)) => {
+                let mut all: Vec<String> = names.iter().map(LitStr::value).collect();
+                all.extend(
+                    extra
+                        .iter()
+                        .filter(|e| !all.contains(e))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+                include(all)
+            }
+        }
+    }
+
+    /// The attributes it includes beside the keys.
+    pub fn included(projection: Option<&ProjectionAttr>) -> Vec<String> {
+        match projection {
+            Some(ProjectionAttr::Include(names)) => names.iter().map(LitStr::value).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Parses `keys_only` or `include(..)` at `meta`, if it is one.
+    pub fn parse(meta: &syn::meta::ParseNestedMeta) -> Option<syn::Result<ProjectionAttr>> {
+        if meta.path.is_ident("keys_only") {
+            return Some(Ok(ProjectionAttr::KeysOnly));
+        }
+        if !meta.path.is_ident("include") {
+            return None;
+        }
+        Some(Self::include(meta.input))
+    }
+
+    fn include(input: syn::parse::ParseStream) -> syn::Result<ProjectionAttr> {
+        let content;
+        syn::parenthesized!(content in input);
+        let names = content.parse_terminated(|i| i.parse::<LitStr>(), syn::Token![,])?;
+        if names.is_empty() {
+            return Err(content.error("name the attributes: `include(\"total\", \"status\")`"));
+        }
+        Ok(ProjectionAttr::Include(names.into_iter().collect()))
+    }
 }
 
 /// `index(Gsi1, pk = "...", sk = "...")` on an entity.
@@ -84,6 +152,8 @@ pub struct FieldAttrs {
     /// `gsi_partition_key(ByStatus)`: the marker type an index mention declares, with
     /// the index's name (given, or the marker's name in snake case).
     pub index_markers: Vec<(LitStr, syn::Ident)>,
+    /// `gsi_partition_key(ByStatus, keys_only)`: what the named index projects.
+    pub index_projections: Vec<(LitStr, ProjectionAttr)>,
 }
 
 /// Options on an enum variant.
@@ -93,7 +163,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key";
@@ -194,6 +264,11 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             Ok(())
         } else if meta.path.is_ident("hide_expired") {
             set_once(&mut out.hide_expired, meta.path.span(), meta)
+        } else if meta.path.is_ident("projection_of") {
+            meta.parse_nested_meta(|inner| {
+                out.projection_of.push(inner.path.clone());
+                Ok(())
+            })
         } else {
             Err(unknown(meta, CONTAINER_OPTIONS))
         }
@@ -282,11 +357,11 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         } else if meta.path.is_ident("epoch_millis") {
             set_once(&mut out.epoch_millis, span, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
-            index_mention(meta, &mut out.gsi_partition_key, &mut out.index_markers)
+            index_mention(meta, &mut out, IndexRole::GlobalPartition)
         } else if meta.path.is_ident("gsi_sort_key") {
-            index_mention(meta, &mut out.gsi_sort_key, &mut out.index_markers)
+            index_mention(meta, &mut out, IndexRole::GlobalSort)
         } else if meta.path.is_ident("lsi_sort_key") {
-            index_mention(meta, &mut out.lsi_sort_key, &mut out.index_markers)
+            index_mention(meta, &mut out, IndexRole::LocalSort)
         } else {
             Err(unknown(meta, FIELD_OPTIONS))
         }
@@ -296,20 +371,30 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 
 /// `gsi_partition_key = "by_status"` names an index by its name;
 /// `gsi_partition_key(ByStatus)` or `gsi_partition_key(ByStatus, name = "status-index")`
-/// also declares its marker type, which `query_index::<ByStatus>` names.
+/// also declares its marker type, which `query_index::<ByStatus>` names, and may say
+/// what the index projects (`keys_only`, `include("total")`).
 fn index_mention(
     meta: &syn::meta::ParseNestedMeta,
-    names: &mut Vec<LitStr>,
-    markers: &mut Vec<(LitStr, syn::Ident)>,
+    out: &mut FieldAttrs,
+    role: IndexRole,
 ) -> syn::Result<()> {
+    let names = match role {
+        IndexRole::GlobalPartition => &mut out.gsi_partition_key,
+        IndexRole::GlobalSort => &mut out.gsi_sort_key,
+        IndexRole::LocalSort => &mut out.lsi_sort_key,
+    };
     if meta.input.peek(syn::Token![=]) {
         names.push(meta.value()?.parse()?);
         return Ok(());
     }
     let mut marker: Option<syn::Ident> = None;
     let mut name: Option<LitStr> = None;
+    let mut projection: Option<ProjectionAttr> = None;
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("name") {
+        if let Some(parsed) = ProjectionAttr::parse(&inner) {
+            projection = Some(parsed?);
+            Ok(())
+        } else if inner.path.is_ident("name") {
             name = Some(inner.value()?.parse()?);
             Ok(())
         } else if let (None, Some(ident), false) = (
@@ -321,7 +406,8 @@ fn index_mention(
             Ok(())
         } else {
             Err(inner.error(
-                "an index with a marker type is `(ByStatus)` or `(ByStatus, name = \"status-index\")`",
+                "an index with a marker type is `(ByStatus)`, with `name = \"status-index\"`, \
+                 `keys_only` or `include(\"total\")` if need be",
             ))
         }
     })?;
@@ -337,8 +423,19 @@ fn index_mention(
         )
     });
     names.push(name.clone());
-    markers.push((name, marker));
+    if let Some(projection) = projection {
+        out.index_projections.push((name.clone(), projection));
+    }
+    out.index_markers.push((name, marker));
     Ok(())
+}
+
+/// Which key of an index a field's mention makes it.
+#[derive(Clone, Copy)]
+enum IndexRole {
+    GlobalPartition,
+    GlobalSort,
+    LocalSort,
 }
 
 pub fn variant(cx: &Ctxt, attrs: &[Attribute]) -> VariantAttrs {

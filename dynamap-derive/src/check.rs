@@ -53,6 +53,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 index_has_one_marker(cx, container, data);
             }
             hide_expired_needs_a_ttl(cx, container, data);
+            projection_reads_named_attributes(cx, data);
             match &data.entity {
                 Some(entity) => {
                     entity_has_a_table(cx, entity);
@@ -525,6 +526,21 @@ fn index_has_one_marker(cx: &Ctxt, container: &Container, data: &Struct) {
                  `= \"...\"` and query it with `query_index_named`",
             );
         }
+    }
+}
+
+/// A projection type's attributes are checked against its index's by name: a
+/// flattened struct's names are not known here.
+fn projection_reads_named_attributes(cx: &Ctxt, data: &Struct) {
+    if data.projection_of.is_empty() {
+        return;
+    }
+    for field in data.fields.iter().filter(|f| f.storage == Storage::Flatten) {
+        cx.spanned(
+            field.member,
+            "a `projection_of` type names each attribute it reads: spell out the flattened \
+             struct's fields here",
+        );
     }
 }
 

@@ -11,7 +11,7 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
 const TABLE_OPTIONS: &str = "partition_key, sort_key, entity_attribute, ttl, index";
-const INDEX_OPTIONS: &str = "name, partition_key, sort_key, local";
+const INDEX_OPTIONS: &str = "name, partition_key, sort_key, local, keys_only, include(..)";
 
 #[derive(Default)]
 struct TableAttrs {
@@ -29,6 +29,7 @@ struct IndexAttrs {
     partition_key: Option<LitStr>,
     sort_key: Option<LitStr>,
     local: bool,
+    projection: Option<crate::attr::ProjectionAttr>,
     span: Span,
 }
 
@@ -96,6 +97,7 @@ fn parse_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<IndexAttrs> {
         partition_key: None,
         sort_key: None,
         local: false,
+        projection: None,
         span: meta
             .path
             .get_ident()
@@ -103,7 +105,10 @@ fn parse_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<IndexAttrs> {
     };
     meta.parse_nested_meta(|inner| {
         let path = &inner.path;
-        if path.is_ident("name") {
+        if let Some(projection) = crate::attr::ProjectionAttr::parse(&inner) {
+            index.projection = Some(projection?);
+            Ok(())
+        } else if path.is_ident("name") {
             lit(&inner, &mut index.name)
         } else if path.is_ident("partition_key") {
             lit(&inner, &mut index.partition_key)
@@ -238,12 +243,18 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             (quote!(::dynamap::schema::IndexKind::Global), partition)
         };
         let sort = optional_key(index.sort_key.as_ref());
+        // Reads of one entity filter on the entity attribute: every index holds it.
+        let projection = crate::attr::ProjectionAttr::tokens(
+            index.projection.as_ref(),
+            std::slice::from_ref(&entity_attribute),
+        );
         quote! {
             ::dynamap::schema::IndexDefinition {
                 name: #name,
                 kind: #kind,
                 partition_key: #partition,
                 sort_key: #sort,
+                projection: #projection,
             }
         }
     });
@@ -253,6 +264,36 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             "Index `{}` of table [`{ident}`]: name it in an entity's `index({marker}, ...)` and in `query_index::<{marker}>`.",
             index.name()
         );
+        let projected = index.projection.as_ref().map(|projection| {
+            let mut names: Vec<String> = Vec::new();
+            let keys = [
+                attrs.partition_key.as_ref(),
+                attrs.sort_key.as_ref(),
+                index.partition_key.as_ref(),
+                index.sort_key.as_ref(),
+            ];
+            for name in keys
+                .into_iter()
+                .flatten()
+                .map(LitStr::value)
+                .chain(std::iter::once(entity_attribute.clone()))
+                .chain(crate::attr::ProjectionAttr::included(Some(projection)))
+            {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            quote! {
+                const PROJECTED_ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
+                    ::core::option::Option::Some(&[#(#names),*]);
+            }
+        });
+        let whole = index.projection.is_none().then(|| {
+            quote! {
+                #[automatically_derived]
+                impl ::dynamap::single_table::ProjectsAll for #marker {}
+            }
+        });
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +306,10 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             impl ::dynamap::single_table::DynamoIndex for #marker {
                 const DEFINITION: ::dynamap::schema::IndexDefinition =
                     <#ident as ::dynamap::DynamoTable>::INDEXES[#position];
+                #projected
             }
+
+            #whole
         }
     });
     quote! {

@@ -316,6 +316,29 @@ pub struct IndexDefinition {
     pub partition_key: KeyDefinition,
     /// The index's sort key.
     pub sort_key: Option<KeyDefinition>,
+    /// The attributes the index holds beside its keys and the table's.
+    pub projection: IndexProjection,
+}
+
+/// What a secondary index holds of each item: everything, its keys and the table's,
+/// or those and some attributes more (DynamoDB's `ALL`, `KEYS_ONLY`, `INCLUDE`).
+/// Declared with the index (`keys_only`, `include("total")`); an index that does not
+/// hold whole items is read as a type declared `#[dynamo(projection_of(Index))]`.
+///
+/// ```
+/// use dynamap::schema::IndexProjection;
+/// assert_eq!(IndexProjection::default(), IndexProjection::All);
+/// assert_ne!(IndexProjection::KeysOnly, IndexProjection::Include(&["total"]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IndexProjection {
+    /// Whole items (the default).
+    #[default]
+    All,
+    /// The index's keys and the table's only.
+    KeysOnly,
+    /// The keys and these attributes.
+    Include(&'static [&'static str]),
 }
 
 /// Global or local secondary index.

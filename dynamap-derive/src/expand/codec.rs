@@ -264,3 +264,37 @@ pub fn struct_value(container: &Container) -> TokenStream {
         }
     }
 }
+
+/// `ProjectionOf<I>` for each `projection_of(I)`, with the check (at the attribute)
+/// that index `I` holds every attribute the struct reads.
+pub fn projection_of(container: &Container, data: &crate::ast::Struct) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    let names: Vec<&String> = data
+        .fields
+        .iter()
+        .filter(|f| f.storage != Storage::Skip && f.storage != Storage::Flatten)
+        .map(|f| &f.name)
+        .collect();
+    let impls = data.projection_of.iter().map(|index| {
+        let index_name = quote!(#index).to_string().replace(' ', "");
+        let message = format!(
+            "`{ident}` reads attributes index `{index_name}` does not hold: read only its keys, \
+             the table's and what it includes (`include(..)` on the index), or leave the others \
+             out of `{ident}`"
+        );
+        quote_spanned! {index.span()=>
+            #[automatically_derived]
+            impl #impl_generics ::dynamap::single_table::ProjectionOf<#index> for #ident #ty_generics #where_clause {}
+
+            const _: () = ::core::assert!(
+                ::dynamap::__private::projects(
+                    <#index as ::dynamap::single_table::DynamoIndex>::PROJECTED_ATTRIBUTES,
+                    &[#(#names),*],
+                ),
+                #message
+            );
+        }
+    });
+    quote!(#(#impls)*)
+}

@@ -149,12 +149,14 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             }
             None => quote!(::core::option::Option::None),
         };
+        let projection = crate::attr::ProjectionAttr::tokens(index.projection.as_ref(), &[]);
         quote! {
             ::dynamap::schema::IndexDefinition {
                 name: #name,
                 kind: #kind,
                 partition_key: #partition_key,
                 sort_key: #sort_key,
+                projection: #projection,
             }
         }
     });
@@ -349,6 +351,31 @@ pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenSt
                 "Index `{}` of [`{ident}`]: name it in `query_index::<{marker}>`.",
                 index.name
             );
+            // What the index holds: the table's keys, its own, and what it includes.
+            let projected = index.projection.as_ref().map(|projection| {
+                let mut names: Vec<String> = Vec::new();
+                let keys = [Some(key.partition), key.sort, index.partition, index.sort];
+                for name in keys
+                    .into_iter()
+                    .flatten()
+                    .map(|i| data.fields[i].name.clone())
+                    .chain(crate::attr::ProjectionAttr::included(Some(projection)))
+                {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                quote! {
+                    const PROJECTED_ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
+                        ::core::option::Option::Some(&[#(#names),*]);
+                }
+            });
+            let whole = index.projection.is_none().then(|| {
+                quote! {
+                    #[automatically_derived]
+                    impl ::dynamap::single_table::ProjectsAll for #marker {}
+                }
+            });
             Some(quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,7 +385,10 @@ pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenSt
                 impl ::dynamap::single_table::DynamoIndex for #marker {
                     const DEFINITION: ::dynamap::schema::IndexDefinition =
                         <#ident as ::dynamap::DynamoItem>::INDEXES[#position];
+                    #projected
                 }
+
+                #whole
 
                 #[automatically_derived]
                 impl ::dynamap::single_table::InIndex<#marker> for #ident {

@@ -22,6 +22,7 @@ pub fn expand(container: &Container) -> TokenStream {
         Body::Struct(data) => {
             let mut out = codec::map_codec(container, data);
             out.extend(codec::struct_value(container));
+            out.extend(codec::projection_of(container, data));
             out.extend(paths::expand(container, data));
             if let Some(model) = &data.entity {
                 out.extend(entity::entity(container, data, model));

@@ -72,6 +72,31 @@ pub const fn same_text(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether an index that projects `projected` (`None`: whole items) holds every one of
+/// `names`, in a constant: a projection type reads only what its index holds.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn projects(projected: Option<&[&str]>, names: &[&str]) -> bool {
+    let Some(projected) = projected else {
+        return true;
+    };
+    let mut i = 0;
+    while i < names.len() {
+        let mut found = false;
+        let mut j = 0;
+        while j < projected.len() {
+            if same_text(names[i], projected[j]) {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether a table declares a sort key, in a constant: an entity's `sk` template must
 /// match.
 pub const fn has_sort_key(schema: &crate::schema::KeySchema) -> bool {

@@ -4,7 +4,7 @@
 use crate::item::DynamoItem;
 use crate::key::{KeyLike, PartitionValue};
 use crate::operations::TypedMapping;
-use crate::single_table::{DynamoIndex, InIndex};
+use crate::single_table::{DynamoIndex, InIndex, ProjectionOf, ProjectsAll};
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// A scan of the table, to filter, project, parallelise or resume; see [`Scan`](crate::reads::Scan).
@@ -35,11 +35,39 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # }
     /// ```
     #[doc(alias = "Scan")]
-    pub fn scan_index<I: DynamoIndex>(&self) -> super::Scan<'_, T>
+    pub fn scan_index<I: ProjectsAll>(&self) -> super::Scan<'_, T>
     where
         T: InIndex<I>,
     {
         super::Scan::new(self).index(I::DEFINITION.name)
+    }
+
+    /// A scan of index `I` read as `U`, a type declared `#[dynamo(projection_of(I))]`:
+    /// how an index that does not hold whole items (`keys_only`, `include(..)`) is
+    /// read. Only the attributes `U` reads are asked for.
+    ///
+    /// ```no_run
+    /// # use dynamap::{DynamoItem, DynamoValue};
+    /// # #[derive(DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByStatus, keys_only))] status: String, total: u64 }
+    /// #[derive(DynamoValue)]
+    /// #[dynamo(projection_of(ByStatus))]
+    /// struct StatusRow { id: String, status: String }
+    /// # fn f(orders: dynamap::TypedMapping<Order>) {
+    /// let rows = orders.scan_index_as::<ByStatus, StatusRow>().stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Scan")]
+    pub fn scan_index_as<I, U>(&self) -> super::Scan<'_, T, U>
+    where
+        I: DynamoIndex,
+        T: InIndex<I>,
+        U: ProjectionOf<I> + Send + 'static,
+    {
+        super::Scan::new(self)
+            .index(I::DEFINITION.name)
+            .project::<U>()
     }
 
     /// A query of one partition of the table; see [`Query`](crate::reads::Query).
@@ -109,7 +137,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # }
     /// ```
     #[doc(alias = "Query")]
-    pub fn query_index<I: DynamoIndex>(
+    pub fn query_index<I: ProjectsAll>(
         &self,
         partition_key: &(impl KeyLike<<T as InIndex<I>>::Partition> + ?Sized),
     ) -> super::Query<'_, T>
@@ -118,6 +146,39 @@ impl<T: DynamoItem> TypedMapping<T> {
         <T as InIndex<I>>::Partition: PartitionValue,
     {
         super::Query::new(self, &*partition_key.to_key()).index(I::DEFINITION.name)
+    }
+
+    /// A query of index `I` read as `U`, a type declared `#[dynamo(projection_of(I))]`:
+    /// how an index that does not hold whole items (`keys_only`, `include(..)`) is
+    /// read. Only the attributes `U` reads are asked for; the partition is given as for
+    /// [`query_index`](Self::query_index).
+    ///
+    /// ```no_run
+    /// # use dynamap::{DynamoItem, DynamoValue};
+    /// # #[derive(DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByStatus, include("total")))] status: String, total: u64 }
+    /// #[derive(DynamoValue)]
+    /// #[dynamo(projection_of(ByStatus))]
+    /// struct Totals { id: String, total: u64 }
+    /// # fn f(orders: dynamap::TypedMapping<Order>) {
+    /// let open = orders.query_index_as::<ByStatus, Totals>("open").stream();
+    /// # }
+    /// ```
+    #[doc(alias = "Query")]
+    pub fn query_index_as<I, U>(
+        &self,
+        partition_key: &(impl KeyLike<<T as InIndex<I>>::Partition> + ?Sized),
+    ) -> super::Query<'_, T, U>
+    where
+        I: DynamoIndex,
+        T: InIndex<I>,
+        <T as InIndex<I>>::Partition: PartitionValue,
+        U: ProjectionOf<I> + Send + 'static,
+    {
+        super::Query::new(self, &*partition_key.to_key())
+            .index(I::DEFINITION.name)
+            .project::<U>()
     }
 
     /// A query of the secondary index named `index`, declared on a plain type

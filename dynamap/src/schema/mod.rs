@@ -2,7 +2,9 @@
 //! of single-table designs, and creating, describing and deleting the table.
 
 pub use crate::expiry::Expiring;
-pub use crate::item::{IndexDefinition, IndexKind, KeyDefinition, KeySchema, Projection};
+pub use crate::item::{
+    IndexDefinition, IndexKind, IndexProjection, KeyDefinition, KeySchema, Projection,
+};
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
 pub(crate) use crate::lifecycle::{describe_table, wait_until_active};
 
@@ -218,7 +220,6 @@ async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> Result<()>
     crate::observe::send_classified(request, plain(table)).await?;
     Ok(())
 }
-
 fn describe_key(name: &str, kind: Option<ScalarType>) -> String {
     let kind = match kind {
         Some(ScalarType::String) => "S",
@@ -279,16 +280,26 @@ pub(crate) fn check_schema(
                 .global_secondary_indexes()
                 .iter()
                 .find(|i| i.index_name() == Some(index.name))
-                .map(|i| i.key_schema().to_vec()),
+                .map(|i| (i.key_schema().to_vec(), i.projection().cloned())),
             IndexKind::Local => description
                 .local_secondary_indexes()
                 .iter()
                 .find(|i| i.index_name() == Some(index.name))
-                .map(|i| i.key_schema().to_vec()),
+                .map(|i| (i.key_schema().to_vec(), i.projection().cloned())),
         };
         match found {
             None => problems.push(format!("index `{}`: missing from the table", index.name)),
-            Some(keys) => {
+            Some((keys, projection)) => {
+                let (found, want) = (
+                    describe_projection(projection.as_ref()),
+                    describe_projection(Some(&sdk_projection(index.projection))),
+                );
+                if found != want {
+                    problems.push(format!(
+                        "index `{}`: the table projects {found}, {owner} declares {want}",
+                        index.name
+                    ));
+                }
                 let found = (key_of(&keys, KeyType::Hash), key_of(&keys, KeyType::Range));
                 let want = (
                     expected(Some(index.partition_key)),
@@ -482,10 +493,8 @@ pub(crate) async fn create(
                 .map_err(|e| Error::from_build("CreateTable", e))?,
         );
     }
-    let all = SdkProjection::builder()
-        .projection_type(ProjectionType::All)
-        .build();
     for index in indexes {
+        let projection = sdk_projection(index.projection);
         let index_keys: Vec<KeyDefinition> = std::iter::once(index.partition_key)
             .chain(index.sort_key)
             .collect();
@@ -494,7 +503,7 @@ pub(crate) async fn create(
                 GlobalSecondaryIndex::builder()
                     .index_name(index.name)
                     .set_key_schema(Some(key_schema(&index_keys)?))
-                    .projection(all.clone())
+                    .projection(projection)
                     .set_provisioned_throughput(throughput.clone())
                     .build()
                     .map_err(|e| Error::from_build("CreateTable", e))?,
@@ -503,7 +512,7 @@ pub(crate) async fn create(
                 LocalSecondaryIndex::builder()
                     .index_name(index.name)
                     .set_key_schema(Some(key_schema(&index_keys)?))
-                    .projection(all.clone())
+                    .projection(projection)
                     .build()
                     .map_err(|e| Error::from_build("CreateTable", e))?,
             ),
@@ -511,4 +520,42 @@ pub(crate) async fn create(
     }
     crate::observe::send_classified(request, plain(table)).await?;
     Ok(())
+}
+
+/// An index's projection as CreateTable takes it.
+fn sdk_projection(projection: crate::item::IndexProjection) -> SdkProjection {
+    use crate::item::IndexProjection;
+    match projection {
+        IndexProjection::All => SdkProjection::builder()
+            .projection_type(ProjectionType::All)
+            .build(),
+        IndexProjection::KeysOnly => SdkProjection::builder()
+            .projection_type(ProjectionType::KeysOnly)
+            .build(),
+        IndexProjection::Include(names) => SdkProjection::builder()
+            .projection_type(ProjectionType::Include)
+            .set_non_key_attributes(Some(names.iter().map(|n| (*n).to_owned()).collect()))
+            .build(),
+    }
+}
+
+/// What a described index holds, as the declaration would say it: `ALL`, `KEYS_ONLY`,
+/// or `INCLUDE(a, b)` (sorted).
+fn describe_projection(projection: Option<&SdkProjection>) -> String {
+    let Some(projection) = projection else {
+        return "no projection".to_owned();
+    };
+    match projection.projection_type() {
+        Some(ProjectionType::Include) => {
+            let mut names: Vec<&str> = projection
+                .non_key_attributes()
+                .iter()
+                .map(String::as_str)
+                .collect();
+            names.sort_unstable();
+            format!("INCLUDE({})", names.join(", "))
+        }
+        Some(kind) => kind.as_str().to_owned(),
+        None => "no projection".to_owned(),
+    }
 }

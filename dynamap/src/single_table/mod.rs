@@ -64,7 +64,56 @@ pub trait DynamoTable: Send + Sync + 'static {
 pub trait DynamoIndex: Send + Sync + 'static {
     /// Its name and key attributes.
     const DEFINITION: IndexDefinition;
+    /// Every attribute the index holds (its keys, the table's, the included ones), or
+    /// `None` when it holds whole items.
+    const PROJECTED_ATTRIBUTES: Option<&'static [&'static str]> = None;
 }
+
+/// An index that holds whole items (projection `ALL`, the default): what
+/// [`query_index`](crate::TypedMapping::query_index) and
+/// [`scan_index`](crate::TypedMapping::scan_index) require, since they decode whole
+/// items. The derives implement it for each such index.
+///
+/// ```
+/// # #[derive(dynamap::DynamoTable)]
+/// # #[dynamo(partition_key = "pk", index(Gsi1, partition_key = "g"))]
+/// # struct App;
+/// fn whole<I: dynamap::single_table::ProjectsAll>() {}
+/// whole::<Gsi1>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "index `{Self}` does not hold whole items",
+    label = "its projection is `keys_only` or `include(..)`",
+    note = "read it as a type declared `#[dynamo(projection_of({Self}))]`: `query_index_as::<{Self}, Row>(..)`"
+)]
+pub trait ProjectsAll: DynamoIndex {}
+
+/// A type that reads what index `I` holds: derived with
+/// `#[dynamo(projection_of(I))]`, which checks at compile time that every attribute
+/// the type reads is one the index projects.
+///
+/// ```
+/// use dynamap::{DynamoItem, DynamoValue};
+/// #[derive(DynamoItem)]
+/// struct Order {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     #[dynamo(gsi_partition_key(ByStatus, keys_only))]
+///     status: String,
+///     total: u64,
+/// }
+/// #[derive(DynamoValue)]
+/// #[dynamo(projection_of(ByStatus))]
+/// struct StatusRow { id: String, status: String }
+/// fn reads<U: dynamap::single_table::ProjectionOf<ByStatus>>() {}
+/// reads::<StatusRow>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared a projection of index `{I}`",
+    label = "a type read from an index must be one of its projections",
+    note = "declare it: #[dynamo(projection_of({I}))] on `{Self}`, which checks that the index holds every attribute it reads"
+)]
+pub trait ProjectionOf<I: DynamoIndex>: crate::schema::Projection {}
 
 /// Names the index a marker type stands for in table `T`; the table's derive
 /// implements it for each of its indexes, so naming another table's index is a

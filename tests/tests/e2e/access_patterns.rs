@@ -771,3 +771,196 @@ async fn a_sharded_index_is_read_as_one_partition_merged_in_sort_key_order() {
     let spread = ids_of(all.query_index::<Spread>(&())).await;
     assert_eq!(spread, (0..150).collect::<Vec<u32>>());
 }
+
+/// An index of keys only, and one that includes a total: each read as a projection
+/// type the compiler checks against what the index holds.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Purchase {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(gsi_partition_key(ByState, keys_only))]
+    state: String,
+    #[dynamo(gsi_partition_key(ByBuyer, include("total")))]
+    buyer: String,
+    total: u64,
+    note: String,
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[dynamo(projection_of(ByState))]
+struct StateKey {
+    id: String,
+    state: String,
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[dynamo(projection_of(ByBuyer))]
+struct BuyerTotal {
+    buyer: String,
+    id: String,
+    total: u64,
+}
+
+/// The same table read as if its indexes held whole items.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct PurchaseEverything {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(gsi_partition_key(ByStateAll, name = "by_state"))]
+    state: String,
+    #[dynamo(gsi_partition_key(ByBuyerAll, name = "by_buyer"))]
+    buyer: String,
+    total: u64,
+    note: String,
+}
+
+#[derive(DynamoTable)]
+#[dynamo(
+    partition_key = "pk",
+    sort_key = "sk",
+    index(
+        ByCategory,
+        partition_key = "gsi1pk",
+        sort_key = "gsi1sk",
+        include("name")
+    )
+)]
+struct Catalog;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Catalog,
+    entity = "Product",
+    pk = "PRODUCT#{id}",
+    sk = "PRODUCT",
+    index(ByCategory, pk = "CATEGORY#{category}", sk = "{id}")
+)]
+struct Product {
+    id: u32,
+    category: String,
+    name: String,
+    description: String,
+}
+
+#[derive(DynamoValue, Debug, Clone, PartialEq)]
+#[dynamo(projection_of(ByCategory))]
+struct ProductName {
+    name: String,
+}
+
+#[tokio::test]
+async fn indexes_project_what_they_declare_and_are_read_as_their_projections() {
+    let purchases = dynamap_tests::new_mapping::<Purchase>("projections").await;
+    let data: Vec<Purchase> = (0..30u32)
+        .map(|i| Purchase {
+            id: format!("p{i:02}"),
+            state: ["open", "paid", "sent"][(i % 3) as usize].to_owned(),
+            buyer: format!("b{}", i % 4),
+            total: u64::from(i) * 10,
+            note: "x".repeat(200),
+        })
+        .collect();
+    dynamap_tests::insert_all(&purchases, data.clone()).await;
+
+    // The table was created with the declared projections.
+    let description = purchases.describe_table().await.unwrap();
+    let projection = |name: &str| {
+        description
+            .global_secondary_indexes()
+            .iter()
+            .find(|i| i.index_name() == Some(name))
+            .and_then(|i| i.projection().cloned())
+            .unwrap()
+    };
+    let keys_only = projection("by_state");
+    assert_eq!(
+        keys_only.projection_type().map(|t| t.as_str()),
+        Some("KEYS_ONLY")
+    );
+    let include = projection("by_buyer");
+    assert_eq!(
+        include.projection_type().map(|t| t.as_str()),
+        Some("INCLUDE")
+    );
+    assert_eq!(include.non_key_attributes(), ["total"]);
+    purchases.ensure_table().await.unwrap();
+
+    let mut open: Vec<StateKey> = purchases
+        .query_index_as::<ByState, StateKey>("open")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    open.sort();
+    let expected: Vec<StateKey> = data
+        .iter()
+        .filter(|p| p.state == "open")
+        .map(|p| StateKey {
+            id: p.id.clone(),
+            state: p.state.clone(),
+        })
+        .collect();
+    assert_eq!(open, expected);
+    let mut totals: Vec<BuyerTotal> = purchases
+        .query_index_as::<ByBuyer, BuyerTotal>("b1")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    totals.sort();
+    let expected: Vec<BuyerTotal> = data
+        .iter()
+        .filter(|p| p.buyer == "b1")
+        .map(|p| BuyerTotal {
+            buyer: p.buyer.clone(),
+            id: p.id.clone(),
+            total: p.total,
+        })
+        .collect();
+    assert_eq!(totals, expected);
+    let scanned = purchases
+        .scan_index_as::<ByBuyer, BuyerTotal>()
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(scanned, 30);
+
+    // A type that expects whole items in those indexes is told the table differs.
+    let everything =
+        TypedMapping::<PurchaseEverything>::new(purchases.client().clone(), purchases.table_name());
+    let mismatch = everything.ensure_table().await.unwrap_err().to_string();
+    assert!(
+        mismatch.contains("index `by_state`: the table projects KEYS_ONLY")
+            && mismatch.contains("declares ALL"),
+        "{mismatch}"
+    );
+    assert!(mismatch.contains("INCLUDE(total)"), "{mismatch}");
+
+    // A single-table index includes the entity attribute, so an entity's reads of it
+    // keep to its own items.
+    let catalog = Table::<Catalog>::new(client().await, unique_table_name("catalog"));
+    catalog.create_table().await.unwrap();
+    let products = catalog.entity::<Product>();
+    for id in 0..6u32 {
+        let product = Product {
+            id,
+            category: if id % 2 == 0 { "books" } else { "games" }.to_owned(),
+            name: format!("product {id}"),
+            description: "long".repeat(50),
+        };
+        products.insert(&product).await.unwrap();
+    }
+    let names: Vec<String> = products
+        .query_index_as::<ByCategory, ProductName>("books")
+        .stream()
+        .map_ok(|p| p.name)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["product 0", "product 2", "product 4"]);
+    let description = catalog.describe_table().await.unwrap();
+    let index = &description.global_secondary_indexes()[0];
+    let mut included = index.projection().unwrap().non_key_attributes().to_vec();
+    included.sort();
+    assert_eq!(included, ["_et", "name"]);
+}
