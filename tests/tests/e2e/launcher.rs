@@ -50,10 +50,56 @@ fn the_log_is_private_and_gone_after_drop() {
         assert_eq!(mode, 0o700);
     }
     let endpoint = server.endpoint().trim_start_matches("http://").to_owned();
+    assert!(
+        std::net::TcpStream::connect(&endpoint).is_ok(),
+        "the server answers at its endpoint `{endpoint}`"
+    );
     drop(server);
     assert!(!dir.exists(), "{} left behind", dir.display());
     assert!(
         std::net::TcpStream::connect(&endpoint).is_err(),
         "the server still answers after drop"
+    );
+}
+
+#[test]
+fn a_server_that_cannot_start_says_why_from_its_log() {
+    if !installed("a_server_that_cannot_start_says_why_from_its_log") {
+        return;
+    }
+    // Java refuses the heap size before DynamoDB Local starts: the error quotes it.
+    let err = DynamoDbLocal::builder().max_heap("1z").start().unwrap_err();
+    assert!(
+        matches!(&err, Error::Local(m) if m.contains("java exited") && m.contains("server log:") && m.to_lowercase().contains("heap")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn the_install_folder_and_server_kind_follow_the_environment() {
+    let dir = DynamoDbLocal::default_install_dir();
+    match std::env::var_os("DYNAMODB_LOCAL_DIR") {
+        Some(set) => assert_eq!(dir, std::path::PathBuf::from(set)),
+        None => {
+            assert!(dir.is_absolute(), "{}", dir.display());
+            assert!(dir.ends_with("dynamap/dynamodb-local"), "{}", dir.display());
+        }
+    }
+    use dynamap::local::{LocalServer, ServerKind};
+    let expected = match std::env::var("DYNAMAP_SERVER").as_deref() {
+        Ok("dynamodb-local") => ServerKind::DynamoDbLocal,
+        // The tests build dynamap with its embedded server: the default.
+        Ok("embedded") | Ok("") | Err(_) => ServerKind::Embedded,
+        Ok(other) => panic!("DYNAMAP_SERVER={other}"),
+    };
+    assert_eq!(LocalServer::kind_from_env().unwrap(), expected);
+    assert_eq!(ServerKind::Embedded.to_string(), "embedded");
+    assert_eq!(ServerKind::DynamoDbLocal.to_string(), "dynamodb-local");
+    assert_eq!(ServerKind::External.to_string(), "external");
+    let server = LocalServer::start(ServerKind::Embedded).unwrap();
+    assert!(
+        server.endpoint().starts_with("http://127.0.0.1:"),
+        "{}",
+        server.endpoint()
     );
 }
