@@ -97,9 +97,19 @@ fn the_install_folder_and_server_kind_follow_the_environment() {
     assert_eq!(ServerKind::DynamoDbLocal.to_string(), "dynamodb-local");
     assert_eq!(ServerKind::External.to_string(), "external");
     let server = LocalServer::start(ServerKind::Embedded).unwrap();
-    assert!(
-        server.endpoint().starts_with("http://127.0.0.1:"),
-        "{}",
-        server.endpoint()
-    );
+    let endpoint = server.endpoint().to_owned();
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+    // It serves: a request gets an answer (a listening socket alone would not say).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = dynamap::connect().local(endpoint.clone()).await.unwrap();
+        let tables = client.list_tables().send().await;
+        assert!(
+            tables.is_ok(),
+            "the embedded server answers at {endpoint}: {tables:?}"
+        );
+    });
 }
