@@ -112,4 +112,11 @@ fn the_install_folder_and_server_kind_follow_the_environment() {
             "the embedded server answers at {endpoint}: {tables:?}"
         );
     });
+    // Dropped, it has stopped: nothing listens there any more.
+    drop(server);
+    let address = endpoint.trim_start_matches("http://");
+    assert!(
+        std::net::TcpStream::connect(address).is_err(),
+        "the embedded server still answers after drop"
+    );
 }
