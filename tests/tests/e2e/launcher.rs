@@ -120,3 +120,19 @@ fn the_install_folder_and_server_kind_follow_the_environment() {
         "the embedded server still answers after drop"
     );
 }
+
+#[test]
+fn a_server_not_up_within_its_startup_timeout_is_an_error() {
+    if !installed("a_server_not_up_within_its_startup_timeout_is_an_error") {
+        return;
+    }
+    // Java takes far longer than a millisecond to start.
+    let err = DynamoDbLocal::builder()
+        .startup_timeout(std::time::Duration::from_millis(1))
+        .start()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Local(m) if m.contains("no connection on port")),
+        "{err:?}"
+    );
+}
