@@ -69,12 +69,36 @@ impl ProjectionAttr {
         }
     }
 
-    /// The attributes it includes beside the keys.
-    pub fn included(projection: Option<&ProjectionAttr>) -> Vec<String> {
-        match projection {
-            Some(ProjectionAttr::Include(names)) => names.iter().map(LitStr::value).collect(),
-            _ => Vec::new(),
+    /// What an index's marker type says of its projection: `PROJECTED_ATTRIBUTES` (the
+    /// `keys` it holds, then what it includes) for an index that holds less than whole
+    /// items, `ProjectsAll` for one that holds them.
+    pub fn marker_members(
+        projection: Option<&ProjectionAttr>,
+        keys: impl IntoIterator<Item = String>,
+        marker: &syn::Ident,
+    ) -> (proc_macro2::TokenStream, proc_macro2::TokenStream) {
+        let Some(projection) = projection else {
+            let whole = quote::quote! {
+                #[automatically_derived]
+                impl ::dynamap::single_table::ProjectsAll for #marker {}
+            };
+            return (proc_macro2::TokenStream::new(), whole);
+        };
+        let included = match projection {
+            ProjectionAttr::Include(names) => names.iter().map(LitStr::value).collect(),
+            ProjectionAttr::KeysOnly => Vec::new(),
+        };
+        let mut names: Vec<String> = Vec::new();
+        for name in keys.into_iter().chain(included) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
+        let projected = quote::quote! {
+            const PROJECTED_ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
+                ::core::option::Option::Some(&[#(#names),*]);
+        };
+        (projected, proc_macro2::TokenStream::new())
     }
 
     /// Parses `keys_only` or `include(..)` at `meta`, if it is one.

@@ -264,36 +264,20 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             "Index `{}` of table [`{ident}`]: name it in an entity's `index({marker}, ...)` and in `query_index::<{marker}>`.",
             index.name()
         );
-        let projected = index.projection.as_ref().map(|projection| {
-            let mut names: Vec<String> = Vec::new();
-            let keys = [
-                attrs.partition_key.as_ref(),
-                attrs.sort_key.as_ref(),
-                index.partition_key.as_ref(),
-                index.sort_key.as_ref(),
-            ];
-            for name in keys
-                .into_iter()
+        let keys = [
+            attrs.partition_key.as_ref(),
+            attrs.sort_key.as_ref(),
+            index.partition_key.as_ref(),
+            index.sort_key.as_ref(),
+        ];
+        let (projected, whole) = crate::attr::ProjectionAttr::marker_members(
+            index.projection.as_ref(),
+            keys.into_iter()
                 .flatten()
                 .map(LitStr::value)
-                .chain(std::iter::once(entity_attribute.clone()))
-                .chain(crate::attr::ProjectionAttr::included(Some(projection)))
-            {
-                if !names.contains(&name) {
-                    names.push(name);
-                }
-            }
-            quote! {
-                const PROJECTED_ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
-                    ::core::option::Option::Some(&[#(#names),*]);
-            }
-        });
-        let whole = index.projection.is_none().then(|| {
-            quote! {
-                #[automatically_derived]
-                impl ::dynamap::single_table::ProjectsAll for #marker {}
-            }
-        });
+                .chain(std::iter::once(entity_attribute.clone())),
+            &marker,
+        );
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -352,30 +352,14 @@ pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenSt
                 index.name
             );
             // What the index holds: the table's keys, its own, and what it includes.
-            let projected = index.projection.as_ref().map(|projection| {
-                let mut names: Vec<String> = Vec::new();
-                let keys = [Some(key.partition), key.sort, index.partition, index.sort];
-                for name in keys
-                    .into_iter()
+            let keys = [Some(key.partition), key.sort, index.partition, index.sort];
+            let (projected, whole) = crate::attr::ProjectionAttr::marker_members(
+                index.projection.as_ref(),
+                keys.into_iter()
                     .flatten()
-                    .map(|i| data.fields[i].name.clone())
-                    .chain(crate::attr::ProjectionAttr::included(Some(projection)))
-                {
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                quote! {
-                    const PROJECTED_ATTRIBUTES: ::core::option::Option<&'static [&'static str]> =
-                        ::core::option::Option::Some(&[#(#names),*]);
-                }
-            });
-            let whole = index.projection.is_none().then(|| {
-                quote! {
-                    #[automatically_derived]
-                    impl ::dynamap::single_table::ProjectsAll for #marker {}
-                }
-            });
+                    .map(|i| data.fields[i].name.clone()),
+                marker,
+            );
             Some(quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
