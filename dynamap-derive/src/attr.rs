@@ -178,6 +178,8 @@ pub struct FieldAttrs {
     pub index_markers: Vec<(LitStr, syn::Ident)>,
     /// `gsi_partition_key(ByStatus, keys_only)`: what the named index projects.
     pub index_projections: Vec<(LitStr, ProjectionAttr)>,
+    /// `no_patch`: left out of the type's `DynamoPatch`.
+    pub no_patch: Option<proc_macro2::Span>,
 }
 
 /// Options on an enum variant.
@@ -190,7 +192,7 @@ const CONTAINER_OPTIONS: &str =
     "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key";
+     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -380,6 +382,8 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.epoch_seconds, span, meta)
         } else if meta.path.is_ident("epoch_millis") {
             set_once(&mut out.epoch_millis, span, meta)
+        } else if meta.path.is_ident("no_patch") {
+            set_once(&mut out.no_patch, span, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
             index_mention(meta, &mut out, IndexRole::GlobalPartition)
         } else if meta.path.is_ident("gsi_sort_key") {

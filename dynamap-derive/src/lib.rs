@@ -20,6 +20,7 @@ mod check;
 mod collection;
 mod ctxt;
 mod expand;
+mod patch;
 mod table;
 
 use proc_macro::TokenStream;
@@ -48,6 +49,13 @@ pub fn derive_dynamo_value(input: TokenStream) -> TokenStream {
 pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     table::derive(&input).into()
+}
+
+/// Derives `{Type}Patch`, a partial update of an item type (beside its `DynamoItem`).
+#[proc_macro_derive(DynamoPatch, attributes(dynamo))]
+pub fn derive_dynamo_patch(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    patch::derive(&input).into()
 }
 
 /// Derives `dynamap::DynamoCollection` for an enum with one variant per entity.

@@ -170,9 +170,11 @@ pub mod local;
 /// ```
 pub mod prelude {
     pub use crate::condition::{AttributeType, Condition, PathExt};
+    pub use crate::operations::Patch;
     pub use crate::single_table::Entity;
     pub use crate::{
-        DynamoCollection, DynamoItem, DynamoTable, DynamoValue, Mapping, Table, TypedMapping,
+        DynamoCollection, DynamoItem, DynamoPatch, DynamoTable, DynamoValue, Mapping, Table,
+        TypedMapping,
     };
 }
 
@@ -269,6 +271,29 @@ pub use dynamap_derive::DynamoTable;
 /// Derives [`DynamoCollection`] on an enum with one variant per entity (see
 /// [`Table::collection`]).
 pub use dynamap_derive::DynamoCollection;
+
+/// Derives, beside [`DynamoItem`], `{Type}Patch`: a struct of the item's changeable
+/// fields, each an `Option` (an optional field's an `Option<Option<_>>`, `Some(None)`
+/// removing it), deserializable with serde (absent fields stay `None`), that
+/// [`Modify::patch`](operations::Modify::patch) applies in one UpdateItem. Keys, the
+/// version, write-time stamps, an entity's primary-key template fields and fields marked
+/// `#[dynamo(no_patch)]` are left out. Field types must implement serde's `Deserialize`.
+///
+/// ```
+/// use dynamap::prelude::*;
+/// #[derive(DynamoItem, DynamoPatch)]
+/// struct User {
+///     #[dynamo(partition_key)]
+///     id: String,
+///     name: String,
+///     nickname: Option<String>,
+///     #[dynamo(no_patch)]
+///     orders: u32,
+/// }
+/// let patch = UserPatch { name: Some("Ada".into()), ..UserPatch::default() };
+/// # let _ = patch;
+/// ```
+pub use dynamap_derive::DynamoPatch;
 
 /// The AWS SDK for DynamoDB, as dynamap uses it: name its `Client` and types without a
 /// second, version-matched dependency.

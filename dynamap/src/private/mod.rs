@@ -5,6 +5,7 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 pub use std::collections::HashMap;
 pub use std::result::Result;
 
+pub use crate::operations::patch::present_or_null;
 pub use crate::value::serde_bridge;
 pub use ::serde;
 

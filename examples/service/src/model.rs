@@ -53,8 +53,9 @@ impl Default for OrderId {
 pub struct App;
 
 /// A user. `version` backs the HTTP `ETag`; `orders` counts the user's orders and moves
-/// in the same transaction that places or deletes one.
-#[derive(DynamoItem, Debug, Clone, PartialEq, Serialize)]
+/// in the same transaction that places or deletes one. `UserPatch` (derived) is the body
+/// of `PATCH /users/{id}`: `email` and `name`, each optional.
+#[derive(DynamoItem, DynamoPatch, Debug, Clone, PartialEq, Serialize)]
 #[dynamo(
     table = App,
     entity = "User",
@@ -69,7 +70,8 @@ pub struct User {
     pub email: String,
     /// A display name.
     pub name: String,
-    /// How many orders the user has.
+    /// How many orders the user has (kept by the order routes: not patchable).
+    #[dynamo(no_patch)]
     pub orders: u32,
     /// When the user was created (set at creation; kept by later writes).
     #[dynamo(created_at)]

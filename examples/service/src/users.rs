@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{etag, if_match};
-use crate::model::{User, UserId};
+use crate::model::{User, UserId, UserPatch};
 use crate::page::{Listing, PageParams};
 use crate::state::AppState;
 
@@ -27,16 +27,6 @@ pub struct NewUser {
     pub email: String,
     /// The user's name.
     pub name: String,
-}
-
-/// The body of `PATCH /users/{id}`: the fields to change; absent ones stay.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    /// A new email (moves the user's entry in the email index with it).
-    pub email: Option<String>,
-    /// A new name.
-    pub name: Option<String>,
 }
 
 /// A user with its `ETag`.
@@ -124,18 +114,15 @@ pub async fn patch(
     headers: HeaderMap,
     Json(patch): Json<UserPatch>,
 ) -> ApiResult<Response> {
-    let f = User::fields();
-    let mut modify = state.users().modify(&id);
-    if let Some(email) = &patch.email {
-        checked_email(email)?;
-        modify = modify.set(f.email, email.as_str());
-    }
-    if let Some(name) = &patch.name {
-        modify = modify.set(f.name, name.as_str());
-    }
-    if patch.email.is_none() && patch.name.is_none() {
+    if patch.is_empty() {
         return Err(ApiError::bad_request("nothing to change"));
     }
+    if let Some(email) = &patch.email {
+        checked_email(email)?;
+    }
+    let f = User::fields();
+    // The fields given, in one UpdateItem (an email moves its index entry with it).
+    let mut modify = state.users().modify(&id).patch(patch);
     if let Some(version) = if_match(&headers)? {
         modify = modify.when(f.version.eq(version));
     }

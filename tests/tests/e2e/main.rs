@@ -20,6 +20,7 @@ mod lost_answers;
 mod modify;
 mod no_panic;
 mod observe;
+mod patches;
 mod projected_tokens;
 mod proxy_faults;
 mod resilience;
