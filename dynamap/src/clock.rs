@@ -159,10 +159,12 @@ pub struct Stamps {
 
 impl Stamps {
     /// Applies the stamps to a whole item about to be put: `updated_at` now, and
-    /// `created_at` now unless the item has one.
-    pub(crate) fn apply_to(&self, item: &mut crate::sdk_item::Item) {
+    /// `created_at` now unless the item has one, or whatever it has when the write
+    /// `creates` the item (an insert only if absent): then both times are the one
+    /// clock read of the write.
+    pub(crate) fn apply_to(&self, item: &mut crate::sdk_item::Item, creates: bool) {
         if let Some((name, value)) = &self.created {
-            if !item.contains_key(*name) {
+            if creates || !item.contains_key(*name) {
                 item.insert((*name).to_owned(), value.clone());
             }
         }

@@ -150,7 +150,7 @@ struct Outcome {
 /// next version), so every other write path goes on from there.
 pub(super) fn put_item<T: DynamoItem>(item: &T, now: std::time::SystemTime) -> Result<Item> {
     let mut encoded = item.to_item()?;
-    T::stamps(now)?.apply_to(&mut encoded);
+    T::stamps(now)?.apply_to(&mut encoded, false);
     if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, item.version()) {
         crate::operations::store_next_version::<T>(&mut encoded, name, version)?;
     }

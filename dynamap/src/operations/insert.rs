@@ -193,7 +193,7 @@ pub(crate) fn put_request<T: DynamoItem>(
     marked: Marked,
 ) -> Result<PutRequest> {
     let mut attributes = item.to_item()?;
-    T::stamps(now)?.apply_to(&mut attributes);
+    T::stamps(now)?.apply_to(&mut attributes, if_absent);
     let mut conditions: Vec<Node> = condition.into_iter().collect();
     if if_absent {
         conditions.push(Node::NotExists(partition_key_path::<T>()));

@@ -55,6 +55,13 @@ impl From<Error> for ApiError {
             Error::ConditionFailed { .. } => ApiError::stale(),
             Error::InvalidPageToken { .. } => ApiError::bad_request("invalid cursor"),
             Error::Conversion(e) => ApiError::bad_request(e.to_string()),
+            // The client sent more than one item may hold: refused before sending.
+            Error::ItemTooLarge { limit, .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the item would be over DynamoDB's limit of {limit} bytes"),
+            ),
+            // A key the client gave that no item can have (too long, empty).
+            Error::Key(problem) => ApiError::bad_request(problem.clone()),
             Error::TransactionCancelled { actions, .. }
                 if actions
                     .iter()

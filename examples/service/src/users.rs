@@ -47,8 +47,8 @@ pub async fn create(
     Json(new): Json<NewUser>,
 ) -> ApiResult<Response> {
     checked_email(&new.email)?;
-    // dynamap stamps `updated_at` on every write, and keeps a `created_at` the item
-    // already has (a required field always has one): the creation time is set here.
+    // Placeholders: an insert only if absent creates the item, so dynamap stamps both
+    // `created_at` and `updated_at` with its one clock read of the write.
     let now = Utc::now();
     let user = User {
         id: new.id.unwrap_or_else(|| UserId(Uuid::new_v4())),

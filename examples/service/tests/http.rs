@@ -188,7 +188,10 @@ async fn a_user_is_created_read_patched_and_deleted() {
         created["created_at"].as_str().unwrap().parse().unwrap();
     let age = chrono::Utc::now() - created_at;
     assert!(age.num_seconds().abs() < 60, "created_at {created_at}");
-    assert!(created["updated_at"].as_str() >= created["created_at"].as_str());
+    assert_eq!(
+        created["updated_at"], created["created_at"],
+        "one write, one clock read"
+    );
     let id = created["id"].as_str().unwrap().to_owned();
     assert_eq!(location, format!("/users/{id}"));
 
@@ -207,6 +210,12 @@ async fn a_user_is_created_read_patched_and_deleted() {
     assert_eq!(patched["email"], "ada@example.com", "untouched fields stay");
     assert_eq!(patched["created_at"], created["created_at"]);
     assert!(patched["updated_at"].as_str() >= created["updated_at"].as_str());
+
+    // A patch that changes nothing, or names what a patch may not change: 4xx.
+    let empty = service.patch(&location, None, json!({})).await;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    let orders = service.patch(&location, None, json!({"orders": 9})).await;
+    assert!(orders.status().is_client_error(), "{}", orders.status());
 
     // The old tag no longer matches: nothing is written.
     let stale = service
@@ -229,6 +238,22 @@ async fn a_user_is_created_read_patched_and_deleted() {
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     let body: Value = gone.json().await.unwrap();
     assert!(body["error"].is_string(), "errors have a JSON body: {body}");
+}
+
+#[tokio::test]
+async fn a_user_too_large_to_store_is_the_clients_mistake() {
+    let service = Service::start().await;
+    let name = "x".repeat(500 * 1024);
+    let response = service
+        .post("/users", json!({"email": "big@example.com", "name": name}))
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("400000 bytes")
+            || body["error"].as_str().unwrap().contains("limit"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -649,6 +649,18 @@ async fn created_at_is_set_once_and_updated_at_by_every_write_path() {
     let stored = read("d").await;
     assert_eq!((stored.created, stored.updated), (Some(utc(0)), offset(0)));
 
+    // insert only if absent creates the item: created now whatever the struct says,
+    // from the same clock read as updated (one write, one time).
+    clock.set(t(5));
+    let created = Doc {
+        id: "c".into(),
+        created: Some(utc(1)),
+        ..doc.clone()
+    };
+    docs.insert_if_absent(&created).await.unwrap();
+    let stored = read("c").await;
+    assert_eq!((stored.created, stored.updated), (Some(utc(5)), offset(5)));
+
     // modify: updated now, created kept (if_not_exists).
     clock.set(t(10));
     docs.modify("d")
