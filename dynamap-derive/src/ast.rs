@@ -324,6 +324,11 @@ pub struct Index {
     pub projection: Option<crate::attr::ProjectionAttr>,
 }
 
+/// A type or path as the user wrote it, for messages (`App`, `crate::Gsi1`).
+pub fn path_text(tokens: &impl quote::ToTokens) -> String {
+    tokens.to_token_stream().to_string().replace(' ', "")
+}
+
 /// `T` of a field typed `Option<T>` (by its last path segment, as serde does).
 pub fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };

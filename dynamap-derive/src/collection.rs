@@ -56,10 +56,10 @@ fn checks(ident: &syn::Ident, members: &[Member]) -> TokenStream {
         return TokenStream::new();
     };
     let first_ty = first.ty;
-    let first_name = quote!(#first_ty).to_string().replace(' ', "");
+    let first_name = crate::ast::path_text(first_ty);
     let checks = members[1..].iter().map(|member| {
         let ty = member.ty;
-        let name = quote!(#ty).to_string().replace(' ', "");
+        let name = crate::ast::path_text(ty);
         let message = format!(
             "collection `{ident}`: `{name}`'s partition template differs from `{first_name}`'s; members share one partition template"
         );

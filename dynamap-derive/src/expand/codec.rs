@@ -277,7 +277,7 @@ pub fn projection_of(container: &Container, data: &crate::ast::Struct) -> TokenS
         .map(|f| &f.name)
         .collect();
     let impls = data.projection_of.iter().map(|index| {
-        let index_name = quote!(#index).to_string().replace(' ', "");
+        let index_name = crate::ast::path_text(index);
         let message = format!(
             "`{ident}` reads attributes index `{index_name}` does not hold: read only its keys, \
              the table's and what it includes (`include(..)` on the index), or leave the others \

@@ -203,7 +203,7 @@ fn option_template(template: Option<&TemplateModel>, segments: &[&str]) -> Token
 fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> TokenStream {
     let table = entity.table.as_ref().expect("`check` requires a table");
     let ident = container.ident;
-    let table_name = quote!(#table).to_string().replace(' ', "");
+    let table_name = crate::ast::path_text(table);
     let has_sk = entity.sk.is_some();
     let sort_message = if has_sk {
         format!("entity `{ident}` gives `sk`, but table `{table_name}` has no sort key")
@@ -219,10 +219,7 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
     }];
     for index in &entity.indexes {
         let definition = index_definition(index, table);
-        let index_name = {
-            let path = &index.index;
-            quote!(#path).to_string().replace(' ', "")
-        };
+        let index_name = crate::ast::path_text(&index.index);
         let has_pk = index.pk.is_some();
         let has_sk = index.sk.is_some();
         let pk_message = if has_pk {
@@ -304,7 +301,7 @@ fn one_template_per_attribute(
     for index in &entity.indexes {
         let definition = index_definition(index, table);
         let path = &index.index;
-        let index_name = quote!(#path).to_string().replace(' ', "");
+        let index_name = crate::ast::path_text(path);
         if let Some(pk) = &index.pk {
             writes.push((
                 quote!(#definition.partition_key.name),
