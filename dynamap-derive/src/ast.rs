@@ -79,11 +79,22 @@ pub struct EntityModel {
     pub indexes: Vec<EntityIndex>,
 }
 
-/// `index(Gsi1, pk = "...", sk = "...")`.
+/// `index(Gsi1, pk = "...", sk = "...")`, or for a typed index
+/// `index(ByPlace, pk(tenant, region), sk(round))`.
 pub struct EntityIndex {
     pub index: syn::Path,
     pub pk: Option<TemplateModel>,
     pub sk: Option<TemplateModel>,
+    /// A typed index's partition attributes: fields the entity stores as they are.
+    pub pk_fields: Vec<syn::Ident>,
+    pub sk_fields: Vec<syn::Ident>,
+}
+
+impl EntityIndex {
+    /// Whether the index's keys are the entity's fields (a typed index), not templates.
+    pub fn is_typed(&self) -> bool {
+        !self.pk_fields.is_empty() || !self.sk_fields.is_empty()
+    }
 }
 
 /// A key template as written, split into literal text and `{field}` placeholders.
@@ -248,6 +259,8 @@ impl EntityModel {
                     index: i.index.clone(),
                     pk: i.pk.as_ref().map(TemplateModel::parse),
                     sk: i.sk.as_ref().map(TemplateModel::parse),
+                    pk_fields: i.pk_fields.clone(),
+                    sk_fields: i.sk_fields.clone(),
                 })
                 .collect(),
         })
@@ -306,16 +319,17 @@ pub struct Key {
     pub sort: Option<usize>,
 }
 
-/// A secondary index; fields are indexes into `Struct::fields`, the first mention of
-/// each role winning.
+/// A secondary index; fields are indexes into `Struct::fields`, in field order: a
+/// global index's keys may have several attributes each (DynamoDB's multi-attribute
+/// keys), and `check` reports more than a key can have.
 pub struct Index {
     pub name: String,
     /// Global by its first mention (`gsi_...`).
     pub global: bool,
     /// The first mention, for errors about the whole index.
     pub span: Span,
-    pub partition: Option<usize>,
-    pub sort: Option<usize>,
+    pub partition: Vec<usize>,
+    pub sort: Vec<usize>,
     /// The marker types its mentions declare (`gsi_partition_key(ByStatus)`), in order:
     /// one is expected, `check` reports more.
     pub markers: Vec<syn::Ident>,
@@ -419,7 +433,7 @@ pub struct Variant<'a> {
     pub original: &'a syn::Variant,
 }
 
-fn unraw(ident: &Ident) -> String {
+pub fn unraw(ident: &Ident) -> String {
     let name = ident.to_string();
     name.strip_prefix("r#").map(str::to_owned).unwrap_or(name)
 }
@@ -599,7 +613,7 @@ fn struct_body<'a>(
     }
 }
 
-/// Every index the fields take part in, each role taken by its first field.
+/// Every index the fields take part in, each key's attributes in field order.
 fn indexes(fields: &[Field]) -> Vec<Index> {
     let mut indexes: Vec<Index> = Vec::new();
     for (position, field) in fields.iter().enumerate() {
@@ -612,8 +626,8 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
                         name,
                         global,
                         span: lit.span(),
-                        partition: None,
-                        sort: None,
+                        partition: Vec::new(),
+                        sort: Vec::new(),
                         markers: Vec::new(),
                         projection: None,
                     });
@@ -626,7 +640,9 @@ fn indexes(fields: &[Field]) -> Vec<Index> {
             } else {
                 &mut index.sort
             };
-            slot.get_or_insert(position);
+            if !slot.contains(&position) {
+                slot.push(position);
+            }
         }
         for (lit, marker) in &field.attrs.index_markers {
             if let Some(index) = indexes.iter_mut().find(|i| i.name == lit.value()) {

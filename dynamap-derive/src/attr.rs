@@ -129,6 +129,10 @@ pub struct EntityIndexAttrs {
     pub index: syn::Path,
     pub pk: Option<LitStr>,
     pub sk: Option<LitStr>,
+    /// `pk(tenant, region)`: the fields that are a typed index's partition attributes.
+    pub pk_fields: Vec<syn::Ident>,
+    /// `sk(round)`: the fields that are its sort attributes.
+    pub sk_fields: Vec<syn::Ident>,
 }
 
 impl ContainerAttrs {
@@ -306,8 +310,21 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 fn entity_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<EntityIndexAttrs> {
     let mut index: Option<syn::Path> = None;
     let (mut pk, mut sk) = (None, None);
+    let (mut pk_fields, mut sk_fields) = (Vec::new(), Vec::new());
+    let field_list = |inner: &syn::meta::ParseNestedMeta| -> syn::Result<Vec<syn::Ident>> {
+        let content;
+        syn::parenthesized!(content in inner.input);
+        let fields = content.parse_terminated(syn::ext::IdentExt::parse_any, syn::Token![,])?;
+        Ok(fields.into_iter().collect())
+    };
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("pk") {
+        if inner.path.is_ident("pk") && inner.input.peek(syn::token::Paren) {
+            pk_fields.extend(field_list(&inner)?);
+            Ok(())
+        } else if inner.path.is_ident("sk") && inner.input.peek(syn::token::Paren) {
+            sk_fields.extend(field_list(&inner)?);
+            Ok(())
+        } else if inner.path.is_ident("pk") {
             let lit: LitStr = inner.value()?.parse()?;
             set_once(&mut pk, lit, &inner)
         } else if inner.path.is_ident("sk") {
@@ -318,15 +335,22 @@ fn entity_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<EntityIndexAtt
             Ok(())
         } else {
             Err(inner.error(
-                "an entity's index is `index(IndexType, pk = \"...\", sk = \"...\")`, \
-                 IndexType being the marker the table's `index(...)` declares",
+                "an entity's index is `index(IndexType, pk = \"...\", sk = \"...\")` \
+                 (or `pk(field, ..), sk(field, ..)` for a typed index), IndexType being the \
+                 marker the table's `index(...)` declares",
             ))
         }
     })?;
     let index = index.ok_or_else(|| {
         meta.error("name the index by its type first: `index(Gsi1, pk = \"...\", sk = \"...\")`")
     })?;
-    Ok(EntityIndexAttrs { index, pk, sk })
+    Ok(EntityIndexAttrs {
+        index,
+        pk,
+        sk,
+        pk_fields,
+        sk_fields,
+    })
 }
 
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {

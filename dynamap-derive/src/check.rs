@@ -67,6 +67,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                         template_names_fields(cx, container, data, template);
                     }
                     entity_index_is_named_once(cx, entity);
+                    typed_index_fields_are_stored(cx, container, data, entity);
                 }
                 None => item_has_partition_key(cx, container, data),
             }
@@ -376,23 +377,47 @@ fn index_mentions_are_valid(cx: &Ctxt, at: &At) {
             );
             continue;
         }
-        let taken = if is_partition {
-            index.partition
+        let (taken, role, other) = if is_partition {
+            (&index.partition, "partition", &index.sort)
         } else {
-            index.sort
+            (&index.sort, "sort", &index.partition)
         };
-        if let Some(first) = taken.filter(|&first| first != at.position) {
+        let earlier: Vec<&Field> = taken
+            .iter()
+            .take_while(|&&i| i != at.position)
+            .map(|&i| &at.data.fields[i])
+            .collect();
+        if other.contains(&at.position) && is_partition {
             cx.at(
                 span,
                 format!(
-                    "index `{name}` already has its {} key in `{}`",
-                    if is_partition { "partition" } else { "sort" },
-                    at.data.fields[first].member
+                    "`{}` cannot be both the partition and the sort key of index `{name}`",
+                    at.field.member
+                ),
+            );
+        } else if !global && !earlier.is_empty() {
+            cx.at(
+                span,
+                format!(
+                    "local index `{name}` already has its sort key in `{}`: only a global index's keys can have several attributes",
+                    earlier[0].member
+                ),
+            );
+        } else if earlier.len() >= MAX_KEY_ATTRIBUTES {
+            let names: Vec<String> = earlier.iter().map(|f| format!("`{}`", f.member)).collect();
+            cx.at(
+                span,
+                format!(
+                    "the {role} key of index `{name}` already has {MAX_KEY_ATTRIBUTES} attributes ({}): DynamoDB allows at most {MAX_KEY_ATTRIBUTES}",
+                    names.join(", ")
                 ),
             );
         }
     }
 }
+
+/// The most attributes one key of a global index has (DynamoDB's multi-attribute keys).
+const MAX_KEY_ATTRIBUTES: usize = 4;
 
 fn one_storage_option(cx: &Ctxt, at: &At) {
     let attrs = &at.field.attrs;
@@ -467,7 +492,7 @@ fn stored_name_is_unique(cx: &Ctxt, at: &At) {
 fn indexes_are_complete(cx: &Ctxt, data: &Struct) {
     let has_sort = data.fields.iter().any(|f| f.attrs.sort_key.is_some());
     for index in data.indexes.iter().filter(|i| valid_index_name(&i.name)) {
-        if index.global && index.partition.is_none() {
+        if index.global && index.partition.is_empty() {
             cx.at(
                 index.span,
                 format!(
@@ -1075,11 +1100,65 @@ fn entity_index_is_named_once(cx: &Ctxt, entity: &EntityModel) {
         {
             cx.spanned(&index.index, "this index's templates are already given");
         }
-        if index.pk.is_none() && index.sk.is_none() {
+        if index.pk.is_none() && index.sk.is_none() && !index.is_typed() {
             cx.spanned(
                 &index.index,
                 "give the index's templates: `pk = \"...\"` (for a global index) and `sk = \"...\"`",
             );
+        }
+        if index.is_typed() && (index.pk.is_some() || index.sk.is_some()) {
+            cx.spanned(
+                &index.index,
+                "an index's keys are templates (`pk = \"...\"`) or fields (`pk(tenant, region)`), not both: a typed index stores the fields as they are",
+            );
+        }
+    }
+}
+
+/// A typed index's keys (`index(ByPlace, pk(tenant, region), sk(round))`) are fields
+/// the entity stores as themselves, at most four per key, each named once.
+fn typed_index_fields_are_stored(
+    cx: &Ctxt,
+    container: &Container,
+    data: &Struct,
+    entity: &EntityModel,
+) {
+    for index in entity.indexes.iter().filter(|i| i.is_typed()) {
+        for (role, fields) in [("pk", &index.pk_fields), ("sk", &index.sk_fields)] {
+            if let Some(extra) = fields.get(MAX_KEY_ATTRIBUTES) {
+                cx.spanned(
+                    extra,
+                    format!("`{role}` of an index has at most {MAX_KEY_ATTRIBUTES} attributes"),
+                );
+            }
+        }
+        let named: Vec<&syn::Ident> = index.pk_fields.iter().chain(&index.sk_fields).collect();
+        for (position, ident) in named.iter().enumerate() {
+            if named[..position].contains(ident) {
+                cx.spanned(
+                    ident,
+                    format!("`{ident}` is named twice in the index's keys"),
+                );
+                continue;
+            }
+            let wanted = crate::ast::unraw(ident);
+            let field = data
+                .fields
+                .iter()
+                .find(|f| f.member.to_string().trim_start_matches("r#") == wanted);
+            match field {
+                None => cx.spanned(
+                    ident,
+                    format!("`{}` has no field `{ident}`", container.ident),
+                ),
+                Some(field) if field.storage != Storage::Value => cx.spanned(
+                    ident,
+                    format!(
+                        "`{ident}` is stored through an option (skip, default, serde, with, epoch_*, flatten): an index key is a field stored as itself"
+                    ),
+                ),
+                Some(_) => {}
+            }
         }
     }
 }

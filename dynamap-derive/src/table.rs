@@ -11,7 +11,41 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
 const TABLE_OPTIONS: &str = "partition_key, sort_key, entity_attribute, ttl, index";
-const INDEX_OPTIONS: &str = "name, partition_key, sort_key, local, keys_only, include(..)";
+const INDEX_OPTIONS: &str =
+    "name, partition_key = \"..\" or partition_key(attr: Type, ..), sort_key, local, keys_only, include(..)";
+
+/// The most attributes one key of a global index has (DynamoDB's multi-attribute keys).
+const MAX_KEY_ATTRIBUTES: usize = 4;
+
+/// `tenant: String` in `partition_key(tenant: String, region: String)`: an attribute
+/// of a typed index key, which entities store as a field of their own.
+struct TypedKey {
+    name: LitStr,
+    ty: syn::Type,
+}
+
+impl syn::parse::Parse for TypedKey {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let name = if input.peek(LitStr) {
+            input.parse()?
+        } else {
+            let ident: syn::Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            LitStr::new(&crate::ast::unraw(&ident), ident.span())
+        };
+        input.parse::<syn::Token![:]>()?;
+        Ok(TypedKey {
+            name,
+            ty: input.parse()?,
+        })
+    }
+}
+
+fn typed_keys(meta: &syn::meta::ParseNestedMeta) -> syn::Result<Vec<TypedKey>> {
+    let content;
+    syn::parenthesized!(content in meta.input);
+    let keys = content.parse_terminated(<TypedKey as syn::parse::Parse>::parse, syn::Token![,])?;
+    Ok(keys.into_iter().collect())
+}
 
 #[derive(Default)]
 struct TableAttrs {
@@ -28,6 +62,9 @@ struct IndexAttrs {
     name: Option<LitStr>,
     partition_key: Option<LitStr>,
     sort_key: Option<LitStr>,
+    /// `partition_key(tenant: String, ..)`: attributes entities store as fields.
+    typed_partition: Vec<TypedKey>,
+    typed_sort: Vec<TypedKey>,
     local: bool,
     projection: Option<crate::attr::ProjectionAttr>,
     span: Span,
@@ -96,6 +133,8 @@ fn parse_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<IndexAttrs> {
         name: None,
         partition_key: None,
         sort_key: None,
+        typed_partition: Vec::new(),
+        typed_sort: Vec::new(),
         local: false,
         projection: None,
         span: meta
@@ -110,6 +149,12 @@ fn parse_index(meta: &syn::meta::ParseNestedMeta) -> syn::Result<IndexAttrs> {
             Ok(())
         } else if path.is_ident("name") {
             lit(&inner, &mut index.name)
+        } else if path.is_ident("partition_key") && inner.input.peek(syn::token::Paren) {
+            index.typed_partition.extend(typed_keys(&inner)?);
+            Ok(())
+        } else if path.is_ident("sort_key") && inner.input.peek(syn::token::Paren) {
+            index.typed_sort.extend(typed_keys(&inner)?);
+            Ok(())
         } else if path.is_ident("partition_key") {
             lit(&inner, &mut index.partition_key)
         } else if path.is_ident("sort_key") {
@@ -187,11 +232,74 @@ fn check(cx: &Ctxt, input: &DeriveInput, attrs: &TableAttrs) {
                 "a local index needs its `sort_key`, and a table with a sort key to replace",
             );
         }
-        if !index.local && index.partition_key.is_none() {
+        typed_keys_are_valid(cx, index);
+        if !index.local && index.partition_key.is_none() && index.typed_partition.is_empty() {
             cx.at(
                 index.span,
                 "a global index needs `partition_key = \"...\"` (or `local` for a local index)",
             );
+        }
+    }
+}
+
+/// A typed index (`partition_key(tenant: String, ..)`) is global, typed in both keys,
+/// of at most four attributes per key, each named once.
+fn typed_keys_are_valid(cx: &Ctxt, index: &IndexAttrs) {
+    let typed = index.typed_partition.first().or(index.typed_sort.first());
+    let Some(first) = typed else { return };
+    if index.local {
+        cx.at(
+            first.name.span(),
+            "a local index's sort key is a template attribute (`sort_key = \"..\"`): typed, multi-attribute keys are for global indexes",
+        );
+    }
+    if let Some(lit) = index.partition_key.as_ref().or(index.sort_key.as_ref()) {
+        cx.at(
+            lit.span(),
+            "an index's keys are both templates (`partition_key = \"..\"`) or both typed (`partition_key(tenant: String)`): entities render the one and store the other as fields",
+        );
+    }
+    for (role, keys) in [
+        ("partition", &index.typed_partition),
+        ("sort", &index.typed_sort),
+    ] {
+        if let Some(extra) = keys.get(MAX_KEY_ATTRIBUTES) {
+            cx.at(
+                extra.name.span(),
+                format!("the {role} key of an index has at most {MAX_KEY_ATTRIBUTES} attributes"),
+            );
+        }
+    }
+    let all: Vec<&TypedKey> = index
+        .typed_partition
+        .iter()
+        .chain(&index.typed_sort)
+        .collect();
+    for (position, key) in all.iter().enumerate() {
+        if all[..position]
+            .iter()
+            .any(|k| k.name.value() == key.name.value())
+        {
+            cx.at(
+                key.name.span(),
+                format!(
+                    "attribute `{}` is named twice in the index's keys",
+                    key.name.value()
+                ),
+            );
+        }
+    }
+}
+
+/// The `KeyDefinition` of a typed index attribute: its type's S, N or B, the bound
+/// refusing a type that cannot be a key at the type.
+fn typed_key(key: &TypedKey) -> TokenStream {
+    let name = &key.name;
+    let ty = &key.ty;
+    quote::quote_spanned! {syn::spanned::Spanned::span(ty)=>
+        ::dynamap::schema::KeyDefinition {
+            name: #name,
+            scalar_type: ::dynamap::__private::key_type::<#ty>(),
         }
     }
 }
@@ -230,6 +338,35 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
     };
     let definitions = attrs.indexes.iter().map(|index| {
         let name = index.name();
+        // Reads of one entity filter on the entity attribute: every index holds it.
+        let projection = crate::attr::ProjectionAttr::tokens(
+            index.projection.as_ref(),
+            std::slice::from_ref(&entity_attribute),
+        );
+        if let Some((first, more)) = index.typed_partition.split_first() {
+            let partition = typed_key(first);
+            let more_partition = more.iter().map(typed_key);
+            let sort = match index.typed_sort.first() {
+                Some(key) => {
+                    let key = typed_key(key);
+                    quote!(::core::option::Option::Some(#key))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let more_sort = index.typed_sort.iter().skip(1).map(typed_key);
+            return quote! {
+                ::dynamap::schema::IndexDefinition {
+                    name: #name,
+                    kind: ::dynamap::schema::IndexKind::Global,
+                    partition_key: #partition,
+                    sort_key: #sort,
+                    more_partition_keys: &[#(#more_partition),*],
+                    more_sort_keys: &[#(#more_sort),*],
+                    from_templates: false,
+                    projection: #projection,
+                }
+            };
+        }
         let (kind, partition) = if index.local {
             (
                 quote!(::dynamap::schema::IndexKind::Local),
@@ -243,17 +380,15 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             (quote!(::dynamap::schema::IndexKind::Global), partition)
         };
         let sort = optional_key(index.sort_key.as_ref());
-        // Reads of one entity filter on the entity attribute: every index holds it.
-        let projection = crate::attr::ProjectionAttr::tokens(
-            index.projection.as_ref(),
-            std::slice::from_ref(&entity_attribute),
-        );
         quote! {
             ::dynamap::schema::IndexDefinition {
                 name: #name,
                 kind: #kind,
                 partition_key: #partition,
                 sort_key: #sort,
+                more_partition_keys: &[],
+                more_sort_keys: &[],
+                from_templates: true,
                 projection: #projection,
             }
         }
@@ -270,10 +405,12 @@ fn expand(input: &DeriveInput, attrs: &TableAttrs) -> TokenStream {
             index.partition_key.as_ref(),
             index.sort_key.as_ref(),
         ];
+        let typed = index.typed_partition.iter().chain(&index.typed_sort);
         let (projected, whole) = crate::attr::ProjectionAttr::marker_members(
             index.projection.as_ref(),
             keys.into_iter()
                 .flatten()
+                .chain(typed.map(|k| &k.name))
                 .map(LitStr::value)
                 .chain(std::iter::once(entity_attribute.clone())),
             &marker,

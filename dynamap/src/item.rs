@@ -312,12 +312,86 @@ pub struct IndexDefinition {
     pub name: &'static str,
     /// Global or local.
     pub kind: IndexKind,
-    /// The index's partition key (a local index shares the table's).
+    /// The index's partition key (a local index shares the table's): the first of its
+    /// attributes, for a multi-attribute key.
     pub partition_key: KeyDefinition,
-    /// The index's sort key.
+    /// The index's sort key: the first of its attributes, for a multi-attribute key.
     pub sort_key: Option<KeyDefinition>,
+    /// The further attributes of a multi-attribute partition key, in key order after
+    /// `partition_key` (a global index has up to four in all); empty for one attribute.
+    pub more_partition_keys: &'static [KeyDefinition],
+    /// The further attributes of a multi-attribute sort key, after `sort_key`.
+    pub more_sort_keys: &'static [KeyDefinition],
+    /// Whether entities render this index's keys from their templates (a table's
+    /// `index(I, partition_key = "gsi1pk")`), rather than store them as attributes of
+    /// their own (a plain type's index, or a table's typed
+    /// `index(I, partition_key(tenant: String))`).
+    pub from_templates: bool,
     /// The attributes the index holds beside its keys and the table's.
     pub projection: IndexProjection,
+}
+
+impl IndexDefinition {
+    /// The attributes of the partition key, in key order (one, or up to four).
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Match { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByRound))] tournament: String,
+    /// #   #[dynamo(gsi_partition_key(ByRound))] region: String,
+    /// #   #[dynamo(gsi_sort_key(ByRound))] round: u32 }
+    /// use dynamap::single_table::DynamoIndex;
+    /// let names: Vec<&str> = ByRound::DEFINITION.partition_keys().map(|k| k.name).collect();
+    /// assert_eq!(names, ["tournament", "region"]);
+    /// ```
+    pub fn partition_keys(&self) -> impl Iterator<Item = KeyDefinition> + '_ {
+        std::iter::once(self.partition_key).chain(self.more_partition_keys.iter().copied())
+    }
+
+    /// The attributes of the sort key, in key order (none, one, or up to four).
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Match { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByRound))] tournament: String,
+    /// #   #[dynamo(gsi_sort_key(ByRound))] round: u32,
+    /// #   #[dynamo(gsi_sort_key(ByRound))] bracket: String }
+    /// use dynamap::single_table::DynamoIndex;
+    /// let names: Vec<&str> = ByRound::DEFINITION.sort_keys().map(|k| k.name).collect();
+    /// assert_eq!(names, ["round", "bracket"]);
+    /// ```
+    pub fn sort_keys(&self) -> impl Iterator<Item = KeyDefinition> + '_ {
+        self.sort_key
+            .into_iter()
+            .chain(self.more_sort_keys.iter().copied())
+    }
+
+    /// Every key attribute of the index: partition, then sort.
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByStatus))] status: String,
+    /// #   #[dynamo(gsi_sort_key(ByStatus))] placed_at: u64 }
+    /// use dynamap::single_table::DynamoIndex;
+    /// assert_eq!(ByStatus::DEFINITION.key_attributes().count(), 2);
+    /// ```
+    pub fn key_attributes(&self) -> impl Iterator<Item = KeyDefinition> + '_ {
+        self.partition_keys().chain(self.sort_keys())
+    }
+
+    /// Whether a key has several attributes (DynamoDB's multi-attribute keys).
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Order { #[dynamo(partition_key)] id: String,
+    /// #   #[dynamo(gsi_partition_key(ByStatus))] status: String }
+    /// use dynamap::single_table::DynamoIndex;
+    /// assert!(!ByStatus::DEFINITION.is_multi_attribute());
+    /// ```
+    pub fn is_multi_attribute(&self) -> bool {
+        !self.more_partition_keys.is_empty() || !self.more_sort_keys.is_empty()
+    }
 }
 
 /// What a secondary index holds of each item: everything, its keys and the table's,

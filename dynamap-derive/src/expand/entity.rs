@@ -218,6 +218,10 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
         );
     }];
     for index in &entity.indexes {
+        if index.is_typed() {
+            checks.push(typed_index_checks(ident, data, index, table));
+            continue;
+        }
         let definition = index_definition(index, table);
         let index_name = crate::ast::path_text(&index.index);
         let has_pk = index.pk.is_some();
@@ -234,10 +238,14 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
                 "index `{index_name}` has a sort key: entity `{ident}` needs its `sk = \"...\"`"
             )
         };
+        let typed_message = format!(
+            "index `{index_name}` is typed on the table (`partition_key(name: Type, ..)`): entity `{ident}` names the fields that are its attributes, `pk(field, ..)` and `sk(field, ..)`"
+        );
         let span = index.index.span();
         checks.push(quote_spanned! {span=>
             const _: () = {
                 let definition = #definition;
+                ::core::assert!(definition.from_templates, #typed_message);
                 ::core::assert!(
                     ::dynamap::__private::is_global(&definition) == #has_pk,
                     #pk_message
@@ -266,6 +274,82 @@ fn table_checks(container: &Container, data: &Struct, entity: &EntityModel) -> T
         });
     }
     quote!(#(#checks)*)
+}
+
+/// A typed index (`index(ByPlace, pk(tenant, region), sk(round))`): the table declared
+/// it typed, with as many attributes per key as the entity names, and each field named
+/// is stored under the name and with the scalar type of the attribute at its place.
+fn typed_index_checks(
+    ident: &syn::Ident,
+    data: &Struct,
+    index: &EntityIndex,
+    table: &syn::Path,
+) -> TokenStream {
+    let definition = index_definition(index, table);
+    let index_name = crate::ast::path_text(&index.index);
+    let (pk_count, sk_count) = (index.pk_fields.len(), index.sk_fields.len());
+    let templated = format!(
+        "index `{index_name}` takes templates (`partition_key = \"..\"` on the table): entity `{ident}` gives it `pk = \"...\"`, not fields"
+    );
+    let pk_message = format!(
+        "entity `{ident}` names {pk_count} field(s) in `pk(..)`, but the partition key of index `{index_name}` has another number of attributes"
+    );
+    let sk_message = format!(
+        "entity `{ident}` names {sk_count} field(s) in `sk(..)`, but the sort key of index `{index_name}` has another number of attributes"
+    );
+    let span = index.index.span();
+    let mut checks = vec![quote_spanned! {span=>
+        const _: () = {
+            let definition = #definition;
+            ::core::assert!(!definition.from_templates, #templated);
+            ::core::assert!(::dynamap::__private::key_count(&definition, false) == #pk_count, #pk_message);
+            ::core::assert!(::dynamap::__private::key_count(&definition, true) == #sk_count, #sk_message);
+        };
+    }];
+    let roles = [
+        (false, "partition", &index.pk_fields),
+        (true, "sort", &index.sk_fields),
+    ];
+    for (sort, role, fields) in roles {
+        for (at, name) in fields.iter().enumerate() {
+            let field = field_named(data, &crate::ast::unraw(name));
+            let (stored, ty) = (&field.name, field.ty);
+            let message = format!(
+                "field `{name}` of `{ident}` (stored as `{stored}`) is not attribute {} of index `{index_name}`'s {role} key: that attribute has another name or scalar type",
+                at + 1
+            );
+            checks.push(quote_spanned! {name.span()=>
+                const _: () = ::core::assert!(
+                    ::dynamap::__private::key_is(
+                        &#definition,
+                        #sort,
+                        #at,
+                        #stored,
+                        ::dynamap::__private::index_key_type::<#ty>(),
+                    ),
+                    #message
+                );
+            });
+        }
+    }
+    quote!(#(#checks)*)
+}
+
+/// The type a query of a typed index takes: its partition fields' key types, a tuple
+/// for several.
+fn typed_partition_type(index: &EntityIndex, data: &Struct) -> TokenStream {
+    let types: Vec<TokenStream> = index
+        .pk_fields
+        .iter()
+        .map(|name| {
+            let ty = field_named(data, &crate::ast::unraw(name)).ty;
+            quote!(<#ty as ::dynamap::__private::IndexKeyAttribute>::Key)
+        })
+        .collect();
+    match types.as_slice() {
+        [one] => one.clone(),
+        _ => quote!((#(#types,)*)),
+    }
 }
 
 /// Every key attribute an entity writes holds one template's value: an index keyed by
@@ -422,7 +506,8 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
         self_keys.push(insert(sk_name.clone(), render(sk, data, &of_self)));
         key_keys.push(insert(sk_name.clone(), render(sk, data, &of_key)));
     }
-    for index in &entity.indexes {
+    // A typed index's keys are the entity's own fields, already in the item.
+    for index in entity.indexes.iter().filter(|i| !i.is_typed()) {
         self_keys.push(index_keys(index, table, data));
     }
     let entity_attribute = quote!(#table_trait::ENTITY_ATTRIBUTE);
@@ -463,25 +548,29 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     });
     let primary_pk = template_def(pk, &segments);
     let primary_sk = option_template(entity.sk.as_ref(), &segments);
-    let index_defs = entity.indexes.iter().map(|index| {
-        let definition = index_definition(index, table);
-        let partition = template_def(index.pk.as_ref().unwrap_or(pk), &segments);
-        let sort = option_template(index.sk.as_ref(), &segments);
-        quote! {
-            ::dynamap::__private::IndexTemplates {
-                name: #definition.name,
-                local: !::dynamap::__private::is_global(&#definition),
-                attributes: (
-                    #definition.partition_key.name,
-                    ::dynamap::__private::key_name(#definition.sort_key),
-                ),
-                templates: ::dynamap::__private::KeyTemplates {
-                    partition: #partition,
-                    sort: #sort,
-                },
+    let index_defs = entity
+        .indexes
+        .iter()
+        .filter(|i| !i.is_typed())
+        .map(|index| {
+            let definition = index_definition(index, table);
+            let partition = template_def(index.pk.as_ref().unwrap_or(pk), &segments);
+            let sort = option_template(index.sk.as_ref(), &segments);
+            quote! {
+                ::dynamap::__private::IndexTemplates {
+                    name: #definition.name,
+                    local: !::dynamap::__private::is_global(&#definition),
+                    attributes: (
+                        #definition.partition_key.name,
+                        ::dynamap::__private::key_name(#definition.sort_key),
+                    ),
+                    templates: ::dynamap::__private::KeyTemplates {
+                        partition: #partition,
+                        sort: #sort,
+                    },
+                }
             }
-        }
-    });
+        });
     let index_list = entity.indexes.iter().map(|i| index_definition(i, table));
     let key_stored = key_fields.iter().map(|f| &f.name);
 
@@ -489,7 +578,11 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let shape = pk.shape();
     let in_indexes = entity.indexes.iter().map(|index| {
         let ty = &index.index;
-        let index_partition = template_type(index.pk.as_ref().unwrap_or(pk), data);
+        let index_partition = if index.is_typed() {
+            typed_partition_type(index, data)
+        } else {
+            template_type(index.pk.as_ref().unwrap_or(pk), data)
+        };
         let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
         quote! {
             #[automatically_derived]

@@ -138,17 +138,19 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         } else {
             quote!(::dynamap::schema::IndexKind::Local)
         };
-        let partition_key = match index.partition {
-            Some(i) => index_key(i),
+        let partition_key = match index.partition.first() {
+            Some(&i) => index_key(i),
             None => pk_def.clone(),
         };
-        let sort_key = match index.sort {
-            Some(i) => {
+        let sort_key = match index.sort.first() {
+            Some(&i) => {
                 let def = index_key(i);
                 quote!(::core::option::Option::Some(#def))
             }
             None => quote!(::core::option::Option::None),
         };
+        let more_partition = index.partition.iter().skip(1).map(|&i| index_key(i));
+        let more_sort = index.sort.iter().skip(1).map(|&i| index_key(i));
         let projection = crate::attr::ProjectionAttr::tokens(index.projection.as_ref(), &[]);
         quote! {
             ::dynamap::schema::IndexDefinition {
@@ -156,6 +158,9 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
                 kind: #kind,
                 partition_key: #partition_key,
                 sort_key: #sort_key,
+                more_partition_keys: &[#(#more_partition),*],
+                more_sort_keys: &[#(#more_sort),*],
+                from_templates: false,
                 projection: #projection,
             }
         }
@@ -337,14 +342,20 @@ pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenSt
         .filter_map(|(position, index)| {
             let marker = index.markers.first()?;
             // An optional index key (a sparse index) is queried by its value.
-            let partition_ty = match index.partition {
-                Some(i) => {
-                    let ty = data.fields[i].ty;
-                    quote!(<#ty as ::dynamap::__private::IndexKeyAttribute>::Key)
-                }
-                None => {
+            let key_ty = |i: usize| {
+                let ty = data.fields[i].ty;
+                quote!(<#ty as ::dynamap::__private::IndexKeyAttribute>::Key)
+            };
+            // A multi-attribute partition is queried by a tuple of its values, in order.
+            let partition_ty = match index.partition.as_slice() {
+                [] => {
                     let ty = data.fields[key.partition].ty;
                     quote!(#ty)
+                }
+                [one] => key_ty(*one),
+                several => {
+                    let types = several.iter().map(|&i| key_ty(i));
+                    quote!((#(#types,)*))
                 }
             };
             let doc = format!(
@@ -352,12 +363,13 @@ pub fn index_markers(container: &Container, data: &Struct, key: &Key) -> TokenSt
                 index.name
             );
             // What the index holds: the table's keys, its own, and what it includes.
-            let keys = [Some(key.partition), key.sort, index.partition, index.sort];
+            let keys = [Some(key.partition), key.sort]
+                .into_iter()
+                .flatten()
+                .chain(index.partition.iter().chain(&index.sort).copied());
             let (projected, whole) = crate::attr::ProjectionAttr::marker_members(
                 index.projection.as_ref(),
-                keys.into_iter()
-                    .flatten()
-                    .map(|i| data.fields[i].name.clone()),
+                keys.map(|i| data.fields[i].name.clone()),
                 marker,
             );
             Some(quote! {

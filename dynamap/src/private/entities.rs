@@ -128,13 +128,46 @@ pub const fn key_name(key: Option<crate::schema::KeyDefinition>) -> Option<&'sta
     }
 }
 
+/// How many attributes an index's partition key (`sort` false) or sort key has, in a
+/// constant.
+pub const fn key_count(index: &crate::schema::IndexDefinition, sort: bool) -> usize {
+    match (sort, index.sort_key) {
+        (false, _) => 1 + index.more_partition_keys.len(),
+        (true, Some(_)) => 1 + index.more_sort_keys.len(),
+        (true, None) => 0,
+    }
+}
+
+/// Whether attribute `at` of an index's partition key (`sort` false) or sort key is
+/// `name`, of scalar type `kind`, in a constant: an entity's field fills it.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn key_is(
+    index: &crate::schema::IndexDefinition,
+    sort: bool,
+    at: usize,
+    name: &str,
+    kind: crate::value::ScalarType,
+) -> bool {
+    if at >= key_count(index, sort) {
+        return false;
+    }
+    let key = match (sort, at, index.sort_key) {
+        (false, 0, _) => index.partition_key,
+        (false, _, _) => index.more_partition_keys[at - 1],
+        (true, 0, Some(key)) => key,
+        (true, _, _) => index.more_sort_keys[at - 1],
+    };
+    same_text(key.name, name) && key.scalar_type as u8 == kind as u8
+}
+
 /// Whether an index is global, in a constant.
 pub const fn is_global(index: &crate::schema::IndexDefinition) -> bool {
     matches!(index.kind, crate::schema::IndexKind::Global)
 }
 
 /// Whether table `T` keeps attribute `name` for itself: a key of the table or of an
-/// index, or the entity attribute. An entity's field may not be stored there.
+/// index its entities render from templates, or the entity attribute. An entity's
+/// field may not be stored there (a typed index's attributes are entities' fields).
 #[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
 pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
     let schema = T::KEY_SCHEMA;
@@ -147,7 +180,9 @@ pub const fn table_uses<T: crate::DynamoTable>(name: &str) -> bool {
     let mut i = 0;
     while i < T::INDEXES.len() {
         let index = &T::INDEXES[i];
-        if same_text(name, index.partition_key.name) || same_text(name, sort_key_of(index)) {
+        let rendered =
+            same_text(name, index.partition_key.name) || same_text(name, sort_key_of(index));
+        if index.from_templates && rendered {
             return true;
         }
         i += 1;

@@ -4,6 +4,7 @@
 //! counts and the page tokens that resume them.
 
 mod entry;
+mod key_range;
 mod merge;
 mod page;
 mod query;

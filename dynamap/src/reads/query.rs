@@ -14,7 +14,7 @@ use crate::condition::Condition;
 use crate::error::ConversionError;
 use crate::error::{Error, Result};
 use crate::expr::{Cmp, Node};
-use crate::item::{DynamoItem, KeyDefinition, Projection};
+use crate::item::{DynamoItem, IndexDefinition, KeyDefinition, Projection};
 use crate::key::token::StartFrom;
 use crate::key::PartitionValue;
 use crate::operations::TypedMapping;
@@ -147,10 +147,6 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     }
 }
 
-fn is_path(path: &AttrPath, name: &str) -> bool {
-    matches!(path.segments(), [PathStep::Name(n)] if n == name)
-}
-
 fn type_name(kind: ScalarType) -> &'static str {
     match kind {
         ScalarType::String => "a string (S)",
@@ -248,65 +244,97 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 
     crate::expiry::hide_expired_setter!("sessions.query(\"s1\")");
 
-    /// The key attributes queried: the table's, or the index's.
-    fn keys(&self) -> Result<(KeyDefinition, Option<KeyDefinition>)> {
-        match &self.spec.index {
-            None => Ok((T::KEY_SCHEMA.partition_key, T::KEY_SCHEMA.sort_key)),
-            Some(name) => T::INDEXES
-                .iter()
-                .find(|index| index.name == name.as_str())
-                .map(|index| (index.partition_key, index.sort_key))
-                .ok_or_else(|| Error::UnknownIndex {
-                    index: name.to_owned(),
-                    item: std::any::type_name::<T>(),
-                    declared: T::INDEXES.iter().map(|i| i.name).collect(),
-                }),
-        }
+    /// The key attributes queried: the table's (`None`), or the index's.
+    fn index_queried(&self) -> Result<Option<&'static IndexDefinition>> {
+        let Some(name) = &self.spec.index else {
+            return Ok(None);
+        };
+        T::INDEXES
+            .iter()
+            .find(|index| index.name == name.as_str())
+            .map(Some)
+            .ok_or_else(|| Error::UnknownIndex {
+                index: name.to_owned(),
+                item: std::any::type_name::<T>(),
+                declared: T::INDEXES.iter().map(|i| i.name).collect(),
+            })
     }
 
-    /// The partition key and the values queried: the value given, or for an entity the
-    /// partition template rendered from the values given (once per shard, in shard
-    /// order, for a sharded template).
-    fn partition_values(&self) -> Result<(KeyDefinition, Vec<AttributeValue>)> {
-        let (partition_key, _) = self.keys()?;
+    /// The partition and sort key attributes queried, in key order.
+    fn keys(&self) -> Result<(Vec<KeyDefinition>, Vec<KeyDefinition>)> {
+        Ok(match self.index_queried()? {
+            None => (
+                vec![T::KEY_SCHEMA.partition_key],
+                T::KEY_SCHEMA.sort_key.into_iter().collect(),
+            ),
+            Some(index) => (
+                index.partition_keys().collect(),
+                index.sort_keys().collect(),
+            ),
+        })
+    }
+
+    /// The entity whose templates render the keys queried: none for a plain type, or
+    /// for an index whose keys are the entities' own attributes (a typed index).
+    fn templated(&self) -> Result<Option<&'static crate::entity_def::EntityDef>> {
+        let from_templates = self
+            .index_queried()?
+            .is_none_or(|index| index.from_templates);
+        Ok(T::ENTITY.filter(|_| from_templates))
+    }
+
+    /// The equalities of each partition queried: the values given, one per partition
+    /// key attribute, or for an entity the partition template rendered from them (once
+    /// per shard, in shard order, for a sharded template).
+    fn partitions(&self) -> Result<Vec<Vec<(KeyDefinition, AttributeValue)>>> {
+        let (partition_keys, _) = self.keys()?;
+        let first = self
+            .index_queried()?
+            .map_or(T::KEY_SCHEMA.partition_key, |index| index.partition_key);
         let parts = self
             .partition
             .clone()
-            .map_err(|e| Error::Conversion(e.in_attribute(partition_key.name)))?;
-        if let Some(entity) = T::ENTITY {
+            .map_err(|e| Error::Conversion(e.in_attribute(first.name)))?;
+        if let Some(entity) = self.templated()? {
             let values: Vec<AttributeValue> = parts.into_iter().map(|(_, v)| v).collect();
             let rendered = entity.partition_values(self.spec.index.as_deref(), &values)?;
-            return Ok((partition_key, rendered));
+            return Ok(rendered.into_iter().map(|v| vec![(first, v)]).collect());
         }
-        let mut parts = parts.into_iter();
-        let (Some((kind, value)), None) = (parts.next(), parts.next()) else {
+        if parts.len() != partition_keys.len() {
+            let names: Vec<&str> = partition_keys.iter().map(|k| k.name).collect();
             return Err(Error::InvalidRequest {
                 operation: "Query",
                 problem: format!(
-                    "the partition key `{}` is one value; the query gave several",
-                    partition_key.name
+                    "the partition key ({}) is {} value(s); the query gave {}",
+                    names.join(", "),
+                    names.len(),
+                    parts.len()
                 ),
             });
-        };
-        if kind != partition_key.scalar_type {
-            return Err(Error::Key(format!(
-                "partition key `{}` is {}, but the query gives {}",
-                partition_key.name,
-                type_name(partition_key.scalar_type),
-                type_name(kind)
-            )));
         }
-        Ok((partition_key, vec![value]))
+        let mut equalities = Vec::with_capacity(parts.len());
+        for (key, (kind, value)) in partition_keys.into_iter().zip(parts) {
+            if kind != key.scalar_type {
+                return Err(Error::Key(format!(
+                    "partition key `{}` is {}, but the query gives {}",
+                    key.name,
+                    type_name(key.scalar_type),
+                    type_name(kind)
+                )));
+            }
+            equalities.push((key, value));
+        }
+        Ok(vec![equalities])
     }
 
     /// The key condition of each partition queried (one, or one per shard).
     fn key_conditions(&self) -> Result<Vec<Node>> {
-        let (partition_key, values) = self.partition_values()?;
-        let (_, sort_key) = self.keys()?;
-        let sort = match (T::ENTITY, self.scope) {
+        let partitions = self.partitions()?;
+        let (_, sort_keys) = self.keys()?;
+        let sort = match (self.templated()?, self.scope) {
             // A collection reads the whole partition, whatever the members' templates.
             (Some(_), Scope::Collection { .. }) => None,
-            (Some(entity), Scope::Item) => match sort_key {
+            (Some(entity), Scope::Item) => match sort_keys.first() {
                 Some(key) => entity.sort_condition(
                     self.spec.index.as_deref(),
                     key.name,
@@ -314,49 +342,31 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
                 )?,
                 None => self.sort.clone(),
             },
-            (None, _) => self.plain_sort_condition(sort_key)?,
+            (None, _) => super::key_range::sort_condition(self.sort.as_ref(), &sort_keys)?,
         };
-        let conditions = values.into_iter().map(|value| {
-            let partition = Node::Compare(
-                AttrPath::from(vec![PathStep::Name(partition_key.name.into())]),
-                Cmp::Eq,
-                value,
-            );
+        let conditions = partitions.into_iter().map(|equalities| {
+            let mut conjuncts: Vec<Node> = equalities
+                .into_iter()
+                .map(|(key, value)| {
+                    Node::Compare(
+                        AttrPath::from(vec![PathStep::Name(key.name.into())]),
+                        Cmp::Eq,
+                        value,
+                    )
+                })
+                .collect();
+            // One flat AND: key conditions take no parentheses on every server.
             match &sort {
-                Some(sort) => Node::And(vec![partition, sort.clone()]),
-                None => partition,
+                Some(Node::And(parts)) => conjuncts.extend(parts.iter().cloned()),
+                Some(part) => conjuncts.push(part.clone()),
+                None => {}
+            }
+            match conjuncts.len() {
+                1 => conjuncts.remove(0),
+                _ => Node::And(conjuncts),
             }
         });
         Ok(conditions.collect())
-    }
-
-    /// The caller's sort-key condition, checked to be one DynamoDB takes.
-    fn plain_sort_condition(&self, sort_key: Option<KeyDefinition>) -> Result<Option<Node>> {
-        let Some(sort) = &self.sort else {
-            return Ok(None);
-        };
-        let Some(sort_key) = sort_key else {
-            return Err(Error::InvalidRequest {
-                operation: "Query",
-                problem: "a sort-key condition on a key schema without a sort key".to_owned(),
-            });
-        };
-        let valid = match sort {
-            Node::Compare(path, cmp, _) => *cmp != Cmp::Ne && is_path(path, sort_key.name),
-            Node::Between(path, _, _) | Node::BeginsWith(path, _) => is_path(path, sort_key.name),
-            Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
-            _ => false,
-        };
-        if !valid {
-            return Err(Error::InvalidRequest {
-                operation: "Query",
-                problem: format!(
-                    "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on the sort key `{}`; use .filter(..) for other conditions",
-                    sort_key.name
-                ),
-            });
-        }
-        Ok(Some(sort.clone()))
     }
 
     /// What keeps the query to its items: the entity's, or a collection's members'.
@@ -386,7 +396,12 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// What this query's tokens are bound to when sealed: table, index, partition (all
     /// its shards').
     fn scope(&self) -> Result<std::sync::Arc<str>> {
-        let (_, mut values) = self.partition_values()?;
+        let mut values: Vec<AttributeValue> = self
+            .partitions()?
+            .into_iter()
+            .flatten()
+            .map(|(_, value)| value)
+            .collect();
         let partition = match values.len() {
             1 => values.remove(0),
             _ => AttributeValue::L(values),
@@ -452,7 +467,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
         let starts = super::merge::positions(start, requests.len())?;
         let merge = super::merge::Merge {
-            sort_key: self.keys()?.1.map(|key| key.name.to_owned()),
+            sort_key: self.keys()?.1.first().map(|key| key.name.to_owned()),
             reverse: self.spec.reverse,
             page_size: self.spec.page_size.map(|n| n as usize),
             limit: self.limit,

@@ -80,7 +80,7 @@ pub(crate) fn attribute_paths(names: &[&'static str]) -> Vec<AttrPath> {
 pub(crate) fn resume_key_names<T: DynamoItem>(index: Option<&str>) -> Vec<String> {
     let mut names: Vec<String> = T::KEY_SCHEMA.names().map(str::to_owned).collect();
     if let Some(index) = index.and_then(|name| T::INDEXES.iter().find(|i| i.name == name)) {
-        for key in std::iter::once(index.partition_key).chain(index.sort_key) {
+        for key in index.key_attributes() {
             if !names.iter().any(|n| n == key.name) {
                 names.push(key.name.to_owned());
             }

@@ -300,11 +300,20 @@ pub(crate) fn check_schema(
                         index.name
                     ));
                 }
-                let found = (key_of(&keys, KeyType::Hash), key_of(&keys, KeyType::Range));
-                let want = (
-                    expected(Some(index.partition_key)),
-                    expected(index.sort_key),
-                );
+                // Every attribute of each key, in key order (multi-attribute keys).
+                let found: Vec<(KeyType, String)> = keys
+                    .iter()
+                    .map(|k| {
+                        let name = k.attribute_name();
+                        (k.key_type().clone(), describe_key(name, type_of(name)))
+                    })
+                    .collect();
+                let want: Vec<(KeyType, String)> = index
+                    .partition_keys()
+                    .map(|k| (KeyType::Hash, k))
+                    .chain(index.sort_keys().map(|k| (KeyType::Range, k)))
+                    .map(|(role, k)| (role, describe_key(k.name, Some(k.scalar_type))))
+                    .collect();
                 if found != want {
                     problems.push(format!(
                         "index `{}`: the table's keys differ from the declared ones",
@@ -425,16 +434,28 @@ fn plain(table: &str) -> crate::observe::Call<'_> {
 
 /// `[partition, sort]` as a KeySchema.
 fn key_schema(keys: &[KeyDefinition]) -> Result<Vec<KeySchemaElement>> {
-    keys.iter()
-        .zip([KeyType::Hash, KeyType::Range])
-        .map(|(key, key_type)| {
-            KeySchemaElement::builder()
-                .attribute_name(key.name)
-                .key_type(key_type)
-                .build()
-                .map_err(|e| Error::from_build("CreateTable", e))
-        })
-        .collect()
+    let roles = [KeyType::Hash, KeyType::Range];
+    element_schema(keys.iter().copied().zip(roles))
+}
+
+/// An index's key schema: every partition attribute, then every sort attribute, in
+/// key order (DynamoDB's multi-attribute keys list several of each).
+fn index_key_schema(index: &IndexDefinition) -> Result<Vec<KeySchemaElement>> {
+    let partition = index.partition_keys().map(|k| (k, KeyType::Hash));
+    element_schema(partition.chain(index.sort_keys().map(|k| (k, KeyType::Range))))
+}
+
+fn element_schema(
+    keys: impl Iterator<Item = (KeyDefinition, KeyType)>,
+) -> Result<Vec<KeySchemaElement>> {
+    keys.map(|(key, key_type)| {
+        KeySchemaElement::builder()
+            .attribute_name(key.name)
+            .key_type(key_type)
+            .build()
+            .map_err(|e| Error::from_build("CreateTable", e))
+    })
+    .collect()
 }
 
 /// Creates a table with on-demand billing; indexes project every attribute, so an
@@ -448,9 +469,7 @@ pub(crate) async fn create(
     stream: Option<StreamView>,
 ) -> Result<()> {
     let mut definitions: Vec<KeyDefinition> = Vec::new();
-    let index_keys = indexes
-        .iter()
-        .flat_map(|index| std::iter::once(index.partition_key).chain(index.sort_key));
+    let index_keys = indexes.iter().flat_map(IndexDefinition::key_attributes);
     for key in keys.iter().copied().chain(index_keys) {
         if !definitions.iter().any(|d| d.name == key.name) {
             definitions.push(key);
@@ -495,14 +514,11 @@ pub(crate) async fn create(
     }
     for index in indexes {
         let projection = sdk_projection(index.projection);
-        let index_keys: Vec<KeyDefinition> = std::iter::once(index.partition_key)
-            .chain(index.sort_key)
-            .collect();
         request = match index.kind {
             IndexKind::Global => request.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(index.name)
-                    .set_key_schema(Some(key_schema(&index_keys)?))
+                    .set_key_schema(Some(index_key_schema(index)?))
                     .projection(projection)
                     .set_provisioned_throughput(throughput.clone())
                     .build()
@@ -511,7 +527,7 @@ pub(crate) async fn create(
             IndexKind::Local => request.local_secondary_indexes(
                 LocalSecondaryIndex::builder()
                     .index_name(index.name)
-                    .set_key_schema(Some(key_schema(&index_keys)?))
+                    .set_key_schema(Some(index_key_schema(index)?))
                     .projection(projection)
                     .build()
                     .map_err(|e| Error::from_build("CreateTable", e))?,

@@ -18,6 +18,7 @@ mod lifecycle;
 mod limits;
 mod lost_answers;
 mod modify;
+mod multi_attribute_keys;
 mod no_panic;
 mod observe;
 mod patches;
