@@ -315,9 +315,18 @@ pub(crate) fn check_schema(
                     .map(|(role, k)| (role, describe_key(k.name, Some(k.scalar_type))))
                     .collect();
                 if found != want {
+                    let list = |keys: &[(KeyType, String)]| {
+                        let keys: Vec<String> = keys
+                            .iter()
+                            .map(|(role, key)| format!("{key} {}", role.as_str()))
+                            .collect();
+                        keys.join(", ")
+                    };
                     problems.push(format!(
-                        "index `{}`: the table's keys differ from the declared ones",
-                        index.name
+                        "index `{}`: the table's keys are {}, {owner} declares {}",
+                        index.name,
+                        list(&found),
+                        list(&want)
                     ));
                 }
             }

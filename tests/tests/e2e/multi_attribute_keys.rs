@@ -406,3 +406,40 @@ async fn entities_share_a_typed_multi_attribute_index_and_each_reads_its_own() {
         "teams only, a renamed field fills `ladder`"
     );
 }
+
+/// `Match`'s table read by a type whose index names the same attributes in another
+/// order: another key (the order is the key), which `ensure_table` reports.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct MatchByRegionFirst {
+    #[dynamo(partition_key)]
+    id: u32,
+    #[dynamo(gsi_partition_key = "by_bracket")]
+    region: String,
+    #[dynamo(gsi_partition_key = "by_bracket")]
+    tournament: String,
+    #[dynamo(gsi_sort_key = "by_bracket")]
+    round: u32,
+    #[dynamo(gsi_sort_key = "by_bracket")]
+    bracket: String,
+    #[dynamo(gsi_sort_key = "by_bracket")]
+    starts: u64,
+}
+
+#[tokio::test]
+async fn ensure_table_tells_a_multi_attribute_key_in_another_order_apart() {
+    let client = client().await;
+    let name = unique_table_name("multi-order");
+    let matches = TypedMapping::<Match>::new(client.clone(), name.clone());
+    assert!(matches.ensure_table().await.unwrap(), "created");
+    assert!(!matches.ensure_table().await.unwrap(), "matches itself");
+    let reordered = TypedMapping::<MatchByRegionFirst>::new(client, name);
+    match reordered.ensure_table().await.unwrap_err() {
+        Error::SchemaMismatch { details, .. } => assert!(
+            details.contains(
+                "index `by_bracket`: the table's keys are tournament (S) HASH, region (S) HASH, round (N) RANGE, bracket (S) RANGE, starts (N) RANGE"
+            ) && details.contains("declares region (S) HASH, tournament (S) HASH, round (N) RANGE"),
+            "{details}"
+        ),
+        other => panic!("expected SchemaMismatch, got {other:?}"),
+    }
+}
