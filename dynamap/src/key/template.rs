@@ -720,6 +720,35 @@ mod tests {
         AttributeValue::S(text.to_owned())
     }
 
+    /// A value rendered at run time (a query's partition, a `modify`'s index keys) is
+    /// refused when a variable-width field holds the character that ends it in the
+    /// template: `a#b` in `T#{user_id}#{id}` would read as another key.
+    #[test]
+    fn a_variable_width_value_holding_its_separator_is_refused() {
+        let template = Template {
+            text: "T#{user_id}#{id}",
+            parts: &[
+                Part::Text("T#"),
+                Part::Field(0),
+                Part::Text("#"),
+                Part::Field(2),
+            ],
+        };
+        let values = |user: &str| [sk(user), n(0), sk("x#y")];
+        let render = |user: &str| {
+            let values = values(user);
+            template.render(&ORDER, None, |i| Ok(&values[i]))
+        };
+        assert_eq!(render("ab").unwrap(), "T#ab#x#y", "the last field ends the key");
+        match render("a#b") {
+            Err(Error::Conversion(e)) => {
+                assert!(e.to_string().contains("without `#`"), "{e}");
+                assert!(e.to_string().contains("user_id"), "{e}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
     #[test]
     fn the_partition_is_rendered_from_its_fields() {
         let value = ORDER
