@@ -739,7 +739,11 @@ mod tests {
             let values = values(user);
             template.render(&ORDER, None, |i| Ok(&values[i]))
         };
-        assert_eq!(render("ab").unwrap(), "T#ab#x#y", "the last field ends the key");
+        assert_eq!(
+            render("ab").unwrap(),
+            "T#ab#x#y",
+            "the last field ends the key"
+        );
         match render("a#b") {
             Err(Error::Conversion(e)) => {
                 assert!(e.to_string().contains("without `#`"), "{e}");

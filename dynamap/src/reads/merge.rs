@@ -369,6 +369,60 @@ mod tests {
         assert!(positions(Some(both), 2).is_err());
     }
 
+    mod arbitrary {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A token key's attribute names: shard positions, finished shards, shards
+        /// beyond any query's, and names of no sharded token at all.
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                (0usize..40, "[a-z_]{1,6}").prop_map(|(n, a)| format!("{n}:{a}")),
+                (0usize..40).prop_map(|n| format!("{n}!")),
+                "[0-9]{15,25}[:!][a-z]{0,3}",
+                "[ -~]{0,12}",
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = AttributeValue> {
+            prop_oneof![
+                "[ -~]{0,8}".prop_map(AttributeValue::S),
+                "-?[0-9]{1,5}".prop_map(AttributeValue::N),
+                any::<bool>().prop_map(AttributeValue::Bool),
+            ]
+        }
+
+        proptest! {
+            /// A sealed token only dynamap made opens, but its key is decoded as
+            /// untrusted anyway: any key gives positions or `InvalidPageToken`, never a
+            /// panic, and positions given make a key that gives them back.
+            #[test]
+            fn any_token_key_gives_positions_or_a_refusal(
+                key in proptest::collection::hash_map(name(), value(), 0..12),
+                count in 1usize..=32,
+            ) {
+                match positions(Some(key.into_iter().collect()), count) {
+                    Ok(found) => {
+                        prop_assert_eq!(found.len(), count);
+                        if let Some(again) = token_key(&found) {
+                            prop_assert_eq!(positions(Some(again), count).unwrap(), found);
+                        }
+                    }
+                    Err(e) => prop_assert!(matches!(e, Error::InvalidPageToken { .. }), "{e:?}"),
+                }
+            }
+
+            /// Sort keys of any stored form compare without a panic, as a total order
+            /// on each type.
+            #[test]
+            fn any_sort_keys_compare(a in value(), b in value()) {
+                let forward = compare(Some(&a), Some(&b));
+                prop_assert_eq!(forward.reverse(), compare(Some(&b), Some(&a)));
+            }
+        }
+    }
+
     #[test]
     fn sort_keys_compare_as_dynamodb_orders_them() {
         assert_eq!(compare(Some(&s("a")), Some(&s("b"))), Ordering::Less);
