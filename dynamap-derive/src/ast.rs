@@ -60,6 +60,8 @@ pub struct Struct<'a> {
     pub ttl: Option<usize>,
     /// Where `#[dynamo(hide_expired)]` was written, if it was.
     pub hide_expired: Option<Span>,
+    /// `validate = "path"` on the type: run on every whole item written.
+    pub validate: Option<syn::Path>,
     /// `projection_of(ByStatus)`: the indexes whose projection the struct reads.
     pub projection_of: Vec<syn::Path>,
     /// The entity options (`table`, `entity`, `pk`, `sk`, `index(...)`), when given.
@@ -608,6 +610,7 @@ fn struct_body<'a>(
         indexes: indexes(&fields),
         fields,
         hide_expired: container.hide_expired,
+        validate: container.validate.clone(),
         projection_of: container.projection_of.clone(),
         entity: None,
     }

@@ -29,6 +29,8 @@ pub struct ContainerAttrs {
     pub indexes: Vec<EntityIndexAttrs>,
     /// `#[dynamo(hide_expired)]`: reads leave out items past their time to live.
     pub hide_expired: Option<proc_macro2::Span>,
+    /// `validate = "path"`: a function every whole-item write runs on the item.
+    pub validate: Option<syn::Path>,
     /// `projection_of(ByStatus)`: the indexes whose projection this type reads.
     pub projection_of: Vec<syn::Path>,
 }
@@ -157,6 +159,8 @@ pub struct FieldAttrs {
     pub default: Option<proc_macro2::Span>,
     /// `default = "path::to::fn"`: what a missing attribute reads as.
     pub default_fn: Option<syn::Path>,
+    /// `validate = "path"`: a function every write runs on the field's value.
+    pub validate: Option<syn::Path>,
     /// `alias = "old_name"`: also read from these names (the first name wins).
     pub alias: Vec<LitStr>,
     pub serde: Option<proc_macro2::Span>,
@@ -193,10 +197,10 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch";
+     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -294,6 +298,9 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             Ok(())
         } else if meta.path.is_ident("hide_expired") {
             set_once(&mut out.hide_expired, meta.path.span(), meta)
+        } else if meta.path.is_ident("validate") {
+            let function = function_path(meta)?;
+            set_once(&mut out.validate, function, meta)
         } else if meta.path.is_ident("projection_of") {
             meta.parse_nested_meta(|inner| {
                 out.projection_of.push(inner.path.clone());
@@ -304,6 +311,17 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         }
     });
     out
+}
+
+/// `validate = "path::to::function"`: the function's path.
+fn function_path(meta: &syn::meta::ParseNestedMeta) -> syn::Result<syn::Path> {
+    let lit: LitStr = meta.value()?.parse()?;
+    lit.parse::<syn::Path>().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "`validate = \"...\"` names a function by its path, such as \"valid_email\"",
+        )
+    })
 }
 
 /// `index(Gsi1, pk = "...", sk = "...")`: the index's type first, then its templates.
@@ -381,6 +399,9 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         } else if meta.path.is_ident("alias") {
             out.alias.push(meta.value()?.parse()?);
             Ok(())
+        } else if meta.path.is_ident("validate") {
+            let function = function_path(meta)?;
+            set_once(&mut out.validate, function, meta)
         } else if meta.path.is_ident("serde") {
             set_once(&mut out.serde, span, meta)
         } else if meta.path.is_ident("with") {

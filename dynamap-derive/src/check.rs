@@ -47,7 +47,9 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 flatten_takes_no_other_options(cx, &at);
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
+                validated_field_is_a_stored_value(cx, &at);
             }
+            type_validator_is_for_items(cx, container, data);
             if container.derive == Derive::Item {
                 indexes_are_complete(cx, data);
                 index_has_one_marker(cx, container, data);
@@ -467,6 +469,35 @@ fn skipped_field_is_not_renamed(cx: &Ctxt, at: &At) {
         cx.at(
             lit.span(),
             "a skipped field is not stored, so it has no name to rename",
+        );
+    }
+}
+
+/// A field validator sees the field's value as it is written, whole: a field of a
+/// table item, stored as itself (`modify` decodes what it sets there for the validator).
+fn validated_field_is_a_stored_value(cx: &Ctxt, at: &At) {
+    let Some(path) = &at.field.attrs.validate else {
+        return;
+    };
+    if at.derive == Derive::Value {
+        cx.spanned(
+            path,
+            "validators run on writes of table items: put `validate` on a #[derive(DynamoItem)] type's fields",
+        );
+    } else if at.field.storage != Storage::Value {
+        cx.spanned(
+            path,
+            "`validate` takes a field stored as itself (not skip, default, serde, with, epoch_* or flatten)",
+        );
+    }
+}
+
+/// A type validator runs on whole items written: a table item's.
+fn type_validator_is_for_items(cx: &Ctxt, container: &Container, data: &Struct) {
+    if let (Some(path), Derive::Value) = (&data.validate, container.derive) {
+        cx.spanned(
+            path,
+            "validators run on writes of table items: put `validate` on a #[derive(DynamoItem)] type",
         );
     }
 }

@@ -4,6 +4,7 @@ use crate::error::Result;
 use crate::value::{DynamoValue, ScalarType};
 
 use crate::sdk_item::Item;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// A struct stored as one item of a table, with its key schema.
 ///
@@ -197,6 +198,42 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     fn stamps(now: std::time::SystemTime) -> Result<crate::clock::Stamps> {
         let _ = now;
         Ok(crate::clock::Stamps::default())
+    }
+
+    /// Runs the validators the type declares (`#[dynamo(validate = "path")]` on fields,
+    /// then on the type): what every write of a whole item (`insert` and its forms,
+    /// `update_with`, batches, transactions' puts) checks before sending.
+    ///
+    /// ```
+    /// use dynamap::prelude::*;
+    /// fn has_at(email: &str) -> Result<(), String> {
+    ///     email.contains('@').then_some(()).ok_or_else(|| "expected name@domain".to_owned())
+    /// }
+    /// #[derive(DynamoItem)]
+    /// struct User {
+    ///     #[dynamo(partition_key)]
+    ///     id: String,
+    ///     #[dynamo(validate = "has_at")]
+    ///     email: String,
+    /// }
+    /// let user = User { id: "u1".into(), email: "ada".into() };
+    /// assert!(matches!(user.validate(), Err(dynamap::Error::Invalid { field: Some("email"), .. })));
+    /// ```
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// The stored names of the fields with a validator: `modify` checks what it sets
+    /// there with [`validate_attribute`](Self::validate_attribute).
+    #[doc(hidden)]
+    const VALIDATED_FIELDS: &'static [&'static str] = &[];
+
+    /// Runs the validator of the field stored as `name` on `value` (`None`: the field
+    /// removed), decoded as the field's type: what `modify` checks of a field it sets.
+    #[doc(hidden)]
+    fn validate_attribute(name: &str, value: Option<&AttributeValue>) -> Result<()> {
+        let _ = (name, value);
+        Ok(())
     }
 
     /// Sets `updated_at` to `now`, and `created_at` too when it holds no time (`None`):

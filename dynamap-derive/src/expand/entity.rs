@@ -593,6 +593,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     });
     let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
     let shared = shared_members(data);
+    let validation = super::validate::members(container.ident, data);
     let key_members = key_members(&key_expr, 2, &quote!(#(#key_keys)*), &key_read);
     let checks = table_checks(container, data, entity);
 
@@ -646,6 +647,8 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
                 });
 
             #shared
+
+            #validation
         }
 
         #[automatically_derived]

@@ -166,6 +166,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
         }
     });
     let shared = shared_members(data);
+    let validation = super::validate::members(container.ident, data);
     let key_members = key_members(&key_expr, key_count, &key_insert, &key_read);
     quote! {
         #header {
@@ -208,6 +209,8 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
             const INDEXES: &'static [::dynamap::schema::IndexDefinition] = &[#(#indexes),*];
 
             #shared
+
+            #validation
         }
     }
 }

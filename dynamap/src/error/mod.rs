@@ -104,6 +104,25 @@ pub enum Error {
         problem: String,
     },
 
+    /// An item a validator refused (`#[dynamo(validate = "path")]` on a field or on the
+    /// type), before anything was sent. A mistake in the data, not in the calling code:
+    /// a service answers it with 400 or 422. `field` names the field whose validator
+    /// refused (`None`: the type's).
+    ///
+    /// ```
+    /// let err = dynamap::Error::Invalid { item: "User", field: Some("email"), reason: "expected name@domain".into() };
+    /// assert_eq!(err.to_string(), "invalid `User.email`: expected name@domain");
+    /// ```
+    #[error("invalid `{item}{}`: {reason}", field.map_or_else(String::new, |f| format!(".{f}")))]
+    Invalid {
+        /// The item type's name.
+        item: &'static str,
+        /// The field whose validator refused, or `None` for the type's validator.
+        field: Option<&'static str>,
+        /// What the validator said.
+        reason: String,
+    },
+
     /// A page token that cannot resume this read: not one dynamap wrote, altered, too
     /// long, or sealed for another read (another table, index, partition or segment,
     /// or another secret).
@@ -499,6 +518,16 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Conversion(e) => f.debug_tuple("Conversion").field(e).finish(),
+            Error::Invalid {
+                item,
+                field,
+                reason,
+            } => f
+                .debug_struct("Invalid")
+                .field("item", item)
+                .field("field", field)
+                .field("reason", reason)
+                .finish(),
             Error::ItemTooLarge { size, limit } => f
                 .debug_struct("ItemTooLarge")
                 .field("size", size)

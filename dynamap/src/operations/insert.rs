@@ -192,6 +192,7 @@ pub(crate) fn put_request<T: DynamoItem>(
     now: std::time::SystemTime,
     marked: Marked,
 ) -> Result<PutRequest> {
+    item.validate()?;
     let mut attributes = item.to_item()?;
     T::stamps(now)?.apply_to(&mut attributes, if_absent);
     let mut conditions: Vec<Node> = condition.into_iter().collect();

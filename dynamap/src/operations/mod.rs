@@ -10,6 +10,7 @@ pub(crate) mod patch;
 mod remove;
 mod stored;
 mod update_with;
+mod validate;
 mod versioning;
 mod write_token;
 

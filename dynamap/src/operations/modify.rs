@@ -565,6 +565,7 @@ fn render<T: DynamoItem>(
     if let Some(e) = error {
         return Err(Error::Conversion(e));
     }
+    super::validate::changes::<T>(&actions)?;
     let upsert = fields.upsert.then_some(fields.key);
     if let Some(entity) = T::ENTITY {
         entity_actions(entity, &mut actions, fields)?;

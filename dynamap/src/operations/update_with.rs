@@ -112,6 +112,9 @@ where
                         .to_owned(),
                 });
             }
+            // What was stored need not pass today's validators; what is written must,
+            // the type's own validator too (the write below is a partial update).
+            new.validate()?;
             let version = old.version();
             if let Some(version) = version {
                 // The closure cannot move the version: it is dynamap's to bump.

@@ -232,3 +232,32 @@ pub fn decode_serde_slot<T: ::serde::de::DeserializeOwned, V: AttributeSource>(
     }
     .map_err(|e| e.in_attribute(name))
 }
+
+/// A validator's outcome (`#[dynamo(validate = "path")]`) as dynamap's error, naming
+/// the item type and the field (`None`: the type's validator).
+#[inline]
+pub fn validated<E: std::fmt::Display>(
+    item: &'static str,
+    field: Option<&'static str>,
+    outcome: Result<(), E>,
+) -> crate::error::Result<()> {
+    outcome.map_err(|e| crate::Error::Invalid {
+        item,
+        field,
+        reason: e.to_string(),
+    })
+}
+
+/// The value `modify` sets into a validated field, decoded as the field's type for its
+/// validator (`None`: the field removed, read as a missing attribute).
+#[inline]
+pub fn decode_validated<T: DynamoValue>(
+    value: Option<&AttributeValue>,
+    name: &'static str,
+) -> crate::error::Result<T> {
+    let decoded = match value {
+        Some(v) => T::from_attribute_value(v.clone()),
+        None => T::from_missing(),
+    };
+    Ok(decoded.map_err(|e| e.in_attribute(name))?)
+}

@@ -55,6 +55,13 @@ impl From<Error> for ApiError {
             Error::ConditionFailed { .. } => ApiError::stale(),
             Error::InvalidPageToken { .. } => ApiError::bad_request("invalid cursor"),
             Error::Conversion(e) => ApiError::bad_request(e.to_string()),
+            // A value a validator refused (`email: expected name@domain`).
+            Error::Invalid {
+                field: Some(field),
+                reason,
+                ..
+            } => ApiError::bad_request(format!("{field}: {reason}")),
+            Error::Invalid { reason, .. } => ApiError::bad_request(reason.clone()),
             // The client sent more than one item may hold: refused before sending.
             Error::ItemTooLarge { limit, .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -52,6 +52,14 @@ impl Default for OrderId {
 )]
 pub struct App;
 
+/// An email is `name@domain`: the validator every write of a user runs.
+pub fn valid_email(email: &str) -> Result<(), &'static str> {
+    match email.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
+        _ => Err("expected name@domain"),
+    }
+}
+
 /// A user. `version` backs the HTTP `ETag`; `orders` counts the user's orders and moves
 /// in the same transaction that places or deletes one. `UserPatch` (derived) is the body
 /// of `PATCH /users/{id}`: `email` and `name`, each optional.
@@ -66,7 +74,9 @@ pub struct App;
 pub struct User {
     /// The user's id.
     pub id: UserId,
-    /// Unique in practice, looked up through `Gsi1`.
+    /// Unique in practice, looked up through `Gsi1`; checked by `valid_email` on every
+    /// write (create, patch), so a route cannot forget it.
+    #[dynamo(validate = "valid_email")]
     pub email: String,
     /// A display name.
     pub name: String,

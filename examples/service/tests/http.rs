@@ -301,6 +301,17 @@ async fn bad_requests_are_400_and_missing_items_404() {
         .patch(&format!("/users/{user}"), None, json!({}))
         .await;
     assert_eq!(nothing.status(), StatusCode::BAD_REQUEST);
+    // The email's validator runs on a patch as on a create: the model declares it.
+    let bad_patch = service
+        .patch(
+            &format!("/users/{user}"),
+            None,
+            json!({"email": "ada-at-home"}),
+        )
+        .await;
+    assert_eq!(bad_patch.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = bad_patch.json().await.unwrap();
+    assert_eq!(body["error"], "email: expected name@domain");
     let no_lines = service
         .post(&format!("/users/{user}/orders"), json!({"lines": []}))
         .await;

@@ -34,4 +34,5 @@ mod tables;
 mod transactions;
 mod trust;
 mod types;
+mod validation;
 mod versions;
