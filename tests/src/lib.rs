@@ -279,6 +279,36 @@ pub fn counting_client(client: &Client) -> (Client, std::sync::Arc<RequestLog>) 
     (Client::from_conf(config), log)
 }
 
+/// Every page of a query, each started from the token of the one before, until the
+/// last: the items in order, and how many pages there were.
+pub async fn all_pages<'m, T, U>(
+    make: impl Fn() -> dynamap::reads::Query<'m, T, U>,
+) -> (Vec<U>, usize)
+where
+    T: DynamoItem,
+    U: Send + Sync + 'static,
+{
+    use futures::TryStreamExt;
+    let mut items = Vec::new();
+    let mut token = None;
+    let mut pages = 0;
+    loop {
+        let mut query = make();
+        if let Some(token) = token.take() {
+            query = query.start_from(token);
+        }
+        let page = query.pages().try_next().await.unwrap().expect("a page");
+        pages += 1;
+        let next = page.next_token().cloned();
+        items.extend(page.into_items());
+        match next {
+            Some(next) => token = Some(next),
+            None => return (items, pages),
+        }
+        assert!(pages < 1000, "the pages never end");
+    }
+}
+
 /// Inserts `items` with 16 writes in flight.
 ///
 /// # Panics

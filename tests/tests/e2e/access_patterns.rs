@@ -570,27 +570,12 @@ async fn ids_of(query: dynamap::reads::Query<'_, Ticket>) -> Vec<u32> {
 }
 
 /// Every page from a token, until the last: the ids in order, and how many pages.
-async fn paged(
-    tickets: &TypedMapping<Ticket>,
-    make: impl Fn(&TypedMapping<Ticket>) -> dynamap::reads::Query<'_, Ticket>,
+async fn paged<'t>(
+    tickets: &'t TypedMapping<Ticket>,
+    make: impl Fn(&'t TypedMapping<Ticket>) -> dynamap::reads::Query<'t, Ticket>,
 ) -> (Vec<u32>, usize) {
-    let mut ids = Vec::new();
-    let mut token = None;
-    let mut pages = 0;
-    loop {
-        let mut query = make(tickets);
-        if let Some(token) = token.take() {
-            query = query.start_from(token);
-        }
-        let page = query.pages().try_next().await.unwrap().expect("a page");
-        pages += 1;
-        ids.extend(page.items().iter().map(|t| t.id));
-        match page.next_token() {
-            Some(next) => token = Some(next.clone()),
-            None => return (ids, pages),
-        }
-        assert!(pages < 1000, "the pages never end");
-    }
+    let (items, pages) = dynamap_tests::all_pages(|| make(tickets)).await;
+    (items.iter().map(|t| t.id).collect(), pages)
 }
 
 #[tokio::test]
