@@ -39,19 +39,21 @@ const WAIT_LIMIT: Duration = Duration::from_secs(300);
 struct Poll {
     started: Instant,
     delay: Duration,
+    limit: Duration,
 }
 
 impl Poll {
-    fn new() -> Self {
+    fn new(limit: Duration) -> Self {
         Poll {
             started: Instant::now(),
             delay: Duration::from_millis(50),
+            limit,
         }
     }
 
     /// Sleeps before the next look; `false` once the wait limit is spent.
     async fn next(&mut self) -> bool {
-        if self.started.elapsed() > WAIT_LIMIT {
+        if self.started.elapsed() > self.limit {
             return false;
         }
         tokio::time::sleep(self.delay).await;
@@ -61,23 +63,37 @@ impl Poll {
 }
 
 pub(crate) async fn wait_until_active(client: &Client, table: &str) -> Result<()> {
-    let mut poll = Poll::new();
+    wait_for(client, table, "ACTIVE", WAIT_LIMIT, |d| {
+        d.table_status == Some(TableStatus::Active)
+    })
+    .await
+}
+
+/// Polls the table's description until `done` holds of it, for at most `limit`.
+pub(crate) async fn wait_for(
+    client: &Client,
+    table: &str,
+    state: &'static str,
+    limit: Duration,
+    done: impl Fn(&TableDescription) -> bool,
+) -> Result<()> {
+    let mut poll = Poll::new(limit);
     loop {
-        if describe_table(client, table).await?.table_status == Some(TableStatus::Active) {
+        if done(&describe_table(client, table).await?) {
             return Ok(());
         }
         if !poll.next().await {
             return Err(Error::TableWait {
                 table: table.to_owned(),
-                state: "ACTIVE",
-                waited: WAIT_LIMIT,
+                state,
+                waited: limit,
             });
         }
     }
 }
 
 pub(crate) async fn wait_until_deleted(client: &Client, table: &str) -> Result<()> {
-    let mut poll = Poll::new();
+    let mut poll = Poll::new(WAIT_LIMIT);
     loop {
         match describe_table(client, table).await {
             Err(Error::Sdk { source, .. })

@@ -120,7 +120,9 @@ no_report!(
     ddb::create_table::CreateTableOutput,
     ddb::delete_table::DeleteTableOutput,
     ddb::describe_table::DescribeTableOutput,
-    ddb::update_time_to_live::UpdateTimeToLiveOutput
+    ddb::update_time_to_live::UpdateTimeToLiveOutput,
+    ddb::describe_time_to_live::DescribeTimeToLiveOutput,
+    ddb::update_table::UpdateTableOutput
 );
 #[cfg(feature = "change-feed")]
 no_report!(

@@ -178,6 +178,10 @@ sdk_request!(ddb::describe_table::DescribeTableFluentBuilder, "DescribeTable",
     DescribeTableOutput, DescribeTableError, access: None);
 sdk_request!(ddb::update_time_to_live::UpdateTimeToLiveFluentBuilder, "UpdateTimeToLive",
     UpdateTimeToLiveOutput, UpdateTimeToLiveError, access: None);
+sdk_request!(ddb::describe_time_to_live::DescribeTimeToLiveFluentBuilder, "DescribeTimeToLive",
+    DescribeTimeToLiveOutput, DescribeTimeToLiveError, access: None);
+sdk_request!(ddb::update_table::UpdateTableFluentBuilder, "UpdateTable", UpdateTableOutput,
+    UpdateTableError, access: None);
 #[cfg(feature = "change-feed")]
 sdk_request!(streams::describe_stream::DescribeStreamFluentBuilder, "DescribeStream",
     DescribeStreamOutput, DescribeStreamError, access: None);

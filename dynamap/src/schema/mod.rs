@@ -6,7 +6,10 @@ pub use crate::item::{
     IndexDefinition, IndexKind, IndexProjection, KeyDefinition, KeySchema, Projection,
 };
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
-pub(crate) use crate::lifecycle::{describe_table, wait_until_active};
+pub(crate) use crate::lifecycle::wait_until_active;
+pub use evolve::{EnsureTable, Ensured};
+
+mod evolve;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
@@ -127,18 +130,18 @@ impl<'a> CreateTable<'a> {
         self
     }
 
-    /// Creates the table if it is missing (`true`), or checks that it has the keys,
-    /// indexes and stream asked for.
+    /// Creates the table if it is missing, or checks that it has the keys, indexes and
+    /// stream asked for (and with [`EnsureTable::add_missing`], adds what it lacks).
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let created = users.create_table().stream(dynamap::schema::StreamView::NewImage).ensure().await?;
+    /// let created = users.create_table().stream(dynamap::schema::StreamView::NewImage).ensure().await?.created;
     /// # Ok(()) }
     /// ```
-    pub async fn ensure(self) -> Result<bool> {
-        ensure(self, "the declared table").await
+    pub fn ensure(self) -> EnsureTable<'a> {
+        EnsureTable::new(self, "the declared table")
     }
 
     /// Provisioned capacity instead of on-demand billing.
@@ -230,14 +233,41 @@ fn describe_key(name: &str, kind: Option<ScalarType>) -> String {
     format!("{name} ({kind})")
 }
 
-/// Compares a table's description with the keys and indexes `owner` declares.
-pub(crate) fn check_schema(
-    table: &str,
+/// `SchemaMismatch` listing `problems`, if there are any.
+pub(crate) fn mismatch(table: &str, problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::SchemaMismatch {
+        table: table.to_owned(),
+        details: problems.join("; "),
+    })
+}
+
+impl Problem<'_> {
+    fn differs(text: String) -> Self {
+        Problem {
+            text,
+            missing_index: None,
+        }
+    }
+}
+
+/// One way a table differs from what its type declares.
+pub(crate) struct Problem<'i> {
+    /// What differs, for `SchemaMismatch`.
+    pub text: String,
+    /// The declared index the table lacks, when that is the difference.
+    pub missing_index: Option<&'i IndexDefinition>,
+}
+
+/// Every way the table described differs from the keys and indexes `owner` declares.
+pub(crate) fn schema_problems<'i>(
     owner: &str,
     declared: KeySchema,
-    indexes: &[IndexDefinition],
+    indexes: &'i [IndexDefinition],
     description: &TableDescription,
-) -> Result<()> {
+) -> Vec<Problem<'i>> {
     let type_of = |name: &str| {
         description
             .attribute_definitions()
@@ -258,7 +288,7 @@ pub(crate) fn check_schema(
     };
     let expected =
         |key: Option<KeyDefinition>| key.map(|k| describe_key(k.name, Some(k.scalar_type)));
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem<'i>> = Vec::new();
     let schema = description.key_schema();
     for (role, wanted, key) in [
         ("partition key", KeyType::Hash, Some(declared.partition_key)),
@@ -266,12 +296,12 @@ pub(crate) fn check_schema(
     ] {
         let (found, want) = (key_of(schema, wanted), expected(key));
         if found != want {
-            problems.push(format!(
+            problems.push(Problem::differs(format!(
                 "{role}: the table has {}, {} declares {}",
                 found.as_deref().unwrap_or("none"),
                 owner,
                 want.as_deref().unwrap_or("none")
-            ));
+            )));
         }
     }
     for index in indexes {
@@ -288,17 +318,20 @@ pub(crate) fn check_schema(
                 .map(|i| (i.key_schema().to_vec(), i.projection().cloned())),
         };
         match found {
-            None => problems.push(format!("index `{}`: missing from the table", index.name)),
+            None => problems.push(Problem {
+                text: format!("index `{}`: missing from the table", index.name),
+                missing_index: Some(index),
+            }),
             Some((keys, projection)) => {
                 let (found, want) = (
                     describe_projection(projection.as_ref()),
                     describe_projection(Some(&sdk_projection(index.projection))),
                 );
                 if found != want {
-                    problems.push(format!(
+                    problems.push(Problem::differs(format!(
                         "index `{}`: the table projects {found}, {owner} declares {want}",
                         index.name
-                    ));
+                    )));
                 }
                 // Every attribute of each key, in key order (multi-attribute keys).
                 let found: Vec<(KeyType, String)> = keys
@@ -322,23 +355,17 @@ pub(crate) fn check_schema(
                             .collect();
                         keys.join(", ")
                     };
-                    problems.push(format!(
+                    problems.push(Problem::differs(format!(
                         "index `{}`: the table's keys are {}, {owner} declares {}",
                         index.name,
                         list(&found),
                         list(&want)
-                    ));
+                    )));
                 }
             }
         }
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::SchemaMismatch {
-        table: table.to_owned(),
-        details: problems.join("; "),
-    })
+    problems
 }
 
 impl<T: DynamoItem> TypedMapping<T> {
@@ -367,73 +394,20 @@ impl<T: DynamoItem> TypedMapping<T> {
 
     /// Makes sure the table exists with `T`'s key schema: creates it (on demand) if it
     /// is missing, and otherwise checks that its keys and declared indexes match,
-    /// failing with [`Error::SchemaMismatch`] if they do not.
+    /// failing with [`Error::SchemaMismatch`] if they do not;
+    /// [`add_missing(true)`](EnsureTable::add_missing) adds the indexes, time to live
+    /// and stream it lacks instead. What it did is an [`Ensured`].
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
     /// # struct User { #[dynamo(partition_key)] id: String }
     /// # async fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
-    /// let created: bool = users.ensure_table().await?;
+    /// let created: bool = users.ensure_table().await?.created;
     /// # Ok(()) }
     /// ```
-    pub async fn ensure_table(&self) -> Result<bool> {
-        let owner = std::any::type_name::<T>();
-        ensure(self.create_table(), owner).await
+    pub fn ensure_table(&self) -> EnsureTable<'_> {
+        EnsureTable::new(self.create_table(), std::any::type_name::<T>())
     }
-}
-
-/// Creates the table `create` describes if it is missing (`true`), or checks that the
-/// existing one has its keys and indexes.
-pub(crate) async fn ensure(create: CreateTable<'_>, owner: &str) -> Result<bool> {
-    match describe_table(create.client, create.table).await {
-        Ok(description) => {
-            check_schema(
-                create.table,
-                owner,
-                create.schema,
-                create.indexes,
-                &description,
-            )?;
-            check_stream(create.table, create.stream, &description)?;
-            Ok(false)
-        }
-        Err(Error::Sdk { source, .. })
-            if matches!(
-                *source,
-                aws_sdk_dynamodb::Error::ResourceNotFoundException(_)
-            ) =>
-        {
-            create.await?;
-            Ok(true)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Refuses a table whose stream is off or records another view than `wanted`.
-fn check_stream(
-    table: &str,
-    wanted: Option<StreamView>,
-    description: &TableDescription,
-) -> Result<()> {
-    let Some(wanted) = wanted else {
-        return Ok(());
-    };
-    let found = description
-        .stream_specification()
-        .filter(|s| s.stream_enabled())
-        .and_then(|s| s.stream_view_type());
-    if found == Some(&wanted.to_sdk()) {
-        return Ok(());
-    }
-    Err(Error::SchemaMismatch {
-        table: table.to_owned(),
-        details: format!(
-            "stream: the table has {}, {:?} was asked for",
-            found.map_or_else(|| "none".to_owned(), |v| format!("{v:?}")),
-            wanted
-        ),
-    })
 }
 
 /// A table-lifecycle request: a span, nothing to meter.

@@ -6,7 +6,6 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::Client;
 
 use super::{Collection, DynamoCollection, DynamoTable, Entity};
-use crate::error::Result;
 use crate::operations::TypedMapping;
 use crate::schema::CreateTable;
 
@@ -150,18 +149,20 @@ impl<A: DynamoTable> Table<A> {
         )
     }
 
-    /// Creates the table if it is missing (`true`), or checks that its keys and
-    /// indexes are `A`'s ([`Error::SchemaMismatch`](crate::Error::SchemaMismatch) if not).
+    /// Creates the table if it is missing, or checks that its keys and indexes are
+    /// `A`'s ([`Error::SchemaMismatch`](crate::Error::SchemaMismatch) if not);
+    /// [`add_missing(true)`](crate::schema::EnsureTable::add_missing) adds the indexes,
+    /// time to live and stream it lacks instead.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoTable)]
     /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
     /// # struct App;
     /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
-    /// let created = app.ensure_table().await?;
+    /// let created = app.ensure_table().await?.created;
     /// # Ok(()) }
     /// ```
-    pub async fn ensure_table(&self) -> Result<bool> {
-        crate::schema::ensure(self.create_table(), std::any::type_name::<A>()).await
+    pub fn ensure_table(&self) -> crate::schema::EnsureTable<'_> {
+        crate::schema::EnsureTable::new(self.create_table(), std::any::type_name::<A>())
     }
 }

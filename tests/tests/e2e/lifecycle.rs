@@ -181,16 +181,19 @@ async fn ensure_table_creates_once_and_names_every_mismatch() {
     let client = client().await;
     let table = unique_table_name("ensure");
     let by_id = TypedMapping::<ById>::new(client.clone(), table.clone());
-    assert!(by_id.ensure_table().await.unwrap(), "created");
+    assert!(by_id.ensure_table().await.unwrap().created, "created");
     assert!(
-        !by_id.ensure_table().await.unwrap(),
+        !by_id.ensure_table().await.unwrap().created,
         "already there, and matching"
     );
     // Fewer indexes than the table has is fine.
-    assert!(!TypedMapping::<NoIndex>::new(client.clone(), table.clone())
-        .ensure_table()
-        .await
-        .unwrap());
+    assert!(
+        !TypedMapping::<NoIndex>::new(client.clone(), table.clone())
+            .ensure_table()
+            .await
+            .unwrap()
+            .created
+    );
 
     let by_number = TypedMapping::<ByNumber>::new(client.clone(), table.clone());
     match by_number.ensure_table().await.unwrap_err() {

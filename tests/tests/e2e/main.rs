@@ -30,6 +30,7 @@ mod single_table;
 mod smoke;
 mod streams;
 mod surface;
+mod table_life;
 mod tables;
 mod transactions;
 mod trust;

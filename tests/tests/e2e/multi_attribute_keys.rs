@@ -415,8 +415,11 @@ async fn ensure_table_tells_a_multi_attribute_key_in_another_order_apart() {
     let client = client().await;
     let name = unique_table_name("multi-order");
     let matches = TypedMapping::<Match>::new(client.clone(), name.clone());
-    assert!(matches.ensure_table().await.unwrap(), "created");
-    assert!(!matches.ensure_table().await.unwrap(), "matches itself");
+    assert!(matches.ensure_table().await.unwrap().created, "created");
+    assert!(
+        !matches.ensure_table().await.unwrap().created,
+        "matches itself"
+    );
     let reordered = TypedMapping::<MatchByRegionFirst>::new(client, name);
     match reordered.ensure_table().await.unwrap_err() {
         Error::SchemaMismatch { details, .. } => assert!(

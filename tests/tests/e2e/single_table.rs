@@ -637,9 +637,9 @@ async fn a_string_segment_may_not_hold_the_character_that_ends_it() {
 #[tokio::test]
 async fn ensure_table_checks_the_declared_indexes() {
     let app = app().await;
-    assert!(!app.ensure_table().await.unwrap());
+    assert!(!app.ensure_table().await.unwrap().created);
     let fresh = Table::<App>::new(client().await, unique_table_name("app-ensure"));
-    assert!(fresh.ensure_table().await.unwrap());
+    assert!(fresh.ensure_table().await.unwrap().created);
     fresh.delete_table().await.unwrap();
 
     // A table with the same keys but without the declared index is not taken for it,
