@@ -215,8 +215,75 @@ fn lambda_record(c: &mut Criterion) {
     group.finish();
 }
 
+/// A user as a service stores it, once without and once with validators (an email's
+/// shape, a name's length, and the type's own rule): what validation adds to every
+/// write's encoding.
+#[derive(DynamoItem, Clone)]
+struct PlainUser {
+    #[dynamo(partition_key)]
+    id: String,
+    email: String,
+    name: String,
+    plan: String,
+}
+
+fn email(value: &str) -> Result<(), &'static str> {
+    match value.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') => Ok(()),
+        _ => Err("expected name@domain"),
+    }
+}
+
+fn short(value: &str) -> Result<(), &'static str> {
+    (value.chars().count() <= 100).then_some(()).ok_or("over 100 characters")
+}
+
+fn not_named_after_email(user: &CheckedUser) -> Result<(), &'static str> {
+    (user.name != user.email).then_some(()).ok_or("the name is the email")
+}
+
+#[derive(DynamoItem, Clone)]
+#[dynamo(validate = "not_named_after_email")]
+struct CheckedUser {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(validate = "email")]
+    email: String,
+    #[dynamo(validate = "short")]
+    name: String,
+    plan: String,
+}
+
+fn validation(c: &mut Criterion) {
+    let plain = PlainUser {
+        id: "u-0190b8a0-0000-7000-8000-000000000001".into(),
+        email: "ada.lovelace@example.com".into(),
+        name: "Ada Lovelace".into(),
+        plan: "pro".into(),
+    };
+    let checked = CheckedUser {
+        id: plain.id.clone(),
+        email: plain.email.clone(),
+        name: plain.name.clone(),
+        plan: plain.plan.clone(),
+    };
+    let mut group = c.benchmark_group("validation");
+    group.bench_function("to_item, no validators", |b| {
+        b.iter(|| black_box(&plain).to_item().unwrap())
+    });
+    group.bench_function("validate + to_item, 3 validators", |b| {
+        b.iter(|| {
+            let user = black_box(&checked);
+            user.validate().unwrap();
+            user.to_item().unwrap()
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    validation,
     to_item,
     from_item,
     update_expression,
