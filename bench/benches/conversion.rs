@@ -235,11 +235,15 @@ fn email(value: &str) -> Result<(), &'static str> {
 }
 
 fn short(value: &str) -> Result<(), &'static str> {
-    (value.chars().count() <= 100).then_some(()).ok_or("over 100 characters")
+    (value.chars().count() <= 100)
+        .then_some(())
+        .ok_or("over 100 characters")
 }
 
 fn not_named_after_email(user: &CheckedUser) -> Result<(), &'static str> {
-    (user.name != user.email).then_some(()).ok_or("the name is the email")
+    (user.name != user.email)
+        .then_some(())
+        .ok_or("the name is the email")
 }
 
 #[derive(DynamoItem, Clone)]

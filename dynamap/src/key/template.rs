@@ -653,7 +653,9 @@ fn s(text: String) -> AttributeValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity_def::IndexTemplates;
     use crate::key::segment::segment_from_value;
+    use crate::sdk_item::Item;
 
     static SEGMENTS: [SegmentDef; 3] = [
         SegmentDef {
@@ -751,6 +753,85 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    /// A sale whose index is sparse by its optional coupon and sorted by its status.
+    static SALE_SEGMENTS: [SegmentDef; 3] = [
+        SegmentDef {
+            name: "id",
+            fixed_width: false,
+            optional: false,
+            from_value: segment_from_value::<String>,
+        },
+        SegmentDef {
+            name: "coupon",
+            fixed_width: false,
+            optional: true,
+            from_value: segment_from_value::<String>,
+        },
+        SegmentDef {
+            name: "status",
+            fixed_width: false,
+            optional: false,
+            from_value: segment_from_value::<String>,
+        },
+    ];
+
+    static SALE: EntityDef = EntityDef {
+        name: "Sale",
+        attribute: "_et",
+        segments: &SALE_SEGMENTS,
+        primary: KeyTemplates {
+            partition: Template {
+                text: "SALE#{id}",
+                parts: &[Part::Text("SALE#"), Part::Field(0)],
+            },
+            sort: None,
+        },
+        indexes: &[IndexTemplates {
+            name: "by_coupon",
+            local: false,
+            attributes: ("gsi1pk", Some("gsi1sk")),
+            templates: KeyTemplates {
+                partition: Template {
+                    text: "COUPON#{coupon}",
+                    parts: &[Part::Text("COUPON#"), Part::Field(1)],
+                },
+                sort: Some(Template {
+                    text: "{status}",
+                    parts: &[Part::Field(2)],
+                }),
+            },
+        }],
+        key_fields: &["id"],
+    };
+
+    /// Removing the optional field takes the item out of the sparse index; removing a
+    /// required field of its templates is refused (the keys could not be rendered),
+    /// though another field of the index is optional.
+    #[test]
+    fn only_an_optional_field_s_removal_takes_the_item_out_of_its_index() {
+        let key = Item::from([("id".to_owned(), sk("s1"))]);
+        let out = SALE.index_updates(&[], &["coupon"], &[], &key).unwrap();
+        assert_eq!(out, [("gsi1pk", None), ("gsi1sk", None)]);
+        let err = SALE.index_updates(&[], &["status"], &[], &key).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`status` is part of index `by_coupon`"),
+            "{err}"
+        );
+        let coupon = sk("SPRING");
+        let status = sk("paid");
+        let out = SALE
+            .index_updates(&[("coupon", &coupon), ("status", &status)], &[], &[], &key)
+            .unwrap();
+        assert_eq!(
+            out,
+            [
+                ("gsi1pk", Some(sk("COUPON#SPRING"))),
+                ("gsi1sk", Some(sk("paid")))
+            ]
+        );
     }
 
     #[test]
