@@ -194,9 +194,13 @@ fn request_spans_follow_opentelemetrys_dynamodb_conventions() {
         attribute(transaction[0], "dynamap.items"),
         Some(&Value::I64(2))
     );
+    // The idle poll is cut by its timeout: a GetRecords in flight then is dropped with
+    // its span, which ends with no answer (no status, no count). Every answered one
+    // has its count.
     let records: i64 = spans
         .iter()
         .filter(|s| text(s, "db.operation.name") == "GetRecords")
+        .filter(|s| s.status != Status::Unset)
         .map(|s| match attribute(s, "dynamap.items") {
             Some(Value::I64(n)) => *n,
             other => panic!("a GetRecords span without its item count: {other:?}"),

@@ -434,5 +434,16 @@ mod tests {
         let n = |v: &str| AttributeValue::N(v.to_owned());
         assert_eq!(compare(Some(&n("9")), Some(&n("10"))), Ordering::Less);
         assert_eq!(compare(None, Some(&s("a"))), Ordering::Less);
+        assert_eq!(compare(Some(&s("a")), None), Ordering::Greater);
+        // Binary by its bytes, as unsigned: 0x7f before 0x80.
+        let b = |bytes: &[u8]| AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(bytes));
+        assert_eq!(
+            compare(Some(&b(&[0x7f])), Some(&b(&[0x80]))),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare(Some(&b(&[1, 2])), Some(&b(&[1]))),
+            Ordering::Greater
+        );
     }
 }

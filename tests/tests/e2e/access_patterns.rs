@@ -662,6 +662,21 @@ async fn a_sharded_index_is_read_as_one_partition_merged_in_sort_key_order() {
     assert_eq!(ids, in_order(everything, true));
     let (ids, _) = paged(&all, |t| ranged(t, from, to).page_size(3)).await;
     assert_eq!(ids, in_order(in_range, false));
+    // One stream reads page after page of the merge, with no token in between.
+    let streamed = ids_of(all.query_index::<OpenByDate>(&()).page_size(4)).await;
+    assert_eq!(streamed, in_order(everything, false));
+    let pages: Vec<usize> = all
+        .query_index::<OpenByDate>(&())
+        .page_size(4)
+        .pages()
+        .map_ok(|page| page.items().len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        pages.len() > 30 && pages.iter().all(|n| *n <= 4),
+        "{pages:?}"
+    );
     // A token of a limited read resumes after the limit's last item.
     let page = all
         .query_index::<OpenByDate>(&())
