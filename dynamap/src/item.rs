@@ -416,19 +416,6 @@ impl IndexDefinition {
     pub fn key_attributes(&self) -> impl Iterator<Item = KeyDefinition> + '_ {
         self.partition_keys().chain(self.sort_keys())
     }
-
-    /// Whether a key has several attributes (DynamoDB's multi-attribute keys).
-    ///
-    /// ```
-    /// # #[derive(dynamap::DynamoItem)]
-    /// # struct Order { #[dynamo(partition_key)] id: String,
-    /// #   #[dynamo(gsi_partition_key(ByStatus))] status: String }
-    /// use dynamap::single_table::DynamoIndex;
-    /// assert!(!ByStatus::DEFINITION.is_multi_attribute());
-    /// ```
-    pub fn is_multi_attribute(&self) -> bool {
-        !self.more_partition_keys.is_empty() || !self.more_sort_keys.is_empty()
-    }
 }
 
 /// What a secondary index holds of each item: everything, its keys and the table's,

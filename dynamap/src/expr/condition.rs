@@ -61,6 +61,30 @@ pub(crate) enum Node {
 }
 
 impl Node {
+    /// The conditions ANDed in this node (itself when it is not an `and`), nested
+    /// `and`s flattened: what a sort-key condition joins with `&`.
+    pub(crate) fn conjuncts(&self) -> Vec<&Node> {
+        fn collect<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
+            match node {
+                Node::And(nodes) => nodes.iter().for_each(|n| collect(n, out)),
+                other => out.push(other),
+            }
+        }
+        let mut out = Vec::new();
+        collect(self, &mut out);
+        out
+    }
+
+    /// For a condition a key condition can hold (eq, lt, le, gt, ge, between or
+    /// begins_with): the path it narrows, and whether it is an equality.
+    pub(crate) fn key_condition_path(&self) -> Option<(&AttrPath, bool)> {
+        match self {
+            Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => Some((path, *cmp == Cmp::Eq)),
+            Node::Between(path, ..) | Node::BeginsWith(path, _) => Some((path, false)),
+            _ => None,
+        }
+    }
+
     /// Refuses a path with no attribute in it (a whole flattened struct), which
     /// DynamoDB cannot name.
     pub(super) fn check_paths(&self) -> Result<()> {

@@ -359,21 +359,14 @@ fn below(text: &str) -> Option<String> {
     Some(chars.into_iter().collect())
 }
 
-/// The conditions ANDed in `node` (itself when it is not an `and`).
-fn conjuncts<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
-    match node {
-        Node::And(nodes) => nodes.iter().for_each(|n| conjuncts(n, out)),
-        other => out.push(other),
-    }
-}
-
 /// The field a sort-key condition is on, if it is of a kind a key condition allows.
 fn condition_field(condition: &Node) -> Result<&str> {
-    let path = match condition {
-        Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => path,
-        Node::Between(path, ..) | Node::BeginsWith(path, _) => path,
-        Node::Invalid(e) => return Err(Error::Conversion(e.clone())),
-        _ => {
+    if let Node::Invalid(e) = condition {
+        return Err(Error::Conversion(e.clone()));
+    }
+    let path = match condition.key_condition_path() {
+        Some((path, _)) => path,
+        None => {
             return Err(refused(
                 "a sort-key condition must be eq, lt, le, gt, ge, between or begins_with on a field of the sort template (several joined with &: equality on the leading fields, then one on the next); use .filter(..) for other conditions".to_owned(),
             ))
@@ -446,8 +439,7 @@ impl<'e> SortRange<'e> {
         template: &Template,
         condition: &'n Node,
     ) -> Result<(Self, &'n Node)> {
-        let mut conditions = Vec::new();
-        conjuncts(condition, &mut conditions);
+        let conditions = condition.conjuncts();
         let mut named = Vec::with_capacity(conditions.len());
         for node in conditions {
             named.push((condition_field(node)?, node));

@@ -2,7 +2,7 @@
 //! attributes of a multi-attribute key, narrowed left to right as DynamoDB requires.
 
 use crate::error::{Error, Result};
-use crate::expr::{Cmp, Node};
+use crate::expr::Node;
 use crate::item::KeyDefinition;
 use crate::path::{AttrPath, PathStep};
 use crate::value::ScalarType;
@@ -18,14 +18,6 @@ fn refused(problem: String) -> Error {
     }
 }
 
-/// The conjuncts of `node`, nested `&`s flattened.
-fn conjuncts(node: &Node, out: &mut Vec<Node>) {
-    match node {
-        Node::And(parts) => parts.iter().for_each(|part| conjuncts(part, out)),
-        other => out.push(other.clone()),
-    }
-}
-
 /// One condition of a sort-key condition: the attribute it narrows, its position
 /// among the sort key's attributes, and whether it is an equality.
 struct Narrowed {
@@ -36,12 +28,8 @@ struct Narrowed {
 }
 
 /// What `node` narrows; `None` for a condition a key condition cannot hold.
-fn narrowed(node: Node, keys: &[KeyDefinition]) -> Option<Narrowed> {
-    let (path, equality) = match &node {
-        Node::Compare(path, cmp, _) if *cmp != Cmp::Ne => (path, *cmp == Cmp::Eq),
-        Node::Between(path, _, _) | Node::BeginsWith(path, _) => (path, false),
-        _ => return None,
-    };
+fn narrowed(node: &Node, keys: &[KeyDefinition]) -> Option<Narrowed> {
+    let (path, equality) = node.key_condition_path()?;
     let (position, key) = keys
         .iter()
         .enumerate()
@@ -50,7 +38,7 @@ fn narrowed(node: Node, keys: &[KeyDefinition]) -> Option<Narrowed> {
         position,
         key: *key,
         equality,
-        node,
+        node: node.clone(),
     })
 }
 
@@ -72,13 +60,12 @@ pub(crate) fn sort_condition(sort: Option<&Node>, keys: &[KeyDefinition]) -> Res
             "a sort-key condition on a key schema without a sort key".to_owned(),
         ));
     }
-    let mut parts = Vec::new();
-    conjuncts(sort, &mut parts);
+    let parts = sort.conjuncts();
     let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
     let mut ordered: Vec<Narrowed> = Vec::with_capacity(parts.len());
     for part in parts {
         if let Node::Invalid(e) = part {
-            return Err(Error::Conversion(e));
+            return Err(Error::Conversion(e.clone()));
         }
         let is_prefix = matches!(part, Node::BeginsWith(..));
         let Some(narrowed) = narrowed(part, keys) else {
@@ -134,6 +121,7 @@ mod tests {
     use aws_sdk_dynamodb::types::AttributeValue;
 
     use super::*;
+    use crate::expr::Cmp;
 
     const KEYS: [KeyDefinition; 3] = [
         KeyDefinition {

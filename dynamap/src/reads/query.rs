@@ -288,9 +288,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// per shard, in shard order, for a sharded template).
     fn partitions(&self) -> Result<Vec<Vec<(KeyDefinition, AttributeValue)>>> {
         let (partition_keys, _) = self.keys()?;
-        let first = self
-            .index_queried()?
-            .map_or(T::KEY_SCHEMA.partition_key, |index| index.partition_key);
+        let first = partition_keys
+            .first()
+            .copied()
+            .unwrap_or(T::KEY_SCHEMA.partition_key);
         let parts = self
             .partition
             .clone()

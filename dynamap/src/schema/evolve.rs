@@ -8,12 +8,15 @@
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate,
-    IndexStatus, ProvisionedThroughput, StreamSpecification, TableDescription, TimeToLiveStatus,
+    BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, IndexStatus,
+    ProvisionedThroughput, TableDescription, TimeToLiveStatus,
 };
 use aws_sdk_dynamodb::Client;
 
-use super::{index_key_schema, mismatch, plain, schema_problems, sdk_projection, CreateTable};
+use super::{
+    attribute_definition, index_key_schema, mismatch, plain, schema_problems, sdk_projection,
+    CreateTable,
+};
 use crate::error::{Error, Result};
 use crate::item::{IndexDefinition, IndexKind};
 use crate::lifecycle::{describe_table, wait_for};
@@ -148,13 +151,7 @@ impl<'a> EnsureTable<'a> {
             let request = client
                 .update_table()
                 .table_name(table)
-                .stream_specification(
-                    StreamSpecification::builder()
-                        .stream_enabled(true)
-                        .stream_view_type(view.to_sdk())
-                        .build()
-                        .map_err(|e| Error::from_build("UpdateTable", e))?,
-                );
+                .stream_specification(view.specification("UpdateTable")?);
             crate::observe::send_classified(request, plain(table)).await?;
             crate::lifecycle::wait_until_active(client, table).await?;
             added.push(format!("stream {view:?}"));
@@ -334,13 +331,7 @@ async fn add_index(
                 .build(),
         );
     for key in index.key_attributes() {
-        request = request.attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(key.name)
-                .attribute_type(key.scalar_type.to_sdk())
-                .build()
-                .map_err(build)?,
-        );
+        request = request.attribute_definitions(attribute_definition(key, "UpdateTable")?);
     }
     crate::observe::send_classified(request, plain(table)).await?;
     Ok(())

@@ -60,7 +60,31 @@ pub enum StreamView {
     NewAndOldImages,
 }
 
+/// A key attribute's name and type, as CreateTable and UpdateTable declare it.
+fn attribute_definition(
+    key: KeyDefinition,
+    operation: &'static str,
+) -> Result<AttributeDefinition> {
+    AttributeDefinition::builder()
+        .attribute_name(key.name)
+        .attribute_type(key.scalar_type.to_sdk())
+        .build()
+        .map_err(|e| Error::from_build(operation, e))
+}
+
 impl StreamView {
+    /// The stream turned on, recording this view, as CreateTable and UpdateTable take it.
+    fn specification(
+        self,
+        operation: &'static str,
+    ) -> Result<aws_sdk_dynamodb::types::StreamSpecification> {
+        aws_sdk_dynamodb::types::StreamSpecification::builder()
+            .stream_enabled(true)
+            .stream_view_type(self.to_sdk())
+            .build()
+            .map_err(|e| Error::from_build(operation, e))
+    }
+
     fn to_sdk(self) -> aws_sdk_dynamodb::types::StreamViewType {
         use aws_sdk_dynamodb::types::StreamViewType as V;
         match self {
@@ -478,22 +502,10 @@ pub(crate) async fn create(
         .set_provisioned_throughput(throughput.clone())
         .set_key_schema(Some(key_schema(keys)?));
     if let Some(view) = stream {
-        request = request.stream_specification(
-            aws_sdk_dynamodb::types::StreamSpecification::builder()
-                .stream_enabled(true)
-                .stream_view_type(view.to_sdk())
-                .build()
-                .map_err(|e| Error::from_build("CreateTable", e))?,
-        );
+        request = request.stream_specification(view.specification("CreateTable")?);
     }
     for definition in definitions {
-        request = request.attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(definition.name)
-                .attribute_type(definition.scalar_type.to_sdk())
-                .build()
-                .map_err(|e| Error::from_build("CreateTable", e))?,
-        );
+        request = request.attribute_definitions(attribute_definition(definition, "CreateTable")?);
     }
     for index in indexes {
         let projection = sdk_projection(index.projection);
