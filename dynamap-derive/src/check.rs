@@ -419,7 +419,7 @@ fn index_mentions_are_valid(cx: &Ctxt, at: &At) {
 }
 
 /// The most attributes one key of a global index has (DynamoDB's multi-attribute keys).
-const MAX_KEY_ATTRIBUTES: usize = 4;
+pub const MAX_KEY_ATTRIBUTES: usize = 4;
 
 fn one_storage_option(cx: &Ctxt, at: &At) {
     let attrs = &at.field.attrs;

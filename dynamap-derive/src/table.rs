@@ -8,14 +8,12 @@ use quote::{format_ident, quote};
 use syn::{DeriveInput, LitStr};
 
 use crate::case::RenameRule;
+use crate::check::MAX_KEY_ATTRIBUTES;
 use crate::ctxt::Ctxt;
 
 const TABLE_OPTIONS: &str = "partition_key, sort_key, entity_attribute, ttl, index";
 const INDEX_OPTIONS: &str =
     "name, partition_key = \"..\" or partition_key(attr: Type, ..), sort_key, local, keys_only, include(..)";
-
-/// The most attributes one key of a global index has (DynamoDB's multi-attribute keys).
-const MAX_KEY_ATTRIBUTES: usize = 4;
 
 /// `tenant: String` in `partition_key(tenant: String, region: String)`: an attribute
 /// of a typed index key, which entities store as a field of their own.
