@@ -188,6 +188,14 @@ pub struct FieldAttrs {
     pub index_projections: Vec<(LitStr, ProjectionAttr)>,
     /// `no_patch`: left out of the type's `DynamoPatch`.
     pub no_patch: Option<proc_macro2::Span>,
+    /// `unique` or `unique(per(field, ..))`: no two items hold one value.
+    pub unique: Option<UniqueAttr>,
+}
+
+/// `unique(per(tenant))`: where the option is, and the fields that scope the value.
+pub struct UniqueAttr {
+    pub span: proc_macro2::Span,
+    pub per: Vec<syn::Ident>,
 }
 
 /// Options on an enum variant.
@@ -200,7 +208,7 @@ const CONTAINER_OPTIONS: &str =
     "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate";
+     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -429,6 +437,9 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.epoch_millis, span, meta)
         } else if meta.path.is_ident("no_patch") {
             set_once(&mut out.no_patch, span, meta)
+        } else if meta.path.is_ident("unique") {
+            let unique = unique(meta)?;
+            set_once(&mut out.unique, unique, meta)
         } else if meta.path.is_ident("gsi_partition_key") {
             index_mention(meta, &mut out, IndexRole::GlobalPartition)
         } else if meta.path.is_ident("gsi_sort_key") {
@@ -440,6 +451,35 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         }
     });
     out
+}
+
+/// `unique`, or `unique(per(tenant, ..))`: the value is unique among the items with
+/// the same values of those fields.
+fn unique(meta: &syn::meta::ParseNestedMeta) -> syn::Result<UniqueAttr> {
+    let mut out = UniqueAttr {
+        span: meta.path.span(),
+        per: Vec::new(),
+    };
+    if meta.input.is_empty() || meta.input.peek(syn::Token![,]) {
+        return Ok(out);
+    }
+    meta.parse_nested_meta(|inner| {
+        if !inner.path.is_ident("per") {
+            return Err(
+                inner.error("`unique` takes `per(field, ..)`: the fields that scope the value")
+            );
+        }
+        let content;
+        syn::parenthesized!(content in inner.input);
+        let fields =
+            content.parse_terminated(<syn::Ident as syn::parse::Parse>::parse, syn::Token![,])?;
+        if fields.is_empty() {
+            return Err(inner.error("`per(..)` names at least one field"));
+        }
+        out.per.extend(fields);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// `gsi_partition_key = "by_status"` names an index by its name;

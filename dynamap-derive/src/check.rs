@@ -48,6 +48,10 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
                 validated_field_is_a_stored_value(cx, &at);
+                unique_is_for_items(cx, &at);
+                unique_is_not_a_key(cx, &at);
+                unique_is_stored(cx, &at);
+                unique_scope_names_stored_fields(cx, &at);
             }
             type_validator_is_for_items(cx, container, data);
             if container.derive == Derive::Item {
@@ -62,6 +66,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                     entity_has_a_partition_template(cx, entity);
                     entity_keys_come_from_templates(cx, data);
                     primary_template_fields_are_not_options(cx, data, entity);
+                    unique_is_not_in_the_primary_key(cx, data, entity);
                     shards_are_in_index_partitions(cx, entity);
                     for template in entity.templates() {
                         template_is_well_formed(cx, template);
@@ -489,6 +494,85 @@ fn validated_field_is_a_stored_value(cx: &Ctxt, at: &At) {
             path,
             "`validate` takes a field stored as itself (not skip, default, serde, with, epoch_* or flatten)",
         );
+    }
+}
+
+/// Guards are items of a table: unique values belong to table items.
+fn unique_is_for_items(cx: &Ctxt, at: &At) {
+    if let (Some(unique), Derive::Value) = (&at.field.attrs.unique, at.derive) {
+        cx.at(
+            unique.span,
+            "`unique` is kept by guard items in a table: put it on a #[derive(DynamoItem)] type's fields",
+        );
+    }
+}
+
+fn unique_is_not_a_key(cx: &Ctxt, at: &At) {
+    if let (Some(unique), Some(_)) = (&at.field.attrs.unique, key_span(at.field)) {
+        cx.at(
+            unique.span,
+            "a key field is unique already (no two items share a key): `unique` is for other fields",
+        );
+    }
+}
+
+/// A guard's key is made from the value as stored: the field is stored as itself.
+fn unique_is_stored(cx: &Ctxt, at: &At) {
+    if let Some(unique) = &at.field.attrs.unique {
+        if !matches!(at.field.storage, Storage::Value | Storage::ValueOrDefault) {
+            cx.at(
+                unique.span,
+                "`unique` takes a field stored as itself (not skip, serde, with, epoch_* or flatten)",
+            );
+        }
+    }
+}
+
+/// `per(field, ..)` names other fields of the type, each stored as itself, once.
+fn unique_scope_names_stored_fields(cx: &Ctxt, at: &At) {
+    let Some(unique) = &at.field.attrs.unique else {
+        return;
+    };
+    for (position, name) in unique.per.iter().enumerate() {
+        if unique.per[..position].contains(name) {
+            cx.spanned(name, format!("`{name}` is named twice in `per`"));
+            continue;
+        }
+        if name == at.field.member {
+            cx.spanned(
+                name,
+                "`per` names the fields that scope the value, not the unique field itself",
+            );
+            continue;
+        }
+        match at.data.fields.iter().find(|f| f.member == name) {
+            None => cx.spanned(name, format!("`per` names no field `{name}` of this type")),
+            Some(f) if !matches!(f.storage, Storage::Value | Storage::ValueOrDefault) => {
+                cx.spanned(
+                    name,
+                    format!("`{name}` scopes a unique value: it is stored as itself (not skip, serde, with, epoch_* or flatten)"),
+                )
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// An entity's key fields make its key: unique already.
+fn unique_is_not_in_the_primary_key(cx: &Ctxt, data: &Struct, entity: &EntityModel) {
+    for template in entity.pk.iter().chain(&entity.sk) {
+        for name in template.distinct_fields() {
+            let field = data
+                .fields
+                .iter()
+                .find(|f| f.member.to_string().trim_start_matches("r#") == name);
+            if let Some(unique) = field.and_then(|f| f.attrs.unique.as_ref()) {
+                cx.at(
+                    unique.span,
+                    format!("`{name}` is in the entity's key template, so it is unique already (no two items share a key): `unique` is for other fields"),
+                );
+            }
+        }
     }
 }
 

@@ -108,6 +108,24 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
+    /// The attributes no two items may share a value of (`#[dynamo(unique)]`, optionally
+    /// `unique(per(field, ..))`): every write of such a value also writes a guard item
+    /// in the same transaction, and a value another item holds is
+    /// [`Error::NotUnique`](crate::Error::NotUnique).
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct User {
+    ///     #[dynamo(partition_key)] id: String,
+    ///     tenant: String,
+    ///     #[dynamo(unique(per(tenant)))] email: String,
+    /// }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(User::UNIQUE[0].attribute, "email");
+    /// assert_eq!(User::UNIQUE[0].per, &["tenant"]);
+    /// ```
+    const UNIQUE: &'static [UniqueAttribute] = &[];
+
     /// The stored names of every attribute the type declares (skipped fields aside);
     /// [`update`](crate::TypedMapping::update_with) conditions on the absent ones staying
     /// absent. Empty for a hand-written implementation that does not list them.
@@ -324,6 +342,24 @@ pub struct KeyDefinition {
     pub scalar_type: ScalarType,
 }
 
+/// An attribute declared `#[dynamo(unique)]`: no two items of the type hold the same
+/// value of it (among the items with equal `per` attributes). See
+/// [`DynamoItem::UNIQUE`].
+///
+/// ```
+/// use dynamap::schema::UniqueAttribute;
+/// let email = UniqueAttribute { attribute: "email", per: &["tenant"] };
+/// assert_eq!(email.per.len(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueAttribute {
+    /// The attribute's stored name.
+    pub attribute: &'static str,
+    /// The stored names of the attributes whose values scope it (empty: unique in
+    /// the whole table, per type or entity).
+    pub per: &'static [&'static str],
+}
+
 /// A secondary index declared on an item type.
 ///
 /// ```
@@ -482,4 +518,12 @@ pub trait Projection: Sized {
     fn attribute_names(out: &mut Vec<&'static str>) {
         out.extend_from_slice(Self::ATTRIBUTES);
     }
+}
+
+/// `T`'s name without its module path (`User` for `app::model::User`), as the derive
+/// names it in its own errors.
+pub(crate) fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    let plain = full.split('<').next().unwrap_or(full);
+    plain.rsplit("::").next().unwrap_or(plain)
 }

@@ -596,9 +596,12 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let validation = super::validate::members(container.ident, data);
     let key_members = key_members(&key_expr, 2, &quote!(#(#key_keys)*), &key_read);
     let checks = table_checks(container, data, entity);
+    let unique_checks = super::unique::checks(container, data);
 
     quote! {
         #checks
+
+        #unique_checks
 
         #header {
             type Key = #key_type;

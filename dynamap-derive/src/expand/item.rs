@@ -168,7 +168,10 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let shared = shared_members(data);
     let validation = super::validate::members(container.ident, data);
     let key_members = key_members(&key_expr, key_count, &key_insert, &key_read);
+    let unique_checks = super::unique::checks(container, data);
     quote! {
+        #unique_checks
+
         #header {
             type Key = #key_type;
             type Partition = #pk_ty;
@@ -237,6 +240,7 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         }
     });
     let stamps = stamps(data);
+    let unique = super::unique::members(data);
     let flattened_names = data
         .fields
         .iter()
@@ -287,6 +291,8 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         #version
 
         #stamps
+
+        #unique
     }
 }
 

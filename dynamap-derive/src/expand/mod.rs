@@ -14,6 +14,7 @@ mod fallback;
 mod item;
 mod newtype;
 mod paths;
+mod unique;
 mod validate;
 
 pub use fallback::fallback;

@@ -149,6 +149,7 @@ struct Outcome {
 /// An item as a batch write stores it: as `insert` stores it (write-time stamps, the
 /// next version), so every other write path goes on from there.
 pub(super) fn put_item<T: DynamoItem>(item: &T, now: std::time::SystemTime) -> Result<Item> {
+    crate::operations::refuse_unguarded::<T>("BatchWriteItem")?;
     item.validate()?;
     let mut encoded = item.to_item()?;
     T::stamps(now)?.apply_to(&mut encoded, false);

@@ -258,6 +258,7 @@ where
     /// ```
     pub async fn send(self) -> Result<BatchReport> {
         let writes = self.keys.map(move |key| {
+            crate::operations::refuse_unguarded::<T>("BatchWriteItem")?;
             let encoded = T::key_to_item(key.borrow())?;
             check_key(&encoded, &T::KEY_SCHEMA)?;
             Ok(Pending::new(delete_request(encoded)?, move || {

@@ -54,6 +54,13 @@ pub trait Changed: Sized + Send + Sync + 'static {
     /// an item type or a collection, says.)
     #[doc(hidden)]
     fn entities() -> Option<(&'static str, &'static [&'static str])>;
+
+    /// Whether the table holds guard items of this type's unique attributes, whose
+    /// records are skipped (an entity's are skipped as another entity's).
+    #[doc(hidden)]
+    fn has_guards() -> bool {
+        false
+    }
 }
 
 impl<T: DynamoItem> Changed for T {
@@ -83,6 +90,10 @@ impl<T: DynamoItem> Changed for T {
 
     fn entities() -> Option<(&'static str, &'static [&'static str])> {
         T::ENTITY.map(|entity| (entity.attribute, std::slice::from_ref(&entity.name)))
+    }
+
+    fn has_guards() -> bool {
+        !T::UNIQUE.is_empty()
     }
 }
 
@@ -139,6 +150,9 @@ pub(crate) struct RawParts {
 
 /// Decodes `raw` into a change of `T`; `None` for another entity's record.
 pub(crate) fn decode<T: Changed>(raw: RawChange) -> Option<Result<Change<T>>> {
+    if T::has_guards() && raw.keys.values().any(crate::operations::is_guard_key) {
+        return None;
+    }
     let image = raw.new_image.as_ref().or(raw.old_image.as_ref());
     if let (Some((attribute, _)), Some(image)) = (T::entities(), image) {
         if !belongs::<T>(crate::entity_def::entity_of(image, attribute)) {

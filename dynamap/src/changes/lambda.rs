@@ -86,6 +86,10 @@ fn raw(record: &EventRecord) -> Result<RawChange> {
 /// ```
 pub fn from_lambda_record<T: Changed>(record: &EventRecord) -> Result<Option<Change<T>>> {
     let change = &record.change;
+    let guard_key = |v: &serde_dynamo::AttributeValue| matches!(v, serde_dynamo::AttributeValue::S(s) if crate::operations::is_guard_text(s));
+    if T::has_guards() && change.keys.values().any(guard_key) {
+        return Ok(None);
+    }
     let image = [&change.new_image, &change.old_image]
         .into_iter()
         .find(|i| !i.is_empty());

@@ -5,32 +5,7 @@ use serde_json::Value as Json;
 
 use super::{Document, Number, Value};
 use crate::error::ConversionError;
-
-/// A decimal as (negative, significant digits, exponent), for exact comparisons.
-fn canonical(text: &str) -> Option<(bool, String, i64)> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().ok()?),
-        None => (body, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let mut digits: String = int_part.chars().chain(frac_part.chars()).collect();
-    // Checked: an exponent near i64's ends, read from the table, must not overflow.
-    let mut exponent = exponent.checked_sub(i64::try_from(frac_part.len()).ok()?)?;
-    let trimmed = digits.trim_start_matches('0').to_owned();
-    digits = trimmed;
-    while digits.ends_with('0') {
-        digits.pop();
-        exponent = exponent.checked_add(1)?;
-    }
-    if digits.is_empty() {
-        return Some((false, String::new(), 0));
-    }
-    Some((negative, digits, exponent))
-}
+use crate::value::canonical_number as canonical;
 
 fn number_to_json(n: &Number) -> Result<Json, ConversionError> {
     // With `arbitrary_precision`, a JSON number keeps its text: every DynamoDB number

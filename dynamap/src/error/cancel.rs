@@ -102,3 +102,39 @@ impl fmt::Display for CancelledAction {
         Ok(())
     }
 }
+
+/// A cancellation with its reasons, labelled by action; other errors as they are.
+pub(crate) fn cancelled(
+    error: aws_sdk_dynamodb::Error,
+    labels: &[String],
+    operation: &'static str,
+) -> super::Error {
+    match error {
+        aws_sdk_dynamodb::Error::TransactionCanceledException(e) => {
+            let actions = e
+                .cancellation_reasons()
+                .iter()
+                .enumerate()
+                .map(|(index, reason)| CancelledAction {
+                    index,
+                    action: labels
+                        .get(index)
+                        .cloned()
+                        .unwrap_or_else(|| format!("action {index}")),
+                    reason: CancelReason::from_code(reason.code()),
+                    message: reason.message().map(str::to_owned),
+                    item: reason.item().cloned(),
+                })
+                .collect();
+            super::Error::TransactionCancelled {
+                actions,
+                message: e.message().map(str::to_owned),
+            }
+        }
+        other => super::Error::Sdk {
+            operation,
+            table: labels.join(", "),
+            source: Box::new(other),
+        },
+    }
+}

@@ -5,6 +5,7 @@ mod conversion;
 mod decoded;
 mod rejected;
 
+pub(crate) use cancel::cancelled;
 pub use cancel::{CancelReason, CancelledAction};
 pub(crate) use conversion::describe_value;
 pub use conversion::ConversionError;
@@ -153,6 +154,25 @@ pub enum Error {
         expected: Vec<&'static str>,
         /// The entity the item names.
         found: Option<String>,
+    },
+
+    /// A write that would give a `#[dynamo(unique)]` attribute a value another item
+    /// holds (within the same `per` scope): nothing was written. A conflict in the data,
+    /// not in the calling code: a service answers it with 409. `owner` is the key of
+    /// the item that holds the value, as stored (redacted in `Debug`).
+    ///
+    /// ```
+    /// let err = dynamap::Error::NotUnique { item: "User", field: "email", owner: Default::default() };
+    /// assert_eq!(err.to_string(), "`User.email` is not unique: another item holds the value");
+    /// ```
+    #[error("`{item}.{field}` is not unique: another item holds the value")]
+    NotUnique {
+        /// The item type's name.
+        item: &'static str,
+        /// The unique attribute, as stored.
+        field: &'static str,
+        /// The key attributes of the item that holds the value.
+        owner: Item,
     },
 
     /// A stream record that does not decode into the feed's type (an image missing a
@@ -592,6 +612,12 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("table", table)
                 .field("source", source)
+                .finish(),
+            Error::NotUnique { item, field, owner } => f
+                .debug_struct("NotUnique")
+                .field("item", item)
+                .field("field", field)
+                .field("owner", &Redacted::item(owner))
                 .finish(),
             Error::OtherEntity { expected, found } => f
                 .debug_struct("OtherEntity")

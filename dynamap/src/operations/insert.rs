@@ -97,6 +97,9 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<u64>> {
+        if !T::UNIQUE.is_empty() {
+            return self.send_with_guards().await;
+        }
         let mapping = self.mapping;
         let PutRequest {
             item,
@@ -172,13 +175,48 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                 .map(|_| ())
                 .map_err(|e| Error::from_sdk("PutItem", table, e))
         };
-        let result = result.map_err(super::entity_guard::other_entity_or::<T>);
-        match (result, expected_version) {
-            (Ok(()), expected) => Ok(expected.map(|(_, version)| version.saturating_add(1))),
-            (Err(e @ Error::OtherEntity { .. }), _) => Err(e),
-            (Err(e), Some((name, expected))) => Err(version_conflict_or(e, name, expected)),
-            (Err(e), None) => Err(e),
-        }
+        outcome::<T>(result, expected_version)
+    }
+
+    /// The insert of a type with unique attributes: one transaction of the put and its
+    /// guards' moves (see `unique`). Over a stored item, its old values' guards go.
+    async fn send_with_guards(self) -> Result<Option<u64>> {
+        let mapping = self.mapping;
+        let key = T::key_to_item(&self.item.key())?;
+        let now = mapping.stamp_time();
+        let mut expected_version = None;
+        // A put `if_absent` replaces nothing (or fails): no read needed.
+        let read = (!self.if_absent).then_some(super::unique::Expect::Unique);
+        let result = super::unique::write(mapping, &key, "PutItem", read, |_, expect| {
+            let condition = all_of(self.condition.iter().cloned().chain(expect).collect());
+            let request = put_request(self.item, condition, self.if_absent, now, Marked::No)?;
+            expected_version = request.expected_version;
+            Ok(super::unique::Planned {
+                new: Some(request.item.clone()),
+                action: super::transact_actions::put(
+                    mapping.table_name(),
+                    request.item,
+                    request.expressions,
+                )?,
+            })
+        })
+        .await;
+        outcome::<T>(result.map(|_| ()), expected_version)
+    }
+}
+
+/// An insert's answer: the version it stored, or its failure as the caller can match
+/// it (another entity's item, a version conflict).
+fn outcome<T: DynamoItem>(
+    result: Result<()>,
+    expected_version: Option<(&'static str, u64)>,
+) -> Result<Option<u64>> {
+    let result = result.map_err(super::entity_guard::other_entity_or::<T>);
+    match (result, expected_version) {
+        (Ok(()), expected) => Ok(expected.map(|(_, version)| version.saturating_add(1))),
+        (Err(e @ Error::OtherEntity { .. }), _) => Err(e),
+        (Err(e), Some((name, expected))) => Err(version_conflict_or(e, name, expected)),
+        (Err(e), None) => Err(e),
     }
 }
 

@@ -9,6 +9,8 @@ mod modify;
 pub(crate) mod patch;
 mod remove;
 mod stored;
+pub(crate) mod transact_actions;
+mod unique;
 mod update_with;
 mod validate;
 mod versioning;
@@ -30,6 +32,7 @@ pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use patch::Patch;
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
+pub(crate) use unique::{is_guard_key, is_guard_text, own_items, refuse_unguarded};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
 

@@ -518,12 +518,20 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         )
     }
 
+    /// Whether the update changes a unique attribute or its scope (its guards move).
+    pub(crate) fn touches_unique(&self) -> bool {
+        super::unique::touches::<T>(&self.actions)
+    }
+
     pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
         self.sdk_retries = on;
         self
     }
 
     pub(crate) async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
+        if super::unique::touches::<T>(&self.actions) {
+            return self.send_with_guards(return_values).await;
+        }
         let key = std::mem::replace(&mut self.key, Ok(Item::new())).map_err(|e| *e)?;
         let (mapping, upsert, sdk_retries) = (self.mapping, self.upsert, self.sdk_retries);
         let rendered = self.render()?;
@@ -542,6 +550,67 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         match output {
             Ok(output) => Ok(output.attributes.filter(|item| !item.is_empty())),
             // No old item means the key-exists condition is what failed.
+            Err(Error::ConditionFailed {
+                item: None, table, ..
+            }) if !upsert => Err(Error::NotFound { table }),
+            Err(e) => Err(past_ceiling::<T>(
+                super::entity_guard::other_entity_or::<T>(e),
+            )),
+        }
+    }
+}
+
+impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
+    /// An update that changes a unique attribute (or its scope): one transaction of the
+    /// update and its guards' moves (see `unique`). A transaction returns no item: the
+    /// old one is the item read, exact because the update expects it whole; a new one
+    /// cannot be told without evaluating the update, so it is refused.
+    async fn send_with_guards(self, return_values: ReturnValue) -> Result<Option<Item>> {
+        let expect = match return_values {
+            ReturnValue::None => super::unique::Expect::Unique,
+            ReturnValue::AllOld => super::unique::Expect::Whole,
+            _ => {
+                return Err(Error::InvalidRequest {
+                    operation: "UpdateItem",
+                    problem: "a modify of a unique attribute is a transaction, which returns no new item: use return_old, or update_with (it returns the item as written)".to_owned(),
+                })
+            }
+        };
+        let key = self.key.map_err(|e| *e)?;
+        if let Some(e) = self.error {
+            return Err(Error::Conversion(e));
+        }
+        let (mapping, upsert, key_fields) = (self.mapping, self.upsert, self.key_fields);
+        let (actions, condition) = (self.actions, self.condition.map(|c| *c));
+        let now = mapping.stamp_time();
+        let result = super::unique::write(
+            mapping,
+            &key,
+            "UpdateItem",
+            Some(expect),
+            |stored, expect| {
+                let new = super::unique::after_update::<T>(stored, &key, &key_fields, &actions)?;
+                let condition = all_of(condition.iter().cloned().chain(expect).collect());
+                let fields = Fields {
+                    upsert,
+                    key: &key_fields,
+                };
+                let rendered = render::<T>(actions.clone(), condition, fields, None, now)?;
+                Ok(super::unique::Planned {
+                    action: super::transact_actions::update(
+                        mapping.table_name(),
+                        key.clone(),
+                        rendered,
+                    )?,
+                    new: Some(new),
+                })
+            },
+        )
+        .await;
+        match result {
+            Ok(stored) => Ok(
+                stored.filter(|item| expect == super::unique::Expect::Whole && !item.is_empty())
+            ),
             Err(Error::ConditionFailed {
                 item: None, table, ..
             }) if !upsert => Err(Error::NotFound { table }),

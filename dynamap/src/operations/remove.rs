@@ -88,6 +88,9 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
+        if !T::UNIQUE.is_empty() {
+            return self.send_with_guards().await;
+        }
         let table = self.mapping.table_name();
         let expressions = delete_expressions::<T>(self.condition)?;
         let key = self.key?;
@@ -116,25 +119,61 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
                 _ => return Err(lost),
             },
             (Err(Error::ConditionFailed { item: None, .. }), Some(lost)) => return Err(lost),
-            (Err(e), _) => {
-                return Err(
-                    match (
-                        super::entity_guard::other_entity_or::<T>(e),
-                        self.expected_version,
-                    ) {
-                        (e @ Error::OtherEntity { .. }, _) => e,
-                        (e, Some((name, expected))) => {
-                            super::versioning::version_conflict_or(e, name, expected)
-                        }
-                        (e, None) => e,
-                    },
-                )
-            }
+            (Err(e), _) => return Err(failure::<T>(e, self.expected_version)),
         };
-        match attributes {
-            Some(item) if !item.is_empty() => T::from_item(item).map(Some),
-            _ => Ok(None),
+        removed(attributes)
+    }
+
+    /// The remove of a type with unique attributes: one transaction of the delete and
+    /// of its values' guards, conditional on the whole item as read, which is what it
+    /// returns (see `unique`).
+    async fn send_with_guards(self) -> Result<Option<T>> {
+        let Remove {
+            mapping,
+            key,
+            condition,
+            expected_version,
+        } = self;
+        let key = key?;
+        let read = Some(super::unique::Expect::Whole);
+        let result = super::unique::write(mapping, &key, "DeleteItem", read, |_, expect| {
+            let condition = all_of(condition.iter().cloned().chain(expect).collect());
+            let expressions = delete_expressions::<T>(condition)?;
+            Ok(super::unique::Planned {
+                action: super::transact_actions::delete(
+                    mapping.table_name(),
+                    key.clone(),
+                    expressions,
+                )?,
+                new: None,
+            })
+        })
+        .await;
+        match result {
+            Ok(stored) => removed(stored),
+            Err(e) => Err(failure::<T>(e, expected_version)),
         }
+    }
+}
+
+/// A failed remove as the caller can match it (another entity's item, a version
+/// conflict).
+fn failure<T: DynamoItem>(e: Error, expected_version: Option<(&'static str, u64)>) -> Error {
+    match (
+        super::entity_guard::other_entity_or::<T>(e),
+        expected_version,
+    ) {
+        (e @ Error::OtherEntity { .. }, _) => e,
+        (e, Some((name, expected))) => super::versioning::version_conflict_or(e, name, expected),
+        (e, None) => e,
+    }
+}
+
+/// What a remove took: the item, if there was one.
+fn removed<T: DynamoItem>(attributes: Option<Item>) -> Result<Option<T>> {
+    match attributes {
+        Some(item) if !item.is_empty() => T::from_item(item).map(Some),
+        _ => Ok(None),
     }
 }
 

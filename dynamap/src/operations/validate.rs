@@ -30,7 +30,7 @@ pub(crate) fn changes<T: DynamoItem>(actions: &[(AttrPath, Action)]) -> Result<(
             (true, Action::Remove) => T::validate_attribute(field, None)?,
             _ => {
                 return Err(Error::Invalid {
-                    item: short_type_name::<T>(),
+                    item: crate::item::short_type_name::<T>(),
                     field: Some(field),
                     reason: format!(
                         "`{path}` changes part of a validated field, which its validator cannot see: set the whole field"
@@ -40,12 +40,4 @@ pub(crate) fn changes<T: DynamoItem>(actions: &[(AttrPath, Action)]) -> Result<(
         }
     }
     Ok(())
-}
-
-/// `T`'s name without its module path (`User` for `app::model::User`), as the derive
-/// names it in its own errors.
-fn short_type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
-    let plain = full.split('<').next().unwrap_or(full);
-    plain.rsplit("::").next().unwrap_or(plain)
 }

@@ -99,3 +99,31 @@ impl<K: KeyAttribute> IndexKeyAttribute for Option<K> {
     const SCALAR_TYPE: crate::value::ScalarType = <K as crate::value::ScalarAttribute>::SCALAR_TYPE;
     type Key = K;
 }
+
+/// A type whose values can be unique (`#[dynamo(unique)]`) or scope one: a key type,
+/// or an `Option` of one (an item without a value holds no guard).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a unique attribute or its scope",
+    label = "unique values are strings, integers or bytes (Vec<u8>), optionally in an Option",
+    note = "a unique value's guard item is keyed by the value, and keys are scalars of type S, N or B"
+)]
+pub trait UniqueValue {}
+
+impl<K: KeyAttribute> UniqueValue for K {}
+
+impl<K: KeyAttribute> UniqueValue for Option<K> {}
+
+/// Compiles only for a type that can be unique.
+pub const fn unique_value<V: UniqueValue>() {}
+
+/// Whether every key attribute of `schema` is a string (a guard item's key is text).
+pub const fn string_keys(schema: &crate::schema::KeySchema) -> bool {
+    let sort_is_string = match schema.sort_key {
+        Some(key) => matches!(key.scalar_type, crate::value::ScalarType::String),
+        None => true,
+    };
+    matches!(
+        schema.partition_key.scalar_type,
+        crate::value::ScalarType::String
+    ) && sort_is_string
+}

@@ -27,7 +27,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     #[doc(alias = "Select::Count")]
     pub fn count(&self) -> Count<'_> {
-        Count::new(self.handle(), T::ENTITY.map(|entity| entity.filter()))
+        Count::new(self.handle(), crate::operations::own_items::<T>())
     }
 }
 

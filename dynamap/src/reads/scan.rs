@@ -98,7 +98,7 @@ impl<'a, T: DynamoItem> Scan<'a, T> {
                     table: mapping.table_name().to_owned(),
                     observer: mapping.observer().clone(),
                     // An entity's scan reads its table's other entities too, and drops them.
-                    filter: T::ENTITY.map(|entity| entity.filter()),
+                    filter: crate::operations::own_items::<T>(),
                     ..ReadSpec::default()
                 },
                 ..ScanOptions::default()

@@ -4,6 +4,7 @@
 pub use crate::expiry::Expiring;
 pub use crate::item::{
     IndexDefinition, IndexKind, IndexProjection, KeyDefinition, KeySchema, Projection,
+    UniqueAttribute,
 };
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
 pub(crate) use crate::lifecycle::wait_until_active;

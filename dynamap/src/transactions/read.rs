@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 use aws_sdk_dynamodb::Client;
 
-use super::write::cancelled;
+use crate::error::cancelled;
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;

@@ -4,19 +4,19 @@ use crate::observe::{Call, Observer};
 use std::collections::HashSet;
 use std::future::IntoFuture;
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
 
 use crate::condition::Condition;
-use crate::error::{CancelReason, CancelledAction};
+use crate::error::{cancelled, CancelReason};
 use crate::error::{Error, Result};
-use crate::expr::{all_of, Apply, Node, Renderer};
+use crate::expr::{all_of, Node, Renderer};
 use crate::item::DynamoItem;
 use crate::key::KeyLike;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
 use crate::operations::TypedMapping;
-use crate::operations::{delete_expressions, put_request, Marked, Modify};
+use crate::operations::{delete_expressions, put_request, transact_actions, Marked, Modify};
 use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
@@ -87,11 +87,6 @@ pub fn transaction(client: &Client) -> Transaction {
     }
 }
 
-/// Every action returns the item as it was when its condition fails, so a cancelled
-/// transaction says what it found.
-const ALL_OLD: aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure =
-    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld;
-
 impl Transaction {
     fn push<T: DynamoItem>(
         mut self,
@@ -143,15 +138,9 @@ impl Transaction {
         let key = T::key_to_item(&item.key());
         let now = mapping.stamp_time();
         self.push(mapping, "Put", key, move |_| {
+            crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
             let request = put_request(item, condition, if_absent, now, Marked::No)?;
-            let put = Put::builder()
-                .table_name(table)
-                .set_item(Some(request.item))
-                .apply(request.expressions)
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(|e| Error::from_build("TransactWriteItems", e))?;
-            Ok(TransactWriteItem::builder().put(put).build())
+            transact_actions::put(&table, request.item, request.expressions)
         })
     }
 
@@ -234,14 +223,10 @@ impl Transaction {
             "Update",
             crate::key::key_item::<T, _>(key),
             move |key_item| {
-                let update = Update::builder()
-                    .table_name(table)
-                    .set_key(Some(key_item))
-                    .apply(modify.render()?)
-                    .return_values_on_condition_check_failure(ALL_OLD)
-                    .build()
-                    .map_err(|e| Error::from_build("TransactWriteItems", e))?;
-                Ok(TransactWriteItem::builder().update(update).build())
+                if modify.touches_unique() {
+                    crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
+                }
+                transact_actions::update(&table, key_item, modify.render()?)
             },
         )
     }
@@ -259,14 +244,8 @@ impl Transaction {
             "Delete",
             crate::key::key_item::<T, _>(key),
             move |key_item| {
-                let delete = Delete::builder()
-                    .table_name(table)
-                    .set_key(Some(key_item))
-                    .apply(delete_expressions::<T>(condition)?)
-                    .return_values_on_condition_check_failure(ALL_OLD)
-                    .build()
-                    .map_err(|e| Error::from_build("TransactWriteItems", e))?;
-                Ok(TransactWriteItem::builder().delete(delete).build())
+                crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
+                transact_actions::delete(&table, key_item, delete_expressions::<T>(condition)?)
             },
         )
     }
@@ -344,14 +323,7 @@ impl Transaction {
             );
             let mut renderer = Renderer::new("TransactWriteItems");
             renderer.condition(condition.as_ref())?;
-            let check = ConditionCheck::builder()
-                .table_name(table)
-                .set_key(Some(key_item))
-                .apply(renderer.finish())
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(|e| Error::from_build("TransactWriteItems", e))?;
-            Ok(TransactWriteItem::builder().condition_check(check).build())
+            transact_actions::check(&table, key_item, renderer.finish())
         })
     }
 
@@ -471,42 +443,6 @@ fn other_entity_or(error: Error, entities: &[Option<(&'static str, &'static str)
     match found {
         Some((expected, found)) => Error::other_entity(&[expected], found),
         None => error,
-    }
-}
-
-/// A cancellation with its reasons, labelled by action; other errors as they are.
-pub(super) fn cancelled(
-    error: aws_sdk_dynamodb::Error,
-    labels: &[String],
-    operation: &'static str,
-) -> Error {
-    match error {
-        aws_sdk_dynamodb::Error::TransactionCanceledException(e) => {
-            let actions = e
-                .cancellation_reasons()
-                .iter()
-                .enumerate()
-                .map(|(index, reason)| CancelledAction {
-                    index,
-                    action: labels
-                        .get(index)
-                        .cloned()
-                        .unwrap_or_else(|| format!("action {index}")),
-                    reason: CancelReason::from_code(reason.code()),
-                    message: reason.message().map(str::to_owned),
-                    item: reason.item().cloned(),
-                })
-                .collect();
-            Error::TransactionCancelled {
-                actions,
-                message: e.message().map(str::to_owned),
-            }
-        }
-        other => Error::Sdk {
-            operation,
-            table: labels.join(", "),
-            source: Box::new(other),
-        },
     }
 }
 

@@ -33,6 +33,7 @@ mod timestamp;
 mod uuid_string;
 pub(crate) use epoch::{decode as decode_epoch, encode as encode_epoch};
 pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
+pub(crate) use number::canonical_number;
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 

@@ -10,6 +10,34 @@ use crate::error::ConversionError;
 /// 10^38: the first integer DynamoDB cannot store exactly (it keeps 38 digits).
 const TEN_POW_38: u128 = 100_000_000_000_000_000_000_000_000_000_000_000_000;
 
+/// A decimal as (negative, significant digits, exponent), for exact comparisons: one
+/// form for every notation of a number (`1.50e1` and `15`), `None` when the exponent
+/// would overflow.
+pub(crate) fn canonical_number(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: String = int_part.chars().chain(frac_part.chars()).collect();
+    // Checked: an exponent near i64's ends, read from the table, must not overflow.
+    let mut exponent = exponent.checked_sub(i64::try_from(frac_part.len()).ok()?)?;
+    let trimmed = digits.trim_start_matches('0').to_owned();
+    digits = trimmed;
+    while digits.ends_with('0') {
+        digits.pop();
+        exponent = exponent.checked_add(1)?;
+    }
+    if digits.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    Some((negative, digits, exponent))
+}
+
 /// Reads an integer written in any notation DynamoDB (or another client) may use:
 /// `42`, `-7`, `4.2E+1`, `4200e-2`. Returns the sign and magnitude, or `None` when the
 /// number is not a whole number or does not fit in a `u128`.

@@ -35,5 +35,6 @@ mod tables;
 mod transactions;
 mod trust;
 mod types;
+mod unique;
 mod validation;
 mod versions;

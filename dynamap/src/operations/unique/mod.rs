@@ -1,0 +1,102 @@
+//! Unique attributes (`#[dynamo(unique)]`): each value an item holds is also held by a
+//! guard item in the same table, written, moved and deleted in one transaction with
+//! the item, so two items can never hold one value, whatever the interleaving of
+//! writers. Batch writes cannot be transactions: they refuse such types.
+
+mod guard;
+mod write;
+
+pub(crate) use guard::{is_guard_key, is_guard_text};
+pub(crate) use write::{write, Expect, Planned};
+
+use crate::error::{Error, Result};
+use crate::expr::{Action, Node};
+use crate::item::DynamoItem;
+use crate::path::AttrPath;
+use crate::sdk_item::Item;
+
+/// What scans and counts of `T` keep of a table: an entity's own items, or a plain
+/// type's items without its guards.
+pub(crate) fn own_items<T: DynamoItem>() -> Option<Node> {
+    match T::ENTITY {
+        Some(entity) => Some(entity.filter()),
+        None if !T::UNIQUE.is_empty() => {
+            Some(Node::NotExists(AttrPath::top_level_name(guard::OWNER)))
+        }
+        None => None,
+    }
+}
+
+/// Refuses a write that cannot keep `T`'s guards: a batch (not a transaction), or an
+/// action of a caller's transaction (its guards would need a read of their own).
+pub(crate) fn refuse_unguarded<T: DynamoItem>(operation: &'static str) -> Result<()> {
+    match T::UNIQUE.first() {
+        None => Ok(()),
+        Some(unique) => Err(Error::InvalidRequest {
+            operation,
+            problem: format!(
+                "`{}` has a unique attribute (`{}`), whose guard {operation} cannot keep: write it with insert, modify or remove",
+                crate::item::short_type_name::<T>(),
+                unique.attribute
+            ),
+        }),
+    }
+}
+
+/// Whether `name` is a unique attribute of `T` or scopes one: changing it moves a guard.
+fn is_guarded<T: DynamoItem>(name: &str) -> bool {
+    T::UNIQUE
+        .iter()
+        .any(|u| u.attribute == name || u.per.contains(&name))
+}
+
+/// Whether an update's `actions` change what `T`'s guards are made of.
+pub(crate) fn touches<T: DynamoItem>(actions: &[(AttrPath, Action)]) -> bool {
+    !T::UNIQUE.is_empty()
+        && actions
+            .iter()
+            .any(|(path, _)| path.top_level().is_some_and(is_guarded::<T>))
+}
+
+/// The item as an update's `actions` leave `stored` (with the `key` and, for an entity's
+/// upsert, the key's fields), as far as unique attributes and their scopes go. Only a
+/// whole value set or removed can be followed: anything else in such an attribute
+/// (inside it, arithmetic, appending) is refused before sending.
+pub(crate) fn after_update<T: DynamoItem>(
+    stored: Option<&Item>,
+    key: &Item,
+    key_fields: &Item,
+    actions: &[(AttrPath, Action)],
+) -> Result<Item> {
+    let mut image = stored.cloned().unwrap_or_default();
+    for (name, value) in key.iter().chain(key_fields) {
+        image.entry(name.clone()).or_insert_with(|| value.clone());
+    }
+    for (path, action) in actions {
+        let Some(name) = path.top_level().filter(|name| is_guarded::<T>(name)) else {
+            continue;
+        };
+        match (path.segments().len(), action) {
+            (1, Action::Set(value)) => {
+                image.insert(name.to_owned(), value.clone());
+            }
+            (1, Action::SetIfAbsent(value)) => {
+                image
+                    .entry(name.to_owned())
+                    .or_insert_with(|| value.clone());
+            }
+            (1, Action::Remove) => {
+                image.remove(name);
+            }
+            _ => {
+                return Err(Error::InvalidRequest {
+                    operation: "UpdateItem",
+                    problem: format!(
+                        "`{path}` changes part of `{name}`, which a unique attribute's guard is made of: set or remove the whole value"
+                    ),
+                })
+            }
+        }
+    }
+    Ok(image)
+}

@@ -1,0 +1,519 @@
+//! Unique attributes (`#[dynamo(unique)]`, #34 item 1): every write path keeps one
+//! guard item per value, in the same transaction as the item; a value another item
+//! holds is `Error::NotUnique` naming its owner, with nothing written.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamap::prelude::*;
+use dynamap::{DynamoTable, Error, Table};
+use futures::TryStreamExt;
+
+use dynamap_tests::proxy::{self, cut_first_answer, through};
+use dynamap_tests::{client, new_mapping, unique_table_name};
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Account {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(unique)]
+    email: String,
+    #[dynamo(unique)]
+    handle: Option<String>,
+    name: String,
+    #[dynamo(default)]
+    visits: u64,
+}
+
+fn account(id: &str, email: &str) -> Account {
+    Account {
+        id: id.into(),
+        email: email.into(),
+        handle: None,
+        name: id.to_uppercase(),
+        visits: 0,
+    }
+}
+
+/// Every guard item in the table, as `(key text, owner id)`.
+async fn guards(table: &str) -> Vec<(String, String)> {
+    let scan = client()
+        .await
+        .scan()
+        .table_name(table)
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let mut found: Vec<(String, String)> = scan
+        .items()
+        .iter()
+        .filter_map(|item| {
+            let Some(AttributeValue::M(owner)) = item.get("_unique_owner") else {
+                return None;
+            };
+            let key = item.values().find_map(|v| match v {
+                AttributeValue::S(s) if s.starts_with("_unique#") => Some(s.clone()),
+                _ => None,
+            })?;
+            let owner = owner
+                .values()
+                .find_map(|v| v.as_s().ok().cloned())
+                .unwrap_or_default();
+            Some((key, owner))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn assert_not_unique(result: dynamap::Result<impl std::fmt::Debug>, field: &str, owner_id: &str) {
+    match result {
+        Err(Error::NotUnique {
+            item,
+            field: f,
+            owner,
+        }) => {
+            assert_eq!((item, f), ("Account", field));
+            assert_eq!(owner.get("id"), Some(&AttributeValue::S(owner_id.into())));
+        }
+        other => panic!("expected NotUnique on `{field}`, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_value_another_item_holds_is_refused_with_its_owner_and_nothing_is_written() {
+    let accounts = new_mapping::<Account>("unique-refused").await;
+    accounts
+        .insert(&account("a1", "ada@example.com"))
+        .await
+        .unwrap();
+    let taken = accounts.insert(&account("a2", "ada@example.com")).await;
+    assert_not_unique(taken, "email", "a1");
+    assert_eq!(accounts.get("a2").await.unwrap(), None);
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [("_unique#email#ada@example.com".to_owned(), "a1".to_owned())]
+    );
+    // Writing the holder again keeps its value (and its one guard).
+    let mut again = account("a1", "ada@example.com");
+    again.name = "Ada L.".into();
+    accounts.insert(&again).await.unwrap();
+    assert_eq!(accounts.get("a1").await.unwrap(), Some(again));
+    assert_eq!(guards(accounts.table_name()).await.len(), 1);
+}
+
+#[tokio::test]
+async fn changing_a_value_on_every_write_path_frees_the_old_one() {
+    let accounts = new_mapping::<Account>("unique-moves").await;
+    let f = Account::fields();
+    accounts
+        .insert(&account("a1", "one@example.com"))
+        .await
+        .unwrap();
+
+    // modify
+    accounts
+        .modify("a1")
+        .set(f.email, "two@example.com")
+        .await
+        .unwrap();
+    accounts
+        .insert(&account("a2", "one@example.com"))
+        .await
+        .unwrap();
+    assert_not_unique(
+        accounts.insert(&account("a3", "two@example.com")).await,
+        "email",
+        "a1",
+    );
+
+    // update_with
+    let updated = accounts
+        .update_with("a1", |a| a.email = "three@example.com".into())
+        .await
+        .unwrap();
+    assert_eq!(updated.email, "three@example.com");
+    accounts
+        .insert(&account("a3", "two@example.com"))
+        .await
+        .unwrap();
+
+    // insert over the stored item
+    accounts
+        .insert(&account("a1", "four@example.com"))
+        .await
+        .unwrap();
+    accounts
+        .insert(&account("a4", "three@example.com"))
+        .await
+        .unwrap();
+
+    // a change refused for its value leaves the item and its guard as they were
+    assert_not_unique(
+        accounts.modify("a1").set(f.email, "one@example.com").await,
+        "email",
+        "a2",
+    );
+    assert_eq!(
+        accounts.get("a1").await.unwrap().unwrap().email,
+        "four@example.com"
+    );
+
+    // remove
+    let removed = accounts.remove("a1").await.unwrap();
+    assert_eq!(
+        removed.map(|a| a.email),
+        Some("four@example.com".to_owned())
+    );
+    accounts
+        .insert(&account("a5", "four@example.com"))
+        .await
+        .unwrap();
+
+    let texts: Vec<String> = guards(accounts.table_name())
+        .await
+        .into_iter()
+        .map(|g| g.0)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "_unique#email#four@example.com",
+            "_unique#email#one@example.com",
+            "_unique#email#three@example.com",
+            "_unique#email#two@example.com",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_optional_value_holds_a_guard_only_while_it_is_set() {
+    let accounts = new_mapping::<Account>("unique-optional").await;
+    let f = Account::fields();
+    accounts
+        .insert(&account("a1", "a1@example.com"))
+        .await
+        .unwrap();
+    accounts
+        .insert(&account("a2", "a2@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        guards(accounts.table_name()).await.len(),
+        2,
+        "no handle, no guard"
+    );
+
+    accounts
+        .modify("a1")
+        .set(f.handle, Some("ada".to_owned()))
+        .await
+        .unwrap();
+    assert_not_unique(
+        accounts
+            .modify("a2")
+            .set(f.handle, Some("ada".to_owned()))
+            .await,
+        "handle",
+        "a1",
+    );
+    accounts.modify("a1").remove(f.handle).await.unwrap();
+    accounts
+        .modify("a2")
+        .set(f.handle, Some("ada".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(guards(accounts.table_name()).await.len(), 3);
+}
+
+#[tokio::test]
+async fn guards_stay_out_of_scans_and_counts() {
+    let accounts = new_mapping::<Account>("unique-hidden").await;
+    for i in 0..5 {
+        accounts
+            .insert(&account(&format!("a{i}"), &format!("a{i}@example.com")))
+            .await
+            .unwrap();
+    }
+    let scanned: Vec<Account> = accounts.scan().stream().try_collect().await.unwrap();
+    assert_eq!(scanned.len(), 5);
+    assert_eq!(accounts.count().await.unwrap(), 5);
+    assert_eq!(accounts.scan().count().await.unwrap(), 5);
+    assert_eq!(guards(accounts.table_name()).await.len(), 5);
+}
+
+/// A batch refuses every item before sending one: each is rejected, none written.
+fn refused_batch(result: &dynamap::Result<dynamap::batches::BatchReport>) -> bool {
+    matches!(
+        result,
+        Err(Error::BatchIncomplete { completed: 0, rejected, .. })
+            if rejected.iter().all(|r| matches!(r.error, Error::InvalidRequest { operation: "BatchWriteItem", .. }))
+    )
+}
+
+#[tokio::test]
+async fn what_cannot_keep_a_guard_is_refused_before_sending() {
+    let accounts = new_mapping::<Account>("unique-refusals").await;
+    let f = Account::fields();
+    let batch = accounts
+        .insert_many(vec![account("a1", "a1@example.com")])
+        .send()
+        .await;
+    assert!(refused_batch(&batch), "{batch:?}");
+    let removes = accounts.remove_many(vec!["a1".to_owned()]).send().await;
+    assert!(refused_batch(&removes), "{removes:?}");
+    let put = dynamap::transaction(accounts.client())
+        .put(&accounts, &account("a1", "a1@example.com"))
+        .await;
+    assert!(
+        matches!(
+            put,
+            Err(Error::InvalidRequest {
+                operation: "TransactWriteItems",
+                ..
+            })
+        ),
+        "{put:?}"
+    );
+
+    accounts
+        .insert(&account("a1", "a1@example.com"))
+        .await
+        .unwrap();
+    // A transaction's modify of other fields needs no guard.
+    dynamap::transaction(accounts.client())
+        .modify(&accounts, "a1", |m| m.set(f.name, "Ada"))
+        .await
+        .unwrap();
+    let moved = dynamap::transaction(accounts.client())
+        .modify(&accounts, "a1", |m| m.set(f.email, "b@example.com"))
+        .await;
+    assert!(
+        matches!(moved, Err(Error::InvalidRequest { .. })),
+        "{moved:?}"
+    );
+    // A transaction returns no item: a new one cannot be told; the old one can.
+    let new = accounts
+        .modify("a1")
+        .set(f.email, "c@example.com")
+        .return_new()
+        .await;
+    assert!(
+        matches!(
+            new,
+            Err(Error::InvalidRequest {
+                operation: "UpdateItem",
+                ..
+            })
+        ),
+        "{new:?}"
+    );
+    let old = accounts
+        .modify("a1")
+        .set(f.email, "c@example.com")
+        .return_old()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.map(|a| (a.email, a.name)),
+        Some(("a1@example.com".into(), "Ada".into()))
+    );
+    // Batch reads need no guard.
+    let got = accounts
+        .get_many(vec!["a1".to_owned()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(guards(accounts.table_name()).await.len(), 1);
+}
+
+#[tokio::test]
+async fn thirty_two_writers_registering_eight_emails_leave_eight_accounts_and_eight_guards() {
+    let accounts = Arc::new(new_mapping::<Account>("unique-race").await);
+    let tasks: Vec<_> = (0..32)
+        .map(|i| {
+            let accounts = accounts.clone();
+            tokio::spawn(async move {
+                let email = format!("user{}@example.com", i % 8);
+                accounts.insert(&account(&format!("a{i}"), &email)).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(Error::NotUnique { field: "email", .. }) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(won, 8);
+    let stored: Vec<Account> = accounts.scan().stream().try_collect().await.unwrap();
+    assert_eq!(stored.len(), 8);
+    let mut emails: Vec<&str> = stored.iter().map(|a| a.email.as_str()).collect();
+    emails.sort_unstable();
+    emails.dedup();
+    assert_eq!(emails.len(), 8);
+    let guards = guards(accounts.table_name()).await;
+    assert_eq!(guards.len(), 8);
+    for account in &stored {
+        let text = format!("_unique#email#{}", account.email);
+        assert!(guards.contains(&(text, account.id.clone())), "{account:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_lost_answer_to_the_transaction_is_applied_once() {
+    if !proxy::possible("a_lost_answer_to_the_transaction_is_applied_once") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-lost").await;
+    let f = Account::fields();
+    accounts
+        .insert(&account("a1", "one@example.com"))
+        .await
+        .unwrap();
+    // The transaction lands and its answer is cut: the resend with the same token is
+    // DynamoDB's no-op, not a conflict with the guard it wrote itself.
+    let proxy = cut_first_answer(&["TransactWriteItems"]).await;
+    let cut = through(&proxy, &accounts).await;
+    // Not idempotent: only the transaction's token keeps the resend from adding twice.
+    cut.modify("a1")
+        .set(f.email, "two@example.com")
+        .add(f.visits, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        proxy
+            .stats
+            .dropped_after
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    assert_eq!(accounts.get("a1").await.unwrap().unwrap().visits, 1);
+    let proxy = cut_first_answer(&["TransactWriteItems"]).await;
+    let cut = through(&proxy, &accounts).await;
+    cut.insert(&account("a2", "one@example.com")).await.unwrap();
+    assert_eq!(
+        proxy
+            .stats
+            .dropped_after
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [
+            ("_unique#email#one@example.com".to_owned(), "a2".to_owned()),
+            ("_unique#email#two@example.com".to_owned(), "a1".to_owned()),
+        ]
+    );
+}
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct App;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = App, entity = "Member", pk = "TENANT#{tenant}", sk = "MEMBER#{id}")]
+struct Member {
+    tenant: String,
+    id: String,
+    #[dynamo(unique(per(tenant)))]
+    email: String,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = App, entity = "Team", pk = "TENANT#{tenant}", sk = "TEAM#{id}")]
+struct Team {
+    tenant: String,
+    id: String,
+    #[dynamo(unique)]
+    email: String,
+}
+
+fn member(tenant: &str, id: &str, email: &str) -> Member {
+    Member {
+        tenant: tenant.into(),
+        id: id.into(),
+        email: email.into(),
+    }
+}
+
+#[tokio::test]
+async fn an_entity_value_is_unique_within_its_scope_and_its_guards_stay_out_of_its_reads() {
+    let app = Table::<App>::new(client().await, unique_table_name("unique-entities"));
+    app.create_table().await.unwrap();
+    let members = app.entity::<Member>();
+    let teams = app.entity::<Team>();
+    members
+        .insert(&member("t1", "m1", "ada@example.com"))
+        .await
+        .unwrap();
+    members
+        .insert(&member("t2", "m1", "ada@example.com"))
+        .await
+        .unwrap();
+    match members.insert(&member("t1", "m2", "ada@example.com")).await {
+        Err(Error::NotUnique {
+            item: "Member",
+            field: "email",
+            owner,
+        }) => {
+            assert_eq!(
+                owner.get("pk"),
+                Some(&AttributeValue::S("TENANT#t1".into()))
+            );
+            assert_eq!(
+                owner.get("sk"),
+                Some(&AttributeValue::S("MEMBER#m1".into()))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Another entity's unique values are its own.
+    teams
+        .insert(&Team {
+            tenant: "t1".into(),
+            id: "x".into(),
+            email: "ada@example.com".into(),
+        })
+        .await
+        .unwrap();
+    // The guard moves with the email, within its scope.
+    members
+        .modify(&("t1".to_owned(), "m1".to_owned()))
+        .set(Member::fields().email, "lovelace@example.com")
+        .await
+        .unwrap();
+    members
+        .insert(&member("t1", "m2", "ada@example.com"))
+        .await
+        .unwrap();
+
+    let scanned: Vec<Member> = members.scan().stream().try_collect().await.unwrap();
+    assert_eq!(scanned.len(), 3);
+    let in_t1: Vec<Member> = members
+        .query(&"t1".to_owned())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(in_t1.len(), 2);
+    let texts: Vec<String> = guards(app.table_name())
+        .await
+        .into_iter()
+        .map(|g| g.0)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "_unique#Member#email#t1#ada@example.com",
+            "_unique#Member#email#t1#lovelace@example.com",
+            "_unique#Member#email#t2#ada@example.com",
+            "_unique#Team#email#ada@example.com",
+        ]
+    );
+}
