@@ -517,3 +517,63 @@ async fn an_entity_value_is_unique_within_its_scope_and_its_guards_stay_out_of_i
         ]
     );
 }
+
+/// The Lambda form of a JSON stream record (its keys and images).
+fn lambda_record(json: &serde_json::Value) -> aws_lambda_events::event::dynamodb::EventRecord {
+    let item = |part: &str| -> serde_dynamo::Item {
+        let map: std::collections::HashMap<String, serde_dynamo::AttributeValue> =
+            serde_json::from_value(json["dynamodb"][part].clone()).unwrap_or_default();
+        map.into()
+    };
+    let mut record = aws_lambda_events::event::dynamodb::EventRecord::default();
+    record.event_name = json["eventName"].as_str().unwrap().to_owned();
+    record.change.keys = item("Keys");
+    record.change.new_image = item("NewImage");
+    record
+}
+
+#[test]
+fn change_feeds_skip_guard_records() {
+    use dynamap::changes::{from_lambda_record, RawChange};
+    let guard = serde_json::json!({
+        "eventName": "INSERT",
+        "dynamodb": {
+            "Keys": {"id": {"S": "_unique#email#ada@example.com"}},
+            "NewImage": {
+                "id": {"S": "_unique#email#ada@example.com"},
+                "_unique_owner": {"M": {"id": {"S": "a1"}}}
+            },
+            "SequenceNumber": "1",
+            "SizeBytes": 10
+        }
+    });
+    let keys_only = serde_json::json!({
+        "eventName": "REMOVE",
+        "dynamodb": {"Keys": {"id": {"S": "_unique#email#ada@example.com"}}, "SequenceNumber": "2", "SizeBytes": 10}
+    });
+    let own = serde_json::json!({
+        "eventName": "INSERT",
+        "dynamodb": {
+            "Keys": {"id": {"S": "a1"}},
+            "NewImage": {"id": {"S": "a1"}, "email": {"S": "ada@example.com"}, "name": {"S": "A1"}},
+            "SequenceNumber": "3",
+            "SizeBytes": 10
+        }
+    });
+    for record in [&guard, &keys_only] {
+        let raw = RawChange::from_json(&record.to_string()).unwrap();
+        assert!(raw.decode::<Account>().unwrap().is_none(), "{record}");
+        let lambda = lambda_record(record);
+        assert!(
+            from_lambda_record::<Account>(&lambda).unwrap().is_none(),
+            "{record}"
+        );
+    }
+    let raw = RawChange::from_json(&own.to_string()).unwrap();
+    assert_eq!(raw.decode::<Account>().unwrap().unwrap().key, "a1");
+    let lambda = lambda_record(&own);
+    assert_eq!(
+        from_lambda_record::<Account>(&lambda).unwrap().unwrap().key,
+        "a1"
+    );
+}

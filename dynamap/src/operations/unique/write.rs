@@ -210,10 +210,7 @@ fn is_in_progress(error: &Error) -> bool {
 }
 
 /// The attributes a write expects as read: the unique ones and their scopes, or all.
-fn expected<T: DynamoItem>(
-    stored: &Item,
-    expect: Expect,
-) -> Vec<(&str, Option<&AttributeValue>)> {
+fn expected<T: DynamoItem>(stored: &Item, expect: Expect) -> Vec<(&str, Option<&AttributeValue>)> {
     let key: Vec<&str> = T::KEY_SCHEMA.names().collect();
     match expect {
         Expect::Unique => {
