@@ -32,7 +32,9 @@ pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use patch::Patch;
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
-pub(crate) use unique::{is_guard_key, is_guard_text, own_items, refuse_unguarded};
+#[cfg(feature = "lambda")]
+pub(crate) use unique::is_guard_text;
+pub(crate) use unique::{is_guard_key, own_items, refuse_unguarded};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
 

@@ -563,39 +563,44 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// An update that changes a unique attribute (or its scope): one transaction of the
     /// update and its guards' moves (see `unique`). A transaction returns no item: the
-    /// old one is the item read, exact because the update expects it whole; a new one
-    /// cannot be told without evaluating the update, so it is refused.
+    /// one it replaced is the item read, exact because the update expects it whole; the
+    /// new one is that item with the update's values set, when it only sets or removes
+    /// top-level values (what needs the server to evaluate is refused).
     async fn send_with_guards(self, return_values: ReturnValue) -> Result<Option<Item>> {
         let expect = match return_values {
             ReturnValue::None => super::unique::Expect::Unique,
-            ReturnValue::AllOld => super::unique::Expect::Whole,
-            _ => {
-                return Err(Error::InvalidRequest {
-                    operation: "UpdateItem",
-                    problem: "a modify of a unique attribute is a transaction, which returns no new item: use return_old, or update_with (it returns the item as written)".to_owned(),
-                })
-            }
+            _ => super::unique::Expect::Whole,
         };
         let key = self.key.map_err(|e| *e)?;
         if let Some(e) = self.error {
             return Err(Error::Conversion(e));
         }
-        let (mapping, upsert, key_fields) = (self.mapping, self.upsert, self.key_fields);
-        let (actions, condition) = (self.actions, self.condition.map(|c| *c));
-        let now = mapping.stamp_time();
+        let (mapping, upsert) = (self.mapping, self.upsert);
+        let mut actions = self.actions;
+        let fields = Fields {
+            upsert,
+            key: &self.key_fields,
+        };
+        expand::<T>(&mut actions, fields, mapping.stamp_time())?;
+        if return_values == ReturnValue::AllNew
+            && super::unique::updated_item::<T>(&Item::new(), &actions).is_none()
+        {
+            return Err(Error::InvalidRequest {
+                operation: "UpdateItem",
+                problem: "a modify of a unique attribute is a transaction, which returns no item: return_new can tell the new item only when the modify sets or removes whole top-level values (use update_with, which returns the item as written)".to_owned(),
+            });
+        }
+        let condition = self.condition.map(|c| *c);
+        let key_fields = &self.key_fields;
         let result = super::unique::write(
             mapping,
             &key,
             "UpdateItem",
             Some(expect),
             |stored, expect| {
-                let new = super::unique::after_update::<T>(stored, &key, &key_fields, &actions)?;
+                let new = super::unique::after_update::<T>(stored, &key, key_fields, &actions)?;
                 let condition = all_of(condition.iter().cloned().chain(expect).collect());
-                let fields = Fields {
-                    upsert,
-                    key: &key_fields,
-                };
-                let rendered = render::<T>(actions.clone(), condition, fields, None, now)?;
+                let rendered = render_expanded::<T>(actions.clone(), condition, upsert)?;
                 Ok(super::unique::Planned {
                     action: super::transact_actions::update(
                         mapping.table_name(),
@@ -608,9 +613,17 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         )
         .await;
         match result {
-            Ok(stored) => Ok(
-                stored.filter(|item| expect == super::unique::Expect::Whole && !item.is_empty())
-            ),
+            Ok(stored) => Ok(match return_values {
+                ReturnValue::AllOld => stored.filter(|item| !item.is_empty()),
+                ReturnValue::AllNew => {
+                    let mut old = stored.unwrap_or_default();
+                    for (name, value) in key.iter().chain(key_fields) {
+                        old.entry(name.clone()).or_insert_with(|| value.clone());
+                    }
+                    super::unique::updated_item::<T>(&old, &actions)
+                }
+                _ => None,
+            }),
             Err(Error::ConditionFailed {
                 item: None, table, ..
             }) if !upsert => Err(Error::NotFound { table }),
@@ -634,10 +647,21 @@ fn render<T: DynamoItem>(
     if let Some(e) = error {
         return Err(Error::Conversion(e));
     }
-    super::validate::changes::<T>(&actions)?;
-    let upsert = fields.upsert.then_some(fields.key);
+    let upsert = fields.upsert;
+    expand::<T>(&mut actions, fields, now)?;
+    render_expanded::<T>(actions, condition, upsert)
+}
+
+/// Checks an update's actions and adds what dynamap writes with them: an entity's
+/// index keys and upsert fields, and the write-time stamps.
+fn expand<T: DynamoItem>(
+    actions: &mut Vec<(AttrPath, Action)>,
+    fields: Fields<'_>,
+    now: std::time::SystemTime,
+) -> Result<()> {
+    super::validate::changes::<T>(actions)?;
     if let Some(entity) = T::ENTITY {
-        entity_actions(entity, &mut actions, fields)?;
+        entity_actions(entity, actions, fields)?;
     }
     let stamps = T::stamps(now)?;
     let stamped = [
@@ -654,11 +678,21 @@ fn render<T: DynamoItem>(
             actions.push((AttrPath::top_level_name(name), action));
         }
     }
+    Ok(())
+}
+
+/// Renders expanded actions with the version bump and the condition (with the
+/// key-exists check unless `upsert`).
+fn render_expanded<T: DynamoItem>(
+    actions: Vec<(AttrPath, Action)>,
+    condition: Option<Node>,
+    upsert: bool,
+) -> Result<Rendered> {
     let version = T::VERSION_ATTRIBUTE.map(AttrPath::top_level_name);
     // The item must exist (and, for an entity, be of the entity), unless this is an
     // upsert (then an entity's item must be absent or its own): an entity's update
     // never changes another entity's item.
-    let exists = match (upsert.is_none(), T::ENTITY) {
+    let exists = match (!upsert, T::ENTITY) {
         (true, Some(entity)) => Some(super::entity_guard::own_entity(entity)),
         (true, None) => Some(Node::Exists(partition_key_path::<T>())),
         (false, _) => super::entity_guard::write_guard::<T>(),

@@ -293,22 +293,9 @@ async fn what_cannot_keep_a_guard_is_refused_before_sending() {
         matches!(moved, Err(Error::InvalidRequest { .. })),
         "{moved:?}"
     );
-    // A transaction returns no item: a new one cannot be told; the old one can.
-    let new = accounts
-        .modify("a1")
-        .set(f.email, "c@example.com")
-        .return_new()
-        .await;
-    assert!(
-        matches!(
-            new,
-            Err(Error::InvalidRequest {
-                operation: "UpdateItem",
-                ..
-            })
-        ),
-        "{new:?}"
-    );
+    // A transaction returns no item: the old one is the one read (exact: the update
+    // expects it whole), the new one that with the values set; what only the server
+    // could evaluate is refused.
     let old = accounts
         .modify("a1")
         .set(f.email, "c@example.com")
@@ -318,6 +305,33 @@ async fn what_cannot_keep_a_guard_is_refused_before_sending() {
     assert_eq!(
         old.map(|a| (a.email, a.name)),
         Some(("a1@example.com".into(), "Ada".into()))
+    );
+    let new = accounts
+        .modify("a1")
+        .set(f.email, "d@example.com")
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(new, accounts.get("a1").await.unwrap().unwrap());
+    assert_eq!(
+        (new.email.as_str(), new.name.as_str()),
+        ("d@example.com", "Ada")
+    );
+    let counted = accounts
+        .modify("a1")
+        .set(f.email, "e@example.com")
+        .add(f.visits, 1)
+        .return_new()
+        .await;
+    assert!(
+        matches!(
+            counted,
+            Err(Error::InvalidRequest {
+                operation: "UpdateItem",
+                ..
+            })
+        ),
+        "{counted:?}"
     );
     // Batch reads need no guard.
     let got = accounts
@@ -576,4 +590,49 @@ fn change_feeds_skip_guard_records() {
         from_lambda_record::<Account>(&lambda).unwrap().unwrap().key,
         "a1"
     );
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Profile {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(unique)]
+    email: String,
+    #[dynamo(updated_at)]
+    updated_at: std::time::SystemTime,
+    #[dynamo(version)]
+    version: u64,
+}
+
+#[tokio::test]
+async fn a_versioned_items_new_form_is_told_with_its_bumped_version_and_stamp() {
+    let profiles = new_mapping::<Profile>("unique-versioned").await;
+    let f = Profile::fields();
+    let mut ada = Profile {
+        id: "p1".into(),
+        email: "ada@example.com".into(),
+        updated_at: std::time::UNIX_EPOCH,
+        version: 0,
+    };
+    ada.version = profiles.insert(&ada).await.unwrap().unwrap();
+    let new = profiles
+        .modify("p1")
+        .set(f.email, "lovelace@example.com")
+        .when(f.version.eq(ada.version))
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(new.version, 2);
+    assert_eq!(new, profiles.get("p1").await.unwrap().unwrap());
+    // The old version no longer holds: nothing moves.
+    let stale = profiles
+        .modify("p1")
+        .set(f.email, "other@example.com")
+        .when(f.version.eq(ada.version))
+        .await;
+    assert!(
+        matches!(stale, Err(Error::ConditionFailed { .. })),
+        "{stale:?}"
+    );
+    assert_eq!(guards(profiles.table_name()).await.len(), 1);
 }

@@ -6,7 +6,9 @@
 mod guard;
 mod write;
 
-pub(crate) use guard::{is_guard_key, is_guard_text};
+pub(crate) use guard::is_guard_key;
+#[cfg(feature = "lambda")]
+pub(crate) use guard::is_guard_text;
 pub(crate) use write::{write, Expect, Planned};
 
 use crate::error::{Error, Result};
@@ -14,6 +16,7 @@ use crate::expr::{Action, Node};
 use crate::item::DynamoItem;
 use crate::path::AttrPath;
 use crate::sdk_item::Item;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// What scans and counts of `T` keep of a table: an entity's own items, or a plain
 /// type's items without its guards.
@@ -99,4 +102,46 @@ pub(crate) fn after_update<T: DynamoItem>(
         }
     }
     Ok(image)
+}
+
+/// The item an update leaves, from the whole item it replaced (`old`, exact: the update
+/// expected it): its top-level values set or removed, and the version bumped as the
+/// server bumps it. `None` when an action needs the server to be evaluated (inside a
+/// value, arithmetic, appending, a set operation).
+pub(crate) fn updated_item<T: DynamoItem>(
+    old: &Item,
+    actions: &[(AttrPath, Action)],
+) -> Option<Item> {
+    let mut item = old.clone();
+    for (path, action) in actions {
+        let [crate::path::PathStep::Name(name)] = path.segments() else {
+            return None;
+        };
+        match action {
+            Action::Set(value) => {
+                item.insert(name.to_string(), value.clone());
+            }
+            Action::SetIfAbsent(value) => {
+                item.entry(name.to_string())
+                    .or_insert_with(|| value.clone());
+            }
+            Action::Remove => {
+                item.remove(&**name);
+            }
+            _ => return None,
+        }
+    }
+    if let Some(name) = T::VERSION_ATTRIBUTE {
+        // `if_not_exists(version, 0) + 1`
+        let current = match item.get(name) {
+            Some(AttributeValue::N(n)) => n.parse::<u64>().ok()?,
+            None => 0,
+            Some(_) => return None,
+        };
+        item.insert(
+            name.to_owned(),
+            AttributeValue::N(current.checked_add(1)?.to_string()),
+        );
+    }
+    Some(item)
 }
