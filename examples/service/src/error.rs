@@ -62,6 +62,11 @@ impl From<Error> for ApiError {
                 ..
             } => ApiError::bad_request(format!("{field}: {reason}")),
             Error::Invalid { reason, .. } => ApiError::bad_request(reason.clone()),
+            // Another user holds the value (a unique field): nothing was written.
+            Error::NotUnique { field, .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                format!("another user has this {field}"),
+            ),
             // The client sent more than one item may hold: refused before sending.
             Error::ItemTooLarge { limit, .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

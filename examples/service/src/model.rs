@@ -74,9 +74,10 @@ pub fn valid_email(email: &str) -> Result<(), &'static str> {
 pub struct User {
     /// The user's id.
     pub id: UserId,
-    /// Unique in practice, looked up through `Gsi1`; checked by `valid_email` on every
-    /// write (create, patch), so a route cannot forget it.
-    #[dynamo(validate = "valid_email")]
+    /// Unique: every write (create, patch, delete) moves its guard item in the same
+    /// transaction, so two users never share one (409). Looked up through `Gsi1`;
+    /// checked by `valid_email` on every write.
+    #[dynamo(unique, validate = "valid_email")]
     pub email: String,
     /// A display name.
     pub name: String,

@@ -284,6 +284,45 @@ async fn a_duplicate_create_is_409_and_leaves_the_first() {
 }
 
 #[tokio::test]
+async fn an_email_belongs_to_one_user_at_a_time() {
+    let service = Service::start().await;
+    let (first, first_tag) = service.user("Ada").await;
+    let taken = service
+        .post("/users", json!({"email": "ada@example.com", "name": "Other"}))
+        .await;
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    let body: Value = taken.json().await.unwrap();
+    assert_eq!(body["error"], "another user has this email");
+    let (second, second_tag) = service.user("Grace").await;
+    let onto_ada = service
+        .patch(
+            &format!("/users/{second}"),
+            Some(&second_tag),
+            json!({"email": "ada@example.com"}),
+        )
+        .await;
+    assert_eq!(onto_ada.status(), StatusCode::CONFLICT);
+    // Moving Ada's email frees the old one; deleting a user frees hers.
+    let moved = service
+        .patch(
+            &format!("/users/{first}"),
+            Some(&first_tag),
+            json!({"email": "lovelace@example.com"}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["email"], "lovelace@example.com");
+    let reused = service
+        .post("/users", json!({"email": "ada@example.com", "name": "New Ada"}))
+        .await;
+    assert_eq!(reused.status(), StatusCode::CREATED);
+    let gone = service.delete(&format!("/users/{second}"), None).await;
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    let (_, _) = service.user("Grace").await;
+}
+
+#[tokio::test]
 async fn bad_requests_are_400_and_missing_items_404() {
     let service = Service::start().await;
     let bad_email = service
