@@ -288,7 +288,10 @@ async fn an_email_belongs_to_one_user_at_a_time() {
     let service = Service::start().await;
     let (first, first_tag) = service.user("Ada").await;
     let taken = service
-        .post("/users", json!({"email": "ada@example.com", "name": "Other"}))
+        .post(
+            "/users",
+            json!({"email": "ada@example.com", "name": "Other"}),
+        )
         .await;
     assert_eq!(taken.status(), StatusCode::CONFLICT);
     let body: Value = taken.json().await.unwrap();
@@ -314,7 +317,10 @@ async fn an_email_belongs_to_one_user_at_a_time() {
     let moved: Value = moved.json().await.unwrap();
     assert_eq!(moved["email"], "lovelace@example.com");
     let reused = service
-        .post("/users", json!({"email": "ada@example.com", "name": "New Ada"}))
+        .post(
+            "/users",
+            json!({"email": "ada@example.com", "name": "New Ada"}),
+        )
         .await;
     assert_eq!(reused.status(), StatusCode::CREATED);
     let gone = service.delete(&format!("/users/{second}"), None).await;

@@ -378,6 +378,107 @@ async fn thirty_two_writers_registering_eight_emails_leave_eight_accounts_and_ei
     }
 }
 
+/// Eight writers move one account's email at once, each to its own value: each move
+/// frees the value the item held when it landed, so one guard remains, the last
+/// email's (a move that freed the value it read, not the one stored, would leave the
+/// others' guards behind).
+#[tokio::test]
+async fn concurrent_moves_of_one_items_value_leave_one_guard() {
+    let accounts = Arc::new(new_mapping::<Account>("unique-one-item").await);
+    accounts.insert(&account("a1", "start@x")).await.unwrap();
+    for round in 0..3 {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let accounts = accounts.clone();
+                tokio::spawn(async move {
+                    let email = format!("r{round}-w{i}@x");
+                    match i % 2 {
+                        0 => {
+                            accounts
+                                .modify("a1")
+                                .set(Account::fields().email, email)
+                                .await
+                        }
+                        _ => accounts
+                            .update_with("a1", |a| a.email = email.clone())
+                            .await
+                            .map(|_| ()),
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let stored = accounts.get("a1").await.unwrap().unwrap();
+        assert_eq!(
+            guards(accounts.table_name()).await,
+            [(format!("_unique#email#{}", stored.email), "a1".to_owned())]
+        );
+    }
+}
+
+/// 16 writers each create an account, move its email twice and remove some, through a
+/// proxy that cuts 10% of answers after the server applied the request and 5% of
+/// requests before: whatever each call returns, the table ends with exactly one guard
+/// per stored account's email and no other.
+#[tokio::test]
+async fn guards_match_the_accounts_after_concurrent_writes_with_lost_answers() {
+    if !proxy::possible("guards_match_the_accounts_after_concurrent_writes_with_lost_answers") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-faults").await;
+    let proxy = proxy::FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        proxy::FaultPlan {
+            drop_after: 0.10,
+            drop_before: 0.05,
+            seed: 7,
+            ..proxy::FaultPlan::default()
+        },
+    )
+    .await;
+    let faulty = Arc::new(through(&proxy, &accounts).await);
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let accounts = faulty.clone();
+            tokio::spawn(async move {
+                let f = Account::fields();
+                let id = format!("a{i}");
+                // Eight emails for sixteen writers: half of the moves collide.
+                let _ = accounts
+                    .insert(&account(&id, &format!("e{}@x", i % 8)))
+                    .await;
+                let _ = accounts
+                    .modify(&id)
+                    .set(f.email, format!("m{}@x", i % 8))
+                    .await;
+                let _ = accounts
+                    .update_with(&id, |a| a.email = format!("u{}@x", (i + 3) % 8))
+                    .await;
+                if i % 3 == 0 {
+                    let _ = accounts.remove(&id).await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert!(proxy.stats.faults() > 0, "the proxy injected no fault");
+    let stored: Vec<Account> = accounts.scan().stream().try_collect().await.unwrap();
+    let mut expected: Vec<(String, String)> = stored
+        .iter()
+        .map(|a| (format!("_unique#email#{}", a.email), a.id.clone()))
+        .collect();
+    expected.sort();
+    assert_eq!(guards(accounts.table_name()).await, expected);
+    let mut emails: Vec<&str> = stored.iter().map(|a| a.email.as_str()).collect();
+    emails.sort_unstable();
+    emails.dedup();
+    assert_eq!(emails.len(), stored.len(), "an email held twice");
+}
+
 #[tokio::test]
 async fn a_lost_answer_to_the_transaction_is_applied_once() {
     if !proxy::possible("a_lost_answer_to_the_transaction_is_applied_once") {
