@@ -186,12 +186,12 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         let now = mapping.stamp_time();
         let mut expected_version = None;
         // A put `if_absent` replaces nothing (or fails): no read needed.
-        let read = (!self.if_absent).then_some(super::unique::Expect::Unique);
-        let result = super::unique::write(mapping, &key, "PutItem", read, |_, expect| {
+        let read = (!self.if_absent).then_some(super::invariants::Expect::Unique);
+        let result = super::invariants::write(mapping, &key, "PutItem", read, |_, expect| {
             let condition = all_of(self.condition.iter().cloned().chain(expect).collect());
             let request = put_request(self.item, condition, self.if_absent, now, Marked::No)?;
             expected_version = request.expected_version;
-            Ok(super::unique::Planned {
+            Ok(super::invariants::Planned {
                 new: Some(request.item.clone()),
                 action: super::transact_actions::put(
                     mapping.table_name(),

@@ -10,7 +10,7 @@ pub(crate) mod patch;
 mod remove;
 mod stored;
 pub(crate) mod transact_actions;
-mod unique;
+mod invariants;
 mod update_with;
 mod validate;
 mod versioning;
@@ -33,8 +33,8 @@ pub use patch::Patch;
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
 #[cfg(feature = "lambda")]
-pub(crate) use unique::is_guard_text;
-pub(crate) use unique::{is_guard_key, own_items, refuse_unguarded};
+pub(crate) use invariants::is_guard_text;
+pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
 

@@ -520,7 +520,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
 
     /// Whether the update changes a unique attribute or its scope (its guards move).
     pub(crate) fn touches_unique(&self) -> bool {
-        super::unique::touches::<T>(&self.actions)
+        super::invariants::touches::<T>(&self.actions)
     }
 
     pub(crate) fn sdk_retries(mut self, on: bool) -> Self {
@@ -529,7 +529,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     }
 
     pub(crate) async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
-        if super::unique::touches::<T>(&self.actions) {
+        if super::invariants::touches::<T>(&self.actions) {
             return self.send_with_guards(return_values).await;
         }
         let key = std::mem::replace(&mut self.key, Ok(Item::new())).map_err(|e| *e)?;
@@ -568,8 +568,8 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// top-level values (what needs the server to evaluate is refused).
     async fn send_with_guards(self, return_values: ReturnValue) -> Result<Option<Item>> {
         let expect = match return_values {
-            ReturnValue::None => super::unique::Expect::Unique,
-            _ => super::unique::Expect::Whole,
+            ReturnValue::None => super::invariants::Expect::Unique,
+            _ => super::invariants::Expect::Whole,
         };
         let key = self.key.map_err(|e| *e)?;
         if let Some(e) = self.error {
@@ -583,7 +583,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         };
         expand::<T>(&mut actions, fields, mapping.stamp_time())?;
         if return_values == ReturnValue::AllNew
-            && super::unique::updated_item::<T>(&Item::new(), &actions).is_none()
+            && super::invariants::updated_item::<T>(&Item::new(), &actions).is_none()
         {
             return Err(Error::InvalidRequest {
                 operation: "UpdateItem",
@@ -592,16 +592,16 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         }
         let condition = self.condition.map(|c| *c);
         let key_fields = &self.key_fields;
-        let result = super::unique::write(
+        let result = super::invariants::write(
             mapping,
             &key,
             "UpdateItem",
             Some(expect),
             |stored, expect| {
-                let new = super::unique::after_update::<T>(stored, &key, key_fields, &actions)?;
+                let new = super::invariants::after_update::<T>(stored, &key, key_fields, &actions)?;
                 let condition = all_of(condition.iter().cloned().chain(expect).collect());
                 let rendered = render_expanded::<T>(actions.clone(), condition, upsert)?;
-                Ok(super::unique::Planned {
+                Ok(super::invariants::Planned {
                     action: super::transact_actions::update(
                         mapping.table_name(),
                         key.clone(),
@@ -620,7 +620,7 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
                     for (name, value) in key.iter().chain(key_fields) {
                         old.entry(name.clone()).or_insert_with(|| value.clone());
                     }
-                    super::unique::updated_item::<T>(&old, &actions)
+                    super::invariants::updated_item::<T>(&old, &actions)
                 }
                 _ => None,
             }),

@@ -135,11 +135,11 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             expected_version,
         } = self;
         let key = key?;
-        let read = Some(super::unique::Expect::Whole);
-        let result = super::unique::write(mapping, &key, "DeleteItem", read, |_, expect| {
+        let read = Some(super::invariants::Expect::Whole);
+        let result = super::invariants::write(mapping, &key, "DeleteItem", read, |_, expect| {
             let condition = all_of(condition.iter().cloned().chain(expect).collect());
             let expressions = delete_expressions::<T>(condition)?;
-            Ok(super::unique::Planned {
+            Ok(super::invariants::Planned {
                 action: super::transact_actions::delete(
                     mapping.table_name(),
                     key.clone(),
