@@ -66,6 +66,8 @@ pub struct Struct<'a> {
     pub projection_of: Vec<syn::Path>,
     /// The entity options (`table`, `entity`, `pk`, `sk`, `index(...)`), when given.
     pub entity: Option<Box<EntityModel>>,
+    /// `count(..)` and `sum(..)`: aggregates kept on parent entities.
+    pub aggregates: Vec<crate::attr::AggregateAttr>,
 }
 
 /// An entity of a single-table design: its table, name and key templates.
@@ -613,6 +615,7 @@ fn struct_body<'a>(
         validate: container.validate.clone(),
         projection_of: container.projection_of.clone(),
         entity: None,
+        aggregates: container.aggregates.clone(),
     }
 }
 

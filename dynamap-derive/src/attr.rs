@@ -33,6 +33,25 @@ pub struct ContainerAttrs {
     pub validate: Option<syn::Path>,
     /// `projection_of(ByStatus)`: the indexes whose projection this type reads.
     pub projection_of: Vec<syn::Path>,
+    /// `count(Parent, ..)` and `sum(Parent, ..)`: aggregates kept on a parent entity.
+    pub aggregates: Vec<AggregateAttr>,
+}
+
+/// `count(Order, into = "lines", key(customer, id = order))` or
+/// `sum(Order, into = "total", of = amount, key(..))`.
+#[derive(Clone)]
+pub struct AggregateAttr {
+    pub span: proc_macro2::Span,
+    /// `sum` (else `count`).
+    pub sum: bool,
+    /// The parent entity.
+    pub parent: Option<syn::Path>,
+    /// The parent's stored attribute that keeps it.
+    pub into: Option<LitStr>,
+    /// The child's field summed.
+    pub of: Option<syn::Ident>,
+    /// `(parent key field, child field)`.
+    pub key: Vec<(syn::Ident, syn::Ident)>,
 }
 
 /// What an index holds beside the keys: `keys_only`, or `include("a", "b")`; whole
@@ -205,7 +224,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique";
@@ -309,6 +328,9 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         } else if meta.path.is_ident("validate") {
             let function = function_path(meta)?;
             set_once(&mut out.validate, function, meta)
+        } else if meta.path.is_ident("count") || meta.path.is_ident("sum") {
+            out.aggregates.push(aggregate(meta)?);
+            Ok(())
         } else if meta.path.is_ident("projection_of") {
             meta.parse_nested_meta(|inner| {
                 out.projection_of.push(inner.path.clone());
@@ -319,6 +341,44 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         }
     });
     out
+}
+
+/// `count(Parent, into = "attr", key(..))` / `sum(Parent, into = "attr", of = field, key(..))`.
+fn aggregate(meta: &syn::meta::ParseNestedMeta) -> syn::Result<AggregateAttr> {
+    let mut out = AggregateAttr {
+        span: meta.path.span(),
+        sum: meta.path.is_ident("sum"),
+        parent: None,
+        into: None,
+        of: None,
+        key: Vec::new(),
+    };
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("into") {
+            out.into = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("of") {
+            out.of = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("key") {
+            inner.parse_nested_meta(|pair| {
+                let parent = pair.path.require_ident()?.clone();
+                let child = if pair.input.peek(syn::Token![=]) {
+                    pair.value()?.parse()?
+                } else {
+                    parent.clone()
+                };
+                out.key.push((parent, child));
+                Ok(())
+            })?;
+        } else if out.parent.is_none() && (inner.input.is_empty() || inner.input.peek(syn::Token![,])) {
+            out.parent = Some(inner.path.clone());
+        } else {
+            return Err(inner.error(
+                "`count` and `sum` take the parent entity, `into = \"attribute\"`, `key(parent_field = field, ..)`, and for `sum` `of = field`",
+            ));
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// `validate = "path::to::function"`: the function's path.

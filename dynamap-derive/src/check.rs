@@ -7,6 +7,7 @@ use crate::ast::{
     index_roles, Body, Container, Derive, EntityModel, Field, Newtype, Storage, Struct, Tagged,
     TemplateModel, TemplatePart, Variant,
 };
+use crate::attr::AggregateAttr;
 use crate::attr::FieldAttrs;
 use crate::ctxt::Ctxt;
 
@@ -67,6 +68,10 @@ pub fn check(cx: &Ctxt, container: &Container) {
                     entity_keys_come_from_templates(cx, data);
                     primary_template_fields_are_not_options(cx, data, entity);
                     unique_is_not_in_the_primary_key(cx, data, entity);
+                    for aggregate in &data.aggregates {
+                        aggregate_is_complete(cx, aggregate);
+                        aggregate_names_stored_fields(cx, data, aggregate);
+                    }
                     shards_are_in_index_partitions(cx, entity);
                     for template in entity.templates() {
                         template_is_well_formed(cx, template);
@@ -76,7 +81,10 @@ pub fn check(cx: &Ctxt, container: &Container) {
                     entity_index_is_named_once(cx, entity);
                     typed_index_fields_are_stored(cx, container, data, entity);
                 }
-                None => item_has_partition_key(cx, container, data),
+                None => {
+                    item_has_partition_key(cx, container, data);
+                    aggregates_belong_to_entities(cx, data);
+                }
             }
         }
         Body::Newtype(newtype) => {
@@ -572,6 +580,61 @@ fn unique_is_not_in_the_primary_key(cx: &Ctxt, data: &Struct, entity: &EntityMod
                     format!("`{name}` is in the entity's key template, so it is unique already (no two items share a key): `unique` is for other fields"),
                 );
             }
+        }
+    }
+}
+
+/// A count or sum is kept on a parent entity of the same table, by a child entity.
+fn aggregates_belong_to_entities(cx: &Ctxt, data: &Struct) {
+    for aggregate in &data.aggregates {
+        cx.at(
+            aggregate.span,
+            "a count or sum is kept on a parent entity of the same table: put `count`/`sum` on an entity (`table = .., entity = ..`)",
+        );
+    }
+}
+
+fn aggregate_is_complete(cx: &Ctxt, aggregate: &AggregateAttr) {
+    let what = if aggregate.sum { "sum" } else { "count" };
+    if aggregate.parent.is_none() {
+        cx.at(
+            aggregate.span,
+            format!("`{what}` names the parent entity first: `{what}(Order, ..)`"),
+        );
+    }
+    if aggregate.into.is_none() {
+        cx.at(
+            aggregate.span,
+            format!("`{what}` names the parent's attribute it is kept in: `into = \"..\"`"),
+        );
+    }
+    if aggregate.key.is_empty() {
+        cx.at(aggregate.span, format!("`{what}` names the fields that give the parent's key: `key(parent_field = field, ..)`"));
+    }
+    match (aggregate.sum, &aggregate.of) {
+        (true, None) => cx.at(
+            aggregate.span,
+            "`sum` names the field it adds up: `of = field`",
+        ),
+        (false, Some(of)) => cx.spanned(of, "a `count` counts children: `of` belongs to a `sum`"),
+        _ => {}
+    }
+}
+
+/// `of` and the key's fields are fields of the child, stored as themselves.
+fn aggregate_names_stored_fields(cx: &Ctxt, data: &Struct, aggregate: &AggregateAttr) {
+    for name in aggregate
+        .of
+        .iter()
+        .chain(aggregate.key.iter().map(|(_, child)| child))
+    {
+        match data.fields.iter().find(|f| f.member == name) {
+            None => cx.spanned(name, format!("no field `{name}` in this entity")),
+            Some(f) if !matches!(f.storage, Storage::Value | Storage::ValueOrDefault) => cx.spanned(
+                name,
+                format!("`{name}` makes a parent's count or sum: it is stored as itself (not skip, serde, with, epoch_* or flatten)"),
+            ),
+            Some(_) => {}
         }
     }
 }

@@ -26,6 +26,25 @@ pub struct EntityDef {
     pub key_fields: &'static [&'static str],
 }
 
+/// A count or sum a child entity keeps on its parent item (`count(..)`/`sum(..)` on the
+/// child): every write of a child adds its change to the parent's attribute in the same
+/// transaction.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Aggregate {
+    /// The parent entity.
+    pub parent: &'static EntityDef,
+    /// The parent's version attribute, if it has one (an aggregate's change bumps it).
+    pub parent_version: Option<&'static str>,
+    /// The parent's attribute the aggregate is kept in.
+    pub attribute: &'static str,
+    /// The child's attribute summed (`None`: children counted).
+    pub of: Option<&'static str>,
+    /// Each field of the parent's key: `(parent field, child attribute holding it)`,
+    /// stored names.
+    pub key: &'static [(&'static str, &'static str)],
+}
+
 /// The partition and sort templates of one key.
 #[doc(hidden)]
 #[derive(Debug)]

@@ -126,6 +126,10 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// ```
     const UNIQUE: &'static [UniqueAttribute] = &[];
 
+    /// The counts and sums a child entity keeps on its parent (`count(..)`, `sum(..)`).
+    #[doc(hidden)]
+    const AGGREGATES: &'static [crate::entity_def::Aggregate] = &[];
+
     /// The stored names of every attribute the type declares (skipped fields aside);
     /// [`update`](crate::TypedMapping::update_with) conditions on the absent ones staying
     /// absent. Empty for a hand-written implementation that does not list them.

@@ -597,11 +597,15 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let key_members = key_members(&key_expr, 2, &quote!(#(#key_keys)*), &key_read);
     let checks = table_checks(container, data, entity);
     let unique_checks = super::unique::checks(container, data);
+    let aggregate_checks = super::aggregate::checks(container, data);
+    let aggregates = super::aggregate::members(data);
 
     quote! {
         #checks
 
         #unique_checks
+
+        #aggregate_checks
 
         #header {
             type Key = #key_type;
@@ -652,6 +656,8 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
             #shared
 
             #validation
+
+            #aggregates
         }
 
         #[automatically_derived]

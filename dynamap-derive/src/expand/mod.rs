@@ -7,6 +7,7 @@ use quote::quote;
 
 use crate::ast::{Body, Container, Storage};
 
+mod aggregate;
 mod codec;
 mod entity;
 mod enums;

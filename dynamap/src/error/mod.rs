@@ -175,6 +175,23 @@ pub enum Error {
         owner: Item,
     },
 
+    /// A write of a child entity whose parent item (which keeps a count or sum of its
+    /// children) does not exist: nothing was written. `key` is the parent's key.
+    ///
+    /// ```
+    /// let err = dynamap::Error::ParentMissing { item: "OrderLine", parent: "Order", key: Default::default() };
+    /// assert_eq!(err.to_string(), "`OrderLine` keeps a count or sum on its `Order`, which does not exist");
+    /// ```
+    #[error("`{item}` keeps a count or sum on its `{parent}`, which does not exist")]
+    ParentMissing {
+        /// The child's type name.
+        item: &'static str,
+        /// The parent entity.
+        parent: &'static str,
+        /// The parent's key attributes.
+        key: Item,
+    },
+
     /// A stream record that does not decode into the feed's type (an image missing a
     /// field, an attribute of the wrong type): `source` names the attribute. The feed
     /// goes on past it; `position` lets a consumer record it as handled.
@@ -618,6 +635,12 @@ impl fmt::Debug for Error {
                 .field("item", item)
                 .field("field", field)
                 .field("owner", &Redacted::item(owner))
+                .finish(),
+            Error::ParentMissing { item, parent, key } => f
+                .debug_struct("ParentMissing")
+                .field("item", item)
+                .field("parent", parent)
+                .field("key", &Redacted::item(key))
                 .finish(),
             Error::OtherEntity { expected, found } => f
                 .debug_struct("OtherEntity")

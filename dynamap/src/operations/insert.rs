@@ -97,7 +97,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<u64>> {
-        if !T::UNIQUE.is_empty() {
+        if super::invariants::keeps::<T>() {
             return self.send_with_guards().await;
         }
         let mapping = self.mapping;

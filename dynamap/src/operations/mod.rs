@@ -5,12 +5,12 @@ mod contains;
 mod entity_guard;
 mod get;
 mod insert;
+mod invariants;
 mod modify;
 pub(crate) mod patch;
 mod remove;
 mod stored;
 pub(crate) mod transact_actions;
-mod invariants;
 mod update_with;
 mod validate;
 mod versioning;
@@ -28,13 +28,13 @@ pub(crate) use entity_guard::{is_other_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
 pub(crate) use insert::{put_request, Marked};
+#[cfg(feature = "lambda")]
+pub(crate) use invariants::is_guard_text;
+pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use patch::Patch;
 pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
-#[cfg(feature = "lambda")]
-pub(crate) use invariants::is_guard_text;
-pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
 

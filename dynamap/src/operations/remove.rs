@@ -88,7 +88,7 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
-        if !T::UNIQUE.is_empty() {
+        if super::invariants::keeps::<T>() {
             return self.send_with_guards().await;
         }
         let table = self.mapping.table_name();

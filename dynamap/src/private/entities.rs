@@ -3,7 +3,9 @@
 
 use super::*;
 
-pub use crate::entity_def::{EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template};
+pub use crate::entity_def::{
+    Aggregate, EntityDef, IndexTemplates, KeyTemplates, Part, SegmentDef, Template,
+};
 pub use crate::key::shard::{push_shard, random_shard, shard_of_item};
 pub use crate::key::{push_segment, segment_from_value};
 
@@ -215,3 +217,81 @@ where
 pub trait SamePartition<P> {}
 
 impl<P> SamePartition<P> for P {}
+
+/// The parent entity of a count or sum (`count(Parent, ..)`), in a constant.
+#[allow(clippy::panic)] // in a constant: the panic is a compile error at the child
+pub const fn parent_entity<P: crate::DynamoItem>() -> &'static EntityDef {
+    match P::ENTITY {
+        Some(entity) => entity,
+        None => panic!("the parent of a count or sum is an entity of the same table"),
+    }
+}
+
+/// Whether `P` stores an attribute named `name`, in a constant.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn has_attribute<P: crate::DynamoItem>(name: &str) -> bool {
+    let mut i = 0;
+    while i < P::ATTRIBUTES.len() {
+        if same_text(P::ATTRIBUTES[i], name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `names` are exactly the fields of `P`'s key templates, in a constant: a
+/// child names every field of its parent's key, and nothing else.
+#[allow(clippy::indexing_slicing)] // in a constant: an index out of range fails the build
+pub const fn names_key_fields<P: crate::DynamoItem>(names: &[&str]) -> bool {
+    let entity = parent_entity::<P>();
+    let templates = [
+        Some(&entity.primary.partition),
+        entity.primary.sort.as_ref(),
+    ];
+    let mut found = 0;
+    let mut t = 0;
+    while t < templates.len() {
+        if let Some(template) = templates[t] {
+            let mut p = 0;
+            while p < template.parts.len() {
+                if let Part::Field(i) = template.parts[p] {
+                    let field = entity.segments[i].name;
+                    let mut n = 0;
+                    let mut named = false;
+                    while n < names.len() {
+                        named = named || same_text(names[n], field);
+                        n += 1;
+                    }
+                    if !named {
+                        return false;
+                    }
+                    found += 1;
+                }
+                p += 1;
+            }
+        }
+        t += 1;
+    }
+    found >= names.len()
+}
+
+/// Compiles only for a field whose values can be summed: a whole number.
+pub const fn summable<V: Summable>() {}
+
+/// A type a `sum` adds up: a whole number, or an `Option` of one (absent adds 0).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be summed on a parent",
+    label = "a `sum` adds up whole numbers (integer types, optionally in an Option)",
+    note = "the parent's attribute is kept with exact whole-number additions"
+)]
+pub trait Summable {}
+
+macro_rules! summable {
+    ($($t:ty),*) => {$(
+        impl Summable for $t {}
+        impl Summable for Option<$t> {}
+    )*};
+}
+
+summable!(i8, i16, i32, i64, u8, u16, u32, u64);

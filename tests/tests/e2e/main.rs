@@ -2,6 +2,7 @@
 //! the server starts once and the SDK is linked once.
 
 mod access_patterns;
+mod aggregates;
 mod bad_data;
 mod bad_input;
 mod batch;

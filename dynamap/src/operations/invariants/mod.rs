@@ -3,6 +3,7 @@
 //! the item, so two items can never hold one value, whatever the interleaving of
 //! writers. Batch writes cannot be transactions: they refuse such types.
 
+mod aggregate;
 mod guard;
 mod write;
 
@@ -33,32 +34,61 @@ pub(crate) fn own_items<T: DynamoItem>() -> Option<Node> {
 /// Refuses a write that cannot keep `T`'s guards: a batch (not a transaction), or an
 /// action of a caller's transaction (its guards would need a read of their own).
 pub(crate) fn refuse_unguarded<T: DynamoItem>(operation: &'static str) -> Result<()> {
-    match T::UNIQUE.first() {
-        None => Ok(()),
-        Some(unique) => Err(Error::InvalidRequest {
-            operation,
-            problem: format!(
-                "`{}` has a unique attribute (`{}`), whose guard {operation} cannot keep: write it with insert, modify or remove",
-                crate::item::short_type_name::<T>(),
-                unique.attribute
-            ),
-        }),
-    }
+    let kept = match (T::UNIQUE.first(), T::AGGREGATES.first()) {
+        (Some(unique), _) => format!("a unique attribute (`{}`), whose guard", unique.attribute),
+        (None, Some(aggregate)) => format!(
+            "a count or sum on its `{}` (`{}`), which",
+            aggregate.parent.name, aggregate.attribute
+        ),
+        (None, None) => return Ok(()),
+    };
+    Err(Error::InvalidRequest {
+        operation,
+        problem: format!(
+            "`{}` keeps {kept} {operation} cannot keep: write it with insert, modify or remove",
+            crate::item::short_type_name::<T>(),
+        ),
+    })
 }
 
-/// Whether `name` is a unique attribute of `T` or scopes one: changing it moves a guard.
-fn is_guarded<T: DynamoItem>(name: &str) -> bool {
-    T::UNIQUE
+/// Whether `T` keeps anything beyond its own item: unique values' guards, or counts
+/// and sums on parents. Its writes then read first and go as transactions.
+pub(crate) fn keeps<T: DynamoItem>() -> bool {
+    !T::UNIQUE.is_empty() || !T::AGGREGATES.is_empty()
+}
+
+/// The attributes `T`'s guards and parents' changes are made of: unique values and
+/// their scopes, summed values, and the fields of parents' keys.
+pub(crate) fn kept_attributes<T: DynamoItem>() -> impl Iterator<Item = &'static str> {
+    let unique = T::UNIQUE
         .iter()
-        .any(|u| u.attribute == name || u.per.contains(&name))
+        .flat_map(|u| u.per.iter().copied().chain([u.attribute]));
+    let aggregates = T::AGGREGATES.iter().flat_map(|a| {
+        a.of.into_iter()
+            .chain(a.key.iter().map(|(_, child)| *child))
+    });
+    let mut seen: Vec<&'static str> = Vec::new();
+    unique.chain(aggregates).filter(move |name| {
+        let new = !seen.contains(name);
+        if new {
+            seen.push(name);
+        }
+        new
+    })
 }
 
-/// Whether an update's `actions` change what `T`'s guards are made of.
+/// Whether changing `name` moves a guard or a parent's count or sum.
+fn is_kept<T: DynamoItem>(name: &str) -> bool {
+    kept_attributes::<T>().any(|kept| kept == name)
+}
+
+/// Whether an update's `actions` change what `T`'s guards or parents' aggregates are
+/// made of.
 pub(crate) fn touches<T: DynamoItem>(actions: &[(AttrPath, Action)]) -> bool {
-    !T::UNIQUE.is_empty()
+    keeps::<T>()
         && actions
             .iter()
-            .any(|(path, _)| path.top_level().is_some_and(is_guarded::<T>))
+            .any(|(path, _)| path.top_level().is_some_and(is_kept::<T>))
 }
 
 /// The item as an update's `actions` leave `stored` (with the `key` and, for an entity's
@@ -76,10 +106,28 @@ pub(crate) fn after_update<T: DynamoItem>(
         image.entry(name.clone()).or_insert_with(|| value.clone());
     }
     for (path, action) in actions {
-        let Some(name) = path.top_level().filter(|name| is_guarded::<T>(name)) else {
+        let Some(name) = path.top_level().filter(|name| is_kept::<T>(name)) else {
             continue;
         };
         match (path.segments().len(), action) {
+            (1, Action::Add(amount) | Action::Subtract(amount)) => {
+                let sign = if matches!(action, Action::Add(_)) {
+                    1
+                } else {
+                    -1
+                };
+                let current = match image.get(name) {
+                    Some(AttributeValue::N(n)) => aggregate::whole(n)?,
+                    _ => 0,
+                };
+                let AttributeValue::N(amount) = amount else {
+                    return Err(refused(path, name));
+                };
+                let sum = current
+                    .checked_add(sign * aggregate::whole(amount)?)
+                    .ok_or_else(|| refused(path, name))?;
+                image.insert(name.to_owned(), AttributeValue::N(sum.to_string()));
+            }
             (1, Action::Set(value)) => {
                 image.insert(name.to_owned(), value.clone());
             }
@@ -91,17 +139,19 @@ pub(crate) fn after_update<T: DynamoItem>(
             (1, Action::Remove) => {
                 image.remove(name);
             }
-            _ => {
-                return Err(Error::InvalidRequest {
-                    operation: "UpdateItem",
-                    problem: format!(
-                        "`{path}` changes part of `{name}`, which a unique attribute's guard is made of: set or remove the whole value"
-                    ),
-                })
-            }
+            _ => return Err(refused(path, name)),
         }
     }
     Ok(image)
+}
+
+fn refused(path: &AttrPath, name: &str) -> Error {
+    Error::InvalidRequest {
+        operation: "UpdateItem",
+        problem: format!(
+            "`{path}` changes `{name}` in a way dynamap cannot follow, and a unique value's guard or a parent's count or sum is made of it: set or remove the whole value (or add to a whole number)"
+        ),
+    }
 }
 
 /// The item an update leaves, from the whole item it replaced (`old`, exact: the update

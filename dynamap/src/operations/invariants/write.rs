@@ -22,8 +22,8 @@ use crate::sdk_item::Item;
 /// What the write's condition expects of the stored item, beside the caller's.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Expect {
-    /// The unique attributes and their scopes as read (or no item): enough to move
-    /// the right guards.
+    /// What the write's guards and parents are made of, as read (or no item): enough
+    /// to move the right guards and add the right changes.
     Unique,
     /// Every attribute as read (or no item): the write returns what it replaced.
     Whole,
@@ -104,6 +104,16 @@ where
                 }
             }
         }
+        let changes = super::aggregate::changes::<T>(old, planned.new.as_ref())?;
+        let mut parents = Vec::new();
+        for (key, update) in super::aggregate::updates(table, &changes)? {
+            actions.push(update);
+            let parent = changes
+                .iter()
+                .find(|c| c.key == key)
+                .map(|c| c.aggregate.parent.name);
+            parents.push((parent.unwrap_or_default(), key));
+        }
         let outcome = send(mapping, actions).await;
         let Err(Error::TransactionCancelled { actions, message }) = outcome else {
             return outcome.map(|()| stored);
@@ -140,6 +150,15 @@ where
             }
             foreign.push(guard.text.clone());
             redo = true;
+        }
+        for (position, (parent, key)) in parents.into_iter().enumerate() {
+            if failed(1 + guards.len() + position).is_some() {
+                return Err(Error::ParentMissing {
+                    item: crate::item::short_type_name::<T>(),
+                    parent,
+                    key,
+                });
+            }
         }
         let conflict = actions
             .iter()
@@ -213,17 +232,10 @@ fn is_in_progress(error: &Error) -> bool {
 fn expected<T: DynamoItem>(stored: &Item, expect: Expect) -> Vec<(&str, Option<&AttributeValue>)> {
     let key: Vec<&str> = T::KEY_SCHEMA.names().collect();
     match expect {
-        Expect::Unique => {
-            let mut names: Vec<&'static str> = Vec::new();
-            for unique in T::UNIQUE {
-                for name in unique.per.iter().chain([&unique.attribute]) {
-                    if !names.contains(name) && !key.contains(name) {
-                        names.push(name);
-                    }
-                }
-            }
-            names.into_iter().map(|n| (n, stored.get(n))).collect()
-        }
+        Expect::Unique => super::kept_attributes::<T>()
+            .filter(|name| !key.contains(name))
+            .map(|n| (n, stored.get(n)))
+            .collect(),
         Expect::Whole => {
             let mut pairs: Vec<(&str, Option<&AttributeValue>)> = stored
                 .iter()

@@ -1,0 +1,238 @@
+//! Counts and sums a child entity keeps on its parent (`count(..)`, `sum(..)`, #34 item
+//! 2): every write path of the child adds its change to the parent in the same
+//! transaction, so the parent is exact under concurrent writers and lost answers.
+
+use std::sync::Arc;
+
+use dynamap::prelude::*;
+use dynamap::{DynamoTable, Error, Table};
+use futures::TryStreamExt;
+
+use dynamap_tests::proxy::{self, through};
+use dynamap_tests::{client, unique_table_name};
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Shop;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "Order", pk = "CUSTOMER#{customer}", sk = "ORDER#{id}")]
+struct Order {
+    customer: String,
+    id: String,
+    #[dynamo(default)]
+    line_count: u32,
+    #[dynamo(default)]
+    total: i64,
+    #[dynamo(version)]
+    version: u64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Shop,
+    entity = "OrderLine",
+    pk = "CUSTOMER#{customer}",
+    sk = "ORDER#{order}#LINE#{line}",
+    count(Order, into = "line_count", key(customer, id = order)),
+    sum(Order, into = "total", of = amount, key(customer, id = order))
+)]
+struct OrderLine {
+    customer: String,
+    order: String,
+    line: u32,
+    amount: i64,
+}
+
+fn order(id: &str) -> Order {
+    Order {
+        customer: "c1".into(),
+        id: id.into(),
+        line_count: 0,
+        total: 0,
+        version: 0,
+    }
+}
+
+fn line(order: &str, line: u32, amount: i64) -> OrderLine {
+    OrderLine {
+        customer: "c1".into(),
+        order: order.into(),
+        line,
+        amount,
+    }
+}
+
+async fn shop(prefix: &str) -> Table<Shop> {
+    let shop = Table::<Shop>::new(client().await, unique_table_name(prefix));
+    shop.create_table().await.unwrap();
+    shop
+}
+
+/// The parent's aggregates, and what its stored children add up to.
+async fn kept_and_actual(shop: &Table<Shop>, id: &str) -> ((u32, i64), (u32, i64)) {
+    let orders = shop.entity::<Order>();
+    let stored = orders
+        .get(&("c1".to_owned(), id.to_owned()))
+        .await
+        .unwrap()
+        .unwrap();
+    let lines: Vec<OrderLine> = shop
+        .entity::<OrderLine>()
+        .scan()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let mine: Vec<&OrderLine> = lines.iter().filter(|l| l.order == id).collect();
+    (
+        (stored.line_count, stored.total),
+        (mine.len() as u32, mine.iter().map(|l| l.amount).sum()),
+    )
+}
+
+#[tokio::test]
+async fn every_write_path_of_a_child_keeps_its_parents_count_and_sum() {
+    let shop = shop("aggregates-paths").await;
+    let (orders, lines) = (shop.entity::<Order>(), shop.entity::<OrderLine>());
+    let f = OrderLine::fields();
+    orders.insert(&order("o1")).await.unwrap();
+    lines.insert(&line("o1", 1, 250)).await.unwrap();
+    lines.insert(&line("o1", 2, 100)).await.unwrap();
+    assert_eq!(kept_and_actual(&shop, "o1").await.0, (2, 350));
+
+    // insert over a stored child: its old amount leaves, the count stays
+    lines.insert(&line("o1", 2, 120)).await.unwrap();
+    assert_eq!(kept_and_actual(&shop, "o1").await.0, (2, 370));
+    // modify: set and add
+    let key = ("c1".to_owned(), "o1".to_owned(), 1u32);
+    lines.modify(&key).set(f.amount, 200).await.unwrap();
+    lines.modify(&key).add(f.amount, 5).await.unwrap();
+    lines.modify(&key).subtract(f.amount, 10).await.unwrap();
+    assert_eq!(kept_and_actual(&shop, "o1").await.0, (2, 315));
+    // update_with
+    lines.update_with(&key, |l| l.amount *= 2).await.unwrap();
+    assert_eq!(kept_and_actual(&shop, "o1").await.0, (2, 510));
+    // remove
+    let removed = lines.remove(&key).await.unwrap();
+    assert_eq!(removed.map(|l| l.amount), Some(390));
+    let (kept, actual) = kept_and_actual(&shop, "o1").await;
+    assert_eq!(kept, (1, 120));
+    assert_eq!(kept, actual);
+    // A parent read is a plain get; every change bumped its version.
+    let stored = orders
+        .get(&("c1".to_owned(), "o1".to_owned()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.version, 9);
+}
+
+#[tokio::test]
+async fn a_child_without_its_parent_is_refused_and_nothing_is_written() {
+    let shop = shop("aggregates-orphan").await;
+    let lines = shop.entity::<OrderLine>();
+    match lines.insert(&line("missing", 1, 10)).await {
+        Err(Error::ParentMissing { item, parent, key }) => {
+            assert_eq!((item, parent), ("OrderLine", "Order"));
+            assert_eq!(key["sk"].as_s().unwrap(), "ORDER#missing");
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored: Vec<OrderLine> = lines.scan().stream().try_collect().await.unwrap();
+    assert!(stored.is_empty());
+}
+
+#[tokio::test]
+async fn what_cannot_keep_a_parent_is_refused_and_other_changes_are_plain() {
+    let shop = shop("aggregates-refusals").await;
+    let (orders, lines) = (shop.entity::<Order>(), shop.entity::<OrderLine>());
+    orders.insert(&order("o1")).await.unwrap();
+    let batch = lines.insert_many(vec![line("o1", 1, 10)]).send().await;
+    assert!(
+        matches!(batch, Err(Error::BatchIncomplete { completed: 0, .. })),
+        "{batch:?}"
+    );
+    let put = dynamap::transaction(lines.client())
+        .put(&lines, &line("o1", 1, 10))
+        .await;
+    assert!(
+        matches!(
+            put,
+            Err(Error::InvalidRequest {
+                operation: "TransactWriteItems",
+                ..
+            })
+        ),
+        "{put:?}"
+    );
+    assert_eq!(kept_and_actual(&shop, "o1").await, ((0, 0), (0, 0)));
+}
+
+/// 16 writers each insert, change and (some) remove lines of two orders, through a
+/// proxy that cuts 10% of answers after the server applied the request and 5% of
+/// requests before: whatever each call returned, each order's count and sum are what
+/// its stored lines add up to.
+#[tokio::test]
+async fn counts_and_sums_stay_exact_under_concurrent_writers_and_lost_answers() {
+    if !proxy::possible("counts_and_sums_stay_exact_under_concurrent_writers_and_lost_answers") {
+        return;
+    }
+    let shop = shop("aggregates-faults").await;
+    let orders = shop.entity::<Order>();
+    orders.insert(&order("o1")).await.unwrap();
+    orders.insert(&order("o2")).await.unwrap();
+    let proxy = proxy::FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        proxy::FaultPlan {
+            drop_after: 0.10,
+            drop_before: 0.05,
+            seed: 11,
+            ..proxy::FaultPlan::default()
+        },
+    )
+    .await;
+    let faulty = Arc::new(through(&proxy, &shop.entity::<OrderLine>()).await);
+    let tasks: Vec<_> = (0..16u32)
+        .map(|i| {
+            let lines = faulty.clone();
+            tokio::spawn(async move {
+                let f = OrderLine::fields();
+                let order = if i % 2 == 0 { "o1" } else { "o2" };
+                let key = ("c1".to_owned(), order.to_owned(), i);
+                let inserted = lines.insert(&line(order, i, i64::from(i) * 10)).await;
+                let added = lines.modify(&key).add(f.amount, 7).await;
+                let taken = lines.update_with(&key, |l| l.amount -= 3).await;
+                if i % 3 == 0 {
+                    let _ = lines.remove(&key).await;
+                    return None;
+                }
+                // Each call that answered Ok applied once: the amount is exact.
+                (inserted.is_ok() && added.is_ok() && taken.is_ok())
+                    .then_some((key, i64::from(i) * 10 + 4))
+            })
+        })
+        .collect();
+    let mut exact = Vec::new();
+    for task in tasks {
+        exact.extend(task.await.unwrap());
+    }
+    assert!(proxy.stats.faults() > 0, "the proxy injected no fault");
+    assert!(
+        exact.len() >= 4,
+        "too few writers got every answer: {}",
+        exact.len()
+    );
+    let lines = shop.entity::<OrderLine>();
+    for (key, amount) in exact {
+        assert_eq!(
+            lines.get(&key).await.unwrap().map(|l| l.amount),
+            Some(amount),
+            "{key:?}"
+        );
+    }
+    for id in ["o1", "o2"] {
+        let (kept, actual) = kept_and_actual(&shop, id).await;
+        assert_eq!(kept, actual, "order {id}");
+    }
+}
