@@ -183,24 +183,15 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     async fn send_with_guards(self) -> Result<Option<u64>> {
         let mapping = self.mapping;
         let key = T::key_to_item(&self.item.key())?;
-        let now = mapping.stamp_time();
-        let mut expected_version = None;
-        // A put `if_absent` replaces nothing (or fails): no read needed.
-        let read = (!self.if_absent).then_some(super::invariants::Expect::Unique);
-        let result = super::invariants::write(mapping, &key, "PutItem", read, |_, expect| {
-            let condition = all_of(self.condition.iter().cloned().chain(expect).collect());
-            let request = put_request(self.item, condition, self.if_absent, now, Marked::No)?;
-            expected_version = request.expected_version;
-            Ok(super::invariants::Planned {
-                new: Some(request.item.clone()),
-                action: super::transact_actions::put(
-                    mapping.table_name(),
-                    request.item,
-                    request.expressions,
-                )?,
-            })
-        })
-        .await;
+        let parts = put_parts(
+            self.item,
+            self.condition,
+            self.if_absent,
+            mapping.stamp_time(),
+        )?;
+        let expected_version = parts.expected_version;
+        let step = parts.into_step::<T>(mapping.table_name(), key, self.if_absent);
+        let result = super::invariants::write_one(mapping, step, "PutItem").await;
         outcome::<T>(result.map(|_| ()), expected_version)
     }
 }
@@ -230,6 +221,40 @@ pub(crate) fn put_request<T: DynamoItem>(
     now: std::time::SystemTime,
     marked: Marked,
 ) -> Result<PutRequest> {
+    let mut parts = put_parts(item, condition, if_absent, now)?;
+    // The caller's conditions may fail on this very write when a lost answer is
+    // retried (the entity guard cannot: it holds again after our own put): such a put
+    // is retried by dynamap and marked, to be recognised.
+    let token = match marked {
+        Marked::Yes if !parts.conditions.is_empty() => {
+            let token = WriteToken::new();
+            parts
+                .item
+                .insert(write_token::ATTRIBUTE.to_owned(), token.value());
+            check_item_size(&parts.item)?;
+            Some(token)
+        }
+        _ => None,
+    };
+    let expressions = parts.render::<T>(None)?;
+    Ok(PutRequest {
+        item: parts.item,
+        expressions,
+        expected_version: parts.expected_version,
+        token,
+    })
+}
+
+/// A put before its condition is rendered: the item as stored (validated, stamped, at
+/// its next version, within the size limit) and the caller's conditions (`condition`,
+/// `if_absent`, the version read). A transaction that keeps guards or parents adds its
+/// own condition when it sends.
+pub(crate) fn put_parts<T: DynamoItem>(
+    item: &T,
+    condition: Option<Node>,
+    if_absent: bool,
+    now: std::time::SystemTime,
+) -> Result<PutParts> {
     item.validate()?;
     let mut attributes = item.to_item()?;
     T::stamps(now)?.apply_to(&mut attributes, if_absent);
@@ -245,27 +270,65 @@ pub(crate) fn put_request<T: DynamoItem>(
         }
         _ => None,
     };
-    // The caller's conditions may fail on this very write when a lost answer is
-    // retried (the entity guard cannot: it holds again after our own put): such a put
-    // is retried by dynamap and marked, to be recognised.
-    let token = match marked {
-        Marked::Yes if !conditions.is_empty() => {
-            let token = WriteToken::new();
-            attributes.insert(write_token::ATTRIBUTE.to_owned(), token.value());
-            Some(token)
-        }
-        _ => None,
-    };
-    conditions.extend(super::entity_guard::write_guard::<T>());
     check_item_size(&attributes)?;
-    let mut renderer = Renderer::new("PutItem");
-    renderer.condition(all_of(conditions).as_ref())?;
-    Ok(PutRequest {
+    Ok(PutParts {
         item: attributes,
-        expressions: renderer.finish(),
+        conditions,
         expected_version,
-        token,
     })
+}
+
+/// A put's item and the caller's conditions (see [`put_parts`]).
+pub(crate) struct PutParts {
+    pub item: crate::sdk_item::Item,
+    conditions: Vec<Node>,
+    /// `(attribute, version the write is based on)` for versioned items.
+    pub expected_version: Option<(&'static str, u64)>,
+}
+
+impl PutParts {
+    /// The put's condition: the caller's, `more`, and an entity's guard.
+    pub(crate) fn render<T: DynamoItem>(&self, more: Option<Node>) -> Result<Rendered> {
+        let conditions = self
+            .conditions
+            .iter()
+            .cloned()
+            .chain(more)
+            .chain(super::entity_guard::write_guard::<T>())
+            .collect();
+        let mut renderer = Renderer::new("PutItem");
+        renderer.condition(all_of(conditions).as_ref())?;
+        Ok(renderer.finish())
+    }
+
+    /// The put as a kept write of a transaction (see `invariants`): read first unless
+    /// it is `if_absent` (then nothing can be there).
+    pub(crate) fn into_step<T: DynamoItem>(
+        self,
+        table: &str,
+        key: crate::sdk_item::Item,
+        if_absent: bool,
+    ) -> super::invariants::Step<'static> {
+        let owned_table = table.to_owned();
+        super::invariants::Step {
+            kind: super::invariants::Kind::of::<T>(),
+            table: table.to_owned(),
+            key,
+            read: (!if_absent).then_some(super::invariants::Expect::Unique),
+            plan: Box::new(move |_, expect| {
+                let expressions = self.render::<T>(expect)?;
+                Ok(super::invariants::Planned {
+                    new: Some(self.item.clone()),
+                    action: super::transact_actions::put(
+                        &owned_table,
+                        self.item.clone(),
+                        expressions,
+                    )?,
+                })
+            }),
+            label: format!("Put on `{table}`"),
+        }
+    }
 }
 
 /// Whether a conditional put carries a [`WriteToken`]: `insert` retries its own

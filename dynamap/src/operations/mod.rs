@@ -27,14 +27,15 @@ pub use contains::ContainsKey;
 pub(crate) use entity_guard::{is_other_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
-pub(crate) use insert::{put_request, Marked};
+pub(crate) use insert::{put_parts, put_request, Marked};
 #[cfg(feature = "lambda")]
 pub(crate) use invariants::is_guard_text;
 pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
+pub(crate) use invariants::{keeps, transact as transact_kept, Expect, Fixed, Step};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use patch::Patch;
-pub(crate) use remove::delete_expressions;
 pub use remove::Remove;
+pub(crate) use remove::{delete_expressions, remove_step};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
 

@@ -566,58 +566,29 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
     /// one it replaced is the item read, exact because the update expects it whole; the
     /// new one is that item with the update's values set, when it only sets or removes
     /// top-level values (what needs the server to evaluate is refused).
-    async fn send_with_guards(self, return_values: ReturnValue) -> Result<Option<Item>> {
+    async fn send_with_guards(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
         let expect = match return_values {
             ReturnValue::None => super::invariants::Expect::Unique,
             _ => super::invariants::Expect::Whole,
         };
-        let key = self.key.map_err(|e| *e)?;
-        if let Some(e) = self.error {
-            return Err(Error::Conversion(e));
-        }
         let (mapping, upsert) = (self.mapping, self.upsert);
-        let mut actions = self.actions;
-        let fields = Fields {
-            upsert,
-            key: &self.key_fields,
-        };
-        expand::<T>(&mut actions, fields, mapping.stamp_time())?;
+        let key = std::mem::replace(&mut self.key, Ok(Item::new())).map_err(|e| *e)?;
+        let key_fields = self.key_fields.clone();
+        let (step, actions) = self.into_step(key.clone(), expect)?;
         if return_values == ReturnValue::AllNew
             && super::invariants::updated_item::<T>(&Item::new(), &actions).is_none()
         {
             return Err(Error::InvalidRequest {
                 operation: "UpdateItem",
-                problem: "a modify of a unique attribute is a transaction, which returns no item: return_new can tell the new item only when the modify sets or removes whole top-level values (use update_with, which returns the item as written)".to_owned(),
+                problem: "a modify of a unique attribute or a parent's count or sum is a transaction, which returns no item: return_new can tell the new item only when the modify sets or removes whole values (use update_with, which returns the item as written)".to_owned(),
             });
         }
-        let condition = self.condition.map(|c| *c);
-        let key_fields = &self.key_fields;
-        let result = super::invariants::write(
-            mapping,
-            &key,
-            "UpdateItem",
-            Some(expect),
-            |stored, expect| {
-                let new = super::invariants::after_update::<T>(stored, &key, key_fields, &actions)?;
-                let condition = all_of(condition.iter().cloned().chain(expect).collect());
-                let rendered = render_expanded::<T>(actions.clone(), condition, upsert)?;
-                Ok(super::invariants::Planned {
-                    action: super::transact_actions::update(
-                        mapping.table_name(),
-                        key.clone(),
-                        rendered,
-                    )?,
-                    new: Some(new),
-                })
-            },
-        )
-        .await;
-        match result {
+        match super::invariants::write_one(mapping, step, "UpdateItem").await {
             Ok(stored) => Ok(match return_values {
                 ReturnValue::AllOld => stored.filter(|item| !item.is_empty()),
                 ReturnValue::AllNew => {
                     let mut old = stored.unwrap_or_default();
-                    for (name, value) in key.iter().chain(key_fields) {
+                    for (name, value) in key.iter().chain(&key_fields) {
                         old.entry(name.clone()).or_insert_with(|| value.clone());
                     }
                     super::invariants::updated_item::<T>(&old, &actions)
@@ -631,6 +602,55 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
                 super::entity_guard::other_entity_or::<T>(e),
             )),
         }
+    }
+
+    /// The update as a kept write of a transaction (see `invariants`), and its actions
+    /// as sent (stamped, with an entity's index keys).
+    pub(crate) fn into_step(
+        self,
+        key: Item,
+        expect: super::invariants::Expect,
+    ) -> Result<(super::invariants::Step<'static>, Vec<(AttrPath, Action)>)> {
+        if let Some(e) = self.error {
+            return Err(Error::Conversion(e));
+        }
+        let (table, upsert) = (self.mapping.table_name().to_owned(), self.upsert);
+        let mut actions = self.actions;
+        let fields = Fields {
+            upsert,
+            key: &self.key_fields,
+        };
+        expand::<T>(&mut actions, fields, self.mapping.stamp_time())?;
+        let (condition, key_fields) = (self.condition.map(|c| *c), self.key_fields);
+        let sent = actions.clone();
+        let owned_table = table.clone();
+        let owned_key = key.clone();
+        let step = super::invariants::Step {
+            kind: super::invariants::Kind::of::<T>(),
+            table: table.clone(),
+            key,
+            read: Some(expect),
+            plan: Box::new(move |stored, expect| {
+                let new = super::invariants::after_update::<T>(
+                    stored,
+                    &owned_key,
+                    &key_fields,
+                    &actions,
+                )?;
+                let condition = all_of(condition.iter().cloned().chain(expect).collect());
+                let rendered = render_expanded::<T>(actions.clone(), condition, upsert)?;
+                Ok(super::invariants::Planned {
+                    action: super::transact_actions::update(
+                        &owned_table,
+                        owned_key.clone(),
+                        rendered,
+                    )?,
+                    new: Some(new),
+                })
+            }),
+            label: format!("Update on `{table}`"),
+        };
+        Ok((step, sent))
     }
 }
 

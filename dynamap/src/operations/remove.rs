@@ -135,20 +135,13 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             expected_version,
         } = self;
         let key = key?;
-        let read = Some(super::invariants::Expect::Whole);
-        let result = super::invariants::write(mapping, &key, "DeleteItem", read, |_, expect| {
-            let condition = all_of(condition.iter().cloned().chain(expect).collect());
-            let expressions = delete_expressions::<T>(condition)?;
-            Ok(super::invariants::Planned {
-                action: super::transact_actions::delete(
-                    mapping.table_name(),
-                    key.clone(),
-                    expressions,
-                )?,
-                new: None,
-            })
-        })
-        .await;
+        let step = remove_step::<T>(
+            mapping.table_name(),
+            key,
+            condition,
+            super::invariants::Expect::Whole,
+        );
+        let result = super::invariants::write_one(mapping, step, "DeleteItem").await;
         match result {
             Ok(stored) => removed(stored),
             Err(e) => Err(failure::<T>(e, expected_version)),
@@ -166,6 +159,35 @@ fn failure<T: DynamoItem>(e: Error, expected_version: Option<(&'static str, u64)
         (e @ Error::OtherEntity { .. }, _) => e,
         (e, Some((name, expected))) => super::versioning::version_conflict_or(e, name, expected),
         (e, None) => e,
+    }
+}
+
+/// A delete of the item `key` as a kept write of a transaction (see `invariants`):
+/// its guards and its share of its parents go with it.
+pub(crate) fn remove_step<T: DynamoItem>(
+    table: &str,
+    key: Item,
+    condition: Option<Node>,
+    expect: super::invariants::Expect,
+) -> super::invariants::Step<'static> {
+    let (owned_table, owned_key) = (table.to_owned(), key.clone());
+    super::invariants::Step {
+        kind: super::invariants::Kind::of::<T>(),
+        table: table.to_owned(),
+        key,
+        read: Some(expect),
+        plan: Box::new(move |_, expect| {
+            let condition = all_of(condition.iter().cloned().chain(expect).collect());
+            Ok(super::invariants::Planned {
+                action: super::transact_actions::delete(
+                    &owned_table,
+                    owned_key.clone(),
+                    delete_expressions::<T>(condition)?,
+                )?,
+                new: None,
+            })
+        }),
+        label: format!("Delete on `{table}`"),
     }
 }
 

@@ -16,7 +16,10 @@ use crate::item::DynamoItem;
 use crate::key::KeyLike;
 use crate::limits::MAX_TRANSACTION_ACTIONS as MAX_ACTIONS;
 use crate::operations::TypedMapping;
-use crate::operations::{delete_expressions, put_request, transact_actions, Marked, Modify};
+use crate::operations::{
+    delete_expressions, put_parts, put_request, remove_step, transact_actions,
+};
+use crate::operations::{keeps, transact_kept, Expect, Fixed, Marked, Modify, Step};
 use crate::sdk_item::Item;
 
 /// A write transaction over one or more tables: every action is applied, or none.
@@ -59,6 +62,11 @@ pub struct Transaction {
     /// The first capacity meter among the actions' mappings, if any has one.
     observer: Observer,
     tables: Vec<String>,
+    /// Writes of types that keep guards or parents' counts and sums: read and planned
+    /// when the transaction is sent, their guards' and parents' actions added.
+    kept: Vec<Step<'static>>,
+    /// Each kept write's entity, as `entities` for the others.
+    kept_entities: Vec<Option<(&'static str, &'static str)>>,
 }
 
 /// Starts a write transaction with `client` (any mapping's [`TypedMapping::client`]).
@@ -84,10 +92,57 @@ pub fn transaction(client: &Client) -> Transaction {
         error: None,
         observer: Observer::default(),
         tables: Vec::new(),
+        kept: Vec::new(),
+        kept_entities: Vec::new(),
     }
 }
 
 impl Transaction {
+    /// Checks that no other action names the item `key`, and takes the mapping's meter.
+    fn claim<T: DynamoItem>(
+        &mut self,
+        mapping: &TypedMapping<T>,
+        key: Result<Item>,
+    ) -> Result<Item> {
+        adopt(&mut self.observer, &mut self.tables, mapping);
+        let key = key?;
+        let identity = (
+            mapping.table_name().to_owned(),
+            crate::key::identity(&key, &T::KEY_SCHEMA),
+        );
+        if !self.items.insert(identity) {
+            return Err(Error::InvalidRequest {
+                operation: "TransactWriteItems",
+                problem: format!(
+                    "two actions on the same item of `{}`: DynamoDB refuses that",
+                    mapping.table_name()
+                ),
+            });
+        }
+        Ok(key)
+    }
+
+    /// Adds a write of a type that keeps guards or parents (see `push`).
+    fn push_kept<T: DynamoItem>(
+        mut self,
+        mapping: &TypedMapping<T>,
+        key: Result<Item>,
+        step: impl FnOnce(Item) -> Result<Step<'static>>,
+    ) -> Self {
+        if self.error.is_some() {
+            return self;
+        }
+        match self.claim(mapping, key).and_then(step) {
+            Ok(step) => {
+                self.kept.push(step);
+                self.kept_entities
+                    .push(T::ENTITY.map(|e| (e.attribute, e.name)));
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
     fn push<T: DynamoItem>(
         mut self,
         mapping: &TypedMapping<T>,
@@ -98,23 +153,7 @@ impl Transaction {
         if self.error.is_some() {
             return self;
         }
-        adopt(&mut self.observer, &mut self.tables, mapping);
-        let result = key.and_then(|key| {
-            let identity = (
-                mapping.table_name().to_owned(),
-                crate::key::identity(&key, &T::KEY_SCHEMA),
-            );
-            if !self.items.insert(identity) {
-                return Err(Error::InvalidRequest {
-                    operation: "TransactWriteItems",
-                    problem: format!(
-                        "two actions on the same item of `{}`: DynamoDB refuses that",
-                        mapping.table_name()
-                    ),
-                });
-            }
-            action(key)
-        });
+        let result = self.claim(mapping, key).and_then(action);
         match result {
             Ok(item) => {
                 self.actions.push(item);
@@ -137,8 +176,13 @@ impl Transaction {
         let table = mapping.table_name().to_owned();
         let key = T::key_to_item(&item.key());
         let now = mapping.stamp_time();
+        if keeps::<T>() {
+            return self.push_kept(mapping, key, |key| {
+                let parts = put_parts(item, condition, if_absent, now)?;
+                Ok(parts.into_step::<T>(&table, key, if_absent))
+            });
+        }
         self.push(mapping, "Put", key, move |_| {
-            crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
             let request = put_request(item, condition, if_absent, now, Marked::No)?;
             transact_actions::put(&table, request.item, request.expressions)
         })
@@ -218,16 +262,16 @@ impl Transaction {
         let table = mapping.table_name().to_owned();
         // The builder only collects the changes: the action carries the key.
         let modify = build(Modify::of_key(mapping, key));
+        if modify.touches_unique() {
+            return self.push_kept(mapping, crate::key::key_item::<T, _>(key), |key| {
+                Ok(modify.into_step(key, Expect::Unique)?.0)
+            });
+        }
         self.push(
             mapping,
             "Update",
             crate::key::key_item::<T, _>(key),
-            move |key_item| {
-                if modify.touches_unique() {
-                    crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
-                }
-                transact_actions::update(&table, key_item, modify.render()?)
-            },
+            move |key_item| transact_actions::update(&table, key_item, modify.render()?),
         )
     }
 
@@ -239,12 +283,16 @@ impl Transaction {
     ) -> Self {
         let table = mapping.table_name().to_owned();
         let condition = condition.map(Condition::into_node);
+        if keeps::<T>() {
+            return self.push_kept(mapping, crate::key::key_item::<T, _>(key), |key| {
+                Ok(remove_step::<T>(&table, key, condition, Expect::Unique))
+            });
+        }
         self.push(
             mapping,
             "Delete",
             crate::key::key_item::<T, _>(key),
             move |key_item| {
-                crate::operations::refuse_unguarded::<T>("TransactWriteItems")?;
                 transact_actions::delete(&table, key_item, delete_expressions::<T>(condition)?)
             },
         )
@@ -351,7 +399,7 @@ impl Transaction {
     /// # }
     /// ```
     pub fn len(&self) -> usize {
-        self.actions.len()
+        self.actions.len() + self.kept.len()
     }
 
     /// Whether the transaction has no actions.
@@ -362,7 +410,7 @@ impl Transaction {
     /// # }
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.actions.is_empty()
+        self.actions.is_empty() && self.kept.is_empty()
     }
 
     /// Sends the transaction; the same as `.await`. A cancelled transaction is
@@ -380,16 +428,30 @@ impl Transaction {
         if let Some(e) = self.error {
             return Err(e);
         }
-        if self.actions.is_empty() || self.actions.len() > MAX_ACTIONS {
+        let count = self.actions.len() + self.kept.len();
+        if count == 0 || count > MAX_ACTIONS {
             return Err(Error::InvalidRequest {
                 operation: "TransactWriteItems",
                 problem: format!(
-                    "a transaction holds 1 to {MAX_ACTIONS} actions; this one has {}",
-                    self.actions.len()
+                    "a transaction holds 1 to {MAX_ACTIONS} actions; this one has {count}"
                 ),
             });
         }
         let tables = self.tables.join(", ");
+        if !self.kept.is_empty() {
+            let fixed = self
+                .actions
+                .into_iter()
+                .zip(self.labels)
+                .map(|(action, label)| Fixed { action, label })
+                .collect();
+            let mut entities = self.entities;
+            entities.extend(self.kept_entities);
+            let mut kept = self.kept;
+            let sent =
+                transact_kept(&self.client, &self.observer, self.token, fixed, &mut kept).await;
+            return sent.map(|_| ()).map_err(|e| other_entity_or(e, &entities));
+        }
         let request = self
             .client
             .transact_write_items()

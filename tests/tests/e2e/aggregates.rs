@@ -144,7 +144,7 @@ async fn a_child_without_its_parent_is_refused_and_nothing_is_written() {
 }
 
 #[tokio::test]
-async fn what_cannot_keep_a_parent_is_refused_and_other_changes_are_plain() {
+async fn batches_refuse_children_and_transactions_keep_their_parents() {
     let shop = shop("aggregates-refusals").await;
     let (orders, lines) = (shop.entity::<Order>(), shop.entity::<OrderLine>());
     orders.insert(&order("o1")).await.unwrap();
@@ -153,22 +153,38 @@ async fn what_cannot_keep_a_parent_is_refused_and_other_changes_are_plain() {
         matches!(batch, Err(Error::BatchIncomplete { completed: 0, .. })),
         "{batch:?}"
     );
-    let put = dynamap::transaction(lines.client())
+    assert_eq!(kept_and_actual(&shop, "o1").await, ((0, 0), (0, 0)));
+    // A caller's transaction keeps them: two lines of one order, one update of it.
+    let key = |l: u32| ("c1".to_owned(), "o1".to_owned(), l);
+    dynamap::transaction(lines.client())
         .put(&lines, &line("o1", 1, 10))
+        .put(&lines, &line("o1", 2, 15))
+        .await
+        .unwrap();
+    assert_eq!(kept_and_actual(&shop, "o1").await.0, (2, 25));
+    dynamap::transaction(lines.client())
+        .modify(&lines, &key(1), |m| m.add(OrderLine::fields().amount, 5))
+        .remove(&lines, &key(2))
+        .await
+        .unwrap();
+    let (kept, actual) = kept_and_actual(&shop, "o1").await;
+    assert_eq!(kept, (1, 15));
+    assert_eq!(kept, actual);
+    // A line of a missing order cancels the transaction.
+    let orphan = dynamap::transaction(lines.client())
+        .put(&lines, &line("missing", 1, 10))
         .await;
     assert!(
         matches!(
-            put,
-            Err(Error::InvalidRequest {
-                operation: "TransactWriteItems",
+            orphan,
+            Err(Error::ParentMissing {
+                parent: "Order",
                 ..
             })
         ),
-        "{put:?}"
+        "{orphan:?}"
     );
-    assert_eq!(kept_and_actual(&shop, "o1").await, ((0, 0), (0, 0)));
 }
-
 /// 16 writers each insert, change and (some) remove lines of two orders, through a
 /// proxy that cuts 10% of answers after the server applied the request and 5% of
 /// requests before: whatever each call returned, each order's count and sum are what

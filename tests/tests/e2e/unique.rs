@@ -253,7 +253,7 @@ fn refused_batch(result: &dynamap::Result<dynamap::batches::BatchReport>) -> boo
 }
 
 #[tokio::test]
-async fn what_cannot_keep_a_guard_is_refused_before_sending() {
+async fn batches_refuse_such_types_and_a_transaction_returns_what_it_can_tell() {
     let accounts = new_mapping::<Account>("unique-refusals").await;
     let f = Account::fields();
     let batch = accounts
@@ -263,20 +263,6 @@ async fn what_cannot_keep_a_guard_is_refused_before_sending() {
     assert!(refused_batch(&batch), "{batch:?}");
     let removes = accounts.remove_many(vec!["a1".to_owned()]).send().await;
     assert!(refused_batch(&removes), "{removes:?}");
-    let put = dynamap::transaction(accounts.client())
-        .put(&accounts, &account("a1", "a1@example.com"))
-        .await;
-    assert!(
-        matches!(
-            put,
-            Err(Error::InvalidRequest {
-                operation: "TransactWriteItems",
-                ..
-            })
-        ),
-        "{put:?}"
-    );
-
     accounts
         .insert(&account("a1", "a1@example.com"))
         .await
@@ -286,13 +272,6 @@ async fn what_cannot_keep_a_guard_is_refused_before_sending() {
         .modify(&accounts, "a1", |m| m.set(f.name, "Ada"))
         .await
         .unwrap();
-    let moved = dynamap::transaction(accounts.client())
-        .modify(&accounts, "a1", |m| m.set(f.email, "b@example.com"))
-        .await;
-    assert!(
-        matches!(moved, Err(Error::InvalidRequest { .. })),
-        "{moved:?}"
-    );
     // A transaction returns no item: the old one is the one read (exact: the update
     // expects it whole), the new one that with the values set; what only the server
     // could evaluate is refused.
@@ -736,4 +715,72 @@ async fn a_versioned_items_new_form_is_told_with_its_bumped_version_and_stamp() 
         "{stale:?}"
     );
     assert_eq!(guards(profiles.table_name()).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_callers_transaction_keeps_the_guards_of_its_actions() {
+    let accounts = new_mapping::<Account>("unique-transactions").await;
+    let notes = new_mapping::<Note>("unique-transactions-notes").await;
+    let f = Account::fields();
+    // A put beside an action of another table: both, with the guard.
+    dynamap::transaction(accounts.client())
+        .put(&accounts, &account("a1", "one@example.com"))
+        .put(&notes, &Note { id: "n1".into() })
+        .await
+        .unwrap();
+    assert!(notes.get("n1").await.unwrap().is_some());
+    // A taken value cancels all of it.
+    let taken = dynamap::transaction(accounts.client())
+        .put(&accounts, &account("a2", "one@example.com"))
+        .put(&notes, &Note { id: "n2".into() })
+        .await;
+    assert_not_unique(taken, "email", "a1");
+    assert!(notes.get("n2").await.unwrap().is_none());
+    // modify and remove move and free values, several in one transaction.
+    accounts
+        .insert(&account("a2", "two@example.com"))
+        .await
+        .unwrap();
+    dynamap::transaction(accounts.client())
+        .modify(&accounts, "a1", |m| m.set(f.email, "three@example.com"))
+        .remove(&accounts, "a2")
+        .await
+        .unwrap();
+    accounts
+        .insert(&account("a3", "one@example.com"))
+        .await
+        .unwrap();
+    accounts
+        .insert(&account("a4", "two@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [
+            ("_unique#email#one@example.com".to_owned(), "a3".to_owned()),
+            (
+                "_unique#email#three@example.com".to_owned(),
+                "a1".to_owned()
+            ),
+            ("_unique#email#two@example.com".to_owned(), "a4".to_owned()),
+        ]
+    );
+    // A caller's condition that fails is the transaction's cancellation, as always.
+    let refused = dynamap::transaction(accounts.client())
+        .put_if_absent(&accounts, &account("a1", "five@example.com"))
+        .await;
+    assert!(
+        matches!(refused, Err(Error::TransactionCancelled { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(
+        accounts.get("a1").await.unwrap().unwrap().email,
+        "three@example.com"
+    );
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Note {
+    #[dynamo(partition_key)]
+    id: String,
 }

@@ -21,16 +21,20 @@ pub(crate) const OWNER: &str = "_unique_owner";
 const PREFIX: &str = "_unique#";
 
 /// The guard of one value of one unique attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Guard {
     pub unique: &'static UniqueAttribute,
     /// The text of every key attribute of the guard.
     pub text: String,
+    /// Its key: the text in each key attribute of the table.
+    pub key: Item,
+    /// The table's partition key attribute.
+    partition: &'static str,
 }
 
 impl Guard {
-    /// The guard of `unique`'s value in `image` (a stored or written item); `None` when
-    /// the image holds no value (absent or null) or lacks a `per` attribute.
+    /// The guard of `unique`'s value in `image` (a stored or written item of `T`);
+    /// `None` when the image holds no value (absent or null) or lacks a `per` attribute.
     pub(crate) fn of<T: DynamoItem>(
         unique: &'static UniqueAttribute,
         image: &Item,
@@ -50,39 +54,32 @@ impl Guard {
                 }
             }
         }
-        Ok(Some(Guard { unique, text }))
-    }
-
-    /// The guard's key: its text in every key attribute of `T`'s table.
-    pub(crate) fn key<T: DynamoItem>(&self) -> Item {
-        T::KEY_SCHEMA
+        let key = T::KEY_SCHEMA
             .names()
-            .map(|name| (name.to_owned(), AttributeValue::S(self.text.clone())))
-            .collect()
+            .map(|name| (name.to_owned(), AttributeValue::S(text.clone())))
+            .collect();
+        Ok(Some(Guard {
+            unique,
+            text,
+            key,
+            partition: T::KEY_SCHEMA.partition_key.name,
+        }))
     }
 
     /// Writes the guard for `owner` (an item's key), unless another item holds it.
-    pub(crate) fn put<T: DynamoItem>(
-        &self,
-        table: &str,
-        owner: &Item,
-    ) -> Result<TransactWriteItem> {
-        let mut item = self.key::<T>();
+    pub(crate) fn put(&self, table: &str, owner: &Item) -> Result<TransactWriteItem> {
+        let mut item = self.key.clone();
         item.insert(OWNER.to_owned(), AttributeValue::M(owner.clone()));
         let mut renderer = Renderer::new("TransactWriteItems");
-        renderer.condition(Some(&free_or_owned_by::<T>(owner)))?;
+        renderer.condition(Some(&free_or_owned_by(self.partition, owner)))?;
         super::super::transact_actions::put(table, item, renderer.finish())
     }
 
     /// Deletes the guard if `owner` holds it (or it is already gone).
-    pub(crate) fn delete<T: DynamoItem>(
-        &self,
-        table: &str,
-        owner: &Item,
-    ) -> Result<TransactWriteItem> {
+    pub(crate) fn delete(&self, table: &str, owner: &Item) -> Result<TransactWriteItem> {
         let mut renderer = Renderer::new("TransactWriteItems");
-        renderer.condition(Some(&free_or_owned_by::<T>(owner)))?;
-        super::super::transact_actions::delete(table, self.key::<T>(), renderer.finish())
+        renderer.condition(Some(&free_or_owned_by(self.partition, owner)))?;
+        super::super::transact_actions::delete(table, self.key.clone(), renderer.finish())
     }
 }
 
@@ -106,8 +103,8 @@ pub(crate) fn owner_of(guard: &Item) -> Item {
 }
 
 /// No guard under the key, or one `owner` holds.
-fn free_or_owned_by<T: DynamoItem>(owner: &Item) -> Node {
-    let partition = AttrPath::top_level_name(T::KEY_SCHEMA.partition_key.name);
+fn free_or_owned_by(partition: &'static str, owner: &Item) -> Node {
+    let partition = AttrPath::top_level_name(partition);
     let mut owned = Vec::with_capacity(owner.len());
     let mut names: Vec<&String> = owner.keys().collect();
     names.sort();
