@@ -60,8 +60,8 @@ pub fn valid_email(email: &str) -> Result<(), &'static str> {
     }
 }
 
-/// A user. `version` backs the HTTP `ETag`; `orders` counts the user's orders and moves
-/// in the same transaction that places or deletes one. `UserPatch` (derived) is the body
+/// A user. `version` backs the HTTP `ETag`; `orders` counts the user's orders, kept by
+/// every write of an order in its own transaction (`count` on `Order`). `UserPatch` (derived) is the body
 /// of `PATCH /users/{id}`: `email` and `name`, each optional.
 #[derive(DynamoItem, DynamoPatch, Debug, Clone, PartialEq, Serialize)]
 #[dynamo(
@@ -110,9 +110,16 @@ pub enum OrderStatus {
     Cancelled,
 }
 
-/// An order, in its user's partition.
+/// An order, in its user's partition. Every write of an order keeps its user's
+/// `orders` count, in the same transaction (`count(User, ..)`).
 #[derive(DynamoItem, Debug, Clone, PartialEq, Serialize)]
-#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{order_id}")]
+#[dynamo(
+    table = App,
+    entity = "Order",
+    pk = "USER#{user_id}",
+    sk = "ORDER#{order_id}",
+    count(User, into = "orders", key(id = user_id))
+)]
 pub struct Order {
     /// Whose order it is.
     pub user_id: UserId,

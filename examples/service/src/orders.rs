@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{etag, if_match};
-use crate::model::{Order, OrderId, OrderLine, OrderStatus, User, UserId};
+use crate::model::{Order, OrderId, OrderLine, OrderStatus, UserId};
 use crate::page::{Listing, PageParams};
 use crate::state::AppState;
 
@@ -105,31 +105,20 @@ pub async fn create(
         updated_at: now,
         version: 0,
     };
-    // The count's UpdateItem fails its condition when the user does not exist, and
-    // then nothing of the order is written.
-    let mut transaction = dynamap::transaction(state.table().client())
-        .modify(state.users(), &user_id, |m| m.add(User::fields().orders, 1))
-        .put_if_absent(state.orders(), &order);
+    // The order keeps its user's count (`count(User, ..)`): the transaction adds one to
+    // it, and when the user does not exist nothing of the order is written.
+    let mut transaction =
+        dynamap::transaction(state.table().client()).put_if_absent(state.orders(), &order);
     for line in &lines {
         transaction = transaction.put(state.lines(), line);
     }
-    transaction.await.map_err(|e| missing_as(e, "user"))?;
+    match transaction.await {
+        Ok(()) => {}
+        Err(dynamap::Error::ParentMissing { .. }) => return Err(ApiError::not_found("user")),
+        Err(e) => return Err(e.into()),
+    }
     let view = fetch(&state, user_id, order_id).await?;
     Ok(tagged(StatusCode::CREATED, view))
-}
-
-/// A cancelled transaction whose first action (the one on the parent) failed its
-/// condition with nothing stored: the parent is missing.
-fn missing_as(error: dynamap::Error, what: &str) -> ApiError {
-    if let dynamap::Error::TransactionCancelled { actions, .. } = &error {
-        if let Some(first) = actions.first() {
-            if first.reason == dynamap::error::CancelReason::ConditionFailed && first.item.is_none()
-            {
-                return ApiError::not_found(what);
-            }
-        }
-    }
-    error.into()
 }
 
 fn tagged(status: StatusCode, view: OrderView) -> Response {
@@ -227,23 +216,29 @@ pub async fn delete(
         None => f.status.exists(),
     };
     let lines = lines_of_order(&state, order_id).await?;
-    let mut transaction = dynamap::transaction(state.table().client())
-        .remove_when(state.orders(), &(user_id, order_id), condition)
-        .modify(state.users(), &user_id, |m| {
-            m.subtract(User::fields().orders, 1)
-        });
+    // Removing the order takes one off its user's count, in the same transaction.
+    let mut transaction = dynamap::transaction(state.table().client()).remove_when(
+        state.orders(),
+        &(user_id, order_id),
+        condition,
+    );
     for line in &lines {
         transaction = transaction.remove(state.lines(), &(line.order_id, line.line));
     }
     match transaction.await {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(e @ dynamap::Error::TransactionCancelled { .. }) => {
-            let stale = matches!(&e, dynamap::Error::TransactionCancelled { actions, .. }
-                if actions.first().is_some_and(|a| a.item.is_some()
-                    && a.reason == dynamap::error::CancelReason::ConditionFailed));
-            match stale {
-                true => Err(ApiError::stale()),
-                false => Err(missing_as(e, "order")),
+        // The order's condition failed: over another version (stale), or no order.
+        Err(dynamap::Error::TransactionCancelled { actions, .. }) => {
+            let failed = actions
+                .iter()
+                .find(|a| a.reason == dynamap::error::CancelReason::ConditionFailed);
+            match failed {
+                Some(action) if action.item.is_some() => Err(ApiError::stale()),
+                Some(_) => Err(ApiError::not_found("order")),
+                None => Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "a concurrent change; try again",
+                )),
             }
         }
         Err(e) => Err(e.into()),
