@@ -1,7 +1,8 @@
-//! What a unique attribute costs a write: the same user type with and without
-//! `#[dynamo(unique)]` on its email, written the same way, alternating, in one run.
-//! Rows: a new user (`insert`), a changed email (`modify`), and a change of another
-//! field (`modify` of the name, which needs no guard). Each row gives throughput, client
+//! What an invariant costs a write: the same user type with and without
+//! `#[dynamo(unique)]` on its email, and the same order line with and without a
+//! `count` and a `sum` kept on its order, written the same way, alternating, in one run.
+//! Rows: a new user (`insert`), a changed email (`modify`), a change of another field
+//! (`modify` of the name, which needs no guard); a new line, a changed amount. Each row gives throughput, client
 //! CPU per write, and the requests and capacity units DynamoDB reported per write.
 //!
 //! `cargo run --release -p dynamap-bench --bin invariants [-- --quick]`; DynamoDB Local
@@ -11,6 +12,7 @@
 use dynamap::local::{DynamoDbLocal, EmbeddedServer, LocalServer};
 use dynamap::observe::CapacityMeter;
 use dynamap::prelude::*;
+use dynamap::{DynamoTable, Table};
 use dynamap_bench::measure::{median, timed, Run};
 
 const ROUNDS: usize = 5;
@@ -30,6 +32,43 @@ struct UniqueUser {
     #[dynamo(unique)]
     email: String,
     name: String,
+}
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Shop;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "Order", pk = "ORDER#{id}", sk = "ORDER")]
+struct Order {
+    id: String,
+    #[dynamo(default)]
+    lines: u32,
+    #[dynamo(default)]
+    total: i64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "PlainLine", pk = "PLAIN#{order}", sk = "LINE#{line}")]
+struct PlainLine {
+    order: String,
+    line: u32,
+    amount: i64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Shop,
+    entity = "KeptLine",
+    pk = "ORDER#{order}",
+    sk = "LINE#{line}",
+    count(Order, into = "lines", key(id = order)),
+    sum(Order, into = "total", of = amount, key(id = order))
+)]
+struct KeptLine {
+    order: String,
+    line: u32,
+    amount: i64,
 }
 
 /// One side of the comparison: the writes of a row, over `n` users of round `round`.
@@ -80,11 +119,45 @@ macro_rules! side {
 side!(PlainUser);
 side!(UniqueUser);
 
-#[derive(Clone, Copy)]
+macro_rules! line_side {
+    ($ty:ident) => {
+        impl Side for TypedMapping<$ty> {
+            async fn create(&self, round: usize, n: usize) {
+                for i in 0..n {
+                    let line = $ty {
+                        order: format!("r{round}-o{}", i % 10),
+                        line: i as u32,
+                        amount: 100,
+                    };
+                    TypedMapping::insert(self, &line).await.expect("insert");
+                }
+            }
+
+            async fn change_email(&self, round: usize, n: usize) {
+                for i in 0..n {
+                    let key = (format!("r{round}-o{}", i % 10), i as u32);
+                    self.modify(&key)
+                        .add($ty::fields().amount, 5)
+                        .await
+                        .expect("modify");
+                }
+            }
+
+            async fn change_name(&self, _: usize, _: usize) {}
+        }
+    };
+}
+
+line_side!(PlainLine);
+line_side!(KeptLine);
+
+#[derive(Clone, Copy, PartialEq)]
 enum Row {
     Insert,
     ChangeEmail,
     ChangeName,
+    NewLine,
+    ChangeAmount,
 }
 
 impl Row {
@@ -93,14 +166,16 @@ impl Row {
             Row::Insert => "a new user (`insert`)",
             Row::ChangeEmail => "its email changed (`modify`)",
             Row::ChangeName => "its name changed (`modify`, no guard)",
+            Row::NewLine => "a new order line (`insert`)",
+            Row::ChangeAmount => "its amount added to (`modify`)",
         }
     }
 }
 
 async fn one(side: &impl Side, row: Row, round: usize, n: usize) {
     match row {
-        Row::Insert => side.create(round, n).await,
-        Row::ChangeEmail => side.change_email(round, n).await,
+        Row::Insert | Row::NewLine => side.create(round, n).await,
+        Row::ChangeEmail | Row::ChangeAmount => side.change_email(round, n).await,
         Row::ChangeName => side.change_name(round, n).await,
     }
 }
@@ -129,13 +204,39 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .with_capacity_meter(&unique_meter);
     plain.create_table().await?;
     unique.create_table().await?;
+    let shop = Table::<Shop>::new(client.clone(), format!("bench-shop-{id}"));
+    shop.create_table().await?;
+    let (plain_lines, kept_lines) = (
+        shop.entity::<PlainLine>().with_capacity_meter(&plain_meter),
+        shop.entity::<KeptLine>().with_capacity_meter(&unique_meter),
+    );
+    for round in (0..ROUNDS).chain([99]) {
+        for o in 0..10 {
+            shop.entity::<Order>()
+                .insert(&Order {
+                    id: format!("r{round}-o{o}"),
+                    lines: 0,
+                    total: 0,
+                })
+                .await?;
+        }
+    }
+    plain_lines.create(99, 20).await;
+    kept_lines.create(99, 20).await;
     // Warm both paths.
     plain.create(99, 20).await;
     unique.create(99, 20).await;
 
     println!("| write | side | writes/s | client CPU µs/write | requests/write | units/write | CPU vs plain |");
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for row in [Row::Insert, Row::ChangeEmail, Row::ChangeName] {
+    for row in [
+        Row::Insert,
+        Row::ChangeEmail,
+        Row::ChangeName,
+        Row::NewLine,
+        Row::ChangeAmount,
+    ] {
+        let lines = matches!(row, Row::NewLine | Row::ChangeAmount);
         let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
         let mut usage = [(0u64, 0.0f64); 2];
         for round in 0..ROUNDS {
@@ -148,9 +249,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 };
                 meter.take();
                 let run = timed(|| async {
-                    match which {
-                        0 => one(&plain, row, round, n).await,
-                        _ => one(&unique, row, round, n).await,
+                    match (which, lines) {
+                        (0, false) => one(&plain, row, round, n).await,
+                        (_, false) => one(&unique, row, round, n).await,
+                        (0, true) => one(&plain_lines, row, round, n).await,
+                        (_, true) => one(&kept_lines, row, round, n).await,
                     }
                     n as u64
                 })
@@ -164,9 +267,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         let [plain_runs, unique_runs] = runs;
         let (p, u) = (median(plain_runs), median(unique_runs));
         let writes = (ROUNDS * n) as f64;
-        for (label, run, (requests, units)) in
-            [("plain", p, usage[0]), ("`unique` email", u, usage[1])]
-        {
+        let kept = if lines {
+            "`count` + `sum` on its order"
+        } else {
+            "`unique` email"
+        };
+        for (label, run, (requests, units)) in [("plain", p, usage[0]), (kept, u, usage[1])] {
             let ratio = if label == "plain" {
                 "baseline".to_owned()
             } else {
@@ -187,5 +293,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     plain.delete_table().await?;
     unique.delete_table().await?;
+    shop.delete_table().await?;
     Ok(())
 }
