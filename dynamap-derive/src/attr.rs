@@ -209,6 +209,8 @@ pub struct FieldAttrs {
     pub no_patch: Option<proc_macro2::Span>,
     /// `unique` or `unique(per(field, ..))`: no two items hold one value.
     pub unique: Option<UniqueAttr>,
+    /// `generate = "uuid_v4"` or `"uuid_v7"`: `create` fills the field when it holds no id.
+    pub generate: Option<LitStr>,
 }
 
 /// `unique(per(tenant))`: where the option is, and the fields that scope the value.
@@ -227,7 +229,7 @@ const CONTAINER_OPTIONS: &str =
     "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique";
+     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique, generate";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -497,6 +499,15 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.epoch_millis, span, meta)
         } else if meta.path.is_ident("no_patch") {
             set_once(&mut out.no_patch, span, meta)
+        } else if meta.path.is_ident("generate") {
+            let lit: LitStr = meta.value()?.parse()?;
+            if !matches!(lit.value().as_str(), "uuid_v4" | "uuid_v7") {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`generate` takes \"uuid_v4\" (random) or \"uuid_v7\" (time-ordered)",
+                ));
+            }
+            set_once(&mut out.generate, lit, meta)
         } else if meta.path.is_ident("unique") {
             let unique = unique(meta)?;
             set_once(&mut out.unique, unique, meta)

@@ -49,6 +49,7 @@ pub fn check(cx: &Ctxt, container: &Container) {
                 skipped_field_is_not_renamed(cx, &at);
                 stored_name_is_unique(cx, &at);
                 validated_field_is_a_stored_value(cx, &at);
+                generated_is_a_stored_item_field(cx, &at);
                 unique_is_for_items(cx, &at);
                 unique_is_not_a_key(cx, &at);
                 unique_is_stored(cx, &at);
@@ -501,6 +502,21 @@ fn validated_field_is_a_stored_value(cx: &Ctxt, at: &At) {
         cx.spanned(
             path,
             "`validate` takes a field stored as itself (not skip, default, serde, with, epoch_* or flatten)",
+        );
+    }
+}
+
+/// `create` fills generated ids of table items, stored as themselves.
+fn generated_is_a_stored_item_field(cx: &Ctxt, at: &At) {
+    let Some(lit) = &at.field.attrs.generate else {
+        return;
+    };
+    if at.derive == Derive::Value {
+        cx.spanned(lit, "`generate` fills ids when `create` writes a table item: put it on a #[derive(DynamoItem)] type's fields");
+    } else if !matches!(at.field.storage, Storage::Value | Storage::ValueOrDefault) {
+        cx.spanned(
+            lit,
+            "`generate` takes a field stored as itself (not skip, serde, with, epoch_* or flatten)",
         );
     }
 }

@@ -258,6 +258,22 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
         Ok(())
     }
 
+    /// Fills every `#[dynamo(generate = "..")]` field that holds no id (a nil `Uuid`, an
+    /// empty `String`, `None`) with a new one: what [`TypedMapping::create`]
+    /// (crate::TypedMapping::create) does before it writes.
+    ///
+    /// ```
+    /// # #[cfg(feature = "uuid")] {
+    /// use dynamap::DynamoItem;
+    /// #[derive(DynamoItem)]
+    /// struct Ticket { #[dynamo(partition_key, generate = "uuid_v7")] id: uuid::Uuid }
+    /// let mut ticket = Ticket { id: uuid::Uuid::nil() };
+    /// ticket.fill_generated();
+    /// assert_eq!(ticket.id.get_version_num(), 7);
+    /// # }
+    /// ```
+    fn fill_generated(&mut self) {}
+
     /// Sets `updated_at` to `now`, and `created_at` too when it holds no time (`None`):
     /// what a write stores.
     #[doc(hidden)]

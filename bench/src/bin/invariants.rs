@@ -73,7 +73,7 @@ struct KeptLine {
 
 /// One side of the comparison: the writes of a row, over `n` users of round `round`.
 trait Side {
-    async fn create(&self, round: usize, n: usize);
+    async fn write_new(&self, round: usize, n: usize);
     async fn change_email(&self, round: usize, n: usize);
     async fn change_name(&self, round: usize, n: usize);
 }
@@ -81,7 +81,7 @@ trait Side {
 macro_rules! side {
     ($ty:ident) => {
         impl Side for TypedMapping<$ty> {
-            async fn create(&self, round: usize, n: usize) {
+            async fn write_new(&self, round: usize, n: usize) {
                 for i in 0..n {
                     let user = $ty {
                         id: format!("r{round}-u{i}"),
@@ -122,7 +122,7 @@ side!(UniqueUser);
 macro_rules! line_side {
     ($ty:ident) => {
         impl Side for TypedMapping<$ty> {
-            async fn create(&self, round: usize, n: usize) {
+            async fn write_new(&self, round: usize, n: usize) {
                 for i in 0..n {
                     let line = $ty {
                         order: format!("r{round}-o{}", i % 10),
@@ -174,7 +174,7 @@ impl Row {
 
 async fn one(side: &impl Side, row: Row, round: usize, n: usize) {
     match row {
-        Row::Insert | Row::NewLine => side.create(round, n).await,
+        Row::Insert | Row::NewLine => side.write_new(round, n).await,
         Row::ChangeEmail | Row::ChangeAmount => side.change_email(round, n).await,
         Row::ChangeName => side.change_name(round, n).await,
     }
@@ -221,11 +221,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .await?;
         }
     }
-    plain_lines.create(99, 20).await;
-    kept_lines.create(99, 20).await;
+    plain_lines.write_new(99, 20).await;
+    kept_lines.write_new(99, 20).await;
     // Warm both paths.
-    plain.create(99, 20).await;
-    unique.create(99, 20).await;
+    plain.write_new(99, 20).await;
+    unique.write_new(99, 20).await;
 
     println!("| write | side | writes/s | client CPU µs/write | requests/write | units/write | CPU vs plain |");
     println!("|---|---|---:|---:|---:|---:|---:|");

@@ -241,6 +241,25 @@ pub fn shared_members(data: &Struct) -> TokenStream {
     });
     let stamps = stamps(data);
     let unique = super::unique::members(data);
+    let generated: Vec<_> = data
+        .fields
+        .iter()
+        .filter_map(|f| f.attrs.generate.as_ref().map(|lit| (f, lit)))
+        .map(|(field, lit)| {
+            let (member, ty) = (field.member, field.ty);
+            let time_ordered = lit.value() == "uuid_v7";
+            quote_spanned! {ty.span()=>
+                ::dynamap::__private::fill_generated::<#ty>(&mut self.#member, #time_ordered);
+            }
+        })
+        .collect();
+    let generated = (!generated.is_empty()).then(|| {
+        quote! {
+            fn fill_generated(&mut self) {
+                #(#generated)*
+            }
+        }
+    });
     let flattened_names = data
         .fields
         .iter()
@@ -293,6 +312,8 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         #stamps
 
         #unique
+
+        #generated
     }
 }
 

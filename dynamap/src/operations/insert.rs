@@ -97,6 +97,11 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<u64>> {
+        self.send_stored().await.map(|(version, _)| version)
+    }
+
+    /// Sends the put; returns the version it stored and the item as stored.
+    pub(crate) async fn send_stored(self) -> Result<(Option<u64>, crate::sdk_item::Item)> {
         if super::invariants::keeps::<T>() {
             return self.send_with_guards().await;
         }
@@ -170,17 +175,17 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         } else {
             // Putting the same item twice leaves the same state (the entity guard holds
             // again after our own put): the SDK may retry.
-            crate::observe::send(put(item), call)
+            crate::observe::send(put(item.clone()), call)
                 .await
                 .map(|_| ())
                 .map_err(|e| Error::from_sdk("PutItem", table, e))
         };
-        outcome::<T>(result, expected_version)
+        Ok((outcome::<T>(result, expected_version)?, item))
     }
 
     /// The insert of a type with unique attributes: one transaction of the put and its
     /// guards' moves (see `unique`). Over a stored item, its old values' guards go.
-    async fn send_with_guards(self) -> Result<Option<u64>> {
+    async fn send_with_guards(self) -> Result<(Option<u64>, crate::sdk_item::Item)> {
         let mapping = self.mapping;
         let key = T::key_to_item(&self.item.key())?;
         let parts = put_parts(
@@ -189,10 +194,10 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             self.if_absent,
             mapping.stamp_time(),
         )?;
-        let expected_version = parts.expected_version;
+        let (expected_version, stored) = (parts.expected_version, parts.item.clone());
         let step = parts.into_step::<T>(mapping.table_name(), key, self.if_absent);
         let result = super::invariants::write_one(mapping, step, "PutItem").await;
-        outcome::<T>(result.map(|_| ()), expected_version)
+        Ok((outcome::<T>(result.map(|_| ()), expected_version)?, stored))
     }
 }
 

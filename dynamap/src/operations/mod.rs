@@ -256,6 +256,35 @@ impl<T: DynamoItem> TypedMapping<T> {
         Insert::new(self, item).if_absent(true)
     }
 
+    /// Creates `item`: fills its `#[dynamo(generate = "..")]` fields that hold no id
+    /// (a nil `Uuid`, an empty `String`, `None`) with new ones, stores it only if no
+    /// item has its key (as [`insert_if_absent`](Self::insert_if_absent), which also
+    /// stamps `created_at`), and returns it as stored: its ids, its write-time stamps,
+    /// its version.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "uuid")] {
+    /// #[derive(dynamap::DynamoItem, Debug)]
+    /// struct Ticket {
+    ///     #[dynamo(partition_key, generate = "uuid_v7")]
+    ///     id: uuid::Uuid,
+    ///     title: String,
+    /// }
+    /// # async fn f(tickets: dynamap::TypedMapping<Ticket>) -> dynamap::Result<()> {
+    /// let ticket = tickets.create(Ticket { id: uuid::Uuid::nil(), title: "Printer".into() }).await?;
+    /// assert!(!ticket.id.is_nil());
+    /// # Ok(()) }
+    /// # }
+    /// ```
+    pub async fn create(&self, mut item: T) -> crate::Result<T> {
+        item.fill_generated();
+        let (_, stored) = Insert::new(self, &item)
+            .if_absent(true)
+            .send_stored()
+            .await?;
+        T::from_item(stored)
+    }
+
     /// Stores `item` only if `condition` holds for what is stored now. The same as
     /// `insert(item).when(condition)`.
     ///

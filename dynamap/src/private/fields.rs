@@ -261,3 +261,64 @@ pub fn decode_validated<T: DynamoValue>(
     };
     Ok(decoded.map_err(|e| e.in_attribute(name))?)
 }
+
+/// A field `#[dynamo(generate = "..")]` fills: an id that may be absent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a generated id",
+    label = "`generate` fills a uuid::Uuid or a String (optionally in an Option) with a new UUID",
+    note = "generated ids need dynamap's `uuid` feature"
+)]
+pub trait Generated {
+    /// Whether the field holds no id yet: a nil `Uuid`, an empty `String`, `None`.
+    fn is_absent(&self) -> bool;
+    /// The field holding `id`.
+    #[cfg(feature = "uuid")]
+    fn from_uuid(id: uuid::Uuid) -> Self;
+}
+
+#[cfg(feature = "uuid")]
+impl Generated for uuid::Uuid {
+    fn is_absent(&self) -> bool {
+        self.is_nil()
+    }
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        id
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl Generated for String {
+    fn is_absent(&self) -> bool {
+        self.is_empty()
+    }
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        id.hyphenated().to_string()
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl<G: Generated> Generated for Option<G> {
+    fn is_absent(&self) -> bool {
+        self.as_ref().is_none_or(Generated::is_absent)
+    }
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        Some(G::from_uuid(id))
+    }
+}
+
+/// Fills `field` with a new id of `kind` (`uuid_v4`, `uuid_v7`) when it holds none.
+#[cfg(feature = "uuid")]
+pub fn fill_generated<G: Generated>(field: &mut G, time_ordered: bool) {
+    if field.is_absent() {
+        let id = match time_ordered {
+            true => uuid::Uuid::now_v7(),
+            false => uuid::Uuid::new_v4(),
+        };
+        *field = G::from_uuid(id);
+    }
+}
+
+/// Without the `uuid` feature no type is [`Generated`]: the derive's call is refused
+/// by that bound, with its message, not by a missing function.
+#[cfg(not(feature = "uuid"))]
+pub fn fill_generated<G: Generated>(_: &mut G, _: bool) {}

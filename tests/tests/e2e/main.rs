@@ -11,6 +11,7 @@ mod counts;
 mod document;
 mod entity_writes;
 mod fuzz;
+mod generated;
 mod key_templates;
 mod keys;
 mod lambda_types;
