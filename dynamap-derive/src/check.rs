@@ -584,20 +584,34 @@ fn unique_scope_names_stored_fields(cx: &Ctxt, at: &At) {
 
 /// An entity's key fields make its key: unique already.
 fn unique_is_not_in_the_primary_key(cx: &Ctxt, data: &Struct, entity: &EntityModel) {
+    for (_, name, field) in primary_key_fields(data, entity) {
+        if let Some(unique) = &field.attrs.unique {
+            cx.at(
+                unique.span,
+                format!("`{name}` is in the entity's key template, so it is unique already (no two items share a key): `unique` is for other fields"),
+            );
+        }
+    }
+}
+
+/// Each field the entity's key templates name, with its template and name.
+fn primary_key_fields<'d, 'a>(
+    data: &'d Struct<'a>,
+    entity: &'d EntityModel,
+) -> Vec<(&'d TemplateModel, String, &'d Field<'a>)> {
+    let mut out = Vec::new();
     for template in entity.pk.iter().chain(&entity.sk) {
         for name in template.distinct_fields() {
             let field = data
                 .fields
                 .iter()
                 .find(|f| f.member.to_string().trim_start_matches("r#") == name);
-            if let Some(unique) = field.and_then(|f| f.attrs.unique.as_ref()) {
-                cx.at(
-                    unique.span,
-                    format!("`{name}` is in the entity's key template, so it is unique already (no two items share a key): `unique` is for other fields"),
-                );
+            if let Some(field) = field {
+                out.push((template, name.to_string(), field));
             }
         }
     }
+    out
 }
 
 /// A count or sum is kept on a parent entity of the same table, by a child entity.
@@ -1164,22 +1178,16 @@ fn entity_keys_come_from_templates(cx: &Ctxt, data: &Struct) {
 /// Every item has its key, so a primary template cannot name an `Option`; an index
 /// template can (the item is in that index only while the field is `Some`).
 fn primary_template_fields_are_not_options(cx: &Ctxt, data: &Struct, entity: &EntityModel) {
-    for template in entity.pk.iter().chain(&entity.sk) {
-        for name in template.distinct_fields() {
-            let field = data
-                .fields
-                .iter()
-                .find(|f| f.member.to_string().trim_start_matches("r#") == name);
-            if field.is_some_and(|f| is_option(f.ty)) {
-                cx.at(
-                    template.lit.span(),
-                    format!(
-                        "`{{{name}}}` is an Option: every item has its key, so the table's key \
-                         templates take fields that always have a value (an Option belongs in \
-                         an index template, which makes the index sparse)"
-                    ),
-                );
-            }
+    for (template, name, field) in primary_key_fields(data, entity) {
+        if is_option(field.ty) {
+            cx.at(
+                template.lit.span(),
+                format!(
+                    "`{{{name}}}` is an Option: every item has its key, so the table's key \
+                     templates take fields that always have a value (an Option belongs in \
+                     an index template, which makes the index sparse)"
+                ),
+            );
         }
     }
 }

@@ -259,8 +259,8 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     }
 
     /// Fills every `#[dynamo(generate = "..")]` field that holds no id (a nil `Uuid`, an
-    /// empty `String`, `None`) with a new one: what
-    /// [`TypedMapping::create`](crate::TypedMapping::create) does before it writes.
+    /// empty `String`, `None`) with a new one: what a mapping's `create` does before it
+    /// writes.
     ///
     /// ```
     /// # #[cfg(feature = "uuid")] {

@@ -276,7 +276,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// # Ok(()) }
     /// # }
     /// ```
-    pub async fn create(&self, mut item: T) -> crate::Result<T> {
+    pub async fn create(&self, mut item: T) -> crate::error::Result<T> {
         item.fill_generated();
         let (_, stored) = Insert::new(self, &item)
             .if_absent(true)

@@ -35,6 +35,11 @@ fn account(id: &str, email: &str) -> Account {
     }
 }
 
+/// Stores a new account (its email must be free).
+async fn put(accounts: &TypedMapping<Account>, id: &str, email: &str) {
+    accounts.insert(&account(id, email)).await.unwrap();
+}
+
 /// Every guard item in the table, as `(key text, owner id)`.
 async fn guards(table: &str) -> Vec<(String, String)> {
     let scan = client()
@@ -84,10 +89,7 @@ fn assert_not_unique(result: dynamap::Result<impl std::fmt::Debug>, field: &str,
 #[tokio::test]
 async fn a_value_another_item_holds_is_refused_with_its_owner_and_nothing_is_written() {
     let accounts = new_mapping::<Account>("unique-refused").await;
-    accounts
-        .insert(&account("a1", "ada@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "ada@example.com").await;
     let taken = accounts.insert(&account("a2", "ada@example.com")).await;
     assert_not_unique(taken, "email", "a1");
     assert_eq!(accounts.get("a2").await.unwrap(), None);
@@ -107,10 +109,7 @@ async fn a_value_another_item_holds_is_refused_with_its_owner_and_nothing_is_wri
 async fn changing_a_value_on_every_write_path_frees_the_old_one() {
     let accounts = new_mapping::<Account>("unique-moves").await;
     let f = Account::fields();
-    accounts
-        .insert(&account("a1", "one@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "one@example.com").await;
 
     // modify
     accounts
@@ -118,10 +117,7 @@ async fn changing_a_value_on_every_write_path_frees_the_old_one() {
         .set(f.email, "two@example.com")
         .await
         .unwrap();
-    accounts
-        .insert(&account("a2", "one@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a2", "one@example.com").await;
     assert_not_unique(
         accounts.insert(&account("a3", "two@example.com")).await,
         "email",
@@ -134,20 +130,11 @@ async fn changing_a_value_on_every_write_path_frees_the_old_one() {
         .await
         .unwrap();
     assert_eq!(updated.email, "three@example.com");
-    accounts
-        .insert(&account("a3", "two@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a3", "two@example.com").await;
 
     // insert over the stored item
-    accounts
-        .insert(&account("a1", "four@example.com"))
-        .await
-        .unwrap();
-    accounts
-        .insert(&account("a4", "three@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "four@example.com").await;
+    put(&accounts, "a4", "three@example.com").await;
 
     // a change refused for its value leaves the item and its guard as they were
     assert_not_unique(
@@ -166,10 +153,7 @@ async fn changing_a_value_on_every_write_path_frees_the_old_one() {
         removed.map(|a| a.email),
         Some("four@example.com".to_owned())
     );
-    accounts
-        .insert(&account("a5", "four@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a5", "four@example.com").await;
 
     let texts: Vec<String> = guards(accounts.table_name())
         .await
@@ -191,14 +175,8 @@ async fn changing_a_value_on_every_write_path_frees_the_old_one() {
 async fn an_optional_value_holds_a_guard_only_while_it_is_set() {
     let accounts = new_mapping::<Account>("unique-optional").await;
     let f = Account::fields();
-    accounts
-        .insert(&account("a1", "a1@example.com"))
-        .await
-        .unwrap();
-    accounts
-        .insert(&account("a2", "a2@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "a1@example.com").await;
+    put(&accounts, "a2", "a2@example.com").await;
     assert_eq!(
         guards(accounts.table_name()).await.len(),
         2,
@@ -263,10 +241,7 @@ async fn batches_refuse_such_types_and_a_transaction_returns_what_it_can_tell() 
     assert!(refused_batch(&batch), "{batch:?}");
     let removes = accounts.remove_many(vec!["a1".to_owned()]).send().await;
     assert!(refused_batch(&removes), "{removes:?}");
-    accounts
-        .insert(&account("a1", "a1@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "a1@example.com").await;
     // A transaction's modify of other fields needs no guard.
     dynamap::transaction(accounts.client())
         .modify(&accounts, "a1", |m| m.set(f.name, "Ada"))
@@ -364,7 +339,7 @@ async fn thirty_two_writers_registering_eight_emails_leave_eight_accounts_and_ei
 #[tokio::test]
 async fn concurrent_moves_of_one_items_value_leave_one_guard() {
     let accounts = Arc::new(new_mapping::<Account>("unique-one-item").await);
-    accounts.insert(&account("a1", "start@x")).await.unwrap();
+    put(&accounts, "a1", "start@x").await;
     for round in 0..3 {
         let tasks: Vec<_> = (0..8)
             .map(|i| {
@@ -465,10 +440,7 @@ async fn a_lost_answer_to_the_transaction_is_applied_once() {
     }
     let accounts = new_mapping::<Account>("unique-lost").await;
     let f = Account::fields();
-    accounts
-        .insert(&account("a1", "one@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a1", "one@example.com").await;
     // The transaction lands and its answer is cut: the resend with the same token is
     // DynamoDB's no-op, not a conflict with the guard it wrote itself.
     let proxy = cut_first_answer(&["TransactWriteItems"]).await;
@@ -737,23 +709,14 @@ async fn a_callers_transaction_keeps_the_guards_of_its_actions() {
     assert_not_unique(taken, "email", "a1");
     assert!(notes.get("n2").await.unwrap().is_none());
     // modify and remove move and free values, several in one transaction.
-    accounts
-        .insert(&account("a2", "two@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a2", "two@example.com").await;
     dynamap::transaction(accounts.client())
         .modify(&accounts, "a1", |m| m.set(f.email, "three@example.com"))
         .remove(&accounts, "a2")
         .await
         .unwrap();
-    accounts
-        .insert(&account("a3", "one@example.com"))
-        .await
-        .unwrap();
-    accounts
-        .insert(&account("a4", "two@example.com"))
-        .await
-        .unwrap();
+    put(&accounts, "a3", "one@example.com").await;
+    put(&accounts, "a4", "two@example.com").await;
     assert_eq!(
         guards(accounts.table_name()).await,
         [
