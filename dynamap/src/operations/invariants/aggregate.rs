@@ -168,6 +168,24 @@ pub(crate) fn updates(
 #[cfg(test)]
 mod tests {
     use super::whole;
+    use proptest::prelude::any;
+
+    proptest::proptest! {
+        /// No stored number text makes the sum's reader panic: a whole number or an error.
+        #[test]
+        fn any_number_text_reads_or_is_refused(text in "\\PC{0,40}", digits in "-?[0-9]{1,40}(\\.[0-9]{0,10})?([eE][-+]?[0-9]{1,25})?") {
+            let _ = whole(&text);
+            let _ = whole(&digits);
+        }
+
+        /// Integers read back as themselves, in plain and exponent notation.
+        #[test]
+        fn integers_read_back(n in any::<i64>(), zeros in 0u32..6) {
+            proptest::prop_assert_eq!(whole(&n.to_string()).unwrap(), i128::from(n));
+            let scaled = i128::from(n) * 10i128.pow(zeros);
+            proptest::prop_assert_eq!(whole(&format!("{n}e{zeros}")).unwrap(), scaled);
+        }
+    }
 
     #[test]
     fn whole_numbers_read_in_every_notation_and_fractions_are_refused() {

@@ -193,6 +193,26 @@ mod tests {
         assert_eq!(text(AttributeValue::N("1200".into())), "12e2");
     }
 
+    proptest::proptest! {
+        /// No stored number text makes the guard's key panic: it renders or is refused.
+        #[test]
+        fn any_number_text_renders_or_is_refused(text in "\\PC{0,40}", digits in "-?[0-9]{1,40}(\\.[0-9]{0,10})?([eE][-+]?[0-9]{1,25})?") {
+            for n in [text, digits] {
+                let mut out = String::new();
+                let _ = push_value(&mut out, &AttributeValue::N(n));
+            }
+        }
+
+        /// Two different strings never render one text, whatever they hold.
+        #[test]
+        fn string_segments_stay_apart(a in "\\PC{0,12}", b in "\\PC{0,12}", c in "\\PC{0,12}", d in "\\PC{0,12}") {
+            let pair = |x: &str, y: &str| {
+                text(AttributeValue::S(x.to_owned())) + "#" + &text(AttributeValue::S(y.to_owned()))
+            };
+            proptest::prop_assert_eq!(pair(&a, &b) == pair(&c, &d), (a == c && b == d));
+        }
+    }
+
     #[test]
     fn binaries_are_base64_and_other_types_are_refused() {
         let b = AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(vec![0xff, 0]));
