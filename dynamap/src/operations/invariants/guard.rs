@@ -209,7 +209,7 @@ mod tests {
             let pair = |x: &str, y: &str| {
                 text(AttributeValue::S(x.to_owned())) + "#" + &text(AttributeValue::S(y.to_owned()))
             };
-            proptest::prop_assert_eq!(pair(&a, &b) == pair(&c, &d), (a == c && b == d));
+            proptest::prop_assert_eq!(pair(&a, &b) == pair(&c, &d), a == c && b == d);
         }
     }
 
