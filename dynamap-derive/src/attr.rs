@@ -209,7 +209,8 @@ pub struct FieldAttrs {
     pub no_patch: Option<proc_macro2::Span>,
     /// `unique` or `unique(per(field, ..))`: no two items hold one value.
     pub unique: Option<UniqueAttr>,
-    /// `generate = "uuid_v4"` or `"uuid_v7"`: `create` fills the field when it holds no id.
+    /// `generate = "uuid_v4"`, `"uuid_v7"` or `"ulid"`: `create` fills the field when it
+    /// holds no id.
     pub generate: Option<LitStr>,
 }
 
@@ -501,10 +502,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.no_patch, span, meta)
         } else if meta.path.is_ident("generate") {
             let lit: LitStr = meta.value()?.parse()?;
-            if !matches!(lit.value().as_str(), "uuid_v4" | "uuid_v7") {
+            if !matches!(lit.value().as_str(), "uuid_v4" | "uuid_v7" | "ulid") {
                 return Err(syn::Error::new(
                     lit.span(),
-                    "`generate` takes \"uuid_v4\" (random) or \"uuid_v7\" (time-ordered)",
+                    "`generate` takes \"uuid_v4\" (random), \"uuid_v7\" (time-ordered) or \"ulid\" (time-ordered text)",
                 ));
             }
             set_once(&mut out.generate, lit, meta)

@@ -247,9 +247,16 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         .filter_map(|f| f.attrs.generate.as_ref().map(|lit| (f, lit)))
         .map(|(field, lit)| {
             let (member, ty) = (field.member, field.ty);
-            let time_ordered = lit.value() == "uuid_v7";
-            quote_spanned! {ty.span()=>
-                ::dynamap::__private::fill_generated::<#ty>(&mut self.#member, #time_ordered);
+            match lit.value().as_str() {
+                "ulid" => quote_spanned! {ty.span()=>
+                    ::dynamap::__private::fill_ulid::<#ty>(&mut self.#member);
+                },
+                kind => {
+                    let time_ordered = kind == "uuid_v7";
+                    quote_spanned! {ty.span()=>
+                        ::dynamap::__private::fill_generated::<#ty>(&mut self.#member, #time_ordered);
+                    }
+                }
             }
         })
         .collect();

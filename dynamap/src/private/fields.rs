@@ -322,3 +322,49 @@ pub fn fill_generated<G: Generated>(field: &mut G, time_ordered: bool) {
 /// by that bound, with its message, not by a missing function.
 #[cfg(not(feature = "uuid"))]
 pub fn fill_generated<G: Generated>(_: &mut G, _: bool) {}
+
+/// A field `#[dynamo(generate = "ulid")]` fills: text that may be absent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a generated ULID",
+    label = "`generate = \"ulid\"` fills a String (optionally in an Option) with a new ULID",
+    note = "generated ULIDs need dynamap's `ulid` feature"
+)]
+pub trait GeneratedText {
+    /// Whether the field holds no id yet: an empty `String`, `None`.
+    fn is_absent(&self) -> bool;
+    /// The field holding `text`.
+    fn from_text(text: String) -> Self;
+}
+
+#[cfg(feature = "ulid")]
+impl GeneratedText for String {
+    fn is_absent(&self) -> bool {
+        self.is_empty()
+    }
+    fn from_text(text: String) -> Self {
+        text
+    }
+}
+
+#[cfg(feature = "ulid")]
+impl GeneratedText for Option<String> {
+    fn is_absent(&self) -> bool {
+        self.as_deref().is_none_or(str::is_empty)
+    }
+    fn from_text(text: String) -> Self {
+        Some(text)
+    }
+}
+
+/// Fills `field` with a new ULID when it holds none.
+#[cfg(feature = "ulid")]
+pub fn fill_ulid<G: GeneratedText>(field: &mut G) {
+    if field.is_absent() {
+        *field = G::from_text(ulid::Ulid::new().to_string());
+    }
+}
+
+/// Without the `ulid` feature no type is [`GeneratedText`]: the derive's call is
+/// refused by that bound, with its message.
+#[cfg(not(feature = "ulid"))]
+pub fn fill_ulid<G: GeneratedText>(_: &mut G) {}

@@ -16,6 +16,8 @@ struct Ticket {
     public_code: String,
     #[dynamo(generate = "uuid_v4")]
     trace: Option<Uuid>,
+    #[dynamo(generate = "ulid")]
+    receipt: String,
     title: String,
     #[dynamo(created_at)]
     created_at: Option<std::time::SystemTime>,
@@ -28,6 +30,7 @@ fn ticket() -> Ticket {
         id: Uuid::nil(),
         public_code: String::new(),
         trace: None,
+        receipt: String::new(),
         title: "Printer".into(),
         created_at: None,
         version: 0,
@@ -46,6 +49,12 @@ async fn create_fills_absent_ids_and_returns_the_item_as_stored() {
         4
     );
     assert_eq!(first.trace.map(|t| t.get_version_num()), Some(4));
+    // A ULID: 26 characters of Crockford base32, the first ten its millisecond time.
+    assert_eq!(first.receipt.len(), 26);
+    assert!(first
+        .receipt
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
     assert!(first.created_at.is_some());
     assert_eq!(first.version, 1);
     assert_eq!(tickets.get(&first.id).await.unwrap(), Some(first.clone()));
@@ -54,6 +63,8 @@ async fn create_fills_absent_ids_and_returns_the_item_as_stored() {
     let second = tickets.create(ticket()).await.unwrap();
     assert_ne!(second.public_code, first.public_code);
     assert!(second.id > first.id);
+    assert!(second.receipt[..10] >= first.receipt[..10]);
+    assert_ne!(second.receipt, first.receipt);
 
     // Ids already given are kept; a key already taken is refused, nothing written.
     let mut given = ticket();

@@ -3,7 +3,7 @@ use dynamap::DynamoItem;
 // An unknown kind; a skipped field.
 #[derive(DynamoItem)]
 struct Ticket {
-    #[dynamo(partition_key, generate = "ulid")]
+    #[dynamo(partition_key, generate = "ksuid")]
     id: String,
 }
 
