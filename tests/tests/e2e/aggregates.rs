@@ -252,3 +252,62 @@ async fn counts_and_sums_stay_exact_under_concurrent_writers_and_lost_answers() 
         assert_eq!(kept, actual, "order {id}");
     }
 }
+
+/// A child whose parent's key is not part of its own key can move between parents.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Shop,
+    entity = "Charge",
+    pk = "CHARGE#{id}",
+    sk = "CHARGE",
+    count(Order, into = "line_count", key(customer, id = order)),
+    sum(Order, into = "total", of = amount, key(customer, id = order))
+)]
+struct Charge {
+    id: String,
+    customer: String,
+    order: String,
+    amount: i64,
+}
+
+#[tokio::test]
+async fn a_child_moved_to_another_parent_moves_its_share() {
+    let shop = shop("aggregates-move").await;
+    let orders = shop.entity::<Order>();
+    orders.insert(&order("o1")).await.unwrap();
+    orders.insert(&order("o2")).await.unwrap();
+    let charges = shop.entity::<Charge>();
+    let kept = |id: &'static str| {
+        let orders = orders.clone();
+        async move {
+            let o = orders
+                .get(&("c1".to_owned(), id.to_owned()))
+                .await
+                .unwrap()
+                .unwrap();
+            (o.line_count, o.total)
+        }
+    };
+    let charge = Charge {
+        id: "ch1".into(),
+        customer: "c1".into(),
+        order: "o1".into(),
+        amount: 50,
+    };
+    charges.insert(&charge).await.unwrap();
+    assert_eq!((kept("o1").await, kept("o2").await), ((1, 50), (0, 0)));
+    charges
+        .modify("ch1")
+        .set(Charge::fields().order, "o2")
+        .await
+        .unwrap();
+    assert_eq!((kept("o1").await, kept("o2").await), ((0, 0), (1, 50)));
+    charges
+        .update_with("ch1", |c| {
+            c.order = "o1".into();
+            c.amount = 70;
+        })
+        .await
+        .unwrap();
+    assert_eq!((kept("o1").await, kept("o2").await), ((1, 70), (0, 0)));
+}
