@@ -97,13 +97,17 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<u64>> {
-        self.send_stored().await.map(|(version, _)| version)
+        self.send_stored(false).await.map(|(version, _)| version)
     }
 
-    /// Sends the put; returns the version it stored and the item as stored.
-    pub(crate) async fn send_stored(self) -> Result<(Option<u64>, crate::sdk_item::Item)> {
+    /// Sends the put; returns the version it stored and, when `keep`, the item as
+    /// stored (a plain put moves the item into its request otherwise: no copy).
+    pub(crate) async fn send_stored(
+        self,
+        keep: bool,
+    ) -> Result<(Option<u64>, Option<crate::sdk_item::Item>)> {
         if super::invariants::keeps::<T>() {
-            return self.send_with_guards().await;
+            return self.send_with_guards(keep).await;
         }
         let mapping = self.mapping;
         let PutRequest {
@@ -137,6 +141,7 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
         };
+        let kept = keep.then(|| item.clone());
         let result = if let Some(token) = token {
             // A conditional put retried after a lost answer can fail on its own first
             // success: retry here, and recognise our write by its token.
@@ -175,17 +180,20 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         } else {
             // Putting the same item twice leaves the same state (the entity guard holds
             // again after our own put): the SDK may retry.
-            crate::observe::send(put(item.clone()), call)
+            crate::observe::send(put(item), call)
                 .await
                 .map(|_| ())
                 .map_err(|e| Error::from_sdk("PutItem", table, e))
         };
-        Ok((outcome::<T>(result, expected_version)?, item))
+        Ok((outcome::<T>(result, expected_version)?, kept))
     }
 
     /// The insert of a type with unique attributes: one transaction of the put and its
     /// guards' moves (see `unique`). Over a stored item, its old values' guards go.
-    async fn send_with_guards(self) -> Result<(Option<u64>, crate::sdk_item::Item)> {
+    async fn send_with_guards(
+        self,
+        keep: bool,
+    ) -> Result<(Option<u64>, Option<crate::sdk_item::Item>)> {
         let mapping = self.mapping;
         let key = T::key_to_item(&self.item.key())?;
         let parts = put_parts(
@@ -194,7 +202,8 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
             self.if_absent,
             mapping.stamp_time(),
         )?;
-        let (expected_version, stored) = (parts.expected_version, parts.item.clone());
+        let expected_version = parts.expected_version;
+        let stored = keep.then(|| parts.item.clone());
         let step = parts.into_step::<T>(mapping.table_name(), key, self.if_absent);
         let result = super::invariants::write_one(mapping, step, "PutItem").await;
         Ok((outcome::<T>(result.map(|_| ()), expected_version)?, stored))

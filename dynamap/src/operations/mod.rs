@@ -280,9 +280,12 @@ impl<T: DynamoItem> TypedMapping<T> {
         item.fill_generated();
         let (_, stored) = Insert::new(self, &item)
             .if_absent(true)
-            .send_stored()
+            .send_stored(true)
             .await?;
-        T::from_item(stored)
+        match stored {
+            Some(stored) => T::from_item(stored),
+            None => Ok(item),
+        }
     }
 
     /// Stores `item` only if `condition` holds for what is stored now. The same as
