@@ -311,3 +311,25 @@ async fn a_child_moved_to_another_parent_moves_its_share() {
         .unwrap();
     assert_eq!((kept("o1").await, kept("o2").await), ((1, 70), (0, 0)));
 }
+
+/// One transaction over two tables' children, their writes interleaved: each parent
+/// gets one update holding all its children's changes.
+#[tokio::test]
+async fn a_transaction_over_two_tables_updates_each_parent_once() {
+    let (east, west) = (shop("aggregates-east").await, shop("aggregates-west").await);
+    for shop in [&east, &west] {
+        shop.entity::<Order>().insert(&order("o1")).await.unwrap();
+    }
+    east.entity::<Order>().insert(&order("o2")).await.unwrap();
+    let (east_lines, west_lines) = (east.entity::<OrderLine>(), west.entity::<OrderLine>());
+    dynamap::transaction(east_lines.client())
+        .put(&east_lines, &line("o1", 1, 10))
+        .put(&west_lines, &line("o1", 1, 20))
+        .put(&east_lines, &line("o2", 2, 30))
+        .put(&east_lines, &line("o1", 3, 5))
+        .await
+        .unwrap();
+    assert_eq!(kept_and_actual(&east, "o1").await.0, (2, 15));
+    assert_eq!(kept_and_actual(&east, "o2").await.0, (1, 30));
+    assert_eq!(kept_and_actual(&west, "o1").await.0, (1, 20));
+}

@@ -242,6 +242,8 @@ pub(crate) async fn transact(
         // A parent is no guard: guards' keys never render an entity's template.
         changes.retain(|(_, _, c)| c.delta != 0);
         let mut tables: Vec<&str> = changes.iter().map(|(_, t, _)| *t).collect();
+        // One pass per table: steps of one table need not stand together.
+        tables.sort_unstable();
         tables.dedup();
         for table in tables {
             let of_table: Vec<ParentChange> = changes
