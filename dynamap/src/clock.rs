@@ -173,3 +173,25 @@ impl Stamps {
         }
     }
 }
+
+/// Epoch milliseconds of `at`, as leases and idempotency records store times (0 before
+/// 1970).
+pub(crate) fn epoch_millis(at: SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH).map_or(0, |since| {
+        u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+    })
+}
+
+/// The time `ms` epoch milliseconds name.
+pub(crate) fn from_epoch_millis(ms: u64) -> SystemTime {
+    std::time::UNIX_EPOCH
+        .checked_add(Duration::from_millis(ms))
+        .unwrap_or(std::time::UNIX_EPOCH)
+}
+
+/// `at` plus `after`; a duration too long for the platform's time (which `+` would
+/// panic on) ends at the last second of year 9999, past any real deadline.
+pub(crate) fn later(at: SystemTime, after: Duration) -> SystemTime {
+    at.checked_add(after)
+        .unwrap_or_else(|| std::time::UNIX_EPOCH + Duration::from_secs(253_402_300_799))
+}

@@ -107,9 +107,8 @@
     )
 )]
 
-// The derives expand to `::dynamap::…` paths; this lets unit tests inside the crate
-// derive items too.
-#[cfg(test)]
+// The derives expand to `::dynamap::…` paths; this lets the crate derive its own items
+// (idempotency records, leases) and its unit tests derive theirs.
 extern crate self as dynamap;
 
 mod attr_path;
@@ -126,8 +125,10 @@ mod error_items;
 mod expiry;
 mod expr;
 mod handle;
+pub mod idempotency;
 mod item;
 mod key;
+pub mod lease;
 mod lifecycle;
 mod limits;
 pub mod observe;

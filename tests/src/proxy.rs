@@ -58,6 +58,10 @@ pub struct FaultPlan {
     /// Faults happen only while this is `true` (`None`: always), so a test can place
     /// one at a chosen moment.
     pub armed: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Operations (`DeleteItem`...) whose every request is cut before it reaches the
+    /// server, outside the probabilities and the budget: a client that can never
+    /// reach the server for them.
+    pub unreachable: &'static [&'static str],
 }
 
 impl Default for FaultPlan {
@@ -77,6 +81,7 @@ impl Default for FaultPlan {
             seed: 42,
             hold: None,
             armed: None,
+            unreachable: &[],
         }
     }
 }
@@ -301,6 +306,15 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
     let data_operation = !target.ends_with("Table")
         && !target.ends_with("TimeToLive")
         && (shared.plan.only.is_empty() || shared.plan.only.iter().any(|op| target.ends_with(op)));
+    if shared
+        .plan
+        .unreachable
+        .iter()
+        .any(|op| target.ends_with(op))
+    {
+        stats.dropped_before.fetch_add(1, Ordering::Relaxed);
+        return cut();
+    }
     if data_operation {
         if let Some(hold) = &shared.plan.hold {
             if shared.faults.load(Ordering::Relaxed) >= shared.plan.max_faults {

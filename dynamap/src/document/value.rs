@@ -245,6 +245,22 @@ macro_rules! from_integer {
 
 from_integer!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+/// Any stored value, kept as it is: a typed item's field of no fixed shape (such as an
+/// idempotency record's result).
+impl crate::value::DynamoValue for Value {
+    type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
+
+    const EXPECTED: &'static str = "a DynamoDB attribute value";
+
+    fn to_attribute_value(&self) -> Result<Option<AttributeValue>, ConversionError> {
+        Ok(Some(Value::to_attribute_value(self)))
+    }
+
+    fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
+        Value::from_attribute_value(value)
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::S(s.to_owned())

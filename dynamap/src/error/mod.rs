@@ -192,6 +192,69 @@ pub enum Error {
         key: Item,
     },
 
+    /// An idempotent call whose key another call is running now
+    /// ([`Idempotency::run`](crate::idempotency::Idempotency::run)): the handler was not
+    /// run. `until` is when that call's claim lapses, if it neither finishes nor fails.
+    ///
+    /// ```
+    /// let err = dynamap::Error::InProgress { key: "charge#o-1".into(), until: std::time::UNIX_EPOCH };
+    /// assert_eq!(err.to_string(), "the call with idempotency key `charge#o-1` is still in progress");
+    /// ```
+    #[error("the call with idempotency key `{key}` is still in progress")]
+    InProgress {
+        /// The idempotency record's id (the store's name, `#`, the caller's key).
+        key: String,
+        /// When the running call's claim lapses.
+        until: std::time::SystemTime,
+    },
+
+    /// An idempotent call whose key an earlier call used with another payload: the
+    /// handler was not run (payload validation, `Idempotency::validate_payload`).
+    ///
+    /// ```
+    /// let err = dynamap::Error::PayloadMismatch { key: "charge#o-1".into() };
+    /// assert_eq!(err.to_string(), "idempotency key `charge#o-1` was first used with another payload");
+    /// ```
+    #[error("idempotency key `{key}` was first used with another payload")]
+    PayloadMismatch {
+        /// The idempotency record's id.
+        key: String,
+    },
+
+    /// A lease another holder holds ([`Leases::acquire`](crate::lease::Leases::acquire)),
+    /// until `until` unless it renews.
+    ///
+    /// ```
+    /// let err = dynamap::Error::LeaseHeld { name: "nightly".into(), holder: "w-2".into(), until: std::time::UNIX_EPOCH };
+    /// assert_eq!(err.to_string(), "lease `nightly` is held by `w-2`");
+    /// ```
+    #[error("lease `{name}` is held by `{holder}`")]
+    LeaseHeld {
+        /// The lease's name.
+        name: String,
+        /// Who holds it.
+        holder: String,
+        /// When its lease ends, if it does not renew.
+        until: std::time::SystemTime,
+    },
+
+    /// A lease this holder no longer holds: another holder acquired it after it lapsed,
+    /// or it was released. A renewal failed, or a write fenced by the lease
+    /// ([`Transaction::fenced`](crate::transactions::Transaction::fenced)) was refused and
+    /// nothing in its transaction was written.
+    ///
+    /// ```
+    /// let err = dynamap::Error::LeaseLost { name: "nightly".into(), token: 7 };
+    /// assert_eq!(err.to_string(), "lease `nightly` (fencing token 7) is no longer held");
+    /// ```
+    #[error("lease `{name}` (fencing token {token}) is no longer held")]
+    LeaseLost {
+        /// The lease's name.
+        name: String,
+        /// The fencing token the holder had.
+        token: u64,
+    },
+
     /// A stream record that does not decode into the feed's type (an image missing a
     /// field, an attribute of the wrong type): `source` names the attribute. The feed
     /// goes on past it; `position` lets a consumer record it as handled.
@@ -579,6 +642,29 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("table", table)
                 .field("item", &item.as_deref().map(Redacted::item))
+                .finish(),
+            Error::InProgress { key, until } => f
+                .debug_struct("InProgress")
+                .field("key", key)
+                .field("until", until)
+                .finish(),
+            Error::PayloadMismatch { key } => {
+                f.debug_struct("PayloadMismatch").field("key", key).finish()
+            }
+            Error::LeaseHeld {
+                name,
+                holder,
+                until,
+            } => f
+                .debug_struct("LeaseHeld")
+                .field("name", name)
+                .field("holder", holder)
+                .field("until", until)
+                .finish(),
+            Error::LeaseLost { name, token } => f
+                .debug_struct("LeaseLost")
+                .field("name", name)
+                .field("token", token)
                 .finish(),
             Error::NotFound { table } => f.debug_struct("NotFound").field("table", table).finish(),
             Error::VersionConflict {

@@ -67,6 +67,9 @@ pub struct Transaction {
     kept: Vec<Step<'static>>,
     /// Each kept write's entity, as `entities` for the others.
     kept_entities: Vec<Option<(&'static str, &'static str)>>,
+    /// The leases fencing the transaction: (action index, name, token), so that a
+    /// failed fence is reported as [`Error::LeaseLost`].
+    fences: Vec<(usize, String, u64)>,
 }
 
 /// Starts a write transaction with `client` (any mapping's [`TypedMapping::client`]).
@@ -94,6 +97,7 @@ pub fn transaction(client: &Client) -> Transaction {
         tables: Vec::new(),
         kept: Vec::new(),
         kept_entities: Vec::new(),
+        fences: Vec::new(),
     }
 }
 
@@ -375,6 +379,29 @@ impl Transaction {
         })
     }
 
+    /// Makes the transaction's writes conditional on `lease` still being held by this
+    /// holder, with the fencing token it acquired: once another holder has acquired
+    /// the lease (after this one paused past its end), or it was released, the
+    /// transaction writes nothing and fails with [`Error::LeaseLost`]. One
+    /// ConditionCheck on the lease's item (a transaction action of its own).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Report { #[dynamo(partition_key)] day: String }
+    /// # async fn f(lease: dynamap::lease::Lease, reports: dynamap::TypedMapping<Report>) -> dynamap::Result<()> {
+    /// let report = Report { day: "2026-12-06".into() };
+    /// match dynamap::transaction(reports.client()).fenced(&lease).put(&reports, &report).await {
+    ///     Err(dynamap::Error::LeaseLost { .. }) => { /* stop: another holder has the job */ }
+    ///     other => other?,
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn fenced(mut self, lease: &crate::lease::Lease) -> Self {
+        self.fences
+            .push((self.actions.len(), lease.name().to_owned(), lease.token()));
+        self.condition_check(lease.mapping(), lease.name(), lease.fence())
+    }
+
     /// An idempotency token: a retry with the same token within ten minutes returns
     /// success without applying the actions again (the SDK makes one up otherwise).
     ///
@@ -450,7 +477,9 @@ impl Transaction {
             let mut kept = self.kept;
             let sent =
                 transact_kept(&self.client, &self.observer, self.token, fixed, &mut kept).await;
-            return sent.map(|_| ()).map_err(|e| other_entity_or(e, &entities));
+            return sent
+                .map(|_| ())
+                .map_err(|e| lease_lost_or(other_entity_or(e, &entities), &self.fences));
         }
         let request = self
             .client
@@ -463,9 +492,12 @@ impl Transaction {
             Ok(_) => Ok(()),
             Err(e) => Err(
                 match Error::classify("TransactWriteItems", &self.labels.join(", "), e) {
-                    Ok(answer) => other_entity_or(
-                        cancelled(answer, &self.labels, "TransactWriteItems"),
-                        &self.entities,
+                    Ok(answer) => lease_lost_or(
+                        other_entity_or(
+                            cancelled(answer, &self.labels, "TransactWriteItems"),
+                            &self.entities,
+                        ),
+                        &self.fences,
                     ),
                     Err(transport) => transport,
                 },
@@ -504,6 +536,25 @@ fn other_entity_or(error: Error, entities: &[Option<(&'static str, &'static str)
     });
     match found {
         Some((expected, found)) => Error::other_entity(&[expected], found),
+        None => error,
+    }
+}
+
+/// A cancelled transaction whose lease fence failed: the lease is no longer held.
+fn lease_lost_or(error: Error, fences: &[(usize, String, u64)]) -> Error {
+    let Error::TransactionCancelled { actions, .. } = &error else {
+        return error;
+    };
+    let lost = fences.iter().find(|(index, ..)| {
+        actions
+            .iter()
+            .any(|a| a.index == *index && a.reason == CancelReason::ConditionFailed)
+    });
+    match lost {
+        Some((_, name, token)) => Error::LeaseLost {
+            name: name.clone(),
+            token: *token,
+        },
         None => error,
     }
 }

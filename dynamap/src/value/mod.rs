@@ -24,6 +24,7 @@ mod number;
 mod scalar;
 #[doc(hidden)]
 pub mod serde_bridge;
+mod serde_value;
 mod system_time;
 #[cfg(feature = "time")]
 mod time_crate;
@@ -34,6 +35,7 @@ mod uuid_string;
 pub(crate) use epoch::{decode as decode_epoch, encode as encode_epoch};
 pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use number::canonical_number;
+pub use serde_value::Serde;
 pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
 
