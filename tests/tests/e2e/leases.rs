@@ -204,6 +204,23 @@ async fn a_lapsed_lease_nobody_took_over_is_still_its_holders() {
 }
 
 #[tokio::test]
+async fn a_lease_lapses_exactly_at_its_end() {
+    let clock = start();
+    let leases = leases("lease-end", &clock).await;
+    leases.acquire("job", "w-1", MINUTE).await.unwrap();
+    clock.advance(MINUTE - Duration::from_millis(1));
+    assert!(matches!(
+        leases.acquire("job", "w-2", MINUTE).await,
+        Err(Error::LeaseHeld { .. })
+    ));
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(
+        leases.acquire("job", "w-2", MINUTE).await.unwrap().token(),
+        2
+    );
+}
+
+#[tokio::test]
 async fn of_sixteen_racing_acquirers_exactly_one_wins() {
     let clock = start();
     let leases = leases("lease-race", &clock).await;
