@@ -195,3 +195,12 @@ pub(crate) fn later(at: SystemTime, after: Duration) -> SystemTime {
     at.checked_add(after)
         .unwrap_or_else(|| std::time::UNIX_EPOCH + Duration::from_secs(253_402_300_799))
 }
+
+/// The instant `wait` from now, for a wait on real time; a wait too long for the
+/// platform's clock (which `+` would panic on) ends in about a century.
+pub(crate) fn deadline_in(wait: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(now)
+}

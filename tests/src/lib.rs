@@ -391,4 +391,6 @@ pub mod guide {
     pub struct Migrating;
     #[doc = include_str!("../../docs/testing.md")]
     pub struct Testing;
+    #[doc = include_str!("../../docs/services.md")]
+    pub struct Services;
 }

@@ -29,7 +29,7 @@
 //! )
 //! .validate_payload(true);
 //! let Serde(receipt) = idempotency
-//!     .run(&charge.order, &charge, || async { Ok(Serde(charge_card(&charge).await?)) })
+//!     .run(&charge.order, &charge, || async { Ok::<_, dynamap::Error>(Serde(charge_card(&charge).await?)) })
 //!     .await?;
 //! # Ok(()) }
 //! ```
@@ -248,7 +248,7 @@ impl Idempotency {
     /// earlier call left.
     async fn claim(&self, id: &str, validation: &str, attempt: &str) -> Result<Claim> {
         let f = IdempotencyRecord::fields();
-        let give_up = tokio::time::Instant::now() + self.wait;
+        let give_up = crate::clock::deadline_in(self.wait);
         loop {
             let now = self.mapping.handle().now();
             let claim_ends = self.claim_ends(now);

@@ -90,7 +90,7 @@ impl<'a> Acquire<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Lease> {
-        let give_up = tokio::time::Instant::now() + self.wait;
+        let give_up = crate::clock::deadline_in(self.wait);
         loop {
             let held = match self.try_once().await? {
                 Ok(lease) => return Ok(lease),

@@ -72,7 +72,8 @@ impl KeepAlive {
 }
 
 async fn renew_until_lost(lease: Lease, report: watch::Sender<Option<(String, u64)>>) {
-    let period = lease.duration() / 3;
+    // A lease of no length would otherwise renew in a busy loop.
+    let period = (lease.duration() / 3).max(Duration::from_millis(10));
     let mut pause = period;
     loop {
         tokio::time::sleep(pause).await;

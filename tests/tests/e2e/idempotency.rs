@@ -55,8 +55,8 @@ fn charging(
 
 #[tokio::test]
 async fn thirty_two_concurrent_calls_of_one_key_run_the_handler_once_and_all_get_its_result() {
-    let idempotency = Idempotency::new(records("idem-32").await, "charge")
-        .wait_while_in_progress(Duration::from_secs(20));
+    let idempotency =
+        Idempotency::new(records("idem-32").await, "charge").wait_while_in_progress(Duration::MAX);
     let runs = Arc::new(AtomicU32::new(0));
     let calls: Vec<_> = (0..32)
         .map(|_| {

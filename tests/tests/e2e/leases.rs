@@ -149,6 +149,26 @@ async fn a_holder_paused_past_its_lease_loses_it_and_its_fenced_writes_fail() {
         matches!(after_release, Err(Error::LeaseLost { token: 2, .. })),
         "{after_release:?}"
     );
+    // A holder that restarts under the same name holds a new acquisition: its old
+    // lease (paused past its end) is fenced out by the token, not by the name.
+    let old = leases.acquire("job", "w-3", MINUTE).await.unwrap();
+    clock.advance(MINUTE + Duration::from_millis(1));
+    let restarted = leases.acquire("job", "w-3", MINUTE).await.unwrap();
+    assert_eq!((old.token(), restarted.token()), (3, 4));
+    let stale = dynamap::transaction(&client)
+        .fenced(&old)
+        .modify(&ledger, "L", |m| {
+            m.append(f.entries, ["w-3 stale".to_owned()])
+        })
+        .await;
+    assert!(
+        matches!(stale, Err(Error::LeaseLost { token: 3, .. })),
+        "{stale:?}"
+    );
+    assert!(matches!(
+        old.renew().await,
+        Err(Error::LeaseLost { token: 3, .. })
+    ));
 }
 
 /// Lost answers to an acquisition, a renewal and a release: each is applied once and
@@ -263,7 +283,7 @@ async fn a_waiting_acquirer_gets_the_lease_once_it_is_released_and_gives_up_at_i
         tokio::spawn(async move {
             leases
                 .acquire("job", "w-2", MINUTE)
-                .wait(Duration::from_secs(20))
+                .wait(Duration::MAX) // no end: until released
                 .poll_interval(Duration::from_millis(20))
                 .await
         })

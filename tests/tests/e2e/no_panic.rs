@@ -45,6 +45,14 @@ enum Event {
     Closed,
 }
 
+/// A serde type, stored through `value::Serde`.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+struct Receipt {
+    charge: String,
+    cents: u64,
+    lines: Vec<(String, i32)>,
+}
+
 #[derive(DynamoValue, Debug, Clone, PartialEq)]
 struct Audit {
     by: Option<String>,
@@ -85,6 +93,8 @@ struct Everything {
     seen: Vec<DateTime<Utc>>,
     #[dynamo(flatten)]
     audit: Audit,
+    receipt: Option<dynamap::value::Serde<Receipt>>,
+    doc: Option<dynamap::document::Value>,
 }
 
 const NAMES: &[&str] = &[
@@ -114,6 +124,23 @@ const NAMES: &[&str] = &[
     "last4",
     "t",
     "c",
+    "receipt",
+    "doc",
+    "charge",
+    "cents",
+    "lines",
+    // IdempotencyRecord's and LeaseRecord's attributes.
+    "status",
+    "expiration",
+    "in_progress_expiration",
+    "validation",
+    "data",
+    "attempt",
+    "name",
+    "holder",
+    "token",
+    "expires_at_ms",
+    "version",
     "other",
 ];
 
@@ -369,6 +396,10 @@ proptest! {
     ) {
         typed(Everything::from_item(new.clone()))?;
         let _ = Everything::key_from_item(&new);
+        // The records idempotent handlers and leases read back (an `id` key; leases
+        // are keyed by `name`, which the item may lack: a typed error then).
+        typed(dynamap::idempotency::IdempotencyRecord::from_item(new.clone()))?;
+        typed(dynamap::lease::LeaseRecord::from_item(new.clone()))?;
         typed(dynamap::changes::from_dynamodb_json::<Everything>(&item_json(&new).to_string()))?;
 
         let keys: Item = new.iter().filter(|(k, _)| *k == "id").map(|(k, v)| (k.clone(), v.clone())).collect();
