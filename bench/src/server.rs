@@ -73,3 +73,17 @@ pub fn serve_embedded() -> Result<(), Box<dyn std::error::Error>> {
     drop(server);
     Ok(())
 }
+
+/// The server an in-process comparison runs on: the embedded server in this process
+/// when `DYNAMAP_SERVER=embedded` (its CPU counted with the client's), otherwise
+/// DynamoDB Local (a process of its own, with a 2 GB heap).
+///
+/// # Errors
+/// When the server cannot start.
+pub fn in_process_or_local() -> Result<dynamap::local::LocalServer, Box<dyn std::error::Error>> {
+    use dynamap::local::LocalServer;
+    Ok(match std::env::var("DYNAMAP_SERVER").as_deref() {
+        Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
+        _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
+    })
+}

@@ -9,7 +9,6 @@
 //! by default (a process of its own: the CPU measured is the client's),
 //! `DYNAMAP_SERVER=embedded` for the embedded server (in this process: CPU includes it).
 
-use dynamap::local::{DynamoDbLocal, EmbeddedServer, LocalServer};
 use dynamap::observe::CapacityMeter;
 use dynamap::prelude::*;
 use dynamap::{DynamoTable, Table};
@@ -190,10 +189,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let quick = std::env::args().any(|a| a == "--quick");
     let n = if quick { 100 } else { 500 };
-    let server = match std::env::var("DYNAMAP_SERVER").as_deref() {
-        Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
-        _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
-    };
+    let server = dynamap_bench::server::in_process_or_local()?;
     println!("Server: {}", server.kind());
     let client = server.client().await?;
     let id = std::process::id();

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use dynamap::idempotency::{Idempotency, IdempotencyRecord};
 use dynamap::lease::{Lease, LeaseRecord, Leases};
-use dynamap::local::{DynamoDbLocal, EmbeddedServer, LocalServer};
 use dynamap::observe::CapacityMeter;
 use dynamap::prelude::*;
 use dynamap_bench::measure::{median, timed, Run};
@@ -122,10 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let quick = std::env::args().any(|a| a == "--quick");
     let n = if quick { 100 } else { 500 };
-    let server = match std::env::var("DYNAMAP_SERVER").as_deref() {
-        Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
-        _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
-    };
+    let server = dynamap_bench::server::in_process_or_local()?;
     println!("Server: {}", server.kind());
     let client = server.client().await?;
     let id = std::process::id();

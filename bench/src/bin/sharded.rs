@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::{DateTime, TimeZone, Utc};
-use dynamap::local::{DynamoDbLocal, EmbeddedServer, LocalServer};
 use dynamap::prelude::*;
 use dynamap::{DynamoTable, Table};
 use dynamap_bench::measure::{median, timed, Run};
@@ -131,10 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let quick = std::env::args().any(|a| a == "--quick");
     let (n, reads) = if quick { (1_000u32, 5u64) } else { (4_000, 10) };
-    let server = match std::env::var("DYNAMAP_SERVER").as_deref() {
-        Ok("embedded") => LocalServer::Embedded(EmbeddedServer::start()?),
-        _ => LocalServer::DynamoDbLocal(DynamoDbLocal::builder().max_heap("2g").start()?),
-    };
+    let server = dynamap_bench::server::in_process_or_local()?;
     println!("Server: {}", server.kind());
     let client = server.client().await?;
     let ledger = Table::<Ledger>::new(

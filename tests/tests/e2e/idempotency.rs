@@ -380,49 +380,41 @@ async fn a_claim_ends_at_the_invocations_deadline_when_that_is_sooner() {
     );
 }
 
+/// The claim's answer lost (the PutItem applied), or the result's (the UpdateItem
+/// applied): the handler runs once, the record completes, a later call gets the result.
 #[tokio::test]
-async fn a_lost_answer_to_the_claim_does_not_run_the_handler_twice() {
-    if !proxy::possible("a_lost_answer_to_the_claim_does_not_run_the_handler_twice") {
+async fn a_lost_answer_to_the_claim_or_the_result_does_not_run_the_handler_twice() {
+    if !proxy::possible("a_lost_answer_to_the_claim_or_the_result_does_not_run_the_handler_twice") {
         return;
     }
-    let mapping = records("idem-lost-claim").await;
-    let proxy = cut_first_answer(&["PutItem"]).await;
-    let cut = Idempotency::new(through(&proxy, &mapping).await, "charge");
-    let runs = Arc::new(AtomicU32::new(0));
-    let receipt = cut
-        .run("o-5", &(), charging(&runs, Duration::ZERO))
-        .await
-        .unwrap();
-    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
-    let again = Idempotency::new(mapping, "charge")
-        .run("o-5", &(), charging(&runs, Duration::ZERO))
-        .await
-        .unwrap();
-    assert_eq!(again, receipt);
-    assert_eq!(runs.load(Ordering::SeqCst), 1);
-}
-
-#[tokio::test]
-async fn a_lost_answer_to_the_result_still_stores_it_once() {
-    if !proxy::possible("a_lost_answer_to_the_result_still_stores_it_once") {
-        return;
+    const CLAIM: &[&str] = &["PutItem"];
+    const RESULT: &[&str] = &["UpdateItem"];
+    let mapping = records("idem-lost").await;
+    for (key, cut) in [("claim-lost", CLAIM), ("result-lost", RESULT)] {
+        let proxy = cut_first_answer(cut).await;
+        let faulty = Idempotency::new(through(&proxy, &mapping).await, "charge");
+        let runs = Arc::new(AtomicU32::new(0));
+        let receipt = faulty
+            .run(key, &(), charging(&runs, Duration::ZERO))
+            .await
+            .unwrap();
+        assert_eq!(
+            proxy.stats.dropped_after.load(Ordering::Relaxed),
+            1,
+            "{key}"
+        );
+        let stored = mapping
+            .get(&format!("charge#{key}"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.status, IdempotencyStatus::Completed, "{key}");
+        let again = Idempotency::new(mapping.clone(), "charge")
+            .run(key, &(), charging(&runs, Duration::ZERO))
+            .await
+            .unwrap();
+        assert_eq!((again, runs.load(Ordering::SeqCst)), (receipt, 1), "{key}");
     }
-    let mapping = records("idem-lost-result").await;
-    let proxy = cut_first_answer(&["UpdateItem"]).await;
-    let cut = Idempotency::new(through(&proxy, &mapping).await, "charge");
-    let runs = Arc::new(AtomicU32::new(0));
-    let receipt = cut
-        .run("o-6", &(), charging(&runs, Duration::ZERO))
-        .await
-        .unwrap();
-    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
-    let stored = mapping.get("charge#o-6").await.unwrap().unwrap();
-    assert_eq!(stored.status, IdempotencyStatus::Completed);
-    let again = Idempotency::new(mapping, "charge")
-        .run("o-6", &(), charging(&runs, Duration::ZERO))
-        .await
-        .unwrap();
-    assert_eq!((again, runs.load(Ordering::SeqCst)), (receipt, 1));
 }
 
 /// A claim whose every answer is lost: the call fails without running the handler,
