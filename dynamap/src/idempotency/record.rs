@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 use crate::document::Value;
-use crate::{DynamoItem, DynamoValue};
+use dynamap_derive::{DynamoItem, DynamoValue};
 
 /// An idempotent call as stored: one item per key, in a table whose partition key is
 /// `id` (a string), with time to live on `expiration`. The attribute names are those

@@ -1,6 +1,6 @@
 //! The stored form of a lease: one item per lease name.
 
-use crate::DynamoItem;
+use dynamap_derive::DynamoItem;
 
 /// A lease as stored: one item per name, in a table whose partition key is `name`
 /// (a string). [`Leases`](super::Leases) reads and writes it; a table of leases can be
