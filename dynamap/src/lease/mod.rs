@@ -10,7 +10,7 @@
 //! writes go in a transaction that checks the token
 //! ([`Transaction::fenced`](crate::transactions::Transaction::fenced)): once another
 //! holder has acquired the lease, the late holder's fenced writes fail with
-//! [`Error::LeaseLost`] and write nothing.
+//! [`Error::LeaseLost`](crate::Error::LeaseLost) and write nothing.
 //!
 //! ```no_run
 //! use std::time::Duration;
