@@ -291,7 +291,12 @@ impl Idempotency {
                     })
                 }
                 IdempotencyStatus::InProgress => {
-                    let until = from_epoch_millis(stored.in_progress_expiration.unwrap_or(0));
+                    // A claim without a bound (another library's) lapses only with
+                    // the record's expiry.
+                    let until = match stored.in_progress_expiration {
+                        Some(ms) => from_epoch_millis(ms),
+                        None => stored.expiration,
+                    };
                     let waited = tokio::time::Instant::now();
                     if waited >= give_up {
                         return Err(Error::InProgress {

@@ -353,6 +353,46 @@ async fn a_call_that_outlived_its_claim_leaves_the_takers_record_alone() {
     }
 }
 
+/// A claim stored without a bound (by another library) lapses only with its record:
+/// a waiting call polls at its interval, then reports the record's expiry.
+#[tokio::test]
+async fn a_claim_without_a_bound_lapses_with_its_record() {
+    let clock = start();
+    let idempotency = Idempotency::new(
+        records("idem-unbounded").await.with_clock(clock.clone()),
+        "job",
+    )
+    .wait_while_in_progress(Duration::from_millis(300));
+    let expiration = clock_now(&clock) + Duration::from_secs(600);
+    let foreign = IdempotencyRecord {
+        id: "job#k".into(),
+        status: IdempotencyStatus::InProgress,
+        expiration,
+        in_progress_expiration: None,
+        validation: None,
+        data: None,
+        attempt: "elsewhere".into(),
+    };
+    idempotency.mapping().insert(&foreign).await.unwrap();
+    let started = std::time::Instant::now();
+    match idempotency
+        .run("k", &(), || async { Ok::<_, Error>(1u32) })
+        .await
+    {
+        Err(Error::InProgress { until, .. }) => assert_eq!(until, expiration),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    clock.advance(Duration::from_secs(600));
+    assert_eq!(
+        idempotency
+            .run("k", &(), || async { Ok::<_, Error>(2u32) })
+            .await
+            .unwrap(),
+        2
+    );
+}
+
 #[tokio::test]
 async fn a_claim_ends_at_the_invocations_deadline_when_that_is_sooner() {
     let clock = start();
