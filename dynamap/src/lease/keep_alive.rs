@@ -84,7 +84,10 @@ async fn renew_until_lost(lease: Lease, report: watch::Sender<Option<(String, u6
                 return;
             }
             // A throttle or a lost connection: try again soon, while the lease holds.
-            Err(_) => pause = (period / 4).max(Duration::from_millis(10)),
+            Err(e) => {
+                tracing::warn!(lease = lease.name(), token = lease.token(), error = %e, "lease renewal failed; trying again");
+                pause = (period / 4).max(Duration::from_millis(10));
+            }
         }
     }
 }
