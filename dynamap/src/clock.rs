@@ -204,3 +204,56 @@ pub(crate) fn deadline_in(wait: Duration) -> tokio::time::Instant {
         .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
         .unwrap_or(now)
 }
+
+/// How long a waiter (for a lease, for an idempotent call in progress) sleeps before it
+/// looks again: its poll interval shortened by up to a quarter at random (so waiters
+/// spread out), no longer than until the holder's claim lapses (but at least a
+/// millisecond) nor than the time it has `left`.
+pub(crate) fn poll_pause(poll: Duration, lapses_in: Duration, left: Duration) -> Duration {
+    let quarter = u64::try_from(poll.as_micros() / 4).unwrap_or(u64::MAX);
+    let jitter = Duration::from_micros(fastrand::u64(0..=quarter));
+    poll.saturating_sub(jitter)
+        .min(lapses_in.max(Duration::from_millis(1)))
+        .min(left)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::poll_pause;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn a_pause_is_the_poll_interval_less_up_to_a_quarter() {
+        let poll = Duration::from_millis(400);
+        let pauses: Vec<Duration> = (0..2000).map(|_| poll_pause(poll, HOUR, HOUR)).collect();
+        assert!(
+            pauses.iter().all(|p| *p >= poll * 3 / 4 && *p <= poll),
+            "{pauses:?}"
+        );
+        let (shortest, longest) = (pauses.iter().min().unwrap(), pauses.iter().max().unwrap());
+        assert!(
+            *longest - *shortest > Duration::from_millis(80),
+            "spread out: {shortest:?}..{longest:?}"
+        );
+    }
+
+    #[test]
+    fn a_pause_ends_when_the_claim_lapses_or_the_wait_does() {
+        let poll = Duration::from_secs(1);
+        assert_eq!(
+            poll_pause(poll, Duration::from_millis(30), HOUR),
+            Duration::from_millis(30)
+        );
+        assert_eq!(
+            poll_pause(poll, Duration::ZERO, HOUR),
+            Duration::from_millis(1)
+        );
+        assert_eq!(
+            poll_pause(poll, HOUR, Duration::from_millis(20)),
+            Duration::from_millis(20)
+        );
+    }
+}

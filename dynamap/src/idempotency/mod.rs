@@ -46,7 +46,7 @@ pub use record::{IdempotencyRecord, IdempotencyStatus};
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use crate::clock::{epoch_millis, from_epoch_millis, later};
+use crate::clock::{epoch_millis, from_epoch_millis, later, poll_pause};
 
 use serde::Serialize;
 
@@ -305,10 +305,7 @@ impl Idempotency {
                         });
                     }
                     let lapses_in = until.duration_since(now).unwrap_or(Duration::ZERO);
-                    let pause = self
-                        .poll_interval
-                        .min(lapses_in.max(Duration::from_millis(1)))
-                        .min(give_up - waited);
+                    let pause = poll_pause(self.poll_interval, lapses_in, give_up - waited);
                     tokio::time::sleep(pause).await;
                 }
             }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use super::{Lease, LeaseRecord, Leases};
-use crate::clock::{epoch_millis, from_epoch_millis};
+use crate::clock::{epoch_millis, from_epoch_millis, poll_pause};
 use crate::error::{Error, Result};
 
 /// An acquisition of a lease, from [`Leases::acquire`]; sent by `.await`.
@@ -106,12 +106,7 @@ impl<'a> Acquire<'a> {
             let lapses_in = until
                 .duration_since(self.leases.mapping.handle().now())
                 .unwrap_or(Duration::ZERO);
-            let jitter = fastrand::u64(0..=self.poll_interval.as_millis() as u64 / 4);
-            let pause = self
-                .poll_interval
-                .saturating_sub(Duration::from_millis(jitter))
-                .min(lapses_in.max(Duration::from_millis(1)))
-                .min(give_up - now);
+            let pause = poll_pause(self.poll_interval, lapses_in, give_up - now);
             tokio::time::sleep(pause).await;
         }
     }
