@@ -107,6 +107,15 @@ impl Run {
     pub fn cpu_us_per_op(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e6 / (self.ops.max(1) as f64)
     }
+    /// This run's client CPU per operation as a multiple of `baseline`'s (`1.23×`), or
+    /// `n/a` when the baseline's CPU was below the clock's resolution (no ticks at all,
+    /// as at `--quick` sizes): a ratio to nothing would print a number without meaning.
+    pub fn cpu_ratio(&self, baseline: &Run) -> String {
+        if baseline.cpu.is_zero() || self.ops == 0 {
+            return "n/a".to_owned();
+        }
+        format!("{:.2}×", self.cpu_us_per_op() / baseline.cpu_us_per_op())
+    }
 }
 
 /// Times `work`, which reports how many operations it did.
@@ -157,7 +166,24 @@ pub fn median_interval(mut values: Vec<f64>) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::median_interval;
+    use std::time::Duration;
+
+    use super::{median_interval, Run};
+
+    fn run(ops: u64, cpu_ms: u64) -> Run {
+        Run {
+            ops,
+            wall: Duration::from_secs(1),
+            cpu: Duration::from_millis(cpu_ms),
+        }
+    }
+
+    #[test]
+    fn a_ratio_to_a_baseline_without_cpu_ticks_is_not_a_number() {
+        assert_eq!(run(100, 20).cpu_ratio(&run(100, 0)), "n/a");
+        assert_eq!(run(100, 30).cpu_ratio(&run(100, 20)), "1.50×");
+        assert_eq!(run(200, 20).cpu_ratio(&run(100, 20)), "0.50×");
+    }
 
     #[test]
     fn the_median_interval_follows_the_binomial_table() {

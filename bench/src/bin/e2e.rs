@@ -67,10 +67,7 @@ impl Report {
             let (rate, cpu) = match row.baseline {
                 Some(b) => (
                     format!("{:.2}×", row.run.ops_per_second() / b.ops_per_second()),
-                    format!(
-                        "{:.2}×",
-                        row.run.cpu_us_per_op() / b.cpu_us_per_op().max(1e-9)
-                    ),
+                    row.run.cpu_ratio(&b),
                 ),
                 None => ("baseline".to_owned(), "baseline".to_owned()),
             };

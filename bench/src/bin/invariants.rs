@@ -272,10 +272,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             let ratio = if label == "plain" {
                 "baseline".to_owned()
             } else {
-                format!(
-                    "**{:.2}×**",
-                    run.cpu_us_per_op() / p.cpu_us_per_op().max(1e-9)
-                )
+                format!("**{}**", run.cpu_ratio(&p))
             };
             println!(
                 "| {} | {label} | {:.0} | {:.1} | {:.2} | {:.2} | {ratio} |",

@@ -195,10 +195,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             let ratio = if label == base_label {
                 "baseline".to_owned()
             } else {
-                format!(
-                    "**{:.2}×**",
-                    run.cpu_us_per_op() / b.cpu_us_per_op().max(1e-9)
-                )
+                format!("**{}**", run.cpu_ratio(&b))
             };
             println!(
                 "| {} | {label} | {:.0} | {:.1} | {:.2} | {:.2} | {ratio} |",

@@ -200,11 +200,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         raw.cpu_us_per_op()
     );
     println!(
-        "| {workload} | dynamap `query_index::<OpenByDate>(&())`, merged | {:.0} | {:.2} | {:.2}× | **{:.2}×** |",
+        "| {workload} | dynamap `query_index::<OpenByDate>(&())`, merged | {:.0} | {:.2} | {:.2}× | **{}** |",
         dynamap.ops_per_second(),
         dynamap.cpu_us_per_op(),
         dynamap.ops_per_second() / raw.ops_per_second(),
-        dynamap.cpu_us_per_op() / raw.cpu_us_per_op().max(1e-9)
+        dynamap.cpu_ratio(&raw)
     );
     ledger.delete_table().await?;
     Ok(())
