@@ -394,7 +394,7 @@ async fn a_claim_without_a_bound_lapses_with_its_record() {
 }
 
 #[tokio::test]
-async fn a_claim_ends_at_the_invocations_deadline_when_that_is_sooner() {
+async fn a_claim_ends_at_the_invocations_deadline_or_its_bound_whichever_is_sooner() {
     let clock = start();
     let idempotency = Idempotency::new(
         records("idem-deadline").await.with_clock(clock.clone()),
@@ -418,6 +418,16 @@ async fn a_claim_ends_at_the_invocations_deadline_when_that_is_sooner() {
             .unwrap(),
         1
     );
+    // A deadline later than the bound: the bound ends the claim.
+    let later = idempotency.until(clock_now(&clock) + Duration::from_secs(600));
+    let stuck = later.run("k2", &(), std::future::pending::<Result<u32, Error>>);
+    assert!(tokio::time::timeout(Duration::from_millis(300), stuck)
+        .await
+        .is_err());
+    let record = idempotency.mapping().get("fn#k2").await.unwrap().unwrap();
+    let bound = clock_now(&clock) + Duration::from_secs(60);
+    let ms = bound.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+    assert_eq!(record.in_progress_expiration, Some(ms));
 }
 
 /// The claim's answer lost (the PutItem applied), or the result's (the UpdateItem
