@@ -51,8 +51,13 @@ async fn one_holder_at_a_time_and_every_acquisition_raises_the_token() {
     let leases = leases("lease-basic", &clock).await;
     let first = leases.acquire("job", "w-1", MINUTE).await.unwrap();
     assert_eq!(
-        (first.name(), first.holder(), first.token()),
-        ("job", "w-1", 1)
+        (
+            first.name(),
+            first.holder(),
+            first.token(),
+            first.duration()
+        ),
+        ("job", "w-1", 1, MINUTE)
     );
     match leases.acquire("job", "w-2", MINUTE).await {
         Err(Error::LeaseHeld {
