@@ -150,6 +150,12 @@ async fn a_holder_paused_past_its_lease_loses_it_and_its_fenced_writes_fail() {
     );
     // A released lease fences its holder out too.
     next.release().await.unwrap();
+    // A late release after the next holder released: the token moved on, so it is
+    // still lost (not taken for its own release, whose retry finds no holder).
+    assert!(matches!(
+        paused.release().await,
+        Err(Error::LeaseLost { token: 1, .. })
+    ));
     let after_release = dynamap::transaction(&client)
         .fenced(&next)
         .modify(&ledger, "L", |m| {
