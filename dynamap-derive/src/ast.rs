@@ -32,6 +32,8 @@ pub struct Container<'a> {
     pub derive: Derive,
     /// Where `#[dynamo(transparent)]` was written, if it was.
     pub transparent: Option<Span>,
+    /// `#[dynamo(do_not_recommend)]`: mark every derived trait impl so.
+    pub do_not_recommend: bool,
     pub body: Body<'a>,
 }
 
@@ -533,6 +535,7 @@ impl<'a> Container<'a> {
             generics: &input.generics,
             derive,
             transparent: attrs.transparent,
+            do_not_recommend: attrs.do_not_recommend.is_some(),
             body,
         })
     }

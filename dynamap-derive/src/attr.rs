@@ -29,6 +29,9 @@ pub struct ContainerAttrs {
     pub indexes: Vec<EntityIndexAttrs>,
     /// `#[dynamo(hide_expired)]`: reads leave out items past their time to live.
     pub hide_expired: Option<proc_macro2::Span>,
+    /// `#[dynamo(do_not_recommend)]`: the derived impls stay out of the compiler's
+    /// suggestions (a library's own item types, in its users' error messages).
+    pub do_not_recommend: Option<proc_macro2::Span>,
     /// `validate = "path"`: a function every whole-item write runs on the item.
     pub validate: Option<syn::Path>,
     /// `projection_of(ByStatus)`: the indexes whose projection this type reads.
@@ -227,7 +230,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum, do_not_recommend";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique, generate";
@@ -328,6 +331,8 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             Ok(())
         } else if meta.path.is_ident("hide_expired") {
             set_once(&mut out.hide_expired, meta.path.span(), meta)
+        } else if meta.path.is_ident("do_not_recommend") {
+            set_once(&mut out.do_not_recommend, meta.path.span(), meta)
         } else if meta.path.is_ident("validate") {
             let function = function_path(meta)?;
             set_once(&mut out.validate, function, meta)

@@ -72,6 +72,9 @@ fn derive(input: &DeriveInput, derive: Derive) -> proc_macro2::TokenStream {
         check::check(&cx, model);
     }
     match (cx.finish(), &model) {
+        (Ok(()), Some(model)) if model.do_not_recommend => {
+            expand::do_not_recommend(expand::expand(model))
+        }
         (Ok(()), Some(model)) => expand::expand(model),
         (Err(errors), model) => {
             let mut out = errors.into_compile_error();

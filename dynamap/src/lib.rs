@@ -55,6 +55,7 @@
 //! | `#[dynamo(tag = "t", content = "c")]` | enum with data (`DynamoValue`) | the variant's name in `t`, its fields (a map) or its one value in `c` |
 //! | `#[dynamo(table = App, entity = "Order", pk = "USER#{user_id}", sk = "ORDER#{id}")]` | struct (`DynamoItem`) | an entity of a single-table design: keys rendered from templates, the entity name stored (see [`Entity`](single_table::Entity), [`Table`]) |
 //! | `#[dynamo(index(Gsi1, pk = "...", sk = "..."))]` | entity | the entity's key templates in an index its table declares |
+//! | `#[dynamo(do_not_recommend)]` | struct, enum | the derived trait impls stay out of the compiler's "the trait is implemented for" suggestions: for a library's own item types, which its users' error messages need not list |
 //! | `#[dynamo(partition_key = "pk", sort_key = "sk", index(Gsi1, partition_key = "..."), entity_attribute = "_et", ttl = "...")]` | unit struct (`DynamoTable`) | the table of a single-table design; `index(Name, local, sort_key = "...")` for a local index |
 //!
 //! ## Types

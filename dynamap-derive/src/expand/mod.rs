@@ -102,3 +102,39 @@ fn field_predicates(container: &Container) -> Vec<TokenStream> {
     }
     predicates
 }
+
+/// Marks every trait impl in `tokens` (a derive's output, nested `const _` blocks
+/// included) `#[diagnostic::do_not_recommend]`, so that a library's own item types do
+/// not appear in its users' "the trait is implemented for" suggestions.
+pub fn do_not_recommend(tokens: TokenStream) -> TokenStream {
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    file.items.iter_mut().for_each(mark_item);
+    quote::quote!(#file)
+}
+
+fn mark_item(item: &mut syn::Item) {
+    match item {
+        syn::Item::Impl(block) if block.trait_.is_some() => {
+            block
+                .attrs
+                .push(syn::parse_quote!(#[diagnostic::do_not_recommend]));
+        }
+        syn::Item::Const(constant) => {
+            if let syn::Expr::Block(block) = constant.expr.as_mut() {
+                for statement in &mut block.block.stmts {
+                    if let syn::Stmt::Item(inner) = statement {
+                        mark_item(inner);
+                    }
+                }
+            }
+        }
+        syn::Item::Mod(module) => {
+            if let Some((_, items)) = &mut module.content {
+                items.iter_mut().for_each(mark_item);
+            }
+        }
+        _ => {}
+    }
+}

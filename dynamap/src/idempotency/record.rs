@@ -16,6 +16,8 @@ use dynamap_derive::{DynamoItem, DynamoValue};
 /// assert_eq!(IdempotencyRecord::TTL_ATTRIBUTE, Some("expiration"));
 /// ```
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
+// Kept out of users' compiler suggestions for their own types.
+#[dynamo(do_not_recommend)]
 pub struct IdempotencyRecord {
     /// The store's name, `#`, and the caller's key.
     #[dynamo(partition_key)]
@@ -46,6 +48,7 @@ pub struct IdempotencyRecord {
 /// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[derive(DynamoValue, Debug, Clone, Copy, PartialEq, Eq)]
+#[dynamo(do_not_recommend)]
 pub enum IdempotencyStatus {
     /// A call is running the handler.
     #[dynamo(rename = "INPROGRESS")]

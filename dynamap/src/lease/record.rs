@@ -14,6 +14,8 @@ use dynamap_derive::DynamoItem;
 /// assert_eq!(LeaseRecord::KEY_SCHEMA.partition_key.name, "name");
 /// ```
 #[derive(DynamoItem, Debug, Clone, PartialEq, Eq)]
+// Kept out of users' compiler suggestions for their own types.
+#[dynamo(do_not_recommend)]
 pub struct LeaseRecord {
     /// The lease's name: what its holders agree to hold one at a time.
     #[dynamo(partition_key)]
