@@ -12,7 +12,6 @@ use dynamap::idempotency::{Idempotency, IdempotencyRecord, IdempotencyStatus};
 use dynamap::value::Serde;
 use dynamap::{Error, TypedMapping};
 
-use dynamap_tests::new_mapping;
 use dynamap_tests::proxy::{self, cut_first_answer, through, FaultPlan, FaultProxy};
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
@@ -31,8 +30,38 @@ fn start() -> ManualClock {
     ManualClock::new(UNIX_EPOCH + Duration::from_secs(1_800_000_000))
 }
 
+/// A table of records without time to live: these tests never wait for the server to
+/// delete a record (dynamap takes an expired one for absent itself), and DynamoDB
+/// Local's one TTL sweeper slows with every table that has it on, while the lifecycle
+/// tests wait for it.
 async fn records(prefix: &str) -> TypedMapping<IdempotencyRecord> {
-    new_mapping::<IdempotencyRecord>(prefix).await
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    let client = dynamap_tests::client().await;
+    let name = dynamap_tests::unique_table_name(prefix);
+    client
+        .create_table()
+        .table_name(&name)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    TypedMapping::new(client, name)
 }
 
 /// A handler that counts its runs and answers with a receipt unique to the run.
