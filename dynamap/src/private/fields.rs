@@ -34,15 +34,16 @@ pub use crate::value::TtlValue;
 
 /// Encodes the `#[dynamo(ttl)]` field: whole epoch seconds, rounded up.
 ///
-/// Bounded by `DynamoValue` only (a `SystemTime` is found by its type id), so a field
-/// that is no `TtlValue` gets one error, from `ttl_check`, not a second one here.
+/// Bounded by `DynamoValue` only (a time says its time-to-live form through a hidden
+/// method of it), so a field that is no `TtlValue` gets one error, from `ttl_check`, not
+/// a second one here.
 #[inline]
-pub fn encode_ttl_field<T: DynamoValue + 'static>(
+pub fn encode_ttl_field<T: DynamoValue>(
     item: &mut Item,
     name: &'static str,
     value: &T,
 ) -> Result<(), ConversionError> {
-    let encoded = match crate::value::time_to_live(value as &dyn std::any::Any) {
+    let encoded = match value.__time_to_live() {
         Some(encoded) => encoded,
         // The integers of epoch seconds are stored as they are.
         None => value.to_attribute_value(),

@@ -76,6 +76,10 @@ macro_rules! utc_storage {
             fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
                 from_value(value).map($from_utc)
             }
+
+            fn __time_to_live(&self) -> Option<Result<Option<AttributeValue>, ConversionError>> {
+                Some(self.to_ttl_attribute())
+            }
         }
 
         impl ScalarAttribute for $ty {

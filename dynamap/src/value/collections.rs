@@ -89,6 +89,11 @@ impl<T: DynamoValue> DynamoValue for Option<T> {
     }
 
     #[inline]
+    fn __time_to_live(&self) -> Option<Result<Option<AttributeValue>, ConversionError>> {
+        self.as_ref().and_then(T::__time_to_live)
+    }
+
+    #[inline]
     fn from_missing() -> Result<Self, ConversionError> {
         Ok(None)
     }

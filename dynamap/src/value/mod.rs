@@ -28,7 +28,7 @@ mod serde_value;
 mod system_time;
 #[cfg(feature = "time")]
 mod time_crate;
-#[cfg(any(feature = "chrono", feature = "time"))]
+mod time_text;
 mod timestamp;
 #[cfg(feature = "uuid")]
 mod uuid_string;
@@ -36,8 +36,8 @@ pub(crate) use epoch::{decode as decode_epoch, encode as encode_epoch};
 pub use epoch::{EpochMillis, EpochSeconds, EpochTime, EpochUnit};
 pub(crate) use number::canonical_number;
 pub use serde_value::Serde;
-pub(crate) use system_time::time_to_live;
 pub use system_time::TtlValue;
+pub use time_text::{Micros, Millis, Nanos, PointInTime, TimeText};
 
 pub use crate::limits::MAX_ITEM_SIZE;
 pub use crate::sdk_item::Item;
@@ -211,6 +211,15 @@ pub trait DynamoValue: Sized {
     #[inline]
     fn __from_text(text: ScalarText<'_>) -> Result<Self, ConversionError> {
         Self::from_attribute_value(text.to_owned_value())
+    }
+
+    /// What a `#[dynamo(ttl)]` field of this type is stored as, when that is not its
+    /// usual form: times override it with their [`TtlValue`] (whole epoch seconds, which
+    /// DynamoDB's time to live reads); integers are epoch seconds already (`None`).
+    #[doc(hidden)]
+    #[inline]
+    fn __time_to_live(&self) -> Option<Result<Option<AttributeValue>, ConversionError>> {
+        None
     }
 }
 

@@ -62,6 +62,10 @@ impl DynamoValue for SystemTime {
         };
         time.ok_or_else(invalid)
     }
+
+    fn __time_to_live(&self) -> Option<Result<Option<AttributeValue>, ConversionError>> {
+        Some(self.to_ttl_attribute())
+    }
 }
 
 impl ScalarAttribute for SystemTime {
@@ -115,31 +119,6 @@ impl TtlValue for SystemTime {
         }
     }
 }
-/// The TTL form of the time types (whole epoch seconds, rounded up), found by type id;
-/// `None` for the integer types, which are stored as they are.
-pub(crate) fn time_to_live(
-    value: &dyn std::any::Any,
-) -> Option<Result<Option<AttributeValue>, ConversionError>> {
-    fn as_ttl<T: TtlValue + 'static>(
-        value: &dyn std::any::Any,
-    ) -> Option<Result<Option<AttributeValue>, ConversionError>> {
-        if let Some(time) = value.downcast_ref::<T>() {
-            return Some(time.to_ttl_attribute());
-        }
-        value
-            .downcast_ref::<Option<T>>()
-            .map(TtlValue::to_ttl_attribute)
-    }
-    let found = as_ttl::<SystemTime>(value);
-    #[cfg(feature = "chrono")]
-    let found = found
-        .or_else(|| as_ttl::<chrono::DateTime<chrono::Utc>>(value))
-        .or_else(|| as_ttl::<chrono::DateTime<chrono::FixedOffset>>(value));
-    #[cfg(feature = "time")]
-    let found = found.or_else(|| as_ttl::<time::OffsetDateTime>(value));
-    found
-}
-
 impl TtlValue for i64 {}
 impl TtlValue for u64 {}
 impl TtlValue for i32 {}

@@ -76,6 +76,10 @@ impl DynamoValue for OffsetDateTime {
             other => Err(ConversionError::unexpected(EXPECTED_TIME, &other)),
         }
     }
+
+    fn __time_to_live(&self) -> Option<Result<Option<AttributeValue>, ConversionError>> {
+        Some(self.to_ttl_attribute())
+    }
 }
 
 impl TtlValue for OffsetDateTime {

@@ -1,7 +1,8 @@
-//! The string form of times, shared by the `chrono` and `time` types: RFC 3339 in UTC
-//! with all nine fraction digits (`2024-05-01T09:30:00.000000000Z`), so that string
-//! order is time order, which a sort key or a `between` needs. Dates are `YYYY-MM-DD`.
-//! Years are 0000 to 9999: outside them the form, and the order, would break.
+//! The string form of times, shared by the `chrono` and `time` types and by
+//! [`TimeText`](super::TimeText): RFC 3339 in UTC with a fixed number of fraction digits
+//! (nine unless a `TimeText` says otherwise: `2024-05-01T09:30:00.000000000Z`), so that
+//! string order is time order, which a sort key or a `between` needs. Dates are
+//! `YYYY-MM-DD`. Years are 0000 to 9999: outside them the form, and the order, would break.
 
 use crate::error::ConversionError;
 
@@ -16,8 +17,10 @@ pub(crate) struct Parts {
     pub nanosecond: u32,
 }
 
+#[cfg(any(feature = "chrono", feature = "time"))]
 pub(crate) const EXPECTED_TIME: &str =
     "an RFC 3339 time (S), such as 2024-05-01T09:30:00.000000000Z, in years 0000 to 9999";
+#[cfg(any(feature = "chrono", feature = "time"))]
 pub(crate) const EXPECTED_DATE: &str = "a date (S) as YYYY-MM-DD, in years 0000 to 9999";
 // Only `time`'s PrimitiveDateTime is a local time.
 #[cfg(feature = "time")]
@@ -33,6 +36,7 @@ fn year_in_range(year: i32, expected: &'static str) -> Result<(), ConversionErro
 }
 
 /// `2024-05-01`.
+#[cfg(any(feature = "chrono", feature = "time"))]
 pub(crate) fn format_date(year: i32, month: u8, day: u8) -> Result<String, ConversionError> {
     year_in_range(year, EXPECTED_DATE)?;
     let mut text = String::with_capacity(10);
@@ -48,18 +52,29 @@ pub(crate) fn format_date(year: i32, month: u8, day: u8) -> Result<String, Conve
 #[cfg(feature = "time")]
 pub(crate) fn format_local(parts: &Parts) -> Result<String, ConversionError> {
     year_in_range(parts.year, EXPECTED_LOCAL)?;
-    Ok(local_text(parts))
+    Ok(local_text(parts, 9))
 }
 
 /// `2024-05-01T09:30:00.000000000Z`.
+#[cfg(any(feature = "chrono", feature = "time"))]
 pub(crate) fn format_utc(parts: &Parts) -> Result<String, ConversionError> {
-    year_in_range(parts.year, EXPECTED_TIME)?;
-    let mut text = local_text(parts);
+    format_utc_digits(parts, 9, EXPECTED_TIME)
+}
+
+/// `2024-05-01T09:30:00` and `fraction_digits` digits of the second (the highest ones;
+/// no `.` for none), then `Z`.
+pub(crate) fn format_utc_digits(
+    parts: &Parts,
+    fraction_digits: u32,
+    expected: &'static str,
+) -> Result<String, ConversionError> {
+    year_in_range(parts.year, expected)?;
+    let mut text = local_text(parts, fraction_digits);
     text.push('Z');
     Ok(text)
 }
 
-fn local_text(p: &Parts) -> String {
+fn local_text(p: &Parts, fraction_digits: u32) -> String {
     // Written digit by digit: this runs for every time stored, and `format!` costs
     // several times as much.
     let mut text = String::with_capacity(30);
@@ -74,8 +89,11 @@ fn local_text(p: &Parts) -> String {
     push_digits(&mut text, p.minute.into(), 2);
     text.push(':');
     push_digits(&mut text, p.second.into(), 2);
-    text.push('.');
-    push_digits(&mut text, p.nanosecond, 9);
+    if fraction_digits > 0 {
+        text.push('.');
+        let dropped = 10_u32.pow(9 - fraction_digits);
+        push_digits(&mut text, p.nanosecond / dropped, fraction_digits);
+    }
     text
 }
 
@@ -137,6 +155,133 @@ fn digits(text: &str) -> Option<u32> {
     text.parse().ok()
 }
 
+const NANOS_PER_SECOND: i128 = 1_000_000_000;
+const SECONDS_PER_DAY: i128 = 86_400;
+// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z: the years the form holds.
+const FIRST_NANO: i128 = -62_167_219_200 * NANOS_PER_SECOND;
+const LAST_NANO: i128 = 253_402_300_800 * NANOS_PER_SECOND - 1;
+
+impl Parts {
+    /// The time `nanos` after 1970-01-01T00:00:00Z, if it is in years 0000 to 9999.
+    pub(crate) fn from_epoch_nanos(nanos: i128) -> Option<Parts> {
+        if !(FIRST_NANO..=LAST_NANO).contains(&nanos) {
+            return None;
+        }
+        let seconds = nanos.div_euclid(NANOS_PER_SECOND);
+        let of_day = seconds.rem_euclid(SECONDS_PER_DAY);
+        let (year, month, day) = civil_from_days(seconds.div_euclid(SECONDS_PER_DAY) as i64);
+        Some(Parts {
+            year: year as i32,
+            month,
+            day,
+            hour: (of_day / 3600) as u8,
+            minute: (of_day / 60 % 60) as u8,
+            second: (of_day % 60) as u8,
+            nanosecond: nanos.rem_euclid(NANOS_PER_SECOND) as u32,
+        })
+    }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z, if these parts name a time (a real date,
+    /// hours to 23, minutes and seconds to 59: a leap second names no instant of its own).
+    fn epoch_nanos(&self) -> Option<i128> {
+        let days = days_from_civil(self.year.into(), self.month, self.day)?;
+        if self.hour > 23 || self.minute > 59 || self.second > 59 || self.nanosecond > 999_999_999 {
+            return None;
+        }
+        let seconds = i128::from(days) * SECONDS_PER_DAY
+            + i128::from(self.hour) * 3600
+            + i128::from(self.minute) * 60
+            + i128::from(self.second);
+        Some(seconds * NANOS_PER_SECOND + i128::from(self.nanosecond))
+    }
+}
+
+/// Days since 1970-01-01 of a date, if it is one (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u8, day: u8) -> Option<i64> {
+    if !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    // 31 February comes back as 3 March: only a real date reads back as itself.
+    let (y, m, d) = civil_from_days(days);
+    (y == year + i64::from(month <= 2) && i64::from(m) == month && i64::from(d) == day)
+        .then_some(days)
+}
+
+/// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u8;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u8;
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Reads an RFC 3339 time (`YYYY-MM-DDTHH:MM:SS[.f{1,9}]` then `Z` or `±HH:MM`) as
+/// nanoseconds since the epoch and the number of fraction digits it was written with.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<(i128, usize)> {
+    let (date, rest) = text.split_once(['T', 't'])?;
+    let (year, month, day) = parse_date(date)?;
+    let zone_at = rest.find(['Z', 'z', '+', '-'])?;
+    let (time, zone) = rest.split_at(zone_at);
+    let (clock, fraction) = match time.split_once('.') {
+        Some((clock, fraction)) if (1..=9).contains(&fraction.len()) => (clock, fraction),
+        Some(_) => return None,
+        None => (time, ""),
+    };
+    let bytes = clock.as_bytes();
+    if bytes.len() != 8 || bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
+        return None;
+    }
+    let nanosecond = if fraction.is_empty() {
+        0
+    } else {
+        digits(&format!("{fraction:0<9}"))?
+    };
+    let parts = Parts {
+        year,
+        month,
+        day,
+        hour: digits(clock.get(0..2)?)?.try_into().ok()?,
+        minute: digits(clock.get(3..5)?)?.try_into().ok()?,
+        second: digits(clock.get(6..8)?)?.try_into().ok()?,
+        nanosecond,
+    };
+    let offset_seconds = match zone {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let hhmm = zone.get(1..)?;
+            let (hours, minutes) = (hhmm.get(0..2)?, hhmm.get(3..5)?);
+            if hhmm.len() != 5 || hhmm.as_bytes()[2] != b':' {
+                return None;
+            }
+            let (hours, minutes) = (digits(hours)?, digits(minutes)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            sign * i128::from(hours * 3600 + minutes * 60)
+        }
+    };
+    let nanos = parts.epoch_nanos()? - offset_seconds * NANOS_PER_SECOND;
+    Some((nanos, fraction.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +298,7 @@ mod tests {
         }
     }
 
+    #[cfg(any(feature = "chrono", feature = "time"))]
     #[test]
     fn times_have_one_width_so_strings_sort_as_times() {
         assert_eq!(

@@ -36,6 +36,7 @@ mod streams;
 mod surface;
 mod table_life;
 mod tables;
+mod time_forms;
 mod transactions;
 mod trust;
 mod types;
