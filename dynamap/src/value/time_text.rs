@@ -49,7 +49,9 @@ impl PointInTime for time::OffsetDateTime {}
 /// [`Micros`] or [`Nanos`].
 ///
 /// The value is cut to its digits (toward the past) when it is made, so it holds exactly
-/// what is stored. Reading accepts any RFC 3339 offset (`Z`, `+00:00`, `+02:00`) and any
+/// what is stored; like a value read, it is held in UTC (a `DateTime<FixedOffset>` or
+/// an `OffsetDateTime` keeps its instant, not its offset). A time outside the years the
+/// form holds is kept as given, and writing it is an error. Reading accepts any RFC 3339 offset (`Z`, `+00:00`, `+02:00`) and any
 /// width whose digits past `DIGITS` are zeros; a stored time finer than the form is an
 /// error, never silently cut (its key could not be rendered back).
 ///
@@ -66,7 +68,7 @@ impl PointInTime for time::OffsetDateTime {}
 /// # Ok::<(), dynamap::error::ConversionError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TimeText<T, const DIGITS: u32>(T);
+pub struct TimeText<T: PointInTime, const DIGITS: u32>(T);
 
 /// A time stored with 3 fraction digits, as JavaScript's `Date.toISOString()` writes it
 /// (dynamodb-toolbox's and ElectroDB's times and keys).
@@ -174,7 +176,7 @@ impl<T: PointInTime, const DIGITS: u32> From<T> for TimeText<T, DIGITS> {
     }
 }
 
-impl<T, const DIGITS: u32> Deref for TimeText<T, DIGITS> {
+impl<T: PointInTime, const DIGITS: u32> Deref for TimeText<T, DIGITS> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -182,12 +184,13 @@ impl<T, const DIGITS: u32> Deref for TimeText<T, DIGITS> {
     }
 }
 
-impl<T: fmt::Debug, const DIGITS: u32> fmt::Debug for TimeText<T, DIGITS> {
+impl<T: PointInTime + fmt::Debug, const DIGITS: u32> fmt::Debug for TimeText<T, DIGITS> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> DynamoValue for TimeText<T, DIGITS> {
     type Path<P: crate::path::PathParent> = crate::path::Leaf<P, Self>;
 
@@ -222,14 +225,18 @@ impl<T: PointInTime, const DIGITS: u32> DynamoValue for TimeText<T, DIGITS> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> ScalarAttribute for TimeText<T, DIGITS> {
     const SCALAR_TYPE: ScalarType = ScalarType::String;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> KeyAttribute for TimeText<T, DIGITS> {}
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> crate::path::ListElement for TimeText<T, DIGITS> {}
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> crate::schema::KeySegment for TimeText<T, DIGITS> {
     const FIXED_WIDTH: bool = true;
 
@@ -240,6 +247,7 @@ impl<T: PointInTime, const DIGITS: u32> crate::schema::KeySegment for TimeText<T
 }
 
 /// Whole epoch seconds, rounded up: when DynamoDB's time to live deletes the item.
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> TtlValue for TimeText<T, DIGITS> {
     fn to_ttl_attribute(&self) -> Result<Option<AttributeValue>, ConversionError> {
         let nanos = self.nanos()?;
@@ -249,6 +257,7 @@ impl<T: PointInTime, const DIGITS: u32> TtlValue for TimeText<T, DIGITS> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: PointInTime + crate::clock::Timestamp, const DIGITS: u32> crate::clock::Timestamp
     for TimeText<T, DIGITS>
 {
@@ -257,7 +266,9 @@ impl<T: PointInTime + crate::clock::Timestamp, const DIGITS: u32> crate::clock::
     }
 }
 
-impl<T: serde::Serialize, const DIGITS: u32> serde::Serialize for TimeText<T, DIGITS> {
+impl<T: PointInTime + serde::Serialize, const DIGITS: u32> serde::Serialize
+    for TimeText<T, DIGITS>
+{
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)
     }

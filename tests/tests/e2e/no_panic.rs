@@ -12,7 +12,8 @@ use aws_lambda_events::event::dynamodb::EventRecord;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use dynamap::{changes::RawChange, value::Item, DynamoItem, DynamoValue, Error};
+use dynamap::value::{Item, Micros, Millis, Nanos, TimeText};
+use dynamap::{changes::RawChange, DynamoItem, DynamoValue, Error};
 use futures::StreamExt;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -95,6 +96,10 @@ struct Everything {
     audit: Audit,
     receipt: Option<dynamap::value::Serde<Receipt>>,
     doc: Option<dynamap::document::Value>,
+    millis: Option<Millis<DateTime<Utc>>>,
+    micros: Option<Micros<time::OffsetDateTime>>,
+    nanos: Option<Nanos<SystemTime>>,
+    whole: Option<TimeText<DateTime<FixedOffset>, 0>>,
 }
 
 const NAMES: &[&str] = &[
@@ -126,6 +131,10 @@ const NAMES: &[&str] = &[
     "c",
     "receipt",
     "doc",
+    "millis",
+    "micros",
+    "nanos",
+    "whole",
     "charge",
     "cents",
     "lines",
@@ -459,6 +468,40 @@ proptest! {
             if let Ok(Some(stored)) = fixed.to_attribute_value() {
                 prop_assert_eq!(DateTime::<FixedOffset>::from_attribute_value(stored).unwrap(), fixed);
             }
+        }
+        // Each fixed form writes or fails typed, and reads back as the instant it holds.
+        let millis = Millis::new(odt);
+        let mut written = None;
+        prop_assert_eq!(catch_panic(|| written = Some(millis.to_attribute_value())), None);
+        if let Ok(Some(stored)) = written.unwrap() {
+            // A storable time is cut to what its text says.
+            prop_assert_eq!(millis.nanosecond() % 1_000_000, 0);
+            prop_assert!(*millis <= odt && odt - *millis < time::Duration::milliseconds(1));
+            prop_assert_eq!(stored.as_s().unwrap().len(), 24);
+            prop_assert_eq!(Millis::<time::OffsetDateTime>::from_attribute_value(stored).unwrap(), millis);
+        }
+        let whole = TimeText::<_, 0>::new(SystemTime::from(odt));
+        if let Ok(Some(stored)) = whole.to_attribute_value() {
+            prop_assert_eq!(TimeText::<SystemTime, 0>::from_attribute_value(stored).unwrap(), whole);
+        }
+    }
+
+    /// `TimeText` reads exactly the RFC 3339 times chrono reads, as the same instants,
+    /// but for leap seconds (which name no instant of their own, so no key).
+    #[test]
+    fn time_text_reads_the_times_chrono_reads(text in time_text()) {
+        let ours = Nanos::<DateTime<Utc>>::from_attribute_value(AttributeValue::S(text.clone()));
+        // chrono drops fraction digits past the ninth; dynamap refuses them.
+        let too_fine = text.split_once('.').is_some_and(|(_, f)| {
+            f.bytes().take_while(u8::is_ascii_digit).count() > 9
+        });
+        match DateTime::parse_from_rfc3339(&text) {
+            Ok(theirs) if !too_fine && theirs.timestamp_subsec_nanos() < 1_000_000_000
+                && (0..=9999).contains(&chrono::Datelike::year(&theirs.naive_utc())) =>
+            {
+                prop_assert_eq!(*ours.unwrap(), theirs.with_timezone(&Utc));
+            }
+            _ => prop_assert!(ours.is_err(), "{} read as {:?}", text, ours),
         }
     }
 }
