@@ -137,6 +137,9 @@ pub fn expand(container: &Container, data: &Struct) -> TokenStream {
         #(#codecs)*
 
         #[doc = #doc]
+        // A program reads the paths it needs: the others are no dead code of its own
+        // (rustc says so when the item comes from a macro_rules of the user's).
+        #[allow(dead_code)]
         #vis struct #fields_ident #generics_decl where #(#predicates,)* {
             #(#path_fields,)*
             __parent: __P,

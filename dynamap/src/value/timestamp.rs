@@ -268,7 +268,7 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<(i128, usize)> {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
             let hhmm = zone.get(1..)?;
             let (hours, minutes) = (hhmm.get(0..2)?, hhmm.get(3..5)?);
-            if hhmm.len() != 5 || hhmm.as_bytes()[2] != b':' {
+            if hhmm.len() != 5 || hhmm.as_bytes().get(2) != Some(&b':') {
                 return None;
             }
             let (hours, minutes) = (digits(hours)?, digits(minutes)?);

@@ -8,5 +8,7 @@
 //! installs them (`npm ci`) and runs this binary on both servers. It is a feature of the
 //! tests crate, so `cargo test --workspace` (which needs no Node) does not build it.
 
+mod design;
+mod electrodb;
 mod peer;
 mod toolbox;

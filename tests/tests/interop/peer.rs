@@ -36,7 +36,7 @@ pub fn order_id(n: usize) -> String {
 }
 
 pub fn status_of(n: usize) -> &'static str {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         "open"
     } else {
         "paid"
