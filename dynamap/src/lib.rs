@@ -78,6 +78,7 @@
 //! | `time::OffsetDateTime` | `S`, as `DateTime<Utc>` | `time` |
 //! | `time::PrimitiveDateTime` | `S`, `2024-05-01T09:30:00.000000000` | `time` |
 //! | `time::Date` | `S`, `2024-05-01` | `time` |
+//! | `value::Millis<T>`, `Micros<T>`, `Nanos<T>`, `TimeText<T, D>` (`T` a time above or `SystemTime`) | `S`, `2024-05-01T09:30:00.123Z`: 3, 6, 9 or `D` fraction digits (a table shared with JavaScript's `toISOString()` and its libraries) | |
 //! | `rust_decimal::Decimal` | `N`, exact both ways | `rust_decimal` |
 //! | `serde_json::Value` | `M`, `L`, `S`, `N` (exact), `BOOL`, `NULL` | `serde_json` |
 //!

@@ -79,8 +79,8 @@ pub struct TimeText<T: PointInTime, const DIGITS: u32>(T);
 /// use dynamap::{value::Millis, DynamoItem};
 ///
 /// #[derive(DynamoItem)]
-/// #[dynamo(partition_key = "id")]
 /// struct Order {
+///     #[dynamo(partition_key)]
 ///     id: String,
 ///     #[dynamo(created_at, rename = "_ct")]
 ///     created: Option<Millis<DateTime<Utc>>>,
