@@ -29,8 +29,9 @@ use futures::TryStreamExt;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Each library, its language's runner, and how it is named in the report.
-const LIBRARIES: [(&str, Runner); 6] = [
+const LIBRARIES: [(&str, Runner); 7] = [
     ("dynamap", Runner::Rust),
+    ("raw Rust SDK (reads)", Runner::RawRust),
     ("pydynox", Runner::Python),
     ("boto3", Runner::Python),
     ("electrodb", Runner::Node),
@@ -41,6 +42,7 @@ const LIBRARIES: [(&str, Runner); 6] = [
 #[derive(Clone, Copy)]
 enum Runner {
     Rust,
+    RawRust,
     Python,
     Node,
 }
@@ -241,39 +243,163 @@ async fn run_dynamap(endpoint: &str, table: &str, quick: bool) -> Result<(), Box
         async { Ok(orders.get_many(keys.iter()).await?.len() as u64) },
     )
     .await?;
-    let all = n64 + 50 + bulk.len() as u64;
-    let scan_name = format!("full scan ({all} orders of {} items)", all + 20);
-    row(&scan_name, all, async {
-        Ok(orders
-            .scan()
-            .stream()
-            .try_fold(0, |n, _| async move { Ok(n + 1) })
-            .await?)
+    let reads = Reads::new(n64 + 50 + bulk.len() as u64, u64::from(per_user), quick);
+    row(&reads.scan_row(), reads.scans * reads.orders, async {
+        let mut found = 0;
+        for _ in 0..reads.scans {
+            let all = orders.scan().stream();
+            found += all.try_fold(0, |n, _| async move { Ok(n + 1) }).await?;
+        }
+        Ok(found)
     })
     .await?;
-    let per = u64::from(per_user);
-    row(&format!("partition query of {per_user}"), per, async {
-        Ok(orders
-            .query("b7")
-            .stream()
-            .try_fold(0, |n, _| async move { Ok(n + 1) })
-            .await?)
+    row(&reads.query_row(), reads.queries * reads.per_user, async {
+        let mut found = 0;
+        for _ in 0..reads.queries {
+            let mine = orders.query("b7").stream();
+            found += mine.try_fold(0, |n, _| async move { Ok(n + 1) }).await?;
+        }
+        Ok(found)
     })
     .await?;
-    let name = format!("collection query (user + {per_user} orders)");
-    row(&name, per + 1, async {
-        let view = shop.collection::<Account>().query("b7").stream();
-        // Each item decoded as its entity, all of the one user.
-        let mine = |a: &Account| match a {
-            Account::User(u) => u.user_id == "b7",
-            Account::Order(o) => o.user_id == "b7",
-        };
-        Ok(view
-            .try_fold(0, |n, a| async move { Ok(n + u64::from(mine(&a))) })
-            .await?)
-    })
+    row(
+        &reads.collection_row(),
+        reads.queries * (reads.per_user + 1),
+        async {
+            // Each item decoded as its entity, all of the one user.
+            let mine = |a: &Account| match a {
+                Account::User(u) => u.user_id == "b7",
+                Account::Order(o) => o.user_id == "b7",
+            };
+            let mut found = 0;
+            for _ in 0..reads.queries {
+                let view = shop.collection::<Account>().query("b7").stream();
+                found += view
+                    .try_fold(0, |n, a| async move { Ok(n + u64::from(mine(&a))) })
+                    .await?;
+            }
+            Ok(found)
+        },
+    )
     .await?;
     Ok(())
+}
+
+/// The raw Rust SDK's side, for the read rows only: the same table loaded (by dynamap,
+/// unmeasured), then the scan and the queries paginated by hand, each item's entity
+/// checked as the others do. It tells the SDK's share of a read from dynamap's.
+async fn run_raw_reads(endpoint: &str, table: &str, quick: bool) -> Result<(), BoxError> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let (n, per_user) = if quick { (200, 100) } else { (2000, 1000) };
+    let client = dynamap::connect().local(endpoint.to_owned()).await?;
+    let shop = Table::<Shop>::new(client.clone(), table);
+    let (users, orders) = (shop.entity::<User>(), shop.entity::<Order>());
+    let people: Vec<User> = (0..20).map(|u| user(&format!("b{u}"))).collect();
+    let mut bulk: Vec<Order> = (0..n + 50).map(|i| order("single", i)).collect();
+    bulk.extend(
+        people
+            .iter()
+            .flat_map(|u| (0..per_user).map(|i| order(&u.user_id, i))),
+    );
+    users.insert_many(&people).await?;
+    orders.insert_many(&bulk).await?;
+    let is_order = |item: &std::collections::HashMap<String, AttributeValue>| {
+        u64::from(
+            item.get("_et")
+                .and_then(|e| e.as_s().ok())
+                .is_some_and(|e| e == "Order"),
+        )
+    };
+    let reads = Reads::new(bulk.len() as u64, u64::from(per_user), quick);
+    row(&reads.scan_row(), reads.scans * reads.orders, async {
+        let mut found = 0;
+        for _ in 0..reads.scans {
+            let mut pages = client.scan().table_name(table).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                found += page?.items().iter().map(is_order).sum::<u64>();
+            }
+        }
+        Ok(found)
+    })
+    .await?;
+    let query = |orders_only: bool| {
+        let mut q = client
+            .query()
+            .table_name(table)
+            .expression_attribute_values(":p", AttributeValue::S("USER#b7".into()));
+        q = if orders_only {
+            q.key_condition_expression("pk = :p AND begins_with(sk, :o)")
+                .expression_attribute_values(":o", AttributeValue::S("ORDER#".into()))
+        } else {
+            q.key_condition_expression("pk = :p")
+        };
+        q.into_paginator().send()
+    };
+    row(&reads.query_row(), reads.queries * reads.per_user, async {
+        let mut found = 0;
+        for _ in 0..reads.queries {
+            let mut pages = query(true);
+            while let Some(page) = pages.next().await {
+                found += page?.items().iter().map(is_order).sum::<u64>();
+            }
+        }
+        Ok(found)
+    })
+    .await?;
+    row(
+        &reads.collection_row(),
+        reads.queries * (reads.per_user + 1),
+        async {
+            let mut found = 0;
+            for _ in 0..reads.queries {
+                let mut pages = query(false);
+                while let Some(page) = pages.next().await {
+                    found += page?.items().len() as u64;
+                }
+            }
+            Ok(found)
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The read rows, named alike by every runner: reads are short, so each repeats its read
+/// (the scan twice, each query 20 times) to last long enough to time.
+struct Reads {
+    orders: u64,
+    per_user: u64,
+    scans: u64,
+    queries: u64,
+}
+
+impl Reads {
+    fn new(orders: u64, per_user: u64, quick: bool) -> Self {
+        let queries = if quick { 5 } else { 20 };
+        Reads {
+            orders,
+            per_user,
+            scans: 2,
+            queries,
+        }
+    }
+
+    fn scan_row(&self) -> String {
+        let (o, s) = (self.orders, self.scans);
+        format!("full scan ({o} orders of {} items), {s} times", o + 20)
+    }
+
+    fn query_row(&self) -> String {
+        format!(
+            "partition query of {}, {} times",
+            self.per_user, self.queries
+        )
+    }
+
+    fn collection_row(&self) -> String {
+        let (p, q) = (self.per_user, self.queries);
+        format!("collection query (user + {p} orders), {q} times")
+    }
 }
 
 /// One row of one library, as its runner printed it.
@@ -366,6 +492,10 @@ fn main() -> Result<(), BoxError> {
     let runtime = tokio::runtime::Runtime::new()?;
     match args.get(1).map(String::as_str) {
         Some("serve") => return serve_embedded().map_err(|e| e.to_string().into()),
+        Some("run-raw") => {
+            let (endpoint, table, quick) = (&args[2], &args[3], args[4] == "1");
+            return runtime.block_on(run_raw_reads(endpoint, table, quick));
+        }
         Some("run-dynamap") => {
             let (endpoint, table, quick) = (&args[2], &args[3], args[4] == "1");
             return runtime.block_on(run_dynamap(endpoint, table, quick));
@@ -388,13 +518,22 @@ fn main() -> Result<(), BoxError> {
         peers: &peers,
         endpoint: &server.endpoint,
     };
+    // `PEERS_ONLY=dynamap,sdk-v3` runs some of them (to profile one against another).
+    let only = std::env::var("PEERS_ONLY").ok();
+    let chosen: Vec<(&'static str, Runner)> = LIBRARIES
+        .into_iter()
+        .filter(|(library, _)| {
+            only.as_deref()
+                .is_none_or(|o| o.split(',').any(|l| l == *library))
+        })
+        .collect();
     // A quick round of every library first, unmeasured: DynamoDB Local compiles its hot
     // paths as it runs (the first library would otherwise pay the server's warm-up).
-    for (library, runner) in LIBRARIES {
+    for &(library, runner) in &chosen {
         context.run(library, runner, true)?;
     }
     let mut all: Vec<Measured> = Vec::new();
-    for (library, runner) in LIBRARIES {
+    for &(library, runner) in &chosen {
         all.extend(context.run(library, runner, quick)?);
     }
     print(&all, &server.kind, &versions(&python, &peers), quick);
@@ -418,7 +557,11 @@ impl Context<'_> {
         runner: Runner,
         quick: bool,
     ) -> Result<Vec<Measured>, BoxError> {
-        let name = format!("peers-{library}-{}", fresh_suffix());
+        let name = format!(
+            "peers-{}-{}",
+            library.replace(|c: char| !c.is_ascii_alphanumeric(), "-"),
+            fresh_suffix()
+        );
         let shop = Table::<Shop>::new(self.client.clone(), name.clone());
         self.runtime.block_on(async { shop.create_table().await })?;
         let q = if quick { "1" } else { "0" };
@@ -426,6 +569,11 @@ impl Context<'_> {
             Runner::Rust => {
                 let mut c = Command::new(self.exe);
                 c.args(["run-dynamap", self.endpoint, &name, q]);
+                c
+            }
+            Runner::RawRust => {
+                let mut c = Command::new(self.exe);
+                c.args(["run-raw", self.endpoint, &name, q]);
                 c
             }
             Runner::Python => {
