@@ -147,6 +147,15 @@ impl Timestamp for time::OffsetDateTime {
     }
 }
 
+#[diagnostic::do_not_recommend]
+impl<T: crate::value::PointInTime + Timestamp, const DIGITS: u32> Timestamp
+    for crate::value::TimeText<T, DIGITS>
+{
+    fn from_clock(now: SystemTime) -> Option<Self> {
+        T::from_clock(now).map(Self::new)
+    }
+}
+
 /// The write-lifecycle attributes of an item at one instant, encoded as the item
 /// stores them.
 #[derive(Debug, Default, Clone)]

@@ -221,6 +221,19 @@ chrono_time_segment!(
 #[cfg(feature = "time")]
 text_segment!(time::OffsetDateTime, time::PrimitiveDateTime, time::Date);
 
+/// A time of a fixed number of fraction digits: its stored text, fixed width.
+#[diagnostic::do_not_recommend]
+impl<T: crate::value::PointInTime, const DIGITS: u32> KeySegment
+    for crate::value::TimeText<T, DIGITS>
+{
+    const FIXED_WIDTH: bool = true;
+
+    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
+        out.push_str(&self.text()?);
+        Ok(())
+    }
+}
+
 /// Appends `value` to a composed key; `separator` is the first character of the
 /// template text after this segment (`None` for the last segment), which a variable-width
 /// value may not contain.

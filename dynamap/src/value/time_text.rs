@@ -149,7 +149,7 @@ impl<T: PointInTime, const DIGITS: u32> TimeText<T, DIGITS> {
     }
 
     /// The stored text.
-    fn text(&self) -> Result<String, ConversionError> {
+    pub(crate) fn text(&self) -> Result<String, ConversionError> {
         let nanos = self.nanos()?;
         let parts = Parts::from_epoch_nanos(nanos.div_euclid(Self::STEP) * Self::STEP).ok_or_else(
             || ConversionError::new(EXPECTED, format!("{nanos} nanoseconds since the epoch")),
@@ -236,16 +236,6 @@ impl<T: PointInTime, const DIGITS: u32> KeyAttribute for TimeText<T, DIGITS> {}
 #[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> crate::path::ListElement for TimeText<T, DIGITS> {}
 
-#[diagnostic::do_not_recommend]
-impl<T: PointInTime, const DIGITS: u32> crate::schema::KeySegment for TimeText<T, DIGITS> {
-    const FIXED_WIDTH: bool = true;
-
-    fn write_segment(&self, out: &mut String) -> Result<(), ConversionError> {
-        out.push_str(&self.text()?);
-        Ok(())
-    }
-}
-
 /// Whole epoch seconds, rounded up: when DynamoDB's time to live deletes the item.
 #[diagnostic::do_not_recommend]
 impl<T: PointInTime, const DIGITS: u32> TtlValue for TimeText<T, DIGITS> {
@@ -254,15 +244,6 @@ impl<T: PointInTime, const DIGITS: u32> TtlValue for TimeText<T, DIGITS> {
         let seconds =
             nanos.div_euclid(1_000_000_000) + i128::from(nanos.rem_euclid(1_000_000_000) > 0);
         Ok(Some(AttributeValue::N(seconds.to_string())))
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: PointInTime + crate::clock::Timestamp, const DIGITS: u32> crate::clock::Timestamp
-    for TimeText<T, DIGITS>
-{
-    fn from_clock(now: SystemTime) -> Option<Self> {
-        T::from_clock(now).map(Self::new)
     }
 }
 
