@@ -285,8 +285,55 @@ fn validation(c: &mut Criterion) {
     group.finish();
 }
 
+/// A time stored as `Millis` (3 digits, as JavaScript writes it) beside dynamap's default
+/// nine digits and chrono's own `to_rfc3339_opts`/`parse_from_rfc3339`, both ways.
+fn time_forms(c: &mut Criterion) {
+    use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+    use dynamap::value::Millis;
+    use dynamap::DynamoValue;
+    let at = Utc.timestamp_millis_opt(1_714_555_800_123).unwrap();
+    let millis = Millis::new(at);
+    let mut group = c.benchmark_group("time_forms");
+    group.bench_function(BenchmarkId::new("write", "Millis<DateTime<Utc>>"), |b| {
+        b.iter(|| black_box(&millis).to_attribute_value())
+    });
+    group.bench_function(
+        BenchmarkId::new("write", "DateTime<Utc> (nine digits)"),
+        |b| b.iter(|| black_box(&at).to_attribute_value()),
+    );
+    group.bench_function(
+        BenchmarkId::new("write", "chrono to_rfc3339_opts(Millis)"),
+        |b| b.iter(|| black_box(&at).to_rfc3339_opts(SecondsFormat::Millis, true)),
+    );
+    let stored = millis.to_attribute_value().unwrap().unwrap();
+    let nine = at.to_attribute_value().unwrap().unwrap();
+    group.bench_function(BenchmarkId::new("read", "Millis<DateTime<Utc>>"), |b| {
+        b.iter_batched(
+            || stored.clone(),
+            Millis::<DateTime<Utc>>::from_attribute_value,
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function(
+        BenchmarkId::new("read", "DateTime<Utc> (nine digits)"),
+        |b| {
+            b.iter_batched(
+                || nine.clone(),
+                DateTime::<Utc>::from_attribute_value,
+                criterion::BatchSize::SmallInput,
+            )
+        },
+    );
+    let text = stored.as_s().unwrap().clone();
+    group.bench_function(BenchmarkId::new("read", "chrono parse_from_rfc3339"), |b| {
+        b.iter(|| DateTime::parse_from_rfc3339(black_box(&text)))
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    time_forms,
     validation,
     to_item,
     from_item,

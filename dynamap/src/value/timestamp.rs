@@ -148,6 +148,23 @@ pub(crate) fn parse_local(text: &str) -> Option<Parts> {
     })
 }
 
+/// Nanoseconds of up to nine fraction digits (`"5"` is 500,000,000), read without an
+/// allocation: this runs for every time read.
+fn fraction_nanos(fraction: &str) -> Option<u32> {
+    if fraction.len() > 9 {
+        return None;
+    }
+    let mut nanos: u32 = 0;
+    for byte in fraction.bytes() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        nanos = nanos * 10 + u32::from(byte - b'0');
+    }
+    let width = u32::try_from(fraction.len()).ok()?;
+    Some(nanos * 10_u32.pow(9 - width))
+}
+
 fn digits(text: &str) -> Option<u32> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -198,7 +215,15 @@ impl Parts {
 
 /// Days since 1970-01-01 of a date, if it is one (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(year: i64, month: u8, day: u8) -> Option<i64> {
-    if !(1..=12).contains(&month) || day == 0 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month {
         return None;
     }
     let (month, day) = (i64::from(month), i64::from(day));
@@ -207,11 +232,7 @@ fn days_from_civil(year: i64, month: u8, day: u8) -> Option<i64> {
     let year_of_era = year.rem_euclid(400);
     let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    // 31 February comes back as 3 March: only a real date reads back as itself.
-    let (y, m, d) = civil_from_days(days);
-    (y == year + i64::from(month <= 2) && i64::from(m) == month && i64::from(d) == day)
-        .then_some(days)
+    Some(era * 146_097 + day_of_era - 719_468)
 }
 
 /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
@@ -248,11 +269,7 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<(i128, usize)> {
     if bytes.len() != 8 || bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
         return None;
     }
-    let nanosecond = if fraction.is_empty() {
-        0
-    } else {
-        digits(&format!("{fraction:0<9}"))?
-    };
+    let nanosecond = fraction_nanos(fraction)?;
     let parts = Parts {
         year,
         month,

@@ -478,6 +478,11 @@ proptest! {
             prop_assert_eq!(millis.nanosecond() % 1_000_000, 0);
             prop_assert!(*millis <= odt && odt - *millis < time::Duration::milliseconds(1));
             prop_assert_eq!(stored.as_s().unwrap().len(), 24);
+            // The calendar arithmetic agrees with chrono's, to the digit.
+            let chrono_text = DateTime::<Utc>::from_timestamp(millis.unix_timestamp(), millis.nanosecond())
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            prop_assert_eq!(stored.as_s().unwrap(), &chrono_text);
             prop_assert_eq!(Millis::<time::OffsetDateTime>::from_attribute_value(stored).unwrap(), millis);
         }
         let whole = TimeText::<_, 0>::new(SystemTime::from(odt));
