@@ -203,7 +203,7 @@ impl<T: PointInTime, const DIGITS: u32> DynamoValue for TimeText<T, DIGITS> {
     fn from_attribute_value(value: AttributeValue) -> Result<Self, ConversionError> {
         match value {
             AttributeValue::S(text) => match timestamp::parse_rfc3339(&text) {
-                Some((nanos, _)) => Self::from_nanos(nanos, || text),
+                Some(nanos) => Self::from_nanos(nanos, || text),
                 None => Err(ConversionError::new(EXPECTED, text)),
             },
             // The form a `ttl` field is stored in: whole epoch seconds, or another

@@ -123,20 +123,22 @@ pub(crate) fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
 #[cfg(feature = "time")]
 pub(crate) fn parse_local(text: &str) -> Option<Parts> {
     let (date, time) = text.split_once('T')?;
+    parts_of(date, time)
+}
+
+/// The parts of a date (`YYYY-MM-DD`) and a time of day (`HH:MM:SS[.f{1,9}]`), without
+/// a zone; the calendar check is the caller's.
+fn parts_of(date: &str, time: &str) -> Option<Parts> {
     let (year, month, day) = parse_date(date)?;
     let (clock, fraction) = match time.split_once('.') {
-        Some((clock, fraction)) => (clock, Some(fraction)),
-        None => (time, None),
+        Some((clock, fraction)) if (1..=9).contains(&fraction.len()) => (clock, fraction),
+        Some(_) => return None,
+        None => (time, ""),
     };
     let bytes = clock.as_bytes();
     if bytes.len() != 8 || bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
         return None;
     }
-    let nanosecond = match fraction {
-        None => 0,
-        Some(f) if (1..=9).contains(&f.len()) => digits(&format!("{f:0<9}"))?,
-        Some(_) => return None,
-    };
     Some(Parts {
         year,
         month,
@@ -144,7 +146,7 @@ pub(crate) fn parse_local(text: &str) -> Option<Parts> {
         hour: digits(clock.get(0..2)?)?.try_into().ok()?,
         minute: digits(clock.get(3..5)?)?.try_into().ok()?,
         second: digits(clock.get(6..8)?)?.try_into().ok()?,
-        nanosecond,
+        nanosecond: fraction_nanos(fraction)?,
     })
 }
 
@@ -254,31 +256,12 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
 }
 
 /// Reads an RFC 3339 time (`YYYY-MM-DDTHH:MM:SS[.f{1,9}]` then `Z` or `±HH:MM`) as
-/// nanoseconds since the epoch and the number of fraction digits it was written with.
-pub(crate) fn parse_rfc3339(text: &str) -> Option<(i128, usize)> {
+/// nanoseconds since the epoch.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<i128> {
     let (date, rest) = text.split_once(['T', 't'])?;
-    let (year, month, day) = parse_date(date)?;
     let zone_at = rest.find(['Z', 'z', '+', '-'])?;
     let (time, zone) = rest.split_at(zone_at);
-    let (clock, fraction) = match time.split_once('.') {
-        Some((clock, fraction)) if (1..=9).contains(&fraction.len()) => (clock, fraction),
-        Some(_) => return None,
-        None => (time, ""),
-    };
-    let bytes = clock.as_bytes();
-    if bytes.len() != 8 || bytes.get(2) != Some(&b':') || bytes.get(5) != Some(&b':') {
-        return None;
-    }
-    let nanosecond = fraction_nanos(fraction)?;
-    let parts = Parts {
-        year,
-        month,
-        day,
-        hour: digits(clock.get(0..2)?)?.try_into().ok()?,
-        minute: digits(clock.get(3..5)?)?.try_into().ok()?,
-        second: digits(clock.get(6..8)?)?.try_into().ok()?,
-        nanosecond,
-    };
+    let parts = parts_of(date, time)?;
     let offset_seconds = match zone {
         "Z" | "z" => 0,
         _ => {
@@ -295,8 +278,7 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<(i128, usize)> {
             sign * i128::from(hours * 3600 + minutes * 60)
         }
     };
-    let nanos = parts.epoch_nanos()? - offset_seconds * NANOS_PER_SECOND;
-    Some((nanos, fraction.len()))
+    Some(parts.epoch_nanos()? - offset_seconds * NANOS_PER_SECOND)
 }
 
 #[cfg(test)]
