@@ -52,8 +52,9 @@ impl PointInTime for time::OffsetDateTime {}
 /// what is stored; like a value read, it is held in UTC (a `DateTime<FixedOffset>` or
 /// an `OffsetDateTime` keeps its instant, not its offset). A time outside the years the
 /// form holds is kept as given, and writing it is an error. Reading accepts any RFC 3339 offset (`Z`, `+00:00`, `+02:00`) and any
-/// width whose digits past `DIGITS` are zeros; a stored time finer than the form is an
-/// error, never silently cut (its key could not be rendered back).
+/// width whose digits past `DIGITS` are zeros; a stored time finer than the form, or one
+/// whose UTC form leaves years 0000 to 9999, is an error, never silently cut (its key
+/// could not be rendered back).
 ///
 /// ```
 /// use dynamap::value::Millis;
@@ -158,6 +159,10 @@ impl<T: PointInTime, const DIGITS: u32> TimeText<T, DIGITS> {
     }
 
     fn from_nanos(nanos: i128, found: impl FnOnce() -> String) -> Result<Self, ConversionError> {
+        // A time whose UTC form leaves years 0000 to 9999 could not be written back.
+        if !timestamp::in_text_range(nanos) {
+            return Err(ConversionError::new(EXPECTED, found()));
+        }
         if nanos.rem_euclid(Self::STEP) != 0 {
             return Err(ConversionError::new(
                 format!("a time of at most {DIGITS} fraction digits"),
@@ -365,6 +370,10 @@ mod tests {
             assert!(read::<9>(bad).is_err(), "{bad}");
         }
         assert!(read::<9>("2024-02-29T00:00:00Z").is_ok());
+        // Whose UTC form is year -1 or 10000: no text form of those could be written back.
+        assert!(read::<9>("0000-01-01T00:00:00+14:00").is_err());
+        assert!(read::<9>("9999-12-31T23:59:59-00:01").is_err());
+        assert!(read::<9>("0000-01-01T00:00:00-14:00").is_ok());
     }
 
     #[test]

@@ -180,10 +180,16 @@ const SECONDS_PER_DAY: i128 = 86_400;
 const FIRST_NANO: i128 = -62_167_219_200 * NANOS_PER_SECOND;
 const LAST_NANO: i128 = 253_402_300_800 * NANOS_PER_SECOND - 1;
 
+/// Whether the time `nanos` after the epoch is in years 0000 to 9999 (in UTC): the times
+/// the text form holds, so the only ones a reader may give back.
+pub(crate) fn in_text_range(nanos: i128) -> bool {
+    (FIRST_NANO..=LAST_NANO).contains(&nanos)
+}
+
 impl Parts {
     /// The time `nanos` after 1970-01-01T00:00:00Z, if it is in years 0000 to 9999.
     pub(crate) fn from_epoch_nanos(nanos: i128) -> Option<Parts> {
-        if !(FIRST_NANO..=LAST_NANO).contains(&nanos) {
+        if !in_text_range(nanos) {
             return None;
         }
         let seconds = nanos.div_euclid(NANOS_PER_SECOND);
