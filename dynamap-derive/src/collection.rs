@@ -123,6 +123,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                     _ => ::core::unreachable!("a member's position"),
                 }
             }
+
+            fn __refuse_unguarded(operation: &'static str) -> ::dynamap::Result<()> {
+                #(::dynamap::__private::refuse_unguarded::<#types>(operation)?;)*
+                ::dynamap::__private::Result::Ok(())
+            }
         }
 
         #[automatically_derived]

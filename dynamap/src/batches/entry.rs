@@ -100,6 +100,31 @@ impl<T: DynamoItem> TypedMapping<T> {
         super::RemoveMany::new(self, futures::stream::iter(keys))
     }
 
+    /// Deletes every item of one partition: the same as `query(partition_key).remove()`
+    /// (see [`RemoveMatching`](crate::batches::RemoveMatching)). For an entity of a
+    /// single-table design, only its own items of the partition go; a collection's
+    /// [`remove_partition`](crate::single_table::Collection::remove_partition) removes
+    /// all its members'.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let report = events.remove_partition("s1").await?;
+    /// println!("{} events removed", report.written);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    pub fn remove_partition(
+        &self,
+        partition_key: &(impl crate::key::KeyLike<T::Partition> + ?Sized),
+    ) -> super::RemoveMatching<'_>
+    where
+        T::Partition: crate::key::PartitionValue,
+    {
+        self.query(partition_key).remove()
+    }
+
     /// Reads many items with BatchGetItem, in the order of their keys; see
     /// [`GetMany`](crate::batches::GetMany).
     ///

@@ -6,11 +6,13 @@ mod entry;
 mod get;
 mod get_fetch;
 mod progress;
+mod remove_matching;
 mod write;
 mod write_builders;
 
 pub use get::{Found, GetMany, GetManyOutput, Keyed};
 pub use progress::{BatchProgress, BatchReport};
+pub use remove_matching::RemoveMatching;
 pub use write_builders::{InsertMany, RemoveMany};
 
 use crate::error::Error;

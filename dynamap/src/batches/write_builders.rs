@@ -16,18 +16,13 @@ use crate::key::check_key;
 use crate::operations::TypedMapping;
 use crate::size::check_item_size;
 
-/// The options shared by the write builders.
+/// The options shared by the write builders; `$setup` declares `f` with the doc
+/// examples' names, `$call` makes the builder.
 macro_rules! write_options {
-    () => {
+    ($setup:literal, $call:literal) => {
         /// How many BatchWriteItem requests may be in flight at once (16 by default).
         ///
-        /// ```no_run
-        /// # #[derive(dynamap::DynamoItem)]
-        /// # struct User { #[dynamo(partition_key)] id: String }
-        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-        /// users.insert_many(all).concurrency(32).await?;
-        /// # Ok(()) }
-        /// ```
+        #[doc = concat!("```no_run\n", $setup, "\n", $call, ".concurrency(32).await?;\n# Ok(()) }\n```")]
         pub fn concurrency(mut self, n: usize) -> Self {
             self.options.concurrency = n.max(1);
             self
@@ -36,13 +31,7 @@ macro_rules! write_options {
         /// How many times a batch is sent before its remaining items are given up
         /// (10 by default), with exponential backoff and jitter in between.
         ///
-        /// ```no_run
-        /// # #[derive(dynamap::DynamoItem)]
-        /// # struct User { #[dynamo(partition_key)] id: String }
-        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-        /// users.insert_many(all).max_attempts(20).await?;
-        /// # Ok(()) }
-        /// ```
+        #[doc = concat!("```no_run\n", $setup, "\n", $call, ".max_attempts(20).await?;\n# Ok(()) }\n```")]
         pub fn max_attempts(mut self, attempts: u32) -> Self {
             self.options.max_attempts = attempts.max(1);
             self
@@ -53,13 +42,7 @@ macro_rules! write_options {
         /// [`Error::Timeout`](crate::Error::Timeout)) holding every item not written. Without it a throttled
         /// table is retried for as long as `max_attempts` and the retry policy allow.
         ///
-        /// ```no_run
-        /// # #[derive(dynamap::DynamoItem)]
-        /// # struct User { #[dynamo(partition_key)] id: String }
-        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-        /// users.insert_many(all).deadline(std::time::Duration::from_secs(60)).await?;
-        /// # Ok(()) }
-        /// ```
+        #[doc = concat!("```no_run\n", $setup, "\n", $call, ".deadline(std::time::Duration::from_secs(60)).await?;\n# Ok(()) }\n```")]
         pub fn deadline(mut self, limit: std::time::Duration) -> Self {
             self.options.deadline = Some(limit);
             self
@@ -67,13 +50,7 @@ macro_rules! write_options {
 
         /// Calls `progress` after each batch with the counts so far.
         ///
-        /// ```no_run
-        /// # #[derive(dynamap::DynamoItem)]
-        /// # struct User { #[dynamo(partition_key)] id: String }
-        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-        /// users.insert_many(all).on_progress(|p| eprintln!("{} written", p.done)).await?;
-        /// # Ok(()) }
-        /// ```
+        #[doc = concat!("```no_run\n", $setup, "\n", $call, ".on_progress(|p| eprintln!(\"{} done\", p.done)).await?;\n# Ok(()) }\n```")]
         pub fn on_progress(
             mut self,
             progress: impl Fn(BatchProgress) + Send + Sync + 'static,
@@ -87,19 +64,14 @@ macro_rules! write_options {
         /// the call never finishes before its units divided by `units`. (A server that
         /// reports no capacity is not paced.)
         ///
-        /// ```no_run
-        /// # #[derive(dynamap::DynamoItem)]
-        /// # struct User { #[dynamo(partition_key)] id: String }
-        /// # async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {
-        /// users.insert_many(all).write_units_per_second(100.0).await?;
-        /// # Ok(()) }
-        /// ```
+        #[doc = concat!("```no_run\n", $setup, "\n", $call, ".write_units_per_second(100.0).await?;\n# Ok(()) }\n```")]
         pub fn write_units_per_second(mut self, units: f64) -> Self {
             self.options.write_units_per_second = Some(units);
             self
         }
     };
 }
+pub(super) use write_options;
 
 /// Writes many items with BatchWriteItem; from [`TypedMapping::insert_many`] or
 /// [`TypedMapping::insert_stream`], sent by `.await`.
@@ -158,7 +130,10 @@ where
     S: Stream + Send + 'a,
     S::Item: Borrow<T> + Send + Sync + 'a,
 {
-    write_options!();
+    write_options!(
+        "# #[derive(dynamap::DynamoItem)]\n# struct User { #[dynamo(partition_key)] id: String }\n# async fn f(users: dynamap::TypedMapping<User>, all: Vec<User>) -> dynamap::Result<()> {",
+        "users.insert_many(all)"
+    );
 
     /// Sends the writes; the same as `.await`.
     ///
@@ -245,7 +220,10 @@ where
     T: DynamoItem,
     S: Stream<Item: Borrow<T::Key> + Send + Sync> + Send + 'a,
 {
-    write_options!();
+    write_options!(
+        "# #[derive(dynamap::DynamoItem)]\n# struct User { #[dynamo(partition_key)] id: String }\n# async fn f(users: dynamap::TypedMapping<User>, ids: Vec<String>) -> dynamap::Result<()> {",
+        "users.remove_many(ids)"
+    );
 
     /// Sends the deletes; the same as `.await`.
     ///

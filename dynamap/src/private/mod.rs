@@ -42,3 +42,8 @@ pub trait MapCodec: Sized {
         V: AttributeSource,
         I: IntoIterator<Item = (K, V)>;
 }
+
+/// A collection's check that each member's writes can go in a batch.
+pub fn refuse_unguarded<T: crate::DynamoItem>(operation: &'static str) -> crate::Result<()> {
+    crate::operations::refuse_unguarded::<T>(operation)
+}

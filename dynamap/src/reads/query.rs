@@ -518,6 +518,56 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         super::Count::of_each(self.mapping.client(), reads)
     }
 
+    /// Deletes every item the query matches (its partition, sort-key range, filter and
+    /// limit): the keys are read page by page and deleted with BatchWriteItem as they
+    /// come; see [`RemoveMatching`](crate::batches::RemoveMatching). An entity's query
+    /// deletes only its own items. A type with unique attributes or maintained counts is
+    /// refused, as by `remove_many`.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
+    /// # async fn f(events: TypedMapping<Event>) -> dynamap::Result<()> {
+    /// let report = events.query("s1").sort_key(Event::fields().seq.lt(1000)).remove().await?;
+    /// println!("{} old events removed", report.written);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    pub fn remove(self) -> crate::batches::RemoveMatching<'a> {
+        let refused = crate::operations::refuse_unguarded::<T>("BatchWriteItem");
+        self.remove_checked(refused)
+    }
+
+    /// [`remove`](Self::remove), refused for `refused`'s reason if it is one.
+    pub(crate) fn remove_checked(self, refused: Result<()>) -> crate::batches::RemoveMatching<'a> {
+        let mapping = self.mapping;
+        let names: Vec<&'static str> = T::KEY_SCHEMA.names().collect();
+        let keys = Query {
+            mapping,
+            spec: ReadSpec {
+                projection: Some(attribute_paths(&names)),
+                ..self.spec
+            },
+            partition: self.partition,
+            sort: self.sort,
+            scope: self.scope,
+            decode: table_key::<T>,
+            limit: self.limit,
+            start: self.start,
+            // An item past its time to live is still stored: it goes too.
+            hide_expired: false,
+        };
+        crate::batches::RemoveMatching::new(
+            mapping.client(),
+            mapping.table_name(),
+            &T::KEY_SCHEMA,
+            mapping.observer().clone(),
+            refused,
+            keys.stream(),
+        )
+    }
+
     /// The items, one by one, in sort-key order (or reversed).
     ///
     /// ```no_run
@@ -569,4 +619,10 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         let mut stream = Query { limit, ..self }.stream();
         stream.try_next().await
     }
+}
+
+/// The table key of an item read (an index's keys and the entity attribute left out).
+fn table_key<T: DynamoItem>(mut item: Item) -> Result<Item> {
+    item.retain(|name, _| T::KEY_SCHEMA.names().any(|key| key == name));
+    Ok(item)
 }

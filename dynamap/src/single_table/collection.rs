@@ -75,6 +75,35 @@ impl<C: DynamoCollection> Collection<C> {
             query: Query::collection(&self.mapping, &*partition, C::MEMBERS, C::from_item),
         }
     }
+
+    /// Deletes the members' items of one partition: the same as
+    /// `query(partition_key).remove()` ([`CollectionQuery::remove`]).
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # #[derive(dynamap::DynamoCollection)]
+    /// # enum UserView { User(User) }
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// // A user closes their account: the profile and everything kept with it go.
+    /// let report = app.collection::<UserView>().remove_partition("u1").await?;
+    /// println!("{} items removed", report.written);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    pub fn remove_partition(
+        &self,
+        partition_key: &(impl KeyLike<<C::First as DynamoItem>::Partition> + ?Sized),
+    ) -> crate::batches::RemoveMatching<'_>
+    where
+        <C::First as DynamoItem>::Partition: PartitionValue,
+    {
+        self.query(partition_key).remove()
+    }
 }
 
 /// A query of a collection's partition; from [`Collection::query`]. Nothing is sent
@@ -207,6 +236,31 @@ impl<'a, C: DynamoCollection> CollectionQuery<'a, C> {
     #[doc(alias = "Select::Count")]
     pub fn count(self) -> crate::reads::Count<'a> {
         self.query.count()
+    }
+
+    /// Deletes the members' items of the partition (items of entities the collection
+    /// does not list stay): their keys read page by page, deleted with BatchWriteItem as
+    /// they come; see [`RemoveMatching`](crate::batches::RemoveMatching). A member with
+    /// unique attributes or maintained counts makes the call refused, as by
+    /// `remove_many`.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoTable)]
+    /// # #[dynamo(partition_key = "pk", sort_key = "sk")]
+    /// # struct App;
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # #[dynamo(table = App, entity = "User", pk = "USER#{id}", sk = "PROFILE")]
+    /// # struct User { id: String }
+    /// # #[derive(dynamap::DynamoCollection)]
+    /// # enum UserView { User(User) }
+    /// # async fn f(app: dynamap::Table<App>) -> dynamap::Result<()> {
+    /// let report = app.collection::<UserView>().query("u1").remove().await?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "BatchWriteItem")]
+    pub fn remove(self) -> crate::batches::RemoveMatching<'a> {
+        let refused = C::__refuse_unguarded("BatchWriteItem");
+        self.query.skip_unknown(true).remove_checked(refused)
     }
 
     /// The first item, if any.

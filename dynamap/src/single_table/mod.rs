@@ -228,4 +228,8 @@ pub trait DynamoCollection: Sized + Send + Sync + 'static {
     /// Decodes an item as the member its entity attribute names; an item of another
     /// entity is [`Error::OtherEntity`](crate::Error::OtherEntity).
     fn from_item(item: Item) -> Result<Self>;
+    /// Refuses `operation` when a member keeps what a batch write cannot (unique
+    /// values' guards, counts on a parent).
+    #[doc(hidden)]
+    fn __refuse_unguarded(operation: &'static str) -> Result<()>;
 }

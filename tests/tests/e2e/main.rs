@@ -25,6 +25,7 @@ mod modify;
 mod multi_attribute_keys;
 mod no_panic;
 mod observe;
+mod partitions_removed;
 mod patches;
 mod projected_tokens;
 mod proxy_faults;
