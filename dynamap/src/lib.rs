@@ -190,7 +190,8 @@ pub mod prelude {
     feature = "sealed-tokens",
     feature = "chrono",
     feature = "uuid",
-    feature = "rust_decimal"
+    feature = "rust_decimal",
+    feature = "infra"
 ))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

@@ -10,6 +10,7 @@
 pub mod faults;
 pub mod proxy;
 pub mod shard_tree;
+pub mod wire;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};

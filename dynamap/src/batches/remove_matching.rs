@@ -87,9 +87,10 @@ impl<'a> RemoveMatching<'a> {
     /// Sends the deletes; the same as `.await`.
     ///
     /// ```no_run
-    /// # #[derive(dynamap::DynamoItem)]
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
     /// # struct Event { #[dynamo(partition_key)] stream: String, #[dynamo(sort_key)] seq: u64 }
-    /// # async fn f(events: dynamap::TypedMapping<Event>) -> dynamap::Result<()> {
+    /// # async fn f(events: TypedMapping<Event>) -> dynamap::Result<()> {
     /// let old = Event::fields().seq.lt(1000);
     /// let report = events.query("s1").sort_key(old).remove().send().await?;
     /// # Ok(()) }

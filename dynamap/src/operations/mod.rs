@@ -7,6 +7,7 @@ mod get;
 mod insert;
 mod invariants;
 mod modify;
+mod move_item;
 pub(crate) mod patch;
 mod remove;
 mod stored;
@@ -33,6 +34,7 @@ pub(crate) use invariants::is_guard_text;
 pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
 pub(crate) use invariants::{keeps, transact as transact_kept, Expect, Fixed, Step};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
+pub use move_item::MoveItem;
 pub use patch::Patch;
 pub use remove::Remove;
 pub(crate) use remove::{delete_expressions, remove_step};
@@ -238,6 +240,32 @@ impl<T: DynamoItem> TypedMapping<T> {
         F: FnMut(&mut T) + Send,
     {
         UpdateWith::new(self, crate::key::key_item::<T, _>(key), apply)
+    }
+
+    /// Moves the item under `key` to the key `apply` gives it (a key field, or a field
+    /// of an entity's primary-key template): the old item deleted and the new one put in
+    /// one transaction, the delete conditional on the old item being as read, the put
+    /// on the new key being free; see [`MoveItem`]. Returns the item as stored under
+    /// its new key.
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem, Clone)]
+    /// # struct User { #[dynamo(partition_key)] handle: String, name: String }
+    /// # async fn f(users: TypedMapping<User>) -> dynamap::Result<()> {
+    /// let renamed = users.move_item("ada", |u| u.handle = "ada.l".into()).await?;
+    /// assert!(!users.contains_key("ada").await?);
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "rename_key")]
+    #[doc(alias = "TransactWriteItems")]
+    pub fn move_item<Q, F>(&self, key: &Q, apply: F) -> MoveItem<'_, T, F>
+    where
+        Q: crate::key::KeyLike<T::Key> + ?Sized,
+        T: Clone,
+        F: FnMut(&mut T) + Send,
+    {
+        MoveItem::new(self, crate::key::key_item::<T, _>(key), apply)
     }
 
     /// Stores `item` only if no item has its key; otherwise

@@ -108,7 +108,7 @@ where
             if T::key_to_item(&new.key())? != key_attributes {
                 return Err(Error::InvalidRequest {
                     operation: "UpdateItem",
-                    problem: "the closure changed the item's key; insert under the new key and remove the old one instead"
+                    problem: "the closure changed the item's key; move it with move_item instead"
                         .to_owned(),
                 });
             }

@@ -22,7 +22,7 @@ use crate::value::{DynamoValue, ScalarAttribute};
 #[diagnostic::on_unimplemented(
     message = "this attribute cannot be modified",
     label = "key attributes and the version attribute are read-only",
-    note = "to change a key, insert an item under the new key and remove the old one"
+    note = "to change a key, move the item with `move_item`"
 )]
 pub trait Settable: TypedPath {}
 

@@ -9,8 +9,12 @@ pub use crate::item::{
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
 pub(crate) use crate::lifecycle::wait_until_active;
 pub use evolve::{EnsureTable, Ensured};
+#[cfg(feature = "infra")]
+pub use infra::TableResource;
 
 mod evolve;
+#[cfg(feature = "infra")]
+mod infra;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
@@ -195,6 +199,32 @@ impl<'a> CreateTable<'a> {
     pub fn billing(mut self, billing: Billing) -> Self {
         self.billing = billing;
         self
+    }
+
+    /// The table this builder creates, as infrastructure code: the same CreateTable
+    /// request (keys, attribute definitions, indexes and their projections, billing,
+    /// stream) and time to live, rendered as a CloudFormation resource or Terraform.
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct User { #[dynamo(partition_key)] id: String }
+    /// # fn f(users: dynamap::TypedMapping<User>) -> dynamap::Result<()> {
+    /// let resource = users.create_table().provisioned(5, 5).resource()?;
+    /// let template = resource.cloudformation_yaml("UsersTable")?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "infra")]
+    pub fn resource(&self) -> Result<TableResource> {
+        let keys: Vec<KeyDefinition> = self.schema.attributes().collect();
+        let request = create_request(
+            self.client,
+            self.table,
+            &keys,
+            self.indexes,
+            self.billing,
+            self.stream,
+        )?;
+        TableResource::new(request.as_input().clone(), self.ttl)
     }
 
     /// Sends the request and waits; the same as `.await`.
@@ -466,8 +496,8 @@ fn element_schema(
     .collect()
 }
 
-/// Creates a table with on-demand billing; indexes project every attribute, so an
-/// index query returns whole items.
+/// Creates a table: its keys, the indexes as declared (each with its projection), the
+/// billing mode and the stream.
 pub(crate) async fn create(
     client: &Client,
     table: &str,
@@ -476,6 +506,21 @@ pub(crate) async fn create(
     billing: Billing,
     stream: Option<StreamView>,
 ) -> Result<()> {
+    let request = create_request(client, table, keys, indexes, billing, stream)?;
+    crate::observe::send_classified(request, plain(table)).await?;
+    Ok(())
+}
+
+/// The CreateTable request [`create`] sends, before it is sent: also what the table is
+/// rendered from as infrastructure code.
+fn create_request(
+    client: &Client,
+    table: &str,
+    keys: &[KeyDefinition],
+    indexes: &[IndexDefinition],
+    billing: Billing,
+    stream: Option<StreamView>,
+) -> Result<aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder> {
     let mut definitions: Vec<KeyDefinition> = Vec::new();
     let index_keys = indexes.iter().flat_map(IndexDefinition::key_attributes);
     for key in keys.iter().copied().chain(index_keys) {
@@ -530,8 +575,7 @@ pub(crate) async fn create(
             ),
         };
     }
-    crate::observe::send_classified(request, plain(table)).await?;
-    Ok(())
+    Ok(request)
 }
 
 /// An index's projection as CreateTable takes it.
