@@ -142,6 +142,11 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// ```
     const ATTRIBUTES: &'static [&'static str] = &[];
 
+    /// The older names its fields are also read from (`#[dynamo(alias = "..")]`): what
+    /// a backfill moves to the current names.
+    #[doc(hidden)]
+    const ALIASES: &'static [&'static str] = &[];
+
     /// Every attribute the item stores, flattened structs' included (derived).
     #[doc(hidden)]
     fn attribute_names() -> Vec<&'static str> {

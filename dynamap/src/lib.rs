@@ -114,6 +114,7 @@
 extern crate self as dynamap;
 
 mod attr_path;
+pub mod backfill;
 pub mod batches;
 mod change_position;
 pub mod changes;

@@ -307,8 +307,14 @@ pub fn shared_members(data: &Struct) -> TokenStream {
             }
         }
     });
+    let aliases = data
+        .fields
+        .iter()
+        .flat_map(|f| f.attrs.alias.iter().map(syn::LitStr::value));
     quote! {
         const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
+
+        const ALIASES: &'static [&'static str] = &[#(#aliases),*];
 
         #flattened_names
 

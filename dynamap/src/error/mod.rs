@@ -322,6 +322,26 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A backfill stopped on a failure (a read or a write DynamoDB refused after its
+    /// retries). `report` says what was done; its cursor resumes after the last page
+    /// whose items were all done.
+    ///
+    /// ```
+    /// let err = dynamap::Error::BackfillStopped {
+    ///     report: Box::default(),
+    ///     source: Box::new(dynamap::Error::Config("example".into())),
+    /// };
+    /// assert!(err.to_string().starts_with("backfill stopped after 0 items"));
+    /// ```
+    #[error("backfill stopped after {} items: {source}", report.scanned)]
+    BackfillStopped {
+        /// What was done, and where to resume.
+        report: Box<crate::backfill::BackfillReport>,
+        /// Why it stopped.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// Some items of a page did not decode. The page's other items are here (read them
     /// with [`Error::into_decoded`]), and `next_token` resumes after the page, so a
     /// paginating reader can report the bad items and go on.
@@ -749,6 +769,11 @@ impl fmt::Debug for Error {
                 .field("read", read)
                 .field("remaining", &Redacted::items(remaining))
                 .field("rejected", rejected)
+                .field("source", source)
+                .finish(),
+            Error::BackfillStopped { report, source } => f
+                .debug_struct("BackfillStopped")
+                .field("report", report)
                 .field("source", source)
                 .finish(),
             Error::UndecodablePage {

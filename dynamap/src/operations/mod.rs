@@ -25,7 +25,7 @@ use aws_sdk_dynamodb::Client;
 use crate::item::DynamoItem;
 
 pub use contains::ContainsKey;
-pub(crate) use entity_guard::{is_other_entity, write_guard};
+pub(crate) use entity_guard::{is_other_entity, own_entity, write_guard};
 pub use get::Get;
 pub use insert::Insert;
 pub(crate) use insert::{put_parts, put_request, Marked};
@@ -40,6 +40,7 @@ pub use remove::Remove;
 pub(crate) use remove::{delete_expressions, remove_step};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
+pub(crate) use write_token::{WriteToken, ATTRIBUTE as write_token_attribute};
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
 ///

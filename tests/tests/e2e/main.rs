@@ -3,6 +3,7 @@
 
 mod access_patterns;
 mod aggregates;
+mod backfill;
 mod bad_data;
 mod bad_input;
 mod batch;

@@ -1,0 +1,151 @@
+//! One stored item brought to the form its type stores today: what that form is, and
+//! the conditional write that gets it there without overwriting another writer.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+
+use crate::error::{Error, Result};
+use crate::expr::{all_of, Action, Apply, Cmp, Node, Renderer};
+use crate::item::DynamoItem;
+use crate::observe::{Call, RateLimiter};
+use crate::operations::TypedMapping;
+use crate::path::AttrPath;
+use crate::sdk_item::Item;
+
+use crate::operations::write_token_attribute as TOKEN;
+
+/// What a stored item needs to be in today's form: attributes to set (new or changed)
+/// and attributes to remove (old alias names, index keys today's templates no longer
+/// render). Attributes the type does not declare (another client's) are kept.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Difference {
+    pub(super) sets: Vec<(String, AttributeValue)>,
+    pub(super) removes: Vec<String>,
+}
+
+impl Difference {
+    pub(super) fn is_empty(&self) -> bool {
+        self.sets.is_empty() && self.removes.is_empty()
+    }
+}
+
+/// How `stored` differs from the form `T` stores it in: decoded (reading alias names,
+/// filling defaults) and encoded again (index keys from today's templates, the entity
+/// attribute). A stored item that does not decode is an error: it is refused.
+pub(super) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
+    let desired = T::from_item(stored.clone())?.to_item()?;
+    let mut sets: Vec<(String, AttributeValue)> = desired
+        .iter()
+        .filter(|(name, value)| stored.get(*name) != Some(value))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    sets.sort_by(|a, b| a.0.cmp(&b.0));
+    let index_keys = T::INDEXES
+        .iter()
+        .flat_map(|i| i.key_attributes())
+        .map(|k| k.name);
+    let mut removes: Vec<String> = T::ALIASES
+        .iter()
+        .copied()
+        .chain(index_keys)
+        .filter(|name| stored.contains_key(*name) && !desired.contains_key(*name))
+        .map(str::to_owned)
+        .collect();
+    removes.sort();
+    removes.dedup();
+    Ok(Difference { sets, removes })
+}
+
+/// What a conditional rewrite found.
+pub(super) enum Outcome {
+    /// The rewrite landed (its answer, or its token on the item, says so).
+    Written,
+    /// Another writer changed or removed the item after it was read: read it again.
+    Changed,
+}
+
+/// Writes `difference` to the item `key`, conditional on the item being as `stored`
+/// and, for an entity, of its own entity. The version is not bumped and nothing is stamped: the
+/// item means what it meant. A lost answer is told apart by the write's token.
+pub(super) async fn rewrite<T: DynamoItem>(
+    mapping: &TypedMapping<T>,
+    key: &Item,
+    stored: &Item,
+    difference: Difference,
+    rate: Option<&RateLimiter>,
+) -> Result<Outcome> {
+    let token = crate::operations::WriteToken::new();
+    let mut actions: Vec<(AttrPath, Action)> = Vec::new();
+    for (name, value) in difference.sets {
+        actions.push((AttrPath::from(name), Action::Set(value)));
+    }
+    for name in difference.removes {
+        actions.push((AttrPath::from(name), Action::Remove));
+    }
+    actions.push((AttrPath::top_level_name(TOKEN), Action::Set(token.value())));
+    let mut renderer = Renderer::new("UpdateItem");
+    renderer
+        .update(actions, None)?
+        .condition(as_read::<T>(stored).as_ref())?;
+    let rendered = renderer.finish();
+    let table = mapping.table_name();
+    let client = mapping.client();
+    let tracked = crate::resilience::send_tracked(client, || {
+        let request = client
+            .update_item()
+            .table_name(table)
+            .set_key(Some(key.clone()))
+            .apply(rendered.clone())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let call = Call::new(table, mapping.observer())
+            .sdk_retries(false)
+            .rate(rate);
+        async move {
+            crate::observe::send(request, call)
+                .await
+                .map(|_| ())
+                .map_err(|e| Error::from_sdk("UpdateItem", table, e))
+        }
+    })
+    .await;
+    match tracked.result {
+        Ok(()) => Ok(Outcome::Written),
+        Err(Error::ConditionFailed { item, .. }) => {
+            // After a lost answer the condition may have failed on our own write.
+            let ours = item.as_deref().is_some_and(|found| token.is_on(found));
+            Ok(match ours && tracked.lost.is_some() {
+                true => Outcome::Written,
+                false => Outcome::Changed,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The condition that the item is still as read: every attribute (the key's and the
+/// write token aside, the version included) with each attribute the type declares and
+/// the item lacked still absent; and, for an entity, its own entity. Not the version
+/// alone: a writer around dynamap may change an attribute without bumping it.
+fn as_read<T: DynamoItem>(stored: &Item) -> Option<Node> {
+    let top = AttrPath::top_level_name;
+    let keys: Vec<&str> = T::KEY_SCHEMA.names().collect();
+    let mut conditions = vec![Node::Exists(top(T::KEY_SCHEMA.partition_key.name))];
+    let mut read: Vec<(&String, &AttributeValue)> = stored
+        .iter()
+        .filter(|(name, _)| !keys.contains(&name.as_str()) && *name != TOKEN)
+        .collect();
+    read.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in read {
+        conditions.push(Node::Compare(
+            AttrPath::from(name.clone()),
+            Cmp::Eq,
+            value.clone(),
+        ));
+    }
+    for name in T::attribute_names() {
+        if !keys.contains(&name) && !stored.contains_key(name) {
+            conditions.push(Node::NotExists(top(name)));
+        }
+    }
+    conditions.extend(T::ENTITY.map(crate::operations::own_entity));
+    all_of(conditions)
+}
