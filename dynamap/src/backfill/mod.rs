@@ -43,11 +43,10 @@ type ProgressFn = Arc<dyn Fn(&BackfillReport) + Send + Sync>;
 /// DynamoDB takes).
 ///
 /// ```
-/// let refusal = dynamap::backfill::Refusal {
-///     key: Default::default(),
-///     error: dynamap::Error::Config("example".into()),
-/// };
-/// assert!(refusal.key.is_empty());
+/// let report = dynamap::backfill::BackfillReport::default();
+/// for refusal in &report.refused {
+///     eprintln!("left as it is: {:?}: {}", refusal.key, refusal.error);
+/// }
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -323,7 +322,7 @@ impl<'a, T: DynamoItem> Backfill<'a, T> {
 
     /// Runs the backfill; the same as `.await`. A failure that stops it (a read or a
     /// write DynamoDB refuses after its retries) is
-    /// [`Error::BackfillStopped`](crate::Error::BackfillStopped), holding the report so
+    /// [`Error::BackfillStopped`], holding the report so
     /// far and its cursor.
     ///
     /// ```no_run
@@ -571,7 +570,7 @@ fn is_validation(error: &Error) -> bool {
 
 impl<T: DynamoItem> TypedMapping<T> {
     /// Brings every stored item of `T` to the form `T` stores today, on a table in
-    /// service; see [`Backfill`](crate::backfill::Backfill).
+    /// service; see [`Backfill`].
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]

@@ -441,3 +441,94 @@ async fn a_backfill_paced_to_a_write_budget_takes_the_time_its_units_imply() {
         "{elapsed:?} over 1.2x the budget's {budget:?}"
     );
 }
+
+#[tokio::test]
+async fn lost_answers_to_rewrites_are_counted_once_as_rewritten() {
+    use dynamap_tests::proxy::{self, through, FaultPlan, FaultProxy};
+    if !proxy::possible("lost_answers_to_rewrites_are_counted_once_as_rewritten") {
+        return;
+    }
+    let old = new_mapping::<ProfileV1>("backfill-lost").await;
+    old.insert_many((0..300).map(v1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name());
+    // A tenth of the rewrites land and lose their answer (rarely enough that no item
+    // loses all five attempts'); the retry fails its condition on the backfill's own
+    // write, which its token tells.
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            drop_after: 0.1,
+            only: &["UpdateItem"],
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let faulty = through(&proxy, &profiles).await;
+    let report = faulty.backfill().await.unwrap();
+    let lost = proxy.stats.dropped_after.load(Ordering::Relaxed);
+    assert!(lost > 10, "{lost} answers lost");
+    assert_eq!(
+        (report.rewritten, report.current, report.conflicts),
+        (300, 0, 0),
+        "each lost answer is the backfill's own write, counted once"
+    );
+    assert!(raw_items(old.table_name()).await.iter().all(in_todays_form));
+}
+
+#[tokio::test]
+async fn a_backfill_stopped_by_a_failed_read_hands_back_its_cursor_and_resumes() {
+    use dynamap_tests::proxy::{self, through, FaultPlan, FaultProxy};
+    if !proxy::possible("a_backfill_stopped_by_a_failed_read_hands_back_its_cursor_and_resumes") {
+        return;
+    }
+    let old = new_mapping::<ProfileV1>("backfill-stopped").await;
+    old.insert_many((0..400).map(v1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name());
+    let armed = Arc::new(AtomicBool::new(false));
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            reject_credentials: 1.0,
+            only: &["Scan"],
+            armed: Some(armed.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let faulty = through(&proxy, &profiles).await;
+    let arm = armed.clone();
+    let stopped = faulty
+        .backfill()
+        .segments(1)
+        .page_size(50)
+        .on_progress(move |_| arm.store(true, Ordering::SeqCst))
+        .await
+        .unwrap_err();
+    let Error::BackfillStopped { report, source } = stopped else {
+        panic!("expected BackfillStopped, got {stopped:?}");
+    };
+    assert!(
+        matches!(
+            *source,
+            Error::Sdk {
+                operation: "Scan",
+                ..
+            }
+        ),
+        "{source:?}"
+    );
+    assert_eq!(
+        (report.scanned, report.rewritten),
+        (50, 50),
+        "one page done"
+    );
+    assert!(!report.finished);
+    let cursor = report.cursor.clone().unwrap();
+    assert!(!cursor.is_done());
+
+    armed.store(false, Ordering::SeqCst);
+    let rest = faulty.backfill().resume_from(cursor).await.unwrap();
+    assert!(rest.finished);
+    assert_eq!((rest.scanned, rest.rewritten), (350, 350));
+    assert!(raw_items(old.table_name()).await.iter().all(in_todays_form));
+}
