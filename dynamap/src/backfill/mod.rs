@@ -321,9 +321,8 @@ impl<'a, T: DynamoItem> Backfill<'a, T> {
     }
 
     /// Runs the backfill; the same as `.await`. A failure that stops it (a read or a
-    /// write DynamoDB refuses after its retries) is
-    /// [`Error::BackfillStopped`], holding the report so
-    /// far and its cursor.
+    /// write DynamoDB refuses after its retries) is [`Error::BackfillStopped`], holding
+    /// the counts so far, the refusals and the cursor's text.
     ///
     /// ```no_run
     /// # #[derive(dynamap::DynamoItem)]
@@ -376,7 +375,14 @@ impl<'a, T: DynamoItem> Backfill<'a, T> {
         report.finished = report.cursor.as_ref().is_some_and(BackfillCursor::is_done);
         match results.into_iter().find_map(Result::err) {
             Some(source) => Err(Error::BackfillStopped {
-                report: Box::new(report),
+                scanned: report.scanned,
+                rewritten: report.rewritten,
+                refused: report
+                    .refused
+                    .into_iter()
+                    .map(|r| (r.key, r.error))
+                    .collect(),
+                cursor: report.cursor.map(|c| c.to_string()).unwrap_or_default(),
                 source: Box::new(source),
             }),
             None => Ok(report),

@@ -323,20 +323,30 @@ pub enum Error {
     },
 
     /// A backfill stopped on a failure (a read or a write DynamoDB refused after its
-    /// retries). `report` says what was done; its cursor resumes after the last page
-    /// whose items were all done.
+    /// retries). What was done is counted; `cursor` (a
+    /// [`BackfillCursor`](crate::backfill::BackfillCursor)'s text: `cursor.parse()`)
+    /// resumes after the last page whose items were all done.
     ///
     /// ```
     /// let err = dynamap::Error::BackfillStopped {
-    ///     report: Box::default(),
+    ///     scanned: 0,
+    ///     rewritten: 0,
+    ///     refused: Vec::new(),
+    ///     cursor: "backfill1;start".into(),
     ///     source: Box::new(dynamap::Error::Config("example".into())),
     /// };
     /// assert!(err.to_string().starts_with("backfill stopped after 0 items"));
     /// ```
-    #[error("backfill stopped after {} items: {source}", report.scanned)]
+    #[error("backfill stopped after {scanned} items: {source}")]
     BackfillStopped {
-        /// What was done, and where to resume.
-        report: Box<crate::backfill::BackfillReport>,
+        /// Items read before it stopped.
+        scanned: u64,
+        /// Items rewritten before it stopped.
+        rewritten: u64,
+        /// Items left as they were (their keys, and why), as a finished report lists them.
+        refused: Vec<(Item, Error)>,
+        /// Where to resume.
+        cursor: String,
         /// Why it stopped.
         #[source]
         source: Box<Error>,
@@ -771,9 +781,18 @@ impl fmt::Debug for Error {
                 .field("rejected", rejected)
                 .field("source", source)
                 .finish(),
-            Error::BackfillStopped { report, source } => f
+            Error::BackfillStopped {
+                scanned,
+                rewritten,
+                refused,
+                cursor,
+                source,
+            } => f
                 .debug_struct("BackfillStopped")
-                .field("report", report)
+                .field("scanned", scanned)
+                .field("rewritten", rewritten)
+                .field("refused", &refused.len())
+                .field("cursor", cursor)
                 .field("source", source)
                 .finish(),
             Error::UndecodablePage {

@@ -170,16 +170,7 @@ impl TableResource {
         if let Some(mode) = r.get_billing_mode() {
             table.insert("billing_mode".into(), json!(mode.as_str()));
         }
-        if let Some(throughput) = r.get_provisioned_throughput() {
-            table.insert(
-                "read_capacity".into(),
-                json!(throughput.read_capacity_units()),
-            );
-            table.insert(
-                "write_capacity".into(),
-                json!(throughput.write_capacity_units()),
-            );
-        }
+        terraform_capacity(&mut table, r.get_provisioned_throughput().as_ref());
         let (hash, range) = terraform_keys(
             "the table",
             r.get_key_schema().as_deref().unwrap_or_default(),
@@ -205,16 +196,7 @@ impl TableResource {
                 out.insert("range_key".into(), json!(range));
             }
             terraform_projection(&mut out, index.projection());
-            if let Some(throughput) = index.provisioned_throughput() {
-                out.insert(
-                    "read_capacity".into(),
-                    json!(throughput.read_capacity_units()),
-                );
-                out.insert(
-                    "write_capacity".into(),
-                    json!(throughput.write_capacity_units()),
-                );
-            }
+            terraform_capacity(&mut out, index.provisioned_throughput());
             globals.push(Value::Object(out));
         }
         if !globals.is_empty() {
@@ -291,6 +273,19 @@ fn projection(projection: Option<&Projection>) -> Value {
         out.insert("NonKeyAttributes".into(), json!(names));
     }
     Value::Object(out)
+}
+
+fn terraform_capacity(out: &mut Map<String, Value>, throughput: Option<&ProvisionedThroughput>) {
+    if let Some(throughput) = throughput {
+        out.insert(
+            "read_capacity".into(),
+            json!(throughput.read_capacity_units()),
+        );
+        out.insert(
+            "write_capacity".into(),
+            json!(throughput.write_capacity_units()),
+        );
+    }
 }
 
 fn terraform_projection(out: &mut Map<String, Value>, projection: Option<&Projection>) {
