@@ -291,6 +291,19 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<i128> {
 mod tests {
     use super::*;
 
+    /// The text form's range ends at its last nanosecond on either side: one more is a
+    /// year of five digits (or before year 0), which no reader may give back.
+    #[test]
+    fn the_range_of_the_text_form_is_exact_at_both_ends() {
+        let first = parse_rfc3339("0000-01-01T00:00:00Z").unwrap();
+        let last = parse_rfc3339("9999-12-31T23:59:59.999999999Z").unwrap();
+        assert!(in_text_range(first) && in_text_range(last));
+        assert!(!in_text_range(first - 1) && !in_text_range(last + 1));
+        assert!(Parts::from_epoch_nanos(last).is_some());
+        assert!(Parts::from_epoch_nanos(last + 1).is_none());
+        assert!(Parts::from_epoch_nanos(first - 1).is_none());
+    }
+
     fn parts(year: i32, nanosecond: u32) -> Parts {
         Parts {
             year,
