@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use crate::error::{Error, Result};
-use crate::expr::{all_of, Action, Apply, Cmp, Node, Renderer};
+use crate::expr::{all_of, Action, Apply, Node, Renderer};
 use crate::item::DynamoItem;
 use crate::observe::{Call, RateLimiter};
 use crate::operations::TypedMapping;
@@ -123,29 +123,14 @@ pub(super) async fn rewrite<T: DynamoItem>(
 
 /// The condition that the item is still as read: every attribute (the key's and the
 /// write token aside, the version included) with each attribute the type declares and
-/// the item lacked still absent; and, for an entity, its own entity. Not the version
-/// alone: a writer around dynamap may change an attribute without bumping it.
+/// the item lacked still absent, as a kept write expects it whole; and, for an entity,
+/// its own entity. Not the version alone: a writer around dynamap may change an
+/// attribute without bumping it.
 fn as_read<T: DynamoItem>(stored: &Item) -> Option<Node> {
-    let top = AttrPath::top_level_name;
-    let keys: Vec<&str> = T::KEY_SCHEMA.names().collect();
-    let mut conditions = vec![Node::Exists(top(T::KEY_SCHEMA.partition_key.name))];
-    let mut read: Vec<(&String, &AttributeValue)> = stored
-        .iter()
-        .filter(|(name, _)| !keys.contains(&name.as_str()) && *name != TOKEN)
-        .collect();
-    read.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, value) in read {
-        conditions.push(Node::Compare(
-            AttrPath::from(name.clone()),
-            Cmp::Eq,
-            value.clone(),
-        ));
-    }
-    for name in T::attribute_names() {
-        if !keys.contains(&name) && !stored.contains_key(name) {
-            conditions.push(Node::NotExists(top(name)));
-        }
-    }
-    conditions.extend(T::ENTITY.map(crate::operations::own_entity));
-    all_of(conditions)
+    let whole = crate::operations::expectation::<T>(Some(stored), crate::operations::Expect::Whole);
+    all_of(
+        std::iter::once(whole)
+            .chain(T::ENTITY.map(crate::operations::own_entity))
+            .collect(),
+    )
 }

@@ -31,8 +31,8 @@ pub use insert::Insert;
 pub(crate) use insert::{put_parts, put_request, Marked};
 #[cfg(feature = "lambda")]
 pub(crate) use invariants::is_guard_text;
+pub(crate) use invariants::{expectation, keeps, transact as transact_kept, Expect, Fixed, Step};
 pub(crate) use invariants::{is_guard_key, own_items, refuse_unguarded};
-pub(crate) use invariants::{keeps, transact as transact_kept, Expect, Fixed, Step};
 pub use modify::{Modify, ReturnNew, ReturnNothing, ReturnOld, Returning};
 pub use move_item::MoveItem;
 pub use patch::Patch;

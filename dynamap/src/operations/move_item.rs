@@ -244,16 +244,10 @@ fn moved<T: DynamoItem + Clone>(
     Ok((new, key))
 }
 
-/// `new` as the put stores it: validated, stamped, at its next version, within limits.
+/// `new` as the put stores it: validated, stamped, at its next version, within limits
+/// (as `insert` stores it; its conditions are the move's own).
 fn stored_form<T: DynamoItem>(new: &T, now: std::time::SystemTime) -> Result<Item> {
-    new.validate()?;
-    let mut attributes = new.to_item()?;
-    T::stamps(now)?.apply_to(&mut attributes, false);
-    if let (Some(name), Some(version)) = (T::VERSION_ATTRIBUTE, new.version()) {
-        super::store_next_version::<T>(&mut attributes, name, version)?;
-    }
-    crate::size::check_item_size(&attributes)?;
-    Ok(attributes)
+    Ok(super::put_parts::<T>(new, None, false, now)?.item)
 }
 
 fn not_found<T: DynamoItem>(mapping: &TypedMapping<T>) -> Error {

@@ -10,7 +10,7 @@ mod write;
 pub(crate) use guard::is_guard_key;
 #[cfg(feature = "lambda")]
 pub(crate) use guard::is_guard_text;
-pub(crate) use write::{transact, write_one, Expect, Fixed, Kind, Planned, Step};
+pub(crate) use write::{expectation, transact, write_one, Expect, Fixed, Kind, Planned, Step};
 
 use crate::error::{Error, Result};
 use crate::expr::{Action, Node};

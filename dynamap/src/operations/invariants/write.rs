@@ -472,7 +472,7 @@ fn expected<T: DynamoItem>(stored: &Item, expect: Expect) -> Vec<(&str, Option<&
 }
 
 /// The condition that the stored item is still as read: absent if it was absent.
-fn expectation<T: DynamoItem>(stored: Option<&Item>, expect: Expect) -> Node {
+pub(crate) fn expectation<T: DynamoItem>(stored: Option<&Item>, expect: Expect) -> Node {
     let partition = AttrPath::top_level_name(T::KEY_SCHEMA.partition_key.name);
     let Some(stored) = stored else {
         return Node::NotExists(partition);
