@@ -34,6 +34,8 @@ pub struct Container<'a> {
     pub transparent: Option<Span>,
     /// `#[dynamo(do_not_recommend)]`: mark every derived trait impl so.
     pub do_not_recommend: bool,
+    /// `shape(version = .., from(..))`: the stored shape's version and the older ones.
+    pub shape: Option<crate::attr::ShapeAttr>,
     pub body: Body<'a>,
 }
 
@@ -536,6 +538,7 @@ impl<'a> Container<'a> {
             derive,
             transparent: attrs.transparent,
             do_not_recommend: attrs.do_not_recommend.is_some(),
+            shape: attrs.shape.clone(),
             body,
         })
     }

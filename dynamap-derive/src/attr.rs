@@ -38,6 +38,37 @@ pub struct ContainerAttrs {
     pub projection_of: Vec<syn::Path>,
     /// `count(Parent, ..)` and `sum(Parent, ..)`: aggregates kept on a parent entity.
     pub aggregates: Vec<AggregateAttr>,
+    /// `shape(version = 3, from(V1, V2))`: the stored shape's version and older shapes.
+    pub shape: Option<ShapeAttr>,
+}
+
+/// `shape(version = 3, from(UserV1, UserV2), attribute = "_shape")`: the version of the
+/// shape the type stores, and the types of the older ones, oldest first.
+#[derive(Clone)]
+pub struct ShapeAttr {
+    /// Where `shape` was written.
+    pub span: proc_macro2::Span,
+    pub version: Option<syn::LitInt>,
+    /// The older shapes: `from(..)`'s types, version 1 first.
+    pub from: Vec<syn::Type>,
+    /// Where `from(..)` was written (for an error about its length).
+    pub from_span: Option<proc_macro2::Span>,
+    /// `attribute = ".."`: the stored attribute holding the version.
+    pub attribute: Option<LitStr>,
+}
+
+impl ShapeAttr {
+    /// The attribute holding the version: `_shape` unless named.
+    pub fn attribute_name(&self) -> String {
+        self.attribute
+            .as_ref()
+            .map_or_else(|| "_shape".to_owned(), LitStr::value)
+    }
+
+    /// The declared version, if it is a number that fits.
+    pub fn version_number(&self) -> Option<u32> {
+        self.version.as_ref()?.base10_parse().ok()
+    }
 }
 
 /// `count(Order, into = "lines", key(customer, id = order))` or
@@ -230,7 +261,7 @@ pub struct VariantAttrs {
 }
 
 const CONTAINER_OPTIONS: &str =
-    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum, do_not_recommend";
+    "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum, shape, do_not_recommend";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
      gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique, generate";
@@ -339,6 +370,9 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         } else if meta.path.is_ident("count") || meta.path.is_ident("sum") {
             out.aggregates.push(aggregate(meta)?);
             Ok(())
+        } else if meta.path.is_ident("shape") {
+            let parsed = shape(meta)?;
+            set_once(&mut out.shape, parsed, meta)
         } else if meta.path.is_ident("projection_of") {
             meta.parse_nested_meta(|inner| {
                 out.projection_of.push(inner.path.clone());
@@ -349,6 +383,36 @@ pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         }
     });
     out
+}
+
+/// `shape(version = N, from(V1, ..), attribute = "name")`.
+fn shape(meta: &syn::meta::ParseNestedMeta) -> syn::Result<ShapeAttr> {
+    let mut out = ShapeAttr {
+        span: meta.path.span(),
+        version: None,
+        from: Vec::new(),
+        from_span: None,
+        attribute: None,
+    };
+    meta.parse_nested_meta(|inner| {
+        if inner.path.is_ident("version") {
+            out.version = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("attribute") {
+            out.attribute = Some(inner.value()?.parse()?);
+        } else if inner.path.is_ident("from") {
+            out.from_span = Some(inner.path.span());
+            let content;
+            syn::parenthesized!(content in inner.input);
+            let types = content.parse_terminated(<syn::Type as syn::parse::Parse>::parse, syn::Token![,])?;
+            out.from.extend(types);
+        } else {
+            return Err(inner.error(
+                "`shape` takes `version = N`, `from(OlderShapeV1, ..)` (oldest first) and `attribute = \"name\"`",
+            ));
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// `count(Parent, into = "attr", key(..))` / `sum(Parent, into = "attr", of = field, key(..))`.

@@ -9,9 +9,18 @@ use crate::ast::{
 };
 use crate::attr::AggregateAttr;
 use crate::attr::FieldAttrs;
+use crate::attr::ShapeAttr;
 use crate::ctxt::Ctxt;
+use syn::LitStr;
 
 pub fn check(cx: &Ctxt, container: &Container) {
+    if let Some(shape) = &container.shape {
+        shape_belongs_to_item_structs(cx, container, shape);
+        shape_has_a_version(cx, shape);
+        shape_lists_each_older_version(cx, shape);
+        shape_does_not_list_the_type_itself(cx, container, shape);
+        shape_attribute_is_free(cx, container, shape);
+    }
     match &container.body {
         Body::Struct(data) => {
             for (position, field) in data.fields.iter().enumerate() {
@@ -1381,6 +1390,105 @@ fn hide_expired_needs_a_ttl(cx: &Ctxt, container: &Container, data: &Struct) {
             span,
             "`hide_expired` leaves out items past their time to live, and this type has none: \
              mark its expiry field `#[dynamo(ttl)]`",
+        );
+    }
+}
+
+/// Shapes version the items a table stores: an item struct's.
+fn shape_belongs_to_item_structs(cx: &Ctxt, container: &Container, shape: &ShapeAttr) {
+    if container.derive != Derive::Item || !matches!(container.body, Body::Struct(_)) {
+        cx.at(
+            shape.span,
+            "`shape` belongs to #[derive(DynamoItem)] structs: it versions the items a table stores \
+             (an older shape itself derives DynamoValue and is listed in the new type's `from(..)`)",
+        );
+    }
+}
+
+fn shape_has_a_version(cx: &Ctxt, shape: &ShapeAttr) {
+    match (&shape.version, shape.version_number()) {
+        (None, _) => cx.at(
+            shape.span,
+            "`shape` needs the version this type stores: `shape(version = 2, from(UserV1))`",
+        ),
+        (Some(lit), None | Some(0)) => cx.at(
+            lit.span(),
+            "shape versions count from 1 (the shape items had before any was declared) and fit a u32",
+        ),
+        _ => {}
+    }
+}
+
+/// Version N reads N - 1 older shapes, one per version: an item stored by version k
+/// is read as the k-th type and upgraded through each later one.
+fn shape_lists_each_older_version(cx: &Ctxt, shape: &ShapeAttr) {
+    let Some(version) = shape.version_number().filter(|v| *v >= 1) else {
+        return;
+    };
+    let expected = (version - 1) as usize;
+    if shape.from.len() == expected {
+        return;
+    }
+    let span = shape.from_span.unwrap_or(shape.span);
+    let message = match expected {
+        0 => "shape version 1 is the first: it has no older shapes to read, so `from(..)` stays empty".to_owned(),
+        _ => format!(
+            "shape version {version} reads {expected} older shape{}, one per version, oldest first \
+             (`from({})`); this lists {}",
+            if expected == 1 { "" } else { "s" },
+            (1..version).map(|v| format!("V{v}")).collect::<Vec<_>>().join(", "),
+            shape.from.len()
+        ),
+    };
+    cx.at(span, message);
+}
+
+fn shape_does_not_list_the_type_itself(cx: &Ctxt, container: &Container, shape: &ShapeAttr) {
+    for ty in &shape.from {
+        let itself = matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(container.ident));
+        if itself {
+            cx.spanned(
+                ty,
+                format!(
+                    "`{}` is the current shape; `from(..)` lists the older ones it reads",
+                    container.ident
+                ),
+            );
+        }
+    }
+}
+
+/// The version is stored beside the fields: no field, and none of dynamap's own
+/// attributes, may be stored under its name.
+fn shape_attribute_is_free(cx: &Ctxt, container: &Container, shape: &ShapeAttr) {
+    let name = shape.attribute_name();
+    let span = shape.attribute.as_ref().map_or(shape.span, LitStr::span);
+    if name.is_empty() {
+        cx.at(span, "an attribute name cannot be empty");
+        return;
+    }
+    if name == "_wt" {
+        cx.at(
+            span,
+            "`_wt` is dynamap's write token: name the shape's attribute otherwise",
+        );
+        return;
+    }
+    let Body::Struct(data) = &container.body else {
+        return;
+    };
+    if let Some(field) = data
+        .fields
+        .iter()
+        .find(|f| f.storage != Storage::Skip && f.name == name)
+    {
+        cx.at(
+            span,
+            format!(
+                "the shape's version is stored as attribute \"{name}\", as is field `{}`: \
+                 name one of them otherwise (`shape(attribute = \"..\")` or `rename`)",
+                field.member
+            ),
         );
     }
 }

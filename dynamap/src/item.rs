@@ -108,6 +108,19 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// The stored name of the `#[dynamo(version)]` attribute, if the type has one.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
+    /// The shape version the type stores and the older shapes it reads
+    /// (`#[dynamo(shape(version = 2, from(UserV1)))]`); `None` for a type that declares
+    /// none. See [`ItemShape`](crate::schema::ItemShape).
+    ///
+    /// ```
+    /// #[derive(dynamap::DynamoItem)]
+    /// #[dynamo(shape(version = 1, attribute = "v"))]
+    /// struct Doc { #[dynamo(partition_key)] id: String }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(Doc::SHAPE.map(|s| (s.attribute, s.version)), Some(("v", 1)));
+    /// ```
+    const SHAPE: Option<crate::shape::ItemShape> = None;
+
     /// The attributes no two items may share a value of (`#[dynamo(unique)]`, optionally
     /// `unique(per(field, ..))`): every write of such a value also writes a guard item
     /// in the same transaction, and a value another item holds is

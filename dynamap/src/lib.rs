@@ -141,6 +141,7 @@ pub mod reads;
 mod resilience;
 pub mod schema;
 mod sdk_item;
+mod shape;
 pub mod single_table;
 mod size;
 pub mod transactions;

@@ -599,6 +599,9 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let unique_checks = super::unique::checks(container, data);
     let aggregate_checks = super::aggregate::checks(container, data);
     let aggregates = super::aggregate::members(data);
+    let mark_shape = super::shape::mark(container);
+    let shape_dispatch = super::shape::dispatch(container);
+    let item_shape = super::shape::members(container);
 
     quote! {
         #checks
@@ -620,12 +623,14 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
                 let mut item = ::dynamap::__private::MapCodec::encode_fields(self)?;
                 #(#self_keys)*
                 #mark
+                #mark_shape
                 ::dynamap::__private::Result::Ok(item)
             }
 
             #[inline]
             fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::check_entity(&item, #entity_attribute, #name)?;
+                #shape_dispatch
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
@@ -654,6 +659,8 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
                 });
 
             #shared
+
+            #item_shape
 
             #validation
 

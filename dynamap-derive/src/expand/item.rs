@@ -169,6 +169,22 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let validation = super::validate::members(container.ident, data);
     let key_members = key_members(&key_expr, key_count, &key_insert, &key_read);
     let unique_checks = super::unique::checks(container, data);
+    let mark_shape = super::shape::mark(container);
+    let shape_dispatch = super::shape::dispatch(container);
+    let shape = super::shape::members(container);
+    // A shaped item reads its version first: through an item (the trait's default).
+    let from_pairs = (!super::shape::is_shaped(container)).then(|| {
+        quote! {
+            #[inline]
+            fn from_pairs<'__a, __V, __I>(pairs: __I) -> ::dynamap::Result<Self>
+            where
+                __V: ::dynamap::__private::AttributeSource,
+                __I: ::core::iter::IntoIterator<Item = (&'__a str, __V)>,
+            {
+                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_pairs(pairs)?)
+            }
+        }
+    });
     quote! {
         #unique_checks
 
@@ -192,26 +208,25 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
 
             #[inline]
             fn to_item(&self) -> ::dynamap::Result<::dynamap::value::Item> {
-                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::encode_fields(self)?)
+                #[allow(unused_mut)]
+                let mut item = ::dynamap::__private::MapCodec::encode_fields(self)?;
+                #mark_shape
+                ::dynamap::__private::Result::Ok(item)
             }
 
             #[inline]
             fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
+                #shape_dispatch
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
 
-            #[inline]
-            fn from_pairs<'__a, __V, __I>(pairs: __I) -> ::dynamap::Result<Self>
-            where
-                __V: ::dynamap::__private::AttributeSource,
-                __I: ::core::iter::IntoIterator<Item = (&'__a str, __V)>,
-            {
-                ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_pairs(pairs)?)
-            }
+            #from_pairs
 
             const INDEXES: &'static [::dynamap::schema::IndexDefinition] = &[#(#indexes),*];
 
             #shared
+
+            #shape
 
             #validation
         }

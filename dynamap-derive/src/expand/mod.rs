@@ -15,6 +15,7 @@ mod fallback;
 mod item;
 mod newtype;
 mod paths;
+mod shape;
 mod unique;
 mod validate;
 

@@ -10,7 +10,6 @@
 //! from.
 
 mod cursor;
-mod rewrite;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,9 +24,9 @@ use crate::operations::TypedMapping;
 use crate::reads::read::{self, ReadRequest, ReadSpec};
 use crate::sdk_item::Item;
 
+use crate::operations::{difference, rewrite, stored_key, Outcome};
 pub use cursor::BackfillCursor;
 use cursor::Position;
-use rewrite::{difference, rewrite, Outcome};
 
 /// DynamoDB's largest parallel scan; a cursor names at most this many segments.
 const MAX_SEGMENTS: u32 = 1_000_000;
@@ -508,10 +507,7 @@ impl<T: DynamoItem> Run<'_, T> {
 
     /// Brings one stored item to today's form; the count of conflicts on the way.
     async fn bring_up_to_date(&self, stored: Item) -> Result<(Done, u64)> {
-        let key: Item = T::KEY_SCHEMA
-            .names()
-            .filter_map(|name| stored.get(name).map(|v| (name.to_owned(), v.clone())))
-            .collect();
+        let key = stored_key::<T>(&stored);
         let mut stored = stored;
         let mut conflicts = 0;
         for _ in 0..MAX_ATTEMPTS {

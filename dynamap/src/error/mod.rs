@@ -156,6 +156,27 @@ pub enum Error {
         found: Option<String>,
     },
 
+    /// An item stored by a newer shape of its type than this build knows
+    /// (`#[dynamo(shape(version = ..))]`): during a rolling deployment, an instance
+    /// still running the old code reads an item the new code wrote. Not decoded as the
+    /// older shape, which would drop what the new one added.
+    ///
+    /// ```
+    /// let err = dynamap::Error::NewerShape { item: "User", stored: 3, known: 2 };
+    /// assert_eq!(err.to_string(), "an item of `User` stored by shape 3, newer than the 2 this build reads");
+    /// ```
+    #[error(
+        "an item of `{item}` stored by shape {stored}, newer than the {known} this build reads"
+    )]
+    NewerShape {
+        /// The item type's name.
+        item: &'static str,
+        /// The shape version the item holds.
+        stored: u32,
+        /// The newest version this build's type reads.
+        known: u32,
+    },
+
     /// A write that would give a `#[dynamo(unique)]` attribute a value another item
     /// holds (within the same `per` scope): nothing was written. A conflict in the data,
     /// not in the calling code: a service answers it with 409. `owner` is the key of
@@ -757,6 +778,16 @@ impl fmt::Debug for Error {
                 .field("item", item)
                 .field("parent", parent)
                 .field("key", &Redacted::item(key))
+                .finish(),
+            Error::NewerShape {
+                item,
+                stored,
+                known,
+            } => f
+                .debug_struct("NewerShape")
+                .field("item", item)
+                .field("stored", stored)
+                .field("known", known)
                 .finish(),
             Error::OtherEntity { expected, found } => f
                 .debug_struct("OtherEntity")

@@ -106,6 +106,39 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         self,
         keep: bool,
     ) -> Result<(Option<u64>, Option<crate::sdk_item::Item>)> {
+        // A condition names today's attributes: it is judged on an item in today's
+        // shape, an older one rewritten first (see `shape_guard`).
+        if self.condition.is_none() || super::shape_guard::current_shape::<T>().is_none() {
+            return self.send_stored_once(keep).await;
+        }
+        let (mapping, item, if_absent) = (self.mapping, self.item, self.if_absent);
+        let condition = self.condition.clone();
+        let mut result = self.send_stored_once(keep).await;
+        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
+            let Some(stored) = result
+                .as_ref()
+                .err()
+                .and_then(super::shape_guard::older_item::<T>)
+            else {
+                break;
+            };
+            let stored = stored.clone();
+            super::rewrite::upgrade(mapping, &stored).await?;
+            let again = Insert {
+                mapping,
+                item,
+                condition: condition.clone(),
+                if_absent,
+            };
+            result = again.send_stored_once(keep).await;
+        }
+        result.map_err(super::shape_guard::unreadable_or::<T>)
+    }
+
+    async fn send_stored_once(
+        self,
+        keep: bool,
+    ) -> Result<(Option<u64>, Option<crate::sdk_item::Item>)> {
         if super::invariants::keeps::<T>() {
             return self.send_with_guards(keep).await;
         }
@@ -273,6 +306,10 @@ pub(crate) fn put_parts<T: DynamoItem>(
     let mut attributes = item.to_item()?;
     T::stamps(now)?.apply_to(&mut attributes, if_absent);
     let mut conditions: Vec<Node> = condition.into_iter().collect();
+    if !conditions.is_empty() {
+        // The caller's condition is judged on today's shape (or on no item).
+        conditions.extend(super::shape_guard::absent_or_current::<T>());
+    }
     if if_absent {
         conditions.push(Node::NotExists(partition_key_path::<T>()));
     }

@@ -10,6 +10,8 @@ mod modify;
 mod move_item;
 pub(crate) mod patch;
 mod remove;
+mod rewrite;
+mod shape_guard;
 mod stored;
 pub(crate) mod transact_actions;
 mod update_with;
@@ -38,9 +40,10 @@ pub use move_item::MoveItem;
 pub use patch::Patch;
 pub use remove::Remove;
 pub(crate) use remove::{delete_expressions, remove_step};
+pub(crate) use rewrite::{difference, rewrite, stored_key, Outcome};
 pub use update_with::UpdateWith;
 pub(crate) use versioning::store_next_version;
-pub(crate) use write_token::{WriteToken, ATTRIBUTE as write_token_attribute};
+pub(crate) use write_token::WriteToken;
 
 /// A DynamoDB table used as a typed map from `T::Key` to `T`.
 ///

@@ -528,7 +528,55 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         self
     }
 
-    pub(crate) async fn send_raw(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
+    /// Sends the update; when it finds an item an older shape stored, rewrites that
+    /// item in today's shape and sends it again (see `shape_guard`).
+    pub(crate) async fn send_raw(self, return_values: ReturnValue) -> Result<Option<Item>> {
+        if super::shape_guard::current_shape::<T>().is_none() {
+            return self.send_once(return_values).await;
+        }
+        let mapping = self.mapping;
+        let mut next = self.try_clone();
+        let mut result = self.send_once(return_values.clone()).await;
+        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
+            let Some(stored) = result
+                .as_ref()
+                .err()
+                .and_then(super::shape_guard::older_item::<T>)
+            else {
+                break;
+            };
+            let stored = stored.clone();
+            let Some(again) = next.take() else {
+                break;
+            };
+            super::rewrite::upgrade(mapping, &stored).await?;
+            next = again.try_clone();
+            result = again.send_once(return_values.clone()).await;
+        }
+        result.map_err(super::shape_guard::unreadable_or::<T>)
+    }
+
+    /// A copy to send again, unless it cannot be sent at all (its key or a value did
+    /// not encode: that error is the answer).
+    fn try_clone(&self) -> Option<Self> {
+        if self.error.is_some() {
+            return None;
+        }
+        let key = self.key.as_ref().ok()?.clone();
+        Some(Modify {
+            mapping: self.mapping,
+            key: Ok(key),
+            actions: self.actions.clone(),
+            condition: self.condition.clone(),
+            upsert: self.upsert,
+            key_fields: self.key_fields.clone(),
+            error: None,
+            sdk_retries: self.sdk_retries,
+            returning: PhantomData,
+        })
+    }
+
+    async fn send_once(mut self, return_values: ReturnValue) -> Result<Option<Item>> {
         if super::invariants::touches::<T>(&self.actions) {
             return self.send_with_guards(return_values).await;
         }
@@ -680,8 +728,16 @@ fn expand<T: DynamoItem>(
     now: std::time::SystemTime,
 ) -> Result<()> {
     super::validate::changes::<T>(actions)?;
+    let upsert = fields.upsert;
     if let Some(entity) = T::ENTITY {
         entity_actions(entity, actions, fields)?;
+    }
+    // An item an upsert creates is in today's shape (one it updates already is).
+    if let (true, Some(shape)) = (upsert, T::SHAPE) {
+        actions.push((
+            AttrPath::top_level_name(shape.attribute),
+            Action::Set(shape.current_value()),
+        ));
     }
     let stamps = T::stamps(now)?;
     let stamped = [
@@ -717,10 +773,12 @@ fn render_expanded<T: DynamoItem>(
         (true, None) => Some(Node::Exists(partition_key_path::<T>())),
         (false, _) => super::entity_guard::write_guard::<T>(),
     };
-    let condition = match (condition, exists) {
-        (Some(condition), Some(exists)) => Some(Node::And(vec![condition, exists])),
-        (condition, exists) => condition.or(exists),
+    // It changes part of the item: today's shape (an upsert may also create it).
+    let shape = match upsert {
+        true => super::shape_guard::absent_or_current::<T>(),
+        false => super::shape_guard::current_shape::<T>(),
     };
+    let condition = all_of(condition.into_iter().chain(exists).chain(shape).collect());
     // The server bumps the version: one the field could not read back (a `u8` at 255)
     // must not be bumped, so the update holds only below the field's largest value.
     let ceiling = version

@@ -88,6 +88,41 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<Option<T>> {
+        // A condition names today's attributes: it is judged on an item in today's
+        // shape, an older one rewritten first (see `shape_guard`).
+        let again = match (&self.key, &self.condition) {
+            (Ok(key), Some(condition)) if super::shape_guard::current_shape::<T>().is_some() => {
+                Some((key.clone(), condition.clone()))
+            }
+            _ => None,
+        };
+        let Some((key, condition)) = again else {
+            return self.send_once().await;
+        };
+        let (mapping, expected_version) = (self.mapping, self.expected_version);
+        let mut result = self.send_once().await;
+        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
+            let Some(stored) = result
+                .as_ref()
+                .err()
+                .and_then(super::shape_guard::older_item::<T>)
+            else {
+                break;
+            };
+            let stored = stored.clone();
+            super::rewrite::upgrade(mapping, &stored).await?;
+            let again = Remove {
+                mapping,
+                key: Ok(key.clone()),
+                condition: Some(condition.clone()),
+                expected_version,
+            };
+            result = again.send_once().await;
+        }
+        result.map_err(super::shape_guard::unreadable_or::<T>)
+    }
+
+    async fn send_once(self) -> Result<Option<T>> {
         if super::invariants::keeps::<T>() {
             return self.send_with_guards().await;
         }
@@ -202,9 +237,14 @@ fn removed<T: DynamoItem>(attributes: Option<Item>) -> Result<Option<T>> {
 /// The expressions of a DeleteItem (its condition, if any, and an entity's guard: it
 /// never deletes another entity's item); shared with transactions.
 pub(crate) fn delete_expressions<T: DynamoItem>(condition: Option<Node>) -> Result<Rendered> {
+    // The caller's condition is judged on today's shape (or on no item).
+    let shape = condition
+        .as_ref()
+        .and_then(|_| super::shape_guard::absent_or_current::<T>());
     let condition = all_of(
         condition
             .into_iter()
+            .chain(shape)
             .chain(super::entity_guard::write_guard::<T>())
             .collect(),
     );

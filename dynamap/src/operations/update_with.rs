@@ -102,6 +102,13 @@ where
                     table: mapping.table_name().to_owned(),
                 });
             };
+            // The change is found between two items in today's shape: an item an
+            // older shape stored is rewritten in it first, then read again.
+            if T::SHAPE.is_some_and(|shape| shape.is_older(&stored)) && attempt < self.max_attempts
+            {
+                super::rewrite::upgrade(mapping, &stored).await?;
+                continue;
+            }
             let old = T::from_item(stored.clone())?;
             let mut new = old.clone();
             (self.apply)(&mut new);

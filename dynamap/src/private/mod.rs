@@ -18,11 +18,13 @@ mod entities;
 mod enums;
 mod fields;
 mod keys;
+mod shapes;
 
 pub use entities::*;
 pub use enums::*;
 pub use fields::*;
 pub use keys::*;
+pub use shapes::*;
 
 /// A struct stored as a map of its fields: the common part of both derives.
 pub trait MapCodec: Sized {

@@ -8,6 +8,7 @@ pub use crate::item::{
 };
 pub use crate::key::{KeyLike, KeyPart, KeySegment, PartitionValue};
 pub(crate) use crate::lifecycle::wait_until_active;
+pub use crate::shape::ItemShape;
 pub use evolve::{EnsureTable, Ensured};
 #[cfg(feature = "infra")]
 pub use infra::TableResource;

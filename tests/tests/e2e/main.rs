@@ -34,6 +34,7 @@ mod projected_tokens;
 mod proxy_faults;
 mod resilience;
 mod roundtrip;
+mod shapes;
 mod single_table;
 mod smoke;
 mod streams;

@@ -342,6 +342,63 @@ fn typed<T>(answer: dynamap::Result<T>) -> Result<(), TestCaseError> {
     }
 }
 
+/// A note as first stored (no shape attribute).
+#[derive(DynamoValue)]
+struct NoteV1 {
+    id: String,
+    text: Option<String>,
+}
+
+/// Today's note (`_shape` 2): read from any version, or failing typed.
+#[derive(DynamoItem, Debug)]
+#[dynamo(shape(version = 2, from(NoteV1)))]
+struct Note {
+    #[dynamo(partition_key)]
+    id: String,
+    body: Option<Vec<String>>,
+}
+
+impl From<NoteV1> for Note {
+    fn from(v1: NoteV1) -> Note {
+        Note {
+            id: v1.id,
+            body: v1.text.map(|t| vec![t]),
+        }
+    }
+}
+
+/// What a shape attribute may hold: versions known, newer, malformed, any value.
+fn shape_value() -> impl Strategy<Value = AttributeValue> {
+    prop_oneof![
+        prop::sample::select(
+            &[
+                "0",
+                "1",
+                "2",
+                "3",
+                "-1",
+                "2.0",
+                "1e1",
+                "4294967296",
+                "99999999999999999999999"
+            ][..]
+        )
+        .prop_map(|n| AttributeValue::N(n.to_owned())),
+        attribute_value(),
+    ]
+}
+
+/// A shaped item's answer: a value, a typed decoding error, or a newer shape.
+fn shaped<T>(answer: dynamap::Result<T>) -> Result<(), TestCaseError> {
+    match answer {
+        Err(Error::NewerShape { stored, known, .. }) => {
+            prop_assert!(stored > known);
+            Ok(())
+        }
+        other => typed(other),
+    }
+}
+
 /// The creation times a stream record may carry: ordinary, and past every range.
 fn creation_time() -> impl Strategy<Value = Option<f64>> {
     prop::option::of(prop_oneof![
@@ -435,6 +492,27 @@ proptest! {
             typed(raw)?;
             typed(dynamap::changes::from_lambda_record::<Everything>(&lambda))?;
         }
+    }
+
+    #[test]
+    fn an_arbitrary_shape_version_decodes_or_fails_typed_through_every_entry_point(
+        shape in proptest::option::of(shape_value()),
+        text in proptest::option::of(attribute_value()),
+        body in proptest::option::of(attribute_value()),
+    ) {
+        let mut item: Item = HashMap::from([("id".to_owned(), AttributeValue::S("n1".into()))]);
+        for (name, value) in [("_shape", shape), ("text", text), ("body", body)] {
+            if let Some(value) = value {
+                item.insert(name.to_owned(), value);
+            }
+        }
+        shaped(Note::from_item(item.clone()))?;
+        shaped(dynamap::changes::from_dynamodb_json::<Note>(&item_json(&item).to_string()))?;
+        let keys: Item = HashMap::from([("id".to_owned(), AttributeValue::S("n1".into()))]);
+        let record = record_json("MODIFY", &keys, Some(&item), Some(&item), None);
+        shaped(RawChange::from_json(&record.to_string()).and_then(RawChange::decode::<Note>))?;
+        let lambda: EventRecord = serde_json::from_value(record).unwrap();
+        shaped(dynamap::changes::from_lambda_record::<Note>(&lambda))?;
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! One stored item brought to the form its type stores today: what that form is, and
-//! the conditional write that gets it there without overwriting another writer.
+//! the conditional write that gets it there without overwriting another writer. The
+//! backfill does it to every item; a write that needs an item in today's shape (an
+//! update of an item an older shape stored) does it to that one first.
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
@@ -11,28 +13,40 @@ use crate::operations::TypedMapping;
 use crate::path::AttrPath;
 use crate::sdk_item::Item;
 
-use crate::operations::write_token_attribute as TOKEN;
+use super::write_token::ATTRIBUTE as TOKEN;
 
 /// What a stored item needs to be in today's form: attributes to set (new or changed)
 /// and attributes to remove (old alias names, index keys today's templates no longer
-/// render). Attributes the type does not declare (another client's) are kept.
+/// render, an older shape's attributes today's no longer has). Attributes the type
+/// does not declare (another client's) are kept.
 #[derive(Debug, Default, PartialEq)]
-pub(super) struct Difference {
-    pub(super) sets: Vec<(String, AttributeValue)>,
-    pub(super) removes: Vec<String>,
+pub(crate) struct Difference {
+    pub(crate) sets: Vec<(String, AttributeValue)>,
+    pub(crate) removes: Vec<String>,
 }
 
 impl Difference {
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.sets.is_empty() && self.removes.is_empty()
     }
 }
 
 /// How `stored` differs from the form `T` stores it in: decoded (reading alias names,
-/// filling defaults) and encoded again (index keys from today's templates, the entity
-/// attribute). A stored item that does not decode is an error: it is refused.
-pub(super) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
+/// filling defaults, upgrading an older shape) and encoded again (index keys from
+/// today's templates, the entity attribute, today's shape version). A stored item that
+/// does not decode is an error: it is refused; so is an upgrade that changes the key
+/// (an update cannot move an item: that is `move_item`).
+pub(crate) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
     let desired = T::from_item(stored.clone())?.to_item()?;
+    if stored_key::<T>(&desired) != stored_key::<T>(stored) {
+        return Err(Error::InvalidRequest {
+            operation: "UpdateItem",
+            problem: format!(
+                "reading this item of `{}` in today's shape changes its key: an upgrade keeps the key (move the item with move_item)",
+                crate::item::short_type_name::<T>()
+            ),
+        });
+    }
     let mut sets: Vec<(String, AttributeValue)> = desired
         .iter()
         .filter(|(name, value)| stored.get(*name) != Some(value))
@@ -43,10 +57,14 @@ pub(super) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
         .iter()
         .flat_map(|i| i.key_attributes())
         .map(|k| k.name);
+    let older = T::SHAPE
+        .map(|shape| shape.older_attributes())
+        .unwrap_or_default();
     let mut removes: Vec<String> = T::ALIASES
         .iter()
         .copied()
         .chain(index_keys)
+        .chain(older)
         .filter(|name| stored.contains_key(*name) && !desired.contains_key(*name))
         .map(str::to_owned)
         .collect();
@@ -55,8 +73,29 @@ pub(super) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
     Ok(Difference { sets, removes })
 }
 
+/// The table key of a stored item (its key attributes, nothing else).
+pub(crate) fn stored_key<T: DynamoItem>(stored: &Item) -> Item {
+    T::KEY_SCHEMA
+        .names()
+        .filter_map(|name| stored.get(name).map(|v| (name.to_owned(), v.clone())))
+        .collect()
+}
+
+/// Rewrites `stored`, an item an older shape of `T` stored, in today's shape, unless
+/// another writer changed it since it was read (then the caller's next attempt reads
+/// what that writer left). What a write that needs today's shape does first.
+pub(crate) async fn upgrade<T: DynamoItem>(mapping: &TypedMapping<T>, stored: &Item) -> Result<()> {
+    let difference = difference::<T>(stored)?;
+    if difference.is_empty() {
+        return Ok(());
+    }
+    let key = stored_key::<T>(stored);
+    rewrite(mapping, &key, stored, difference, None).await?;
+    Ok(())
+}
+
 /// What a conditional rewrite found.
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     /// The rewrite landed (its answer, or its token on the item, says so).
     Written,
     /// Another writer changed or removed the item after it was read: read it again.
@@ -66,14 +105,14 @@ pub(super) enum Outcome {
 /// Writes `difference` to the item `key`, conditional on the item being as `stored`
 /// and, for an entity, of its own entity. The version is not bumped and nothing is stamped: the
 /// item means what it meant. A lost answer is told apart by the write's token.
-pub(super) async fn rewrite<T: DynamoItem>(
+pub(crate) async fn rewrite<T: DynamoItem>(
     mapping: &TypedMapping<T>,
     key: &Item,
     stored: &Item,
     difference: Difference,
     rate: Option<&RateLimiter>,
 ) -> Result<Outcome> {
-    let token = crate::operations::WriteToken::new();
+    let token = super::WriteToken::new();
     let mut actions: Vec<(AttrPath, Action)> = Vec::new();
     for (name, value) in difference.sets {
         actions.push((AttrPath::from(name), Action::Set(value)));
@@ -127,10 +166,10 @@ pub(super) async fn rewrite<T: DynamoItem>(
 /// its own entity. Not the version alone: a writer around dynamap may change an
 /// attribute without bumping it.
 fn as_read<T: DynamoItem>(stored: &Item) -> Option<Node> {
-    let whole = crate::operations::expectation::<T>(Some(stored), crate::operations::Expect::Whole);
+    let whole = super::expectation::<T>(Some(stored), super::Expect::Whole);
     all_of(
         std::iter::once(whole)
-            .chain(T::ENTITY.map(crate::operations::own_entity))
+            .chain(T::ENTITY.map(super::own_entity))
             .collect(),
     )
 }
