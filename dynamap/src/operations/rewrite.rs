@@ -94,6 +94,23 @@ pub(crate) async fn upgrade<T: DynamoItem>(mapping: &TypedMapping<T>, stored: &I
     Ok(())
 }
 
+/// Rewrites `stored` in today's shape when an older shape of `T` stored it: `true`
+/// then (a write that found it may be sent again), `false` for an item in today's
+/// shape; a version `T` cannot read (a newer one) is its error.
+pub(crate) async fn upgrade_older<T: DynamoItem>(
+    mapping: &TypedMapping<T>,
+    stored: &Item,
+) -> Result<bool> {
+    let Some(shape) = T::SHAPE else {
+        return Ok(false);
+    };
+    if crate::shape::stored_version(stored, &shape)? >= shape.version {
+        return Ok(false);
+    }
+    upgrade(mapping, stored).await?;
+    Ok(true)
+}
+
 /// What a conditional rewrite found.
 pub(crate) enum Outcome {
     /// The rewrite landed (its answer, or its token on the item, says so).

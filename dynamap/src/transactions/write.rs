@@ -70,6 +70,23 @@ pub struct Transaction {
     /// The leases fencing the transaction: (action index, name, token), so that a
     /// failed fence is reported as [`Error::LeaseLost`].
     fences: Vec<(usize, String, u64)>,
+    /// Per action (then per kept write), how to rewrite in today's shape an item an
+    /// older shape of its type stored, for types with older shapes.
+    upgraders: Vec<Option<Upgrader>>,
+    kept_upgraders: Vec<Option<Upgrader>>,
+}
+
+/// Rewrites a stored item in today's shape if an older one stored it (`true` then).
+type Upgrader = std::sync::Arc<dyn Fn(Item) -> BoxFuture<'static, Result<bool>> + Send + Sync>;
+
+/// The upgrader of `T`'s items, for a type with older shapes.
+fn upgrader<T: DynamoItem>(mapping: &TypedMapping<T>) -> Option<Upgrader> {
+    crate::operations::current_shape::<T>()?;
+    let mapping = mapping.clone();
+    Some(std::sync::Arc::new(move |stored: Item| {
+        let mapping = mapping.clone();
+        Box::pin(async move { crate::operations::upgrade_older(&mapping, &stored).await })
+    }))
 }
 
 /// Starts a write transaction with `client` (any mapping's [`TypedMapping::client`]).
@@ -98,6 +115,8 @@ pub fn transaction(client: &Client) -> Transaction {
         kept: Vec::new(),
         kept_entities: Vec::new(),
         fences: Vec::new(),
+        upgraders: Vec::new(),
+        kept_upgraders: Vec::new(),
     }
 }
 
@@ -141,6 +160,7 @@ impl Transaction {
                 self.kept.push(step);
                 self.kept_entities
                     .push(T::ENTITY.map(|e| (e.attribute, e.name)));
+                self.kept_upgraders.push(upgrader(mapping));
             }
             Err(e) => self.error = Some(e),
         }
@@ -164,6 +184,7 @@ impl Transaction {
                 self.labels
                     .push(format!("{label} on `{}`", mapping.table_name()));
                 self.entities.push(T::ENTITY.map(|e| (e.attribute, e.name)));
+                self.upgraders.push(upgrader(mapping));
             }
             Err(e) => self.error = Some(e),
         }
@@ -368,8 +389,10 @@ impl Transaction {
         let key_item = crate::key::key_item::<T, _>(key);
         self.push(mapping, "ConditionCheck", key_item, move |key_item| {
             // A check on another entity's item fails, as a write there would.
+            // The condition names today's attributes: judged on today's shape.
             let condition = all_of(
                 std::iter::once(condition.into_node())
+                    .chain(crate::operations::absent_or_current::<T>())
                     .chain(crate::operations::write_guard::<T>())
                     .collect(),
             );
@@ -451,8 +474,8 @@ impl Transaction {
     /// dynamap::transaction(users.client()).put(&users, &user).send().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<()> {
-        if let Some(e) = self.error {
+    pub async fn send(mut self) -> Result<()> {
+        if let Some(e) = self.error.take() {
             return Err(e);
         }
         let count = self.actions.len() + self.kept.len();
@@ -464,19 +487,59 @@ impl Transaction {
                 ),
             });
         }
+        let mut upgraders = std::mem::take(&mut self.upgraders);
+        upgraders.append(&mut self.kept_upgraders);
+        if upgraders.iter().all(Option::is_none) {
+            return self.send_once(false).await;
+        }
+        // An action that found an item an older shape stored (its condition names
+        // today's attributes) is cancelled: the item is rewritten in today's shape and
+        // the same transaction sent again, with the same request token.
+        let mut result = self.send_once(true).await;
+        for _ in 0..crate::operations::UPGRADE_ATTEMPTS {
+            let Err(Error::TransactionCancelled { actions, .. }) = &result else {
+                break;
+            };
+            let mut upgraded = false;
+            for action in actions {
+                let found = (action.reason == CancelReason::ConditionFailed)
+                    .then_some(action.item.as_ref())
+                    .flatten();
+                if let (Some(stored), Some(Some(upgrade))) = (found, upgraders.get(action.index)) {
+                    upgraded |= upgrade(stored.clone()).await?;
+                }
+            }
+            if !upgraded {
+                break;
+            }
+            result = self.send_once(true).await;
+        }
+        result
+    }
+
+    /// Sends the transaction once; `again`: keeps its actions, to send it again.
+    async fn send_once(&mut self, again: bool) -> Result<()> {
         let tables = self.tables.join(", ");
+        let actions = match again {
+            true => self.actions.clone(),
+            false => std::mem::take(&mut self.actions),
+        };
         if !self.kept.is_empty() {
-            let fixed = self
-                .actions
+            let fixed = actions
                 .into_iter()
-                .zip(self.labels)
+                .zip(self.labels.iter().cloned())
                 .map(|(action, label)| Fixed { action, label })
                 .collect();
-            let mut entities = self.entities;
-            entities.extend(self.kept_entities);
-            let mut kept = self.kept;
-            let sent =
-                transact_kept(&self.client, &self.observer, self.token, fixed, &mut kept).await;
+            let mut entities = self.entities.clone();
+            entities.extend(self.kept_entities.iter().copied());
+            let sent = transact_kept(
+                &self.client,
+                &self.observer,
+                self.token.clone(),
+                fixed,
+                &mut self.kept,
+            )
+            .await;
             return sent
                 .map(|_| ())
                 .map_err(|e| lease_lost_or(other_entity_or(e, &entities), &self.fences));
@@ -484,8 +547,8 @@ impl Transaction {
         let request = self
             .client
             .transact_write_items()
-            .set_transact_items(Some(self.actions))
-            .set_client_request_token(self.token);
+            .set_transact_items(Some(actions))
+            .set_client_request_token(self.token.clone());
         let call = Call::new(&tables, &self.observer).items(self.labels.len());
         let result = crate::observe::send(request, call).await;
         match result {

@@ -393,6 +393,44 @@ async fn a_condition_is_judged_on_todays_shape() {
 }
 
 #[tokio::test]
+async fn a_transaction_on_older_items_rewrites_them_then_applies_once() {
+    let profiles = profiles().await;
+    three_releases(&profiles).await;
+    let f = Profile::fields();
+    let token = format!("shapes-{}", dynamap_tests::unique_suffix());
+    let transaction = || {
+        dynamap::transaction(profiles.client())
+            .modify(&profiles, &key("ada"), |m| {
+                m.add(f.logins, 1).when(f.tier.eq(1))
+            })
+            .remove_when(&profiles, &key("bob"), f.tier.eq(0))
+            .condition_check(&profiles, &key("cy"), f.tier.eq(1))
+            .client_request_token(token.clone())
+    };
+    transaction().await.unwrap();
+    // Sent again with its token (a caller's retry): applied once.
+    transaction().await.unwrap();
+    let ada = profiles.get(&key("ada")).await.unwrap().unwrap();
+    assert_eq!(ada.logins, 1);
+    assert_eq!(
+        stored(&profiles, &key("ada")).await["_shape"],
+        AttributeValue::N("3".into())
+    );
+    assert!(!profiles.contains_key(&key("bob")).await.unwrap());
+
+    // A condition that does not hold on today's shape still cancels it, nothing written.
+    put_raw(&profiles, v1_item("dan", "Dan Brown", "free")).await;
+    let err = dynamap::transaction(profiles.client())
+        .modify(&profiles, &key("dan"), |m| {
+            m.add(f.logins, 1).when(f.tier.ne(0))
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::TransactionCancelled { .. }), "{err:?}");
+    assert_eq!(profiles.get(&key("dan")).await.unwrap().unwrap().logins, 0);
+}
+
+#[tokio::test]
 async fn concurrent_adds_to_older_items_are_each_counted_once() {
     let profiles = profiles().await;
     for i in 0..20 {
