@@ -198,6 +198,11 @@ pub mod prelude {
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+/// The live-table guide's examples that stand alone, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/live-tables.md")]
+pub struct LiveTablesGuideDoctests;
+
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
