@@ -3,7 +3,10 @@
 //! with a default (`priority`). While release 2's service keeps writing, the table is
 //! brought along: the index added (`ensure_table().add_missing(true)`), every old item
 //! rewritten into today's form (`backfill()`), an order moved to another customer
-//! (`move_item`), and a customer's orders removed (`remove_partition`).
+//! (`move_item`), and a customer's orders removed (`remove_partition`). Release 3
+//! changes the order's shape (`priority` becomes a `rush` flag): it reads release 2's
+//! items through an upgrade at once, an update rewrites an old item in the new shape
+//! first, and a backfill brings the rest.
 //!
 //! `cargo run --example live_table` (on the embedded server; `DYNAMAP_SERVER` and
 //! `DYNAMAP_ENDPOINT` choose another, as in the quickstart).
@@ -48,6 +51,42 @@ struct Order {
     name: String,
     #[dynamo(default)]
     priority: u8,
+}
+
+/// Release 2's orders as release 3 reads them: its shape 1.
+#[derive(DynamoValue)]
+struct OrderShape1 {
+    customer: String,
+    id: u32,
+    status: String,
+    name: String,
+    #[dynamo(default)]
+    priority: u8,
+}
+
+/// Release 3: a `rush` flag instead of the priority; shape 2.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Shop, entity = "Order", pk = "CUSTOMER#{customer}", sk = "ORDER#{id}",
+         index(Gsi1, pk = "STATUS#{status}", sk = "ORDER#{id}"),
+         shape(version = 2, from(OrderShape1)))]
+struct OrderV3 {
+    customer: String,
+    id: u32,
+    status: String,
+    name: String,
+    rush: bool,
+}
+
+impl From<OrderShape1> for OrderV3 {
+    fn from(old: OrderShape1) -> OrderV3 {
+        OrderV3 {
+            customer: old.customer,
+            id: old.id,
+            status: old.status,
+            name: old.name,
+            rush: old.priority >= 2,
+        }
+    }
 }
 
 #[tokio::main]
@@ -128,6 +167,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let removed = orders.remove_partition("c2").await?;
     println!("removed {} orders of c2", removed.written);
     assert_eq!(removed.written, 25);
+
+    // Release 3 changes the shape; its reads upgrade release 2's items at once.
+    let orders = shop.entity::<OrderV3>();
+    let rushed = orders.get(&("c1".to_owned(), 501)).await?;
+    assert!(rushed.is_some_and(|o| o.rush));
+    // An update of an old item rewrites it in the new shape first, then applies.
+    let f = OrderV3::fields();
+    let key = ("c1".to_owned(), 1_u32);
+    orders.modify(&key).set(f.rush, true).await?;
+    assert!(orders.get(&key).await?.is_some_and(|o| o.rush));
+    // The backfill brings the rest into the new shape.
+    let report = orders.backfill().segments(4).await?;
+    println!(
+        "shape 2: {} rewritten, {} already current",
+        report.rewritten, report.current
+    );
+    assert_eq!(report.current, 1);
 
     shop.delete_table().await?;
     Ok(())
