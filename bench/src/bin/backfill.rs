@@ -11,7 +11,9 @@
 //! resets the high-water mark before each run).
 //!
 //! `cargo run --release -p dynamap-bench --bin backfill [-- --quick]`; DynamoDB Local by
-//! default, `DYNAMAP_SERVER=embedded` for the embedded server.
+//! default, `DYNAMAP_SERVER=embedded` for the embedded server. `-- --memory N` measures
+//! only the peak memory of a backfill of N items, in a process of its own (so that one
+//! size's pages and allocator state do not carry into the next).
 
 use std::collections::HashMap;
 
@@ -166,6 +168,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--memory") {
+        let size: u64 = args.get(at + 1).ok_or("--memory takes a size")?.parse()?;
+        return memory_only(size).await;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let (n, rounds) = if quick { (1_000u64, 3) } else { (10_000, 5) };
     let server = dynamap_bench::server::in_process_or_local()?;
@@ -236,26 +243,48 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Peak memory: a page per segment and the rewrites in flight, whatever the size.
     println!();
     println!(
-        "| items | RSS before (KiB) | peak RSS during the backfill (KiB) | peak − before (KiB) |"
+        "| items | RSS before (KiB) | peak RSS during the backfill (KiB) | peak − before (KiB) | time |"
     );
-    println!("|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|");
     let sizes = if quick {
         [1_000, 4_000]
     } else {
         [10_000, 100_000]
     };
     for size in sizes {
-        let mapping = load(&client, &format!("bench-backfill-mem-{pid}-{size}"), size).await?;
-        let before = memory_kib("VmRSS");
-        reset_peak();
-        let report = mapping.backfill().segments(SEGMENTS as u32).await?;
-        assert_eq!(report.rewritten, size);
-        let peak = memory_kib("VmHWM");
-        println!(
-            "| {size} | {before} | {peak} | {} |",
-            peak.saturating_sub(before)
-        );
-        mapping.delete_table().await?;
+        peak_row(&client, &format!("bench-backfill-mem-{pid}-{size}"), size).await?;
     }
+    Ok(())
+}
+
+/// One size's memory row, alone in this process.
+async fn memory_only(size: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let server = dynamap_bench::server::in_process_or_local()?;
+    println!("Server: {}", server.kind());
+    let client = server.client().await?;
+    let table = format!("bench-backfill-mem-{}-{size}", std::process::id());
+    peak_row(&client, &table, size).await
+}
+
+/// Loads `size` items in their old form, then prints the backfill's peak memory above
+/// the resident memory before it.
+async fn peak_row(
+    client: &Client,
+    table: &str,
+    size: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mapping = load(client, table, size).await?;
+    let before = memory_kib("VmRSS");
+    reset_peak();
+    let started = std::time::Instant::now();
+    let report = mapping.backfill().segments(SEGMENTS as u32).await?;
+    assert_eq!(report.rewritten, size);
+    let peak = memory_kib("VmHWM");
+    println!(
+        "| {size} | {before} | {peak} | {} | {:.0} s |",
+        peak.saturating_sub(before),
+        started.elapsed().as_secs_f64()
+    );
+    mapping.delete_table().await?;
     Ok(())
 }
