@@ -113,26 +113,17 @@ impl<'a, T: DynamoItem> Insert<'a, T> {
         }
         let (mapping, item, if_absent) = (self.mapping, self.item, self.if_absent);
         let condition = self.condition.clone();
-        let mut result = self.send_stored_once(keep).await;
-        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
-            let Some(stored) = result
-                .as_ref()
-                .err()
-                .and_then(super::shape_guard::older_item::<T>)
-            else {
-                break;
-            };
-            let stored = stored.clone();
-            super::rewrite::upgrade(mapping, &stored).await?;
+        let first = self.send_stored_once(keep);
+        super::shape_guard::upgrading(mapping, first, || {
             let again = Insert {
                 mapping,
                 item,
                 condition: condition.clone(),
                 if_absent,
             };
-            result = again.send_stored_once(keep).await;
-        }
-        result.map_err(super::shape_guard::unreadable_or::<T>)
+            Some(again.send_stored_once(keep))
+        })
+        .await
     }
 
     async fn send_stored_once(

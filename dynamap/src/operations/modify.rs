@@ -534,26 +534,13 @@ impl<'a, T: DynamoItem, Ret> Modify<'a, T, Ret> {
         if super::shape_guard::current_shape::<T>().is_none() {
             return self.send_once(return_values).await;
         }
-        let mapping = self.mapping;
-        let mut next = self.try_clone();
-        let mut result = self.send_once(return_values.clone()).await;
-        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
-            let Some(stored) = result
-                .as_ref()
-                .err()
-                .and_then(super::shape_guard::older_item::<T>)
-            else {
-                break;
-            };
-            let stored = stored.clone();
-            let Some(again) = next.take() else {
-                break;
-            };
-            super::rewrite::upgrade(mapping, &stored).await?;
-            next = again.try_clone();
-            result = again.send_once(return_values.clone()).await;
-        }
-        result.map_err(super::shape_guard::unreadable_or::<T>)
+        let (mapping, template) = (self.mapping, self.try_clone());
+        let first = self.send_once(return_values.clone());
+        super::shape_guard::upgrading(mapping, first, || {
+            let again = template.as_ref()?.try_clone()?;
+            Some(again.send_once(return_values.clone()))
+        })
+        .await
     }
 
     /// A copy to send again, unless it cannot be sent at all (its key or a value did

@@ -100,26 +100,17 @@ impl<'a, T: DynamoItem> Remove<'a, T> {
             return self.send_once().await;
         };
         let (mapping, expected_version) = (self.mapping, self.expected_version);
-        let mut result = self.send_once().await;
-        for _ in 0..super::shape_guard::UPGRADE_ATTEMPTS {
-            let Some(stored) = result
-                .as_ref()
-                .err()
-                .and_then(super::shape_guard::older_item::<T>)
-            else {
-                break;
-            };
-            let stored = stored.clone();
-            super::rewrite::upgrade(mapping, &stored).await?;
+        let first = self.send_once();
+        super::shape_guard::upgrading(mapping, first, || {
             let again = Remove {
                 mapping,
                 key: Ok(key.clone()),
                 condition: Some(condition.clone()),
                 expected_version,
             };
-            result = again.send_once().await;
-        }
-        result.map_err(super::shape_guard::unreadable_or::<T>)
+            Some(again.send_once())
+        })
+        .await
     }
 
     async fn send_once(self) -> Result<Option<T>> {

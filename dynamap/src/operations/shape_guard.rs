@@ -9,9 +9,12 @@
 //! when it fails on an older item, the item is first rewritten in today's shape
 //! (conditional on it being as read, see `rewrite`) and the write sent again.
 
-use crate::error::Error;
+use std::future::Future;
+
+use crate::error::{Error, Result};
 use crate::expr::{Cmp, Node};
 use crate::item::DynamoItem;
+use crate::operations::TypedMapping;
 use crate::path::AttrPath;
 use crate::sdk_item::Item;
 
@@ -65,4 +68,31 @@ pub(crate) fn unreadable_or<T: DynamoItem>(error: Error) -> Error {
         _ => None,
     };
     found.unwrap_or(error)
+}
+
+/// Sends a write (`first`); while it fails on an item an older shape stored, rewrites
+/// that item in today's shape and sends the write again (`again`, `None` when it cannot
+/// be), at most [`UPGRADE_ATTEMPTS`] times. A version `T` cannot read is its error.
+pub(crate) async fn upgrading<T, R, F>(
+    mapping: &TypedMapping<T>,
+    first: F,
+    mut again: impl FnMut() -> Option<F>,
+) -> Result<R>
+where
+    T: DynamoItem,
+    F: Future<Output = Result<R>>,
+{
+    let mut result = first.await;
+    for _ in 0..UPGRADE_ATTEMPTS {
+        let Some(stored) = result.as_ref().err().and_then(older_item::<T>) else {
+            break;
+        };
+        let stored = stored.clone();
+        let Some(next) = again() else {
+            break;
+        };
+        super::rewrite::upgrade(mapping, &stored).await?;
+        result = next.await;
+    }
+    result.map_err(unreadable_or::<T>)
 }
