@@ -118,3 +118,82 @@ pub(crate) fn stored_version(item: &Item, shape: &ItemShape) -> Result<u32> {
         .into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(version: u32) -> ItemShape {
+        ItemShape {
+            attribute: "_shape",
+            version,
+            older: |out| out.extend(["id", "name", "id", "plan", "name"]),
+            type_name: "Profile",
+        }
+    }
+
+    fn stored(value: Option<AttributeValue>) -> Item {
+        value
+            .map(|v| Item::from([("_shape".to_owned(), v)]))
+            .unwrap_or_default()
+    }
+
+    fn n(text: &str) -> Option<AttributeValue> {
+        Some(AttributeValue::N(text.to_owned()))
+    }
+
+    #[test]
+    fn an_item_without_the_attribute_is_version_one() {
+        assert_eq!(stored_version(&stored(None), &shape(3)).unwrap(), 1);
+        assert!(shape(3).is_older(&stored(None)));
+        assert!(!shape(1).is_older(&stored(None)));
+    }
+
+    #[test]
+    fn each_known_version_reads_as_itself_and_the_current_one_is_not_older() {
+        for v in 1..=3 {
+            let item = stored(n(&v.to_string()));
+            assert_eq!(stored_version(&item, &shape(3)).unwrap(), v);
+            assert_eq!(shape(3).is_older(&item), v < 3);
+        }
+    }
+
+    #[test]
+    fn a_newer_version_is_newer_shape() {
+        match stored_version(&stored(n("4")), &shape(3)) {
+            Err(Error::NewerShape {
+                item,
+                stored,
+                known,
+            }) => assert_eq!((item, stored, known), ("Profile", 4, 3)),
+            other => panic!("{other:?}"),
+        }
+        assert!(!shape(3).is_older(&stored(n("4"))));
+    }
+
+    #[test]
+    fn what_is_no_version_is_a_conversion_error_at_the_attribute() {
+        let bad = [
+            n("0"),
+            n("-1"),
+            n("2.5"),
+            n("1e0"),
+            n("4294967296"),
+            Some(AttributeValue::S("2".into())),
+            Some(AttributeValue::Null(true)),
+        ];
+        for value in bad {
+            match stored_version(&stored(value.clone()), &shape(3)) {
+                Err(Error::Conversion(e)) => assert_eq!(e.attribute(), "_shape", "{value:?}"),
+                other => panic!("{value:?}: {other:?}"),
+            }
+            assert!(!shape(3).is_older(&stored(value)));
+        }
+    }
+
+    #[test]
+    fn older_attributes_are_listed_once_in_order() {
+        assert_eq!(shape(3).older_attributes(), ["id", "name", "plan"]);
+        assert_eq!(shape(3).current_value(), AttributeValue::N("3".into()));
+    }
+}
