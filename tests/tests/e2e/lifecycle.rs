@@ -304,7 +304,16 @@ async fn reads_hide_expired_items_when_asked() {
             .unwrap();
     }
     // By this clock, s1 has expired (at its second: an item expiring exactly now has).
-    let clock = dynamap::config::ManualClock::new(start + hour + Duration::from_millis(999));
+    // Its time to live is stored rounded up to a whole second: the clock is in that
+    // second (not `start + hour + 999 ms`, which falls a second short when `start` is
+    // in the first millisecond of a second).
+    let expiry = (start + hour)
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let stored_second = expiry.as_secs() + u64::from(expiry.subsec_nanos() > 0);
+    let clock = dynamap::config::ManualClock::new(
+        std::time::UNIX_EPOCH + Duration::from_secs(stored_second) + Duration::from_millis(999),
+    );
     let sessions = plain.with_clock(clock.clone());
     let s1 = "s1".to_string();
 
