@@ -199,4 +199,31 @@ mod tests {
             assert!(text.parse::<BackfillCursor>().is_err(), "{text}");
         }
     }
+
+    proptest::proptest! {
+        /// A cursor is text a caller keeps and hands back (a file, an environment
+        /// variable): whatever it holds, it reads as a cursor or is refused, never a panic.
+        #[test]
+        fn any_text_reads_as_a_cursor_or_is_refused(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("start".to_owned()),
+                    proptest::strategy::Just("done".to_owned()),
+                    "[A-Za-z0-9_=+/-]{0,40}",
+                    ".{0,20}",
+                ],
+                0..6,
+            ),
+            head in proptest::prop_oneof![
+                proptest::strategy::Just("backfill1".to_owned()),
+                ".{0,12}",
+            ],
+        ) {
+            let text = std::iter::once(head).chain(parts).collect::<Vec<_>>().join(";");
+            if let Ok(cursor) = text.parse::<BackfillCursor>() {
+                // What reads writes back to the same cursor.
+                proptest::prop_assert_eq!(cursor.to_string().parse::<BackfillCursor>().ok(), Some(cursor));
+            }
+        }
+    }
 }
