@@ -622,7 +622,6 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 }
 
 /// The table key of an item read (an index's keys and the entity attribute left out).
-fn table_key<T: DynamoItem>(mut item: Item) -> Result<Item> {
-    item.retain(|name, _| T::KEY_SCHEMA.names().any(|key| key == name));
-    Ok(item)
+fn table_key<T: DynamoItem>(item: Item) -> Result<Item> {
+    Ok(crate::operations::stored_key::<T>(&item))
 }
