@@ -5,6 +5,7 @@
 //! today's shape; a newer shape is an error, never a guess.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -511,21 +512,39 @@ async fn the_backfill_brings_every_item_to_todays_shape() {
 }
 
 #[tokio::test]
-async fn a_lost_answer_to_an_upgrade_is_not_taken_for_another_writer() {
+async fn lost_answers_around_an_upgrade_apply_the_write_once() {
     use dynamap_tests::proxy::{self, cut_first_answer, through};
-    if !proxy::possible("a_lost_answer_to_an_upgrade_is_not_taken_for_another_writer") {
+    if !proxy::possible("lost_answers_around_an_upgrade_apply_the_write_once") {
         return;
     }
     let profiles = profiles().await;
     put_raw(&profiles, v1_item("ada", "Ada Lovelace", "pro")).await;
-    // The modify fails its shape condition; the upgrade's UpdateItem lands and loses
-    // its answer; its retry finds its own write by its token; the add lands once.
+    put_raw(&profiles, v1_item("bob", "Bob Kahn", "free")).await;
+    let f = Profile::fields();
+
+    // The modify's first answer (its failed shape condition) is lost; its retry fails
+    // the same way, the item is rewritten, the add sent again: applied once.
     let proxy = cut_first_answer(&["UpdateItem"]).await;
     let faulty = through(&proxy, &profiles).await;
-    let f = Profile::fields();
     faulty.modify(&key("ada")).add(f.logins, 1).await.unwrap();
-    let ada = profiles.get(&key("ada")).await.unwrap().unwrap();
-    assert_eq!(ada.logins, 1);
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    assert_eq!(profiles.get(&key("ada")).await.unwrap().unwrap().logins, 1);
+
+    // update_with rewrites first: the rewrite lands and its answer is lost; its retry
+    // finds its own write (its token), the item is read again in today's shape, and
+    // the closure's change lands once.
+    let proxy = cut_first_answer(&["UpdateItem"]).await;
+    let faulty = through(&proxy, &profiles).await;
+    faulty
+        .update_with(&key("bob"), |p| p.logins += 1)
+        .await
+        .unwrap();
+    assert_eq!(proxy.stats.dropped_after.load(Ordering::Relaxed), 1);
+    let bob = profiles.get(&key("bob")).await.unwrap().unwrap();
+    assert_eq!((bob.logins, bob.tier), (1, 0));
+    let raw = stored(&profiles, &key("bob")).await;
+    assert_eq!(raw["_shape"], AttributeValue::N("3".into()));
+    assert!(!raw.contains_key("name"));
 }
 
 // -- An entity of a single-table design, and a collection of it.
