@@ -6,7 +6,7 @@
 //!   of one item (one key) come in the order they were made: a shard is read only after
 //!   its parent shard is read to its end, and a reader that loses its place (an expired
 //!   iterator) resumes right after the last record it delivered.
-//! - **Across a restart**, a feed started from a saved [`ChangeCursor`] delivers every
+//! - **Across a restart**, a feed started from a saved `ChangeCursor` delivers every
 //!   change after the cursor's positions, and may deliver again the changes made after
 //!   the last position the consumer saved (at least once): save the cursor after
 //!   handling a change, and make handling idempotent.
@@ -96,7 +96,7 @@ pub struct Change<T: Changed> {
     pub old: Option<T>,
     /// The item after the change, when the view type includes it.
     pub new: Option<T>,
-    /// Where the record sits in the stream: save it in a [`ChangeCursor`].
+    /// Where the record sits in the stream: save it in a `ChangeCursor` (feature `change-feed`).
     pub position: ChangePosition,
     /// When DynamoDB wrote the record (to the second).
     pub approximate_time: Option<SystemTime>,

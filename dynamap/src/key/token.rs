@@ -21,7 +21,7 @@ use crate::sdk_item::Item;
 /// base64url of the key attributes of the last item read, which anyone can decode.
 /// After a filtered scan or query that item may be one the filter removed, so a token
 /// can show a key the caller was not shown. A client can also edit it to start
-/// anywhere. For tokens handed to clients of a web API, use [`seal`](Self::seal):
+/// anywhere. For tokens handed to clients of a web API, use `seal` (feature `sealed-tokens`):
 /// the sealed form is encrypted and authenticated (XChaCha20-Poly1305) and bound to the
 /// table, index and partition (or segment) it came from, and
 /// `start_from_sealed` refuses any other.

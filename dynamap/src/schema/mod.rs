@@ -144,7 +144,7 @@ impl<'a> CreateTable<'a> {
     }
 
     /// Turns the table's stream on, recording `view` of each change, for
-    /// [`changes()`](crate::TypedMapping::changes); with `ensure_table`, an existing
+    /// `changes()` (feature `change-feed`); with `ensure_table`, an existing
     /// table whose stream is off or records another view is a
     /// [`SchemaMismatch`](Error::SchemaMismatch).
     ///
