@@ -547,6 +547,88 @@ async fn lost_answers_around_an_upgrade_apply_the_write_once() {
     assert!(!raw.contains_key("name"));
 }
 
+/// A type with a unique attribute (its writes are transactions with guard items).
+#[derive(DynamoValue)]
+struct MemberV1 {
+    id: String,
+    mail: String,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(shape(version = 2, from(MemberV1)))]
+struct Member {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(unique)]
+    email: String,
+    #[dynamo(default)]
+    visits: u32,
+}
+
+impl From<MemberV1> for Member {
+    fn from(v1: MemberV1) -> Member {
+        Member {
+            id: v1.id,
+            email: v1.mail,
+            visits: 0,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_type_with_a_unique_attribute_upgrades_through_its_guarded_writes() {
+    let members = dynamap_tests::new_mapping::<Member>("shapes-unique").await;
+    let ada = Member {
+        id: "ada".into(),
+        email: "ada@example.com".into(),
+        visits: 0,
+    };
+    members.insert(&ada).await.unwrap();
+    // A first-release item of the same value-holder, written around dynamap: its guard
+    // item stays as today's insert left it.
+    put_raw(
+        &members,
+        BTreeMap::from([
+            ("id".to_owned(), s("ada")),
+            ("mail".to_owned(), s("ada@example.com")),
+        ]),
+    )
+    .await;
+    assert_eq!(members.get("ada").await.unwrap(), Some(ada.clone()));
+    let f = Member::fields();
+    // A change of the unique value: read, guards moved, the item rewritten first.
+    members
+        .modify("ada")
+        .set(f.email, "lovelace@example.com")
+        .add(f.visits, 1)
+        .await
+        .unwrap();
+    let back = members.get("ada").await.unwrap().unwrap();
+    assert_eq!(
+        (back.email.as_str(), back.visits),
+        ("lovelace@example.com", 1)
+    );
+    let raw = stored(&members, &"ada".to_owned()).await;
+    assert_eq!(raw["_shape"], AttributeValue::N("2".into()));
+    assert!(!raw.contains_key("mail"));
+    // The old value is free again, the new one taken.
+    let other = Member {
+        id: "bob".into(),
+        email: "ada@example.com".into(),
+        visits: 0,
+    };
+    members.insert(&other).await.unwrap();
+    let taken = Member {
+        id: "cy".into(),
+        email: "lovelace@example.com".into(),
+        visits: 0,
+    };
+    assert!(matches!(
+        members.insert(&taken).await,
+        Err(Error::NotUnique { .. })
+    ));
+}
+
 // -- An entity of a single-table design, and a collection of it.
 
 #[derive(DynamoTable)]
