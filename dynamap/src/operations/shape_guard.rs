@@ -22,15 +22,19 @@ use crate::sdk_item::Item;
 /// needs another writer to store an older shape in between to fail again).
 pub(crate) const UPGRADE_ATTEMPTS: u32 = 5;
 
-/// `#shape = :version` for a type with older shapes (an item of version 1 may lack
-/// the attribute, so a type at version 1 needs none).
+/// `#shape = :version` for a type that declares a shape; at version 1, whose items may
+/// lack the attribute, `attribute_not_exists(#shape) OR #shape = :1`. Even a type with
+/// no older shape carries it: during a rolling deployment, its instances then refuse to
+/// write into an item a newer release stored (`Error::NewerShape`) instead of mixing
+/// their attributes into it.
 pub(crate) fn current_shape<T: DynamoItem>() -> Option<Node> {
-    let shape = T::SHAPE.filter(|shape| shape.version > 1)?;
-    Some(Node::Compare(
-        AttrPath::top_level_name(shape.attribute),
-        Cmp::Eq,
-        shape.current_value(),
-    ))
+    let shape = T::SHAPE?;
+    let path = AttrPath::top_level_name(shape.attribute);
+    let current = Node::Compare(path.clone(), Cmp::Eq, shape.current_value());
+    Some(match shape.version {
+        1 => Node::Or(vec![Node::NotExists(path), current]),
+        _ => current,
+    })
 }
 
 /// `attribute_not_exists(pk) OR #shape = :version`: for a write that may create the item.

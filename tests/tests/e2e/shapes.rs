@@ -279,6 +279,58 @@ async fn a_newer_or_unreadable_shape_is_an_error_never_a_guess() {
     );
 }
 
+/// The release that first declared a shape: version 1, no older one.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(shape(version = 1))]
+struct ProfileRelease1 {
+    #[dynamo(partition_key)]
+    org: String,
+    #[dynamo(sort_key)]
+    id: String,
+    name: String,
+    plan: String,
+}
+
+#[tokio::test]
+async fn an_instance_of_an_older_release_refuses_to_write_into_a_newer_item() {
+    let profiles = profiles().await;
+    three_releases(&profiles).await;
+    // An instance still running release 1 during a rolling deployment.
+    let old =
+        TypedMapping::<ProfileRelease1>::new(profiles.client().clone(), profiles.table_name());
+    let f = ProfileRelease1::fields();
+    let before = stored(&profiles, &key("cy")).await;
+    let err = old
+        .modify(&key("cy"))
+        .set(f.plan, "free")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NewerShape {
+                stored: 3,
+                known: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = old
+        .remove_when(&key("cy"), f.plan.eq("pro"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NewerShape { .. }), "{err:?}");
+    assert_eq!(
+        stored(&profiles, &key("cy")).await,
+        before,
+        "nothing written"
+    );
+    // Its own items (no shape attribute, or version 1) it still updates.
+    old.modify(&key("ada")).set(f.plan, "free").await.unwrap();
+    assert_eq!(profiles.get(&key("ada")).await.unwrap().unwrap().tier, 0);
+}
+
 #[tokio::test]
 async fn a_modify_of_an_older_item_rewrites_it_in_todays_shape_first() {
     let profiles = profiles().await;
