@@ -331,7 +331,6 @@ impl<'a, T: DynamoItem> Backfill<'a, T> {
     /// # Ok(()) }
     /// ```
     pub async fn send(self) -> Result<BackfillReport> {
-        crate::operations::refuse_unguarded::<T>("a backfill")?;
         let cursor = match self.resume.clone() {
             Some(cursor) => cursor,
             None => BackfillCursor::start(self.segments),

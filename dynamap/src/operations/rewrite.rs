@@ -70,6 +70,21 @@ pub(crate) fn difference<T: DynamoItem>(stored: &Item) -> Result<Difference> {
         .collect();
     removes.sort();
     removes.dedup();
+    // A unique value (or its scope) or a counted or summed field moves a guard item or
+    // a parent's aggregate: an in-place rewrite of this item alone cannot keep them.
+    let changed = sets.iter().map(|(name, _)| name).chain(&removes);
+    if let Some(kept) = changed
+        .into_iter()
+        .find(|name| super::invariants::kept_attributes::<T>().any(|k| k == name.as_str()))
+    {
+        return Err(Error::InvalidRequest {
+            operation: "UpdateItem",
+            problem: format!(
+                "bringing this item of `{}` to today's form changes `{kept}`, whose guard or parent's count a rewrite in place cannot keep: write the item whole with insert",
+                crate::item::short_type_name::<T>()
+            ),
+        });
+    }
     Ok(Difference { sets, removes })
 }
 

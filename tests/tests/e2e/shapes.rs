@@ -603,7 +603,8 @@ async fn lost_answers_around_an_upgrade_apply_the_write_once() {
 #[derive(DynamoValue)]
 struct MemberV1 {
     id: String,
-    mail: String,
+    email: String,
+    nick: String,
 }
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -613,6 +614,7 @@ struct Member {
     id: String,
     #[dynamo(unique)]
     email: String,
+    handle: String,
     #[dynamo(default)]
     visits: u32,
 }
@@ -621,64 +623,68 @@ impl From<MemberV1> for Member {
     fn from(v1: MemberV1) -> Member {
         Member {
             id: v1.id,
-            email: v1.mail,
+            // Release 2 keeps emails in lower case.
+            email: v1.email.to_lowercase(),
+            handle: format!("@{}", v1.nick),
             visits: 0,
         }
     }
 }
 
+fn member_v1(id: &str, email: &str) -> BTreeMap<String, AttributeValue> {
+    BTreeMap::from([
+        ("id".to_owned(), s(id)),
+        ("email".to_owned(), s(email)),
+        ("nick".to_owned(), s(id)),
+    ])
+}
+
 #[tokio::test]
-async fn a_type_with_a_unique_attribute_upgrades_through_its_guarded_writes() {
+async fn a_type_with_a_unique_attribute_upgrades_unless_its_value_would_move() {
     let members = dynamap_tests::new_mapping::<Member>("shapes-unique").await;
+    let f = Member::fields();
+    // Release 1 wrote Ada through dynamap (her email's guard item exists), then her
+    // first-release form is what is stored.
     let ada = Member {
         id: "ada".into(),
         email: "ada@example.com".into(),
+        handle: "@ada".into(),
         visits: 0,
     };
     members.insert(&ada).await.unwrap();
-    // A first-release item of the same value-holder, written around dynamap: its guard
-    // item stays as today's insert left it.
-    put_raw(
-        &members,
-        BTreeMap::from([
-            ("id".to_owned(), s("ada")),
-            ("mail".to_owned(), s("ada@example.com")),
-        ]),
-    )
-    .await;
-    assert_eq!(members.get("ada").await.unwrap(), Some(ada.clone()));
-    let f = Member::fields();
-    // A change of the unique value: read, guards moved, the item rewritten first.
-    members
-        .modify("ada")
-        .set(f.email, "lovelace@example.com")
-        .add(f.visits, 1)
-        .await
-        .unwrap();
+    put_raw(&members, member_v1("ada", "ada@example.com")).await;
+    // An update that leaves the unique value as it is: the item is rewritten, the
+    // guard stays.
+    members.modify("ada").add(f.visits, 1).await.unwrap();
     let back = members.get("ada").await.unwrap().unwrap();
+    assert_eq!((back.handle.as_str(), back.visits), ("@ada", 1));
     assert_eq!(
-        (back.email.as_str(), back.visits),
-        ("lovelace@example.com", 1)
+        stored(&members, &"ada".to_owned()).await["_shape"],
+        AttributeValue::N("2".into())
     );
-    let raw = stored(&members, &"ada".to_owned()).await;
-    assert_eq!(raw["_shape"], AttributeValue::N("2".into()));
-    assert!(!raw.contains_key("mail"));
-    // The old value is free again, the new one taken.
-    let other = Member {
-        id: "bob".into(),
-        email: "ada@example.com".into(),
-        visits: 0,
-    };
-    members.insert(&other).await.unwrap();
     let taken = Member {
         id: "cy".into(),
-        email: "lovelace@example.com".into(),
-        visits: 0,
+        ..ada.clone()
     };
     assert!(matches!(
         members.insert(&taken).await,
         Err(Error::NotUnique { .. })
     ));
+
+    // Eve's upgrade would change her unique value (to lower case): its guard would not
+    // move, so it is refused, nothing written.
+    put_raw(&members, member_v1("eve", "Eve@Example.com")).await;
+    let before = stored(&members, &"eve".to_owned()).await;
+    let err = members.modify("eve").add(f.visits, 1).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert_eq!(stored(&members, &"eve".to_owned()).await, before);
+
+    // The backfill rewrites the items whose unique value stays and refuses Eve's.
+    put_raw(&members, member_v1("bob", "bob@example.com")).await;
+    let report = members.backfill().await.unwrap();
+    assert_eq!((report.rewritten, report.current), (1, 1), "{report:?}");
+    assert_eq!(report.refused.len(), 1);
+    assert_eq!(report.refused[0].key["id"], s("eve"));
 }
 
 // -- An entity of a single-table design, and a collection of it.
