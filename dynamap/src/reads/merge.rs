@@ -93,9 +93,7 @@ fn token_key(positions: &[ShardStart]) -> Option<Item> {
 /// One shard's read: its pages, the page being taken from, and its position.
 struct Shard {
     pages: Option<BoxStream<'static, Result<RawPage>>>,
-    buffer: VecDeque<Item>,
-    /// The sort key of the item at the head of `buffer`, looked up once per item.
-    head: Option<AttributeValue>,
+    buffer: VecDeque<Pending>,
     /// Whether the page in `buffer` was the shard's last.
     last_page: bool,
     position: ShardStart,
@@ -125,14 +123,40 @@ impl Shard {
                 None => ShardStart::Done,
             };
         }
-        self.buffer = page.items.into();
-        self.head = head_key(&self.buffer, sort_key);
+        self.buffer = page
+            .items
+            .into_iter()
+            .map(|item| Pending::new(item, sort_key))
+            .collect();
+    }
+
+    /// The sort key of the item at the head of the buffer.
+    fn head(&self) -> Option<&AttributeValue> {
+        self.buffer.front()?.sort.as_ref().map(|(_, value)| value)
     }
 }
 
-/// The sort key of the first item of `buffer`.
-fn head_key(buffer: &VecDeque<Item>, sort_key: Option<&str>) -> Option<AttributeValue> {
-    buffer.front().and_then(|item| item.get(sort_key?).cloned())
+/// An item waiting in a shard's buffer, its sort key taken out of it while it waits:
+/// the merge compares heads at every item it takes, and a moved-out key is compared
+/// without a lookup or a copy (it goes back into the item when the item is taken).
+struct Pending {
+    sort: Option<(String, AttributeValue)>,
+    item: Item,
+}
+
+impl Pending {
+    fn new(mut item: Item, sort_key: Option<&str>) -> Pending {
+        let sort = sort_key.and_then(|name| item.remove_entry(name));
+        Pending { sort, item }
+    }
+
+    fn into_item(self) -> Item {
+        let mut item = self.item;
+        if let Some((name, value)) = self.sort {
+            item.insert(name, value);
+        }
+        item
+    }
 }
 
 /// What a merged read needs beside its shards.
@@ -181,7 +205,7 @@ impl State {
             .iter()
             .enumerate()
             .filter(|(_, s)| !s.buffer.is_empty())
-            .map(|(i, s)| (i, s.head.as_ref()));
+            .map(|(i, s)| (i, s.head()));
         let order = |a: &(usize, Option<&AttributeValue>), b: &(usize, Option<&AttributeValue>)| {
             let forward = compare(a.1, b.1).then(a.0.cmp(&b.0));
             if self.merge.reverse {
@@ -196,10 +220,8 @@ impl State {
     /// Takes the next item of shard `i`. Its position moves past the item when the
     /// page is made (`page`): only the last item taken from each shard makes a key.
     fn take(&mut self, i: usize) -> Option<Item> {
-        let sort_key = self.merge.sort_key.as_deref();
         let shard = self.shards.get_mut(i)?;
-        let item = shard.buffer.pop_front()?;
-        shard.head = head_key(&shard.buffer, sort_key);
+        let item = shard.buffer.pop_front()?.into_item();
         if shard.buffer.is_empty() && shard.last_page {
             shard.position = ShardStart::Done;
         }
@@ -308,7 +330,6 @@ pub(crate) fn merged_pages(
             Shard {
                 pages,
                 buffer: VecDeque::new(),
-                head: None,
                 last_page: false,
                 position: start,
             }
