@@ -380,6 +380,25 @@ async fn a_modify_of_an_older_item_rewrites_it_in_todays_shape_first() {
 }
 
 #[tokio::test]
+async fn a_condition_that_fails_on_an_item_in_todays_shape_is_sent_once() {
+    let profiles = profiles().await;
+    three_releases(&profiles).await;
+    let (client, wire) = dynamap_tests::wire::wire_client(profiles.client());
+    let watched = TypedMapping::<Profile>::new(client, profiles.table_name());
+    let f = Profile::fields();
+    // Cy is in today's shape: the failure is the caller's condition, not the shape's,
+    // and nothing is rewritten or sent again.
+    let err = watched
+        .modify(&key("cy"))
+        .add(f.logins, 1)
+        .when(f.tier.eq(0))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ConditionFailed { .. }), "{err:?}");
+    assert_eq!(wire.bodies("UpdateItem").len(), 1);
+}
+
+#[tokio::test]
 async fn update_with_of_an_older_item_writes_todays_shape() {
     let profiles = profiles().await;
     three_releases(&profiles).await;
