@@ -246,6 +246,10 @@ pub struct FieldAttrs {
     /// `generate = "uuid_v4"`, `"uuid_v7"` or `"ulid"`: `create` fills the field when it
     /// holds no id.
     pub generate: Option<LitStr>,
+    /// `encrypt`: encrypted and signed by the AWS Database Encryption SDK.
+    pub encrypt: Option<proc_macro2::Span>,
+    /// `sign_only`: signed (in plain text) by the AWS Database Encryption SDK.
+    pub sign_only: Option<proc_macro2::Span>,
 }
 
 /// `unique(per(tenant))`: where the option is, and the fields that scope the value.
@@ -264,7 +268,8 @@ const CONTAINER_OPTIONS: &str =
     "rename_all, transparent, tag, content, table, entity, pk, sk, index, hide_expired, projection_of, validate, count, sum, shape, do_not_recommend";
 const FIELD_OPTIONS: &str = "partition_key, sort_key, rename, alias, skip, default, serde, with, \
      flatten, version, ttl, created_at, updated_at, epoch_seconds, epoch_millis, \
-     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique, generate";
+     gsi_partition_key, gsi_sort_key, lsi_sort_key, no_patch, validate, unique, generate, \
+     encrypt, sign_only";
 const VARIANT_OPTIONS: &str = "rename";
 
 fn dynamo_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
@@ -567,6 +572,10 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             set_once(&mut out.epoch_seconds, span, meta)
         } else if meta.path.is_ident("epoch_millis") {
             set_once(&mut out.epoch_millis, span, meta)
+        } else if meta.path.is_ident("encrypt") {
+            set_once(&mut out.encrypt, span, meta)
+        } else if meta.path.is_ident("sign_only") {
+            set_once(&mut out.sign_only, span, meta)
         } else if meta.path.is_ident("no_patch") {
             set_once(&mut out.no_patch, span, meta)
         } else if meta.path.is_ident("generate") {

@@ -14,6 +14,7 @@ use crate::ctxt::Ctxt;
 use syn::LitStr;
 
 pub fn check(cx: &Ctxt, container: &Container) {
+    crate::check_crypto::check(cx, container);
     if let Some(shape) = &container.shape {
         shape_belongs_to_item_structs(cx, container, shape);
         shape_has_a_version(cx, shape);

@@ -17,6 +17,7 @@ mod ast;
 mod attr;
 mod case;
 mod check;
+mod check_crypto;
 mod collection;
 mod ctxt;
 mod expand;

@@ -12,8 +12,9 @@ use crate::ast::{option_inner, Body, Container, Derive, Field, Storage, Struct};
 use crate::ctxt::Ctxt;
 
 /// Whether a patch may change `field`: not a key, the version, a write-time stamp, a
-/// field of an entity's primary-key templates, a skipped or flattened field, or one
-/// marked `no_patch`.
+/// field of an entity's primary-key templates, a skipped or flattened field, an
+/// encrypted or signed one (the encryption SDK refuses UpdateItem on it), or one marked
+/// `no_patch`.
 fn patchable(field: &Field, data: &Struct) -> bool {
     let attrs = &field.attrs;
     let in_primary_key = data.entity.as_ref().is_some_and(|entity| {
@@ -29,6 +30,8 @@ fn patchable(field: &Field, data: &Struct) -> bool {
         || matches!(field.storage, Storage::Skip | Storage::Flatten)
         || attrs.created_at.is_some()
         || attrs.updated_at.is_some()
+        || attrs.encrypt.is_some()
+        || attrs.sign_only.is_some()
         || attrs.no_patch.is_some())
 }
 

@@ -52,6 +52,8 @@ pub struct Connect {
     endpoint_url: Option<String>,
     retry: Option<crate::resilience::RetryPolicy>,
     timeouts: Option<crate::resilience::Timeouts>,
+    #[cfg(feature = "encryption")]
+    encryption: Option<crate::encryption::Encryption>,
 }
 
 /// Credentials for local servers, which check only that some are present. Letters and
@@ -174,6 +176,20 @@ impl Connect {
         self
     }
 
+    /// Encrypts and signs the items of the tables `encryption` names, as their types
+    /// declare, through the AWS Database Encryption SDK's interceptor.
+    ///
+    /// ```no_run
+    /// # async fn f(encryption: dynamap::encryption::Encryption) -> dynamap::Result<()> {
+    /// let client = dynamap::connect().region("eu-west-1").encryption(encryption).await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "encryption")]
+    pub fn encryption(mut self, encryption: crate::encryption::Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
     /// A local server at `url`, with dummy static credentials and region `us-east-1`
     /// unless set otherwise: no call ever waits on the instance-metadata lookups the
     /// default credential chain would make.
@@ -235,6 +251,13 @@ impl Connect {
                 "no AWS region: call .region(..), set AWS_REGION, or name one in the profile"
                     .to_owned(),
             ));
+        }
+        #[cfg(feature = "encryption")]
+        if let Some(encryption) = self.encryption {
+            let config = aws_sdk_dynamodb::config::Builder::from(&config)
+                .interceptor(encryption.interceptor()?)
+                .build();
+            return Ok(Client::from_conf(config));
         }
         Ok(Client::new(&config))
     }

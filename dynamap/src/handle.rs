@@ -69,6 +69,15 @@ impl TableHandle {
         handle
     }
 
+    /// This handle, refusing every request for `T` if `T` has encrypted or signed fields
+    /// and the client has no encryption interceptor.
+    pub(crate) fn for_item<T: crate::DynamoItem>(self) -> Self {
+        TableHandle {
+            client: crate::encryption::refuse_without_encryption::<T>(self.client),
+            ..self
+        }
+    }
+
     pub(crate) fn with_retry(&self, policy: RetryPolicy) -> Self {
         let config = self
             .client

@@ -155,6 +155,27 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     /// ```
     const ATTRIBUTES: &'static [&'static str] = &[];
 
+    /// The attributes the AWS Database Encryption SDK encrypts or signs
+    /// (`#[dynamo(encrypt)]`, `#[dynamo(sign_only)]`), by stored name; every other
+    /// attribute but the keys is left as it is. Empty for a type that declares none.
+    ///
+    /// ```
+    /// use dynamap::encryption::CryptoAction;
+    /// #[derive(dynamap::DynamoItem)]
+    /// struct Patient {
+    ///     #[dynamo(partition_key)] id: String,
+    ///     #[dynamo(encrypt)] diagnosis: String,
+    ///     #[dynamo(sign_only)] ward: String,
+    ///     nickname: String,
+    /// }
+    /// use dynamap::DynamoItem;
+    /// assert_eq!(
+    ///     Patient::CRYPTO_ACTIONS,
+    ///     &[("diagnosis", CryptoAction::EncryptAndSign), ("ward", CryptoAction::SignOnly)]
+    /// );
+    /// ```
+    const CRYPTO_ACTIONS: &'static [(&'static str, crate::encryption::CryptoAction)] = &[];
+
     /// The older names its fields are also read from (`#[dynamo(alias = "..")]`): what
     /// a backfill moves to the current names.
     #[doc(hidden)]

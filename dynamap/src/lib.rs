@@ -122,6 +122,7 @@ mod clock;
 pub mod condition;
 mod connect;
 pub mod document;
+pub mod encryption;
 mod entity_def;
 pub mod error;
 mod error_items;

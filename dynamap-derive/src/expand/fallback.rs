@@ -98,6 +98,8 @@ pub fn fallback(input: &DeriveInput, model: Option<&Container>, derive: Derive) 
                 }
             }
         });
+        let in_place_header = header(quote!(::dynamap::schema::UpdatesInPlace));
+        out.extend(quote!(#in_place_header {}));
         out.extend(entity_fallback(model, &header));
     }
     out

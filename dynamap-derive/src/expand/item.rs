@@ -326,8 +326,21 @@ pub fn shared_members(data: &Struct) -> TokenStream {
         .fields
         .iter()
         .flat_map(|f| f.attrs.alias.iter().map(syn::LitStr::value));
+    let crypto = data.fields.iter().filter_map(|field| {
+        let action = if field.attrs.encrypt.is_some() {
+            quote!(EncryptAndSign)
+        } else if field.attrs.sign_only.is_some() {
+            quote!(SignOnly)
+        } else {
+            return None;
+        };
+        let name = &field.name;
+        Some(quote!((#name, ::dynamap::encryption::CryptoAction::#action)))
+    });
     quote! {
         const ATTRIBUTES: &'static [&'static str] = &[#(#attribute_names),*];
+
+        const CRYPTO_ACTIONS: &'static [(&'static str, ::dynamap::encryption::CryptoAction)] = &[#(#crypto),*];
 
         const ALIASES: &'static [&'static str] = &[#(#aliases),*];
 
@@ -371,6 +384,25 @@ pub fn key_members(
         fn key_from_item(item: &::dynamap::value::Item) -> ::dynamap::Result<Self::Key> {
             ::dynamap::__private::Result::Ok(#key_read)
         }
+    }
+}
+
+/// `UpdatesInPlace` for a type without encrypted or signed fields, so that
+/// `update_with`, `move_item` and backfills (which change items with UpdateItem and
+/// condition on every attribute) accept it.
+pub fn updates_in_place(container: &Container, data: &Struct) -> TokenStream {
+    let signed = data
+        .fields
+        .iter()
+        .any(|f| f.attrs.encrypt.is_some() || f.attrs.sign_only.is_some());
+    if signed {
+        return TokenStream::new();
+    }
+    let ident = container.ident;
+    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::dynamap::schema::UpdatesInPlace for #ident #ty_generics #where_clause {}
     }
 }
 

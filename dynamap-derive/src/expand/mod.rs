@@ -31,10 +31,12 @@ pub fn expand(container: &Container) -> TokenStream {
             if let Some(model) = &data.entity {
                 out.extend(entity::entity(container, data, model));
                 out.extend(item::expiring(container, data));
+                out.extend(item::updates_in_place(container, data));
             } else if let Some(key) = &data.key {
                 out.extend(item::item(container, data, key));
                 out.extend(item::index_markers(container, data, key));
                 out.extend(item::expiring(container, data));
+                out.extend(item::updates_in_place(container, data));
             }
             out
         }

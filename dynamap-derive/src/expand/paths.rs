@@ -35,7 +35,10 @@ fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
     let ty = field.ty;
     let member = field.member;
     let link = quote!(::dynamap::path::Field<__P, #names::#member>);
-    if field.is_key || field.is_version {
+    if field.attrs.encrypt.is_some() {
+        // Neither tested nor changed: DynamoDB sees only ciphertext.
+        quote!(::dynamap::path::Encrypted<#link, #ty>)
+    } else if field.is_key || field.is_version || field.attrs.sign_only.is_some() {
         quote!(::dynamap::path::ReadOnly<#link, #ty>)
     } else if field.is_ttl {
         quote!(::dynamap::path::TtlPath<#link, #ty>)

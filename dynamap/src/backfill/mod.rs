@@ -581,7 +581,10 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// println!("{} rewritten, {} already current", report.rewritten, report.current);
     /// # Ok(()) }
     /// ```
-    pub fn backfill(&self) -> Backfill<'_, T> {
+    pub fn backfill(&self) -> Backfill<'_, T>
+    where
+        T: crate::schema::UpdatesInPlace,
+    {
         Backfill::new(self)
     }
 }

@@ -421,6 +421,21 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
 
+    /// The AWS Database Encryption SDK refused the request or its answer: a stored item
+    /// whose signature does not verify (changed or written by someone without the key),
+    /// an item it cannot decrypt, a request it does not allow on signed or encrypted
+    /// attributes; or a type with encrypted fields used on a client without the SDK's
+    /// interceptor. Nothing read is returned; a write refused before sending was not sent.
+    #[error("{operation} on table `{table}`: encryption: {problem}")]
+    Encryption {
+        /// The DynamoDB operation.
+        operation: &'static str,
+        /// The table the call was about.
+        table: String,
+        /// What the SDK (or dynamap) said.
+        problem: String,
+    },
+
     /// A key did not match the table's key schema: a missing or extra part, or a key
     /// attribute of the wrong type.
     #[error("key: {0}")]
@@ -632,6 +647,13 @@ impl Error {
         E: std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
+        if let Some(problem) = encryption_problem(&err) {
+            return Err(Error::Encryption {
+                operation,
+                table: table.to_owned(),
+                problem,
+            });
+        }
         let transport = match &err {
             SdkError::TimeoutError(_) => Some(true),
             SdkError::DispatchFailure(failure) if failure.is_timeout() => Some(true),
@@ -660,6 +682,28 @@ impl Error {
             None => Ok(aws_sdk_dynamodb::Error::from(err)),
         }
     }
+}
+
+/// What the encryption SDK's interceptor (or dynamap's refusal of a client without it)
+/// said, when one of them failed the call.
+fn encryption_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use aws_smithy_runtime_api::client::interceptors::error::InterceptorError;
+    let mut next = Some(err);
+    while let Some(error) = next {
+        if let Some(interceptor) = error.downcast_ref::<InterceptorError>() {
+            let said = interceptor.to_string();
+            if said.starts_with(crate::encryption::SDK_INTERCEPTOR)
+                || said.starts_with(crate::encryption::REFUSAL)
+            {
+                return Some(
+                    std::error::Error::source(interceptor)
+                        .map_or(said, |source| source.to_string()),
+                );
+            }
+        }
+        next = error.source();
+    }
+    None
 }
 
 /// Items may hold personal data and can be large: `Debug` (what logs and `unwrap`
@@ -852,6 +896,16 @@ impl fmt::Debug for Error {
                 .field("left", left)
                 .finish(),
             Error::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            Error::Encryption {
+                operation,
+                table,
+                problem,
+            } => f
+                .debug_struct("Encryption")
+                .field("operation", operation)
+                .field("table", table)
+                .field("problem", problem)
+                .finish(),
             Error::Key(m) => f.debug_tuple("Key").field(m).finish(),
             Error::TableWait {
                 table,

@@ -5,7 +5,7 @@ mod contains;
 mod entity_guard;
 mod get;
 mod insert;
-mod invariants;
+pub(crate) mod invariants;
 mod modify;
 mod move_item;
 pub(crate) mod patch;
@@ -17,7 +17,7 @@ pub(crate) mod transact_actions;
 mod update_with;
 mod validate;
 mod versioning;
-mod write_token;
+pub(crate) mod write_token;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -99,7 +99,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// its `Table`).
     pub(crate) fn on(handle: crate::handle::TableHandle) -> Self {
         TypedMapping {
-            handle,
+            handle: handle.for_item::<T>(),
             item: PhantomData,
         }
     }
@@ -241,7 +241,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub fn update_with<Q, F>(&self, key: &Q, apply: F) -> UpdateWith<'_, T, F>
     where
         Q: crate::key::KeyLike<T::Key> + ?Sized,
-        T: Clone,
+        T: Clone + crate::schema::UpdatesInPlace,
         F: FnMut(&mut T) + Send,
     {
         UpdateWith::new(self, crate::key::key_item::<T, _>(key), apply)
@@ -267,7 +267,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub fn move_item<Q, F>(&self, key: &Q, apply: F) -> MoveItem<'_, T, F>
     where
         Q: crate::key::KeyLike<T::Key> + ?Sized,
-        T: Clone,
+        T: Clone + crate::schema::UpdatesInPlace,
         F: FnMut(&mut T) + Send,
     {
         MoveItem::new(self, crate::key::key_item::<T, _>(key), apply)

@@ -21,8 +21,8 @@ use crate::value::{DynamoValue, ScalarAttribute};
 /// ```
 #[diagnostic::on_unimplemented(
     message = "this attribute cannot be modified",
-    label = "key attributes and the version attribute are read-only",
-    note = "to change a key, move the item with `move_item`"
+    label = "key attributes, the version attribute and signed attributes (`sign_only`) are read-only",
+    note = "to change a key, move the item with `move_item`; to change a signed attribute, write the whole item with `insert`"
 )]
 pub trait Settable: TypedPath {}
 

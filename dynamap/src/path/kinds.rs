@@ -72,8 +72,9 @@ copy_path!(Leaf<P, V>);
 
 value_path!(Leaf);
 
-/// A path to a key attribute or the version: it can be read and compared, never
-/// modified (changing a key would make another item; the version is dynamap's).
+/// A path to a key attribute, the version or a signed attribute (`#[dynamo(sign_only)]`):
+/// it can be read and compared, never modified (changing a key would make another item;
+/// the version is dynamap's; the encryption SDK refuses UpdateItem on signed attributes).
 ///
 /// ```
 /// # #[derive(dynamap::DynamoItem)]
@@ -89,6 +90,25 @@ pub struct ReadOnly<P, V> {
 copy_path!(ReadOnly<P, V>);
 
 value_path!(ReadOnly);
+
+/// A path to an encrypted attribute (`#[dynamo(encrypt)]`): DynamoDB holds only its
+/// ciphertext, so it can be neither tested in a condition or filter nor changed by
+/// `modify`; it is not a [`TypedPath`], and those calls do not compile.
+///
+/// ```
+/// # #[derive(dynamap::DynamoItem)]
+/// # struct User { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] email: String }
+/// use dynamap::DynamoItem;
+/// let email: dynamap::path::Encrypted<_, String> = User::fields().email;
+/// ```
+pub struct Encrypted<P, V> {
+    // Kept so the path's type names where it starts; nothing reads it.
+    #[allow(dead_code)]
+    parent: P,
+    value: PhantomData<fn() -> V>,
+}
+
+copy_path!(Encrypted<P, V>);
 
 /// A path to a `#[dynamo(serde)]` field: values go through serde_dynamo.
 ///

@@ -20,7 +20,8 @@ pub use capabilities::{
     VersionNumber,
 };
 pub use kinds::{
-    Codec, EpochPath, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath, WithPath,
+    Codec, Encrypted, EpochPath, Leaf, ListPath, MapPath, OptionPath, ReadOnly, SerdeLeaf, TtlPath,
+    WithPath,
 };
 pub use links::{Field, FieldName, ListItem, MapEntry, PathParent, Root};
 

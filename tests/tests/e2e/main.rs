@@ -10,6 +10,7 @@ mod batch;
 mod changes;
 mod counts;
 mod document;
+mod encryption;
 mod entity_writes;
 mod fuzz;
 mod generated;

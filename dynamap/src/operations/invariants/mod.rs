@@ -4,7 +4,7 @@
 //! writers. Batch writes cannot be transactions: they refuse such types.
 
 mod aggregate;
-mod guard;
+pub(crate) mod guard;
 mod write;
 
 pub(crate) use guard::is_guard_key;

@@ -1,0 +1,232 @@
+//! The encryption SDK's configuration, built from the types: one
+//! `DynamoDbTableEncryptionConfig` per table, with the actions [`TableActions`]
+//! gathers, and the interceptor that applies them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_db_esdk::dynamodb::types::{DynamoDbTableEncryptionConfig, PlaintextOverride};
+use aws_db_esdk::intercept::DbEsdkInterceptor;
+use aws_db_esdk::material_providers::types::keyring::KeyringRef;
+use aws_db_esdk::DynamoDbTablesEncryptionConfig;
+
+use super::{CryptoAction, TableActions};
+use crate::error::{Error, Result};
+use crate::item::DynamoItem;
+
+/// Which tables' items are encrypted, with which keyring: give it to
+/// [`connect`](crate::connect)`().encryption(..)`, or put its
+/// [`interceptor`](Self::interceptor) on an SDK client of your own.
+///
+/// ```no_run
+/// # use dynamap::prelude::*;
+/// # #[derive(DynamoItem, Clone)]
+/// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+/// # async fn f(keyring: dynamap::encryption::aws_db_esdk::material_providers::types::keyring::KeyringRef) -> dynamap::Result<()> {
+/// use dynamap::encryption::Encryption;
+/// let encryption = Encryption::builder()
+///     .keyring(keyring)
+///     .item::<Patient>("patients")
+///     .build()?;
+/// let client = dynamap::connect().encryption(encryption).await?;
+/// let patients = TypedMapping::<Patient>::new(client, "patients");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Encryption {
+    keyring: KeyringRef,
+    tables: BTreeMap<String, TableActions>,
+    plaintext: Option<PlaintextOverride>,
+}
+
+/// Builds an [`Encryption`]: a keyring and the types of each table.
+///
+/// ```
+/// let builder = dynamap::encryption::Encryption::builder();
+/// ```
+#[derive(Debug, Default)]
+#[must_use = "an EncryptionBuilder does nothing until built"]
+pub struct EncryptionBuilder {
+    keyring: Option<KeyringRef>,
+    tables: BTreeMap<String, Result<TableActions>>,
+    plaintext: Option<PlaintextOverride>,
+}
+
+impl Encryption {
+    /// Starts an [`Encryption`].
+    ///
+    /// ```
+    /// let builder = dynamap::encryption::Encryption::builder();
+    /// ```
+    pub fn builder() -> EncryptionBuilder {
+        EncryptionBuilder::default()
+    }
+
+    /// The actions of `table`'s attributes, if it is encrypted.
+    ///
+    /// ```no_run
+    /// # fn f(encryption: dynamap::encryption::Encryption) {
+    /// if let Some(actions) = encryption.actions("patients") {
+    ///     for (attribute, action) in actions.actions() {
+    ///         println!("{attribute}: {action}");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn actions(&self, table: &str) -> Option<&TableActions> {
+        self.tables.get(table)
+    }
+
+    /// The SDK's configuration of every table.
+    ///
+    /// ```no_run
+    /// # fn f(encryption: dynamap::encryption::Encryption) -> dynamap::Result<()> {
+    /// let config = encryption.tables_config()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn tables_config(&self) -> Result<DynamoDbTablesEncryptionConfig> {
+        let mut configs = HashMap::new();
+        for (table, actions) in &self.tables {
+            configs.insert(table.clone(), self.table_config(table, actions)?);
+        }
+        DynamoDbTablesEncryptionConfig::builder()
+            .table_encryption_configs(configs)
+            .build()
+            .map_err(|e| Error::Config(format!("encryption: {e}")))
+    }
+
+    fn table_config(
+        &self,
+        table: &str,
+        actions: &TableActions,
+    ) -> Result<DynamoDbTableEncryptionConfig> {
+        let on_encrypt: HashMap<String, aws_db_esdk::CryptoAction> = actions
+            .actions()
+            .map(|(name, action)| (name.to_owned(), sdk_action(action)))
+            .collect();
+        let unsigned: Vec<String> = actions.unsigned().map(str::to_owned).collect();
+        let builder = DynamoDbTableEncryptionConfig::builder()
+            .logical_table_name(table)
+            .partition_key_name(actions.partition_key())
+            .set_sort_key_name(actions.sort_key().map(str::to_owned))
+            .attribute_actions_on_encrypt(on_encrypt)
+            .allowed_unsigned_attributes(unsigned)
+            .keyring(self.keyring.clone())
+            .set_plaintext_override(self.plaintext.clone());
+        builder
+            .build()
+            .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
+    }
+
+    /// The SDK's interceptor, for an SDK client built by hand:
+    /// `aws_sdk_dynamodb::config::Builder::interceptor(encryption.interceptor()?)`.
+    ///
+    /// ```no_run
+    /// # async fn f(encryption: dynamap::encryption::Encryption) -> dynamap::Result<()> {
+    /// let shared = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let config = aws_sdk_dynamodb::config::Builder::from(&shared)
+    ///     .interceptor(encryption.interceptor()?)
+    ///     .build();
+    /// let client = aws_sdk_dynamodb::Client::from_conf(config);
+    /// # Ok(()) }
+    /// ```
+    pub fn interceptor(&self) -> Result<DbEsdkInterceptor> {
+        DbEsdkInterceptor::new(self.tables_config()?)
+            .map_err(|e| Error::Config(format!("encryption: {e:?}")))
+    }
+}
+
+impl EncryptionBuilder {
+    /// The keyring that protects the data keys, made with the SDK's material providers
+    /// client: AWS KMS in production (`create_aws_kms_keyring`, see the README), a raw
+    /// AES key in tests.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dynamap::encryption::aws_db_esdk::material_providers::client::Client;
+    /// use dynamap::encryption::aws_db_esdk::material_providers::types::material_providers_config::MaterialProvidersConfig;
+    /// use dynamap::encryption::aws_db_esdk::material_providers::types::AesWrappingAlg;
+    /// let providers = Client::from_conf(MaterialProvidersConfig::builder().build()?)?;
+    /// let keyring = providers
+    ///     .create_raw_aes_keyring()
+    ///     .key_namespace("tests")
+    ///     .key_name("aes-1")
+    ///     .wrapping_key(vec![7u8; 32])
+    ///     .wrapping_alg(AesWrappingAlg::AlgAes256GcmIv12Tag16)
+    ///     .send()
+    ///     .await?;
+    /// let builder = dynamap::encryption::Encryption::builder().keyring(keyring);
+    /// # Ok(()) }
+    /// ```
+    pub fn keyring(mut self, keyring: KeyringRef) -> Self {
+        self.keyring = Some(keyring);
+        self
+    }
+
+    /// Stores `T`'s items in `table` encrypted as `T` declares; call it once per type
+    /// stored in the table (each entity of a single-table design).
+    ///
+    /// ```
+    /// # #[derive(dynamap::DynamoItem)]
+    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+    /// let builder = dynamap::encryption::Encryption::builder().item::<Patient>("patients");
+    /// ```
+    pub fn item<T: DynamoItem>(mut self, table: impl Into<String>) -> Self {
+        let table = table.into();
+        let merged = match self.tables.remove(&table) {
+            Some(Ok(actions)) => actions.with::<T>(),
+            Some(Err(e)) => Err(e),
+            None => TableActions::of::<T>(),
+        };
+        self.tables.insert(table, merged);
+        self
+    }
+
+    /// How items without encryption are treated, for a table being moved to encryption
+    /// (the SDK's `PlaintextOverride`; by default plain items are neither written nor
+    /// read).
+    ///
+    /// ```
+    /// use dynamap::encryption::aws_db_esdk::dynamodb::types::PlaintextOverride;
+    /// let builder = dynamap::encryption::Encryption::builder()
+    ///     .plaintext_override(PlaintextOverride::ForbidPlaintextWriteAllowPlaintextRead);
+    /// ```
+    pub fn plaintext_override(mut self, plaintext: PlaintextOverride) -> Self {
+        self.plaintext = Some(plaintext);
+        self
+    }
+
+    /// The [`Encryption`]; [`Error::Config`] without a keyring, without a table, or when
+    /// types of one table disagree on an attribute.
+    ///
+    /// ```
+    /// let missing = dynamap::encryption::Encryption::builder().build();
+    /// assert!(matches!(missing, Err(dynamap::Error::Config(_))));
+    /// ```
+    pub fn build(self) -> Result<Encryption> {
+        let keyring = self
+            .keyring
+            .ok_or_else(|| Error::Config("encryption needs a keyring".into()))?;
+        if self.tables.is_empty() {
+            return Err(Error::Config(
+                "encryption needs the types it encrypts: `.item::<T>(table)`".into(),
+            ));
+        }
+        let mut tables = BTreeMap::new();
+        for (table, actions) in self.tables {
+            tables.insert(table, actions?);
+        }
+        Ok(Encryption {
+            keyring,
+            tables,
+            plaintext: self.plaintext,
+        })
+    }
+}
+
+fn sdk_action(action: CryptoAction) -> aws_db_esdk::CryptoAction {
+    match action {
+        CryptoAction::EncryptAndSign => aws_db_esdk::CryptoAction::EncryptAndSign,
+        CryptoAction::SignOnly => aws_db_esdk::CryptoAction::SignOnly,
+        CryptoAction::DoNothing => aws_db_esdk::CryptoAction::DoNothing,
+    }
+}
