@@ -190,3 +190,398 @@ async fn every_field_kind_round_trips_and_is_stored_encrypted() {
     assert!(raw.contains_key("aws_dbe_head"), "{:?}", raw.keys());
     assert!(raw.contains_key("aws_dbe_foot"), "{:?}", raw.keys());
 }
+
+#[tokio::test]
+async fn every_read_and_write_path_encrypts_and_verifies() {
+    let (patients, plain) = patients().await;
+    let f = Patient::fields();
+    let all: Vec<Patient> = (0..30).map(|i| patient(&format!("p{i:02}"))).collect();
+
+    // Batches.
+    let report = patients.insert_many(&all).await.unwrap();
+    assert_eq!(report.written, 30);
+    let keys: Vec<(String, String)> = all.iter().map(|p| p.key()).collect();
+    let back = patients.get_many(keys).await.unwrap();
+    assert_eq!(back.len(), 30);
+    for (read, written) in back.iter().zip(&all) {
+        assert_eq!(read.diagnosis, written.diagnosis);
+        assert_eq!(read.address, written.address);
+    }
+    assert!(matches!(
+        stored(&plain, patients.table_name(), "p07").await["diagnosis"],
+        AttributeValue::B(_)
+    ));
+
+    // Queries (paged) and scans.
+    let queried: Vec<Patient> = patients
+        .query("north")
+        .page_size(7)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(queried.len(), 30);
+    assert_eq!(queried[3].diagnosis, "secret diagnosis of p03");
+    let scanned: Vec<Patient> = patients.scan().stream().try_collect().await.unwrap();
+    assert_eq!(scanned.len(), 30);
+    // A filter on a signed (plain) attribute.
+    let in_b: Vec<Patient> = patients
+        .query("north")
+        .filter(f.ward.eq("B"))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(in_b.len(), 30);
+
+    // `modify` of attributes left as they are; the whole item comes back verified.
+    let changed = patients
+        .modify(&("north", "p01"))
+        .set(f.nickname, "renamed")
+        .add(f.visits, 2)
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!((changed.nickname.as_str(), changed.visits), ("renamed", 3));
+    assert_eq!(changed.diagnosis, "secret diagnosis of p01");
+    assert_eq!(changed.version, 2);
+
+    // A conditional write on a signed attribute; a whole rewrite of encrypted fields.
+    let mut moved = changed.clone();
+    moved.ward = "C".into();
+    moved.diagnosis = "a new secret".into();
+    patients.insert_when(&moved, f.ward.eq("B")).await.unwrap();
+    let read = patients.get(&("north", "p01")).await.unwrap().unwrap();
+    assert_eq!(
+        (read.ward.as_str(), read.diagnosis.as_str()),
+        ("C", "a new secret")
+    );
+    let refused = patients.insert_when(&read, f.ward.eq("B")).await;
+    assert!(
+        matches!(refused, Err(Error::ConditionFailed { .. })),
+        "{refused:?}"
+    );
+
+    // Transactions, both ways.
+    let mut fresh = patient("tx");
+    dynamap::transaction(patients.client())
+        .put(&patients, &fresh)
+        .await
+        .unwrap();
+    fresh.version = 1;
+    let mut read = dynamap::read_transaction(patients.client());
+    let got = read.get(&patients, &("north", "tx"));
+    let mut results = read.await.unwrap();
+    assert_eq!(results.take(got).unwrap(), Some(fresh.clone()));
+
+    // A removal returns the item, decrypted.
+    assert_eq!(
+        patients.remove(&("north", "tx")).await.unwrap(),
+        Some(fresh)
+    );
+    assert_eq!(patients.get(&("north", "tx")).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_changed_stored_attribute_is_an_error_never_a_value() {
+    let (patients, plain) = patients().await;
+    for id in ["signed", "encrypted", "unsigned"] {
+        patients.insert(&patient(id)).await.unwrap();
+    }
+    let table = patients.table_name().to_owned();
+    let change = |id: &str, attribute: &str, value: AttributeValue| {
+        plain
+            .update_item()
+            .table_name(&table)
+            .key("clinic", AttributeValue::S("north".into()))
+            .key("id", AttributeValue::S(id.into()))
+            .update_expression("SET #a = :v")
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":v", value)
+            .send()
+    };
+    // A signed attribute changed in plain text.
+    change("signed", "ward", AttributeValue::S("Z".into()))
+        .await
+        .unwrap();
+    // An encrypted attribute swapped for another item's ciphertext.
+    let other = stored(&plain, &table, "signed").await["diagnosis"].clone();
+    change("encrypted", "diagnosis", other).await.unwrap();
+    // An attribute outside the signature: a change is read as it is (that is what
+    // leaving it unsigned means).
+    change("unsigned", "nickname", AttributeValue::S("changed".into()))
+        .await
+        .unwrap();
+
+    for id in ["signed", "encrypted"] {
+        match patients.get(&("north", id)).await {
+            Err(Error::Encryption {
+                operation,
+                table: t,
+                ..
+            }) => assert_eq!((operation, t.as_str()), ("GetItem", table.as_str())),
+            other => panic!("{id}: expected Error::Encryption, got {other:?}"),
+        }
+    }
+    let unsigned = patients.get(&("north", "unsigned")).await.unwrap().unwrap();
+    assert_eq!(unsigned.nickname, "changed");
+    // A page holding a changed item is refused whole: no item of it is returned.
+    let page: Result<Vec<Patient>, Error> = patients.query("north").stream().try_collect().await;
+    assert!(matches!(page, Err(Error::Encryption { .. })), "{page:?}");
+}
+
+/// The actions a user of the SDK alone writes by hand for `Patient`'s table.
+fn hand_written_actions() -> HashMap<String, aws_db_esdk::CryptoAction> {
+    use aws_db_esdk::CryptoAction::*;
+    let mut actions: HashMap<String, aws_db_esdk::CryptoAction> = [
+        "diagnosis",
+        "born",
+        "weight",
+        "scan",
+        "notes",
+        "allergies",
+        "doses",
+        "address",
+        "insurer",
+        "consented",
+    ]
+    .into_iter()
+    .map(|name| (name.to_owned(), EncryptAndSign))
+    .collect();
+    actions.insert("clinic".into(), SignOnly);
+    actions.insert("id".into(), SignOnly);
+    actions.insert("ward".into(), SignOnly);
+    for unsigned in ["nickname", "visits", "version", "_wt"] {
+        actions.insert(unsigned.into(), DoNothing);
+    }
+    actions
+}
+
+#[tokio::test]
+async fn items_of_the_sdk_used_directly_read_back_and_the_other_way_round() {
+    use aws_db_esdk::dynamodb::types::DynamoDbTableEncryptionConfig;
+    let (patients, _) = patients().await;
+    let table = patients.table_name().to_owned();
+
+    // dynamap's actions are the ones a careful user writes by hand.
+    let derived = TableActions::of::<Patient>().unwrap();
+    let derived: HashMap<String, aws_db_esdk::CryptoAction> = derived
+        .actions()
+        .map(|(name, action)| {
+            let action = match action {
+                CryptoAction::EncryptAndSign => aws_db_esdk::CryptoAction::EncryptAndSign,
+                CryptoAction::SignOnly => aws_db_esdk::CryptoAction::SignOnly,
+                _ => aws_db_esdk::CryptoAction::DoNothing,
+            };
+            (name.to_owned(), action)
+        })
+        .collect();
+    assert_eq!(derived, hand_written_actions());
+
+    // A client configured by hand, as the SDK's own examples do.
+    let config = DynamoDbTableEncryptionConfig::builder()
+        .logical_table_name(&table)
+        .partition_key_name("clinic")
+        .sort_key_name("id")
+        .attribute_actions_on_encrypt(hand_written_actions())
+        .allowed_unsigned_attributes(
+            ["nickname", "visits", "version", "_wt"]
+                .map(String::from)
+                .to_vec(),
+        )
+        .keyring(keyring().await)
+        .build()
+        .unwrap();
+    let tables = aws_db_esdk::DynamoDbTablesEncryptionConfig::builder()
+        .table_encryption_configs(HashMap::from([(table.clone(), config)]))
+        .build()
+        .unwrap();
+    let by_hand = client()
+        .await
+        .config()
+        .to_builder()
+        .interceptor(aws_db_esdk::intercept::DbEsdkInterceptor::new(tables).unwrap())
+        .build();
+    let by_hand = Client::from_conf(by_hand);
+
+    // Written by hand, read by dynamap.
+    let mut written = patient("by-hand");
+    written.version = 1;
+    by_hand
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(written.to_item().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        patients.get(&("north", "by-hand")).await.unwrap(),
+        Some(written)
+    );
+
+    // Written by dynamap, read by hand.
+    let ours = patient("ours");
+    patients.insert(&ours).await.unwrap();
+    let read = by_hand
+        .get_item()
+        .table_name(&table)
+        .key("clinic", AttributeValue::S("north".into()))
+        .key("id", AttributeValue::S("ours".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let mut expected = ours.clone();
+    expected.version = 1;
+    assert_eq!(Patient::from_item(read).unwrap(), expected);
+}
+
+#[tokio::test]
+async fn a_client_without_the_interceptor_sends_nothing() {
+    let (encrypted, plain) = patients().await;
+    // The same table through a plain client: every item call refused, nothing written.
+    let careless = TypedMapping::<Patient>::new(plain.clone(), encrypted.table_name());
+    let refused = careless.insert(&patient("leak")).await;
+    match refused {
+        Err(Error::Encryption {
+            operation, problem, ..
+        }) => {
+            assert_eq!(operation, "PutItem");
+            assert!(problem.contains("no encryption interceptor"), "{problem}");
+        }
+        other => panic!("expected Error::Encryption, got {other:?}"),
+    }
+    let leaked = plain
+        .scan()
+        .table_name(encrypted.table_name())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leaked.count, 0, "nothing was written in plain text");
+    assert!(matches!(
+        careless.get(&("north", "leak")).await,
+        Err(Error::Encryption { .. })
+    ));
+    let f = Patient::fields();
+    assert!(matches!(
+        careless.modify(&("north", "x")).set(f.nickname, "n").await,
+        Err(Error::Encryption { .. })
+    ));
+    // Describing the table sends no item.
+    careless.describe_table().await.unwrap();
+}
+
+#[derive(DynamoTable)]
+#[dynamo(
+    partition_key = "pk",
+    sort_key = "sk",
+    index(Gsi1, partition_key = "gsi1pk", sort_key = "gsi1sk")
+)]
+struct Clinic;
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Clinic,
+    entity = "Member",
+    pk = "MEMBER#{id}",
+    sk = "PROFILE",
+    index(Gsi1, pk = "PLAN#{plan}", sk = "MEMBER#{id}")
+)]
+struct Member {
+    id: String,
+    #[dynamo(sign_only)]
+    plan: String,
+    #[dynamo(encrypt)]
+    email: String,
+    #[dynamo(version)]
+    version: u32,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Clinic, entity = "Card", pk = "MEMBER#{member}", sk = "CARD#{last4}")]
+struct Card {
+    member: String,
+    last4: String,
+    #[dynamo(encrypt)]
+    number: String,
+    label: String,
+}
+
+#[derive(DynamoCollection, Debug, PartialEq)]
+enum Wallet {
+    Member(Member),
+    Card(Card),
+}
+
+#[tokio::test]
+async fn entities_of_one_table_share_its_configuration() {
+    let table = unique_table_name("encrypted-app");
+    Table::<Clinic>::new(client().await, &table)
+        .create_table()
+        .await
+        .unwrap();
+    let encryption = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Member>(&table)
+        .item::<Card>(&table)
+        .build()
+        .unwrap();
+    // Built the way a service builds its client.
+    let encrypting = dynamap::connect()
+        .local(dynamap_tests::endpoint())
+        .encryption(encryption)
+        .await
+        .unwrap();
+    let app = Table::<Clinic>::new(encrypting, &table);
+    let (members, cards) = (app.entity::<Member>(), app.entity::<Card>());
+    let mut ada = Member {
+        id: "ada".into(),
+        plan: "gold".into(),
+        email: "ada@example.com".into(),
+        version: 0,
+    };
+    ada.version = members.insert(&ada).await.unwrap().unwrap() as u32;
+    let card = Card {
+        member: "ada".into(),
+        last4: "4242".into(),
+        number: "4242424242424242".into(),
+        label: "work".into(),
+    };
+    cards.insert(&card).await.unwrap();
+
+    // One query returns both entities, decrypted.
+    let wallet: Vec<Wallet> = app
+        .collection::<Wallet>()
+        .query(&"ada".to_owned())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        wallet,
+        [Wallet::Card(card.clone()), Wallet::Member(ada.clone())]
+    );
+    // The index (keys rendered from a signed field) finds the member.
+    let gold: Vec<Member> = members
+        .query_index::<Gsi1>(&"gold".to_owned())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(gold, [ada.clone()]);
+    // Stored encrypted.
+    let plain = client().await;
+    let raw = plain
+        .get_item()
+        .table_name(&table)
+        .key("pk", AttributeValue::S("MEMBER#ada".into()))
+        .key("sk", AttributeValue::S("CARD#4242".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert!(matches!(raw["number"], AttributeValue::B(_)));
+    assert_eq!(raw["label"], AttributeValue::S("work".into()));
+}
