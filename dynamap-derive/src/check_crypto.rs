@@ -20,7 +20,10 @@ pub fn check(cx: &Ctxt, container: &Container) {
         one_action(cx, field);
         declared_on_items(cx, container, span);
         stored_as_one_attribute(cx, field, span);
-        key_is_not_encrypted(cx, field, action, span);
+        if data.entity.is_none() {
+            // An entity's key fields are its templates' (reported with the template).
+            key_is_not_encrypted(cx, field, action, span);
+        }
         index_key_is_not_encrypted(cx, field, action, span);
         updated_in_place_stays_unsigned(cx, field, span);
         unique_is_not_encrypted(cx, field, action, span);

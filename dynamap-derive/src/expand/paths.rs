@@ -35,7 +35,7 @@ fn path_type(field: &Field, names: &syn::Ident) -> TokenStream {
     let ty = field.ty;
     let member = field.member;
     let link = quote!(::dynamap::path::Field<__P, #names::#member>);
-    if field.attrs.encrypt.is_some() {
+    if field.attrs.encrypt.is_some() && field.storage != Storage::Flatten {
         // Neither tested nor changed: DynamoDB sees only ciphertext.
         quote!(::dynamap::path::Encrypted<#link, #ty>)
     } else if field.is_key || field.is_version || field.attrs.sign_only.is_some() {
