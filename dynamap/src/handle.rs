@@ -69,11 +69,12 @@ impl TableHandle {
         handle
     }
 
-    /// This handle, refusing every request for `T` if `T` has encrypted or signed fields
-    /// and the client has no encryption interceptor.
+    /// This handle, for items of `T`: if `T` has encrypted or signed fields, measuring
+    /// items as encrypted, or refusing every item request on a client without the
+    /// encryption interceptor.
     pub(crate) fn for_item<T: crate::DynamoItem>(self) -> Self {
         TableHandle {
-            client: crate::encryption::refuse_without_encryption::<T>(self.client),
+            client: crate::encryption::guard_encryption::<T>(self.client),
             ..self
         }
     }

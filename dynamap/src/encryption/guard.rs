@@ -1,13 +1,17 @@
 //! A mapping of a type with encrypted or signed fields never writes them in plain
 //! text: on a client without the encryption SDK's interceptor, its client gets one more
-//! interceptor that refuses every request before it is sent.
+//! interceptor that refuses every request before it is sent. On a client with it, one
+//! that measures each item as the SDK made it (ciphertext, header and signatures), so
+//! the 400 KB limit is checked on what DynamoDB will store.
 
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::Client;
 
 use crate::item::{short_type_name, DynamoItem};
+use crate::limits::MAX_ITEM_SIZE;
+use crate::size::item_size;
 
 /// The name the AWS Database Encryption SDK gives its interceptor.
 pub(crate) const SDK_INTERCEPTOR: &str = "DbEsdkInterceptor";
@@ -72,19 +76,91 @@ fn carries_items(context: &BeforeSerializationInterceptorContextRef<'_>) -> bool
     )
 }
 
-/// `client`, or for a type with encrypted or signed fields on a client without the
-/// SDK's interceptor, a client that refuses every request.
-pub(crate) fn refuse_without_encryption<T: DynamoItem>(client: Client) -> Client {
-    if T::CRYPTO_ACTIONS.is_empty() || encrypts(&client) {
+/// The size of an item the SDK encrypted, over DynamoDB's limit.
+#[derive(Debug)]
+pub(crate) struct StoredTooLarge {
+    pub(crate) size: usize,
+}
+
+impl std::fmt::Display for StoredTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the item encrypted is {} bytes, over DynamoDB's limit of {}",
+            self.size, MAX_ITEM_SIZE
+        )
+    }
+}
+
+impl std::error::Error for StoredTooLarge {}
+
+/// Measures the items of a write after the SDK encrypted them (every interceptor has
+/// modified the input by `read_before_serialization`).
+#[derive(Debug)]
+struct StoredSize;
+
+impl Intercept for StoredSize {
+    fn name(&self) -> &'static str {
+        "dynamap::encryption::StoredSize"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::operation::*;
+        let input = context.input();
+        let largest = if let Some(put) = input.downcast_ref::<put_item::PutItemInput>() {
+            put.item.as_ref().map_or(0, item_size)
+        } else if let Some(batch) = input.downcast_ref::<batch_write_item::BatchWriteItemInput>() {
+            batch
+                .request_items
+                .iter()
+                .flat_map(|requests| requests.values().flatten())
+                .filter_map(|request| request.put_request.as_ref())
+                .map(|put| item_size(&put.item))
+                .max()
+                .unwrap_or(0)
+        } else if let Some(transaction) =
+            input.downcast_ref::<transact_write_items::TransactWriteItemsInput>()
+        {
+            transaction
+                .transact_items
+                .iter()
+                .flatten()
+                .filter_map(|action| action.put.as_ref())
+                .map(|put| item_size(&put.item))
+                .max()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        if largest > MAX_ITEM_SIZE {
+            return Err(StoredTooLarge { size: largest }.into());
+        }
+        Ok(())
+    }
+}
+
+/// `client` for a mapping of `T`: as it is for a type without encrypted or signed
+/// fields; for one with them, measuring items as encrypted, or refusing every item
+/// request on a client without the SDK's interceptor.
+pub(crate) fn guard_encryption<T: DynamoItem>(client: Client) -> Client {
+    if T::CRYPTO_ACTIONS.is_empty() {
         return client;
     }
-    let config = client
-        .config()
-        .to_builder()
-        .interceptor(Refusal {
-            type_name: short_type_name::<T>(),
-        })
-        .build();
+    let builder = client.config().to_builder();
+    let config = if encrypts(&client) {
+        builder.interceptor(StoredSize).build()
+    } else {
+        builder
+            .interceptor(Refusal {
+                type_name: short_type_name::<T>(),
+            })
+            .build()
+    };
     Client::from_conf(config)
 }
 

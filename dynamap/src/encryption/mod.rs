@@ -46,7 +46,7 @@ mod in_place;
 mod sdk;
 
 pub use actions::{CryptoAction, TableActions};
-pub(crate) use guard::{refuse_without_encryption, REFUSAL, SDK_INTERCEPTOR};
+pub(crate) use guard::{guard_encryption, StoredTooLarge, REFUSAL, SDK_INTERCEPTOR};
 pub use in_place::UpdatesInPlace;
 #[cfg(feature = "encryption")]
 pub use sdk::{Encryption, EncryptionBuilder};

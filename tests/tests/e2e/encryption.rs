@@ -585,3 +585,96 @@ async fn entities_of_one_table_share_its_configuration() {
     assert!(matches!(raw["number"], AttributeValue::B(_)));
     assert_eq!(raw["label"], AttributeValue::S("work".into()));
 }
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Blob {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(encrypt)]
+    data: Vec<u8>,
+}
+
+#[tokio::test]
+async fn the_size_limit_is_checked_on_the_item_as_encrypted() {
+    let table = unique_table_name("encrypted-size");
+    let plain = client().await;
+    TypedMapping::<Blob>::new(plain.clone(), &table)
+        .create_table()
+        .await
+        .unwrap();
+    let encryption = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Blob>(&table)
+        .build()
+        .unwrap();
+    let blobs = TypedMapping::<Blob>::new(encrypting_client(&encryption).await, &table);
+
+    // What encryption adds, measured on a small item as stored.
+    let small = Blob {
+        id: "small".into(),
+        data: vec![7; 1000],
+    };
+    blobs.insert(&small).await.unwrap();
+    let raw = plain
+        .get_item()
+        .table_name(&table)
+        .key("id", AttributeValue::S("small".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    let overhead =
+        dynamap::value::item_size(&raw) - dynamap::value::item_size(&small.to_item().unwrap());
+    assert!(overhead > 100, "header and signatures: {overhead} bytes");
+
+    // Fits in plain text, not once encrypted: refused before sending, with its size.
+    let limit = dynamap::value::MAX_ITEM_SIZE;
+    let plain_size = |blob: &Blob| dynamap::value::item_size(&blob.to_item().unwrap());
+    let mut large = Blob {
+        id: "large".into(),
+        data: Vec::new(),
+    };
+    large.data = vec![7; limit - plain_size(&large) - overhead / 2];
+    assert!(plain_size(&large) < limit);
+    match blobs.insert(&large).await {
+        Err(Error::ItemTooLarge {
+            size: Some(size),
+            limit: l,
+        }) => {
+            assert_eq!(l, limit);
+            assert_eq!(size, plain_size(&large) + overhead, "measured as stored");
+        }
+        other => panic!("expected ItemTooLarge with its size, got {other:?}"),
+    }
+    // A batch holding it: nothing written, the item left for the caller.
+    match blobs.insert_many([&large]).await {
+        Err(Error::BatchIncomplete {
+            completed,
+            remaining,
+            source,
+            ..
+        }) => {
+            assert_eq!((completed, remaining.len()), (0, 1));
+            assert!(
+                matches!(*source, Error::ItemTooLarge { size: Some(_), .. }),
+                "{source:?}"
+            );
+        }
+        other => panic!("expected BatchIncomplete, got {other:?}"),
+    }
+    assert_eq!(blobs.get("large").await.unwrap(), None);
+
+    // The largest item that fits once encrypted is stored.
+    large.data = vec![
+        7;
+        limit
+            - plain_size(&Blob {
+                id: "large".into(),
+                data: Vec::new()
+            })
+            - overhead
+    ];
+    blobs.insert(&large).await.unwrap();
+    assert_eq!(blobs.get("large").await.unwrap(), Some(large));
+}
