@@ -601,6 +601,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
     let aggregates = super::aggregate::members(data);
     let mark_shape = super::shape::mark(container);
     let shape_dispatch = super::shape::dispatch(container);
+    let refuse_encrypted = super::item::refuse_encrypted(data);
     let item_shape = super::shape::members(container);
 
     quote! {
@@ -630,6 +631,7 @@ pub fn entity(container: &Container, data: &Struct, entity: &EntityModel) -> Tok
             #[inline]
             fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
                 ::dynamap::__private::check_entity(&item, #entity_attribute, #name)?;
+                #refuse_encrypted
                 #shape_dispatch
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }

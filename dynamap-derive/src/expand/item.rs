@@ -172,8 +172,10 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
     let mark_shape = super::shape::mark(container);
     let shape_dispatch = super::shape::dispatch(container);
     let shape = super::shape::members(container);
-    // A shaped item reads its version first: through an item (the trait's default).
-    let from_pairs = (!super::shape::is_shaped(container)).then(|| {
+    let refuse_encrypted = refuse_encrypted(data);
+    // A shaped item reads its version first, an encrypted one checks it was decrypted:
+    // through an item (the trait's default).
+    let from_pairs = (!super::shape::is_shaped(container) && refuse_encrypted.is_empty()).then(|| {
         quote! {
             #[inline]
             fn from_pairs<'__a, __V, __I>(pairs: __I) -> ::dynamap::Result<Self>
@@ -216,6 +218,7 @@ pub fn item(container: &Container, data: &Struct, key: &Key) -> TokenStream {
 
             #[inline]
             fn from_item(item: ::dynamap::value::Item) -> ::dynamap::Result<Self> {
+                #refuse_encrypted
                 #shape_dispatch
                 ::dynamap::__private::Result::Ok(::dynamap::__private::MapCodec::decode_fields(item)?)
             }
@@ -384,6 +387,15 @@ pub fn key_members(
         fn key_from_item(item: &::dynamap::value::Item) -> ::dynamap::Result<Self::Key> {
             ::dynamap::__private::Result::Ok(#key_read)
         }
+    }
+}
+
+/// For a type with encrypted fields, `from_item`'s refusal of an item still encrypted.
+pub fn refuse_encrypted(data: &Struct) -> TokenStream {
+    if data.fields.iter().any(|f| f.attrs.encrypt.is_some()) {
+        quote!(::dynamap::__private::refuse_encrypted(&item)?;)
+    } else {
+        TokenStream::new()
     }
 }
 

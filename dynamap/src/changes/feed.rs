@@ -65,6 +65,9 @@ pub struct Changes<T> {
     streams: Option<aws_sdk_dynamodbstreams::Client>,
     records_per_request: Option<i32>,
     refresh: Duration,
+    /// Decrypts each record's images before decoding (`decrypt`).
+    #[cfg(feature = "encryption")]
+    encryption: Option<crate::encryption::Encryption>,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -78,8 +81,29 @@ impl<T: Changed> Changes<T> {
             streams: None,
             records_per_request: None,
             refresh: REFRESH,
+            #[cfg(feature = "encryption")]
+            encryption: None,
             decoded: PhantomData,
         }
+    }
+
+    /// Decrypts and verifies each record's images with `encryption` before decoding
+    /// them: the feed of a type with encrypted fields needs it (without it, each such
+    /// record is an [`Error::UndecodableChange`], never a value read from ciphertext).
+    /// A record whose images do not verify is an [`Error::UndecodableChange`] whose
+    /// source is [`Error::Encryption`].
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem, Debug)]
+    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+    /// # async fn f(patients: dynamap::TypedMapping<Patient>, encryption: dynamap::encryption::Encryption) {
+    /// let feed = patients.changes().decrypt(encryption).stream();
+    /// # }
+    /// ```
+    #[cfg(feature = "encryption")]
+    pub fn decrypt(mut self, encryption: crate::encryption::Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
     }
 
     /// Where to start: the oldest record kept (the default), the latest, or after a
@@ -628,6 +652,26 @@ impl<T: Changed> Reader<T> {
             }
             // Records come in order: once one is at or after the start, all are.
             since = None;
+            #[cfg(feature = "encryption")]
+            let raw = match &self.feed.encryption {
+                None => raw,
+                Some(encryption) => {
+                    let position = crate::changes::ChangePosition {
+                        shard_id: raw.shard_id.clone(),
+                        sequence_number: raw.sequence_number.clone(),
+                    };
+                    match encryption.decrypt_change(&self.feed.table, raw).await {
+                        Ok(raw) => raw,
+                        Err(e) => {
+                            self.buffer.push_back(Err(Error::UndecodableChange {
+                                position,
+                                source: Box::new(e),
+                            }));
+                            continue;
+                        }
+                    }
+                }
+            };
             if let Some(change) = decode::<T>(raw) {
                 self.buffer.push_back(change);
             }

@@ -6,12 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_db_esdk::dynamodb::types::{DynamoDbTableEncryptionConfig, PlaintextOverride};
 use aws_db_esdk::intercept::DbEsdkInterceptor;
+use aws_db_esdk::item_encryptor::client::Client as ItemEncryptor;
+use aws_db_esdk::item_encryptor::types::dynamo_db_item_encryptor_config::DynamoDbItemEncryptorConfig;
 use aws_db_esdk::material_providers::types::keyring::KeyringRef;
 use aws_db_esdk::DynamoDbTablesEncryptionConfig;
 
 use super::{CryptoAction, TableActions};
 use crate::error::{Error, Result};
 use crate::item::DynamoItem;
+use crate::sdk_item::Item;
 
 /// Which tables' items are encrypted, with which keyring: give it to
 /// [`connect`](crate::connect)`().encryption(..)`, or put its
@@ -36,6 +39,8 @@ pub struct Encryption {
     keyring: KeyringRef,
     tables: BTreeMap<String, TableActions>,
     plaintext: Option<PlaintextOverride>,
+    /// Each table's item encryptor, for items read without the interceptor.
+    decryptors: BTreeMap<String, ItemEncryptor>,
 }
 
 /// Builds an [`Encryption`]: a keyring and the types of each table.
@@ -115,6 +120,84 @@ impl Encryption {
         builder
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
+    }
+
+    fn item_encryptor(&self, table: &str, actions: &TableActions) -> Result<ItemEncryptor> {
+        let on_encrypt: HashMap<String, aws_db_esdk::CryptoAction> = actions
+            .actions()
+            .map(|(name, action)| (name.to_owned(), sdk_action(action)))
+            .collect();
+        let unsigned: Vec<String> = actions.unsigned().map(str::to_owned).collect();
+        let config = DynamoDbItemEncryptorConfig::builder()
+            .logical_table_name(table)
+            .partition_key_name(actions.partition_key())
+            .set_sort_key_name(actions.sort_key().map(str::to_owned))
+            .attribute_actions_on_encrypt(on_encrypt)
+            .allowed_unsigned_attributes(unsigned)
+            .keyring(self.keyring.clone())
+            .set_plaintext_override(self.plaintext.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))?;
+        ItemEncryptor::from_conf(config)
+            .map_err(|e| Error::Config(format!("encryption of `{table}`: {e:?}")))
+    }
+
+    /// Decrypts and verifies an item of `table` as stored, read without the interceptor
+    /// (a stream record's image, a Lambda event's, an export's line); an item whose
+    /// signature does not verify is [`Error::Encryption`].
+    ///
+    /// ```no_run
+    /// # use dynamap::prelude::*;
+    /// # #[derive(DynamoItem)]
+    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+    /// # async fn f(encryption: dynamap::encryption::Encryption, stored: dynamap::value::Item) -> dynamap::Result<()> {
+    /// let patient = Patient::from_item(encryption.decrypt_item("patients", stored).await?)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn decrypt_item(&self, table: &str, item: Item) -> Result<Item> {
+        let refused = |problem: String| Error::Encryption {
+            operation: "DecryptItem",
+            table: table.to_owned(),
+            problem,
+        };
+        let decryptor = self
+            .decryptors
+            .get(table)
+            .ok_or_else(|| refused("the table is not one this encryption names".to_owned()))?;
+        let output = decryptor
+            .decrypt_item()
+            .encrypted_item(item)
+            .send()
+            .await
+            .map_err(|e| refused(format!("{e:?}")))?;
+        output
+            .plaintext_item
+            .ok_or_else(|| refused("the SDK returned no item".to_owned()))
+    }
+
+    /// Decrypts and verifies both images of a stream record of `table` (from a change
+    /// feed, a Lambda event or DynamoDB JSON); decode it afterwards.
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem, Debug)]
+    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+    /// # async fn f(encryption: dynamap::encryption::Encryption, text: &str) -> dynamap::Result<()> {
+    /// let raw = dynamap::changes::RawChange::from_json(text)?;
+    /// let change = encryption.decrypt_change("patients", raw).await?.decode::<Patient>()?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn decrypt_change(
+        &self,
+        table: &str,
+        mut change: crate::changes::RawChange,
+    ) -> Result<crate::changes::RawChange> {
+        if let Some(image) = change.new_image.take() {
+            change.new_image = Some(self.decrypt_item(table, image).await?);
+        }
+        if let Some(image) = change.old_image.take() {
+            change.old_image = Some(self.decrypt_item(table, image).await?);
+        }
+        Ok(change)
     }
 
     /// The SDK's interceptor, for an SDK client built by hand:
@@ -215,11 +298,17 @@ impl EncryptionBuilder {
         for (table, actions) in self.tables {
             tables.insert(table, actions?);
         }
-        Ok(Encryption {
+        let mut encryption = Encryption {
             keyring,
             tables,
             plaintext: self.plaintext,
-        })
+            decryptors: BTreeMap::new(),
+        };
+        for (table, actions) in &encryption.tables {
+            let decryptor = encryption.item_encryptor(table, actions)?;
+            encryption.decryptors.insert(table.clone(), decryptor);
+        }
+        Ok(encryption)
     }
 }
 

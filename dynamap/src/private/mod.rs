@@ -45,6 +45,24 @@ pub trait MapCodec: Sized {
         I: IntoIterator<Item = (K, V)>;
 }
 
+/// The attribute the encryption SDK adds to every item it encrypts (its header).
+const ENCRYPTION_HEADER: &str = "aws_dbe_head";
+
+/// An item of a type with encrypted fields, read without the encryption SDK (a change
+/// record, a Lambda event, DynamoDB JSON, a client without the interceptor), still holds
+/// ciphertext: refused, never decoded as values.
+pub fn refuse_encrypted(item: &Item) -> Result<(), ConversionError> {
+    if item.contains_key(ENCRYPTION_HEADER) {
+        return Err(ConversionError::new(
+            "an item decrypted by the encryption SDK (read it through a client with the \
+             interceptor, or decrypt it with `Encryption::decrypt_item`)",
+            "an item as stored, encrypted",
+        )
+        .in_attribute(ENCRYPTION_HEADER));
+    }
+    Ok(())
+}
+
 /// A collection's check that each member's writes can go in a batch.
 pub fn refuse_unguarded<T: crate::DynamoItem>(operation: &'static str) -> crate::Result<()> {
     crate::operations::refuse_unguarded::<T>(operation)

@@ -678,3 +678,126 @@ async fn the_size_limit_is_checked_on_the_item_as_encrypted() {
     blobs.insert(&large).await.unwrap();
     assert_eq!(blobs.get("large").await.unwrap(), Some(large));
 }
+
+/// A stored item as DynamoDB JSON, as a stream record carries it (the attribute types
+/// an encrypted item holds).
+fn dynamodb_json(item: &HashMap<String, AttributeValue>) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for (name, value) in item {
+        let typed = match value {
+            AttributeValue::S(s) => serde_json::json!({ "S": s }),
+            AttributeValue::N(n) => serde_json::json!({ "N": n }),
+            AttributeValue::B(b) => {
+                serde_json::json!({ "B": aws_smithy_types::base64::encode(b.as_ref()) })
+            }
+            other => panic!("not in an encrypted Patient: {other:?}"),
+        };
+        out.insert(name.clone(), typed);
+    }
+    serde_json::Value::Object(out)
+}
+
+fn stream_record(new_image: &HashMap<String, AttributeValue>) -> serde_json::Value {
+    serde_json::json!({
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1_700_000_000.0,
+            "Keys": { "clinic": { "S": "north" }, "id": { "S": "ada" } },
+            "NewImage": dynamodb_json(new_image),
+            "SequenceNumber": "100",
+            "SizeBytes": 120,
+            "StreamViewType": "NEW_AND_OLD_IMAGES"
+        },
+        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/patients/stream/2026-01-01T00:00:00.000"
+    })
+}
+
+#[tokio::test]
+async fn change_feeds_and_stream_records_are_decrypted_never_read_as_ciphertext() {
+    use dynamap::changes::{Change, RawChange};
+    use dynamap::schema::StreamView;
+    use futures::StreamExt;
+    use std::time::Duration;
+
+    let table = unique_table_name("encrypted-feed");
+    let plain = client().await;
+    TypedMapping::<Patient>::new(plain.clone(), &table)
+        .create_table()
+        .stream(StreamView::NewAndOldImages)
+        .await
+        .unwrap();
+    let encryption = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Patient>(&table)
+        .build()
+        .unwrap();
+    let patients = TypedMapping::<Patient>::new(encrypting_client(&encryption).await, &table);
+    let mut ada = patient("ada");
+    patients.insert(&ada).await.unwrap();
+    ada.version = 1;
+
+    // The typed feed decrypts each record's images.
+    let mut feed = patients
+        .changes()
+        .decrypt(encryption.clone())
+        .poll_interval(Duration::from_millis(100))
+        .stream();
+    let next = tokio::time::timeout(Duration::from_secs(10), feed.next()).await;
+    let change: Change<Patient> = next.unwrap().unwrap().unwrap();
+    assert_eq!(change.new, Some(ada.clone()));
+
+    // Without decryption, a record is an error, never values read from ciphertext.
+    let mut undecrypted = patients
+        .changes()
+        .poll_interval(Duration::from_millis(100))
+        .stream();
+    let next = tokio::time::timeout(Duration::from_secs(10), undecrypted.next()).await;
+    match next.unwrap().unwrap() {
+        Err(Error::UndecodableChange { source, .. }) => match *source {
+            Error::Conversion(e) => assert_eq!(e.attribute(), "aws_dbe_head"),
+            other => panic!("expected a conversion error, got {other:?}"),
+        },
+        other => panic!("expected UndecodableChange, got {other:?}"),
+    }
+
+    // A Lambda event or DynamoDB JSON holding the stored item.
+    let stored_item = stored(&plain, &table, "ada").await;
+    let record = stream_record(&stored_item);
+    let event = serde_json::json!({ "Records": [record] });
+    let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_value(event).unwrap();
+    let refused = dynamap::changes::from_lambda_record::<Patient>(&event.records[0]);
+    assert!(refused.is_err(), "{refused:?}");
+    let raw = RawChange::from_json(&record.to_string()).unwrap();
+    assert!(raw.clone().decode::<Patient>().is_err());
+    let change = encryption
+        .decrypt_change(&table, raw)
+        .await
+        .unwrap()
+        .decode::<Patient>()
+        .unwrap()
+        .unwrap();
+    assert_eq!(change.new, Some(ada.clone()));
+    assert_eq!(
+        Patient::from_item(
+            encryption
+                .decrypt_item(&table, stored_item.clone())
+                .await
+                .unwrap()
+        )
+        .unwrap(),
+        ada
+    );
+
+    // A record changed on the way does not verify.
+    let mut tampered = stored_item;
+    tampered.insert("ward".into(), AttributeValue::S("Z".into()));
+    let raw = RawChange::from_json(&stream_record(&tampered).to_string()).unwrap();
+    assert!(matches!(
+        encryption.decrypt_change(&table, raw).await,
+        Err(Error::Encryption { .. })
+    ));
+}
