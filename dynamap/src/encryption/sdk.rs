@@ -9,6 +9,7 @@ use aws_db_esdk::intercept::DbEsdkInterceptor;
 use aws_db_esdk::item_encryptor::client::Client as ItemEncryptor;
 use aws_db_esdk::item_encryptor::types::dynamo_db_item_encryptor_config::DynamoDbItemEncryptorConfig;
 use aws_db_esdk::material_providers::types::keyring::KeyringRef;
+use aws_db_esdk::material_providers::types::DbeAlgorithmSuiteId;
 use aws_db_esdk::DynamoDbTablesEncryptionConfig;
 
 use super::{CryptoAction, TableActions};
@@ -39,6 +40,7 @@ pub struct Encryption {
     keyring: KeyringRef,
     tables: BTreeMap<String, TableActions>,
     plaintext: Option<PlaintextOverride>,
+    suite: Option<DbeAlgorithmSuiteId>,
     /// Each table's item encryptor, for items read without the interceptor.
     decryptors: BTreeMap<String, ItemEncryptor>,
 }
@@ -54,6 +56,7 @@ pub struct EncryptionBuilder {
     keyring: Option<KeyringRef>,
     tables: BTreeMap<String, Result<TableActions>>,
     plaintext: Option<PlaintextOverride>,
+    suite: Option<DbeAlgorithmSuiteId>,
 }
 
 impl Encryption {
@@ -116,7 +119,8 @@ impl Encryption {
             .attribute_actions_on_encrypt(on_encrypt)
             .allowed_unsigned_attributes(unsigned)
             .keyring(self.keyring.clone())
-            .set_plaintext_override(self.plaintext.clone());
+            .set_plaintext_override(self.plaintext.clone())
+            .set_algorithm_suite_id(self.suite.clone());
         builder
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
@@ -136,6 +140,7 @@ impl Encryption {
             .allowed_unsigned_attributes(unsigned)
             .keyring(self.keyring.clone())
             .set_plaintext_override(self.plaintext.clone())
+            .set_algorithm_suite_id(self.suite.clone())
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))?;
         ItemEncryptor::from_conf(config)
@@ -278,6 +283,23 @@ impl EncryptionBuilder {
         self
     }
 
+    /// The SDK's algorithm suite. Its default signs each item twice: a symmetric
+    /// signature (HMAC) and an asymmetric one (ECDSA P-384), so that a reader holding
+    /// only decryption rights can tell the item was written by a writer; the ECDSA
+    /// signature is most of encryption's CPU (BENCHMARKS.md). Where every reader may also
+    /// write, `AlgAes256GcmHkdfSha512CommitKeySymsigHmacSha384` keeps the HMAC alone.
+    /// Items written with either suite read with either.
+    ///
+    /// ```
+    /// use dynamap::encryption::aws_db_esdk::material_providers::types::DbeAlgorithmSuiteId;
+    /// let builder = dynamap::encryption::Encryption::builder()
+    ///     .algorithm_suite(DbeAlgorithmSuiteId::AlgAes256GcmHkdfSha512CommitKeySymsigHmacSha384);
+    /// ```
+    pub fn algorithm_suite(mut self, suite: DbeAlgorithmSuiteId) -> Self {
+        self.suite = Some(suite);
+        self
+    }
+
     /// The [`Encryption`]; [`Error::Config`] without a keyring, without a table, or when
     /// types of one table disagree on an attribute.
     ///
@@ -302,6 +324,7 @@ impl EncryptionBuilder {
             keyring,
             tables,
             plaintext: self.plaintext,
+            suite: self.suite,
             decryptors: BTreeMap::new(),
         };
         for (table, actions) in &encryption.tables {

@@ -801,3 +801,25 @@ async fn change_feeds_and_stream_records_are_decrypted_never_read_as_ciphertext(
         Err(Error::Encryption { .. })
     ));
 }
+
+#[tokio::test]
+async fn items_written_with_either_algorithm_suite_read_with_either() {
+    use aws_db_esdk::material_providers::types::DbeAlgorithmSuiteId;
+    let (default_suite, _) = patients().await;
+    let table = default_suite.table_name().to_owned();
+    let hmac_only = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Patient>(&table)
+        .algorithm_suite(DbeAlgorithmSuiteId::AlgAes256GcmHkdfSha512CommitKeySymsigHmacSha384)
+        .build()
+        .unwrap();
+    let hmac_only = TypedMapping::<Patient>::new(encrypting_client(&hmac_only).await, &table);
+    let (mut a, mut b) = (patient("a"), patient("b"));
+    default_suite.insert(&a).await.unwrap();
+    hmac_only.insert(&b).await.unwrap();
+    (a.version, b.version) = (1, 1);
+    for reader in [&default_suite, &hmac_only] {
+        assert_eq!(reader.get(&("north", "a")).await.unwrap(), Some(a.clone()));
+        assert_eq!(reader.get(&("north", "b")).await.unwrap(), Some(b.clone()));
+    }
+}
