@@ -367,6 +367,34 @@ impl From<NoteV1> for Note {
     }
 }
 
+/// A record with encrypted fields: read only once decrypted.
+#[derive(DynamoItem, Debug)]
+struct Sealed {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(encrypt)]
+    secret: Option<Vec<u8>>,
+    #[dynamo(encrypt)]
+    words: Option<Vec<String>>,
+    #[dynamo(sign_only)]
+    label: Option<String>,
+}
+
+/// An encrypted type's answer: typed, and never a value for an item still encrypted
+/// (one holding the SDK's header).
+fn sealed<T: std::fmt::Debug>(
+    answer: dynamap::Result<T>,
+    encrypted: bool,
+) -> Result<(), TestCaseError> {
+    if encrypted {
+        prop_assert!(
+            answer.is_err(),
+            "a value read from an encrypted item: {answer:?}"
+        );
+    }
+    typed(answer)
+}
+
 /// What a shape attribute may hold: versions known, newer, malformed, any value.
 fn shape_value() -> impl Strategy<Value = AttributeValue> {
     prop_oneof![
@@ -513,6 +541,30 @@ proptest! {
         shaped(RawChange::from_json(&record.to_string()).and_then(RawChange::decode::<Note>))?;
         let lambda: EventRecord = serde_json::from_value(record).unwrap();
         shaped(dynamap::changes::from_lambda_record::<Note>(&lambda))?;
+    }
+
+    #[test]
+    fn an_arbitrary_encrypted_item_is_never_read_as_values(
+        secret in proptest::option::of(attribute_value()),
+        words in proptest::option::of(attribute_value()),
+        label in proptest::option::of(attribute_value()),
+        head in proptest::option::of(attribute_value()),
+    ) {
+        let mut item: Item = HashMap::from([("id".to_owned(), AttributeValue::S("s1".into()))]);
+        let encrypted = head.is_some();
+        for (name, value) in [("secret", secret), ("words", words), ("label", label), ("aws_dbe_head", head)] {
+            if let Some(value) = value {
+                item.insert(name.to_owned(), value);
+            }
+        }
+        sealed(Sealed::from_item(item.clone()), encrypted)?;
+        sealed(dynamap::changes::from_dynamodb_json::<Sealed>(&item_json(&item).to_string()), encrypted)?;
+        let keys: Item = HashMap::from([("id".to_owned(), AttributeValue::S("s1".into()))]);
+        let record = record_json("INSERT", &keys, Some(&item), None, None);
+        let raw = RawChange::from_json(&record.to_string());
+        sealed(raw.and_then(RawChange::decode::<Sealed>).map(|c| c.and_then(|c| c.new)), encrypted)?;
+        let lambda: EventRecord = serde_json::from_value(record).unwrap();
+        sealed(dynamap::changes::from_lambda_record::<Sealed>(&lambda).map(|c| c.and_then(|c| c.new)), encrypted)?;
     }
 
     #[test]
