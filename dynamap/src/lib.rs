@@ -194,10 +194,16 @@ pub mod prelude {
     feature = "chrono",
     feature = "uuid",
     feature = "rust_decimal",
-    feature = "infra"
+    feature = "infra",
+    feature = "encryption"
 ))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The encryption guide's examples, compiled as doc tests.
+#[cfg(all(doctest, feature = "encryption"))]
+#[doc = include_str!("../../docs/encryption.md")]
+pub struct EncryptionGuideDoctests;
 
 /// The live-table guide's examples that stand alone, compiled as doc tests.
 #[cfg(doctest)]

@@ -823,3 +823,49 @@ async fn items_written_with_either_algorithm_suite_read_with_either() {
         assert_eq!(reader.get(&("north", "b")).await.unwrap(), Some(b.clone()));
     }
 }
+
+#[tokio::test]
+async fn a_conditional_insert_whose_answer_is_lost_is_applied_once() {
+    use dynamap_tests::proxy::{self, cut_first_answer};
+    if !proxy::possible("a_conditional_insert_whose_answer_is_lost_is_applied_once") {
+        return;
+    }
+    let (patients, plain) = patients().await;
+    let table = patients.table_name().to_owned();
+    let proxy = cut_first_answer(&["PutItem"]).await;
+    let encryption = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Patient>(&table)
+        .build()
+        .unwrap();
+    let through_proxy = dynamap::connect()
+        .local(proxy.url.clone())
+        .retry(
+            dynamap::config::RetryPolicy::default()
+                .max_attempts(5)
+                .initial_backoff(std::time::Duration::from_millis(5)),
+        )
+        .encryption(encryption)
+        .await
+        .unwrap();
+    let patients = TypedMapping::<Patient>::new(through_proxy, &table);
+    // Versioned: a put conditional on the item being absent. Its answer is cut after
+    // DynamoDB applied it; the retry fails its condition on our own write, and the
+    // returned item (stored encrypted) holds our write token, which is unsigned.
+    let ada = patient("ada");
+    let version = patients.insert(&ada).await.unwrap();
+    assert_eq!(version, Some(1));
+    assert_eq!(proxy.stats.faults(), 1, "the first answer was cut");
+    let raw = stored(&plain, &table, "ada").await;
+    assert_eq!(
+        raw["version"],
+        AttributeValue::N("1".into()),
+        "applied once"
+    );
+    let mut expected = ada;
+    expected.version = 1;
+    assert_eq!(
+        patients.get(&("north", "ada")).await.unwrap(),
+        Some(expected)
+    );
+}
