@@ -4,7 +4,7 @@
 //! every other attribute is left as it is (`DO_NOTHING`), so `modify` can still change
 //! it.
 //!
-//! With the `encryption` feature, [`Encryption`] turns the types stored in each table
+//! With the `encryption` feature, `Encryption` turns the types stored in each table
 //! into the SDK's table configuration and its interceptor, which
 //! [`connect`](crate::connect) puts on the client; every call of a mapping built on that
 //! client then encrypts what it writes and decrypts and verifies what it reads. A

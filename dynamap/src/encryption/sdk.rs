@@ -107,11 +107,7 @@ impl Encryption {
         table: &str,
         actions: &TableActions,
     ) -> Result<DynamoDbTableEncryptionConfig> {
-        let on_encrypt: HashMap<String, aws_db_esdk::CryptoAction> = actions
-            .actions()
-            .map(|(name, action)| (name.to_owned(), sdk_action(action)))
-            .collect();
-        let unsigned: Vec<String> = actions.unsigned().map(str::to_owned).collect();
+        let (on_encrypt, unsigned) = sdk_actions(actions);
         let builder = DynamoDbTableEncryptionConfig::builder()
             .logical_table_name(table)
             .partition_key_name(actions.partition_key())
@@ -119,19 +115,15 @@ impl Encryption {
             .attribute_actions_on_encrypt(on_encrypt)
             .allowed_unsigned_attributes(unsigned)
             .keyring(self.keyring.clone())
-            .set_plaintext_override(self.plaintext.clone())
-            .set_algorithm_suite_id(self.suite.clone());
+            .set_plaintext_override(self.plaintext)
+            .set_algorithm_suite_id(self.suite);
         builder
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
     }
 
     fn item_encryptor(&self, table: &str, actions: &TableActions) -> Result<ItemEncryptor> {
-        let on_encrypt: HashMap<String, aws_db_esdk::CryptoAction> = actions
-            .actions()
-            .map(|(name, action)| (name.to_owned(), sdk_action(action)))
-            .collect();
-        let unsigned: Vec<String> = actions.unsigned().map(str::to_owned).collect();
+        let (on_encrypt, unsigned) = sdk_actions(actions);
         let config = DynamoDbItemEncryptorConfig::builder()
             .logical_table_name(table)
             .partition_key_name(actions.partition_key())
@@ -139,8 +131,8 @@ impl Encryption {
             .attribute_actions_on_encrypt(on_encrypt)
             .allowed_unsigned_attributes(unsigned)
             .keyring(self.keyring.clone())
-            .set_plaintext_override(self.plaintext.clone())
-            .set_algorithm_suite_id(self.suite.clone())
+            .set_plaintext_override(self.plaintext)
+            .set_algorithm_suite_id(self.suite)
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))?;
         ItemEncryptor::from_conf(config)
@@ -333,6 +325,18 @@ impl EncryptionBuilder {
         }
         Ok(encryption)
     }
+}
+
+/// The SDK's attribute actions and its list of unsigned attributes.
+fn sdk_actions(
+    actions: &TableActions,
+) -> (HashMap<String, aws_db_esdk::CryptoAction>, Vec<String>) {
+    let on_encrypt = actions
+        .actions()
+        .map(|(name, action)| (name.to_owned(), sdk_action(action)))
+        .collect();
+    let unsigned = actions.unsigned().map(str::to_owned).collect();
+    (on_encrypt, unsigned)
 }
 
 fn sdk_action(action: CryptoAction) -> aws_db_esdk::CryptoAction {
