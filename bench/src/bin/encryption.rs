@@ -3,7 +3,9 @@
 //! the AWS Database Encryption SDK's interceptor with a raw AES keyring) and without,
 //! alternating, in one run; encrypted twice: with the SDK's default algorithm suite
 //! (HMAC and ECDSA P-384 signatures) and with the HMAC alone. Rows: `insert`, `get`, a
-//! query of 25 items. Each row gives throughput and client CPU per item.
+//! query of 25 items. Each row gives throughput and client CPU per item. A fourth side
+//! sends the same items (`to_item`) through the SDK's client alone, with the same
+//! interceptor: what the SDK costs without dynamap's mapping around it.
 //!
 //! `cargo run --release -p dynamap-bench --features encryption --bin encryption [-- --quick]`;
 //! DynamoDB Local by default (a process of its own: the CPU measured is the client's),
@@ -106,6 +108,60 @@ macro_rules! side {
 side!(Plain);
 side!(Encrypted);
 
+/// The SDK alone on the encrypting client: each item converted, then put as it is.
+struct Raw {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+impl Raw {
+    async fn insert_all(&self, round: usize, n: usize) {
+        let items: Vec<dynamap::value::Item> = (0..n)
+            .map(|i| Encrypted::new(round, i).to_item().expect("item"))
+            .collect();
+        for item in items {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .expect("put");
+        }
+    }
+
+    async fn get_all(&self, round: usize, n: usize) {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        for i in 0..n {
+            self.client
+                .get_item()
+                .table_name(&self.table)
+                .key("clinic", AttributeValue::S(format!("r{round}")))
+                .key("id", AttributeValue::S(format!("p{i:05}")))
+                .send()
+                .await
+                .expect("get")
+                .item
+                .expect("stored");
+        }
+    }
+
+    async fn query_all(&self, round: usize) -> usize {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("clinic = :c")
+            .expression_attribute_values(":c", AttributeValue::S(format!("r{round}")))
+            .limit(25)
+            .into_paginator()
+            .send();
+        let pages: Vec<_> = pages.try_collect().await.expect("query");
+        pages.iter().map(|p| p.items().len()).sum()
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Row {
     Insert,
@@ -161,6 +217,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         )
     };
     let encrypted = encrypting(None);
+    let raw = Raw {
+        client: encrypted.client().clone(),
+        table: encrypted_table.clone(),
+    };
     let hmac_only = encrypting(Some(
         DbeAlgorithmSuiteId::AlgAes256GcmHkdfSha512CommitKeySymsigHmacSha384,
     ));
@@ -189,26 +249,31 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         encrypted_size as f64 / plain_size as f64
     );
 
-    println!("| operation | side | items/s | client CPU µs/item | CPU vs plain |");
-    println!("|---|---|---:|---:|---:|");
+    println!(
+        "| operation | side | items/s | client CPU µs/item | CPU vs plain | CPU vs the SDK alone |"
+    );
+    println!("|---|---|---:|---:|---:|---:|");
     for row in [Row::Insert, Row::Get, Row::Query] {
-        let mut runs: [Vec<Run>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut runs: [Vec<Run>; 4] = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
         for round in 0..ROUNDS {
-            for offset in 0..3 {
-                let which = (round + offset) % 3;
+            for offset in 0..4 {
+                let which = (round + offset) % 4;
                 // Each encrypted side writes rounds of its own (10 + round, 20 + round).
                 let own = round + 10 * which;
                 let run = timed(|| async {
                     match (row, which) {
                         (Row::Insert, 0) => plain.insert_all(own, n).await,
                         (Row::Insert, 1) => encrypted.insert_all(own, n).await,
-                        (Row::Insert, _) => hmac_only.insert_all(own, n).await,
+                        (Row::Insert, 2) => hmac_only.insert_all(own, n).await,
+                        (Row::Insert, _) => raw.insert_all(own, n).await,
                         (Row::Get, 0) => plain.get_all(own, n).await,
                         (Row::Get, 1) => encrypted.get_all(own, n).await,
-                        (Row::Get, _) => hmac_only.get_all(own, n).await,
+                        (Row::Get, 2) => hmac_only.get_all(own, n).await,
+                        (Row::Get, _) => raw.get_all(own, n).await,
                         (Row::Query, 0) => return plain.query_all(own).await as u64,
                         (Row::Query, 1) => return encrypted.query_all(own).await as u64,
-                        (Row::Query, _) => return hmac_only.query_all(own).await as u64,
+                        (Row::Query, 2) => return hmac_only.query_all(own).await as u64,
+                        (Row::Query, _) => return raw.query_all(own).await as u64,
                     }
                     n as u64
                 })
@@ -216,11 +281,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 runs[which].push(run);
             }
         }
-        let [plain_runs, encrypted_runs, hmac_runs] = runs;
-        let (p, e, h) = (
+        let [plain_runs, encrypted_runs, hmac_runs, raw_runs] = runs;
+        let (p, e, h, r) = (
             median(plain_runs),
             median(encrypted_runs),
             median(hmac_runs),
+            median(raw_runs),
         );
         let name = match row {
             Row::Insert => "`insert`",
@@ -231,6 +297,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             ("plain", p),
             ("encrypted (default suite: HMAC + ECDSA)", e),
             ("encrypted (HMAC only)", h),
+            ("encrypted, the SDK's client alone (default suite)", r),
         ] {
             let ratio = if label == "plain" {
                 "baseline".to_owned()
@@ -238,9 +305,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 format!("**{}**", run.cpu_ratio(&p))
             };
             println!(
-                "| {name} | {label} | {:.0} | {:.1} | {ratio} |",
+                "| {name} | {label} | {:.0} | {:.1} | {ratio} | {} |",
                 run.ops_per_second(),
                 run.cpu_us_per_op(),
+                if label == "plain" {
+                    "".to_owned()
+                } else {
+                    run.cpu_ratio(&r)
+                },
             );
         }
     }
