@@ -52,8 +52,10 @@ pub struct Connect {
     endpoint_url: Option<String>,
     retry: Option<crate::resilience::RetryPolicy>,
     timeouts: Option<crate::resilience::Timeouts>,
-    #[cfg(feature = "encryption")]
-    encryption: Option<crate::encryption::Encryption>,
+    /// Interceptors put on the client (the encryption SDK's).
+    interceptors: Vec<aws_sdk_dynamodb::config::SharedInterceptor>,
+    /// Why an interceptor could not be made, reported when the client is built.
+    refused: Option<String>,
 }
 
 /// Credentials for local servers, which check only that some are present. Letters and
@@ -176,17 +178,17 @@ impl Connect {
         self
     }
 
-    /// Encrypts and signs the items of the tables `encryption` names, as their types
-    /// declare, through the AWS Database Encryption SDK's interceptor.
-    ///
-    /// ```no_run
-    /// # async fn f(encryption: dynamap::encryption::Encryption) -> dynamap::Result<()> {
-    /// let client = dynamap::connect().region("eu-west-1").encryption(encryption).await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "encryption")]
-    pub fn encryption(mut self, encryption: crate::encryption::Encryption) -> Self {
-        self.encryption = Some(encryption);
+    /// Puts `interceptor` on the client, or when it could not be made, fails
+    /// [`client`](Self::client) with its reason.
+    #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
+    pub(crate) fn with_interceptor(
+        mut self,
+        interceptor: std::result::Result<aws_sdk_dynamodb::config::SharedInterceptor, String>,
+    ) -> Self {
+        match interceptor {
+            Ok(interceptor) => self.interceptors.push(interceptor),
+            Err(why) => self.refused = Some(why),
+        }
         self
     }
 
@@ -252,14 +254,17 @@ impl Connect {
                     .to_owned(),
             ));
         }
-        #[cfg(feature = "encryption")]
-        if let Some(encryption) = self.encryption {
-            let config = aws_sdk_dynamodb::config::Builder::from(&config)
-                .interceptor(encryption.interceptor()?)
-                .build();
-            return Ok(Client::from_conf(config));
+        if let Some(why) = self.refused {
+            return Err(Error::Config(why));
         }
-        Ok(Client::new(&config))
+        if self.interceptors.is_empty() {
+            return Ok(Client::new(&config));
+        }
+        let mut builder = aws_sdk_dynamodb::config::Builder::from(&config);
+        for interceptor in self.interceptors {
+            builder.push_interceptor(interceptor);
+        }
+        Ok(Client::from_conf(builder.build()))
     }
 
     /// Builds the client and a mapping over `table_name` in one step.

@@ -69,14 +69,9 @@ impl TableHandle {
         handle
     }
 
-    /// This handle, for items of `T`: if `T` has encrypted or signed fields, measuring
-    /// items as encrypted, or refusing every item request on a client without the
-    /// encryption interceptor.
-    pub(crate) fn for_item<T: crate::DynamoItem>(self) -> Self {
-        TableHandle {
-            client: crate::encryption::guard_encryption::<T>(self.client),
-            ..self
-        }
+    /// This handle on another client (its settings kept).
+    pub(crate) fn with_client(self, client: Client) -> Self {
+        TableHandle { client, ..self }
     }
 
     pub(crate) fn with_retry(&self, policy: RetryPolicy) -> Self {

@@ -174,7 +174,7 @@ pub trait DynamoItem: DynamoValue + Send + Sync + 'static {
     ///     &[("diagnosis", CryptoAction::EncryptAndSign), ("ward", CryptoAction::SignOnly)]
     /// );
     /// ```
-    const CRYPTO_ACTIONS: &'static [(&'static str, crate::encryption::CryptoAction)] = &[];
+    const CRYPTO_ACTIONS: &'static [(&'static str, CryptoAction)] = &[];
 
     /// The older names its fields are also read from (`#[dynamo(alias = "..")]`): what
     /// a backfill moves to the current names.
@@ -586,3 +586,49 @@ pub(crate) fn short_type_name<T>() -> &'static str {
     let plain = full.split('<').next().unwrap_or(full);
     plain.rsplit("::").next().unwrap_or(plain)
 }
+
+/// What the AWS Database Encryption SDK does with one attribute when it writes an item.
+///
+/// ```
+/// use dynamap::encryption::CryptoAction;
+/// assert_eq!(CryptoAction::EncryptAndSign.to_string(), "ENCRYPT_AND_SIGN");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CryptoAction {
+    /// Encrypted, and covered by the item's signature (`#[dynamo(encrypt)]`).
+    EncryptAndSign,
+    /// Stored in plain text, covered by the signature (`#[dynamo(sign_only)]`; keys).
+    SignOnly,
+    /// Stored in plain text, outside the signature: every other attribute.
+    DoNothing,
+}
+
+impl std::fmt::Display for CryptoAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CryptoAction::EncryptAndSign => "ENCRYPT_AND_SIGN",
+            CryptoAction::SignOnly => "SIGN_ONLY",
+            CryptoAction::DoNothing => "DO_NOTHING",
+        })
+    }
+}
+
+/// A type whose items dynamap may change with UpdateItem and whose conditions may name
+/// every attribute: `update_with`, `move_item` and backfills need it. The derive
+/// implements it for every type without `#[dynamo(encrypt)]` or `#[dynamo(sign_only)]`
+/// fields; the encryption SDK refuses UpdateItem on signed attributes and conditions on
+/// encrypted ones, so those types write whole items instead (`insert`, `insert_when`).
+///
+/// ```
+/// fn in_place<T: dynamap::schema::UpdatesInPlace>() {}
+/// #[derive(dynamap::DynamoItem)]
+/// struct Note { #[dynamo(partition_key)] id: String, text: String }
+/// in_place::<Note>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has encrypted or signed fields, which cannot be changed in place",
+    label = "the encryption SDK refuses UpdateItem on signed attributes and conditions on encrypted ones",
+    note = "write the whole item instead: `insert`, or `insert_when` with a condition on an unencrypted field such as the version"
+)]
+pub trait UpdatesInPlace {}

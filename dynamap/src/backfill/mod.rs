@@ -583,7 +583,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// ```
     pub fn backfill(&self) -> Backfill<'_, T>
     where
-        T: crate::schema::UpdatesInPlace,
+        T: crate::item::UpdatesInPlace,
     {
         Backfill::new(self)
     }

@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::StreamExt;
 
@@ -36,6 +37,11 @@ pub enum StartAt {
     /// read from their oldest record.
     After(ChangeCursor),
 }
+
+/// Decrypts a record's images (the encryption SDK's item encryptor, feature
+/// `encryption`).
+pub(crate) type Decryption =
+    std::sync::Arc<dyn Fn(RawChange) -> BoxFuture<'static, Result<RawChange>> + Send + Sync>;
 
 /// A change feed over a table's stream, from [`TypedMapping::changes`] or
 /// [`Collection::changes`](crate::single_table::Collection::changes); nothing is sent until its stream
@@ -65,9 +71,9 @@ pub struct Changes<T> {
     streams: Option<aws_sdk_dynamodbstreams::Client>,
     records_per_request: Option<i32>,
     refresh: Duration,
-    /// Decrypts each record's images before decoding (`decrypt`).
-    #[cfg(feature = "encryption")]
-    encryption: Option<crate::encryption::Encryption>,
+    /// Decrypts each record's images before decoding (`decrypt`, feature
+    /// `encryption`).
+    decryption: Option<Decryption>,
     decoded: PhantomData<fn() -> T>,
 }
 
@@ -81,29 +87,22 @@ impl<T: Changed> Changes<T> {
             streams: None,
             records_per_request: None,
             refresh: REFRESH,
-            #[cfg(feature = "encryption")]
-            encryption: None,
+            decryption: None,
             decoded: PhantomData,
         }
     }
 
-    /// Decrypts and verifies each record's images with `encryption` before decoding
-    /// them: the feed of a type with encrypted fields needs it (without it, each such
-    /// record is an [`Error::UndecodableChange`], never a value read from ciphertext).
-    /// A record whose images do not verify is an [`Error::UndecodableChange`] whose
-    /// source is [`Error::Encryption`].
-    ///
-    /// ```no_run
-    /// # #[derive(dynamap::DynamoItem, Debug)]
-    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
-    /// # async fn f(patients: dynamap::TypedMapping<Patient>, encryption: dynamap::encryption::Encryption) {
-    /// let feed = patients.changes().decrypt(encryption).stream();
-    /// # }
-    /// ```
-    #[cfg(feature = "encryption")]
-    pub fn decrypt(mut self, encryption: crate::encryption::Encryption) -> Self {
-        self.encryption = Some(encryption);
+    /// This feed, decrypting each record's images with `decryption` before decoding.
+    #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
+    pub(crate) fn with_decryption(mut self, decryption: Decryption) -> Self {
+        self.decryption = Some(decryption);
         self
+    }
+
+    /// The table the feed reads.
+    #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
+    pub(crate) fn table_name(&self) -> &str {
+        &self.table
     }
 
     /// Where to start: the oldest record kept (the default), the latest, or after a
@@ -652,15 +651,14 @@ impl<T: Changed> Reader<T> {
             }
             // Records come in order: once one is at or after the start, all are.
             since = None;
-            #[cfg(feature = "encryption")]
-            let raw = match &self.feed.encryption {
+            let raw = match &self.feed.decryption {
                 None => raw,
-                Some(encryption) => {
+                Some(decrypt) => {
                     let position = crate::changes::ChangePosition {
                         shard_id: raw.shard_id.clone(),
                         sequence_number: raw.sequence_number.clone(),
                     };
-                    match encryption.decrypt_change(&self.feed.table, raw).await {
+                    match decrypt(raw).await {
                         Ok(raw) => raw,
                         Err(e) => {
                             self.buffer.push_back(Err(Error::UndecodableChange {

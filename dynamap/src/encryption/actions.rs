@@ -5,34 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::item::{short_type_name, DynamoItem};
-
-/// What the AWS Database Encryption SDK does with one attribute when it writes an item.
-///
-/// ```
-/// use dynamap::encryption::CryptoAction;
-/// assert_eq!(CryptoAction::EncryptAndSign.to_string(), "ENCRYPT_AND_SIGN");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CryptoAction {
-    /// Encrypted, and covered by the item's signature (`#[dynamo(encrypt)]`).
-    EncryptAndSign,
-    /// Stored in plain text, covered by the signature (`#[dynamo(sign_only)]`; keys).
-    SignOnly,
-    /// Stored in plain text, outside the signature: every other attribute.
-    DoNothing,
-}
-
-impl std::fmt::Display for CryptoAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            CryptoAction::EncryptAndSign => "ENCRYPT_AND_SIGN",
-            CryptoAction::SignOnly => "SIGN_ONLY",
-            CryptoAction::DoNothing => "DO_NOTHING",
-        })
-    }
-}
+use crate::item::{short_type_name, CryptoAction, DynamoItem};
 
 /// The action for each attribute of one table's items, from the types stored in it:
 /// keys are [`SignOnly`](CryptoAction::SignOnly), declared fields as declared, and

@@ -40,14 +40,11 @@
 //! ```
 
 mod actions;
-mod guard;
-mod in_place;
 #[cfg(feature = "encryption")]
 mod sdk;
 
-pub use actions::{CryptoAction, TableActions};
-pub(crate) use guard::{guard_encryption, StoredTooLarge, REFUSAL, SDK_INTERCEPTOR};
-pub use in_place::UpdatesInPlace;
+pub use crate::item::{CryptoAction, UpdatesInPlace};
+pub use actions::TableActions;
 #[cfg(feature = "encryption")]
 pub use sdk::{Encryption, EncryptionBuilder};
 

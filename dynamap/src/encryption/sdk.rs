@@ -12,10 +12,28 @@ use aws_db_esdk::material_providers::types::keyring::KeyringRef;
 use aws_db_esdk::material_providers::types::DbeAlgorithmSuiteId;
 use aws_db_esdk::DynamoDbTablesEncryptionConfig;
 
-use super::{CryptoAction, TableActions};
+use super::TableActions;
 use crate::error::{Error, Result};
+use crate::item::CryptoAction;
 use crate::item::DynamoItem;
 use crate::sdk_item::Item;
+
+/// One table's settings on either of the SDK's two configuration builders (the
+/// interceptor's and the item encryptor's), which have the same setters but no trait.
+macro_rules! configured {
+    ($builder:expr, $encryption:expr, $table:expr, $actions:expr) => {{
+        let (on_encrypt, unsigned) = sdk_actions($actions);
+        $builder
+            .logical_table_name($table)
+            .partition_key_name($actions.partition_key())
+            .set_sort_key_name($actions.sort_key().map(str::to_owned))
+            .attribute_actions_on_encrypt(on_encrypt)
+            .allowed_unsigned_attributes(unsigned)
+            .keyring($encryption.keyring.clone())
+            .set_plaintext_override($encryption.plaintext)
+            .set_algorithm_suite_id($encryption.suite)
+    }};
+}
 
 /// Which tables' items are encrypted, with which keyring: give it to
 /// [`connect`](crate::connect)`().encryption(..)`, or put its
@@ -107,32 +125,18 @@ impl Encryption {
         table: &str,
         actions: &TableActions,
     ) -> Result<DynamoDbTableEncryptionConfig> {
-        let (on_encrypt, unsigned) = sdk_actions(actions);
-        let builder = DynamoDbTableEncryptionConfig::builder()
-            .logical_table_name(table)
-            .partition_key_name(actions.partition_key())
-            .set_sort_key_name(actions.sort_key().map(str::to_owned))
-            .attribute_actions_on_encrypt(on_encrypt)
-            .allowed_unsigned_attributes(unsigned)
-            .keyring(self.keyring.clone())
-            .set_plaintext_override(self.plaintext)
-            .set_algorithm_suite_id(self.suite);
-        builder
-            .build()
-            .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
+        configured!(
+            DynamoDbTableEncryptionConfig::builder(),
+            self,
+            table,
+            actions
+        )
+        .build()
+        .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))
     }
 
     fn item_encryptor(&self, table: &str, actions: &TableActions) -> Result<ItemEncryptor> {
-        let (on_encrypt, unsigned) = sdk_actions(actions);
-        let config = DynamoDbItemEncryptorConfig::builder()
-            .logical_table_name(table)
-            .partition_key_name(actions.partition_key())
-            .set_sort_key_name(actions.sort_key().map(str::to_owned))
-            .attribute_actions_on_encrypt(on_encrypt)
-            .allowed_unsigned_attributes(unsigned)
-            .keyring(self.keyring.clone())
-            .set_plaintext_override(self.plaintext)
-            .set_algorithm_suite_id(self.suite)
+        let config = configured!(DynamoDbItemEncryptorConfig::builder(), self, table, actions)
             .build()
             .map_err(|e| Error::Config(format!("encryption of `{table}`: {e}")))?;
         ItemEncryptor::from_conf(config)
@@ -337,6 +341,48 @@ fn sdk_actions(
         .collect();
     let unsigned = actions.unsigned().map(str::to_owned).collect();
     (on_encrypt, unsigned)
+}
+
+impl crate::config::Connect {
+    /// Encrypts and signs the items of the tables `encryption` names, as their types
+    /// declare, through the AWS Database Encryption SDK's interceptor.
+    ///
+    /// ```no_run
+    /// # async fn f(encryption: dynamap::encryption::Encryption) -> dynamap::Result<()> {
+    /// let client = dynamap::connect().region("eu-west-1").encryption(encryption).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn encryption(self, encryption: Encryption) -> Self {
+        let interceptor = encryption
+            .interceptor()
+            .map(aws_sdk_dynamodb::config::SharedInterceptor::new)
+            .map_err(|e| e.to_string());
+        self.with_interceptor(interceptor)
+    }
+}
+
+#[cfg(feature = "change-feed")]
+impl<T: crate::changes::Changed> crate::changes::Changes<T> {
+    /// Decrypts and verifies each record's images with `encryption` before decoding
+    /// them: the feed of a type with encrypted fields needs it (without it, each such
+    /// record is an [`Error::UndecodableChange`], never a value read from ciphertext).
+    /// A record whose images do not verify is an [`Error::UndecodableChange`] whose
+    /// source is [`Error::Encryption`].
+    ///
+    /// ```no_run
+    /// # #[derive(dynamap::DynamoItem, Debug)]
+    /// # struct Patient { #[dynamo(partition_key)] id: String, #[dynamo(encrypt)] diagnosis: String }
+    /// # async fn f(patients: dynamap::TypedMapping<Patient>, encryption: dynamap::encryption::Encryption) {
+    /// let feed = patients.changes().decrypt(encryption).stream();
+    /// # }
+    /// ```
+    pub fn decrypt(self, encryption: Encryption) -> Self {
+        let table = self.table_name().to_owned();
+        self.with_decryption(std::sync::Arc::new(move |raw| {
+            let (encryption, table) = (encryption.clone(), table.clone());
+            Box::pin(async move { encryption.decrypt_change(&table, raw).await })
+        }))
+    }
 }
 
 fn sdk_action(action: CryptoAction) -> aws_db_esdk::CryptoAction {

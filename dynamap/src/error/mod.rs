@@ -3,6 +3,7 @@
 mod cancel;
 mod conversion;
 mod decoded;
+pub(crate) mod encryption;
 mod rejected;
 
 pub(crate) use cancel::cancelled;
@@ -647,7 +648,7 @@ impl Error {
         E: std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        if let Some(error) = encryption_error(operation, table, &err) {
+        if let Some(error) = encryption::encryption_error(operation, table, &err) {
             return Err(error);
         }
         let transport = match &err {
@@ -678,42 +679,6 @@ impl Error {
             None => Ok(aws_sdk_dynamodb::Error::from(err)),
         }
     }
-}
-
-/// The error of a call the encryption SDK's interceptor failed (or dynamap's: the
-/// refusal of a client without it, an item too large once encrypted).
-fn encryption_error(
-    operation: &'static str,
-    table: &str,
-    err: &(dyn std::error::Error + 'static),
-) -> Option<Error> {
-    use aws_smithy_runtime_api::client::interceptors::error::InterceptorError;
-    let mut next = Some(err);
-    while let Some(error) = next {
-        if let Some(interceptor) = error.downcast_ref::<InterceptorError>() {
-            let source = std::error::Error::source(interceptor);
-            if let Some(large) =
-                source.and_then(|s| s.downcast_ref::<crate::encryption::StoredTooLarge>())
-            {
-                return Some(Error::ItemTooLarge {
-                    size: Some(large.size),
-                    limit: crate::limits::MAX_ITEM_SIZE,
-                });
-            }
-            let said = interceptor.to_string();
-            if said.starts_with(crate::encryption::SDK_INTERCEPTOR)
-                || said.starts_with(crate::encryption::REFUSAL)
-            {
-                return Some(Error::Encryption {
-                    operation,
-                    table: table.to_owned(),
-                    problem: source.map_or(said, |source| source.to_string()),
-                });
-            }
-        }
-        next = error.source();
-    }
-    None
 }
 
 /// Items may hold personal data and can be large: `Debug` (what logs and `unwrap`

@@ -2,6 +2,7 @@
 //! builders its methods return (each sent by `.await`).
 
 mod contains;
+mod encryption_guard;
 mod entity_guard;
 mod get;
 mod insert;
@@ -99,7 +100,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     /// its `Table`).
     pub(crate) fn on(handle: crate::handle::TableHandle) -> Self {
         TypedMapping {
-            handle: handle.for_item::<T>(),
+            handle: encryption_guard::guard_encryption::<T>(handle),
             item: PhantomData,
         }
     }
@@ -241,7 +242,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub fn update_with<Q, F>(&self, key: &Q, apply: F) -> UpdateWith<'_, T, F>
     where
         Q: crate::key::KeyLike<T::Key> + ?Sized,
-        T: Clone + crate::schema::UpdatesInPlace,
+        T: Clone + crate::item::UpdatesInPlace,
         F: FnMut(&mut T) + Send,
     {
         UpdateWith::new(self, crate::key::key_item::<T, _>(key), apply)
@@ -267,7 +268,7 @@ impl<T: DynamoItem> TypedMapping<T> {
     pub fn move_item<Q, F>(&self, key: &Q, apply: F) -> MoveItem<'_, T, F>
     where
         Q: crate::key::KeyLike<T::Key> + ?Sized,
-        T: Clone + crate::schema::UpdatesInPlace,
+        T: Clone + crate::item::UpdatesInPlace,
         F: FnMut(&mut T) + Send,
     {
         MoveItem::new(self, crate::key::key_item::<T, _>(key), apply)

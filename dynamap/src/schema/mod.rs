@@ -1,8 +1,8 @@
 //! A table's shape: its key schema and indexes as the derives declare them, the traits
 //! of single-table designs, and creating, describing and deleting the table.
 
-pub use crate::encryption::UpdatesInPlace;
 pub use crate::expiry::Expiring;
+pub use crate::item::UpdatesInPlace;
 pub use crate::item::{
     IndexDefinition, IndexKind, IndexProjection, KeyDefinition, KeySchema, Projection,
     UniqueAttribute,

@@ -114,22 +114,42 @@ async fn encrypting_client(encryption: &Encryption) -> Client {
     Client::from_conf(config)
 }
 
-/// A new table of patients, its encrypting mapping, and a plain client to see what is
-/// stored.
-async fn patients() -> (TypedMapping<Patient>, Client) {
-    let table = unique_table_name("encrypted");
-    let plain = client().await;
-    TypedMapping::<Patient>::new(plain.clone(), &table)
-        .create_table()
-        .await
-        .unwrap();
-    let encryption = Encryption::builder()
+/// `T`'s items in `table`, encrypted with the test key.
+async fn encryption_of<T: DynamoItem>(table: &str) -> Encryption {
+    Encryption::builder()
         .keyring(keyring().await)
-        .item::<Patient>(&table)
+        .item::<T>(table)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// A new table of `T` (with a stream of both images when `stream`), its encrypting
+/// mapping, its encryption, and a plain client to see what is stored.
+async fn encrypted<T: DynamoItem>(
+    prefix: &str,
+    stream: bool,
+) -> (TypedMapping<T>, Encryption, Client) {
+    let table = unique_table_name(prefix);
+    let plain = client().await;
+    let create = TypedMapping::<T>::new(plain.clone(), &table);
+    let create = create.create_table();
+    if stream {
+        create
+            .stream(dynamap::schema::StreamView::NewAndOldImages)
+            .await
+            .unwrap();
+    } else {
+        create.await.unwrap();
+    }
+    let encryption = encryption_of::<T>(&table).await;
     let encrypting = encrypting_client(&encryption).await;
-    (TypedMapping::new(encrypting, table), plain)
+    (TypedMapping::new(encrypting, table), encryption, plain)
+}
+
+/// A new table of patients, its encrypting mapping, and a plain client.
+async fn patients() -> (TypedMapping<Patient>, Client) {
+    let (patients, _, plain) = encrypted::<Patient>("encrypted", false).await;
+    (patients, plain)
 }
 
 async fn stored(plain: &Client, table: &str, id: &str) -> HashMap<String, AttributeValue> {
@@ -596,18 +616,8 @@ struct Blob {
 
 #[tokio::test]
 async fn the_size_limit_is_checked_on_the_item_as_encrypted() {
-    let table = unique_table_name("encrypted-size");
-    let plain = client().await;
-    TypedMapping::<Blob>::new(plain.clone(), &table)
-        .create_table()
-        .await
-        .unwrap();
-    let encryption = Encryption::builder()
-        .keyring(keyring().await)
-        .item::<Blob>(&table)
-        .build()
-        .unwrap();
-    let blobs = TypedMapping::<Blob>::new(encrypting_client(&encryption).await, &table);
+    let (blobs, _, plain) = encrypted::<Blob>("encrypted-size", false).await;
+    let table = blobs.table_name().to_owned();
 
     // What encryption adds, measured on a small item as stored.
     let small = Blob {
@@ -719,23 +729,11 @@ fn stream_record(new_image: &HashMap<String, AttributeValue>) -> serde_json::Val
 #[tokio::test]
 async fn change_feeds_and_stream_records_are_decrypted_never_read_as_ciphertext() {
     use dynamap::changes::{Change, RawChange};
-    use dynamap::schema::StreamView;
     use futures::StreamExt;
     use std::time::Duration;
 
-    let table = unique_table_name("encrypted-feed");
-    let plain = client().await;
-    TypedMapping::<Patient>::new(plain.clone(), &table)
-        .create_table()
-        .stream(StreamView::NewAndOldImages)
-        .await
-        .unwrap();
-    let encryption = Encryption::builder()
-        .keyring(keyring().await)
-        .item::<Patient>(&table)
-        .build()
-        .unwrap();
-    let patients = TypedMapping::<Patient>::new(encrypting_client(&encryption).await, &table);
+    let (patients, encryption, plain) = encrypted::<Patient>("encrypted-feed", true).await;
+    let table = patients.table_name().to_owned();
     let mut ada = patient("ada");
     patients.insert(&ada).await.unwrap();
     ada.version = 1;
@@ -833,11 +831,7 @@ async fn a_conditional_insert_whose_answer_is_lost_is_applied_once() {
     let (patients, plain) = patients().await;
     let table = patients.table_name().to_owned();
     let proxy = cut_first_answer(&["PutItem"]).await;
-    let encryption = Encryption::builder()
-        .keyring(keyring().await)
-        .item::<Patient>(&table)
-        .build()
-        .unwrap();
+    let encryption = encryption_of::<Patient>(&table).await;
     let through_proxy = dynamap::connect()
         .local(proxy.url.clone())
         .retry(

@@ -1,5 +1,5 @@
-//! A mapping of a type with encrypted or signed fields never writes them in plain
-//! text: on a client without the encryption SDK's interceptor, its client gets one more
+//! A mapping of a type with encrypted or signed fields (`#[dynamo(encrypt)]`,
+//! `sign_only`) never writes them in plain text: on a client without the encryption SDK's interceptor, its client gets one more
 //! interceptor that refuses every request before it is sent. On a client with it, one
 //! that measures each item as the SDK made it (ciphertext, header and signatures), so
 //! the 400 KB limit is checked on what DynamoDB will store.
@@ -9,12 +9,11 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::Client;
 
+use crate::error::encryption::{StoredTooLarge, REFUSAL, SDK_INTERCEPTOR};
+use crate::handle::TableHandle;
 use crate::item::{short_type_name, DynamoItem};
 use crate::limits::MAX_ITEM_SIZE;
 use crate::size::item_size;
-
-/// The name the AWS Database Encryption SDK gives its interceptor.
-pub(crate) const SDK_INTERCEPTOR: &str = "DbEsdkInterceptor";
 
 /// The interceptor that refuses a type's requests; its errors are
 /// [`Error::Encryption`](crate::Error::Encryption).
@@ -22,8 +21,6 @@ pub(crate) const SDK_INTERCEPTOR: &str = "DbEsdkInterceptor";
 pub(crate) struct Refusal {
     type_name: &'static str,
 }
-
-pub(crate) const REFUSAL: &str = "dynamap::encryption::Refusal";
 
 impl Intercept for Refusal {
     fn name(&self) -> &'static str {
@@ -76,24 +73,6 @@ fn carries_items(context: &BeforeSerializationInterceptorContextRef<'_>) -> bool
     )
 }
 
-/// The size of an item the SDK encrypted, over DynamoDB's limit.
-#[derive(Debug)]
-pub(crate) struct StoredTooLarge {
-    pub(crate) size: usize,
-}
-
-impl std::fmt::Display for StoredTooLarge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the item encrypted is {} bytes, over DynamoDB's limit of {}",
-            self.size, MAX_ITEM_SIZE
-        )
-    }
-}
-
-impl std::error::Error for StoredTooLarge {}
-
 /// Measures the items of a write after the SDK encrypted them (every interceptor has
 /// modified the input by `read_before_serialization`).
 #[derive(Debug)]
@@ -144,15 +123,16 @@ impl Intercept for StoredSize {
     }
 }
 
-/// `client` for a mapping of `T`: as it is for a type without encrypted or signed
-/// fields; for one with them, measuring items as encrypted, or refusing every item
-/// request on a client without the SDK's interceptor.
-pub(crate) fn guard_encryption<T: DynamoItem>(client: Client) -> Client {
+/// `handle` for a mapping of `T`: as it is for a type without encrypted or signed
+/// fields; for one with them, on a client that measures items as encrypted, or that
+/// refuses every item request when it has no SDK interceptor.
+pub(crate) fn guard_encryption<T: DynamoItem>(handle: TableHandle) -> TableHandle {
     if T::CRYPTO_ACTIONS.is_empty() {
-        return client;
+        return handle;
     }
+    let client = handle.client();
     let builder = client.config().to_builder();
-    let config = if encrypts(&client) {
+    let config = if encrypts(client) {
         builder.interceptor(StoredSize).build()
     } else {
         builder
@@ -161,7 +141,7 @@ pub(crate) fn guard_encryption<T: DynamoItem>(client: Client) -> Client {
             })
             .build()
     };
-    Client::from_conf(config)
+    handle.with_client(Client::from_conf(config))
 }
 
 fn encrypts(client: &Client) -> bool {
