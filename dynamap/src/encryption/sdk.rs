@@ -53,7 +53,7 @@ macro_rules! configured {
 /// let patients = TypedMapping::<Patient>::new(client, "patients");
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Encryption {
     keyring: KeyringRef,
     tables: BTreeMap<String, TableActions>,
@@ -61,6 +61,17 @@ pub struct Encryption {
     suite: Option<DbeAlgorithmSuiteId>,
     /// Each table's item encryptor, for items read without the interceptor.
     decryptors: BTreeMap<String, ItemEncryptor>,
+}
+
+/// The tables and their actions; the keyring and the SDK's clients say nothing useful.
+impl std::fmt::Debug for Encryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encryption")
+            .field("tables", &self.tables)
+            .field("plaintext", &self.plaintext)
+            .field("suite", &self.suite)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Builds an [`Encryption`]: a keyring and the types of each table.
@@ -156,9 +167,19 @@ impl Encryption {
     /// # Ok(()) }
     /// ```
     pub async fn decrypt_item(&self, table: &str, item: Item) -> Result<Item> {
+        let key: Option<Box<Item>> = self.tables.get(table).map(|actions| {
+            let names = [Some(actions.partition_key()), actions.sort_key()];
+            let key = names
+                .into_iter()
+                .flatten()
+                .filter_map(|name| item.get(name).map(|v| (name.to_owned(), v.clone())))
+                .collect();
+            Box::new(key)
+        });
         let refused = |problem: String| Error::Encryption {
             operation: "DecryptItem",
             table: table.to_owned(),
+            key: key.clone(),
             problem,
         };
         let decryptor = self

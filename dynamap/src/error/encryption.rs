@@ -53,6 +53,7 @@ pub(crate) fn encryption_error(
                 return Some(Error::Encryption {
                     operation,
                     table: table.to_owned(),
+                    key: None,
                     problem: source.map_or(said, |source| source.to_string()),
                 });
             }

@@ -433,6 +433,11 @@ pub enum Error {
         operation: &'static str,
         /// The table the call was about.
         table: String,
+        /// The item's key, for a call about one item (`GetItem`, `UpdateItem`,
+        /// `DeleteItem`, an item decrypted by [`decrypt_item`]).
+        ///
+        /// [`decrypt_item`]: crate::encryption
+        key: Option<Box<Item>>,
         /// What the SDK (or dynamap) said.
         problem: String,
     },
@@ -578,6 +583,14 @@ impl Error {
             Error::Sdk { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// This error, naming `key` when it is the encryption SDK's refusal of one item.
+    pub(crate) fn naming_key(mut self, key: Option<Item>) -> Self {
+        if let (Error::Encryption { key: named, .. }, Some(key)) = (&mut self, key) {
+            *named = Some(Box::new(key));
+        }
+        self
     }
 
     /// Converts an error of a raw SDK call, for code that mixes SDK calls with dynamap:
@@ -874,11 +887,13 @@ impl fmt::Debug for Error {
             Error::Encryption {
                 operation,
                 table,
+                key,
                 problem,
             } => f
                 .debug_struct("Encryption")
                 .field("operation", operation)
                 .field("table", table)
+                .field("key", key)
                 .field("problem", problem)
                 .finish(),
             Error::Key(m) => f.debug_tuple("Key").field(m).finish(),

@@ -89,9 +89,11 @@ where
     aws_sdk_dynamodb::Error: From<SdkError<R::Error, HttpResponse>>,
 {
     let table = call.table;
+    // A refusal by the encryption SDK names the item: its key, kept for the error.
+    let key = request.key().cloned();
     send(request, call)
         .await
-        .map_err(|e| crate::error::Error::from_sdk(R::OPERATION, table, e))
+        .map_err(|e| crate::error::Error::from_sdk(R::OPERATION, table, e).naming_key(key))
 }
 
 macro_rules! sdk_request {

@@ -22,6 +22,12 @@ use aws_db_esdk::material_providers::types::AesWrappingAlg;
 
 use dynamap_tests::{client, unique_table_name};
 
+#[derive(DynamoValue, Debug, Clone, Copy, PartialEq)]
+enum Triage {
+    Urgent,
+    Routine,
+}
+
 #[derive(DynamoValue, Debug, Clone, PartialEq)]
 struct Address {
     street: String,
@@ -56,6 +62,14 @@ struct Patient {
     insurer: Option<String>,
     #[dynamo(encrypt)]
     consented: bool,
+    #[dynamo(encrypt)]
+    record: uuid::Uuid,
+    #[dynamo(encrypt)]
+    admitted: chrono::DateTime<chrono::Utc>,
+    #[dynamo(encrypt)]
+    owed: rust_decimal::Decimal,
+    #[dynamo(encrypt)]
+    triage: Triage,
     #[dynamo(sign_only)]
     ward: String,
     nickname: String,
@@ -81,6 +95,14 @@ fn patient(id: &str) -> Patient {
         },
         insurer: Some("Acme Health".into()),
         consented: true,
+        record: uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef),
+        admitted: chrono::DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap(),
+        owed: "1234.56".parse().unwrap(),
+        triage: if id.len() % 2 == 0 {
+            Triage::Urgent
+        } else {
+            Triage::Routine
+        },
         ward: "B".into(),
         nickname: format!("nick-{id}"),
         visits: 1,
@@ -190,6 +212,10 @@ async fn every_field_kind_round_trips_and_is_stored_encrypted() {
         "address",
         "insurer",
         "consented",
+        "record",
+        "admitted",
+        "owed",
+        "triage",
     ] {
         match &raw[encrypted] {
             AttributeValue::B(ciphertext) => {
@@ -338,8 +364,14 @@ async fn a_changed_stored_attribute_is_an_error_never_a_value() {
             Err(Error::Encryption {
                 operation,
                 table: t,
+                key,
                 ..
-            }) => assert_eq!((operation, t.as_str()), ("GetItem", table.as_str())),
+            }) => {
+                assert_eq!((operation, t.as_str()), ("GetItem", table.as_str()));
+                // The item is named by its key.
+                let named = Patient::key_from_item(&key.expect("the key")).unwrap();
+                assert_eq!(named, ("north".to_owned(), id.to_owned()));
+            }
             other => panic!("{id}: expected Error::Encryption, got {other:?}"),
         }
     }
@@ -364,6 +396,10 @@ fn hand_written_actions() -> HashMap<String, aws_db_esdk::CryptoAction> {
         "address",
         "insurer",
         "consented",
+        "record",
+        "admitted",
+        "owed",
+        "triage",
     ]
     .into_iter()
     .map(|name| (name.to_owned(), EncryptAndSign))
@@ -794,10 +830,13 @@ async fn change_feeds_and_stream_records_are_decrypted_never_read_as_ciphertext(
     let mut tampered = stored_item;
     tampered.insert("ward".into(), AttributeValue::S("Z".into()));
     let raw = RawChange::from_json(&stream_record(&tampered).to_string()).unwrap();
-    assert!(matches!(
-        encryption.decrypt_change(&table, raw).await,
-        Err(Error::Encryption { .. })
-    ));
+    match encryption.decrypt_change(&table, raw).await {
+        Err(Error::Encryption { key: Some(key), .. }) => assert_eq!(
+            Patient::key_from_item(&key).unwrap(),
+            ("north".to_owned(), "ada".to_owned())
+        ),
+        other => panic!("expected Error::Encryption naming the item, got {other:?}"),
+    }
 }
 
 #[tokio::test]
