@@ -98,7 +98,7 @@ fn patient(id: &str) -> Patient {
         record: uuid::Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef),
         admitted: chrono::DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap(),
         owed: "1234.56".parse().unwrap(),
-        triage: if id.len() % 2 == 0 {
+        triage: if id.len().is_multiple_of(2) {
             Triage::Urgent
         } else {
             Triage::Routine
