@@ -1,8 +1,9 @@
 //! A mapping of a type with encrypted or signed fields (`#[dynamo(encrypt)]`,
-//! `sign_only`) never writes them in plain text: on a client without the encryption SDK's interceptor, its client gets one more
-//! interceptor that refuses every request before it is sent. On a client with it, one
-//! that measures each item as the SDK made it (ciphertext, header and signatures), so
-//! the 400 KB limit is checked on what DynamoDB will store.
+//! `sign_only`) never writes them in plain text: on a client without the encryption
+//! SDK's interceptor, its client gets one more interceptor that refuses every item
+//! request before it is sent. On a client with it, one that measures each item as the
+//! SDK made it (ciphertext, header and signatures), so the 400 KB limit is checked on
+//! what DynamoDB will store.
 
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
@@ -73,6 +74,8 @@ fn carries_items(context: &BeforeSerializationInterceptorContextRef<'_>) -> bool
     )
 }
 
+const STORED_SIZE: &str = "dynamap::encryption::StoredSize";
+
 /// Measures the items of a write after the SDK encrypted them (every interceptor has
 /// modified the input by `read_before_serialization`).
 #[derive(Debug)]
@@ -80,7 +83,7 @@ struct StoredSize;
 
 impl Intercept for StoredSize {
     fn name(&self) -> &'static str {
-        "dynamap::encryption::StoredSize"
+        STORED_SIZE
     }
 
     fn read_before_serialization(
@@ -127,12 +130,14 @@ impl Intercept for StoredSize {
 /// fields; for one with them, on a client that measures items as encrypted, or that
 /// refuses every item request when it has no SDK interceptor.
 pub(crate) fn guard_encryption<T: DynamoItem>(handle: TableHandle) -> TableHandle {
-    if T::CRYPTO_ACTIONS.is_empty() {
+    let client = handle.client();
+    // A mapping made from a guarded one (another clock, meter or retry policy) keeps
+    // its client's guard: one is enough.
+    if T::CRYPTO_ACTIONS.is_empty() || has_interceptor(client, &[STORED_SIZE, REFUSAL]) {
         return handle;
     }
-    let client = handle.client();
     let builder = client.config().to_builder();
-    let config = if encrypts(client) {
+    let config = if has_interceptor(client, &[SDK_INTERCEPTOR]) {
         builder.interceptor(StoredSize).build()
     } else {
         builder
@@ -144,9 +149,10 @@ pub(crate) fn guard_encryption<T: DynamoItem>(handle: TableHandle) -> TableHandl
     handle.with_client(Client::from_conf(config))
 }
 
-fn encrypts(client: &Client) -> bool {
+/// Whether `client` carries an interceptor of one of these names.
+fn has_interceptor(client: &Client, names: &[&str]) -> bool {
     client
         .config()
         .interceptors()
-        .any(|interceptor| interceptor.name() == SDK_INTERCEPTOR)
+        .any(|interceptor| names.contains(&interceptor.name()))
 }

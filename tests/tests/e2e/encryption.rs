@@ -524,6 +524,12 @@ async fn a_client_without_the_interceptor_sends_nothing() {
         careless.modify(&("north", "x")).set(f.nickname, "n").await,
         Err(Error::Encryption { .. })
     ));
+    // A mapping derived from it (another meter) keeps the refusal.
+    let metered = careless.with_capacity_meter(&dynamap::observe::CapacityMeter::new());
+    assert!(matches!(
+        metered.insert(&patient("leak")).await,
+        Err(Error::Encryption { .. })
+    ));
     // Describing the table sends no item.
     careless.describe_table().await.unwrap();
 }
