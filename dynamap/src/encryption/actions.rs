@@ -263,6 +263,28 @@ mod tests {
         );
     }
 
+    #[derive(dynamap::DynamoItem)]
+    #[allow(dead_code)]
+    struct Sorted {
+        #[dynamo(partition_key)]
+        owner: String,
+        #[dynamo(sort_key)]
+        at: u64,
+    }
+
+    #[test]
+    fn the_key_attributes_are_the_tables() {
+        let card = TableActions::of::<Card>().unwrap();
+        assert_eq!((card.partition_key(), card.sort_key()), ("id", None));
+        let sorted = TableActions::of::<Sorted>().unwrap();
+        assert_eq!(
+            (sorted.partition_key(), sorted.sort_key()),
+            ("owner", Some("at"))
+        );
+        // A type keyed otherwise is not of the table.
+        assert!(matches!(card.with::<Sorted>(), Err(Error::Config(_))));
+    }
+
     #[test]
     fn types_of_one_table_must_agree() {
         let error = TableActions::of::<Card>()
