@@ -257,6 +257,10 @@ mod tests {
                 ("version", DoNothing),
             ]
         );
+        assert_eq!(actions.action("number"), Some(EncryptAndSign));
+        assert_eq!(actions.action("holder"), Some(SignOnly));
+        assert_eq!(actions.action("label"), Some(DoNothing));
+        assert_eq!(actions.action("nothing"), None);
         assert_eq!(
             actions.unsigned().collect::<Vec<_>>(),
             ["_unique_owner", "_wt", "label", "version"]
