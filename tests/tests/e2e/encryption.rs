@@ -78,6 +78,24 @@ struct Patient {
     version: u32,
 }
 
+/// `Patient`'s encrypted attributes, as a user of the SDK alone lists them.
+const ENCRYPTED: [&str; 14] = [
+    "diagnosis",
+    "born",
+    "weight",
+    "scan",
+    "notes",
+    "allergies",
+    "doses",
+    "address",
+    "insurer",
+    "consented",
+    "record",
+    "admitted",
+    "owed",
+    "triage",
+];
+
 fn patient(id: &str) -> Patient {
     Patient {
         clinic: "north".into(),
@@ -201,22 +219,7 @@ async fn every_field_kind_round_trips_and_is_stored_encrypted() {
     );
 
     let raw = stored(&plain, patients.table_name(), "ada").await;
-    for encrypted in [
-        "diagnosis",
-        "born",
-        "weight",
-        "scan",
-        "notes",
-        "allergies",
-        "doses",
-        "address",
-        "insurer",
-        "consented",
-        "record",
-        "admitted",
-        "owed",
-        "triage",
-    ] {
+    for encrypted in ENCRYPTED {
         match &raw[encrypted] {
             AttributeValue::B(ciphertext) => {
                 let bytes = ciphertext.as_ref();
@@ -385,25 +388,10 @@ async fn a_changed_stored_attribute_is_an_error_never_a_value() {
 /// The actions a user of the SDK alone writes by hand for `Patient`'s table.
 fn hand_written_actions() -> HashMap<String, aws_db_esdk::CryptoAction> {
     use aws_db_esdk::CryptoAction::*;
-    let mut actions: HashMap<String, aws_db_esdk::CryptoAction> = [
-        "diagnosis",
-        "born",
-        "weight",
-        "scan",
-        "notes",
-        "allergies",
-        "doses",
-        "address",
-        "insurer",
-        "consented",
-        "record",
-        "admitted",
-        "owed",
-        "triage",
-    ]
-    .into_iter()
-    .map(|name| (name.to_owned(), EncryptAndSign))
-    .collect();
+    let mut actions: HashMap<String, aws_db_esdk::CryptoAction> = ENCRYPTED
+        .into_iter()
+        .map(|name| (name.to_owned(), EncryptAndSign))
+        .collect();
     actions.insert("clinic".into(), SignOnly);
     actions.insert("id".into(), SignOnly);
     actions.insert("ward".into(), SignOnly);
