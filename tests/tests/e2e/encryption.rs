@@ -896,3 +896,192 @@ async fn a_conditional_insert_whose_answer_is_lost_is_applied_once() {
         Some(expected)
     );
 }
+
+/// A unique attribute beside an encrypted one: the guard items are written, moved and
+/// deleted in the same transactions, through the encrypting client.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Subscriber {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(unique)]
+    email: String,
+    #[dynamo(encrypt)]
+    card: String,
+}
+
+fn subscriber(id: &str, email: &str) -> Subscriber {
+    Subscriber {
+        id: id.into(),
+        email: email.into(),
+        card: format!("card of {id}"),
+    }
+}
+
+/// Every stored item's partition key, sorted.
+async fn stored_keys(plain: &Client, table: &str, key: &str) -> Vec<String> {
+    let scan = plain
+        .scan()
+        .table_name(table)
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let mut keys: Vec<String> = scan
+        .items()
+        .iter()
+        .map(|item| match &item[key] {
+            AttributeValue::S(s) => s.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn unique_values_of_an_encrypted_type_are_kept_through_the_interceptor() {
+    let (subscribers, _, plain) = encrypted::<Subscriber>("encrypted-unique", false).await;
+    let table = subscribers.table_name().to_owned();
+    subscribers
+        .insert(&subscriber("s1", "ada@example.com"))
+        .await
+        .unwrap();
+    subscribers
+        .insert(&subscriber("s2", "bob@example.com"))
+        .await
+        .unwrap();
+    // A value another item holds: refused, naming its owner; nothing written.
+    let taken = subscribers
+        .insert(&subscriber("s3", "ada@example.com"))
+        .await;
+    match taken {
+        Err(Error::NotUnique { field, owner, .. }) => {
+            assert_eq!(field, "email");
+            assert_eq!(owner["id"], AttributeValue::S("s1".into()));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(subscribers.get(&"s3".to_owned()).await.unwrap(), None);
+    // A new value moves the guard: the old value is free again. The item returned is
+    // the one stored, its encrypted field decrypted.
+    let moved = subscribers
+        .modify(&"s1".to_owned())
+        .set(Subscriber::fields().email, "ada@new.example".to_owned())
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(moved, subscriber("s1", "ada@new.example"));
+    subscribers
+        .insert(&subscriber("s3", "ada@example.com"))
+        .await
+        .unwrap();
+    // The card is still encrypted and still reads back.
+    let s1 = subscribers.get(&"s1".to_owned()).await.unwrap().unwrap();
+    assert_eq!(s1.email, "ada@new.example");
+    assert_eq!(s1.card, "card of s1");
+    let raw = plain
+        .get_item()
+        .table_name(&table)
+        .key("id", AttributeValue::S("s1".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert!(matches!(raw["card"], AttributeValue::B(_)));
+    // Removing an item frees its value, and gives the item back.
+    assert_eq!(
+        subscribers.remove(&"s2".to_owned()).await.unwrap(),
+        Some(subscriber("s2", "bob@example.com"))
+    );
+    assert_eq!(
+        stored_keys(&plain, &table, "id").await,
+        [
+            "_unique#email#ada@example.com",
+            "_unique#email#ada@new.example",
+            "s1",
+            "s3"
+        ]
+    );
+}
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Ledger;
+
+/// A parent with an encrypted field and counts its children keep on it.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Ledger, entity = "Account", pk = "ACCOUNT#{id}", sk = "ACCOUNT")]
+struct LedgerAccount {
+    id: String,
+    #[dynamo(encrypt)]
+    holder: String,
+    #[dynamo(default)]
+    entries: u32,
+    #[dynamo(default)]
+    balance: i64,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Ledger,
+    entity = "Entry",
+    pk = "ACCOUNT#{account}",
+    sk = "ENTRY#{seq}",
+    count(LedgerAccount, into = "entries", key(id = account)),
+    sum(LedgerAccount, into = "balance", of = amount, key(id = account))
+)]
+struct Entry {
+    account: String,
+    seq: u32,
+    amount: i64,
+    #[dynamo(encrypt)]
+    memo: String,
+}
+
+#[tokio::test]
+async fn counts_and_sums_on_an_encrypted_parent_are_kept_through_the_interceptor() {
+    let table = unique_table_name("encrypted-aggregates");
+    Table::<Ledger>::new(client().await, &table)
+        .create_table()
+        .await
+        .unwrap();
+    let encryption = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<LedgerAccount>(&table)
+        .item::<Entry>(&table)
+        .build()
+        .unwrap();
+    let ledger = Table::<Ledger>::new(encrypting_client(&encryption).await, &table);
+    let (accounts, entries) = (ledger.entity::<LedgerAccount>(), ledger.entity::<Entry>());
+    accounts
+        .insert(&LedgerAccount {
+            id: "a1".into(),
+            holder: "Ada Lovelace".into(),
+            entries: 0,
+            balance: 0,
+        })
+        .await
+        .unwrap();
+    let entry = |seq: u32, amount: i64| Entry {
+        account: "a1".into(),
+        seq,
+        amount,
+        memo: format!("memo {seq}"),
+    };
+    entries.insert(&entry(1, 100)).await.unwrap();
+    entries.insert(&entry(2, 250)).await.unwrap();
+    entries.insert(&entry(3, -30)).await.unwrap();
+    entries.remove(&("a1".to_owned(), 2)).await.unwrap();
+    let kept = accounts.get(&"a1".to_owned()).await.unwrap().unwrap();
+    assert_eq!((kept.entries, kept.balance), (2, 70));
+    // The parent's encrypted field survived its children's updates, and verifies.
+    assert_eq!(kept.holder, "Ada Lovelace");
+    let read_back: Vec<Entry> = entries
+        .query(&"a1".to_owned())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(read_back, [entry(1, 100), entry(3, -30)]);
+}

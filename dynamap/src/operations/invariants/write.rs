@@ -16,7 +16,7 @@ use super::aggregate::ParentChange;
 use super::guard::{owner_of, Guard};
 use crate::error::{cancelled, CancelReason, Error, Result};
 use crate::expr::{Cmp, Node};
-use crate::item::DynamoItem;
+use crate::item::{CryptoAction, DynamoItem};
 use crate::observe::{Call, Observer};
 use crate::operations::write_token;
 use crate::operations::TypedMapping;
@@ -443,9 +443,25 @@ fn guard_moves<T: DynamoItem>(
     Ok(out)
 }
 
-/// The attributes a write expects as read: what it keeps is made of, or all.
+/// The names the AWS Database Encryption SDK gives the attributes it adds to an item
+/// (`aws_dbe_head`, `aws_dbe_foot`).
+const ENCRYPTION_SDK_PREFIX: &str = "aws_dbe_";
+
+/// The attributes a write expects as read: what it keeps is made of, or all that a
+/// condition can name. Kept attributes are never encrypted (the derive refuses it); of
+/// the whole item, the encrypted attributes and the encryption SDK's own are left out:
+/// the SDK refuses a condition on them, and an item it returns on a failed condition
+/// may still hold them encrypted.
 fn expected<T: DynamoItem>(stored: &Item, expect: Expect) -> Vec<(&str, Option<&AttributeValue>)> {
     let key: Vec<&str> = T::KEY_SCHEMA.names().collect();
+    let conditionable = |name: &str| {
+        !key.contains(&name)
+            && name != write_token::ATTRIBUTE
+            && !name.starts_with(ENCRYPTION_SDK_PREFIX)
+            && !T::CRYPTO_ACTIONS
+                .iter()
+                .any(|(n, action)| *n == name && *action == CryptoAction::EncryptAndSign)
+    };
     match expect {
         Expect::Unique => super::kept_attributes::<T>()
             .filter(|name| !key.contains(name))
@@ -454,15 +470,13 @@ fn expected<T: DynamoItem>(stored: &Item, expect: Expect) -> Vec<(&str, Option<&
         Expect::Whole => {
             let mut pairs: Vec<(&str, Option<&AttributeValue>)> = stored
                 .iter()
-                .filter(|(name, _)| {
-                    !key.contains(&name.as_str()) && *name != write_token::ATTRIBUTE
-                })
+                .filter(|(name, _)| conditionable(name))
                 .map(|(name, value)| (name.as_str(), Some(value)))
                 .collect();
             pairs.extend(
                 T::attribute_names()
                     .into_iter()
-                    .filter(|name| !key.contains(name) && !stored.contains_key(*name))
+                    .filter(|name| conditionable(name) && !stored.contains_key(*name))
                     .map(|name| (name, None)),
             );
             pairs.sort_by(|a, b| a.0.cmp(b.0));
