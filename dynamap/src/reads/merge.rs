@@ -4,6 +4,10 @@
 //! next item. A page's token holds every shard's position (after the last item the
 //! merge took from it, or done), so a read resumed from it goes on in every shard
 //! exactly where the merge stopped: nothing read twice, nothing skipped.
+//!
+//! A stream of items needs no token: its items are decoded as their page arrives, so
+//! the merge holds typed values, not every shard's page of raw items at once (which
+//! made the allocator give memory back and fault it in again at every read).
 
 use std::cmp::Ordering;
 use std::collections::VecDeque;
@@ -11,7 +15,7 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use super::read::{self, RawPage, ReadRequest};
 use crate::error::{Error, Result};
@@ -91,23 +95,24 @@ fn token_key(positions: &[ShardStart]) -> Option<Item> {
 }
 
 /// One shard's read: its pages, the page being taken from, and its position.
-struct Shard {
+struct Shard<V> {
     pages: Option<BoxStream<'static, Result<RawPage>>>,
-    buffer: VecDeque<Pending>,
+    buffer: VecDeque<Pending<V>>,
     /// Whether the page in `buffer` was the shard's last.
     last_page: bool,
     position: ShardStart,
 }
 
-impl Shard {
+impl<V> Shard<V> {
     /// Whether the merge must fetch this shard's next page before choosing.
     fn needs_page(&self) -> bool {
         self.buffer.is_empty() && self.pages.is_some()
     }
 
-    /// Takes the page: its items to merge, its resume key as the position when it
-    /// holds none (a filter removed them all), its end as the shard's.
-    fn receive(&mut self, page: Option<RawPage>, sort_key: Option<&str>) {
+    /// Takes the page: its items to merge (each made a `V` as it arrives), its resume
+    /// key as the position when it holds none (a filter removed them all), its end as
+    /// the shard's.
+    fn receive(&mut self, page: Option<RawPage>, sort_key: Option<&str>, arrive: fn(Item) -> V) {
         let Some(page) = page else {
             self.pages = None;
             self.position = ShardStart::Done;
@@ -126,36 +131,30 @@ impl Shard {
         self.buffer = page
             .items
             .into_iter()
-            .map(|item| Pending::new(item, sort_key))
+            .map(|item| Pending::new(item, sort_key, arrive))
             .collect();
     }
 
     /// The sort key of the item at the head of the buffer.
     fn head(&self) -> Option<&AttributeValue> {
-        self.buffer.front()?.sort.as_ref().map(|(_, value)| value)
+        self.buffer.front()?.sort.as_ref()
     }
 }
 
-/// An item waiting in a shard's buffer, its sort key taken out of it while it waits:
-/// the merge compares heads at every item it takes, and a moved-out key is compared
-/// without a lookup or a copy (it goes back into the item when the item is taken).
-struct Pending {
-    sort: Option<(String, AttributeValue)>,
-    item: Item,
+/// An item waiting in a shard's buffer, beside its sort key: the merge compares heads
+/// at every item it takes, without a lookup in the item.
+struct Pending<V> {
+    sort: Option<AttributeValue>,
+    value: V,
 }
 
-impl Pending {
-    fn new(mut item: Item, sort_key: Option<&str>) -> Pending {
-        let sort = sort_key.and_then(|name| item.remove_entry(name));
-        Pending { sort, item }
-    }
-
-    fn into_item(self) -> Item {
-        let mut item = self.item;
-        if let Some((name, value)) = self.sort {
-            item.insert(name, value);
+impl<V> Pending<V> {
+    fn new(item: Item, sort_key: Option<&str>, arrive: fn(Item) -> V) -> Pending<V> {
+        let sort = sort_key.and_then(|name| item.get(name)).cloned();
+        Pending {
+            sort,
+            value: arrive(item),
         }
-        item
     }
 }
 
@@ -171,17 +170,29 @@ pub(crate) struct Merge {
     pub key_names: Vec<String>,
 }
 
-struct State {
-    shards: Vec<Shard>,
+struct State<V> {
+    shards: Vec<Shard<V>>,
     merge: Arc<Merge>,
+    /// What an item becomes as its page arrives.
+    arrive: fn(Item) -> V,
+    /// The stored item behind a value, whose key is a shard's position after it; `None`
+    /// when no token is made (a stream of items), and positions are not kept.
+    stored: fn(&V) -> Option<&Item>,
     remaining: Option<usize>,
     emitted_a_page: bool,
 }
 
-impl State {
+/// One merged page: its values in order, and the token key of the position after it.
+struct MergedPage<V> {
+    items: Vec<V>,
+    last_key: Option<Item>,
+}
+
+impl<V: Send> State<V> {
     /// Fetches, concurrently, the next page of every shard that has none waiting.
     async fn fill(&mut self) -> Result<()> {
         let sort_key = self.merge.sort_key.as_deref();
+        let arrive = self.arrive;
         while self.shards.iter().any(Shard::needs_page) {
             let waiting = self.shards.iter_mut().filter(|s| s.needs_page());
             let fetched = futures::future::join_all(waiting.map(|shard| async move {
@@ -189,7 +200,7 @@ impl State {
                     Some(pages) => pages.next().await.transpose()?,
                     None => None,
                 };
-                shard.receive(page, sort_key);
+                shard.receive(page, sort_key, arrive);
                 Ok::<(), Error>(())
             }))
             .await;
@@ -219,9 +230,9 @@ impl State {
 
     /// Takes the next item of shard `i`. Its position moves past the item when the
     /// page is made (`page`): only the last item taken from each shard makes a key.
-    fn take(&mut self, i: usize) -> Option<Item> {
+    fn take(&mut self, i: usize) -> Option<V> {
         let shard = self.shards.get_mut(i)?;
-        let item = shard.buffer.pop_front()?.into_item();
+        let item = shard.buffer.pop_front()?.value;
         if shard.buffer.is_empty() && shard.last_page {
             shard.position = ShardStart::Done;
         }
@@ -230,7 +241,7 @@ impl State {
 
     /// The next merged page: items in order until the page is full, the limit is
     /// reached, or (without a page size) a shard needs another request.
-    async fn page(&mut self) -> Result<Option<RawPage>> {
+    async fn page(&mut self) -> Result<Option<MergedPage<V>>> {
         let cap = match (self.merge.page_size, self.remaining) {
             (Some(size), Some(left)) => size.min(left),
             (size, left) => size.or(left).unwrap_or(usize::MAX),
@@ -252,8 +263,9 @@ impl State {
             }
         }
         let key_names = &self.merge.key_names;
+        let stored = self.stored;
         for (shard, taken) in self.shards.iter_mut().zip(&last_taken) {
-            let Some(item) = taken.and_then(|at| items.get(at)) else {
+            let Some(item) = taken.and_then(|at| items.get(at)).and_then(stored) else {
                 continue;
             };
             if shard.position != ShardStart::Done {
@@ -274,12 +286,7 @@ impl State {
             return Ok(None);
         }
         self.emitted_a_page = true;
-        Ok(Some(RawPage {
-            count: items.len() as u64,
-            items,
-            last_key,
-            segment: None,
-        }))
+        Ok(Some(MergedPage { items, last_key }))
     }
 
     fn finished(&self) -> bool {
@@ -307,13 +314,53 @@ fn compare(a: Option<&AttributeValue>, b: Option<&AttributeValue>) -> Ordering {
 }
 
 /// The merged pages of one query per shard (`requests`, in shard order), each started
-/// at its position.
+/// at its position, with the token key of each page.
 pub(crate) fn merged_pages(
     client: Client,
     requests: Vec<ReadRequest>,
     starts: Vec<ShardStart>,
     merge: Merge,
 ) -> BoxStream<'static, Result<RawPage>> {
+    merged(
+        client,
+        requests,
+        starts,
+        merge,
+        |item| item,
+        |item| Some(item),
+    )
+    .map_ok(|page| RawPage {
+        count: page.items.len() as u64,
+        items: page.items,
+        last_key: page.last_key,
+        segment: None,
+    })
+    .boxed()
+}
+
+/// The merged items of one query per shard, decoded by `decode` as each page arrives:
+/// no token is made, so no position is kept.
+pub(crate) fn merged_items<Out: Send + 'static>(
+    client: Client,
+    requests: Vec<ReadRequest>,
+    starts: Vec<ShardStart>,
+    merge: Merge,
+    decode: fn(Item) -> Result<Out>,
+) -> BoxStream<'static, Result<Out>> {
+    merged(client, requests, starts, merge, decode, |_| None)
+        .map_ok(|page| stream::iter(page.items))
+        .try_flatten()
+        .boxed()
+}
+
+fn merged<V: Send + 'static>(
+    client: Client,
+    requests: Vec<ReadRequest>,
+    starts: Vec<ShardStart>,
+    merge: Merge,
+    arrive: fn(Item) -> V,
+    stored: fn(&V) -> Option<&Item>,
+) -> BoxStream<'static, Result<MergedPage<V>>> {
     let shards = requests
         .into_iter()
         .zip(starts)
@@ -339,6 +386,8 @@ pub(crate) fn merged_pages(
         shards,
         remaining: merge.limit,
         merge: Arc::new(merge),
+        arrive,
+        stored,
         emitted_a_page: false,
     };
     stream::try_unfold((state, false), |(mut state, ended)| async move {

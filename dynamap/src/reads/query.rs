@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
 use futures::stream::{BoxStream, StreamExt, TryStreamExt};
 
 use super::read::{self, RawPage, ReadSpec};
@@ -448,7 +449,8 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         Ok((specs, start))
     }
 
-    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+    /// The requests the query sends: one read, or one per shard merged.
+    fn plan(&self) -> Result<Plan> {
         let (specs, start) = self.read(true)?;
         let key_names = resume_key_names::<T>(self.spec.index.as_deref());
         let mut requests = Vec::with_capacity(specs.len());
@@ -458,8 +460,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
         }
         let client = self.mapping.client().clone();
         if let [_] = requests.as_slice() {
-            let request = requests.remove(0);
-            return Ok(read::pages(client, Arc::new(request), start).boxed());
+            return Ok(Plan::One(client, Box::new(requests.remove(0)), start));
         }
         // One budget for every shard, as for the segments of a parallel scan.
         let rate = requests.first().and_then(|r| r.rate.clone());
@@ -474,7 +475,18 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             limit: self.limit,
             key_names,
         };
-        Ok(super::merge::merged_pages(client, requests, starts, merge))
+        Ok(Plan::Merged(client, requests, starts, merge))
+    }
+
+    fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
+        Ok(match self.plan()? {
+            Plan::One(client, request, start) => {
+                read::pages(client, Arc::new(*request), start).boxed()
+            }
+            Plan::Merged(client, requests, starts, merge) => {
+                super::merge::merged_pages(client, requests, starts, merge)
+            }
+        })
     }
 
     /// How many items the query matches (its sort-key range, filter, start and limit):
@@ -579,7 +591,18 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> BoxStream<'static, Result<Out>> {
-        decoded_items(self.raw_pages(), self.decode, self.limit)
+        match self.plan() {
+            // No token: the shards' items are decoded as they arrive.
+            Ok(Plan::Merged(client, requests, starts, merge)) => {
+                super::merge::merged_items(client, requests, starts, merge, self.decode)
+            }
+            Ok(Plan::One(client, request, start)) => decoded_items(
+                Ok(read::pages(client, Arc::new(*request), start).boxed()),
+                self.decode,
+                self.limit,
+            ),
+            Err(e) => decoded_items(Err(e), self.decode, self.limit),
+        }
     }
 
     /// Whole pages, each with the token to resume after it.
@@ -624,4 +647,16 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
 /// The table key of an item read (an index's keys and the entity attribute left out).
 fn table_key<T: DynamoItem>(item: Item) -> Result<Item> {
     Ok(crate::operations::stored_key::<T>(&item))
+}
+
+/// What a query sends: one read from its start, or one per shard of a sharded
+/// partition, merged.
+enum Plan {
+    One(Client, Box<read::ReadRequest>, Option<Item>),
+    Merged(
+        Client,
+        Vec<read::ReadRequest>,
+        Vec<super::merge::ShardStart>,
+        super::merge::Merge,
+    ),
 }

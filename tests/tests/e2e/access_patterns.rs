@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, TimeZone, Utc};
 use dynamap::prelude::*;
 use dynamap::{DynamoTable, Table};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 use dynamap_tests::{client, unique_table_name};
 
@@ -578,6 +579,52 @@ async fn paged<'t>(
     (items.iter().map(|t| t.id).collect(), pages)
 }
 
+/// A merged stream decodes each shard's items as their page arrives: an item that
+/// does not decode is an error in its place in the merged order, and the items around
+/// it still come, as in a query of one partition.
+#[tokio::test]
+async fn a_merged_stream_gives_an_undecodable_item_as_an_error_in_its_place() {
+    let ledger = Table::<Ledger>::new(client().await, unique_table_name("sharded-bad"));
+    ledger.create_table().await.unwrap();
+    let all = ledger.entity::<Ticket>();
+    dynamap_tests::insert_all(&all, tickets()).await;
+    // A copy of ticket 40 under another key, its total no `u32`, sorted right after it
+    // in ticket 40's shard.
+    let mut bad = dynamap_tests::stored(&all, &("c4".to_owned(), 40)).await;
+    let after_40 = format!("{}~", bad["gsi1sk"].as_s().unwrap());
+    bad.insert("sk".into(), AttributeValue::S("TICKET#bad".into()));
+    bad.insert("gsi1sk".into(), AttributeValue::S(after_40));
+    bad.insert("total".into(), AttributeValue::S("lots".into()));
+    all.client()
+        .put_item()
+        .table_name(all.table_name())
+        .set_item(Some(bad))
+        .send()
+        .await
+        .unwrap();
+
+    let read: Vec<dynamap::Result<u32>> = all
+        .query_index::<OpenByDate>(&())
+        .page_size(7)
+        .stream()
+        .map_ok(|t| t.id)
+        .collect()
+        .await;
+    let order = in_order(|_| true, false);
+    let at = order.iter().position(|id| *id == 40).unwrap() + 1;
+    assert_eq!(read.len(), order.len() + 1);
+    let ok = |range: &[dynamap::Result<u32>]| -> Vec<u32> {
+        range.iter().map(|r| *r.as_ref().unwrap()).collect()
+    };
+    assert_eq!(ok(&read[..at]), order[..at]);
+    assert!(
+        matches!(&read[at], Err(dynamap::Error::Conversion(_))),
+        "{:?}",
+        read[at]
+    );
+    assert_eq!(ok(&read[at + 1..]), order[at..]);
+}
+
 #[tokio::test]
 async fn a_sharded_index_is_read_as_one_partition_merged_in_sort_key_order() {
     let ledger = Table::<Ledger>::new(client().await, unique_table_name("sharded"));
@@ -618,6 +665,22 @@ async fn a_sharded_index_is_read_as_one_partition_merged_in_sort_key_order() {
         in_order(in_range, false)
     );
     assert!(in_order(in_range, false).len() > 10);
+
+    // Several pages per shard, each decoded as it arrives: the same listing.
+    assert_eq!(
+        ids_of(all.query_index::<OpenByDate>(&()).page_size(4)).await,
+        in_order(everything, false)
+    );
+    assert_eq!(
+        ids_of(
+            all.query_index::<OpenByDate>(&())
+                .page_size(3)
+                .reverse(true)
+                .limit(40)
+        )
+        .await,
+        in_order(everything, true)[..40]
+    );
 
     // A limit, the first item, a count: as of one partition.
     assert_eq!(
