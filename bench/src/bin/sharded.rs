@@ -2,22 +2,25 @@
 //! over 8 shards (`pk = "OPEN#{shard:8}"`), beside the same 8 queries written by hand
 //! with the raw SDK (paginated concurrently, items converted by hand) and merged by
 //! sorting on the index's sort key. Both send the same requests; the ratio is the
-//! client CPU of the merge and conversion. Median of five runs, alternating.
+//! client CPU of the merge and conversion (each thread's CPU to the nanosecond), with the
+//! page faults per item that tell where it goes. Seven rounds, alternating; the median
+//! of the rounds' ratios with its 95% interval.
 //!
 //! `cargo run --release -p dynamap-bench --bin sharded [-- --quick]`; DynamoDB Local by
 //! default, `DYNAMAP_SERVER=embedded` for the embedded server.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::{DateTime, TimeZone, Utc};
 use dynamap::prelude::*;
 use dynamap::{DynamoTable, Table};
-use dynamap_bench::measure::{median, timed, Run};
+use dynamap_bench::measure::{cpu_time_precise, median_interval, minor_faults};
 use futures::TryStreamExt;
 
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 const SHARDS: u32 = 8;
 
 #[derive(DynamoTable)]
@@ -154,57 +157,67 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(by_hand.len(), n as usize);
     assert_eq!(merged, by_hand, "the same listing");
 
-    let mut runs: Vec<Vec<Run>> = vec![Vec::new(), Vec::new()];
+    // Per round and contender: client CPU µs per item, page faults per item, items/s.
+    let mut measured: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(), Vec::new()];
     for round in 0..ROUNDS {
         for offset in 0..2 {
             let which = (round + offset) % 2;
-            let run = if which == 0 {
-                timed(|| async {
-                    let mut items = 0;
-                    for _ in 0..reads {
-                        items +=
-                            std::hint::black_box(raw_merged(&client, &table).await).len() as u64;
-                    }
-                    items
-                })
-                .await
-            } else {
-                timed(|| async {
-                    let mut items = 0;
-                    for _ in 0..reads {
-                        items += tickets
-                            .query_index::<OpenByDate>(&())
-                            .stream()
-                            .try_fold(0u64, |k, t| {
-                                std::hint::black_box(t);
-                                async move { Ok(k + 1) }
-                            })
-                            .await
-                            .expect("merged query");
-                    }
-                    items
-                })
-                .await
-            };
-            runs[which].push(run);
+            let (cpu, faults, wall) = (cpu_time_precise(), minor_faults(), Instant::now());
+            let mut items = 0u64;
+            for _ in 0..reads {
+                items += if which == 0 {
+                    std::hint::black_box(raw_merged(&client, &table).await).len() as u64
+                } else {
+                    tickets
+                        .query_index::<OpenByDate>(&())
+                        .stream()
+                        .try_fold(0u64, |k, t| {
+                            std::hint::black_box(t);
+                            async move { Ok(k + 1) }
+                        })
+                        .await
+                        .expect("merged query")
+                };
+            }
+            let per_item = |x: f64| x / items as f64;
+            measured[which].push((
+                per_item((cpu_time_precise() - cpu).as_secs_f64() * 1e6),
+                per_item((minor_faults() - faults) as f64),
+                items as f64 / wall.elapsed().as_secs_f64(),
+            ));
         }
     }
-    let mut runs = runs.into_iter().map(median);
-    let (raw, dynamap) = (runs.next().unwrap(), runs.next().unwrap());
-    let workload = format!("{n} items over {SHARDS} shards, read whole {reads}× a run");
-    println!("| workload | contender | items/s | client CPU µs/item | rate vs baseline | CPU vs baseline |");
+    let median = |values: Vec<f64>| {
+        let mut values = values;
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let column = |which: usize, pick: fn(&(f64, f64, f64)) -> f64| {
+        median(measured[which].iter().map(pick).collect())
+    };
+    let ratios: Vec<f64> = measured[1]
+        .iter()
+        .zip(&measured[0])
+        .map(|(d, r)| d.0 / r.0)
+        .collect();
+    let interval = median_interval(ratios.clone())
+        .map(|(lo, hi)| format!(" ({lo:.2}–{hi:.2})"))
+        .unwrap_or_default();
+    let workload = format!("{n} items over {SHARDS} shards, read whole {reads}× a round");
+    println!("| workload | contender | items/s | client CPU µs/item | page faults/item | CPU vs baseline (95% interval) |");
     println!("|---|---|---:|---:|---:|---:|");
     println!(
-        "| {workload} | raw: {SHARDS} Query paginations, hand-written conversion, sorted | {:.0} | {:.2} | baseline | baseline |",
-        raw.ops_per_second(),
-        raw.cpu_us_per_op()
+        "| {workload} | raw: {SHARDS} Query paginations, hand-written conversion, sorted | {:.0} | {:.2} | {:.3} | baseline |",
+        column(0, |m| m.2),
+        column(0, |m| m.0),
+        column(0, |m| m.1),
     );
     println!(
-        "| {workload} | dynamap `query_index::<OpenByDate>(&())`, merged | {:.0} | {:.2} | {:.2}× | **{}** |",
-        dynamap.ops_per_second(),
-        dynamap.cpu_us_per_op(),
-        dynamap.ops_per_second() / raw.ops_per_second(),
-        dynamap.cpu_ratio(&raw)
+        "| {workload} | dynamap `query_index::<OpenByDate>(&())`, merged | {:.0} | {:.2} | {:.3} | **{:.2}×**{interval} |",
+        column(1, |m| m.2),
+        column(1, |m| m.0),
+        column(1, |m| m.1),
+        median(ratios),
     );
     ledger.delete_table().await?;
     Ok(())
