@@ -101,6 +101,104 @@ async fn a_taken_key_a_missing_item_and_an_unmoved_key_change_nothing() {
     assert_eq!(after, before, "nothing moved, nothing changed");
 }
 
+/// What the other writer of `a_move_gives_up_…` does between the move's read and its
+/// transaction.
+enum Interference {
+    AddBag,
+    Remove,
+}
+
+/// Another writer on its own thread and runtime: it writes while the move's closure
+/// (which runs between the read and the transaction) waits for it.
+fn other_writer(
+    table: String,
+) -> (
+    std::sync::mpsc::Sender<Interference>,
+    std::sync::mpsc::Receiver<()>,
+) {
+    let (orders, received) = std::sync::mpsc::channel::<Interference>();
+    let (done, acks) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let seats = TypedMapping::<Seat>::new(client().await, &table);
+            while let Ok(order) = received.recv() {
+                match order {
+                    Interference::AddBag => {
+                        seats
+                            .modify(&key("12A"))
+                            .add(Seat::fields().bags, 1)
+                            .await
+                            .unwrap();
+                    }
+                    Interference::Remove => {
+                        seats.remove(&key("12A")).await.unwrap();
+                    }
+                }
+                done.send(()).unwrap();
+            }
+        });
+    });
+    (orders, acks)
+}
+
+/// An item changed after every read makes the move give up after its last round with
+/// the item as it last found it; one removed at the last round is `NotFound`. Nothing
+/// moves either way.
+#[tokio::test]
+async fn a_move_gives_up_on_an_item_changed_at_every_round_and_names_what_it_found() {
+    // How often the move reads and changes the item before it gives up: counted in the
+    // first run, where the other writer only adds bags; in the second it removes the
+    // item at that last round.
+    let mut last_round = 0;
+    for remove_at_the_end in [false, true] {
+        let seats = new_mapping::<Seat>("move-contended").await;
+        seats.insert(&seat("12A", "ada")).await.unwrap();
+        let (orders, acks) = other_writer(seats.table_name().to_owned());
+        let rounds = AtomicU64::new(0);
+        let counted = &rounds;
+        let moved = seats
+            .move_item(&key("12A"), move |s| {
+                let round = counted.fetch_add(1, Ordering::Relaxed) + 1;
+                let order = match remove_at_the_end && round == last_round {
+                    true => Interference::Remove,
+                    false => Interference::AddBag,
+                };
+                orders.send(order).unwrap();
+                acks.recv().unwrap();
+                s.seat = "14C".into();
+            })
+            .await;
+        let rounds = rounds.load(Ordering::Relaxed);
+        if remove_at_the_end {
+            assert_eq!(rounds, last_round);
+        } else {
+            assert!(rounds >= 10, "{rounds} rounds: the move gave up early");
+            last_round = rounds;
+        }
+        match (remove_at_the_end, moved) {
+            (
+                false,
+                Err(Error::ConditionFailed {
+                    item: Some(found), ..
+                }),
+            ) => {
+                let found = Seat::from_item(*found).unwrap();
+                assert_eq!(
+                    (found.seat.as_str(), found.bags),
+                    ("12A", 1 + rounds as u32)
+                );
+            }
+            (true, Err(Error::NotFound { .. })) => {}
+            (_, other) => panic!("remove at the end: {remove_at_the_end}: {other:?}"),
+        }
+        assert!(!seats.contains_key(&key("14C")).await.unwrap());
+    }
+}
+
 async fn until_cut(cut: &AtomicU64) {
     for _ in 0..2_000 {
         if cut.load(Ordering::Relaxed) == 1 {
