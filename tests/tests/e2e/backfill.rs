@@ -442,6 +442,50 @@ async fn a_backfill_paced_to_a_write_budget_takes_the_time_its_units_imply() {
     );
 }
 
+/// A rewrite whose first request is lost while another writer changes the item: the
+/// retry fails its condition on the other writer's change, not on its own write, so
+/// the item is read again and rewritten with the change kept, never counted as
+/// rewritten while still in its old form.
+#[tokio::test]
+async fn a_lost_rewrite_of_an_item_another_writer_changed_is_read_again() {
+    use dynamap_tests::proxy::{self, cut_first_request_then_hold, through};
+    if !proxy::possible("a_lost_rewrite_of_an_item_another_writer_changed_is_read_again") {
+        return;
+    }
+    let old = new_mapping::<ProfileV1>("backfill-lost-raced").await;
+    old.insert(&v1(1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name());
+    let (proxy, hold) = cut_first_request_then_hold(&["UpdateItem"]).await;
+    let faulty = through(&proxy, &profiles).await;
+    let backfill = tokio::spawn(async move { faulty.backfill().await });
+    for _ in 0..2_000 {
+        if proxy.stats.dropped_before.load(Ordering::Relaxed) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(proxy.stats.dropped_before.load(Ordering::Relaxed), 1);
+    profiles
+        .modify(&"p00001".to_owned())
+        .add(Profile::fields().visits, 1)
+        .await
+        .unwrap();
+    hold.add_permits(1_000);
+    let report = backfill.await.unwrap().unwrap();
+    assert_eq!((report.rewritten, report.current), (1, 0), "{report:?}");
+    let items = raw_items(old.table_name()).await;
+    assert!(items.iter().all(in_todays_form), "{items:?}");
+    assert_eq!(
+        profiles.get(&"p00001".to_owned()).await.unwrap(),
+        Some(Profile {
+            id: "p00001".into(),
+            name: "Person 1".into(),
+            visits: 1,
+        }),
+        "the other writer's visit is kept"
+    );
+}
+
 #[tokio::test]
 async fn lost_answers_to_rewrites_are_counted_once_as_rewritten() {
     use dynamap_tests::proxy::{self, through, FaultPlan, FaultProxy};
