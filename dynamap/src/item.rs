@@ -587,6 +587,13 @@ pub(crate) fn short_type_name<T>() -> &'static str {
     plain.rsplit("::").next().unwrap_or(plain)
 }
 
+/// The attribute the AWS Database Encryption SDK adds to every item it encrypts (its
+/// header); the signatures go in `aws_dbe_foot`.
+pub(crate) const ENCRYPTION_HEADER: &str = "aws_dbe_head";
+
+/// How the names of the attributes the encryption SDK adds to an item begin.
+pub(crate) const ENCRYPTION_SDK_PREFIX: &str = "aws_dbe_";
+
 /// What the AWS Database Encryption SDK does with one attribute when it writes an item.
 ///
 /// ```

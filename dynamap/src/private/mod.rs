@@ -10,6 +10,7 @@ pub use crate::value::serde_bridge;
 pub use ::serde;
 
 use crate::error::ConversionError;
+use crate::item::ENCRYPTION_HEADER;
 use crate::sdk_item::Item;
 pub use crate::value::{AttributeSource, ScalarText};
 use crate::value::{DynamoValue, KeyAttribute};
@@ -44,9 +45,6 @@ pub trait MapCodec: Sized {
         V: AttributeSource,
         I: IntoIterator<Item = (K, V)>;
 }
-
-/// The attribute the encryption SDK adds to every item it encrypts (its header).
-const ENCRYPTION_HEADER: &str = "aws_dbe_head";
 
 /// An item of a type with encrypted fields, read without the encryption SDK (a change
 /// record, a Lambda event, DynamoDB JSON, a client without the interceptor), still holds

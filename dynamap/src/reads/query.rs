@@ -479,14 +479,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
     }
 
     fn raw_pages(&self) -> Result<BoxStream<'static, Result<RawPage>>> {
-        Ok(match self.plan()? {
-            Plan::One(client, request, start) => {
-                read::pages(client, Arc::new(*request), start).boxed()
-            }
-            Plan::Merged(client, requests, starts, merge) => {
-                super::merge::merged_pages(client, requests, starts, merge)
-            }
-        })
+        self.plan().map(Plan::into_pages)
     }
 
     /// How many items the query matches (its sort-key range, filter, start and limit):
@@ -596,12 +589,7 @@ impl<'a, T: DynamoItem, Out: Send + Sync + 'static> Query<'a, T, Out> {
             Ok(Plan::Merged(client, requests, starts, merge)) => {
                 super::merge::merged_items(client, requests, starts, merge, self.decode)
             }
-            Ok(Plan::One(client, request, start)) => decoded_items(
-                Ok(read::pages(client, Arc::new(*request), start).boxed()),
-                self.decode,
-                self.limit,
-            ),
-            Err(e) => decoded_items(Err(e), self.decode, self.limit),
+            plan => decoded_items(plan.map(Plan::into_pages), self.decode, self.limit),
         }
     }
 
@@ -659,4 +647,18 @@ enum Plan {
         Vec<super::merge::ShardStart>,
         super::merge::Merge,
     ),
+}
+
+impl Plan {
+    /// The pages as DynamoDB returns them (merged, with each page's token, when sharded).
+    fn into_pages(self) -> BoxStream<'static, Result<RawPage>> {
+        match self {
+            Plan::One(client, request, start) => {
+                read::pages(client, Arc::new(*request), start).boxed()
+            }
+            Plan::Merged(client, requests, starts, merge) => {
+                super::merge::merged_pages(client, requests, starts, merge)
+            }
+        }
+    }
 }

@@ -16,7 +16,7 @@ use super::aggregate::ParentChange;
 use super::guard::{owner_of, Guard};
 use crate::error::{cancelled, CancelReason, Error, Result};
 use crate::expr::{Cmp, Node};
-use crate::item::{CryptoAction, DynamoItem};
+use crate::item::{CryptoAction, DynamoItem, ENCRYPTION_SDK_PREFIX};
 use crate::observe::{Call, Observer};
 use crate::operations::write_token;
 use crate::operations::TypedMapping;
@@ -442,10 +442,6 @@ fn guard_moves<T: DynamoItem>(
     }
     Ok(out)
 }
-
-/// The names the AWS Database Encryption SDK gives the attributes it adds to an item
-/// (`aws_dbe_head`, `aws_dbe_foot`).
-const ENCRYPTION_SDK_PREFIX: &str = "aws_dbe_";
 
 /// The attributes a write expects as read: what it keeps is made of, or all that a
 /// condition can name. Kept attributes are never encrypted (the derive refuses it); of
