@@ -339,6 +339,70 @@ async fn keep_alive_renews_while_held_and_reports_the_loss() {
     assert!(heartbeat.is_lost());
 }
 
+/// A renewal that fails (every attempt answered with a server error) is tried again
+/// soon, well inside the lease: the lease is still held past the end it had before the
+/// failure, and nobody else can take it.
+#[tokio::test]
+async fn keep_alive_tries_a_failed_renewal_again_before_the_lease_ends() {
+    if !proxy::possible("keep_alive_tries_a_failed_renewal_again_before_the_lease_ends") {
+        return;
+    }
+    const LEASE: Duration = Duration::from_millis(3000);
+    let records = new_mapping::<LeaseRecord>("lease-heartbeat-retry").await;
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The client through the proxy makes 5 attempts per request: one renewal's worth of
+    // server errors, then the proxy only forwards.
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            server_error: 1.0,
+            max_faults: 5,
+            only: &["UpdateItem"],
+            armed: Some(armed.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let leases = Leases::new(through(&proxy, &records).await);
+    let lease = leases.acquire("job", "w-1", LEASE).await.unwrap();
+    let acquired = std::time::Instant::now();
+    armed.store(true, Ordering::SeqCst);
+    let heartbeat = lease.keep_alive();
+    // Past the end the lease had when its first renewal failed.
+    tokio::time::sleep_until((acquired + LEASE + LEASE / 6).into()).await;
+    assert_eq!(
+        proxy.stats.server_errors.load(Ordering::Relaxed),
+        5,
+        "the first renewal failed"
+    );
+    assert!(!heartbeat.is_lost());
+    assert!(
+        held(&Leases::new(records), "job").await,
+        "the failed renewal was tried again before the lease ended"
+    );
+}
+
+/// Dropping a `KeepAlive` stops the renewals: the lease then ends at its time, and
+/// another holder takes it.
+#[tokio::test]
+async fn a_dropped_keep_alive_stops_renewing() {
+    const LEASE: Duration = Duration::from_millis(600);
+    let leases = Leases::new(new_mapping::<LeaseRecord>("lease-heartbeat-drop").await);
+    let lease = leases.acquire("job", "w-1", LEASE).await.unwrap();
+    let heartbeat = lease.keep_alive();
+    // Renewed while kept alive...
+    tokio::time::sleep(LEASE + LEASE / 2).await;
+    assert!(held(&leases, "job").await, "renewed while kept alive");
+    drop(heartbeat);
+    // ...and left to end once dropped.
+    tokio::time::sleep(LEASE * 2).await;
+    let next = leases.acquire("job", "w-2", LEASE).await;
+    assert!(
+        matches!(&next, Ok(l) if l.token() == 2),
+        "the lease ended after its KeepAlive was dropped: {next:?}"
+    );
+}
+
 fn dynamap_time(ms: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms)
 }
