@@ -1005,6 +1005,66 @@ async fn unique_values_of_an_encrypted_type_are_kept_through_the_interceptor() {
     );
 }
 
+/// The narrower promise for encrypted types (docs/encryption.md): a `remove` whose
+/// item is replaced between its read and its write, with only encrypted fields
+/// changed, still lands (its condition cannot name encrypted attributes) and returns
+/// the item as it read it; the unique value is freed all the same.
+#[tokio::test]
+async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read() {
+    use dynamap_tests::proxy::{self, cut_first_request_then_hold};
+    if !proxy::possible(
+        "a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read",
+    ) {
+        return;
+    }
+    let (subscribers, encryption, plain) =
+        encrypted::<Subscriber>("encrypted-remove-race", false).await;
+    let table = subscribers.table_name().to_owned();
+    subscribers
+        .insert(&subscriber("s1", "ada@example.com"))
+        .await
+        .unwrap();
+    // The remove's transaction is cut before it reaches the server, and its retry held
+    // while another writer replaces the item with a new card.
+    let (proxy, hold) = cut_first_request_then_hold(&["TransactWriteItems"]).await;
+    let through_proxy = dynamap::connect()
+        .local(proxy.url.clone())
+        .retry(
+            dynamap::config::RetryPolicy::default()
+                .max_attempts(5)
+                .initial_backoff(std::time::Duration::from_millis(5)),
+        )
+        .encryption(encryption)
+        .await
+        .unwrap();
+    let racing = TypedMapping::<Subscriber>::new(through_proxy, &table);
+    let remove = tokio::spawn(async move { racing.remove(&"s1".to_owned()).await });
+    while proxy
+        .stats
+        .dropped_before
+        .load(std::sync::atomic::Ordering::Relaxed)
+        == 0
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let mut replaced = subscriber("s1", "ada@example.com");
+    replaced.card = "a new card".into();
+    subscribers.insert(&replaced).await.unwrap();
+    hold.add_permits(100);
+    let removed = remove.await.unwrap().unwrap();
+    assert_eq!(
+        removed,
+        Some(subscriber("s1", "ada@example.com")),
+        "the item as the remove read it, its card the old one"
+    );
+    assert_eq!(subscribers.get(&"s1".to_owned()).await.unwrap(), None);
+    assert_eq!(
+        stored_keys(&plain, &table, "id").await,
+        Vec::<String>::new(),
+        "the item and its unique value's guard are gone"
+    );
+}
+
 #[derive(DynamoTable)]
 #[dynamo(partition_key = "pk", sort_key = "sk")]
 struct Ledger;
