@@ -304,6 +304,7 @@ mod tests {
         assert!(Parts::from_epoch_nanos(first - 1).is_none());
     }
 
+    #[cfg(any(feature = "chrono", feature = "time"))]
     fn parts(year: i32, nanosecond: u32) -> Parts {
         Parts {
             year,
