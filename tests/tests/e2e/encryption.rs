@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use aws_sdk_dynamodb::config::Intercept;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use dynamap::encryption::aws_db_esdk;
@@ -481,6 +482,35 @@ async fn items_of_the_sdk_used_directly_read_back_and_the_other_way_round() {
     assert_eq!(Patient::from_item(read).unwrap(), expected);
 }
 
+/// How many interceptors of dynamap's own (the refusal, or the size check) `mapping`'s
+/// client carries.
+fn dynamaps_interceptors<T: DynamoItem>(mapping: &TypedMapping<T>) -> usize {
+    mapping
+        .client()
+        .config()
+        .interceptors()
+        .filter(|interceptor| interceptor.name().starts_with("dynamap::"))
+        .count()
+}
+
+/// A mapping made from an encrypting one (another meter, clock or retry policy) keeps
+/// its client's size check: the client is checked once per request, not once more per
+/// mapping made from it.
+#[tokio::test]
+async fn mappings_made_from_an_encrypting_one_measure_each_item_once() {
+    let (patients, _) = patients().await;
+    assert_eq!(dynamaps_interceptors(&patients), 1);
+    let made = patients
+        .with_capacity_meter(&dynamap::observe::CapacityMeter::new())
+        .with_key_tracing(true)
+        .with_retry(dynamap::config::RetryPolicy::default());
+    assert_eq!(dynamaps_interceptors(&made), 1);
+    let all = |m: &TypedMapping<Patient>| m.client().config().interceptors().count();
+    assert_eq!(all(&made), all(&patients));
+    made.insert(&patient("made")).await.unwrap();
+    assert!(made.get(&("north", "made")).await.unwrap().is_some());
+}
+
 #[tokio::test]
 async fn a_client_without_the_interceptor_sends_nothing() {
     let (encrypted, plain) = patients().await;
@@ -512,12 +542,13 @@ async fn a_client_without_the_interceptor_sends_nothing() {
         careless.modify(&("north", "x")).set(f.nickname, "n").await,
         Err(Error::Encryption { .. })
     ));
-    // A mapping derived from it (another meter) keeps the refusal.
+    // A mapping derived from it (another meter) keeps the refusal, and adds none.
     let metered = careless.with_capacity_meter(&dynamap::observe::CapacityMeter::new());
     assert!(matches!(
         metered.insert(&patient("leak")).await,
         Err(Error::Encryption { .. })
     ));
+    assert_eq!(dynamaps_interceptors(&metered), 1);
     // Describing the table sends no item.
     careless.describe_table().await.unwrap();
 }
