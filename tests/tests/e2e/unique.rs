@@ -747,3 +747,127 @@ struct Note {
     #[dynamo(partition_key)]
     id: String,
 }
+
+/// `set_if_absent` on a unique attribute moves its guard only when it sets the value:
+/// on an item without one it writes the guard (refused with the owner when another item
+/// holds the value); on an item with one it changes nothing, and guards nothing new.
+#[tokio::test]
+async fn set_if_absent_on_a_unique_value_guards_it_only_when_it_sets_it() {
+    let accounts = new_mapping::<Account>("unique-if-absent").await;
+    let f = Account::fields();
+    put(&accounts, "a1", "a1@example.com").await;
+    put(&accounts, "a2", "a2@example.com").await;
+    accounts
+        .modify("a1")
+        .set_if_absent(f.handle, Some("ada".to_owned()))
+        .await
+        .unwrap();
+    assert_not_unique(
+        accounts
+            .modify("a2")
+            .set_if_absent(f.handle, Some("ada".to_owned()))
+            .await,
+        "handle",
+        "a1",
+    );
+    // Already set: left as it is, and "bob" stays free.
+    accounts
+        .modify("a1")
+        .set_if_absent(f.handle, Some("bob".to_owned()))
+        .await
+        .unwrap();
+    let a1 = accounts.get("a1").await.unwrap().unwrap();
+    assert_eq!(a1.handle.as_deref(), Some("ada"));
+    accounts
+        .modify("a2")
+        .set_if_absent(f.handle, Some("bob".to_owned()))
+        .await
+        .unwrap();
+    let handles: Vec<(String, String)> = guards(accounts.table_name())
+        .await
+        .into_iter()
+        .filter(|(key, _)| key.starts_with("_unique#handle#"))
+        .collect();
+    assert_eq!(
+        handles,
+        [
+            ("_unique#handle#ada".to_owned(), "a1".to_owned()),
+            ("_unique#handle#bob".to_owned(), "a2".to_owned()),
+        ]
+    );
+}
+
+/// A type without unique attributes or counts.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Memo {
+    #[dynamo(partition_key)]
+    id: String,
+    text: String,
+    #[dynamo(default)]
+    tags: Vec<String>,
+}
+
+fn memo(id: &str) -> Memo {
+    Memo {
+        id: id.into(),
+        text: format!("memo {id}"),
+        tags: Vec::new(),
+    }
+}
+
+/// Writes that move no guard cost what they cost without unique attributes: a
+/// `modify` of other attributes is one UpdateItem (not a read and a transaction), and a
+/// type without unique attributes inserts, modifies, removes and transacts with one
+/// request each. Counted by the fault proxy with no faults planned.
+#[tokio::test]
+async fn writes_that_move_no_guard_are_one_request_each() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible("writes_that_move_no_guard_are_one_request_each") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-one-request").await;
+    let memos = new_mapping::<Memo>("unique-one-request-memos").await;
+    put(&accounts, "a1", "a1@example.com").await;
+    let proxy = FaultProxy::start(&dynamap_tests::endpoint(), FaultPlan::default()).await;
+    let (counted_accounts, counted_memos) = (
+        through(&proxy, &accounts).await,
+        through(&proxy, &memos).await,
+    );
+    let requests = || proxy.stats.requests.load(Ordering::Relaxed);
+    let mut sent = requests();
+    let mut one_request = |what: &str| {
+        let now = requests();
+        assert_eq!(now - sent, 1, "{what}");
+        sent = now;
+    };
+    let (f, m) = (Account::fields(), Memo::fields());
+    counted_accounts
+        .modify("a1")
+        .add(f.visits, 2u64)
+        .set(f.name, "Ada".to_owned())
+        .await
+        .unwrap();
+    one_request("a modify of attributes no guard is made of");
+    counted_memos.insert(&memo("m1")).await.unwrap();
+    one_request("a plain type's insert");
+    counted_memos
+        .modify("m1")
+        .set(m.text, "changed".to_owned())
+        .append(m.tags, ["x".to_owned()])
+        .await
+        .unwrap();
+    one_request("a plain type's modify");
+    counted_memos.remove("m1").await.unwrap();
+    one_request("a plain type's remove");
+    dynamap::transaction(counted_memos.client())
+        .put(&counted_memos, &memo("m2"))
+        .remove(&counted_memos, "m3")
+        .await
+        .unwrap();
+    one_request("a plain type's transaction");
+    let a1 = accounts.get("a1").await.unwrap().unwrap();
+    assert_eq!((a1.visits, a1.name.as_str()), (2, "Ada"));
+    assert_eq!(memos.get("m2").await.unwrap(), Some(memo("m2")));
+    assert_eq!(memos.get("m1").await.unwrap(), None);
+}
