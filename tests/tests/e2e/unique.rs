@@ -751,6 +751,7 @@ struct Note {
 /// `set_if_absent` on a unique attribute moves its guard only when it sets the value:
 /// on an item without one it writes the guard (refused with the owner when another item
 /// holds the value); on an item with one it changes nothing, and guards nothing new.
+/// `return_new` tells the item such a modify (or a `remove` of the value) leaves.
 #[tokio::test]
 async fn set_if_absent_on_a_unique_value_guards_it_only_when_it_sets_it() {
     let accounts = new_mapping::<Account>("unique-if-absent").await;
@@ -778,11 +779,16 @@ async fn set_if_absent_on_a_unique_value_guards_it_only_when_it_sets_it() {
         .unwrap();
     let a1 = accounts.get("a1").await.unwrap().unwrap();
     assert_eq!(a1.handle.as_deref(), Some("ada"));
-    accounts
+    // The item as the modify left it, told from the item read (a transaction returns
+    // none).
+    let a2 = accounts
         .modify("a2")
         .set_if_absent(f.handle, Some("bob".to_owned()))
+        .return_new()
         .await
         .unwrap();
+    assert_eq!(a2.handle.as_deref(), Some("bob"));
+    assert_eq!(accounts.get("a2").await.unwrap(), Some(a2));
     let handles: Vec<(String, String)> = guards(accounts.table_name())
         .await
         .into_iter()
@@ -795,6 +801,20 @@ async fn set_if_absent_on_a_unique_value_guards_it_only_when_it_sets_it() {
             ("_unique#handle#bob".to_owned(), "a2".to_owned()),
         ]
     );
+    // Removed, with the new item told: the value is free again.
+    let a1 = accounts
+        .modify("a1")
+        .remove(f.handle)
+        .return_new()
+        .await
+        .unwrap();
+    assert_eq!(a1.handle, None);
+    assert_eq!(accounts.get("a1").await.unwrap(), Some(a1));
+    accounts
+        .modify("a2")
+        .set(f.handle, Some("ada".to_owned()))
+        .await
+        .unwrap();
 }
 
 /// A type without unique attributes or counts.
