@@ -98,4 +98,87 @@ mod tests {
         let unique: std::collections::HashSet<_> = prints.iter().collect();
         assert_eq!(unique.len(), prints.len());
     }
+
+    /// Bytes, as serde's `serialize_bytes` gives them (DynamoDB's `B`).
+    struct Bytes(&'static [u8]);
+
+    impl serde::Serialize for Bytes {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    #[test]
+    fn values_of_every_kind_hash_by_what_they_hold() {
+        use serde_dynamo::{binary_set::BinarySet, number_set::NumberSet, string_set::StringSet};
+        let pairs = [
+            (fingerprint(&1).unwrap(), fingerprint(&2).unwrap()),
+            (
+                fingerprint(&Bytes(b"a")).unwrap(),
+                fingerprint(&Bytes(b"b")).unwrap(),
+            ),
+            (fingerprint(&true).unwrap(), fingerprint(&false).unwrap()),
+            (
+                fingerprint(&HashMap::from([("a", 1)])).unwrap(),
+                fingerprint(&HashMap::from([("a", 2)])).unwrap(),
+            ),
+            (
+                fingerprint(&StringSet(vec!["a"])).unwrap(),
+                fingerprint(&StringSet(vec!["b"])).unwrap(),
+            ),
+            (
+                fingerprint(&NumberSet(vec![1])).unwrap(),
+                fingerprint(&NumberSet(vec![2])).unwrap(),
+            ),
+            (
+                fingerprint(&BinarySet(vec![Bytes(b"a")])).unwrap(),
+                fingerprint(&BinarySet(vec![Bytes(b"b")])).unwrap(),
+            ),
+        ];
+        for (i, (a, b)) in pairs.iter().enumerate() {
+            assert_ne!(a, b, "pair {i}");
+        }
+        // A set is its elements, in any order.
+        assert_eq!(
+            fingerprint(&StringSet(vec!["b", "a"])).unwrap(),
+            fingerprint(&StringSet(vec!["a", "b"])).unwrap()
+        );
+    }
+
+    /// The encoding is stored (a claim's fingerprint, compared with later calls' when
+    /// validation is on, perhaps by a newer release after a deploy): it never changes.
+    /// One payload of every kind DynamoDB stores, and its fingerprint as released.
+    #[test]
+    fn the_fingerprint_of_every_kind_is_the_one_released() {
+        use serde_dynamo::{binary_set::BinarySet, number_set::NumberSet, string_set::StringSet};
+        #[derive(serde::Serialize)]
+        struct Every {
+            s: &'static str,
+            n: i64,
+            b: Bytes,
+            yes: bool,
+            none: Option<u8>,
+            l: Vec<u8>,
+            m: HashMap<&'static str, &'static str>,
+            ss: StringSet<Vec<&'static str>>,
+            ns: NumberSet<Vec<f64>>,
+            bs: BinarySet<Vec<Bytes>>,
+        }
+        let every = Every {
+            s: "text",
+            n: -12,
+            b: Bytes(b"\x00\xff"),
+            yes: true,
+            none: None,
+            l: vec![1, 2],
+            m: HashMap::from([("z", "last"), ("a", "first")]),
+            ss: StringSet(vec!["y", "x"]),
+            ns: NumberSet(vec![2.5, 1.0]),
+            bs: BinarySet(vec![Bytes(b"b"), Bytes(b"a")]),
+        };
+        assert_eq!(
+            fingerprint(&every).unwrap(),
+            "142bae342f6b797bea9a7203ef7116c9e56ebe6fb04b107f4dd7d2709d3196ed"
+        );
+    }
 }
