@@ -200,6 +200,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_cursor_counts_its_segments_and_is_done_when_each_is() {
+        let parse = |text: &str| text.parse::<BackfillCursor>().unwrap();
+        assert_eq!(parse("backfill1;start").segments(), 1);
+        assert_eq!(parse("backfill1;start;done;start").segments(), 3);
+        assert_eq!(BackfillCursor::start(4).segments(), 4);
+        assert_eq!(BackfillCursor::start(0).segments(), 1, "at least one");
+        assert!(parse("backfill1;done").is_done());
+        assert!(parse("backfill1;done;done").is_done());
+        assert!(!parse("backfill1;done;start").is_done());
+        assert!(!parse("backfill1;start;done").is_done());
+        let mut cursor = BackfillCursor::start(2);
+        cursor.advance(0, None).unwrap();
+        assert!(!cursor.is_done());
+        cursor.advance(1, None).unwrap();
+        assert!(cursor.is_done());
+    }
+
+    #[test]
+    fn a_cursor_of_as_many_segments_as_a_backfill_reads_is_taken_and_one_more_refused() {
+        let of = |n: u32| {
+            std::iter::once("backfill1")
+                .chain(std::iter::repeat_n("done", n as usize))
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let most = of(super::super::MAX_SEGMENTS)
+            .parse::<BackfillCursor>()
+            .unwrap();
+        assert_eq!(most.segments(), super::super::MAX_SEGMENTS);
+        assert!(of(super::super::MAX_SEGMENTS + 1)
+            .parse::<BackfillCursor>()
+            .is_err());
+    }
+
     proptest::proptest! {
         /// A cursor is text a caller keeps and hands back (a file, an environment
         /// variable): whatever it holds, it reads as a cursor or is refused, never a panic.
