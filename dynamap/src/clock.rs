@@ -228,11 +228,111 @@ pub(crate) fn poll_pause(poll: Duration, lapses_in: Duration, left: Duration) ->
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-    use super::poll_pause;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use super::*;
 
     const HOUR: Duration = Duration::from_secs(3600);
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
+
+    #[test]
+    fn a_manual_clock_shows_the_time_it_is_set_or_advanced_to_in_every_clone() {
+        let clock = ManualClock::new(at(1_000));
+        let clone = clock.clone();
+        clock.set(at(2_000));
+        assert_eq!(clone.now(), at(2_000));
+        clone.advance(Duration::from_secs(5));
+        assert_eq!(clock.now(), at(2_005));
+        // Past the platform's last time: it stands still rather than panic.
+        clock.advance(Duration::MAX);
+        assert_eq!(clock.now(), at(2_005));
+    }
+
+    #[test]
+    fn each_write_time_type_holds_the_clocks_time() {
+        let now = at(1_700_000_000) + Duration::from_millis(250);
+        assert_eq!(SystemTime::from_clock(now), Some(now));
+        assert_eq!(Option::<SystemTime>::from_clock(now), Some(Some(now)));
+        assert_eq!(
+            crate::value::TimeText::<SystemTime, 3>::from_clock(now).map(|t| t.into_inner()),
+            Some(now)
+        );
+        #[cfg(feature = "chrono")]
+        {
+            let utc = chrono::DateTime::<chrono::Utc>::from_clock(now).unwrap();
+            assert_eq!(SystemTime::from(utc), now);
+            let fixed = chrono::DateTime::<chrono::FixedOffset>::from_clock(now).unwrap();
+            assert_eq!(SystemTime::from(fixed), now);
+            assert_eq!(
+                Option::<chrono::DateTime<chrono::Utc>>::from_clock(now),
+                Some(Some(utc))
+            );
+        }
+        #[cfg(feature = "time")]
+        {
+            let odt = time::OffsetDateTime::from_clock(now).unwrap();
+            assert_eq!(SystemTime::from(odt), now);
+        }
+    }
+
+    #[test]
+    fn only_an_absent_optional_time_is_unset() {
+        assert!(Option::<SystemTime>::None.is_unset());
+        assert!(!Some(at(1)).is_unset());
+        assert!(!at(1).is_unset());
+    }
+
+    #[test]
+    fn stamps_set_updated_at_always_and_created_at_when_missing_or_created() {
+        let s = |text: &str| AttributeValue::S(text.to_owned());
+        let stamps = Stamps {
+            created: Some(("created", s("now"))),
+            updated: Some(("updated", s("now"))),
+        };
+        let mut new = crate::sdk_item::Item::new();
+        stamps.apply_to(&mut new, false);
+        assert_eq!((&new["created"], &new["updated"]), (&s("now"), &s("now")));
+        let mut kept = crate::sdk_item::Item::from([("created".to_owned(), s("before"))]);
+        stamps.apply_to(&mut kept, false);
+        assert_eq!(
+            (&kept["created"], &kept["updated"]),
+            (&s("before"), &s("now"))
+        );
+        let mut created = crate::sdk_item::Item::from([("created".to_owned(), s("before"))]);
+        stamps.apply_to(&mut created, true);
+        assert_eq!(
+            created["created"],
+            s("now"),
+            "an insert only if absent creates"
+        );
+    }
+
+    #[test]
+    fn epoch_millis_and_back() {
+        let t = at(1_700_000_000) + Duration::from_millis(123);
+        assert_eq!(epoch_millis(t), 1_700_000_000_123);
+        assert_eq!(from_epoch_millis(1_700_000_000_123), t);
+        assert_eq!(epoch_millis(UNIX_EPOCH - Duration::from_secs(1)), 0);
+    }
+
+    #[test]
+    fn a_time_too_far_ends_at_year_9999_and_a_wait_too_long_in_a_century() {
+        assert_eq!(later(at(10), Duration::from_secs(5)), at(15));
+        assert_eq!(later(at(10), Duration::MAX), at(253_402_300_799));
+        let century = Duration::from_secs(100 * 365 * 24 * 3600);
+        let before = tokio::time::Instant::now();
+        let deadline = deadline_in(Duration::MAX);
+        assert!(deadline >= before + century, "{:?}", deadline - before);
+        assert!(deadline <= tokio::time::Instant::now() + century);
+        let soon = deadline_in(Duration::from_secs(2));
+        assert!(soon >= before + Duration::from_secs(2));
+        assert!(soon <= tokio::time::Instant::now() + Duration::from_secs(2));
+    }
 
     #[test]
     fn a_pause_is_the_poll_interval_less_up_to_a_quarter() {
