@@ -891,3 +891,51 @@ async fn writes_that_move_no_guard_are_one_request_each() {
     assert_eq!(memos.get("m2").await.unwrap(), Some(memo("m2")));
     assert_eq!(memos.get("m1").await.unwrap(), None);
 }
+
+/// A modify moving a guard whose own update DynamoDB cannot apply to the stored item
+/// (adding to an attribute another writer stored as text) is the transaction's
+/// cancellation with that reason, not a failed condition: nothing was compared. (The
+/// servers differ here: see below, and docs/testing.md.)
+#[tokio::test]
+async fn a_guarded_modify_the_server_cannot_apply_is_a_cancellation_with_its_reason() {
+    let accounts = new_mapping::<Account>("unique-invalid-update").await;
+    put(&accounts, "a1", "a1@example.com").await;
+    client()
+        .await
+        .update_item()
+        .table_name(accounts.table_name())
+        .key("id", AttributeValue::S("a1".into()))
+        .update_expression("SET visits = :text")
+        .expression_attribute_values(":text", AttributeValue::S("many".into()))
+        .send()
+        .await
+        .unwrap();
+    let f = Account::fields();
+    let refused = accounts
+        .modify("a1")
+        .set(f.email, "new@example.com".to_owned())
+        .add(f.visits, 1u64)
+        .await;
+    match (dynamap_tests::server_kind(), refused) {
+        // AWS documents a type mismatch in an action's update as the cancellation
+        // reason `ValidationError`, as the embedded server answers; DynamoDB Local
+        // refuses the whole request instead (`ValidationException`). Either way, not a
+        // failed condition.
+        (dynamap::local::ServerKind::DynamoDbLocal, Err(e)) => assert!(
+            !matches!(e, Error::ConditionFailed { .. })
+                && format!("{e:?}").contains("incorrect data type"),
+            "{e:?}"
+        ),
+        (_, Err(Error::TransactionCancelled { actions, .. })) => assert_eq!(
+            actions[0].reason,
+            dynamap::error::CancelReason::ValidationError,
+            "{actions:?}"
+        ),
+        (_, other) => panic!("{other:?}"),
+    }
+    assert_eq!(
+        guards(accounts.table_name()).await.len(),
+        1,
+        "nothing moved"
+    );
+}
