@@ -939,3 +939,73 @@ async fn a_guarded_modify_the_server_cannot_apply_is_a_cancellation_with_its_rea
         "nothing moved"
     );
 }
+
+/// A guarded write whose item another writer changes between every read and its
+/// transaction reads again, and gives up after a bounded number of rounds with the
+/// item it found last: it never loops for ever. The proxy holds each transaction while
+/// the other writer changes the item.
+#[tokio::test]
+async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible("a_guarded_write_raced_at_every_round_gives_up_with_what_it_found") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-raced").await;
+    put(&accounts, "a1", "a1@example.com").await;
+    let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            max_faults: 0,
+            only: &["TransactWriteItems"],
+            hold: Some(hold.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let raced = through(&proxy, &accounts).await;
+    let f = Account::fields();
+    // `return_new`: the transaction expects the whole item as read.
+    let write = tokio::spawn(async move {
+        raced
+            .modify("a1")
+            .set(f.email, "new@example.com".to_owned())
+            .return_new()
+            .await
+    });
+    let stats = &proxy.stats;
+    let mut rounds = 0;
+    while !write.is_finished() {
+        if stats.requests.load(Ordering::Relaxed) > stats.forwarded.load(Ordering::Relaxed) {
+            // A transaction is held: change the item it read, then let it go.
+            rounds += 1;
+            assert!(rounds <= 40, "the write never gives up");
+            accounts
+                .modify("a1")
+                .set(f.name, format!("round {rounds}"))
+                .await
+                .unwrap();
+            hold.add_permits(1);
+            while stats.requests.load(Ordering::Relaxed) > stats.forwarded.load(Ordering::Relaxed) {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    match write.await.unwrap() {
+        Err(Error::ConditionFailed {
+            item: Some(found), ..
+        }) => {
+            let found = Account::from_item(*found).unwrap();
+            assert_eq!(found.name, format!("round {rounds}"));
+            assert_eq!(found.email, "a1@example.com");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!((10..=20).contains(&rounds), "{rounds} rounds");
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [("_unique#email#a1@example.com".to_owned(), "a1".to_owned())]
+    );
+}
