@@ -1009,3 +1009,45 @@ async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
         [("_unique#email#a1@example.com".to_owned(), "a1".to_owned())]
     );
 }
+
+/// An item holding a value whose guard another item owns (the value was stored around
+/// dynamap): moving it to a new value leaves the other item's guard where it is, and
+/// the write goes through.
+#[tokio::test]
+async fn a_value_stored_around_dynamap_keeps_its_owners_guard_when_moved_away() {
+    let accounts = new_mapping::<Account>("unique-foreign").await;
+    put(&accounts, "a1", "one@example.com").await;
+    put(&accounts, "a2", "two@example.com").await;
+    // Around dynamap: a1 now holds a2's email, whose guard is a2's.
+    client()
+        .await
+        .update_item()
+        .table_name(accounts.table_name())
+        .key("id", AttributeValue::S("a1".into()))
+        .update_expression("SET email = :taken")
+        .expression_attribute_values(":taken", AttributeValue::S("two@example.com".into()))
+        .send()
+        .await
+        .unwrap();
+    let f = Account::fields();
+    accounts
+        .modify("a1")
+        .set(f.email, "three@example.com".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts.get("a1").await.unwrap().unwrap().email,
+        "three@example.com"
+    );
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [
+            ("_unique#email#one@example.com".to_owned(), "a1".to_owned()),
+            (
+                "_unique#email#three@example.com".to_owned(),
+                "a1".to_owned()
+            ),
+            ("_unique#email#two@example.com".to_owned(), "a2".to_owned()),
+        ]
+    );
+}
