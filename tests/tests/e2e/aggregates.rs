@@ -333,3 +333,108 @@ async fn a_transaction_over_two_tables_updates_each_parent_once() {
     assert_eq!(kept_and_actual(&east, "o2").await.0, (1, 30));
     assert_eq!(kept_and_actual(&west, "o1").await.0, (1, 20));
 }
+
+/// In a transaction with children of two types, the missing parent is named with the
+/// child that needs it: the error says which write to fix.
+#[tokio::test]
+async fn a_missing_parent_is_named_with_the_child_that_needs_it() {
+    let shop = shop("aggregates-orphan-named").await;
+    let (orders, lines, charges) = (
+        shop.entity::<Order>(),
+        shop.entity::<OrderLine>(),
+        shop.entity::<Charge>(),
+    );
+    orders.insert(&order("o1")).await.unwrap();
+    let orphan = Charge {
+        id: "ch1".into(),
+        customer: "c1".into(),
+        order: "missing".into(),
+        amount: 5,
+    };
+    let refused = dynamap::transaction(lines.client())
+        .put(&lines, &line("o1", 1, 10))
+        .put(&charges, &orphan)
+        .await;
+    match refused {
+        Err(Error::ParentMissing { item, parent, key }) => {
+            assert_eq!((item, parent), ("Charge", "Order"));
+            assert_eq!(key["sk"].as_s().unwrap(), "ORDER#missing");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(kept_and_actual(&shop, "o1").await, ((0, 0), (0, 0)));
+}
+
+#[derive(DynamoTable)]
+#[dynamo(partition_key = "pk", sort_key = "sk")]
+struct Club;
+
+/// A parent that keeps something of its own (a unique name): its writes are guarded
+/// too.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(table = Club, entity = "Team", pk = "TEAM#{id}", sk = "TEAM")]
+struct Team {
+    id: String,
+    #[dynamo(unique)]
+    name: String,
+    #[dynamo(default)]
+    players: u32,
+}
+
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+#[dynamo(
+    table = Club,
+    entity = "Player",
+    pk = "TEAM#{team}",
+    sk = "PLAYER#{id}",
+    count(Team, into = "players", key(id = team))
+)]
+struct Player {
+    team: String,
+    id: String,
+}
+
+/// A transaction that writes a parent and a child of it: the parent's count would be a
+/// second action on the parent's item, which DynamoDB refuses. dynamap refuses it
+/// first, saying so, and nothing is written.
+#[tokio::test]
+async fn a_transaction_writing_a_parent_and_its_child_is_refused_before_sending() {
+    let club = Table::<Club>::new(client().await, unique_table_name("aggregates-twice"));
+    club.create_table().await.unwrap();
+    let (teams, players) = (club.entity::<Team>(), club.entity::<Player>());
+    let team = Team {
+        id: "t1".into(),
+        name: "Ravens".into(),
+        players: 0,
+    };
+    teams.insert(&team).await.unwrap();
+    let refused = dynamap::transaction(teams.client())
+        .modify(&teams, "t1", |m| {
+            m.set(Team::fields().name, "Owls".to_owned())
+        })
+        .put(
+            &players,
+            &Player {
+                team: "t1".into(),
+                id: "p1".into(),
+            },
+        )
+        .await;
+    match refused {
+        Err(Error::InvalidRequest { problem, .. }) => {
+            assert!(
+                problem.contains("two actions on the same item"),
+                "{problem}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(teams.get("t1").await.unwrap(), Some(team));
+    assert_eq!(
+        players
+            .get(&("t1".to_owned(), "p1".to_owned()))
+            .await
+            .unwrap(),
+        None
+    );
+}

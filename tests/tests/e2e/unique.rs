@@ -1051,3 +1051,84 @@ async fn a_value_stored_around_dynamap_keeps_its_owners_guard_when_moved_away() 
         ]
     );
 }
+
+/// A caller's transaction with an action of its own before two guarded writes: when
+/// another writer moves the second item's value between the read and the write, the
+/// failed condition is found at that write's place (past the caller's action), and
+/// the transaction reads again and lands.
+#[tokio::test]
+async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and_lands() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible(
+        "a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and_lands",
+    ) {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-tx-raced").await;
+    let memos = new_mapping::<Memo>("unique-tx-raced-memos").await;
+    put(&accounts, "a1", "one@example.com").await;
+    put(&accounts, "a2", "two@example.com").await;
+    let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            max_faults: 0,
+            only: &["TransactWriteItems"],
+            hold: Some(hold.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let (raced, raced_memos) = (
+        through(&proxy, &accounts).await,
+        through(&proxy, &memos).await,
+    );
+    let f = Account::fields();
+    let write = tokio::spawn(async move {
+        dynamap::transaction(raced.client())
+            .put(&raced_memos, &memo("m1"))
+            .modify(&raced, "a1", |m| {
+                m.set(f.email, "three@example.com".to_owned())
+            })
+            .modify(&raced, "a2", |m| {
+                m.set(f.email, "four@example.com".to_owned())
+            })
+            .await
+    });
+    let stats = &proxy.stats;
+    while stats.requests.load(Ordering::Relaxed) == stats.forwarded.load(Ordering::Relaxed) {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    // The first transaction is held: a2's value moves under it.
+    accounts
+        .modify("a2")
+        .set(f.email, "five@example.com".to_owned())
+        .await
+        .unwrap();
+    hold.add_permits(100);
+    write.await.unwrap().unwrap();
+    assert_eq!(
+        stats.requests.load(Ordering::Relaxed) - stats.forwarded.load(Ordering::Relaxed),
+        0
+    );
+    assert_eq!(
+        accounts.get("a1").await.unwrap().unwrap().email,
+        "three@example.com"
+    );
+    assert_eq!(
+        accounts.get("a2").await.unwrap().unwrap().email,
+        "four@example.com"
+    );
+    assert_eq!(memos.get("m1").await.unwrap(), Some(memo("m1")));
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [
+            ("_unique#email#four@example.com".to_owned(), "a2".to_owned()),
+            (
+                "_unique#email#three@example.com".to_owned(),
+                "a1".to_owned()
+            ),
+        ]
+    );
+}
