@@ -911,11 +911,15 @@ async fn a_guarded_modify_the_server_cannot_apply_is_a_cancellation_with_its_rea
         .await
         .unwrap();
     let f = Account::fields();
-    let refused = accounts
+    let (counting, log) = dynamap_tests::counting_client(accounts.client());
+    let refused = TypedMapping::<Account>::new(counting, accounts.table_name())
         .modify("a1")
         .set(f.email, "new@example.com".to_owned())
         .add(f.visits, 1u64)
         .await;
+    // One read and one transaction: only a conflict with another transaction is worth
+    // sending again.
+    assert_eq!(log.count(), 2);
     match (dynamap_tests::server_kind(), refused) {
         // AWS documents a type mismatch in an action's update as the cancellation
         // reason `ValidationError`, as the embedded server answers; DynamoDB Local
