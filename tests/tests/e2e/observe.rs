@@ -325,6 +325,48 @@ async fn every_operation_opens_a_span_with_its_outcome_and_costs() {
     assert_eq!(of(&capture.take(), "DeleteTable").len(), 1);
 }
 
+/// A type whose writes are transactions with guard items of their own.
+#[derive(DynamoItem, Debug, Clone, PartialEq)]
+struct Handle {
+    #[dynamo(partition_key)]
+    id: String,
+    #[dynamo(unique)]
+    name: String,
+}
+
+/// A guarded write's transaction (the item and its guards, or a caller's actions on
+/// two tables) names each table it writes once in its span.
+#[tokio::test]
+async fn a_guarded_transaction_names_each_table_once() {
+    let capture = Capture::default();
+    let _capturing = capture.install();
+    let handles = TypedMapping::<Handle>::new(client().await, unique_table_name("observe-guarded"));
+    handles.create_table().await.unwrap();
+    let entries = new_table().await;
+    capture.take();
+    let handle = |id: &str| Handle {
+        id: id.into(),
+        name: format!("name of {id}"),
+    };
+    handles.insert(&handle("h1")).await.unwrap();
+    let spans = capture.take();
+    let written = of(&spans, "TransactWriteItems");
+    assert_eq!(written.len(), 1, "{spans:?}");
+    assert_eq!(written[0]["db.collection.name"], handles.table_name());
+    assert_eq!(written[0]["dynamap.items"], "2", "the item and its guard");
+    dynamap::transaction(handles.client())
+        .put(&entries, &entry(1))
+        .put(&handles, &handle("h2"))
+        .await
+        .unwrap();
+    let spans = capture.take();
+    let written = of(&spans, "TransactWriteItems");
+    assert_eq!(
+        written[0]["db.collection.name"],
+        format!("{}, {}", entries.table_name(), handles.table_name())
+    );
+}
+
 #[tokio::test]
 async fn keys_are_in_spans_only_when_asked_for() {
     let capture = Capture::default();
