@@ -1136,3 +1136,39 @@ async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and
         ]
     );
 }
+
+/// A transaction answered `TransactionInProgressException` (DynamoDB still applies an
+/// earlier attempt of its token) is asked again with the same token, and lands once.
+#[tokio::test]
+async fn a_transaction_still_in_progress_is_asked_again() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible("a_transaction_still_in_progress_is_asked_again") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-in-progress").await;
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            answer_error: (1.0, "TransactionInProgressException"),
+            max_faults: 2,
+            only: &["TransactWriteItems"],
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let answered = through(&proxy, &accounts).await;
+    answered
+        .insert(&account("a1", "one@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(proxy.stats.answered_errors.load(Ordering::Relaxed), 2);
+    assert_eq!(
+        accounts.get("a1").await.unwrap(),
+        Some(account("a1", "one@example.com"))
+    );
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [("_unique#email#one@example.com".to_owned(), "a1".to_owned())]
+    );
+}
