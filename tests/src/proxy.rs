@@ -111,6 +111,9 @@ pub struct ProxyStats {
     pub answered_errors: AtomicU64,
     /// Pages answered with their start key as their resume key.
     pub stalled: AtomicU64,
+    /// Requests that reached the plan's `hold` and waited there for a permit (counted
+    /// as they start to wait).
+    pub held: AtomicU64,
 }
 
 impl ProxyStats {
@@ -318,6 +321,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Outcome {
     if data_operation {
         if let Some(hold) = &shared.plan.hold {
             if shared.faults.load(Ordering::Relaxed) >= shared.plan.max_faults {
+                stats.held.fetch_add(1, Ordering::Relaxed);
                 if let Ok(permit) = hold.acquire().await {
                     permit.forget();
                 }
@@ -496,6 +500,26 @@ pub async fn cut_first_answer_then_hold(
     operations: &'static [&'static str],
 ) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
     cut_first_then_hold(operations, false).await
+}
+
+/// A proxy that holds every request of `operations` until the returned semaphore
+/// gives a permit (one a request): a test changes the data under each held request
+/// before letting it go (`stats.held` counts the requests that came to wait).
+pub async fn hold_every(
+    operations: &'static [&'static str],
+) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
+    let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let proxy = FaultProxy::start(
+        &crate::endpoint(),
+        FaultPlan {
+            max_faults: 0,
+            only: operations,
+            hold: Some(hold.clone()),
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    (proxy, hold)
 }
 
 async fn cut_first_then_hold(

@@ -187,6 +187,23 @@ async fn encrypted<T: DynamoItem>(
     (TypedMapping::new(encrypting, table), encryption, plain)
 }
 
+/// An encrypting client that reaches the test server through `proxy`, retrying fast.
+async fn encrypting_through(
+    proxy: &dynamap_tests::proxy::FaultProxy,
+    encryption: Encryption,
+) -> Client {
+    dynamap::connect()
+        .local(proxy.url.clone())
+        .retry(
+            dynamap::config::RetryPolicy::default()
+                .max_attempts(5)
+                .initial_backoff(std::time::Duration::from_millis(5)),
+        )
+        .encryption(encryption)
+        .await
+        .unwrap()
+}
+
 /// A new table of patients, its encrypting mapping, and a plain client.
 async fn patients() -> (TypedMapping<Patient>, Client) {
     let (patients, _, plain) = encrypted::<Patient>("encrypted", false).await;
@@ -896,16 +913,7 @@ async fn a_conditional_insert_whose_answer_is_lost_is_applied_once() {
     let table = patients.table_name().to_owned();
     let proxy = cut_first_answer(&["PutItem"]).await;
     let encryption = encryption_of::<Patient>(&table).await;
-    let through_proxy = dynamap::connect()
-        .local(proxy.url.clone())
-        .retry(
-            dynamap::config::RetryPolicy::default()
-                .max_attempts(5)
-                .initial_backoff(std::time::Duration::from_millis(5)),
-        )
-        .encryption(encryption)
-        .await
-        .unwrap();
+    let through_proxy = encrypting_through(&proxy, encryption).await;
     let patients = TypedMapping::<Patient>::new(through_proxy, &table);
     // Versioned: a put conditional on the item being absent. Its answer is cut after
     // DynamoDB applied it; the retry fails its condition on our own write, and the
@@ -1058,16 +1066,7 @@ async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_r
     // The remove's transaction is cut before it reaches the server, and its retry held
     // while another writer replaces the item with a new card.
     let (proxy, hold) = cut_first_request_then_hold(&["TransactWriteItems"]).await;
-    let through_proxy = dynamap::connect()
-        .local(proxy.url.clone())
-        .retry(
-            dynamap::config::RetryPolicy::default()
-                .max_attempts(5)
-                .initial_backoff(std::time::Duration::from_millis(5)),
-        )
-        .encryption(encryption)
-        .await
-        .unwrap();
+    let through_proxy = encrypting_through(&proxy, encryption).await;
     let racing = TypedMapping::<Subscriber>::new(through_proxy, &table);
     let remove = tokio::spawn(async move { racing.remove(&"s1".to_owned()).await });
     while proxy

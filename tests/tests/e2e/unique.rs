@@ -950,24 +950,13 @@ async fn a_guarded_modify_the_server_cannot_apply_is_a_cancellation_with_its_rea
 /// the other writer changes the item.
 #[tokio::test]
 async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
-    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
     use std::sync::atomic::Ordering;
     if !proxy::possible("a_guarded_write_raced_at_every_round_gives_up_with_what_it_found") {
         return;
     }
     let accounts = new_mapping::<Account>("unique-raced").await;
     put(&accounts, "a1", "a1@example.com").await;
-    let hold = Arc::new(tokio::sync::Semaphore::new(0));
-    let proxy = FaultProxy::start(
-        &dynamap_tests::endpoint(),
-        FaultPlan {
-            max_faults: 0,
-            only: &["TransactWriteItems"],
-            hold: Some(hold.clone()),
-            ..FaultPlan::default()
-        },
-    )
-    .await;
+    let (proxy, hold) = proxy::hold_every(&["TransactWriteItems"]).await;
     let raced = through(&proxy, &accounts).await;
     let f = Account::fields();
     // `return_new`: the transaction expects the whole item as read.
@@ -979,9 +968,9 @@ async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
             .await
     });
     let stats = &proxy.stats;
-    let mut rounds = 0;
+    let mut rounds: u64 = 0;
     while !write.is_finished() {
-        if stats.requests.load(Ordering::Relaxed) > stats.forwarded.load(Ordering::Relaxed) {
+        if stats.held.load(Ordering::Relaxed) > rounds {
             // A transaction is held: change the item it read, then let it go.
             rounds += 1;
             assert!(rounds <= 40, "the write never gives up");
@@ -991,9 +980,6 @@ async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
                 .await
                 .unwrap();
             hold.add_permits(1);
-            while stats.requests.load(Ordering::Relaxed) > stats.forwarded.load(Ordering::Relaxed) {
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-            }
         }
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
@@ -1062,7 +1048,6 @@ async fn a_value_stored_around_dynamap_keeps_its_owners_guard_when_moved_away() 
 /// the transaction reads again and lands.
 #[tokio::test]
 async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and_lands() {
-    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
     use std::sync::atomic::Ordering;
     if !proxy::possible(
         "a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and_lands",
@@ -1073,17 +1058,7 @@ async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and
     let memos = new_mapping::<Memo>("unique-tx-raced-memos").await;
     put(&accounts, "a1", "one@example.com").await;
     put(&accounts, "a2", "two@example.com").await;
-    let hold = Arc::new(tokio::sync::Semaphore::new(0));
-    let proxy = FaultProxy::start(
-        &dynamap_tests::endpoint(),
-        FaultPlan {
-            max_faults: 0,
-            only: &["TransactWriteItems"],
-            hold: Some(hold.clone()),
-            ..FaultPlan::default()
-        },
-    )
-    .await;
+    let (proxy, hold) = proxy::hold_every(&["TransactWriteItems"]).await;
     let (raced, raced_memos) = (
         through(&proxy, &accounts).await,
         through(&proxy, &memos).await,
@@ -1101,7 +1076,7 @@ async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and
             .await
     });
     let stats = &proxy.stats;
-    while stats.requests.load(Ordering::Relaxed) == stats.forwarded.load(Ordering::Relaxed) {
+    while stats.held.load(Ordering::Relaxed) == 0 {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
     // The first transaction is held: a2's value moves under it.
@@ -1113,8 +1088,9 @@ async fn a_callers_transaction_raced_on_its_second_guarded_write_reads_again_and
     hold.add_permits(100);
     write.await.unwrap().unwrap();
     assert_eq!(
-        stats.requests.load(Ordering::Relaxed) - stats.forwarded.load(Ordering::Relaxed),
-        0
+        stats.held.load(Ordering::Relaxed),
+        2,
+        "sent again after a new read"
     );
     assert_eq!(
         accounts.get("a1").await.unwrap().unwrap().email,
