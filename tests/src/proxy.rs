@@ -508,39 +508,38 @@ pub async fn cut_first_answer_then_hold(
 pub async fn hold_every(
     operations: &'static [&'static str],
 ) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
-    let hold = Arc::new(tokio::sync::Semaphore::new(0));
-    let proxy = FaultProxy::start(
-        &crate::endpoint(),
-        FaultPlan {
-            max_faults: 0,
-            only: operations,
-            hold: Some(hold.clone()),
-            ..FaultPlan::default()
-        },
-    )
-    .await;
-    (proxy, hold)
+    holding(FaultPlan {
+        max_faults: 0,
+        only: operations,
+        ..FaultPlan::default()
+    })
+    .await
 }
 
 async fn cut_first_then_hold(
     operations: &'static [&'static str],
     before: bool,
 ) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
-    let hold = Arc::new(tokio::sync::Semaphore::new(0));
     let (drop_before, drop_after) = if before { (1.0, 0.0) } else { (0.0, 1.0) };
-    let proxy = FaultProxy::start(
-        &crate::endpoint(),
-        FaultPlan {
-            drop_before,
-            drop_after,
-            max_faults: 1,
-            only: operations,
-            hold: Some(hold.clone()),
-            ..FaultPlan::default()
-        },
-    )
-    .await;
-    (proxy, hold)
+    holding(FaultPlan {
+        drop_before,
+        drop_after,
+        max_faults: 1,
+        only: operations,
+        ..FaultPlan::default()
+    })
+    .await
+}
+
+/// A proxy in front of the test server with `plan`, holding (once its fault budget is
+/// spent) until the returned semaphore gives permits.
+async fn holding(plan: FaultPlan) -> (FaultProxy, Arc<tokio::sync::Semaphore>) {
+    let hold = Arc::new(tokio::sync::Semaphore::new(0));
+    let plan = FaultPlan {
+        hold: Some(hold.clone()),
+        ..plan
+    };
+    (FaultProxy::start(&crate::endpoint(), plan).await, hold)
 }
 
 /// The same table, reached through the proxy, retrying faster than the SDK's default
