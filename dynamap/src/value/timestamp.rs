@@ -367,4 +367,162 @@ mod tests {
         assert!(parse_local("2024-01-02T03:04-05").is_none());
         assert!(parse_local("2024-01-02T03:04:055").is_none());
     }
+
+    /// The zone of a time read is its offset's: hours to 23 and minutes to 59, the sign
+    /// first, the colon between; anything else is not RFC 3339.
+    #[test]
+    fn offsets_are_read_in_full_or_not_at_all() {
+        let utc = parse_rfc3339("2024-05-01T09:30:00Z").unwrap();
+        assert_eq!(parse_rfc3339("2024-05-01t09:30:00z"), Some(utc));
+        assert_eq!(parse_rfc3339("2024-05-01T09:30:00+00:00"), Some(utc));
+        assert_eq!(parse_rfc3339("2024-05-01T11:30:00+02:00"), Some(utc));
+        assert_eq!(parse_rfc3339("2024-05-01T07:00:00-02:30"), Some(utc));
+        assert_eq!(parse_rfc3339("2024-05-02T09:29:00+23:59"), Some(utc));
+        assert_eq!(parse_rfc3339("2024-04-30T09:31:00-23:59"), Some(utc));
+        for bad in [
+            "2024-05-01T09:30:00",
+            "2024-05-01T09:30:00+",
+            "2024-05-01T09:30:00+2:00",
+            "2024-05-01T09:30:00+02:0",
+            "2024-05-01T09:30:00+0200",
+            "2024-05-01T09:30:00+02:000",
+            "2024-05-01T09:30:00+02;00",
+            "2024-05-01T09:30:00+24:00",
+            "2024-05-01T09:30:00+02:60",
+            "2024-05-01T09:30:00+0a:00",
+            "2024-05-01T09:30:00ZZ",
+            "2024-05-01 09:30:00Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    /// Hours to 23, minutes and seconds to 59 (a leap second names no instant of its
+    /// own), and the fraction's digits are the highest of the nanoseconds.
+    #[test]
+    fn a_time_of_day_is_read_only_when_it_names_one() {
+        let midnight = parse_rfc3339("2024-05-01T00:00:00Z").unwrap();
+        let at = |text: &str| parse_rfc3339(text).map(|nanos| nanos - midnight);
+        assert_eq!(at("2024-05-01T23:59:59Z"), Some(86_399 * NANOS_PER_SECOND));
+        assert_eq!(at("2024-05-01T00:00:00.5Z"), Some(500_000_000));
+        assert_eq!(at("2024-05-01T00:00:00.123Z"), Some(123_000_000));
+        assert_eq!(at("2024-05-01T00:00:00.000000001Z"), Some(1));
+        assert_eq!(at("2024-05-01T00:00:00.999999999Z"), Some(999_999_999));
+        assert_eq!(at("2024-05-01T00:01:00Z"), Some(60 * NANOS_PER_SECOND));
+        assert_eq!(at("2024-05-01T01:00:00Z"), Some(3600 * NANOS_PER_SECOND));
+        for bad in [
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T23:60:00Z",
+            "2024-05-01T23:59:60Z",
+            "2024-05-01T00:00:00.12a4Z",
+            "2024-05-01T00:00:00.Z",
+            "2024-05-00T00:00:00Z",
+            "2024-05-32T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-00-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        for leap_day in [
+            "2024-02-29",
+            "2000-02-29",
+            "0000-02-29",
+            "2023-12-31",
+            "2023-01-31",
+        ] {
+            assert!(
+                parse_rfc3339(&format!("{leap_day}T00:00:00Z")).is_some(),
+                "{leap_day}"
+            );
+        }
+    }
+
+    /// The calendar arithmetic is written by hand (it runs for every time stored):
+    /// checked against chrono's, every day of years 0000 to 9999 and any instant.
+    #[cfg(feature = "chrono")]
+    mod against_chrono {
+        use super::super::*;
+        use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, Utc};
+        use proptest::prelude::*;
+
+        const FIRST_SECOND: i64 = -62_167_219_200;
+        const LAST_SECOND: i64 = 253_402_300_799;
+        const DAY: i64 = 86_400;
+
+        fn nanos_of(seconds: i64, nanos: u32) -> i128 {
+            i128::from(seconds) * NANOS_PER_SECOND + i128::from(nanos)
+        }
+
+        #[test]
+        fn every_day_of_the_form_is_chronos_day() {
+            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            let mut date = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+            let mut days = FIRST_SECOND / DAY;
+            while date.year() <= 9999 {
+                let (month, day) = (date.month() as u8, date.day() as u8);
+                assert_eq!(
+                    civil_from_days(days),
+                    (i64::from(date.year()), month, day),
+                    "{date}"
+                );
+                assert_eq!(days_from_civil(date.year().into(), month, day), Some(days));
+                assert_eq!((date - epoch).num_days(), days);
+                if day == 1 || days % 997 == 0 {
+                    let text = format_date(date.year(), month, day).unwrap();
+                    assert_eq!(text, date.format("%Y-%m-%d").to_string());
+                    assert_eq!(parse_date(&text), Some((date.year(), month, day)));
+                }
+                date = date.succ_opt().unwrap();
+                days += 1;
+            }
+            assert_eq!(days, LAST_SECOND / DAY + 1);
+        }
+
+        proptest! {
+            #[test]
+            fn a_date_is_one_when_chrono_says_it_is(
+                year in 0..=9999_i32,
+                month in 0..=13_u8,
+                day in 0..=32_u8,
+            ) {
+                let chrono = NaiveDate::from_ymd_opt(year, month.into(), day.into());
+                let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+                prop_assert_eq!(
+                    days_from_civil(year.into(), month, day),
+                    chrono.map(|date| (date - epoch).num_days())
+                );
+            }
+
+            #[test]
+            fn any_instant_is_written_and_read_as_chrono_does(
+                seconds in FIRST_SECOND..=LAST_SECOND,
+                nanos in 0..1_000_000_000_u32,
+            ) {
+                let epoch_nanos = nanos_of(seconds, nanos);
+                let parts = Parts::from_epoch_nanos(epoch_nanos).unwrap();
+                let text = format_utc(&parts).unwrap();
+                let chrono = DateTime::from_timestamp(seconds, nanos).unwrap();
+                prop_assert_eq!(&text, &chrono.to_rfc3339_opts(SecondsFormat::Nanos, true));
+                prop_assert_eq!(parse_rfc3339(&text), Some(epoch_nanos));
+                prop_assert_eq!(parts.epoch_nanos(), Some(epoch_nanos));
+            }
+
+            #[test]
+            fn any_offset_names_the_instant_chrono_says(
+                seconds in FIRST_SECOND + DAY..=LAST_SECOND - DAY,
+                nanos in 0..1_000_000_000_u32,
+                offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59_i32),
+            ) {
+                let zone = FixedOffset::east_opt(offset_minutes * 60).unwrap();
+                let there = DateTime::<Utc>::from_timestamp(seconds, nanos)
+                    .unwrap()
+                    .with_timezone(&zone);
+                let text = there.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+                prop_assert_eq!(parse_rfc3339(&text), Some(nanos_of(seconds, nanos)), "{}", text);
+            }
+        }
+    }
 }
