@@ -411,4 +411,26 @@ mod tests {
             AttributeValue::N("-1".into())
         );
     }
+
+    /// Beside its stored form, a `TimeText` is the time it holds, cut to its digits on
+    /// the way in: its `Debug`, its serde form (the inner type's) and, as a `ttl` field,
+    /// its whole seconds rounded up.
+    #[test]
+    fn elsewhere_it_is_the_time_it_holds() {
+        let (t, cut) = (at(1_714_555_800_123_456_789), at(1_714_555_800_123_000_000));
+        let millis: Millis<SystemTime> = t.into();
+        assert_eq!(millis.into_inner(), cut);
+        assert_eq!(format!("{millis:?}"), format!("{cut:?}"));
+        assert_eq!(
+            serde_json::to_string(&millis).unwrap(),
+            serde_json::to_string(&cut).unwrap()
+        );
+        let read: Millis<SystemTime> =
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(*read, cut);
+        assert_eq!(
+            millis.__time_to_live().unwrap().unwrap(),
+            Some(AttributeValue::N("1714555801".into()))
+        );
+    }
 }
