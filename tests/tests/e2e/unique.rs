@@ -1000,6 +1000,46 @@ async fn a_guarded_write_raced_at_every_round_gives_up_with_what_it_found() {
     );
 }
 
+/// A transaction answered `TransactionInProgressException` at every attempt is asked
+/// again 16 times (RELIABILITY.md's bound) and then hands the answer back, having
+/// written nothing.
+#[tokio::test]
+async fn a_transaction_in_progress_at_every_attempt_is_given_up_after_sixteen() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible("a_transaction_in_progress_at_every_attempt_is_given_up_after_sixteen") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-in-progress-always").await;
+    let proxy = FaultProxy::start(
+        &dynamap_tests::endpoint(),
+        FaultPlan {
+            answer_error: (1.0, "TransactionInProgressException"),
+            max_faults: 1000,
+            only: &["TransactWriteItems"],
+            ..FaultPlan::default()
+        },
+    )
+    .await;
+    let answered = through(&proxy, &accounts).await;
+    let item = account("a1", "one@example.com");
+    let insert = answered.insert(&item);
+    let error = tokio::time::timeout(std::time::Duration::from_secs(90), insert)
+        .await
+        .expect("the write never gives up")
+        .unwrap_err();
+    assert!(
+        matches!(
+            error.sdk_error(),
+            Some(aws_sdk_dynamodb::Error::TransactionInProgressException(_))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(proxy.stats.answered_errors.load(Ordering::Relaxed), 17);
+    assert_eq!(accounts.get("a1").await.unwrap(), None);
+    assert!(guards(accounts.table_name()).await.is_empty());
+}
+
 /// An item holding a value whose guard another item owns (the value was stored around
 /// dynamap): moving it to a new value leaves the other item's guard where it is, and
 /// the write goes through.
