@@ -892,6 +892,48 @@ async fn writes_that_move_no_guard_are_one_request_each() {
     assert_eq!(memos.get("m1").await.unwrap(), None);
 }
 
+/// A guarded write whose caller's own condition fails is that failure at once: one
+/// read and one transaction, not redone as though another writer had come between (the
+/// item the failed condition found is the one read, or absent as read).
+#[tokio::test]
+async fn a_guarded_write_whose_own_condition_fails_is_refused_at_once() {
+    use dynamap_tests::proxy::{FaultPlan, FaultProxy};
+    use std::sync::atomic::Ordering;
+    if !proxy::possible("a_guarded_write_whose_own_condition_fails_is_refused_at_once") {
+        return;
+    }
+    let accounts = new_mapping::<Account>("unique-own-condition").await;
+    put(&accounts, "a1", "a1@example.com").await;
+    let proxy = FaultProxy::start(&dynamap_tests::endpoint(), FaultPlan::default()).await;
+    let counted = through(&proxy, &accounts).await;
+    let requests = || proxy.stats.requests.load(Ordering::Relaxed);
+    let f = Account::fields();
+    let sent = requests();
+    let refused = counted
+        .modify("a1")
+        .set(f.email, "new@example.com".to_owned())
+        .when(f.name.eq("nobody"))
+        .await;
+    assert!(
+        matches!(refused, Err(Error::ConditionFailed { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(requests() - sent, 2, "one read and one transaction");
+    let sent = requests();
+    let absent = account("a2", "a2@example.com");
+    let refused = counted.insert_when(&absent, f.name.eq("nobody")).await;
+    assert!(
+        matches!(refused, Err(Error::ConditionFailed { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(requests() - sent, 2, "one read and one transaction");
+    assert_eq!(accounts.get("a2").await.unwrap(), None);
+    assert_eq!(
+        guards(accounts.table_name()).await,
+        [("_unique#email#a1@example.com".to_owned(), "a1".to_owned())]
+    );
+}
+
 /// A modify moving a guard whose own update DynamoDB cannot apply to the stored item
 /// (adding to an attribute another writer stored as text) is the transaction's
 /// cancellation with that reason, not a failed condition: nothing was compared. (The
