@@ -1095,6 +1095,50 @@ async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_r
     );
 }
 
+/// Beside it, the promise kept whole: a `remove` of an encrypted type whose item has
+/// a field it can name (here the unique email) changed between its read and its write
+/// is redone from a new read, returns the item as found, and frees the new value's
+/// guard, not the old one's.
+#[tokio::test]
+async fn a_remove_racing_a_change_of_a_plain_field_is_redone_with_the_item_found() {
+    use dynamap_tests::proxy::{self, cut_first_request_then_hold};
+    if !proxy::possible("a_remove_racing_a_change_of_a_plain_field_is_redone_with_the_item_found") {
+        return;
+    }
+    let (subscribers, encryption, plain) =
+        encrypted::<Subscriber>("encrypted-remove-race-plain", false).await;
+    let table = subscribers.table_name().to_owned();
+    subscribers
+        .insert(&subscriber("s1", "ada@example.com"))
+        .await
+        .unwrap();
+    let (proxy, hold) = cut_first_request_then_hold(&["TransactWriteItems"]).await;
+    let through_proxy = encrypting_through(&proxy, encryption).await;
+    let racing = TypedMapping::<Subscriber>::new(through_proxy, &table);
+    let remove = tokio::spawn(async move { racing.remove(&"s1".to_owned()).await });
+    while proxy
+        .stats
+        .dropped_before
+        .load(std::sync::atomic::Ordering::Relaxed)
+        == 0
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    subscribers
+        .insert(&subscriber("s1", "lovelace@example.com"))
+        .await
+        .unwrap();
+    hold.add_permits(100);
+    let removed = remove.await.unwrap().unwrap();
+    assert_eq!(removed, Some(subscriber("s1", "lovelace@example.com")));
+    assert_eq!(subscribers.get(&"s1".to_owned()).await.unwrap(), None);
+    assert_eq!(
+        stored_keys(&plain, &table, "id").await,
+        Vec::<String>::new(),
+        "the item and the new value's guard are gone"
+    );
+}
+
 #[derive(DynamoTable)]
 #[dynamo(partition_key = "pk", sort_key = "sk")]
 struct Ledger;
