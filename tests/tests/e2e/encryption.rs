@@ -419,6 +419,82 @@ fn hand_written_actions() -> HashMap<String, aws_db_esdk::CryptoAction> {
     actions
 }
 
+/// A table moving to encryption (docs/encryption.md): a reader with the plaintext
+/// override reads the plain items stored before, and writes new ones encrypted; without
+/// it, a plain item is refused. The encryption shows its tables and override, not its
+/// keys, and tells each table's actions.
+#[tokio::test]
+async fn a_table_moving_to_encryption_reads_its_plain_items_with_the_override() {
+    use aws_db_esdk::dynamodb::types::PlaintextOverride;
+    let table = unique_table_name("encrypted-moving");
+    let plain = client().await;
+    TypedMapping::<Patient>::new(plain.clone(), &table)
+        .create_table()
+        .await
+        .unwrap();
+    // Stored before the move, around dynamap (which refuses to write `Patient` plain).
+    plain
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(patient("p1").to_item().unwrap()))
+        .send()
+        .await
+        .unwrap();
+
+    let strict = encryption_of::<Patient>(&table).await;
+    let strict = TypedMapping::<Patient>::new(encrypting_client(&strict).await, &table);
+    let refused = strict.get(&("north".to_owned(), "p1".to_owned())).await;
+    assert!(
+        refused.is_err(),
+        "a plain item read without the override: {refused:?}"
+    );
+
+    let moving = Encryption::builder()
+        .keyring(keyring().await)
+        .item::<Patient>(&table)
+        .plaintext_override(PlaintextOverride::ForbidPlaintextWriteAllowPlaintextRead)
+        .build()
+        .unwrap();
+    let shown = format!("{moving:?}");
+    assert!(
+        shown.contains(&table) && shown.contains("ForbidPlaintextWriteAllowPlaintextRead"),
+        "{shown}"
+    );
+    let actions = moving.actions(&table).unwrap();
+    assert_eq!(
+        actions.actions().find(|(name, _)| *name == "diagnosis"),
+        Some(("diagnosis", CryptoAction::EncryptAndSign))
+    );
+    assert_eq!(
+        actions.actions().find(|(name, _)| *name == "ward"),
+        Some(("ward", CryptoAction::SignOnly))
+    );
+    assert!(moving.actions("another-table").is_none());
+
+    let moving = TypedMapping::<Patient>::new(encrypting_client(&moving).await, &table);
+    assert_eq!(
+        moving
+            .get(&("north".to_owned(), "p1".to_owned()))
+            .await
+            .unwrap(),
+        Some(patient("p1"))
+    );
+    moving.insert(&patient("p2")).await.unwrap();
+    let written = stored(&plain, &table, "p2").await;
+    assert!(
+        matches!(written.get("diagnosis"), Some(AttributeValue::B(_))),
+        "a new item is written encrypted: {written:?}"
+    );
+    assert_eq!(
+        strict
+            .get(&("north".to_owned(), "p2".to_owned()))
+            .await
+            .unwrap()
+            .map(|p| (p.id, p.diagnosis)),
+        Some(("p2".to_owned(), patient("p2").diagnosis))
+    );
+}
+
 #[tokio::test]
 async fn items_of_the_sdk_used_directly_read_back_and_the_other_way_round() {
     use aws_db_esdk::dynamodb::types::DynamoDbTableEncryptionConfig;
