@@ -442,6 +442,87 @@ async fn a_backfill_paced_to_a_write_budget_takes_the_time_its_units_imply() {
     );
 }
 
+/// Paced to a read budget, a backfill's scan takes at least the time its read units
+/// imply (less the first page's, read before any wait); its scan is metered like any
+/// read. A dry run, so only the scan is paced.
+#[tokio::test]
+async fn a_backfill_paced_to_a_read_budget_takes_the_time_its_units_imply() {
+    let meter = CapacityMeter::new();
+    let old = new_mapping::<ProfileV1>("backfill-read-paced").await;
+    old.insert_many((0..600).map(v1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name())
+        .with_capacity_meter(&meter);
+    meter.take();
+    profiles.get("p00000").await.unwrap();
+    if meter.take().units.read == 0.0 {
+        eprintln!("this server reports no capacity: nothing to pace by");
+        return;
+    }
+    let started = Instant::now();
+    let report = profiles
+        .backfill()
+        .dry_run(true)
+        .page_size(25)
+        .await
+        .unwrap();
+    let unpaced = started.elapsed();
+    assert_eq!((report.rewritten, report.finished), (600, true));
+    let units = meter.take().units.read;
+    assert!(units > 0.0, "the backfill's scan is metered");
+    let rate = units
+        / unpaced
+            .mul_f64(3.0)
+            .max(Duration::from_secs(2))
+            .as_secs_f64();
+    let started = Instant::now();
+    let report = profiles
+        .backfill()
+        .dry_run(true)
+        .page_size(25)
+        .read_units_per_second(rate)
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(report.rewritten, 600);
+    let budget = Duration::from_secs_f64(meter.take().units.read / rate);
+    eprintln!("backfill scan: {elapsed:?} for a read budget of {budget:?} (unpaced {unpaced:?})");
+    // 24 pages: the first is read before any wait.
+    assert!(
+        elapsed >= budget.mul_f64(0.9),
+        "{elapsed:?} under the budget's {budget:?}"
+    );
+}
+
+/// A backfill stops at its deadline with its cursor, and a run resumed from it with a
+/// deadline it does not reach brings every item to today's form.
+#[tokio::test]
+async fn a_backfill_stops_at_its_deadline_and_a_resumed_run_finishes() {
+    let old = new_mapping::<ProfileV1>("backfill-deadline").await;
+    old.insert_many((0..60).map(v1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name());
+    let stopped = profiles
+        .backfill()
+        .page_size(10)
+        .deadline(Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!((stopped.scanned, stopped.finished), (0, false));
+    let cursor = stopped
+        .cursor
+        .expect("a stopped backfill hands back its cursor");
+    let finished = profiles
+        .backfill()
+        .page_size(10)
+        .resume_from(cursor)
+        .deadline(Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!((finished.rewritten, finished.finished), (60, true));
+    let items = raw_items(old.table_name()).await;
+    assert_eq!(items.len(), 60);
+    assert!(items.iter().all(in_todays_form));
+}
+
 /// A rewrite whose first request is lost while another writer changes the item: the
 /// retry fails its condition on the other writer's change, not on its own write, so
 /// the item is read again and rewritten with the change kept, never counted as
