@@ -605,6 +605,63 @@ async fn lost_answers_to_rewrites_are_counted_once_as_rewritten() {
     assert!(raw_items(old.table_name()).await.iter().all(in_todays_form));
 }
 
+/// A rewrite DynamoDB refuses as malformed (`ValidationException`: a condition larger
+/// than it takes) refuses that item alone and the backfill goes on; any other refusal
+/// of a rewrite stops the backfill, and a later run finishes.
+#[tokio::test]
+async fn a_rewrite_refused_as_malformed_refuses_its_item_and_another_refusal_stops() {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    use dynamap_tests::proxy::{self, through, FaultPlan, FaultProxy};
+    if !proxy::possible("a_rewrite_refused_as_malformed_refuses_its_item_and_another_refusal_stops")
+    {
+        return;
+    }
+    let old = new_mapping::<ProfileV1>("backfill-refused").await;
+    old.insert_many((0..5).map(v1)).await.unwrap();
+    let profiles = TypedMapping::<Profile>::new(old.client().clone(), old.table_name());
+    let endpoint = dynamap_tests::endpoint();
+    let refusing = |code: &'static str| {
+        FaultProxy::start(
+            &endpoint,
+            FaultPlan {
+                answer_error: (1.0, code),
+                max_faults: 1,
+                only: &["UpdateItem"],
+                ..FaultPlan::default()
+            },
+        )
+    };
+    let proxy = refusing("ValidationException").await;
+    let report = through(&proxy, &profiles).await.backfill().await.unwrap();
+    assert_eq!(
+        (report.rewritten, report.refused.len()),
+        (4, 1),
+        "{report:?}"
+    );
+    let refusal = &report.refused[0].error;
+    assert_eq!(
+        refusal.sdk_error().and_then(|e| e.code()),
+        Some("ValidationException"),
+        "{refusal:?}"
+    );
+    let old_form = |items: &[BTreeMap<String, AttributeValue>]| {
+        items.iter().filter(|i| !in_todays_form(i)).count()
+    };
+    assert_eq!(old_form(&raw_items(old.table_name()).await), 1);
+
+    let proxy = refusing("AccessDeniedException").await;
+    let stopped = through(&proxy, &profiles).await.backfill().await;
+    assert!(
+        matches!(&stopped, Err(Error::BackfillStopped { source, .. })
+            if source.sdk_error().and_then(|e| e.code()) == Some("AccessDeniedException")),
+        "{stopped:?}"
+    );
+    assert_eq!(old_form(&raw_items(old.table_name()).await), 1);
+    let report = profiles.backfill().await.unwrap();
+    assert_eq!((report.rewritten, report.current), (1, 4));
+    assert_eq!(old_form(&raw_items(old.table_name()).await), 0);
+}
+
 #[tokio::test]
 async fn a_backfill_stopped_by_a_failed_read_hands_back_its_cursor_and_resumes() {
     use dynamap_tests::proxy::{self, through, FaultPlan, FaultProxy};
