@@ -63,6 +63,17 @@ async fn raw_items(table: &str) -> Vec<BTreeMap<String, AttributeValue>> {
     pages.into_iter().map(|i| i.into_iter().collect()).collect()
 }
 
+/// A budget of `units` per second that makes work which took `unpaced` last at least
+/// three times as long (and 2 s), so that a paced run's time is the budget's, not the
+/// server's.
+fn rate_for(units: f64, unpaced: Duration) -> f64 {
+    units
+        / unpaced
+            .mul_f64(3.0)
+            .max(Duration::from_secs(2))
+            .as_secs_f64()
+}
+
 fn in_todays_form(item: &BTreeMap<String, AttributeValue>) -> bool {
     item.contains_key("name") && !item.contains_key("fullname") && item.contains_key("visits")
 }
@@ -414,11 +425,7 @@ async fn a_backfill_paced_to_a_write_budget_takes_the_time_its_units_imply() {
         eprintln!("this server reports no capacity: nothing to pace by");
         return;
     }
-    let rate = units
-        / unpaced
-            .mul_f64(3.0)
-            .max(Duration::from_secs(2))
-            .as_secs_f64();
+    let rate = rate_for(units, unpaced);
     let started = Instant::now();
     let report = runs[1]
         .backfill()
@@ -469,11 +476,7 @@ async fn a_backfill_paced_to_a_read_budget_takes_the_time_its_units_imply() {
     assert_eq!((report.rewritten, report.finished), (600, true));
     let units = meter.take().units.read;
     assert!(units > 0.0, "the backfill's scan is metered");
-    let rate = units
-        / unpaced
-            .mul_f64(3.0)
-            .max(Duration::from_secs(2))
-            .as_secs_f64();
+    let rate = rate_for(units, unpaced);
     let started = Instant::now();
     let report = profiles
         .backfill()

@@ -1120,27 +1120,20 @@ async fn unique_values_of_an_encrypted_type_are_kept_through_the_interceptor() {
     );
 }
 
-/// The narrower promise for encrypted types (docs/encryption.md): a `remove` whose
-/// item is replaced between its read and its write, with only encrypted fields
-/// changed, still lands (its condition cannot name encrypted attributes) and returns
-/// the item as it read it; the unique value is freed all the same.
-#[tokio::test]
-async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read() {
-    use dynamap_tests::proxy::{self, cut_first_request_then_hold};
-    if !proxy::possible(
-        "a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read",
-    ) {
-        return;
-    }
-    let (subscribers, encryption, plain) =
-        encrypted::<Subscriber>("encrypted-remove-race", false).await;
+/// Removes `s1`, stored with ada's email, through a proxy that cuts the remove's
+/// transaction before it reaches the server and holds its retry while another writer
+/// stores `replacement`: what the remove returned, and the keys then left in the table.
+async fn remove_raced_by(
+    prefix: &str,
+    replacement: Subscriber,
+) -> (Option<Subscriber>, Vec<String>) {
+    use dynamap_tests::proxy::cut_first_request_then_hold;
+    let (subscribers, encryption, plain) = encrypted::<Subscriber>(prefix, false).await;
     let table = subscribers.table_name().to_owned();
     subscribers
         .insert(&subscriber("s1", "ada@example.com"))
         .await
         .unwrap();
-    // The remove's transaction is cut before it reaches the server, and its retry held
-    // while another writer replaces the item with a new card.
     let (proxy, hold) = cut_first_request_then_hold(&["TransactWriteItems"]).await;
     let through_proxy = encrypting_through(&proxy, encryption).await;
     let racing = TypedMapping::<Subscriber>::new(through_proxy, &table);
@@ -1153,19 +1146,34 @@ async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_r
     {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    let mut replaced = subscriber("s1", "ada@example.com");
-    replaced.card = "a new card".into();
-    subscribers.insert(&replaced).await.unwrap();
+    subscribers.insert(&replacement).await.unwrap();
     hold.add_permits(100);
     let removed = remove.await.unwrap().unwrap();
+    assert_eq!(subscribers.get(&"s1".to_owned()).await.unwrap(), None);
+    (removed, stored_keys(&plain, &table, "id").await)
+}
+
+/// The narrower promise for encrypted types (docs/encryption.md): a `remove` whose
+/// item is replaced between its read and its write, with only encrypted fields
+/// changed, still lands (its condition cannot name encrypted attributes) and returns
+/// the item as it read it; the unique value is freed all the same.
+#[tokio::test]
+async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read() {
+    if !dynamap_tests::proxy::possible(
+        "a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_read",
+    ) {
+        return;
+    }
+    let mut replaced = subscriber("s1", "ada@example.com");
+    replaced.card = "a new card".into();
+    let (removed, left) = remove_raced_by("encrypted-remove-race", replaced).await;
     assert_eq!(
         removed,
         Some(subscriber("s1", "ada@example.com")),
         "the item as the remove read it, its card the old one"
     );
-    assert_eq!(subscribers.get(&"s1".to_owned()).await.unwrap(), None);
     assert_eq!(
-        stored_keys(&plain, &table, "id").await,
+        left,
         Vec::<String>::new(),
         "the item and its unique value's guard are gone"
     );
@@ -1177,39 +1185,16 @@ async fn a_remove_racing_a_change_of_only_encrypted_fields_returns_the_item_as_r
 /// guard, not the old one's.
 #[tokio::test]
 async fn a_remove_racing_a_change_of_a_plain_field_is_redone_with_the_item_found() {
-    use dynamap_tests::proxy::{self, cut_first_request_then_hold};
-    if !proxy::possible("a_remove_racing_a_change_of_a_plain_field_is_redone_with_the_item_found") {
+    if !dynamap_tests::proxy::possible(
+        "a_remove_racing_a_change_of_a_plain_field_is_redone_with_the_item_found",
+    ) {
         return;
     }
-    let (subscribers, encryption, plain) =
-        encrypted::<Subscriber>("encrypted-remove-race-plain", false).await;
-    let table = subscribers.table_name().to_owned();
-    subscribers
-        .insert(&subscriber("s1", "ada@example.com"))
-        .await
-        .unwrap();
-    let (proxy, hold) = cut_first_request_then_hold(&["TransactWriteItems"]).await;
-    let through_proxy = encrypting_through(&proxy, encryption).await;
-    let racing = TypedMapping::<Subscriber>::new(through_proxy, &table);
-    let remove = tokio::spawn(async move { racing.remove(&"s1".to_owned()).await });
-    while proxy
-        .stats
-        .dropped_before
-        .load(std::sync::atomic::Ordering::Relaxed)
-        == 0
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    subscribers
-        .insert(&subscriber("s1", "lovelace@example.com"))
-        .await
-        .unwrap();
-    hold.add_permits(100);
-    let removed = remove.await.unwrap().unwrap();
-    assert_eq!(removed, Some(subscriber("s1", "lovelace@example.com")));
-    assert_eq!(subscribers.get(&"s1".to_owned()).await.unwrap(), None);
+    let replaced = subscriber("s1", "lovelace@example.com");
+    let (removed, left) = remove_raced_by("encrypted-remove-race-plain", replaced.clone()).await;
+    assert_eq!(removed, Some(replaced));
     assert_eq!(
-        stored_keys(&plain, &table, "id").await,
+        left,
         Vec::<String>::new(),
         "the item and the new value's guard are gone"
     );
